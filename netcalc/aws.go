@@ -189,7 +189,7 @@ func ValidateVPCBlock(vpc []Block, add Block) error {
 		return nil
 	}
 	if !primary.IsValid() {
-		return fmt.Errorf("netcalc: %q: the VPC has no IPv4 block; its first IPv4 block is the primary one, checked with ValidateVPC", add.String())
+		return fmt.Errorf("netcalc: VPC block %q: the VPC has no IPv4 block; a VPC's first IPv4 block is its primary block", add.String())
 	}
 	home, restricted, allowed := associationRule(primary)
 	for _, r := range restricted {
