@@ -107,10 +107,10 @@ func TestMustParsePanics(t *testing.T) {
 
 func TestBlockFacts(t *testing.T) {
 	tests := []struct {
-		block                                   string
-		first, last, netmask, wildcard, size    string
-		bits, hostBits                          int
-		private, is4                            bool
+		block                                string
+		first, last, netmask, wildcard, size string
+		bits, hostBits                       int
+		private, is4                         bool
 	}{
 		// The course notes: 10.0.0.0/24 spans 10.0.0.0 to 10.0.0.255.
 		{"10.0.0.0/24", "10.0.0.0", "10.0.0.255", "255.255.255.0", "0.0.0.255", "256", 24, 8, true, true},
