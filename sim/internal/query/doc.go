@@ -1,0 +1,36 @@
+// Package query is the simulator's generic codec for AWS's two query protocols:
+// awsQuery (IAM, STS) and ec2query (EC2).
+//
+// [Service.Decode] fills an aws-sdk-go-v2 input struct (e.g. *iam.CreateUserInput) from a
+// form-encoded request; [Service.EncodeResult] writes an SDK output struct as the XML the SDK's
+// own deserializer reads; [Service.EncodeError] writes AWS's error document.
+//
+// # Wire names come from the SDK
+//
+// No wire name is written by hand here. `go generate` runs ./internal/gen, which reads the
+// SDK's generated serializers.go, deserializers.go and validators.go (of the module versions in
+// go.mod) with go/ast and writes data/<service>.shapes: for each operation its input, output and
+// result element; for each input shape the query keys (`Filter.N.Value.M`, `Tags.member.N.Key`,
+// flattened or not, `entry.N.key`); for each output shape the XML element names
+// (`reservationSet`/`item`, `member`, `entry`/`key`/`value`); and the required members. The
+// generator fails on any code pattern it does not know, so an SDK upgrade cannot silently change
+// the wire format. Scalar types (string, enum, bool, integers, floats, timestamps, blobs) are
+// taken from the Go types by reflection.
+//
+// # Cost
+//
+// A service's shape file is embedded and parsed on the first Decode or Encode for that service
+// (about a millisecond for EC2, the largest), not at program start. Per Go type, a plan (field
+// indexes, names, element codecs) is built once and cached; requests then run on the plans and
+// write XML straight into the caller's buffer.
+//
+// # Errors
+//
+// Bad input returns *[Error] with the code AWS gives for the protocol: for ec2query
+// MissingParameter, InvalidParameterValue and UnknownParameter; for awsQuery ValidationError
+// (a missing required member, in Coral's "Value null at 'userName'" wording),
+// InvalidParameterValue (a value of the wrong type) and InvalidQueryParameter (a malformed list
+// index). awsQuery ignores parameters it does not know, as IAM and STS do; ec2query refuses them.
+package query
+
+//go:generate go run ./internal/gen data
