@@ -1,0 +1,129 @@
+package sim
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/iamsim"
+	"github.com/awsxlab/awsx/sim/internal/query"
+)
+
+// The default account and its root credentials: AWS's documented example values.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html
+const (
+	DefaultAccount         = "123456789012"
+	DefaultAccessKeyID     = "AKIAIOSFODNN7EXAMPLE"
+	DefaultSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	DefaultRegion          = "us-east-1"
+)
+
+// Cloud is one simulated AWS account. It is safe for concurrent use by any number of
+// goroutines and clients; each service guards its own state.
+type Cloud struct {
+	opts     options
+	clock    *core.Clock
+	ids      *core.IDs
+	identity *iamsim.Store
+	services map[string]*service // by signing name
+}
+
+type options struct {
+	seed       uint64
+	clock      func() time.Time
+	account    string
+	noEnforce  bool
+	anyKey     bool
+	rootKey    string
+	rootSecret string
+}
+
+// Option configures a Cloud.
+type Option func(*options)
+
+// WithSeed seeds the generator of IDs (access keys, user IDs, instance IDs, request IDs):
+// two clouds with the same seed given the same calls hand out the same IDs. The default is 1.
+func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
+
+// WithClock sets the clock that stamps resources (creation dates, session expiries). The
+// default is the wall clock. [Cloud.Advance] moves either forward.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
+
+// WithAccount sets the account ID, "123456789012" by default.
+func WithAccount(id string) Option { return func(o *options) { o.account = id } }
+
+// WithoutEnforcement turns IAM authorization off: every authenticated request is allowed.
+// Signatures are still checked.
+func WithoutEnforcement() Option { return func(o *options) { o.noEnforce = true } }
+
+// WithAnyAccessKey makes any unknown access key act as the account's root, for tools written
+// against other emulators' dummy keys (test/test). Their signatures cannot be checked, since
+// their secret is unknown. Off by default.
+func WithAnyAccessKey() Option { return func(o *options) { o.anyKey = true } }
+
+// WithRootCredentials replaces the root's access key pair.
+func WithRootCredentials(accessKeyID, secretAccessKey string) Option {
+	return func(o *options) { o.rootKey, o.rootSecret = accessKeyID, secretAccessKey }
+}
+
+// New returns a new account with no users, only its root.
+func New(opts ...Option) *Cloud {
+	o := options{seed: 1, account: DefaultAccount, rootKey: DefaultAccessKeyID, rootSecret: DefaultSecretAccessKey}
+	for _, f := range opts {
+		f(&o)
+	}
+	c := &Cloud{opts: o, clock: core.NewClock(o.clock), ids: core.NewIDs(o.seed)}
+	c.identity = iamsim.NewStore(o.account, c.clock, c.ids)
+	iamTarget := func(r *request) target { return target{arn: c.identity.Resource(r.caller, r.op, r.in)} }
+	c.services = map[string]*service{}
+	c.register(newService("iam", query.IAM, iamsim.NewIAM(c.identity), "AccessDenied", iamTarget))
+	c.register(newService("sts", query.STS, iamsim.NewSTS(c.identity), "AccessDenied", c.stsTarget))
+	c.register(newService("ec2", query.EC2, ec2sim.New(), "UnauthorizedOperation", func(*request) target { return target{arn: "*"} }))
+	return c
+}
+
+func (c *Cloud) register(s *service) { c.services[s.name] = s }
+
+// Account returns the account's ID.
+func (c *Cloud) Account() string { return c.opts.account }
+
+// Now returns the simulator's time.
+func (c *Cloud) Now() time.Time { return c.clock.Now() }
+
+// Advance moves the simulator's clock forward by d: sessions expire, and signed requests
+// and presigned URLs age, without waiting.
+func (c *Cloud) Advance(d time.Duration) { c.clock.Advance(d) }
+
+// ConfigOption adjusts the aws.Config that [Cloud.Config] returns.
+type ConfigOption func(*configOptions)
+
+type configOptions struct {
+	key, secret, token string
+	region             string
+}
+
+// WithCredentials makes the config sign with the given credentials instead of the root's.
+func WithCredentials(accessKeyID, secretAccessKey, sessionToken string) ConfigOption {
+	return func(o *configOptions) { o.key, o.secret, o.token = accessKeyID, secretAccessKey, sessionToken }
+}
+
+// WithRegion sets the config's region, us-east-1 by default.
+func WithRegion(region string) ConfigOption { return func(o *configOptions) { o.region = region } }
+
+// Config returns an aws.Config for SDK clients of this cloud: the root's credentials,
+// us-east-1, and an HTTP client whose transport calls the simulator in memory, with no socket.
+func (c *Cloud) Config(opts ...ConfigOption) aws.Config {
+	o := configOptions{key: c.opts.rootKey, secret: c.opts.rootSecret, region: DefaultRegion}
+	for _, f := range opts {
+		f(&o)
+	}
+	return aws.Config{
+		Region:      o.region,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(o.key, o.secret, o.token)),
+		HTTPClient:  &http.Client{Transport: Transport(c)},
+	}
+}

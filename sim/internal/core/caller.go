@@ -1,0 +1,60 @@
+package core
+
+import "context"
+
+// PrincipalKind says what kind of identity signed a request.
+type PrincipalKind int
+
+const (
+	Anonymous PrincipalKind = iota
+	Root
+	User
+	AssumedRole
+)
+
+// Caller is the authenticated identity of a request, as the front door resolved it from the
+// access key. It is read-only once built.
+type Caller struct {
+	Kind        PrincipalKind
+	Account     string
+	ARN         string // arn:aws:iam::123456789012:user/alex, …:root, arn:aws:sts::…:assumed-role/R/S
+	UserID      string // AIDA…, the account ID for root, AROA…:session for a role session
+	UserName    string // users only
+	AccessKeyID string
+	// Temporary is set for credentials from STS (ASIA… keys with a session token).
+	Temporary bool
+	// FromSessionToken is set for credentials from GetSessionToken, which AWS lets call IAM
+	// only with MFA and STS only for AssumeRole and GetCallerIdentity.
+	FromSessionToken bool
+	RoleARN          string // role sessions: the role assumed
+	RoleName         string
+	SessionName      string
+	SourceIP         string
+	Secure           bool // the request came over TLS
+}
+
+type callerKey struct{}
+
+// WithCaller returns ctx carrying c.
+func WithCaller(ctx context.Context, c *Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller of the request ctx belongs to, or nil outside a request.
+func CallerFrom(ctx context.Context) *Caller {
+	c, _ := ctx.Value(callerKey{}).(*Caller)
+	return c
+}
+
+type regionKey struct{}
+
+// WithRegion returns ctx carrying the region a request was signed for.
+func WithRegion(ctx context.Context, region string) context.Context {
+	return context.WithValue(ctx, regionKey{}, region)
+}
+
+// RegionFrom returns the region of the request ctx belongs to.
+func RegionFrom(ctx context.Context) string {
+	r, _ := ctx.Value(regionKey{}).(string)
+	return r
+}

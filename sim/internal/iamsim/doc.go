@@ -1,0 +1,13 @@
+// Package iamsim simulates IAM and STS over one store of identities: users, groups, roles,
+// managed and inline policies, access keys, login profiles, instance profiles and STS sessions.
+//
+// [IAM] and [STS] have one method per operation with the SDK's own signature; the simulator's
+// front door decodes requests into the SDK's input types and calls them. The [Store] also
+// answers the front door's questions on every request: who owns this access key
+// ([Store.Authenticate]) and which policies apply to the caller ([Store.Policies]).
+//
+// # Scope and limitations
+//
+// One account. No MFA devices, SAML or OIDC providers, service-linked roles, or account
+// password policy. Policy documents are validated and evaluated by [policy].
+package iamsim

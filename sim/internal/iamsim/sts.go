@@ -1,0 +1,201 @@
+package iamsim
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/awsxlab/awsx/iamx/policy"
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// STS serves the STS API over a [Store]. Its methods have the SDK's signatures.
+type STS struct{ s *Store }
+
+// NewSTS returns the STS service of s.
+func NewSTS(s *Store) *STS { return &STS{s: s} }
+
+// GetCallerIdentity needs no permission: AWS answers it even when a policy denies it.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+func (h *STS) GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput) (*sts.GetCallerIdentityOutput, error) {
+	c := core.CallerFrom(ctx)
+	if c == nil {
+		return nil, core.Errorf("MissingAuthenticationToken", "Request is missing Authentication Token")
+	}
+	return &sts.GetCallerIdentityOutput{Account: aws.String(c.Account), Arn: aws.String(c.ARN), UserId: aws.String(c.UserID)}, nil
+}
+
+var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+
+// AssumeRole issues a role session. The front door has already evaluated the role's trust
+// policy; this checks the request itself and records the session.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+func (h *STS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput, error) {
+	c := core.CallerFrom(ctx)
+	name := aws.ToString(in.RoleSessionName)
+	if !sessionNamePattern.MatchString(name) {
+		return nil, core.Errorf("ValidationError", `1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]* and have length between 2 and 64`, name)
+	}
+	if c != nil && c.Kind == core.Root {
+		return nil, core.Errorf("AccessDenied", "Roles may not be assumed by root accounts.")
+	}
+	var session *document
+	if in.Policy != nil {
+		var err error
+		if session, err = parseDocument(*in.Policy, policy.Identity); err != nil {
+			return nil, err
+		}
+	}
+	s := h.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.roleByARN(aws.ToString(in.RoleArn))
+	if err != nil {
+		return nil, err
+	}
+	// A session from a session (role chaining) lasts at most an hour.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
+	maxDur := r.MaxSession
+	if c != nil && c.Kind == core.AssumedRole {
+		maxDur = 3600
+	}
+	dur, err := duration(in.DurationSeconds, 3600, maxDur)
+	if err != nil {
+		return nil, err
+	}
+	var arns []string
+	for _, p := range in.PolicyArns {
+		a := aws.ToString(p.Arn)
+		if s.managed(a) == nil {
+			return nil, core.Errorf("InvalidParameterValue", "Policy %s does not exist or is not attachable.", a)
+		}
+		arns = append(arns, a)
+	}
+	ses := s.newSession(dur)
+	ses.Role, ses.RoleID, ses.Name, ses.Policy, ses.PolicyARNs = r.Name, r.ID, name, session, arns
+	for _, t := range in.Tags {
+		ses.Tags = append(ses.Tags, tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
+	}
+	return &sts.AssumeRoleOutput{
+		Credentials: credentials(ses),
+		AssumedRoleUser: &types.AssumedRoleUser{
+			AssumedRoleId: aws.String(r.ID + ":" + name),
+			Arn:           aws.String("arn:aws:sts::" + s.account + ":assumed-role/" + r.Name + "/" + name),
+		},
+		PackedPolicySize: packedSize(in),
+		SourceIdentity:   in.SourceIdentity,
+	}, nil
+}
+
+// packedSize is the percentage of AWS's packed limit the session policies and tags use; AWS
+// reports it only when either is given.
+func packedSize(in *sts.AssumeRoleInput) *int32 {
+	if in.Policy == nil && len(in.PolicyArns) == 0 && len(in.Tags) == 0 {
+		return nil
+	}
+	n := len(aws.ToString(in.Policy)) + 64*len(in.PolicyArns)
+	for _, t := range in.Tags {
+		n += len(aws.ToString(t.Key)) + len(aws.ToString(t.Value))
+	}
+	return aws.Int32(int32(min(100, 1+n*100/2048)))
+}
+
+// GetSessionToken issues temporary credentials for a user or root. Role sessions may not call
+// it, and root's last at most an hour.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+func (h *STS) GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput) (*sts.GetSessionTokenOutput, error) {
+	c := core.CallerFrom(ctx)
+	if c == nil || c.Temporary {
+		return nil, core.Errorf("AccessDenied", "Cannot call GetSessionToken with session credentials")
+	}
+	maxDur := int32(129600)
+	if c.Kind == core.Root {
+		maxDur = 3600
+	}
+	dur, err := duration(in.DurationSeconds, min(43200, maxDur), maxDur)
+	if err != nil {
+		return nil, err
+	}
+	s := h.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ses := s.newSession(dur)
+	ses.User, ses.Root = c.UserName, c.Kind == core.Root
+	return &sts.GetSessionTokenOutput{Credentials: credentials(ses)}, nil
+}
+
+func duration(d *int32, def, max int32) (time.Duration, error) {
+	if d == nil {
+		return time.Duration(def) * time.Second, nil
+	}
+	if *d < 900 {
+		return 0, core.Errorf("ValidationError", "1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", *d)
+	}
+	if *d > max {
+		return 0, core.Errorf("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	return time.Duration(*d) * time.Second, nil
+}
+
+// newSession records a session that lasts d. s.mu is held.
+func (s *Store) newSession(d time.Duration) *session {
+	ses := &session{
+		KeyID: s.ids.AccessKeyID("ASIA"), Secret: s.ids.Secret(),
+		Token: "IQoJb3JpZ2luX2VjE" + s.ids.Token(340), Expires: s.now().Add(d),
+	}
+	s.st.Sessions[ses.KeyID] = ses
+	s.pruneSessions()
+	return ses
+}
+
+// pruneSessions forgets sessions that expired more than a day ago, so a long-running
+// simulator does not grow without bound. s.mu is held.
+func (s *Store) pruneSessions() {
+	cutoff := s.now().Add(-24 * time.Hour)
+	for id, ses := range s.st.Sessions {
+		if ses.Expires.Before(cutoff) {
+			delete(s.st.Sessions, id)
+		}
+	}
+}
+
+func credentials(ses *session) *types.Credentials {
+	return &types.Credentials{
+		AccessKeyId: aws.String(ses.KeyID), SecretAccessKey: aws.String(ses.Secret),
+		SessionToken: aws.String(ses.Token), Expiration: aws.Time(ses.Expires),
+	}
+}
+
+// roleByARN finds the role an ARN names. s.mu is held.
+func (s *Store) roleByARN(arn string) (*role, error) {
+	if len(arn) < 20 {
+		return nil, core.Errorf("ValidationError", "1 validation error detected: Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", arn)
+	}
+	prefix := "arn:aws:iam::" + s.account + ":role"
+	if !strings.HasPrefix(arn, prefix+"/") {
+		return nil, core.Errorf("AccessDenied", "Not authorized to assume %s.", arn)
+	}
+	name := arn[strings.LastIndexByte(arn, '/')+1:]
+	r, ok := s.st.Roles[key(name)]
+	if !ok || s.arn("role", r.Path, r.Name) != arn {
+		return nil, core.Errorf("AccessDenied", "Not authorized to assume %s.", arn)
+	}
+	return r, nil
+}
+
+// Trust returns the trust policy of the role arn names, for the front door to evaluate an
+// AssumeRole; ok is false when there is no such role.
+func (s *Store) Trust(arn string) (trust *policy.Policy, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, err := s.roleByARN(arn)
+	if err != nil {
+		return nil, false
+	}
+	return r.Trust.parsed, true
+}
