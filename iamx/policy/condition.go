@@ -112,14 +112,14 @@ type condition struct {
 
 // condValue is a policy value, pre-parsed for its operator.
 type condValue struct {
-	pat   pattern       // string operators; Null: exact "true"/"false"
-	parts [6]pattern    // Arn operators: the six colon-separated parts
-	ok    bool          // the value is valid for the operator (a number, a date, a CIDR…)
-	num   float64       // Numeric
-	t     int64         // Date, in Unix nanoseconds
-	ip    netip.Prefix  // IpAddress
-	b     bool          // Bool, Null
-	bin   string        // BinaryEquals: the decoded bytes
+	pat   pattern      // string operators; Null: exact "true"/"false"
+	parts [6]pattern   // Arn operators: the six colon-separated parts
+	ok    bool         // the value is valid for the operator (a number, a date, a CIDR…)
+	num   float64      // Numeric
+	t     int64        // Date, in Unix nanoseconds
+	ip    netip.Prefix // IpAddress
+	b     bool         // Bool, Null
+	bin   string       // BinaryEquals: the decoded bytes
 }
 
 func compileCondition(opName, key string, values []string, vars bool) condition {

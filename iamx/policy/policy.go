@@ -579,19 +579,37 @@ func (s *Statement) validate(i int, kind Kind) error {
 	return nil
 }
 
-// validateResource returns IAM's message for a malformed Resource entry, or "".
+// validateResource returns IAM's message for a malformed Resource entry, or "". IAM only
+// checks the shape up to the service: "arn:aws:ec2:*" is accepted.
 func validateResource(r string) string {
 	if r == "*" {
 		return ""
 	}
-	parts := strings.SplitN(r, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
+	_, rest, ok := strings.Cut(r, ":")
+	if !ok {
 		return "Resource " + r + " must be in ARN format or \"*\"."
 	}
-	if parts[2] == "" || strings.ContainsAny(parts[2], "*?") {
+	partition, rest, ok := strings.Cut(rest, ":")
+	if partition != "*" && !partitions[partition] {
+		p := strings.Split(rest, ":")
+		for len(p) < 4 {
+			p = append(p, "*")
+		}
+		if p[0] == "" && len(strings.Split(rest, ":")) == 1 {
+			p[0] = "*"
+		}
+		return "Partition \"" + partition + "\" is not valid for resource \"arn:" + partition + ":" +
+			p[0] + ":" + p[1] + ":" + p[2] + ":" + strings.Join(p[3:], ":") + "\"."
+	}
+	if !ok {
 		return msgResourceVendor
 	}
 	return ""
+}
+
+var partitions = map[string]bool{
+	"aws": true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true,
+	"aws-iso-e": true, "aws-iso-f": true, "aws-eusc": true,
 }
 
 // validAWSPrincipal reports whether a is "*", a 12-digit account ID or an ARN.
