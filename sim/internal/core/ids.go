@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 )
 
 // IDs generates identifiers in AWS's shapes from a seeded source, so that a simulator built
@@ -12,12 +13,17 @@ type IDs struct {
 	mu  sync.Mutex
 	pcg *rand.PCG
 	r   *rand.Rand
+
+	// Request IDs count apart from resource IDs, so that reads, which make no resources,
+	// do not change the IDs of the resources made after them.
+	seed     uint64
+	requests atomic.Uint64
 }
 
 // NewIDs returns a generator seeded with seed.
 func NewIDs(seed uint64) *IDs {
 	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
-	return &IDs{pcg: pcg, r: rand.New(pcg)}
+	return &IDs{pcg: pcg, r: rand.New(pcg), seed: seed}
 }
 
 const (
@@ -54,12 +60,19 @@ func (g *IDs) Token(n int) string { return g.pick("", secretChars, n) }
 // Hex returns prefix and n lowercase hex digits, EC2's resource ID shape (i- and 17).
 func (g *IDs) Hex(prefix string, n int) string { return g.pick(prefix, hexChars, n) }
 
-// RequestID returns a request ID in the UUID shape AWS uses.
+// RequestID returns the next request ID, in the UUID shape AWS uses.
 func (g *IDs) RequestID() string {
-	g.mu.Lock()
-	hi, lo := g.r.Uint64(), g.r.Uint64()
-	g.mu.Unlock()
+	n := g.requests.Add(1)
+	hi, lo := mix(g.seed^n), mix(g.seed+n<<1)
 	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hi>>32, hi>>16&0xffff, hi&0x0fff|0x4000, lo>>48&0x3fff|0x8000, lo&0xffffffffffff)
+}
+
+// mix is SplitMix64's finalizer: a bijection that scatters counter values.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // MarshalBinary saves the generator's position, so a loaded simulator goes on where the saved

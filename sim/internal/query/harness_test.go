@@ -371,7 +371,7 @@ func isValidationError(err error) bool {
 }
 
 // form parses a captured request body.
-func form(t *testing.T, body []byte) url.Values {
+func form(t testing.TB, body []byte) url.Values {
 	t.Helper()
 	f, err := url.ParseQuery(string(body))
 	if err != nil {
