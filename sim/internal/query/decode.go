@@ -29,6 +29,7 @@ func (s *Service) Decode(form url.Values, in any) error {
 		return err
 	}
 	root := node{}
+	a := arena{free: make([]node, 0, 3*len(form))}
 	for key, vals := range form {
 		if key == "Action" || key == "Version" {
 			continue
@@ -37,10 +38,10 @@ func (s *Service) Decode(form url.Values, in any) error {
 		if len(vals) > 0 {
 			v = vals[0]
 		}
-		root.insert(key, v)
+		root.insert(&a, key, v)
 	}
 	d := decoder{svc: s, ec2: s.protocol == EC2Query}
-	d.structValue(&root, p, rv.Elem(), "", "")
+	d.structValue(&root, p, rv.Elem())
 	if d.err != nil {
 		return d.err
 	}
@@ -59,7 +60,18 @@ type node struct {
 	index int // parsed list index, once checked
 }
 
-func (n *node) insert(key, val string) {
+// arena hands out nodes from one allocation.
+type arena struct{ free []node }
+
+func (a *arena) new(seg string) *node {
+	if len(a.free) == cap(a.free) {
+		a.free = make([]node, 0, 32)
+	}
+	a.free = append(a.free, node{seg: seg})
+	return &a.free[len(a.free)-1]
+}
+
+func (n *node) insert(a *arena, key, val string) {
 	for {
 		seg, rest, more := strings.Cut(key, ".")
 		var k *node
@@ -70,7 +82,7 @@ func (n *node) insert(key, val string) {
 			}
 		}
 		if k == nil {
-			k = &node{seg: seg}
+			k = a.new(seg)
 			n.kids = append(n.kids, k)
 		}
 		n = k
@@ -82,24 +94,37 @@ func (n *node) insert(key, val string) {
 	}
 }
 
+// decoder walks the tree. The key path of the value at hand is kept as two stacks of
+// segments and only turned into strings for an error message: keys as sent
+// (`TagSpecification.1.Tag`) and, for awsQuery messages, in the validators' lowerCamel wording.
 type decoder struct {
 	svc     *Service
 	ec2     bool
 	err     *Error
 	missing []string
+	keys    []string
+	vkeys   []string
+}
+
+func (d *decoder) push(key, vkey string) {
+	d.keys = append(d.keys, key)
+	d.vkeys = append(d.vkeys, vkey)
+}
+
+func (d *decoder) pop() {
+	d.keys = d.keys[:len(d.keys)-1]
+	d.vkeys = d.vkeys[:len(d.vkeys)-1]
+}
+
+// path returns the current key, plus extra segments.
+func (d *decoder) path(extra ...string) string {
+	return strings.Join(append(slices.Clip(d.keys), extra...), ".")
 }
 
 func (d *decoder) fail(code, msg string) {
 	if d.err == nil {
 		d.err = &Error{Code: code, Message: msg}
 	}
-}
-
-func join(path, seg string) string {
-	if path == "" {
-		return seg
-	}
-	return path + "." + seg
 }
 
 // unknown reports a parameter the shape does not have: EC2 refuses it; IAM and STS pass over it.
@@ -109,19 +134,20 @@ func (d *decoder) unknown(path string) {
 	}
 }
 
-// structValue decodes n's children into the struct v. path is the query key so far;
-// vpath is the same in the validators' lowerCamel wording (for awsQuery messages).
-func (d *decoder) structValue(n *node, p *structPlan, v reflect.Value, path, vpath string) {
+// structValue decodes n's children into the struct v.
+func (d *decoder) structValue(n *node, p *structPlan, v reflect.Value) {
 	if n.has && n.val != "" && len(n.kids) == 0 {
-		d.unknown(path)
+		d.unknown(d.path())
 	}
 	for _, k := range n.kids {
 		f := p.byWire[k.seg]
 		if f == nil {
-			d.unknown(join(path, k.seg))
+			d.unknown(d.path(k.seg))
 			continue
 		}
-		d.value(k, f.c, v.Field(f.index), join(path, k.seg), join(vpath, lowerFirst(f.required, f.goName)), f.flat)
+		d.push(k.seg, f.goName)
+		d.value(k, f.c, v.Field(f.index), f.flat)
+		d.pop()
 		if d.err != nil {
 			return
 		}
@@ -136,19 +162,20 @@ func (d *decoder) structValue(n *node, p *structPlan, v reflect.Value, path, vpa
 			if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Interface) && fv.IsNil() ||
 				(fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map || fv.Kind() == reflect.String) && fv.Len() == 0 {
 				if d.ec2 {
-					d.missing = append(d.missing, join(path, f.wire))
+					d.missing = append(d.missing, d.path(f.wire))
 				} else {
-					d.missing = append(d.missing, join(vpath, lowerFirst(f.required, f.goName)))
+					vk := append(slices.Clip(d.vkeys), f.goName)
+					for i := range vk {
+						vk[i] = lowerFirst(vk[i])
+					}
+					d.missing = append(d.missing, strings.Join(vk, "."))
 				}
 			}
 		}
 	}
 }
 
-func lowerFirst(name, alt string) string {
-	if name == "" {
-		name = alt
-	}
+func lowerFirst(name string) string {
 	if name == "" || unicode.IsLower(rune(name[0])) {
 		return name
 	}
@@ -178,7 +205,7 @@ func (d *decoder) missingError() *Error {
 	return &Error{Code: "ValidationError", Message: b.String()}
 }
 
-func (d *decoder) value(n *node, c *codec, v reflect.Value, path, vpath string, flat bool) {
+func (d *decoder) value(n *node, c *codec, v reflect.Value, flat bool) {
 	switch c.kind {
 	case kStruct:
 		if c.ptr {
@@ -187,16 +214,16 @@ func (d *decoder) value(n *node, c *codec, v reflect.Value, path, vpath string, 
 			}
 			v = v.Elem()
 		}
-		d.structValue(n, c.st, v, path, vpath)
+		d.structValue(n, c.st, v)
 	case kList:
-		d.list(n, c, v, path, vpath, flat)
+		d.list(n, c, v, flat)
 	case kMap:
-		d.mapValue(n, c, v, path, vpath, flat)
+		d.mapValue(n, c, v, flat)
 	case kUnion:
-		d.union(n, c, v, path, vpath)
+		d.union(n, c, v)
 	default:
 		if len(n.kids) > 0 {
-			d.unknown(join(path, n.kids[0].seg))
+			d.unknown(d.path(n.kids[0].seg))
 			if d.ec2 {
 				return
 			}
@@ -206,22 +233,22 @@ func (d *decoder) value(n *node, c *codec, v reflect.Value, path, vpath string, 
 		}
 		if c.ptr {
 			pv := reflect.New(c.typ)
-			if d.scalar(n.val, c, pv.Elem(), path) {
+			if d.scalar(n.val, c, pv.Elem()) {
 				v.Set(pv)
 			}
 			return
 		}
-		d.scalar(n.val, c, v, path)
+		d.scalar(n.val, c, v)
 	}
 }
 
 // indexed returns n's children as list elements in index order, checking each index.
-func (d *decoder) indexed(n *node, path string) []*node {
+func (d *decoder) indexed(n *node) []*node {
 	kids := n.kids
 	for _, k := range kids {
 		i, ok := parseIndex(k.seg)
 		if !ok {
-			p := join(path, k.seg)
+			p := d.path(k.seg)
 			if d.ec2 {
 				d.fail("UnknownParameter", "The parameter "+p+" is not recognized")
 			} else {
@@ -255,24 +282,24 @@ func parseIndex(s string) (int, bool) {
 	return n, true
 }
 
-func (d *decoder) list(n *node, c *codec, v reflect.Value, path, vpath string, flat bool) {
+func (d *decoder) list(n *node, c *codec, v reflect.Value, flat bool) {
+	if len(n.kids) == 0 {
+		if n.has && n.val == "" { // `Tags=`: the SDK's empty list
+			v.Set(reflect.MakeSlice(c.typ, 0, 0))
+		} else if n.has {
+			d.unknown(d.path())
+		}
+		return
+	}
 	elems := n
 	if !flat {
 		// Tags.member.1: one child, the member name, holding the indexes.
-		if len(n.kids) == 0 {
-			if n.has && n.val == "" { // `Tags=`: the SDK's empty list
-				v.Set(reflect.MakeSlice(c.typ, 0, 0))
-			} else if n.has {
-				d.unknown(path)
-			}
-			return
-		}
 		elems = nil
 		for _, k := range n.kids {
 			if k.seg == c.member {
 				elems = k
 			} else {
-				d.unknown(join(path, k.seg))
+				d.unknown(d.path(k.seg))
 				if d.err != nil {
 					return
 				}
@@ -281,17 +308,10 @@ func (d *decoder) list(n *node, c *codec, v reflect.Value, path, vpath string, f
 		if elems == nil {
 			return
 		}
-		path = join(path, c.member)
-		vpath = join(vpath, c.member)
-	} else if len(n.kids) == 0 {
-		if n.has && n.val == "" {
-			v.Set(reflect.MakeSlice(c.typ, 0, 0))
-		} else if n.has {
-			d.unknown(path)
-		}
-		return
+		d.push(c.member, c.member)
+		defer d.pop()
 	}
-	kids := d.indexed(elems, path)
+	kids := d.indexed(elems)
 	if d.err != nil {
 		return
 	}
@@ -299,7 +319,9 @@ func (d *decoder) list(n *node, c *codec, v reflect.Value, path, vpath string, f
 	// admits one spelling per number.
 	sv := reflect.MakeSlice(c.typ, len(kids), len(kids))
 	for i, k := range kids {
-		d.value(k, c.elem, sv.Index(i), join(path, k.seg), vpath+"."+strconv.Itoa(i+1), false)
+		d.push(k.seg, k.seg)
+		d.value(k, c.elem, sv.Index(i), false)
+		d.pop()
 		if d.err != nil {
 			return
 		}
@@ -307,7 +329,7 @@ func (d *decoder) list(n *node, c *codec, v reflect.Value, path, vpath string, f
 	v.Set(sv)
 }
 
-func (d *decoder) mapValue(n *node, c *codec, v reflect.Value, path, vpath string, flat bool) {
+func (d *decoder) mapValue(n *node, c *codec, v reflect.Value, flat bool) {
 	entries := n
 	if !flat && c.member != "" {
 		entries = nil
@@ -315,21 +337,21 @@ func (d *decoder) mapValue(n *node, c *codec, v reflect.Value, path, vpath strin
 			if k.seg == c.member {
 				entries = k
 			} else {
-				d.unknown(join(path, k.seg))
+				d.unknown(d.path(k.seg))
 			}
 		}
 		if d.err != nil || entries == nil {
 			return
 		}
-		path = join(path, c.member)
+		d.push(c.member, c.member)
+		defer d.pop()
 	}
-	kids := d.indexed(entries, path)
+	kids := d.indexed(entries)
 	if d.err != nil {
 		return
 	}
 	mv := reflect.MakeMapWithSize(c.typ, len(kids))
 	for _, e := range kids {
-		ep := join(path, e.seg)
 		var key, val *node
 		for _, k := range e.kids {
 			switch k.seg {
@@ -338,19 +360,23 @@ func (d *decoder) mapValue(n *node, c *codec, v reflect.Value, path, vpath strin
 			case c.val:
 				val = k
 			default:
-				d.unknown(join(ep, k.seg))
+				d.unknown(d.path(e.seg, k.seg))
 			}
 		}
 		if d.err != nil {
 			return
 		}
 		if key == nil || !key.has {
-			d.fail(d.invalidCode(), "Map entry "+ep+" has no "+c.key)
+			d.fail("InvalidParameterValue", "Map entry "+d.path(e.seg)+" has no "+c.key)
 			return
 		}
 		ev := reflect.New(c.typ.Elem()).Elem()
 		if val != nil {
-			d.value(val, c.elem, ev, join(ep, c.val), vpath+"."+key.val, false)
+			d.push(e.seg, key.val)
+			d.push(c.val, c.val)
+			d.value(val, c.elem, ev, false)
+			d.pop()
+			d.pop()
 			if d.err != nil {
 				return
 			}
@@ -360,21 +386,23 @@ func (d *decoder) mapValue(n *node, c *codec, v reflect.Value, path, vpath strin
 	v.Set(mv)
 }
 
-func (d *decoder) union(n *node, c *codec, v reflect.Value, path, vpath string) {
+func (d *decoder) union(n *node, c *codec, v reflect.Value) {
 	set := ""
 	for _, k := range n.kids {
 		m, ok := c.union[k.seg]
 		if !ok {
-			d.unknown(join(path, k.seg))
+			d.unknown(d.path(k.seg))
 			continue
 		}
 		if set != "" {
-			d.fail(d.invalidCode(), "Only one of "+join(path, set)+" and "+join(path, k.seg)+" may be set")
+			d.fail("InvalidParameterValue", "Only one of "+d.path(set)+" and "+d.path(k.seg)+" may be set")
 			return
 		}
 		set = k.seg
 		mv := reflect.New(m.typ)
-		d.value(k, m.c, mv.Elem().Field(m.index), join(path, k.seg), join(vpath, lowerFirst(k.seg, "")), false)
+		d.push(k.seg, k.seg)
+		d.value(k, m.c, mv.Elem().Field(m.index), false)
+		d.pop()
 		if d.err != nil {
 			return
 		}
@@ -382,10 +410,8 @@ func (d *decoder) union(n *node, c *codec, v reflect.Value, path, vpath string) 
 	}
 }
 
-func (d *decoder) invalidCode() string { return "InvalidParameterValue" }
-
 // scalar parses s into v (not a pointer) and reports whether it did.
-func (d *decoder) scalar(s string, c *codec, v reflect.Value, path string) bool {
+func (d *decoder) scalar(s string, c *codec, v reflect.Value) bool {
 	switch c.kind {
 	case kString:
 		v.SetString(s)
@@ -399,47 +425,48 @@ func (d *decoder) scalar(s string, c *codec, v reflect.Value, path string) bool 
 			v.SetBool(false)
 			return true
 		}
-		d.badValue(s, path, "a boolean (true or false)")
+		d.badValue(s, "a boolean (true or false)")
 	case kInt:
 		i, err := strconv.ParseInt(s, 10, c.bits)
 		if err == nil {
 			v.SetInt(i)
 			return true
 		}
-		d.badValue(s, path, "a "+strconv.Itoa(c.bits)+"-bit integer")
+		d.badValue(s, "a "+strconv.Itoa(c.bits)+"-bit integer")
 	case kUint:
 		i, err := strconv.ParseUint(s, 10, c.bits)
 		if err == nil {
 			v.SetUint(i)
 			return true
 		}
-		d.badValue(s, path, "an unsigned "+strconv.Itoa(c.bits)+"-bit integer")
+		d.badValue(s, "an unsigned "+strconv.Itoa(c.bits)+"-bit integer")
 	case kFloat:
 		f, ok := parseFloat(s, c.bits)
 		if ok {
 			v.SetFloat(f)
 			return true
 		}
-		d.badValue(s, path, "a number")
+		d.badValue(s, "a number")
 	case kTime:
 		t, ok := parseTime(s)
 		if ok {
 			v.Set(reflect.ValueOf(t))
 			return true
 		}
-		d.badValue(s, path, "an ISO 8601 timestamp such as 2006-01-02T15:04:05Z")
+		d.badValue(s, "an ISO 8601 timestamp such as 2006-01-02T15:04:05Z")
 	case kBlob:
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err == nil {
 			v.SetBytes(b)
 			return true
 		}
-		d.badValue(s, path, "base64 data")
+		d.badValue(s, "base64 data")
 	}
 	return false
 }
 
-func (d *decoder) badValue(s, path, want string) {
+func (d *decoder) badValue(s, want string) {
+	path := d.path()
 	if len(s) > 64 {
 		s = s[:64] + "…"
 	}
