@@ -1,0 +1,134 @@
+package awsx_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsxlab/awsx"
+	"github.com/awsxlab/awsx/sim"
+)
+
+// home gives the test a HOME of its own with the given ~/.aws files, and clears the AWS
+// variables of the machine.
+func home(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("HOME", dir)
+	for _, v := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+		"AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWSX_BACKEND", "AWSX_CONFIG"} {
+		t.Setenv(v, "")
+		os.Unsetenv(v)
+	}
+	return dir
+}
+
+func callerARN(t *testing.T, cfgErr error, client *sts.Client) string {
+	t.Helper()
+	if cfgErr != nil {
+		t.Fatal(cfgErr)
+	}
+	out, err := client.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *out.Arn
+}
+
+func TestLoadBackends(t *testing.T) {
+	ctx := context.Background()
+	cloud := sim.New()
+	srv := httptest.NewServer(cloud)
+	defer srv.Close()
+
+	t.Run("embedded simulator by default, root without credentials", func(t *testing.T) {
+		home(t, nil)
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Cloud = cloud })
+		if got := callerARN(t, err, sts.NewFromConfig(cfg)); got != "arn:aws:iam::123456789012:root" {
+			t.Errorf("caller = %s", got)
+		}
+		if cfg.Region != "us-east-1" {
+			t.Errorf("region = %q, want us-east-1", cfg.Region)
+		}
+	})
+
+	t.Run("profile region and AWS_CA_BUNDLE", func(t *testing.T) {
+		dir := home(t, map[string]string{
+			".aws/config": "[profile lab]\nregion = eu-west-1\n",
+			"ca.pem":      testCA,
+		})
+		t.Setenv("AWS_CA_BUNDLE", filepath.Join(dir, "ca.pem"))
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Cloud, o.Profile = cloud, "lab" })
+		callerARN(t, err, sts.NewFromConfig(cfg))
+		if cfg.Region != "eu-west-1" {
+			t.Errorf("region = %q, want the profile's eu-west-1", cfg.Region)
+		}
+	})
+
+	t.Run("simulator URL from AWSX_BACKEND", func(t *testing.T) {
+		home(t, nil)
+		t.Setenv("AWSX_BACKEND", srv.URL)
+		cfg, err := awsx.Load(ctx)
+		if got := callerARN(t, err, sts.NewFromConfig(cfg)); got != "arn:aws:iam::123456789012:root" {
+			t.Errorf("caller = %s", got)
+		}
+		if cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != srv.URL {
+			t.Errorf("BaseEndpoint = %v, want %s", cfg.BaseEndpoint, srv.URL)
+		}
+	})
+
+	t.Run("simulator URL from the config file", func(t *testing.T) {
+		home(t, map[string]string{".awsx/config.yaml": "backend: " + srv.URL + "\n"})
+		cfg, err := awsx.Load(ctx)
+		callerARN(t, err, sts.NewFromConfig(cfg))
+		if cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != srv.URL {
+			t.Errorf("BaseEndpoint = %v, want %s", cfg.BaseEndpoint, srv.URL)
+		}
+	})
+
+	t.Run("real AWS is the SDK's own config", func(t *testing.T) {
+		home(t, map[string]string{".aws/config": "[default]\nregion = us-west-2\n"})
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Backend = awsx.BackendAWS })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Region != "us-west-2" || cfg.BaseEndpoint != nil {
+			t.Errorf("region %q endpoint %v", cfg.Region, cfg.BaseEndpoint)
+		}
+	})
+
+	t.Run("bad backend", func(t *testing.T) {
+		home(t, nil)
+		_, err := awsx.Load(ctx, func(o *awsx.Options) { o.Backend = "moon" })
+		if err == nil {
+			t.Fatal("Load accepted backend \"moon\"")
+		}
+	})
+}
+
+// testCA is a self-signed CA certificate, only for the loader to read.
+const testCA = `-----BEGIN CERTIFICATE-----
+MIIBhTCCASugAwIBAgIQIRi6zePL6mKjOipn+dNuaTAKBggqhkjOPQQDAjASMRAw
+DgYDVQQKEwdBY21lIENvMB4XDTE3MTAyMDE5NDMwNloXDTE4MTAyMDE5NDMwNlow
+EjEQMA4GA1UEChMHQWNtZSBDbzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABD0d
+7VNhbWvZLWPuj/RtHFjvtJBEwOkhbN/BnnE8rnZR8+sbwnc/KhCk3FhnpHZnQz7B
+5aETbbIgmuvewdjvSBSjYzBhMA4GA1UdDwEB/wQEAwICpDATBgNVHSUEDDAKBggr
+BgEFBQcDATAPBgNVHRMBAf8EBTADAQH/MCkGA1UdEQQiMCCCDmxvY2FsaG9zdDo1
+NDUzgg4xMjcuMC4wLjE6NTQ1MzAKBggqhkjOPQQDAgNIADBFAiEA2zpJEPQyz6/l
+Wf86aX6PepsntZv2GYlA5UpabfT2EZICIDpJIfvbsCgVmSGpXi2ZRvNyIF6pSGUm
+3W5i8u9lyvF7
+-----END CERTIFICATE-----
+`
