@@ -105,6 +105,7 @@ func parseOperator(op string) (operator, error) {
 
 // condition is one compiled (operator, key, values) triple of a Condition block.
 type condition struct {
+	vars bool // some value has a policy variable
 	op   operator
 	key  string // lower-cased
 	vals []condValue
@@ -153,6 +154,13 @@ func compileCondition(opName, key string, values []string, vars bool) condition 
 				}
 			}
 			cv.ok = ok
+		}
+	}
+	for i := range c.vals {
+		v := &c.vals[i]
+		c.vars = c.vars || v.pat.vars
+		for j := range v.parts {
+			c.vars = c.vars || v.parts[j].vars
 		}
 	}
 	return c
@@ -289,7 +297,7 @@ func (c *condition) eval(ctx Context) bool {
 		// A negated operator holds when the key is absent: nothing matches.
 		return c.op.negated
 	}
-	if c.op.negated && !c.resolvable(ctx) {
+	if c.vars && c.op.negated && !c.resolvable(ctx) {
 		// A variable that cannot be resolved makes the statement not apply, rather than
 		// making "not equal to it" true.
 		return false

@@ -353,6 +353,44 @@ func (r ref) match(typ string) *Match {
 	return &Match{Policy: r.att.Name, PolicyType: typ, Sid: r.att.Policy.Statements[r.i].Sid, Index: r.i}
 }
 
+// scan finds the first statement of the policies that denies the request, or else the allow
+// that counts: the first one, or for resource policies the one that names the caller most
+// specifically.
+func scan(req *Request, list []Attached, resource bool) (deny, allow ref, best principalLevel) {
+	for a := range list {
+		att := &list[a]
+		if att.Policy == nil {
+			continue
+		}
+		for i := range att.Policy.Statements {
+			st := &att.Policy.Statements[i]
+			level := levelDirect
+			if resource {
+				if level = st.principalLevel(&req.Principal); level == levelNone {
+					continue
+				}
+				if !st.c.deny && level <= best {
+					continue // no better allow can come from this statement
+				}
+			} else if !st.c.deny && allow.found() {
+				continue // an allow is already known; only denies matter now
+			}
+			if !st.applies(req) {
+				continue
+			}
+			switch {
+			case st.c.deny:
+				return ref{att, i}, ref{}, levelNone
+			case resource:
+				best, allow = level, ref{att, i}
+			default:
+				allow = ref{att, i}
+			}
+		}
+	}
+	return ref{}, allow, best
+}
+
 // Evaluate decides whether the request is allowed by the policies, within one account, with
 // AWS's logic:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
@@ -370,56 +408,21 @@ func (r ref) match(typ string) *Match {
 // Evaluate does not handle the account's root user, which is allowed everything. It is safe
 // for concurrent use.
 func Evaluate(req *Request, p *Policies) Decision {
-	var idAllow, rpAllow, bAllow, sAllow ref
-	rpLevel := levelNone
-	scan := func(list []Attached, resource bool, allow *ref) *Attached {
-		for a := range list {
-			att := &list[a]
-			if att.Policy == nil {
-				continue
-			}
-			for i := range att.Policy.Statements {
-				st := &att.Policy.Statements[i]
-				level := levelDirect
-				if resource {
-					if level = st.principalLevel(&req.Principal); level == levelNone {
-						continue
-					}
-				} else if !st.c.deny && allow.found() {
-					continue // an allow is already known; only denies matter now
-				}
-				if !st.applies(req) {
-					continue
-				}
-				if st.c.deny {
-					*allow = ref{att, i}
-					return att
-				}
-				if resource {
-					if level > rpLevel {
-						rpLevel, *allow = level, ref{att, i}
-					}
-				} else {
-					*allow = ref{att, i}
-				}
-			}
-		}
-		return nil
+	deny, idAllow, _ := scan(req, p.Identity, false)
+	if deny.found() {
+		return Decision{Effect: ExplicitDeny, By: deny.match(TypeIdentity)}
 	}
-	for _, t := range [...]struct {
-		list     []Attached
-		resource bool
-		allow    *ref
-		typ      string
-	}{
-		{p.Identity, false, &idAllow, TypeIdentity},
-		{p.Resource, true, &rpAllow, TypeResource},
-		{p.Boundary, false, &bAllow, TypeBoundary},
-		{p.Session, false, &sAllow, TypeSession},
-	} {
-		if scan(t.list, t.resource, t.allow) != nil {
-			return Decision{Effect: ExplicitDeny, By: t.allow.match(t.typ)}
-		}
+	deny, rpAllow, rpLevel := scan(req, p.Resource, true)
+	if deny.found() {
+		return Decision{Effect: ExplicitDeny, By: deny.match(TypeResource)}
+	}
+	deny, bAllow, _ := scan(req, p.Boundary, false)
+	if deny.found() {
+		return Decision{Effect: ExplicitDeny, By: deny.match(TypeBoundary)}
+	}
+	deny, sAllow, _ := scan(req, p.Session, false)
+	if deny.found() {
+		return Decision{Effect: ExplicitDeny, By: deny.match(TypeSession)}
 	}
 	boundaryOK := p.Boundary == nil || bAllow.found()
 	sessionOK := p.Session == nil || sAllow.found()
