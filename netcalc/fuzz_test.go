@@ -1,6 +1,7 @@
 package netcalc
 
 import (
+	"fmt"
 	"math/big"
 	"net"
 	"net/netip"
@@ -261,6 +262,23 @@ func FuzzNextFree(f *testing.F) {
 		got, err := NextFree(within, int(bits), used)
 		if err != nil && !strings.HasPrefix(err.Error(), "netcalc: ") {
 			t.Fatalf("NextFree error %q lacks the package prefix", err)
+		}
+		// The largest free block the error names is free, and nothing bigger is.
+		if _, named, ok := strings.Cut(fmt.Sprint(err), "the largest free block is "); ok {
+			largest := MustParse(named[:strings.IndexByte(named, ';')])
+			if next, err := NextFree(within, largest.Bits(), used); err != nil || !within.Covers(largest) {
+				t.Fatalf("NextFree(%v, %d, %v) names %v as the largest free block; a /%d search gives %v, %v", within, bits, used, largest, largest.Bits(), next, err)
+			}
+			for _, u := range used {
+				if u.Overlaps(largest) {
+					t.Fatalf("the largest free block %v overlaps the used %v", largest, u)
+				}
+			}
+			if b := largest.Bits() - 1; b >= within.Bits() {
+				if bigger, err := NextFree(within, b, used); err == nil {
+					t.Fatalf("NextFree(%v, %d, %v) names %v as the largest free block, but %v is free", within, bits, used, largest, bigger)
+				}
+			}
 		}
 		if err == nil {
 			if got.Bits() != int(bits) || !within.Covers(got) {

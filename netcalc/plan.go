@@ -118,30 +118,32 @@ func NextFree(within Block, bits int, used []Block) (Block, error) {
 	if bits < within.Bits() || bits > within.width() {
 		return Block{}, fmt.Errorf("netcalc: next free /%d in %s: use a prefix length from %d to %d", bits, within, within.Bits(), within.width())
 	}
-	inside := make([]Block, 0, len(used))
+	start, end := within.first(), within.last()
+	// The used ranges inside within, as integers sorted by first address.
+	inside := make([]span, 0, len(used))
 	for _, u := range used {
-		if u.Overlaps(within) {
-			inside = append(inside, u)
+		if u.IsValid() && u.Is4() == within.Is4() {
+			if lo, hi := u.first(), u.last(); lo.cmp(end) <= 0 && hi.cmp(start) >= 0 {
+				inside = append(inside, span{lo, hi})
+			}
 		}
 	}
-	slices.SortFunc(inside, Block.Compare)
+	slices.SortFunc(inside, func(a, b span) int { return a.lo.cmp(b.lo) })
 
 	host := lowBits(within.width() - bits)
-	end := within.last()
-	at := within.first()
+	at := start
 	for _, u := range inside {
-		atEnd := at.or(host)
-		if u.first().cmp(atEnd) > 0 {
+		if u.lo.cmp(at.or(host)) > 0 {
 			break // sorted by first address: nothing later reaches the candidate
 		}
-		if u.last().cmp(at) < 0 {
+		if u.hi.cmp(at) < 0 {
 			continue
 		}
 		// u overlaps the candidate: try the first aligned block after u.
-		if u.last().cmp(end) >= 0 {
+		if u.hi.cmp(end) >= 0 {
 			return Block{}, noFree(within, bits, inside)
 		}
-		after, _ := u.last().add(uint128{lo: 1})
+		after, _ := u.hi.add(uint128{lo: 1})
 		next, wrapped := after.add(host)
 		at = next.andNot(host)
 		if wrapped || at.cmp(end) > 0 {
@@ -151,24 +153,39 @@ func NextFree(within Block, bits int, used []Block) (Block, error) {
 	return blockAt(at, bits, within.Is4()), nil
 }
 
-// noFree explains that within has no free /bits, naming the largest free block.
-func noFree(within Block, bits int, used []Block) error {
-	free := []Block{within}
-	for _, u := range Merge(used) {
-		var rest []Block
-		for _, f := range free {
-			rest = append(rest, f.Exclude(u)...)
+// span is a range of addresses as integers, first and last inclusive.
+type span struct{ lo, hi uint128 }
+
+// noFree explains that within has no free /bits, naming the largest free
+// block between the used spans, which are sorted by first address.
+func noFree(within Block, bits int, used []span) error {
+	var largest Block
+	consider := func(lo, hi uint128) {
+		for _, b := range summarize(nil, lo, hi, within.Is4()) {
+			if !largest.IsValid() || b.Bits() < largest.Bits() {
+				largest = b
+			}
 		}
-		free = rest
 	}
-	if len(free) == 0 {
+	at, end := within.first(), within.last()
+	full := false // whether the used spans reach the end of within
+	for _, u := range used {
+		if u.lo.cmp(at) > 0 {
+			consider(at, u.lo.sub(uint128{lo: 1}))
+		}
+		if u.hi.cmp(end) >= 0 {
+			full = true
+			break
+		}
+		if next, _ := u.hi.add(uint128{lo: 1}); next.cmp(at) > 0 {
+			at = next
+		}
+	}
+	if !full {
+		consider(at, end)
+	}
+	if !largest.IsValid() {
 		return fmt.Errorf("netcalc: no free /%d in %s: the used blocks fill it", bits, within)
-	}
-	largest := free[0]
-	for _, f := range free[1:] {
-		if f.Bits() < largest.Bits() {
-			largest = f
-		}
 	}
 	return fmt.Errorf("netcalc: no free /%d in %s: the largest free block is %s; ask for /%d or longer", bits, within, largest, largest.Bits())
 }

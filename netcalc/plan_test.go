@@ -145,6 +145,8 @@ func TestNextFree(t *testing.T) {
 		{"255.255.255.0/24", 25, "255.255.255.0/25", "255.255.255.128/25", ""},
 		{"255.255.255.0/24", 25, "255.255.255.128/25 255.255.255.0/26", "", "netcalc: no free /25 in 255.255.255.0/24: the largest free block is 255.255.255.64/26; ask for /26 or longer"},
 		{"0.0.0.0/0", 1, "0.0.0.0/1", "128.0.0.0/1", ""},
+		{"10.0.0.0/30", 31, "10.0.0.0/31 10.0.0.2/32", "", "netcalc: no free /31 in 10.0.0.0/30: the largest free block is 10.0.0.3/32; ask for /32 or longer"},
+		{"10.0.0.0/30", 31, "10.0.0.1/32 10.0.0.2/31 9.0.0.0/8", "", "netcalc: no free /31 in 10.0.0.0/30: the largest free block is 10.0.0.0/32; ask for /32 or longer"},
 		{"ffff::/16", 24, "ffff::/17 ffff:8000::/18 ffff:c000::/19 ffff:e000::/20 ffff:f000::/21 ffff:f800::/22 ffff:fc00::/23 ffff:fe00::/24 ffff:ff00::/25 ffff:ff80::/32", "", "netcalc: no free /24 in ffff::/16: the largest free block is ffff:ffc0::/26; ask for /26 or longer"},
 		{"::/0", 64, "::/1", "8000::/64", ""},
 		{"2001:db8::/56", 64, "2001:db8::/64 2001:db8:0:1::/64", "2001:db8:0:2::/64", ""},
