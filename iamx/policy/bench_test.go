@@ -8,7 +8,7 @@ import (
 
 // benchPolicies is AdministratorAccess plus ten customer policies of five statements each,
 // with the mix of elements real policies have: wildcards, variables, conditions, denies.
-func benchPolicies(b *testing.B) *Policies {
+func benchPolicies(b testing.TB) *Policies {
 	b.Helper()
 	m, _ := AWSManaged("AdministratorAccess")
 	admin, err := m.Policy()
@@ -90,6 +90,22 @@ func BenchmarkParseReadOnlyAccess(b *testing.B) {
 	for b.Loop() {
 		if _, err := Parse(m.Document, Identity); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Evaluate runs on every simulated request: it must not allocate beyond the Match it returns.
+func TestEvaluateAllocations(t *testing.T) {
+	ps := benchPolicies(t)
+	for _, action := range []string{"ec2:DescribeRegions", "s3:GetObject", "ec2:TerminateInstances"} {
+		req := benchRequest()
+		req.Action = action
+		if n := testing.AllocsPerRun(100, func() { Evaluate(req, ps) }); n > 1 {
+			t.Errorf("Evaluate(%s) allocates %v times, want at most 1", action, n)
+		}
+		req.Principal = Principal{Anonymous: true}
+		if n := testing.AllocsPerRun(100, func() { Evaluate(req, ps) }); n > 1 {
+			t.Errorf("Evaluate(%s, anonymous) allocates %v times, want at most 1", action, n)
 		}
 	}
 }
