@@ -47,7 +47,7 @@ type RuleError struct {
 	Rule     Rule
 	Block    Block // the block that was checked
 	Conflict Block // what it runs into: the VPC's block, another subnet, a range; or zero
-	Valid    Block // a block of the same size that would pass, when one is known; or zero
+	Valid    Block // a block that would pass where this one fails, when netcalc knows one; or zero
 	msg      string
 }
 
@@ -247,7 +247,10 @@ func ValidateSubnet(subnet Block, vpc, others []Block) error {
 			return err
 		}
 	} else if b := subnet.Bits(); b < minSubnetBits6 || b > maxSubnetBits6 || b%4 != 0 {
-		valid := blockAt(subnet.first(), min(max(b-b%4, minSubnetBits6), maxSubnetBits6), false)
+		valid, _ := subnet.Supernet(min(max(b-b%4, minSubnetBits6), maxSubnetBits6))
+		if b < minSubnetBits6 {
+			valid = blockAt(subnet.first(), minSubnetBits6, false)
+		}
 		return ruleError(RuleSubnetSize, subnet, Block{}, valid,
 			"an IPv6 subnet block is /%d to /%d in steps of 4 bits, such as %s", minSubnetBits6, maxSubnetBits6, valid)
 	}

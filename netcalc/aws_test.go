@@ -162,6 +162,8 @@ func TestValidateSubnet(t *testing.T) {
 			`netcalc: subnet "2001:db8::/65": an IPv6 subnet block is /44 to /64 in steps of 4 bits, such as 2001:db8::/64`},
 		{"2001:db8::/58", RuleSubnetSize, "", "2001:db8::/56",
 			`netcalc: subnet "2001:db8::/58": an IPv6 subnet block is /44 to /64 in steps of 4 bits, such as 2001:db8::/56`},
+		{"2001:db8:0:40::/58", RuleSubnetSize, "", "2001:db8::/56",
+			`netcalc: subnet "2001:db8:0:40::/58": an IPv6 subnet block is /44 to /64 in steps of 4 bits, such as 2001:db8::/56`},
 		{"2001:db8::/40", RuleSubnetSize, "", "2001:db8::/44",
 			`netcalc: subnet "2001:db8::/40": an IPv6 subnet block is /44 to /64 in steps of 4 bits, such as 2001:db8::/44`},
 		{"2001:db8:1::/64", RuleSubnetOutside, "2001:db8::/56", "2001:db8:0:1::/64",

@@ -58,4 +58,9 @@
 //
 // No input makes a function panic, except [MustParse], which is meant for
 // constants.
+//
+// # Concurrency
+//
+// Every type here is an immutable value and every function is pure, so all
+// of the package is safe for concurrent use.
 package netcalc

@@ -310,3 +310,59 @@ func FuzzNextFree(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValidate checks the AWS rules against their definitions: a subnet that
+// passes lies in the VPC, overlaps no other subnet and has an allowed size,
+// and the valid block a failure suggests passes in its place.
+func FuzzValidate(f *testing.F) {
+	f.Add("10.0.0.0/16", "10.0.1.0/24", "10.0.1.0/24")
+	f.Add("10.0.0.0/16", "10.1.0.0/24", "10.0.0.0/24")
+	f.Add("10.0.0.0/8", "10.0.0.0/29", "10.0.0.0/28")
+	f.Add("2001:db8::/56", "2001:db8:0:40::/58", "2001:db8::/64")
+	f.Add("169.254.0.0/16", "169.254.0.0/24", "10.0.0.0/24")
+	f.Fuzz(func(t *testing.T, v, s, o string) {
+		vpc, err1 := ParseMasked(v)
+		subnet, err2 := ParseMasked(s)
+		other, err3 := ParseMasked(o)
+		if err1 != nil || err2 != nil || err3 != nil {
+			return
+		}
+		if err := ValidateVPC(vpc); err == nil {
+			if !vpc.Is4() || vpc.Bits() < 16 || vpc.Bits() > 28 || vpc.Overlaps(MustParse("169.254.0.0/16")) {
+				t.Fatalf("ValidateVPC accepts %v", vpc)
+			}
+		} else if re, ok := err.(*RuleError); ok && re.Rule == RuleVPCSize && (re.Valid.Bits() < 16 || re.Valid.Bits() > 28 || !re.Valid.Overlaps(vpc)) {
+			t.Fatalf("ValidateVPC(%v) suggests %v", vpc, re.Valid)
+		}
+		_ = ValidateVPCBlock([]Block{vpc, other}, subnet) // must not panic
+
+		vpcs, others := []Block{vpc}, []Block{other}
+		err := ValidateSubnet(subnet, vpcs, others)
+		if err == nil {
+			if !vpc.Covers(subnet) || other.Overlaps(subnet) {
+				t.Fatalf("ValidateSubnet(%v, %v, %v) passes", subnet, vpc, other)
+			}
+			if subnet.Is4() && (subnet.Bits() < 16 || subnet.Bits() > 28) || !subnet.Is4() && (subnet.Bits() < 44 || subnet.Bits() > 64 || subnet.Bits()%4 != 0) {
+				t.Fatalf("ValidateSubnet passes the size of %v", subnet)
+			}
+			return
+		}
+		re, ok := err.(*RuleError)
+		if !ok {
+			t.Fatalf("ValidateSubnet(%v, %v, %v) = %v, not a *RuleError", subnet, vpc, other, err)
+		}
+		if re.Block != subnet || !strings.Contains(re.Error(), strconv.Quote(subnet.String())) {
+			t.Fatalf("RuleError %q is about %v, not %v", re, re.Block, subnet)
+		}
+		if re.Valid.IsValid() && re.Rule != RuleSubnetSize {
+			if err := ValidateSubnet(re.Valid, vpcs, others); err != nil {
+				t.Fatalf("ValidateSubnet(%v, %v, %v) suggests %v, which fails: %v", subnet, vpc, other, re.Valid, err)
+			}
+		}
+		if re.Valid.IsValid() && re.Rule == RuleSubnetSize {
+			if err := ValidateSubnet(re.Valid, []Block{re.Valid}, nil); err != nil {
+				t.Fatalf("ValidateSubnet(%v) suggests the size of %v, which fails: %v", subnet, re.Valid, err)
+			}
+		}
+	})
+}
