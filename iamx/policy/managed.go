@@ -29,11 +29,17 @@ type Managed struct {
 	CreateDate       time.Time
 	UpdateDate       time.Time
 	Document         string // the default version's document, JSON indented by four spaces
+
+	once   sync.Once
+	policy *Policy
+	err    error
 }
 
-// Policy parses the document as an identity policy.
+// Policy returns the document parsed as an identity policy. It is parsed once and shared:
+// a [Policy] is immutable.
 func (m *Managed) Policy() (*Policy, error) {
-	return Parse(m.Document, Identity)
+	m.once.Do(func() { m.policy, m.err = Parse(m.Document, Identity) })
+	return m.policy, m.err
 }
 
 var managed struct {

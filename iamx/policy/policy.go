@@ -158,7 +158,8 @@ func Parse(doc string, kind Kind) (*Policy, error) {
 		return nil, &Error{Statement: -1, Message: msgSyntax, Detail: d}
 	}
 	p := &Policy{}
-	for k, raw := range top {
+	for _, k := range sortedKeys(top) {
+		raw := top[k]
 		switch k {
 		case "Version":
 			if err := json.Unmarshal(raw, &p.Version); err != nil {
@@ -368,7 +369,8 @@ func parsePrincipals(raw json.RawMessage) (*Principals, error) {
 		return nil, err
 	}
 	p := &Principals{}
-	for k, r := range m {
+	for _, k := range sortedKeys(m) {
+		r := m[k]
 		l, err := stringList(r)
 		if err != nil {
 			return nil, err
@@ -411,7 +413,8 @@ func parseCondition(raw json.RawMessage) (map[string]map[string][]string, error)
 		return nil, err
 	}
 	out := make(map[string]map[string][]string, len(ops))
-	for op, r := range ops {
+	for _, op := range sortedKeys(ops) {
+		r := ops[op]
 		if _, err := parseOperator(op); err != nil {
 			return nil, err
 		}
@@ -423,7 +426,8 @@ func parseCondition(raw json.RawMessage) (map[string]map[string][]string, error)
 			return nil, err
 		}
 		km := make(map[string][]string, len(keys))
-		for k, vr := range keys {
+		for _, k := range sortedKeys(keys) {
+			vr := keys[k]
 			if !strings.Contains(k, ":") {
 				return nil, &Error{Message: msgVendor, Detail: "condition key " + strconv.Quote(k)}
 			}

@@ -183,7 +183,7 @@ func TestAWSManaged(t *testing.T) {
 	for _, m := range list {
 		names = append(names, m.Name)
 		if !strings.HasPrefix(m.PolicyID, "ANPA") || m.DefaultVersionID == "" || m.CreateDate.IsZero() || m.UpdateDate.Before(m.CreateDate) || m.Description == "" {
-			t.Errorf("%s: incomplete metadata %+v", m.Name, *m)
+			t.Errorf("%s: incomplete metadata: ID %q version %q created %v updated %v description %q", m.Name, m.PolicyID, m.DefaultVersionID, m.CreateDate, m.UpdateDate, m.Description)
 		}
 		if m.ARN != "arn:aws:iam::aws:policy/"+m.Name {
 			t.Errorf("%s: ARN %q", m.Name, m.ARN)
