@@ -233,9 +233,10 @@ func associationRule(primary Block) (home string, restricted []Block, allowed st
 // ValidateSubnet reports whether subnet may be created in a VPC with the
 // blocks vpc that already has the subnets others, as CreateSubnet checks it:
 // an IPv4 block is /16 to /28 and an IPv6 block /44 to /64 in steps of 4; it
-// lies within one of the VPC's blocks; it overlaps none of the others. When
-// it can, the error suggests a free block of the same size (RuleError.Valid).
-// The error is a [*RuleError].
+// lies within one of the VPC's blocks; it overlaps none of the others. The
+// error is a [*RuleError]; when it can, it suggests a block that would pass
+// (RuleError.Valid): the nearest allowed size, or a free block of the same
+// size inside the VPC.
 //
 // https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html
 func ValidateSubnet(subnet Block, vpc, others []Block) error {
