@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/awsxlab/awsx/sim"
+)
+
+// NewCmdSim returns `awsx sim`, the simulator's own commands.
+func NewCmdSim(streams *IO) *cobra.Command {
+	cmd := &cobra.Command{Use: "sim", Short: "Run the simulator"}
+	cmd.AddCommand(NewCmdSimServe(streams, nil))
+	return cmd
+}
+
+// ServeOptions are the settings of `awsx sim serve`.
+type ServeOptions struct {
+	IO       *IO
+	Addr     string
+	StateDir string
+	Seed     uint64
+	AnyKey   bool
+	NoAuthz  bool
+	// Ready, when set, is called with the bound address once the server listens (tests).
+	Ready func(addr string)
+}
+
+// NewCmdSimServe returns `awsx sim serve`; runF replaces the command's action in tests.
+func NewCmdSimServe(streams *IO, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+	o := &ServeOptions{IO: streams}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the simulator over HTTP for the AWS CLI, boto3 and the SDKs",
+		Long: `Serve the simulator on a loopback address. Point any AWS client at it:
+
+  aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity
+
+The account is 123456789012; its root's keys are AKIAIOSFODNN7EXAMPLE /
+wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY. Every request is signed and authorized.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return serveRun(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:4566", "address to listen on (loopback unless you name another)")
+	f.StringVar(&o.StateDir, "state-dir", "", "directory that keeps the state across restarts (none: in memory only)")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed of the generated IDs")
+	f.BoolVar(&o.AnyKey, "any-access-key", false, "accept any unknown access key as the root (for tools that use dummy keys such as test/test)")
+	f.BoolVar(&o.NoAuthz, "no-enforce", false, "turn IAM authorization off (signatures are still checked)")
+	return cmd
+}
+
+func serveRun(ctx context.Context, o *ServeOptions) error {
+	opts := []sim.Option{sim.WithSeed(o.Seed)}
+	if o.AnyKey {
+		opts = append(opts, sim.WithAnyAccessKey())
+	}
+	if o.NoAuthz {
+		opts = append(opts, sim.WithoutEnforcement())
+	}
+	cloud := sim.New(opts...)
+	var statePath string
+	if o.StateDir != "" {
+		if err := os.MkdirAll(o.StateDir, 0o700); err != nil {
+			return err
+		}
+		statePath = filepath.Join(o.StateDir, "state.json")
+		if f, err := os.Open(statePath); err == nil {
+			err = cloud.Load(f)
+			f.Close()
+			if err != nil {
+				return err
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return err
+	}
+	logger := log.New(o.IO.Err, "", log.LstdFlags|log.Lmicroseconds)
+	var handler http.Handler = cloud
+	if statePath != "" {
+		handler = persist(cloud, statePath, handler, logger)
+	}
+	srv := &http.Server{Handler: logRequests(logger, handler), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(o.IO.Err, "awsx sim: serving account %s on http://%s\n", cloud.Account(), ln.Addr())
+	if o.Ready != nil {
+		o.Ready(ln.Addr().String())
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shut)
+	}
+}
+
+// statusWriter remembers the status a handler wrote, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// logRequests logs one line per request: method, path, status, duration.
+func logRequests(l *log.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		l.Printf("%s %s %s %d %s", r.RemoteAddr, r.Method, r.URL.RequestURI(), sw.status, time.Since(start).Round(time.Microsecond))
+	})
+}
+
+// persist saves the state after each request, before the response is acknowledged, by writing a temporary file and
+// renaming it over the state, so an acknowledged write survives a crash and a torn write
+// never replaces good state.
+func persist(cloud *sim.Cloud, path string, next http.Handler, l *log.Logger) http.Handler {
+	var mu sync.Mutex // one save at a time: each captures every change acknowledged before it
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		mu.Lock()
+		err := saveFile(cloud, path)
+		mu.Unlock()
+		if err != nil {
+			l.Printf("saving state: %v", err)
+			http.Error(w, "saving state failed", http.StatusInternalServerError)
+			return
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		w.Write(rec.body)
+	})
+}
+
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (b *bufferedWriter) Header() http.Header  { return b.header }
+func (b *bufferedWriter) WriteHeader(code int) { b.status = code }
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	b.body = append(b.body, p...)
+	return len(p), nil
+}
+
+func saveFile(cloud *sim.Cloud, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".state-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := cloud.Save(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
