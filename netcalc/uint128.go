@@ -2,7 +2,6 @@ package netcalc
 
 import (
 	"encoding/binary"
-	"math/big"
 	"math/bits"
 	"net/netip"
 )
@@ -95,10 +94,4 @@ func (u uint128) bitLen() int {
 		return 64 + bits.Len64(u.hi)
 	}
 	return bits.Len64(u.lo)
-}
-
-func (u uint128) big() *big.Int {
-	n := new(big.Int).SetUint64(u.hi)
-	n.Lsh(n, 64)
-	return n.Or(n, new(big.Int).SetUint64(u.lo))
 }
