@@ -126,6 +126,9 @@ func TestValidateVPCBlock(t *testing.T) {
 			checkRule(t, ValidateVPCBlock(vpc, MustParse(tt.add)), tt.rule, tt.conflict, tt.valid, tt.want)
 		})
 	}
+	if err := ValidateVPCBlock([]Block{MustParse("10.0.0.0/16")}, Block{}); err == nil || err.Error() != "netcalc: VPC block is the zero Block" {
+		t.Errorf("ValidateVPCBlock(zero) = %v", err)
+	}
 	err := ValidateVPCBlock([]Block{MustParse("2001:db8::/56")}, MustParse("10.0.0.0/16"))
 	if want := `netcalc: VPC block "10.0.0.0/16": the VPC has no IPv4 block; a VPC's first IPv4 block is its primary block`; err == nil || err.Error() != want {
 		t.Errorf("no primary: error %v; want %q", err, want)
