@@ -60,7 +60,7 @@ func (u uint128) cmp(v uint128) int {
 	return 0
 }
 
-func (u uint128) or(v uint128) uint128  { return uint128{u.hi | v.hi, u.lo | v.lo} }
+func (u uint128) or(v uint128) uint128 { return uint128{u.hi | v.hi, u.lo | v.lo} }
 func (u uint128) andNot(v uint128) uint128 {
 	return uint128{u.hi &^ v.hi, u.lo &^ v.lo}
 }
