@@ -291,11 +291,10 @@ func (c *Cloud) authorize(ctx context.Context, req *request) error {
 		pols.Identity = []policy.Attached{{Name: "root", Policy: rootPolicy}}
 	}
 	d := policy.Evaluate(preq, &pols)
-	allowed := d.Allowed()
-	if t.trust && d.Effect != policy.ExplicitDeny {
-		allowed = trustAllows(preq, t.policies, d)
+	if t.trust && d.Allowed() && !trustAllows(d) {
+		d = policy.Decision{Effect: policy.ImplicitDeny, Missing: policy.TypeResource}
 	}
-	if allowed {
+	if d.Allowed() {
 		return nil
 	}
 	msg := d.Message(preq)

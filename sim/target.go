@@ -44,21 +44,12 @@ func (c *Cloud) stsTarget(r *request) target {
 	return t
 }
 
-// trustAllows applies AWS's rule for a role's trust policy within one account: a trust
-// policy that names the caller (its ARN, or its role for a session) allows by itself; one that
-// names only the account allows when the caller's identity policies allow sts:AssumeRole too.
+// trustAllows applies AWS's rule for a role's trust policy within one account: the trust
+// policy must allow the caller. One that names the caller (its ARN, or its role for a
+// session) allows by itself; one that names only the account allows when the caller's
+// identity policies allow sts:AssumeRole too — which is what d already weighs.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html
-func trustAllows(req *policy.Request, trust []policy.Attached, full policy.Decision) bool {
-	if len(trust) == 0 {
-		return false
-	}
-	alone := policy.Evaluate(req, &policy.Policies{Resource: trust})
-	if alone.Allowed() {
-		return true
-	}
-	// The trust names the account: it allows the account's root by itself.
-	acct := *req
-	acct.Principal = policy.Principal{ARN: "arn:aws:iam::" + req.Principal.Account + ":root", Account: req.Principal.Account}
-	return full.Allowed() && policy.Evaluate(&acct, &policy.Policies{Resource: trust}).Allowed()
+func trustAllows(d policy.Decision) bool {
+	return d.Allowed() && d.ResourceAllows
 }

@@ -274,6 +274,10 @@ type Decision struct {
 	// Missing is, for ImplicitDeny, the policy type that had no allow (TypeIdentity,
 	// TypeResource, TypeBoundary or TypeSession).
 	Missing string
+	// ResourceAllows reports whether an allow statement of a resource-based policy matched the
+	// request, naming the caller or only its account. A role's trust policy must: for
+	// sts:AssumeRole an identity-based allow alone is not enough.
+	ResourceAllows bool
 }
 
 // Allowed reports whether the request is allowed.
@@ -426,15 +430,16 @@ func Evaluate(req *Request, p *Policies) Decision {
 	}
 	boundaryOK := p.Boundary == nil || bAllow.found()
 	sessionOK := p.Session == nil || sAllow.found()
+	rpAllows := rpLevel > levelNone
 	switch {
 	case rpLevel == levelDirect:
-		return Decision{Effect: Allow, By: rpAllow.match(TypeResource)}
+		return Decision{Effect: Allow, By: rpAllow.match(TypeResource), ResourceAllows: true}
 	case rpLevel == levelRole && boundaryOK && sessionOK:
-		return Decision{Effect: Allow, By: rpAllow.match(TypeResource)}
+		return Decision{Effect: Allow, By: rpAllow.match(TypeResource), ResourceAllows: true}
 	case idAllow.found() && boundaryOK && sessionOK:
-		return Decision{Effect: Allow, By: idAllow.match(TypeIdentity)}
+		return Decision{Effect: Allow, By: idAllow.match(TypeIdentity), ResourceAllows: rpAllows}
 	}
-	d := Decision{Effect: ImplicitDeny}
+	d := Decision{Effect: ImplicitDeny, ResourceAllows: rpAllows}
 	switch {
 	case !idAllow.found() && rpLevel < levelRole:
 		d.Missing = TypeIdentity

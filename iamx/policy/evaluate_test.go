@@ -237,13 +237,15 @@ func TestTrustPolicy(t *testing.T) {
 		trust    Attached
 		identity []Attached
 		want     Effect
+		// trusted: the trust policy itself allows, as sts:AssumeRole requires on top of Effect.
+		trusted bool
 	}{
-		{"names the user", trust(`{"AWS":"` + alexARN + `"}`), nil, Allow},
-		{"names the account, no identity allow", trust(`{"AWS":"` + acct + `"}`), nil, ImplicitDeny},
-		{"names the account, identity allows", trust(`{"AWS":"arn:aws:iam::123456789012:root"}`), []Attached{allowAssume}, Allow},
-		{"names another user", trust(`{"AWS":"` + bobARN + `"}`), []Attached{allowAssume}, Allow},
-		{"names the user, identity denies", trust(`{"AWS":"` + alexARN + `"}`), []Attached{denyAssume}, ExplicitDeny},
-		{"service only", trust(`{"Service":"ec2.amazonaws.com"}`), nil, ImplicitDeny},
+		{"names the user", trust(`{"AWS":"` + alexARN + `"}`), nil, Allow, true},
+		{"names the account, no identity allow", trust(`{"AWS":"` + acct + `"}`), nil, ImplicitDeny, true},
+		{"names the account, identity allows", trust(`{"AWS":"arn:aws:iam::123456789012:root"}`), []Attached{allowAssume}, Allow, true},
+		{"names another user", trust(`{"AWS":"` + bobARN + `"}`), []Attached{allowAssume}, Allow, false},
+		{"names the user, identity denies", trust(`{"AWS":"` + alexARN + `"}`), []Attached{denyAssume}, ExplicitDeny, false},
+		{"service only", trust(`{"Service":"ec2.amazonaws.com"}`), nil, ImplicitDeny, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,6 +253,9 @@ func TestTrustPolicy(t *testing.T) {
 			d := Evaluate(&req, &Policies{Identity: tt.identity, Resource: []Attached{tt.trust}})
 			if d.Effect != tt.want {
 				t.Errorf("Effect = %v, want %v (%s)", d.Effect, tt.want, d)
+			}
+			if d.ResourceAllows != tt.trusted {
+				t.Errorf("ResourceAllows = %v, want %v", d.ResourceAllows, tt.trusted)
 			}
 		})
 	}

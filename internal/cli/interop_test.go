@@ -129,7 +129,9 @@ func TestAWSCLIAgainstServe(t *testing.T) {
 			ok(rootEnv, "iam", "create-group", "--group-name", "admin")
 			ok(rootEnv, "iam", "create-user", "--user-name", "alex")
 			ok(rootEnv, "iam", "create-login-profile", "--user-name", "alex", "--password", "Lab-Passw0rd!", "--password-reset-required")
-			var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+			var key struct {
+				AccessKey struct{ AccessKeyId, SecretAccessKey string }
+			}
 			if err := json.Unmarshal([]byte(ok(rootEnv, "iam", "create-access-key", "--user-name", "alex")), &key); err != nil {
 				t.Fatal(err)
 			}

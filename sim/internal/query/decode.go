@@ -164,9 +164,11 @@ func (d *decoder) structValue(n *node, p *structPlan, v reflect.Value) {
 				if d.ec2 {
 					d.missing = append(d.missing, d.path(f.wire))
 				} else {
-					vk := append(slices.Clip(d.vkeys), f.goName)
-					for i := range vk {
-						vk[i] = lowerFirst(vk[i])
+					var vk []string
+					for _, k := range append(slices.Clip(d.vkeys), f.goName) {
+						if k != "" {
+							vk = append(vk, lowerFirst(k))
+						}
 					}
 					d.missing = append(d.missing, strings.Join(vk, "."))
 				}
@@ -308,7 +310,7 @@ func (d *decoder) list(n *node, c *codec, v reflect.Value, flat bool) {
 		if elems == nil {
 			return
 		}
-		d.push(c.member, c.member)
+		d.push(c.member, "")
 		defer d.pop()
 	}
 	kids := d.indexed(elems)
@@ -319,7 +321,11 @@ func (d *decoder) list(n *node, c *codec, v reflect.Value, flat bool) {
 	// admits one spelling per number.
 	sv := reflect.MakeSlice(c.typ, len(kids), len(kids))
 	for i, k := range kids {
-		d.push(k.seg, k.seg)
+		vk := k.seg // Coral names list elements 'tags.1.member'
+		if !flat {
+			vk += "." + c.member
+		}
+		d.push(k.seg, vk)
 		d.value(k, c.elem, sv.Index(i), false)
 		d.pop()
 		if d.err != nil {
