@@ -30,7 +30,8 @@
 // MissingParameter, InvalidParameterValue and UnknownParameter; for awsQuery ValidationError
 // (a missing required member, in Coral's "Value null at 'userName'" wording),
 // InvalidParameterValue (a value of the wrong type) and InvalidQueryParameter (a malformed list
-// index). awsQuery ignores parameters it does not know, as IAM and STS do; ec2query refuses them.
+// index). awsQuery passes over parameters it does not know (so a newer CLI's new parameters do
+// not break an older simulator); ec2query refuses them with UnknownParameter, as EC2 does.
 package query
 
-//go:generate go run ./internal/gen data
+//go:generate go run ./internal/gen -data data -unions unions_gen.go

@@ -6,13 +6,15 @@
 // any other, so that an SDK upgrade that introduces a new pattern is noticed at
 // `go generate` time instead of on the wire.
 //
-// Usage (from sim/internal/query): go run ./internal/gen
+// Usage (from sim/internal/query): go run ./internal/gen [-data dir] [-unions file]
 package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/parser"
 	"go/token"
 	"os"
@@ -36,10 +38,10 @@ var services = []service{
 }
 
 func main() {
-	out := "data"
-	if len(os.Args) > 1 {
-		out = os.Args[1]
-	}
+	dataDir := flag.String("data", "data", "directory for the <service>.shapes files")
+	unionsFile := flag.String("unions", "unions_gen.go", "Go file for the union member registry")
+	flag.Parse()
+	out := *dataDir
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		fatal(err)
 	}
@@ -77,7 +79,11 @@ func main() {
 	src.WriteString("var unionMembers = map[string]map[string]reflect.Type{\n")
 	src.WriteString(body)
 	src.WriteString("}\n")
-	if err := os.WriteFile("unions_gen.go", src.Bytes(), 0o644); err != nil {
+	formatted, err := format.Source(src.Bytes())
+	if err != nil {
+		fatal(err)
+	}
+	if err := os.WriteFile(*unionsFile, formatted, 0o644); err != nil {
 		fatal(err)
 	}
 }
@@ -675,7 +681,7 @@ func (g *gen) readValidators(path string) {
 	}
 }
 
-func flag(b bool, c string) string {
+func mark(b bool, c string) string {
 	if b {
 		return c
 	}
@@ -755,12 +761,12 @@ func (g *gen) writeShapes(b *bytes.Buffer, dir string, m map[string]*shape) {
 				if fd.ref != "" && m[fd.ref] == nil {
 					fatal(fmt.Errorf("%s: %s.%s refers to unknown shape %s", g.svc.name, id, fd.goName, fd.ref))
 				}
-				fmt.Fprintf(b, "f %s %s %s %s %s\n", fd.goName, fd.wire, flag(fd.flat, "f"), orDash(fd.ref), orDash(fd.required))
+				fmt.Fprintf(b, "f %s %s %s %s %s\n", fd.goName, fd.wire, mark(fd.flat, "f"), orDash(fd.ref), orDash(fd.required))
 			}
 		case 'L':
-			fmt.Fprintf(b, "%s L %s %s %s %s\n", dir, id, orDash(s.member), flag(s.skipEmpty, "e"), orDash(s.ref))
+			fmt.Fprintf(b, "%s L %s %s %s %s\n", dir, id, orDash(s.member), mark(s.skipEmpty, "e"), orDash(s.ref))
 		case 'M':
-			fmt.Fprintf(b, "%s M %s %s %s %s %s %s\n", dir, id, orDash(s.member), s.key, s.val, flag(s.skipEmpty, "e"), orDash(s.ref))
+			fmt.Fprintf(b, "%s M %s %s %s %s %s %s\n", dir, id, orDash(s.member), s.key, s.val, mark(s.skipEmpty, "e"), orDash(s.ref))
 		}
 		if s.ref != "" && m[s.ref] == nil {
 			fatal(fmt.Errorf("%s: %s refers to unknown shape %s", g.svc.name, id, s.ref))
