@@ -275,3 +275,48 @@ func TestVerifyClock(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyConcurrent runs Verify from many goroutines with several secrets sharing one access
+// key ID, so that a cached signing key serving the wrong secret would show (and -race sees the
+// caches).
+func TestVerifyConcurrent(t *testing.T) {
+	at := mustTime(t, "20260101T000000Z")
+	type signedReq struct {
+		r      *http.Request
+		body   []byte
+		a      *Auth
+		secret string
+	}
+	var reqs []signedReq
+	for _, secret := range []string{"s1", "s2", "s3", "s4"} {
+		r, b := overTheWire(t, signedIAM(t, aws.Credentials{AccessKeyID: "AKIASAME", SecretAccessKey: secret}, at, "Action=GetUser&Version=2010-05-08"))
+		a, err := Parse(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs, signedReq{r, b, a, secret})
+	}
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 200; i++ {
+				q := reqs[(g+i)%len(reqs)]
+				other := reqs[(g+i+1)%len(reqs)].secret
+				if err := Verify(q.r, q.body, q.a, q.secret, at); err != nil {
+					errs <- err
+					return
+				}
+				if err := Verify(q.r, q.body, q.a, other, at); kindOf(err) != Mismatch {
+					errs <- errors.New("verified with another secret of the same access key")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
