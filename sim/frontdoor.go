@@ -94,7 +94,7 @@ func (c *Cloud) handle(r *http.Request, body []byte) response {
 
 	o, ok := svc.ops[op]
 	if !ok {
-		if !knownOperation(svc.name, op) {
+		if !svc.codec.HasOperation(op) {
 			return c.fail(svc, r, core.Errorf("InvalidAction", "Could not find operation %s for version %s", op, svc.codec.Version()))
 		}
 		// An operation AWS has and the simulator does not: authorized as AWS would, then refused by name.

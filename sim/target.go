@@ -1,33 +1,11 @@
 package sim
 
 import (
-	"reflect"
-	"strings"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx/iamx/policy"
 )
-
-// clients are the SDK's clients of the simulated services: an operation exists when its
-// client has a method of that name taking an …Input.
-var clients = map[string]reflect.Type{
-	"iam": reflect.TypeFor[*iam.Client](),
-	"sts": reflect.TypeFor[*sts.Client](),
-	"ec2": reflect.TypeFor[*ec2.Client](),
-}
-
-func knownOperation(service, op string) bool {
-	t, ok := clients[service]
-	if !ok {
-		return false
-	}
-	m, ok := t.MethodByName(op)
-	return ok && m.Type.NumIn() >= 3 && strings.HasSuffix(m.Type.In(2).String(), "."+op+"Input")
-}
 
 // stsTarget names what an STS request acts on: for AssumeRole the role, whose trust policy
 // must allow the caller.

@@ -2,6 +2,7 @@ package iamsim
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/awsxlab/awsx/iamx/policy"
@@ -20,37 +21,40 @@ func Principal(c *core.Caller) policy.Principal {
 // when and how it came.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
 func Context(c *core.Caller, tags map[string]string, region string, now time.Time) policy.Context {
-	ctx := policy.Context{}
-	ctx.Set("aws:CurrentTime", now.UTC().Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
-	ctx.Set("aws:SecureTransport", strconv.FormatBool(c != nil && c.Secure))
+	// Keys are written lower-cased, the form policy.Context.Set stores, without its scan for
+	// other spellings: this runs on every request.
+	ctx := make(policy.Context, 16)
+	set := func(k, v string) { ctx[k] = []string{v} }
+	set("aws:currenttime", now.UTC().Format(time.RFC3339))
+	set("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
+	set("aws:securetransport", strconv.FormatBool(c != nil && c.Secure))
 	if region != "" {
-		ctx.Set("aws:RequestedRegion", region)
+		set("aws:requestedregion", region)
 	}
 	if c == nil || c.Kind == core.Anonymous {
 		return ctx
 	}
 	if c.SourceIP != "" {
-		ctx.Set("aws:SourceIp", c.SourceIP)
+		set("aws:sourceip", c.SourceIP)
 	}
-	ctx.Set("aws:PrincipalArn", c.ARN)
-	ctx.Set("aws:PrincipalAccount", c.Account)
-	ctx.Set("aws:userid", c.UserID)
+	set("aws:principalarn", c.ARN)
+	set("aws:principalaccount", c.Account)
+	set("aws:userid", c.UserID)
 	switch c.Kind {
 	case core.User:
-		ctx.Set("aws:username", c.UserName)
-		ctx.Set("aws:PrincipalType", "User")
+		set("aws:username", c.UserName)
+		set("aws:principaltype", "User")
 	case core.AssumedRole:
-		ctx.Set("aws:PrincipalArn", c.RoleARN) // for a session, AWS gives the role's ARN
-		ctx.Set("aws:PrincipalType", "AssumedRole")
+		set("aws:principalarn", c.RoleARN) // for a session, AWS gives the role's ARN
+		set("aws:principaltype", "AssumedRole")
 	case core.Root:
-		ctx.Set("aws:PrincipalType", "Account")
+		set("aws:principaltype", "Account")
 	}
 	if c.Temporary {
-		ctx.Set("aws:MultiFactorAuthPresent", "false")
+		set("aws:multifactorauthpresent", "false")
 	}
 	for k, v := range tags {
-		ctx.Set("aws:PrincipalTag/"+k, v)
+		set("aws:principaltag/"+strings.ToLower(k), v)
 	}
 	return ctx
 }

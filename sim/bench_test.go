@@ -1,0 +1,198 @@
+package sim_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsxlab/awsx/sim"
+)
+
+// replay is the floor of the benchmarks: a RoundTripper that answers every request with the
+// bytes the simulator once answered, so that only the SDK's own work is left.
+type replay struct {
+	status int
+	body   []byte
+}
+
+func (r replay) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: r.status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"text/xml"}, "Content-Length": {strconv.Itoa(len(r.body))}},
+		Body:          io.NopCloser(bytes.NewReader(r.body)),
+		ContentLength: int64(len(r.body)), Request: req,
+	}, nil
+}
+
+// recorder captures the simulator's response to one call.
+type recorder struct {
+	next http.RoundTripper
+	last replay
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	r.last = replay{resp.StatusCode, b}
+	return resp, nil
+}
+
+// benchCall measures call on the simulator in memory and on the floor, side by side.
+func benchCall(b *testing.B, c *sim.Cloud, cfg aws.Config, call func(aws.Config) error) {
+	rec := &recorder{next: cfg.HTTPClient.(*http.Client).Transport}
+	recCfg := cfg.Copy()
+	recCfg.HTTPClient = &http.Client{Transport: rec}
+	if err := call(recCfg); err != nil {
+		b.Fatal(err)
+	}
+	floor := cfg.Copy()
+	floor.HTTPClient = &http.Client{Transport: rec.last}
+	b.Run("sim", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := call(cfg); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("floor", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := call(floor); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// benchCloud is a cloud with a user "alex" in an admin group, and a config signing as alex.
+func benchCloud(b *testing.B) (*sim.Cloud, aws.Config) {
+	ctx := context.Background()
+	c := sim.New()
+	root := iam.NewFromConfig(c.Config())
+	must := func(_ any, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("admin")}))
+	must(root.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))
+	must(root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alex")}))
+	must(root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("admin"), UserName: aws.String("alex")}))
+	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alex")})
+	must(key, err)
+	return c, c.Config(sim.WithCredentials(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
+}
+
+func BenchmarkGetCallerIdentity(b *testing.B) {
+	c, cfg := benchCloud(b)
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		_, err := sts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+		return err
+	})
+}
+
+func BenchmarkGetUser(b *testing.B) {
+	c, cfg := benchCloud(b)
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		_, err := iam.NewFromConfig(cfg).GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String("alex")})
+		return err
+	})
+}
+
+func BenchmarkDescribeRegions(b *testing.B) {
+	c, cfg := benchCloud(b)
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		_, err := ec2.NewFromConfig(cfg).DescribeRegions(context.Background(), &ec2.DescribeRegionsInput{})
+		return err
+	})
+}
+
+// BenchmarkLoopback compares `awsx sim serve`'s handler with moto_server over loopback TCP,
+// the same Go SDK client calling IAM GetUser on each (moto_server when it is installed).
+func BenchmarkLoopback(b *testing.B) {
+	ctx := context.Background()
+	c, _ := benchCloud(b)
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	endpoints := map[string]string{"sim": srv.URL}
+	if path, err := exec.LookPath("moto_server"); err == nil {
+		port := freePort(b)
+		cmd := exec.Command(path, "-p", strconv.Itoa(port))
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { cmd.Process.Kill(); cmd.Wait() }()
+		endpoints["moto"] = "http://127.0.0.1:" + strconv.Itoa(port)
+	} else {
+		b.Log("moto_server is not installed: benchmarking the simulator alone")
+	}
+	for _, name := range []string{"sim", "moto"} {
+		url, ok := endpoints[name]
+		if !ok {
+			continue
+		}
+		cfg := aws.Config{
+			Region:       "us-east-1",
+			Credentials:  credentials.NewStaticCredentialsProvider(sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey, ""),
+			BaseEndpoint: aws.String(url),
+		}
+		client := iam.NewFromConfig(cfg)
+		waitUp(b, func() error {
+			_, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bench")})
+			return err
+		})
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := client.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("bench")}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func freePort(b *testing.B) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// waitUp retries call until the server answers, for up to 20 seconds.
+func waitUp(b *testing.B, call func() error) {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		err := call()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
