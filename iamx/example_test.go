@@ -1,0 +1,95 @@
+package iamx_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsxlab/awsx/iamx"
+	"github.com/awsxlab/awsx/sim"
+)
+
+func ExampleCreateAdminUser() {
+	ctx := context.Background()
+	cloud := sim.New()
+	creds, err := iamx.CreateAdminUser(ctx, cloud.Config(), "alex", func(o *iamx.AdminOptions) {
+		o.Password = "Lab-Passw0rd!"
+	})
+	if err != nil {
+		panic(err)
+	}
+	// From now on, work as alex, not as root.
+	alex := cloud.Config(sim.WithCredentials(creds.AccessKeyID, creds.SecretAccessKey, ""))
+	id, err := sts.NewFromConfig(alex).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(*id.Arn)
+	// Output: arn:aws:iam::123456789012:user/alex
+}
+
+func ExampleCreateUserWithPolicy() {
+	ctx := context.Background()
+	cloud := sim.New()
+	creds, err := iamx.CreateUserWithPolicy(ctx, cloud.Config(), "reader", "DescribeOnly",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}`)
+	if err != nil {
+		panic(err)
+	}
+	reader := ec2.NewFromConfig(cloud.Config(sim.WithCredentials(creds.AccessKeyID, creds.SecretAccessKey, "")))
+	_, err = reader.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	fmt.Println("describe-regions:", err == nil)
+	_, err = iam.NewFromConfig(cloud.Config(sim.WithCredentials(creds.AccessKeyID, creds.SecretAccessKey, ""))).
+		ListUsers(ctx, &iam.ListUsersInput{})
+	fmt.Println("list-users:", err == nil)
+	// Output:
+	// describe-regions: true
+	// list-users: false
+}
+
+func ExampleCreateInstanceRole() {
+	ctx := context.Background()
+	cloud := sim.New()
+	role, err := iamx.CreateInstanceRole(ctx, cloud.Config(), "web", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(role.RoleARN)
+	fmt.Println(role.InstanceProfileARN)
+	// Output:
+	// arn:aws:iam::123456789012:role/web
+	// arn:aws:iam::123456789012:instance-profile/web
+}
+
+func ExampleExplain() {
+	ctx := context.Background()
+	cloud := sim.New()
+	cfg := cloud.Config()
+	client := iam.NewFromConfig(cfg)
+	if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alex")}); err != nil {
+		panic(err)
+	}
+	if _, err := client.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
+		UserName: aws.String("alex"), PolicyName: aws.String("ec2-no-terminate"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+			{"Effect":"Allow","Action":"ec2:*","Resource":"*"},
+			{"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"}]}`),
+	}); err != nil {
+		panic(err)
+	}
+	for _, action := range []string{"ec2:RunInstances", "ec2:TerminateInstances", "s3:ListBucket"} {
+		e, err := iamx.Explain(ctx, cfg, "arn:aws:iam::123456789012:user/alex", action, "*")
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(e)
+	}
+	// Output:
+	// ec2:RunInstances on *: allowed by ec2-no-terminate (user)
+	// ec2:TerminateInstances on *: explicitDeny by ec2-no-terminate (user)
+	// s3:ListBucket on *: implicitDeny
+}
