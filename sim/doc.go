@@ -1,0 +1,47 @@
+// Package sim is an in-memory AWS: one account whose IAM, STS and EC2 answer in AWS's own
+// wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
+// unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
+//
+//	cloud := sim.New()
+//	client := iam.NewFromConfig(cloud.Config())
+//	client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alex")})
+//
+// # Every request is signed and authorized
+//
+// As on AWS, the front door ([Cloud.ServeHTTP]) checks each request's Signature Version 4
+// (header and presigned forms, session tokens, clock skew) by recomputing it with the SDK's
+// signer, resolves the access key to a caller, and evaluates the caller's IAM policies —
+// identity policies of the user and its groups or of the role, permissions boundaries, session
+// policies, and resource policies such as a role's trust policy — with package
+// [github.com/awsxlab/awsx/iamx/policy]. A refused request gets the service's own error
+// (UnauthorizedOperation for EC2, AccessDenied for IAM and STS) with AWS's message naming the
+// principal and the action. The account's root signs with AWS's documented example keys,
+// [DefaultAccessKeyID] and [DefaultSecretAccessKey], and may do anything.
+//
+// # What is simulated
+//
+//   - IAM: users, groups and membership, access keys (two per user, active or inactive, last
+//     used), login profiles, customer managed policies with versions, the AWS managed policies
+//     of package policy, inline policies, attachment to users, groups and roles, permissions
+//     boundaries, roles with trust policies, instance profiles, tags, Marker/MaxItems
+//     pagination, SimulatePrincipalPolicy and SimulateCustomPolicy.
+//   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
+//     policies, role chaining's one-hour limit), GetSessionToken.
+//   - EC2: DescribeRegions and DescribeAvailabilityZones, with the commercial regions and
+//     their zones.
+//
+// An operation the simulator does not implement is authorized like any other, then answered
+// with a NotImplemented error that names it — never an empty success.
+//
+// # Determinism, time and state
+//
+// IDs come from a seeded generator ([WithSeed]) and resource times from a clock
+// ([WithClock]) that [Cloud.Advance] moves, so sessions expire without waiting. A Cloud is safe
+// for concurrent use. [Cloud.Save] and [Cloud.Load] write and read its whole state.
+//
+// # When not to use it
+//
+// The simulator is one account, in one process, without AWS's eventual consistency, quotas
+// beyond the documented per-entity ones, or services other than those above. Use it to learn,
+// and to test code that calls AWS; use AWS itself to test how your system behaves on AWS.
+package sim
