@@ -18,8 +18,8 @@ import (
 func TestCredentialsRefused(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	wrongSecret := c.Config(sim.WithCredentials(sim.DefaultAccessKeyID, "not-the-secret", ""))
-	unknown := c.Config(sim.WithCredentials("AKIAAAAAAAAAAAAAAAAA", "whatever", ""))
+	wrongSecret := config(t, c, sim.WithCredentials(sim.DefaultAccessKeyID, "not-the-secret", ""))
+	unknown := config(t, c, sim.WithCredentials("AKIAAAAAAAAAAAAAAAAA", "whatever", ""))
 
 	tests := []struct {
 		name string
@@ -64,7 +64,7 @@ func TestInactiveKeyRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	key, _ := alex.Credentials.Retrieve(ctx)
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	if _, err := root.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{
 		UserName: aws.String("alex"), AccessKeyId: aws.String(key.AccessKeyID), Status: iamtypes.StatusTypeInactive,
 	}); err != nil {
@@ -79,7 +79,7 @@ func TestInactiveKeyRefused(t *testing.T) {
 func TestThirdAccessKey(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	newUser(t, c, "alex") // one key
 	if _, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alex")}); err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestThirdAccessKey(t *testing.T) {
 func TestExplicitDenyBeatsAdministratorAccess(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	alex := newUser(t, c, "alex")
 	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{
 		UserName: aws.String("alex"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess"),
@@ -127,7 +127,7 @@ const trustAccount = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Pr
 
 func createRole(t *testing.T, c *sim.Cloud, name, trust string) string {
 	t.Helper()
-	out, err := iam.NewFromConfig(c.Config()).CreateRole(context.Background(), &iam.CreateRoleInput{
+	out, err := iam.NewFromConfig(config(t, c)).CreateRole(context.Background(), &iam.CreateRoleInput{
 		RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust),
 	})
 	if err != nil {
@@ -153,7 +153,7 @@ func TestAssumeRoleTrust(t *testing.T) {
 	}
 	// One that names the account needs the user's own policy to allow sts:AssumeRole.
 	wantCode(t, assume(account), "AccessDenied")
-	if _, err := iam.NewFromConfig(c.Config()).PutUserPolicy(ctx, &iam.PutUserPolicyInput{
+	if _, err := iam.NewFromConfig(config(t, c)).PutUserPolicy(ctx, &iam.PutUserPolicyInput{
 		UserName: aws.String("alex"), PolicyName: aws.String("assume"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"` + account + `"}]}`),
 	}); err != nil {
@@ -172,7 +172,7 @@ func TestAssumedRoleIdentity(t *testing.T) {
 	c := sim.New(sim.WithClock(func() time.Time { return clock }))
 	alex := newUser(t, c, "alex")
 	arn := createRole(t, c, "reader", trustUser)
-	if _, err := iam.NewFromConfig(c.Config()).AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
+	if _, err := iam.NewFromConfig(config(t, c)).AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
 		RoleName: aws.String("reader"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"),
 	}); err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func TestAssumedRoleIdentity(t *testing.T) {
 	if want := "arn:aws:sts::123456789012:assumed-role/reader/audit"; *out.AssumedRoleUser.Arn != want {
 		t.Errorf("AssumedRoleUser.Arn = %s, want %s", *out.AssumedRoleUser.Arn, want)
 	}
-	session := c.Config(sim.WithCredentials(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken))
+	session := config(t, c, sim.WithCredentials(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken))
 	id, err := sts.NewFromConfig(session).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +209,7 @@ func TestAssumedRoleIdentity(t *testing.T) {
 	// A tampered token is refused.
 	bad := []byte(*cr.SessionToken)
 	bad[len(bad)/2] ^= 1
-	tampered := c.Config(sim.WithCredentials(*cr.AccessKeyId, *cr.SecretAccessKey, string(bad)))
+	tampered := config(t, c, sim.WithCredentials(*cr.AccessKeyId, *cr.SecretAccessKey, string(bad)))
 	_, err = sts.NewFromConfig(tampered).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	wantCode(t, err, "InvalidClientTokenId")
 

@@ -18,7 +18,7 @@ import (
 func TestIAMErrors(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	newUser(t, c, "alex")
 	tests := []struct {
 		name string
@@ -89,7 +89,7 @@ func TestUnimplementedAfterAuthorization(t *testing.T) {
 func TestGetUserWithoutName(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	out, err := iam.NewFromConfig(c.Config()).GetUser(ctx, &iam.GetUserInput{})
+	out, err := iam.NewFromConfig(config(t, c)).GetUser(ctx, &iam.GetUserInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestGetUserWithoutName(t *testing.T) {
 	if !strings.Contains(err.Error(), "on resource: arn:aws:iam::123456789012:user/alex") {
 		t.Errorf("message does not name alex's ARN: %v", err)
 	}
-	if _, err := iam.NewFromConfig(c.Config()).PutUserPolicy(ctx, &iam.PutUserPolicyInput{
+	if _, err := iam.NewFromConfig(config(t, c)).PutUserPolicy(ctx, &iam.PutUserPolicyInput{
 		UserName: aws.String("alex"), PolicyName: aws.String("self"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::123456789012:user/${aws:username}"}]}`),
 	}); err != nil {
@@ -121,7 +121,7 @@ func TestGetUserWithoutName(t *testing.T) {
 func TestListPagination(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	for i := range 25 {
 		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(fmt.Sprintf("user-%02d", i))}); err != nil {
 			t.Fatal(err)
@@ -150,7 +150,7 @@ func TestListPagination(t *testing.T) {
 func TestPolicyVersions(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	doc := func(action string) *string {
 		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + action + `","Resource":"*"}]}`)
 	}
@@ -188,7 +188,7 @@ func TestPolicyVersions(t *testing.T) {
 func TestSimulatePrincipalPolicy(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	newUser(t, c, "alex")
 	if _, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("admin")}); err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func wantCode(t *testing.T, err error, code string) {
 func newUser(t *testing.T, c *sim.Cloud, name string) aws.Config {
 	t.Helper()
 	ctx := context.Background()
-	admin := iam.NewFromConfig(c.Config())
+	admin := iam.NewFromConfig(config(t, c))
 	if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
 		t.Fatal(err)
 	}
@@ -47,14 +47,14 @@ func newUser(t *testing.T, c *sim.Cloud, name string) aws.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Config(sim.WithCredentials(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
+	return config(t, c, sim.WithCredentials(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
 }
 
 // The course's first lesson: a new user is refused, joins the admin group, and is allowed.
 func TestFirstLesson(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	alex := newUser(t, c, "alex")
 
 	_, err := ec2.NewFromConfig(alex).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})

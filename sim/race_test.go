@@ -19,7 +19,7 @@ import (
 func TestConcurrentIAMWrites(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	if _, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("admin")}); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestConcurrentIAMWrites(t *testing.T) {
 					errs <- err
 					return
 				}
-				cfg := c.Config(sim.WithCredentials(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
+				cfg := config(t, c, sim.WithCredentials(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, ""))
 				if _, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{}); err != nil {
 					errs <- fmt.Errorf("%s: %w", name, err)
 					return

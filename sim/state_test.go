@@ -16,7 +16,7 @@ func TestSaveLoad(t *testing.T) {
 	ctx := context.Background()
 	c := sim.New()
 	alex := newUser(t, c, "alex")
-	root := iam.NewFromConfig(c.Config())
+	root := iam.NewFromConfig(config(t, c))
 	if _, err := root.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String("ec2-no-terminate"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"},{"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"}]}`),
@@ -34,7 +34,7 @@ func TestSaveLoad(t *testing.T) {
 	}
 	// The user's key works on the loaded cloud.
 	key, _ := alex.Credentials.Retrieve(ctx)
-	cfg := d.Config(sim.WithCredentials(key.AccessKeyID, key.SecretAccessKey, ""))
+	cfg := config(t, d, sim.WithCredentials(key.AccessKeyID, key.SecretAccessKey, ""))
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestSaveLoad(t *testing.T) {
 	if *id.Arn != "arn:aws:iam::123456789012:user/alex" {
 		t.Errorf("loaded identity = %s", *id.Arn)
 	}
-	pols, err := iam.NewFromConfig(d.Config()).ListPolicies(ctx, &iam.ListPoliciesInput{Scope: "Local"})
+	pols, err := iam.NewFromConfig(config(t, d)).ListPolicies(ctx, &iam.ListPoliciesInput{Scope: "Local"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +51,11 @@ func TestSaveLoad(t *testing.T) {
 	}
 	// The ID generator goes on where it stopped: both clouds hand out the same next ID,
 	// and it is not one already used.
-	u1, err := iam.NewFromConfig(c.Config()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")})
+	u1, err := iam.NewFromConfig(config(t, c)).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	u2, err := iam.NewFromConfig(d.Config()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")})
+	u2, err := iam.NewFromConfig(config(t, d)).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")})
 	if err != nil {
 		t.Fatal(err)
 	}
