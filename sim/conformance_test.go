@@ -70,6 +70,8 @@ func TestLoopback(t *testing.T) {
 		{"SimulatePrincipalPolicy", TestSimulatePrincipalPolicy},
 		{"SaveLoad", TestSaveLoad},
 		{"ConcurrentIAMWrites", TestConcurrentIAMWrites},
+		{"DescribeRegions", TestDescribeRegions},
+		{"DescribeAvailabilityZones", TestDescribeAvailabilityZones},
 	}
 	overLoopback = true
 	defer func() { overLoopback = false }()
