@@ -1,0 +1,22 @@
+// Package output prints aws-sdk-go-v2 operation outputs exactly as the AWS CLI v2 prints them.
+//
+// [Value] turns an SDK output into the data botocore would have parsed from the same response
+// (objects in the model's member order, timestamps as the CLI's ISO 8601 strings), [Query]
+// applies --query, [Merge] joins the pages of a paginated call as the CLI's automatic
+// pagination does, and [Write] prints the result in an --output format.
+//
+// # Where the key order comes from
+//
+// The AWS CLI prints keys in the order of botocore's service model, not alphabetically (the
+// SDK's struct fields are sorted). The models under model/ are extracted from botocore's
+// by internal/modelgen (go generate): the AWS CLI v2's bundled models decide the order of the
+// members they know; members added since follow, from a newer botocore.
+//
+// # Scope and limitations
+//
+//   - Maps (Go maps in the SDK types) print with sorted keys; botocore keeps the wire order.
+//   - After --query, numbers with integral values print as integers, even when the model's
+//     type is a float (go-jmespath computes in float64).
+//   - Text output of a multi-page result is printed per page by the AWS CLI; [Write] prints
+//     the merged result, which differs only with --query or uneven keys across pages.
+package output

@@ -1,0 +1,318 @@
+// Command modelgen extracts from botocore's service models what the output package needs to
+// print like the AWS CLI: each operation's output shape, the member order of every structure
+// reachable from an output (the order botocore's parser, and so the AWS CLI, emits keys in),
+// and the paginators.
+//
+// Usage:
+//
+//	go run ./internal/modelgen -primary DIR [-extra DIR] -out DIR service...
+//
+// -primary is the botocore data directory whose member order wins (the AWS CLI v2's own,
+// /usr/lib/python3/dist-packages/awscli/botocore/data); -extra a newer botocore's, whose
+// members the primary lacks are appended after the primary's, in the newer order.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+type member struct {
+	Shape string `json:"shape"`
+}
+
+type shape struct {
+	Type    string         `json:"type"`
+	Members orderedMembers `json:"members"`
+	Member  *member        `json:"member"`
+	Value   *member        `json:"value"`
+}
+
+// orderedMembers keeps a structure's members in document order.
+type orderedMembers struct {
+	names   []string
+	targets map[string]string
+}
+
+func (o *orderedMembers) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	o.targets = map[string]string{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var m member
+		if err := dec.Decode(&m); err != nil {
+			return err
+		}
+		name := k.(string)
+		o.names = append(o.names, name)
+		o.targets[name] = m.Shape
+	}
+	_, err := dec.Token()
+	return err
+}
+
+type operation struct {
+	Output *member `json:"output"`
+}
+
+type model struct {
+	Operations map[string]operation `json:"operations"`
+	Shapes     map[string]*shape    `json:"shapes"`
+}
+
+// Out is the file written per service: see the output package's model.go.
+type Out struct {
+	Operations map[string]string          `json:"operations"`
+	Shapes     map[string]outShape        `json:"shapes"`
+	Paginators map[string]json.RawMessage `json:"paginators,omitempty"`
+}
+
+type outShape struct {
+	Type    string      `json:"type"`
+	Members [][2]string `json:"members,omitempty"`
+	Member  string      `json:"member,omitempty"`
+	Value   string      `json:"value,omitempty"`
+}
+
+func main() {
+	primary := flag.String("primary", "", "botocore data directory whose order wins")
+	extra := flag.String("extra", "", "newer botocore data directory for members the primary lacks")
+	out := flag.String("out", "model", "output directory")
+	flag.Parse()
+	for _, svc := range flag.Args() {
+		p, pdir, err := load(*primary, svc)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var x *model
+		xdir := ""
+		if *extra != "" {
+			if x, xdir, err = load(*extra, svc); err != nil {
+				log.Fatal(err)
+			}
+		}
+		o := build(p, x)
+		pag, err := paginators(pdir, xdir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		o.Paginators = pag
+		if err := write(filepath.Join(*out, svc+".json.gz"), o); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: %d operations, %d shapes, %d paginators\n", svc, len(o.Operations), len(o.Shapes), len(o.Paginators))
+	}
+}
+
+func load(root, svc string) (*model, string, error) {
+	vers, err := filepath.Glob(filepath.Join(root, svc, "*"))
+	if err != nil || len(vers) == 0 {
+		return nil, "", fmt.Errorf("no model for %s under %s", svc, root)
+	}
+	sort.Strings(vers)
+	dir := vers[len(vers)-1]
+	r, err := openMaybeGz(filepath.Join(dir, "service-2.json"))
+	if err != nil {
+		return nil, "", err
+	}
+	defer r.Close()
+	var m model
+	if err := json.NewDecoder(r).Decode(&m); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", dir, err)
+	}
+	return &m, dir, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r readCloser) Close() error { return r.close() }
+
+func openMaybeGz(path string) (io.ReadCloser, error) {
+	if f, err := os.Open(path); err == nil {
+		return f, nil
+	}
+	f, err := os.Open(path + ".gz")
+	if err != nil {
+		return nil, err
+	}
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return readCloser{z, func() error { z.Close(); return f.Close() }}, nil
+}
+
+// build walks the shapes reachable from every operation's output. Shapes are looked up by name
+// in the primary model, and members by name in the newer one when the primary lacks them.
+func build(p, x *model) Out {
+	o := Out{Operations: map[string]string{}, Shapes: map[string]outShape{}}
+	ops := map[string]operation{}
+	if x != nil {
+		for k, v := range x.Operations {
+			ops[k] = v
+		}
+	}
+	for k, v := range p.Operations {
+		ops[k] = v
+	}
+	var visit func(name string, m *model)
+	lookup := func(name string, m *model) (*shape, *model) {
+		if s, ok := m.Shapes[name]; ok {
+			return s, m
+		}
+		if s, ok := p.Shapes[name]; ok {
+			return s, p
+		}
+		if x != nil {
+			if s, ok := x.Shapes[name]; ok {
+				return s, x
+			}
+		}
+		return nil, nil
+	}
+	visit = func(name string, m *model) {
+		if _, done := o.Shapes[name]; done {
+			return
+		}
+		s, from := lookup(name, m)
+		if s == nil {
+			return
+		}
+		os := outShape{Type: s.Type}
+		o.Shapes[name] = os
+		switch s.Type {
+		case "structure":
+			seen := map[string]bool{}
+			for _, n := range s.Members.names {
+				os.Members = append(os.Members, [2]string{n, s.Members.targets[n]})
+				seen[n] = true
+			}
+			// Members only the newer model knows, in its order, after the primary's.
+			if x != nil && from == p {
+				if xs, ok := x.Shapes[name]; ok && xs.Type == "structure" {
+					for _, n := range xs.Members.names {
+						if !seen[n] {
+							os.Members = append(os.Members, [2]string{n, xs.Members.targets[n]})
+						}
+					}
+				}
+			}
+			o.Shapes[name] = os
+			for _, mb := range os.Members {
+				visit(mb[1], from)
+			}
+		case "list":
+			os.Member = s.Member.Shape
+			o.Shapes[name] = os
+			visit(os.Member, from)
+		case "map":
+			os.Value = s.Value.Shape
+			o.Shapes[name] = os
+			visit(os.Value, from)
+		}
+	}
+	names := make([]string, 0, len(ops))
+	for k := range ops {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		op := ops[k]
+		if op.Output == nil {
+			continue
+		}
+		o.Operations[k] = op.Output.Shape
+		if _, inP := p.Operations[k]; inP {
+			visit(op.Output.Shape, p)
+		} else {
+			visit(op.Output.Shape, x)
+		}
+	}
+	return o
+}
+
+// paginators merges paginators-1.json and its sdk-extras of both directories, the primary's
+// entries winning.
+func paginators(dirs ...string) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if dirs[i] == "" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dirs[i], "paginators-1.json"))
+		if err != nil {
+			if os.IsNotExist(err) {
+				continue
+			}
+			return nil, err
+		}
+		var f struct {
+			Pagination map[string]map[string]any `json:"pagination"`
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			return nil, err
+		}
+		if b, err := os.ReadFile(filepath.Join(dirs[i], "paginators-1.sdk-extras.json")); err == nil {
+			var e struct {
+				Merge struct {
+					Pagination map[string]map[string]any `json:"pagination"`
+				} `json:"merge"`
+			}
+			if err := json.Unmarshal(b, &e); err != nil {
+				return nil, err
+			}
+			for op, kv := range e.Merge.Pagination {
+				if f.Pagination[op] == nil {
+					continue
+				}
+				for k, v := range kv {
+					f.Pagination[op][k] = v
+				}
+			}
+		}
+		for op, v := range f.Pagination {
+			b, _ := json.Marshal(v)
+			out[op] = b
+		}
+	}
+	return out, nil
+}
+
+func write(path string, o Out) error {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	z, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if _, err := z.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := z.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
