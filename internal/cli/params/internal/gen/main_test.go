@@ -1,0 +1,31 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// TestFresh fails when required_gen.go is not what the generator writes for the SDK versions
+// in go.mod: run `go generate ./internal/cli/params`.
+func TestFresh(t *testing.T) {
+	want, err := Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("../../required_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("required_gen.go is stale: run go generate ./internal/cli/params")
+	}
+	for _, key := range []string{
+		"github.com/aws/aws-sdk-go-v2/service/ec2.RunInstancesInput",
+		"github.com/aws/aws-sdk-go-v2/service/iam/types.Tag",
+	} {
+		if !bytes.Contains(got, []byte(`"`+key+`"`)) {
+			t.Errorf("required_gen.go lacks %s", key)
+		}
+	}
+}
