@@ -27,11 +27,12 @@ type serviceModel struct {
 	Paginators map[string]json.RawMessage `json:"paginators"`
 }
 
-// shape is a structure (Members, in the model's order: member name, target shape), a list
+// shape is a structure (Members, in the model's order: member name, target shape, and "new"
+// for a member only the newer botocore knows), a list
 // (Member) or a map (Value); scalars have only a Type.
 type shape struct {
 	Type    string      `json:"type"`
-	Members [][2]string `json:"members"`
+	Members [][]string `json:"members"`
 	Member  string      `json:"member"`
 	Value   string      `json:"value"`
 }

@@ -30,9 +30,19 @@ var timeType = reflect.TypeOf(time.Time{})
 //     with ".ffffff" when there are microseconds. It is a string already before --query, as
 //     in the AWS CLI, so JMESPath compares and sorts it as a string.
 //
+// The AWS CLI prints only the members its own models know: Value keeps those of the AWS CLI
+// v2 2.9.19 (Debian's awscli) and drops members added to the services since (a newer SDK
+// parses them, the CLI ignores them). [ValueAll] keeps them, after the others.
+//
 // Value accepts any value: a non-SDK struct is converted the same way in field order, and
 // data already converted is returned as is.
-func Value(out any) any {
+func Value(out any) any { return value(out, false) }
+
+// ValueAll is [Value] keeping the members that the AWS CLI v2 2.9.19's models lack: those a
+// newer botocore knows, in its order, then any others the SDK has, in the SDK's order.
+func ValueAll(out any) any { return value(out, true) }
+
+func value(out any, all bool) any {
 	rv := reflect.ValueOf(out)
 	if !rv.IsValid() {
 		return nil
@@ -54,7 +64,7 @@ func Value(out any) any {
 			root = m.Operations[name]
 		}
 	}
-	c := converter{m: m}
+	c := converter{m: m, all: all}
 	v, ok := c.convert(rv, root)
 	if !ok {
 		return nil
@@ -66,7 +76,8 @@ func Value(out any) any {
 }
 
 type converter struct {
-	m *serviceModel
+	m   *serviceModel
+	all bool // keep members the primary model lacks
 }
 
 // convert returns the data of v of the model's shape (or "" when unknown) and whether it is
@@ -207,8 +218,13 @@ func (c converter) structure(v reflect.Value, shapeName string) *Map {
 			out.Set(name, e)
 		}
 	}
-	if s, ok := c.m.shapeOf(shapeName); ok && s.Type == "structure" {
+	s, known := c.m.shapeOf(shapeName)
+	known = known && s.Type == "structure"
+	if known {
 		for _, mb := range s.Members {
+			if len(mb) > 2 && mb[2] == "new" && !c.all {
+				continue
+			}
 			idx, ok := fields[mb[0]]
 			if !ok {
 				idx, ok = fieldFold(fields, mb[0])
@@ -219,7 +235,7 @@ func (c converter) structure(v reflect.Value, shapeName string) *Map {
 		}
 	}
 	for _, name := range order {
-		if !done[name] {
+		if !done[name] && (!known || c.all) {
 			add(name, fields[name], c.guessShape(t, name))
 		}
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // Formats are the values of --output that [Write] prints.
-var Formats = []string{"json", "text"}
+var Formats = []string{"json", "text", "table"}
 
 // Write prints v (data from [Value], [Query] or [Merge]; an SDK output is converted with
 // [Value] first) in format, one of [Formats], for the operation op, byte for byte as the AWS CLI
@@ -33,8 +33,10 @@ func WriteWidth(w io.Writer, format string, v any, op string, width int) error {
 		err = writeJSON(bw, v)
 	case "text":
 		err = writeText(bw, v)
+	case "table":
+		err = writeTable(bw, v, op, width)
 	default:
-		return fmt.Errorf("output: unknown output format %q (valid: json, text)", format)
+		return fmt.Errorf("output: unknown output format %q (valid: json, text, table)", format)
 	}
 	if err != nil {
 		return err

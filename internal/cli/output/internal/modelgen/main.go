@@ -9,7 +9,8 @@
 //
 // -primary is the botocore data directory whose member order wins (the AWS CLI v2's own,
 // /usr/lib/python3/dist-packages/awscli/botocore/data); -extra a newer botocore's, whose
-// members the primary lacks are appended after the primary's, in the newer order.
+// members the primary lacks are appended after the primary's, in the newer order, marked
+// "new" (the AWS CLI v2 of the primary models does not print them).
 package main
 
 import (
@@ -83,7 +84,7 @@ type Out struct {
 
 type outShape struct {
 	Type    string      `json:"type"`
-	Members [][2]string `json:"members,omitempty"`
+	Members [][]string `json:"members,omitempty"`
 	Member  string      `json:"member,omitempty"`
 	Value   string      `json:"value,omitempty"`
 }
@@ -202,7 +203,7 @@ func build(p, x *model) Out {
 		case "structure":
 			seen := map[string]bool{}
 			for _, n := range s.Members.names {
-				os.Members = append(os.Members, [2]string{n, s.Members.targets[n]})
+				os.Members = append(os.Members, []string{n, s.Members.targets[n]})
 				seen[n] = true
 			}
 			// Members only the newer model knows, in its order, after the primary's.
@@ -210,7 +211,7 @@ func build(p, x *model) Out {
 				if xs, ok := x.Shapes[name]; ok && xs.Type == "structure" {
 					for _, n := range xs.Members.names {
 						if !seen[n] {
-							os.Members = append(os.Members, [2]string{n, xs.Members.targets[n]})
+							os.Members = append(os.Members, []string{n, xs.Members.targets[n], "new"})
 						}
 					}
 				}
