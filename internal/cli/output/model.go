@@ -31,10 +31,10 @@ type serviceModel struct {
 // for a member only the newer botocore knows), a list
 // (Member) or a map (Value); scalars have only a Type.
 type shape struct {
-	Type    string      `json:"type"`
+	Type    string     `json:"type"`
 	Members [][]string `json:"members"`
-	Member  string      `json:"member"`
-	Value   string      `json:"value"`
+	Member  string     `json:"member"`
+	Value   string     `json:"value"`
 }
 
 var models sync.Map // service name → func() *serviceModel

@@ -89,12 +89,18 @@ func world(t *testing.T, now time.Time) *sim.Cloud {
 	ctx := context.Background()
 	cl := iam.NewFromConfig(c.Config())
 	steps := []func() error{
-		func() error { _, err := cl.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("admin")}); return err },
+		func() error {
+			_, err := cl.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("admin")})
+			return err
+		},
 		func() error {
 			_, err := cl.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alex"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("lab")}}})
 			return err
 		},
-		func() error { _, err := cl.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("sam"), Path: aws.String("/ops/")}); return err },
+		func() error {
+			_, err := cl.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("sam"), Path: aws.String("/ops/")})
+			return err
+		},
 		func() error {
 			_, err := cl.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")})
 			return err
@@ -107,7 +113,10 @@ func world(t *testing.T, now time.Time) *sim.Cloud {
 			_, err := cl.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("admin"), UserName: aws.String("sam")})
 			return err
 		},
-		func() error { _, err := cl.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alex")}); return err },
+		func() error {
+			_, err := cl.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alex")})
+			return err
+		},
 		func() error {
 			_, err := cl.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("ec2-no-terminate"), PolicyDocument: aws.String(adminDoc)})
 			return err

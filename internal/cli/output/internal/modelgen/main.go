@@ -83,10 +83,10 @@ type Out struct {
 }
 
 type outShape struct {
-	Type    string      `json:"type"`
+	Type    string     `json:"type"`
 	Members [][]string `json:"members,omitempty"`
-	Member  string      `json:"member,omitempty"`
-	Value   string      `json:"value,omitempty"`
+	Member  string     `json:"member,omitempty"`
+	Value   string     `json:"value,omitempty"`
 }
 
 func main() {
