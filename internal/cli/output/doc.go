@@ -17,6 +17,11 @@
 //   - Maps (Go maps in the SDK types) print with sorted keys; botocore keeps the wire order.
 //   - After --query, numbers with integral values print as integers, even when the model's
 //     type is a float (go-jmespath computes in float64).
+//   - [Value] prints what the AWS CLI v2 2.9.19's models know; members added to the services
+//     since are dropped ([ValueAll] keeps them, as a newer AWS CLI such as v1 1.45 prints them).
+//   - yaml and yaml-stream are not implemented yet; [Write] rejects them.
+//   - Tables are rendered for a non-terminal (80 columns, no colors); [WriteWidth] takes another
+//     width.
 //   - Text output of a multi-page result is printed per page by the AWS CLI; [Write] prints
 //     the merged result, which differs only with --query or uneven keys across pages.
 package output
