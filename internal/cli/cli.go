@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/signal"
@@ -29,10 +30,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := NewCmdRoot(streams)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
+		var ec *exitCode
+		if errors.As(err, &ec) {
+			return ec.code
+		}
 		fmt.Fprintln(stderr, "awsx:", err)
-		return 255
+		return exitUsage
 	}
-	return 0
+	return exitOK
 }
 
 // NewCmdRoot returns the awsx command with its subcommands.
@@ -47,6 +52,20 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
+	g := &globals{}
+	f := root.PersistentFlags()
+	f.StringVar(&g.output, "output", "", "output format: json, text, table, yaml")
+	f.StringVar(&g.query, "query", "", "a JMESPath query applied to the response")
+	f.StringVar(&g.region, "region", "", "the region to use")
+	f.StringVar(&g.profile, "profile", "", "the profile in ~/.aws to use")
+	f.StringVar(&g.endpoint, "endpoint-url", "", "send requests to this URL (a simulator served by `awsx sim serve`, or AWS)")
+	f.BoolVar(&g.noPaginate, "no-paginate", false, "make one request, without following pages")
+	f.BoolVar(&g.debug, "debug", false, "log requests and responses")
+	f.BoolVar(&g.noSignRequest, "no-sign-request", false, "send requests unsigned")
+	root.TraverseChildren = true
+	for _, svc := range awsServices {
+		root.AddCommand(NewCmdService(streams, svc, g))
+	}
 	root.AddCommand(NewCmdSim(streams))
 	return root
 }

@@ -1,0 +1,535 @@
+package cli
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
+
+	"github.com/awsxlab/awsx"
+	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/cli/params"
+	"github.com/awsxlab/awsx/internal/cli/state"
+	"github.com/awsxlab/awsx/sim"
+)
+
+// The AWS CLI v2's exit codes.
+// https://docs.aws.amazon.com/cli/latest/userguide/cli-chap-retcodes.html
+const (
+	exitOK      = 0
+	exitUsage   = 252 // the command line could not be parsed
+	exitConfig  = 253 // the environment or configuration is invalid
+	exitService = 254 // the service answered with an error
+	exitOther   = 255 // anything else
+)
+
+// exitError carries an exit code and the text to print on stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) *exitError {
+	return &exitError{exitUsage, usageLines + "aws: error: " + fmt.Sprintf(format, args...) + "\n"}
+}
+
+// usageLines are what the AWS CLI prints before an argument error.
+const usageLines = `
+usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
+To see help text, you can run:
+
+  aws help
+  aws <command> help
+  aws <command> <subcommand> help
+
+`
+
+// globals are the AWS CLI's options that every operation takes.
+type globals struct {
+	output, query, region, profile, endpoint string
+	noPaginate, debug, noSignRequest         bool
+	maxItems, pageSize                       int
+	startingToken                            string
+	cliInputJSON                             string
+	skeleton                                 string // "", "input" or "output"
+	skeletonSet                              bool
+}
+
+// valueOptions are the global options that take a value.
+var valueOptions = map[string]bool{
+	"output": true, "query": true, "region": true, "profile": true, "endpoint-url": true,
+	"max-items": true, "page-size": true, "starting-token": true, "cli-input-json": true,
+	"color": true, "ca-bundle": true, "cli-read-timeout": true, "cli-connect-timeout": true, "cli-binary-format": true,
+}
+
+// flagOptions are the global options that take none.
+var flagOptions = map[string]bool{
+	"no-paginate": true, "debug": true, "no-sign-request": true, "no-verify-ssl": true, "no-cli-pager": true,
+	"cli-auto-prompt": true, "no-cli-auto-prompt": true,
+}
+
+// invocation is one operation call being assembled from the command line.
+type invocation struct {
+	svc  *awsService
+	op   *operation
+	g    globals
+	args map[string][]string // operation parameters by flag, in the order given
+	seen []string
+}
+
+// parseArgs splits the words after the operation name into global options and operation
+// parameters. A parameter takes every word up to the next --option, as the AWS CLI's lists do.
+func parseArgs(g globals, words []string) (globals, map[string][]string, []string, error) {
+	args := map[string][]string{}
+	var order []string
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if !strings.HasPrefix(w, "--") || w == "--" {
+			return g, nil, nil, usageErr("Unknown options: %s", strings.Join(words[i:], ", "))
+		}
+		name, value, hasValue := strings.Cut(w[2:], "=")
+		if flagOptions[name] {
+			switch name {
+			case "no-paginate":
+				g.noPaginate = true
+			case "debug":
+				g.debug = true
+			case "no-sign-request":
+				g.noSignRequest = true
+			}
+			continue
+		}
+		var vals []string
+		if hasValue {
+			vals = []string{value}
+		}
+		for !hasValue && i+1 < len(words) && !isOption(words[i+1]) {
+			i++
+			vals = append(vals, words[i])
+		}
+		if name == "generate-cli-skeleton" {
+			g.skeletonSet = true
+			if len(vals) > 0 {
+				g.skeleton = vals[0]
+			}
+			continue
+		}
+		if valueOptions[name] {
+			if len(vals) != 1 {
+				return g, nil, nil, usageErr("argument --%s: expected one argument", name)
+			}
+			v := vals[0]
+			var err error
+			switch name {
+			case "output":
+				g.output = v
+			case "query":
+				g.query = v
+			case "region":
+				g.region = v
+			case "profile":
+				g.profile = v
+			case "endpoint-url":
+				g.endpoint = v
+			case "starting-token":
+				g.startingToken = v
+			case "cli-input-json":
+				g.cliInputJSON = v
+			case "max-items":
+				g.maxItems, err = strconv.Atoi(v)
+			case "page-size":
+				g.pageSize, err = strconv.Atoi(v)
+			}
+			if err != nil {
+				return g, nil, nil, usageErr("argument --%s: invalid int value: '%s'", name, v)
+			}
+			continue
+		}
+		if _, dup := args[name]; !dup {
+			order = append(order, name)
+		}
+		args[name] = vals
+	}
+	return g, args, order, nil
+}
+
+// isOption reports whether w starts another option rather than being a value: "--x" is an
+// option, "-1" (a negative number) and "-" are values.
+func isOption(w string) bool { return strings.HasPrefix(w, "--") && len(w) > 2 }
+
+// run calls the operation and prints its result; it returns the exit code.
+func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
+	in := reflect.New(iv.op.in.Elem())
+	if iv.g.skeletonSet {
+		if iv.g.skeleton != "" && iv.g.skeleton != "input" {
+			return fail(streams, usageErr("argument --generate-cli-skeleton: invalid choice: '%s' (choose from 'input', 'yaml-input', 'output')", iv.g.skeleton))
+		}
+		streams.Out.Write(params.Skeleton(iv.op.in))
+		return exitOK
+	}
+	if err := iv.bind(in.Interface(), dir); err != nil {
+		return fail(streams, err)
+	}
+	format := iv.outputFormat()
+	switch format {
+	case "json", "text", "table", "yaml", "yaml-stream":
+	default:
+		return fail(streams, usageErr("argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                             "))
+	}
+
+	backend, err := iv.backend()
+	if err != nil {
+		return fail(streams, &exitError{exitConfig, err.Error() + "\n"})
+	}
+	var result any
+	call := func(cloud *sim.Cloud) error {
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) {
+			o.Profile, o.Region, o.Backend, o.Cloud = iv.g.profile, iv.g.region, backend, cloud
+		})
+		if err != nil {
+			return &exitError{exitConfig, err.Error() + "\n"}
+		}
+		if iv.g.noSignRequest {
+			cfg.Credentials = aws.AnonymousCredentials{}
+		}
+		if iv.g.debug {
+			cfg.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
+			cfg.Logger = logging.NewStandardLogger(streams.Err)
+		}
+		result, err = iv.callAll(ctx, cfg, in)
+		return err
+	}
+	if backend == awsx.BackendSim {
+		d, created, oerr := state.Open("")
+		if oerr != nil {
+			return fail(streams, &exitError{exitConfig, oerr.Error() + "\n"})
+		}
+		if created {
+			fmt.Fprintf(streams.Err, "awsx: using the embedded simulator, with its state in %s (no AWS account is used).\n"+
+				"awsx: for real AWS set AWSX_BACKEND=aws; for a simulator server, --endpoint-url http://127.0.0.1:4566.\n", d.Path)
+		}
+		err = d.Update(ctx, nil, call)
+	} else {
+		err = call(nil)
+	}
+	if err != nil {
+		return fail(streams, iv.callError(err))
+	}
+	if iv.g.query != "" {
+		if result, err = output.Query(result, iv.g.query); err != nil {
+			return fail(streams, &exitError{exitUsage, "\nBad value for --query " + iv.g.query + ": " + err.Error() + "\n"})
+		}
+	}
+	if err := output.Write(streams.Out, format, result, iv.op.name); err != nil {
+		return fail(streams, &exitError{exitOther, err.Error() + "\n"})
+	}
+	return exitOK
+}
+
+// bind fills in from --cli-input-json and the parameters, and checks the required ones.
+func (iv *invocation) bind(in any, dir string) error {
+	opts := params.Options{Dir: dir}
+	if iv.g.cliInputJSON != "" {
+		text := iv.g.cliInputJSON
+		if strings.HasPrefix(text, "file://") {
+			b, err := os.ReadFile(resolve(dir, strings.TrimPrefix(text, "file://")))
+			if err != nil {
+				return &exitError{exitOther, "\nError parsing parameter 'cli-input-json': Unable to load paramfile " + text + ": " + err.Error() + "\n"}
+			}
+			text = string(b)
+		}
+		if err := params.FromJSON(in, []byte(text)); err != nil {
+			return err
+		}
+	}
+	known := map[string]params.Param{}
+	for _, p := range params.Params(iv.op.in) {
+		known[p.Flag] = p
+		if p.Kind == params.Bool {
+			known["no-"+p.Flag] = p
+		}
+	}
+	var unknown []string
+	for _, name := range iv.seen {
+		p, ok := known[name]
+		if !ok {
+			unknown = append(unknown, "--"+name)
+			continue
+		}
+		words := iv.args[name]
+		if p.Kind == params.Bool {
+			if len(words) > 0 {
+				unknown = append(unknown, words...)
+				continue
+			}
+			words = []string{strconv.FormatBool(!strings.HasPrefix(name, "no-") || strings.HasPrefix(p.Flag, "no-"))}
+		}
+		if err := params.Set(in, p, words, opts); err != nil {
+			return err
+		}
+	}
+	if len(unknown) > 0 {
+		return usageErr("Unknown options: %s", strings.Join(unknown, ", "))
+	}
+	if iv.g.cliInputJSON == "" {
+		var missing []string
+		for _, p := range params.Params(iv.op.in) {
+			if _, ok := iv.args[p.Flag]; p.Required && !ok {
+				missing = append(missing, "--"+p.Flag)
+			}
+		}
+		if len(missing) > 0 {
+			return usageErr("the following arguments are required: %s", strings.Join(missing, ", "))
+		}
+	}
+	return params.Validate(in)
+}
+
+func resolve(dir, path string) string {
+	if strings.HasPrefix(path, "/") || dir == "" {
+		return path
+	}
+	return dir + "/" + path
+}
+
+// outputFormat is --output, else AWS_DEFAULT_OUTPUT, else the profile's output, else json.
+func (iv *invocation) outputFormat() string {
+	if iv.g.output != "" {
+		return iv.g.output
+	}
+	if v := os.Getenv("AWS_DEFAULT_OUTPUT"); v != "" {
+		return v
+	}
+	if v := profileSetting(iv.g.profile, "output"); v != "" {
+		return v
+	}
+	return "json"
+}
+
+// backend is --endpoint-url or AWS_ENDPOINT_URL (any endpoint), else the awsx setting.
+func (iv *invocation) backend() (string, error) {
+	if iv.g.endpoint != "" {
+		return iv.g.endpoint, nil
+	}
+	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
+		return v, nil
+	}
+	s, err := awsx.NewSettings()
+	if err != nil {
+		return "", err
+	}
+	return s.GetString("backend"), nil
+}
+
+// callError turns a failed call into the AWS CLI's message and exit code.
+func (iv *invocation) callError(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee
+	}
+	var ue *params.UsageError
+	if errors.As(err, &ue) {
+		return err
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return &exitError{exitService, fmt.Sprintf("\nAn error occurred (%s) when calling the %s operation: %s\n", ae.ErrorCode(), iv.op.name, ae.ErrorMessage())}
+	}
+	return &exitError{exitOther, "\n" + err.Error() + "\n"}
+}
+
+// fail prints err as the AWS CLI would and returns its exit code.
+func fail(streams *IO, err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		io.WriteString(streams.Err, ee.msg)
+		return ee.code
+	}
+	var ue *params.UsageError
+	if errors.As(err, &ue) {
+		if ue.Form == params.ArgumentError {
+			io.WriteString(streams.Err, usageLines+"aws: error: "+ue.Error()+"\n")
+		} else {
+			io.WriteString(streams.Err, "\n"+ue.Error()+"\n")
+		}
+		return ue.ExitCode()
+	}
+	fmt.Fprintf(streams.Err, "\n%v\n", err)
+	return exitOther
+}
+
+// callAll calls the operation, following its pages as the AWS CLI does unless told not to.
+func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Value) (any, error) {
+	client := reflect.ValueOf(iv.svc.newClient(cfg))
+	method := client.MethodByName(iv.op.name)
+	call := func() (any, error) {
+		out := method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
+		if err, _ := out[1].Interface().(error); err != nil {
+			return nil, err
+		}
+		return out[0].Interface(), nil
+	}
+	pg, paged := output.PaginatorOf(iv.svc.name, iv.op.name)
+	if !paged || iv.g.noPaginate {
+		out, err := call()
+		if err != nil {
+			return nil, err
+		}
+		return output.Value(out), nil
+	}
+	skip := 0
+	if iv.g.startingToken != "" {
+		tokens, n, err := decodeToken(iv.g.startingToken)
+		if err != nil {
+			return nil, &exitError{exitOther, "\nBad value for --starting-token: " + iv.g.startingToken + "\n"}
+		}
+		for k, v := range tokens {
+			setString(in, k, v)
+		}
+		skip = n
+	}
+	if iv.g.pageSize > 0 && pg.LimitKey != "" {
+		setInt(in, pg.LimitKey, iv.g.pageSize)
+	}
+	var pages []any
+	items := 0
+	for {
+		out, err := call()
+		if err != nil {
+			return nil, err
+		}
+		page := output.Value(out)
+		pages = append(pages, page)
+		next := map[string]string{}
+		for i, ot := range pg.OutputTokens {
+			if v := stringField(reflect.ValueOf(out), ot); v != "" && i < len(pg.InputTokens) {
+				next[pg.InputTokens[i]] = v
+			}
+		}
+		items += countItems(page, pg.ResultKeys)
+		if len(next) == 0 || (iv.g.maxItems > 0 && items-skip >= iv.g.maxItems) {
+			merged := output.MergePages(pages, pg, "")
+			return truncate(merged, pg, skip, iv.g.maxItems, next, in), nil
+		}
+		for k, v := range next {
+			setString(in, k, v)
+		}
+	}
+}
+
+// truncate applies --starting-token's skip and --max-items' limit to the merged result, and
+// sets the NextToken the AWS CLI prints to resume: base64 JSON of the service's position and
+// how many items of the page at that position were already shown (botocore's format).
+func truncate(merged any, pg output.Paginator, skip, maxItems int, next map[string]string, in reflect.Value) any {
+	m, ok := merged.(*output.Map)
+	if !ok || len(pg.ResultKeys) == 0 {
+		return merged
+	}
+	key := pg.ResultKeys[0]
+	list, _ := m.Get(key)
+	items, _ := list.([]any)
+	if skip > len(items) {
+		skip = len(items)
+	}
+	items = items[skip:]
+	if maxItems <= 0 || len(items) <= maxItems {
+		m.Set(key, items)
+		return m
+	}
+	// Resume from the request that produced the cut page, skipping what was shown.
+	tok := map[string]any{}
+	for _, it := range pg.InputTokens {
+		if v := stringField(in, it); v != "" {
+			tok[it] = v
+		}
+	}
+	tok["boto_truncate_amount"] = skip + maxItems
+	m.Set(key, items[:maxItems])
+	b, _ := json.Marshal(tok)
+	m.Set("NextToken", base64.StdEncoding.EncodeToString(b))
+	return m
+}
+
+func decodeToken(s string) (map[string]string, int, error) {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, 0, err
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, 0, err
+	}
+	out := map[string]string{}
+	n := 0
+	for k, v := range raw {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case float64:
+			if k == "boto_truncate_amount" {
+				n = int(x)
+			}
+		}
+	}
+	return out, n, nil
+}
+
+func countItems(page any, keys []string) int {
+	m, ok := page.(*output.Map)
+	if !ok || len(keys) == 0 {
+		return 0
+	}
+	v, _ := m.Get(keys[0])
+	l, _ := v.([]any)
+	return len(l)
+}
+
+func stringField(v reflect.Value, name string) string {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	f := v.FieldByName(name)
+	if !f.IsValid() {
+		return ""
+	}
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return ""
+		}
+		f = f.Elem()
+	}
+	if f.Kind() != reflect.String {
+		return ""
+	}
+	return f.String()
+}
+
+func setString(v reflect.Value, name, s string) {
+	f := v.Elem().FieldByName(name)
+	if f.IsValid() && f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.String {
+		f.Set(reflect.ValueOf(&s))
+	}
+}
+
+func setInt(v reflect.Value, name string, n int) {
+	f := v.Elem().FieldByName(name)
+	if f.IsValid() && f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Int32 {
+		i := int32(n)
+		f.Set(reflect.ValueOf(&i))
+	}
+}

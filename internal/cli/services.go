@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsxlab/awsx/internal/cli/params"
+)
+
+// awsService is one AWS service the command speaks, through the SDK's own client.
+type awsService struct {
+	name      string // the AWS CLI's command and the SDK's package name: "ec2"
+	newClient func(aws.Config) any
+	client    reflect.Type
+
+	once sync.Once
+	ops  []*operation
+}
+
+// awsServices are the services the simulator serves.
+var awsServices = []*awsService{
+	{name: "ec2", newClient: func(c aws.Config) any { return ec2.NewFromConfig(c) }, client: reflect.TypeFor[*ec2.Client]()},
+	{name: "iam", newClient: func(c aws.Config) any { return iam.NewFromConfig(c) }, client: reflect.TypeFor[*iam.Client]()},
+	{name: "sts", newClient: func(c aws.Config) any { return sts.NewFromConfig(c) }, client: reflect.TypeFor[*sts.Client]()},
+}
+
+func lookupService(name string) *awsService {
+	for _, s := range awsServices {
+		if s.name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// operation is one SDK client method, (ctx, *XInput, ...func(*Options)) (*XOutput, error),
+// as the AWS CLI names it.
+type operation struct {
+	name    string // "DescribeInstances"
+	command string // "describe-instances"
+	method  reflect.Method
+	in      reflect.Type // *ec2.DescribeInstancesInput
+}
+
+var ctxType = reflect.TypeFor[interface{ Done() <-chan struct{} }]()
+
+// operations lists the service's operations by command name, found by reflection on its
+// client the first time they are needed: most invocations use one service.
+func (s *awsService) operations() []*operation {
+	s.once.Do(func() {
+		for i := range s.client.NumMethod() {
+			m := s.client.Method(i)
+			t := m.Type
+			if t.NumIn() != 4 || !t.IsVariadic() || t.NumOut() != 2 || !t.In(1).Implements(ctxType) ||
+				t.In(2).Kind() != reflect.Pointer || !strings.HasSuffix(t.In(2).Elem().Name(), "Input") {
+				continue
+			}
+			s.ops = append(s.ops, &operation{name: m.Name, command: params.XformName(m.Name), method: m, in: t.In(2)})
+		}
+		sort.Slice(s.ops, func(i, j int) bool { return s.ops[i].command < s.ops[j].command })
+	})
+	return s.ops
+}
+
+func (s *awsService) operation(command string) *operation {
+	ops := s.operations()
+	i := sort.Search(len(ops), func(i int) bool { return ops[i].command >= command })
+	if i < len(ops) && ops[i].command == command {
+		return ops[i]
+	}
+	return nil
+}
