@@ -66,6 +66,6 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	for _, svc := range awsServices {
 		root.AddCommand(NewCmdService(streams, svc, g))
 	}
-	root.AddCommand(NewCmdSim(streams))
+	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams))
 	return root
 }
