@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/awsxlab/awsx/internal/cli/configure"
 )
 
 // Version is the awsx version, set at build time with -ldflags "-X …/internal/cli.Version=v1.2.3".
@@ -33,6 +35,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var ec *exitCode
 		if errors.As(err, &ec) {
 			return ec.code
+		}
+		var ce *configure.ExitError
+		if errors.As(err, &ce) {
+			return ce.ExitCode()
 		}
 		fmt.Fprintln(stderr, "awsx:", err)
 		return exitUsage
@@ -66,6 +72,6 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	for _, svc := range awsServices {
 		root.AddCommand(NewCmdService(streams, svc, g))
 	}
-	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams))
+	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err))
 	return root
 }
