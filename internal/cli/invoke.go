@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -183,10 +185,8 @@ func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
 		return fail(streams, err)
 	}
 	format := iv.outputFormat()
-	switch format {
-	case "json", "text", "table", "yaml", "yaml-stream":
-	default:
-		return fail(streams, usageErr("argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                             "))
+	if !slices.Contains(output.Formats, format) {
+		return fail(streams, usageErr("argument --output: Invalid choice, valid choices are: %s (awsx does not print yaml)", strings.Join(output.Formats, ", ")))
 	}
 
 	backend, err := iv.backend()
@@ -297,11 +297,12 @@ func (iv *invocation) bind(in any, dir string) error {
 	return params.Validate(in)
 }
 
+// resolve makes a file:// path relative to the working directory dir.
 func resolve(dir, path string) string {
-	if strings.HasPrefix(path, "/") || dir == "" {
+	if filepath.IsAbs(path) || dir == "" {
 		return path
 	}
-	return dir + "/" + path
+	return filepath.Join(dir, path)
 }
 
 // outputFormat is --output, else AWS_DEFAULT_OUTPUT, else the profile's output, else json.
