@@ -24,7 +24,11 @@ func Context(c *core.Caller, tags map[string]string, region string, now time.Tim
 	// Keys are written lower-cased, the form policy.Context.Set stores, without its scan for
 	// other spellings: this runs on every request.
 	ctx := make(policy.Context, 16)
-	set := func(k, v string) { ctx[k] = []string{v} }
+	vals := make([]string, 0, 16+len(tags)) // one backing array for every one-value key
+	set := func(k, v string) {
+		vals = append(vals, v)
+		ctx[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
 	set("aws:currenttime", now.UTC().Format(time.RFC3339))
 	set("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
 	set("aws:securetransport", strconv.FormatBool(c != nil && c.Secure))

@@ -3,6 +3,7 @@ package iamsim
 import (
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -86,9 +87,35 @@ func fieldString(in any, name string) string {
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return ""
 	}
-	f := v.Elem().FieldByName(name)
-	if !f.IsValid() || f.Kind() != reflect.Pointer || f.IsNil() || f.Elem().Kind() != reflect.String {
+	i, ok := fieldIndex(v.Elem().Type(), name)
+	if !ok {
+		return ""
+	}
+	f := v.Elem().Field(i)
+	if f.Kind() != reflect.Pointer || f.IsNil() || f.Elem().Kind() != reflect.String {
 		return ""
 	}
 	return f.Elem().String()
+}
+
+type fieldKey struct {
+	t    reflect.Type
+	name string
+}
+
+// fieldIndexes caches field lookups by name: reflect's allocates, and this runs on every
+// IAM request.
+var fieldIndexes sync.Map // fieldKey → int (-1: no such field)
+
+func fieldIndex(t reflect.Type, name string) (int, bool) {
+	k := fieldKey{t, name}
+	if i, ok := fieldIndexes.Load(k); ok {
+		return i.(int), i.(int) >= 0
+	}
+	i := -1
+	if f, ok := t.FieldByName(name); ok && len(f.Index) == 1 {
+		i = f.Index[0]
+	}
+	fieldIndexes.Store(k, i)
+	return i, i >= 0
 }
