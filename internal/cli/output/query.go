@@ -1,10 +1,12 @@
 package output
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/jmespath/go-jmespath"
 )
@@ -17,7 +19,7 @@ import (
 // integral float64 in the result becomes int64 again, which is what Python prints for the
 // model's integers (a float member with an integral value, or avg(), prints as an integer).
 func Query(v any, expression string) (any, error) {
-	q, err := jmespath.Compile(expression)
+	q, err := jmespath.Compile(legacyLiterals(expression))
 	if err != nil {
 		return nil, fmt.Errorf("output: bad --query %q: %w", expression, err)
 	}
@@ -27,6 +29,59 @@ func Query(v any, expression string) (any, error) {
 		return nil, fmt.Errorf("output: --query %q: %w", expression, err)
 	}
 	return fromPlain(res, orders, multiselectKeys(expression)), nil
+}
+
+// legacyLiterals rewrites the literals between backticks that are not JSON as JSON strings:
+// Python's jmespath, which the AWS CLI uses, still reads `us-east-1` as "us-east-1" (its
+// deprecated legacy literals), and AWS's documentation writes queries that way.
+// go-jmespath wants JSON. Raw strings in single quotes are left alone.
+func legacyLiterals(expr string) string {
+	if !strings.Contains(expr, "`") {
+		return expr
+	}
+	var b strings.Builder
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch c {
+		case '\'':
+			j := i + 1
+			for j < len(expr) && expr[j] != '\'' {
+				if expr[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			end := min(j+1, len(expr))
+			b.WriteString(expr[i:end])
+			i = end - 1
+		case '`':
+			j := i + 1
+			var lit strings.Builder
+			for j < len(expr) && expr[j] != '`' {
+				if expr[j] == '\\' && j+1 < len(expr) && expr[j+1] == '`' {
+					j++
+				}
+				lit.WriteByte(expr[j])
+				j++
+			}
+			if j >= len(expr) { // unterminated: let the parser report it
+				b.WriteString(expr[i:])
+				return b.String()
+			}
+			text := lit.String()
+			if !json.Valid([]byte(strings.TrimSpace(text))) {
+				q, _ := json.Marshal(text)
+				text = string(q)
+			}
+			b.WriteByte('`')
+			b.WriteString(strings.ReplaceAll(text, "`", "\\`"))
+			b.WriteByte('`')
+			i = j
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // toPlain converts data to the map[string]any, []any and float64 that go-jmespath handles,
