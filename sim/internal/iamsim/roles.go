@@ -333,15 +333,3 @@ func (h *IAM) RemoveRoleFromInstanceProfile(ctx context.Context, in *iam.RemoveR
 	ip.Roles = slices.Delete(ip.Roles, i, i+1)
 	return &iam.RemoveRoleFromInstanceProfileOutput{}, nil
 }
-
-// Role returns a role's ARN and its instance profile's roles, for services that hand roles
-// to instances. ok is false when there is no such profile or it holds no role.
-func (s *Store) InstanceProfileRole(name string) (profileARN, roleName string, ok bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ip, found := s.st.InstanceProfiles[key(name)]
-	if !found || len(ip.Roles) == 0 {
-		return "", "", false
-	}
-	return s.arn("instance-profile", ip.Path, ip.Name), ip.Roles[0], true
-}

@@ -1,7 +1,6 @@
 package iamsim
 
 import (
-	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -172,8 +171,4 @@ func page[T any](items []T, marker *string, maxItems *int32) ([]T, *string, bool
 	}
 	next := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
 	return items[start:end], &next, true, nil
-}
-
-func byName[T any](name func(T) string) func(a, b T) int {
-	return func(a, b T) int { return cmp.Compare(key(name(a)), key(name(b))) }
 }
