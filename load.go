@@ -10,11 +10,15 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/spf13/cast"
 	"github.com/spf13/viper"
 
 	"github.com/awsxlab/awsx/sim"
@@ -70,6 +74,29 @@ func NewSettings() (*viper.Viper, error) {
 	return v, nil
 }
 
+// SimOptions returns the options for an embedded simulator that the settings hold:
+// "clock", an RFC 3339 time at which the simulator's clock stands still unless advanced (labs
+// set it, so that the dates they print are the same on every run), and "seed", the seed of
+// its IDs.
+func SimOptions(v *viper.Viper) ([]sim.Option, error) {
+	var opts []sim.Option
+	if s := v.GetString("clock"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return nil, fmt.Errorf("awsx: setting clock: %q is not an RFC 3339 time such as 2026-01-01T09:00:00Z", s)
+		}
+		opts = append(opts, sim.WithClock(func() time.Time { return t }))
+	}
+	if v.IsSet("seed") {
+		seed, err := cast.ToUint64E(v.Get("seed"))
+		if err != nil {
+			return nil, fmt.Errorf("awsx: setting seed: %q is not an unsigned integer", v.GetString("seed"))
+		}
+		opts = append(opts, sim.WithSeed(seed))
+	}
+	return opts, nil
+}
+
 var (
 	defaultCloudOnce sync.Once
 	defaultCloud     *sim.Cloud
@@ -114,9 +141,10 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 
 	// The SDK fixes its default file names when the program starts; resolve them now, so that
 	// a HOME or AWS_CONFIG_FILE set since (a lab's own HOME, a test's) is the one read.
+	files := sharedFiles{config: sharedFile("AWS_CONFIG_FILE", "config"), credentials: sharedFile("AWS_SHARED_CREDENTIALS_FILE", "credentials")}
 	loadOpts := []func(*config.LoadOptions) error{
-		config.WithSharedConfigFiles([]string{sharedFile("AWS_CONFIG_FILE", "config")}),
-		config.WithSharedCredentialsFiles([]string{sharedFile("AWS_SHARED_CREDENTIALS_FILE", "credentials")}),
+		config.WithSharedConfigFiles([]string{files.config}),
+		config.WithSharedCredentialsFiles([]string{files.credentials}),
 	}
 	if o.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.Profile))
@@ -124,12 +152,32 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 	if o.Region != "" {
 		loadOpts = append(loadOpts, config.WithRegion(o.Region))
 	}
+	var simHTTP *http.Client
 	if backend != BackendAWS {
-		// A simulator is never on EC2: do not let the credential chain wait for instance metadata.
-		loadOpts = append(loadOpts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+		loadOpts = append(loadOpts,
+			config.WithDefaultRegion(sim.DefaultRegion),
+			// A simulator is never on EC2: do not let the credential chain wait for instance metadata.
+			config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+		if !configuresCredentials(ctx, o.Profile, files) {
+			root := credentials.NewStaticCredentialsProvider(sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey, "")
+			loadOpts = append(loadOpts, config.WithCredentialsProvider(root))
+		}
 	}
-	if endpoint != "" {
+	switch {
+	case endpoint != "":
 		loadOpts = append(loadOpts, config.WithBaseEndpoint(endpoint))
+	case backend == BackendSim:
+		c := o.Cloud
+		if c == nil {
+			c = DefaultCloud()
+		}
+		simHTTP = &http.Client{Transport: sim.Transport(c)}
+		// The STS client of a role_arn profile is built by the loader: send it to the simulator.
+		loadOpts = append(loadOpts, config.WithAssumeRoleCredentialOptions(func(ao *stscreds.AssumeRoleOptions) {
+			if client, ok := ao.Client.(*sts.Client); ok {
+				ao.Client = sts.New(client.Options(), func(so *sts.Options) { so.HTTPClient = simHTTP })
+			}
+		}))
 	}
 	// The SDK's loader builds its own HTTP client (honouring AWS_CA_BUNDLE, which it cannot
 	// apply to a client it did not build); the simulator's transport replaces it afterwards.
@@ -137,24 +185,39 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("awsx: load config: %w", err)
 	}
-	if backend == BackendAWS {
-		return cfg, nil
-	}
-	if cfg.Region == "" {
-		cfg.Region = sim.DefaultRegion
-	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey, ""))
-	}
-	if endpoint == "" {
-		c := o.Cloud
-		if c == nil {
-			c = DefaultCloud()
-		}
-		cfg.HTTPClient = &http.Client{Transport: sim.Transport(c)}
+	if simHTTP != nil {
+		cfg.HTTPClient = simHTTP
 	}
 	return cfg, nil
 }
+
+// configuresCredentials says whether the environment or the profile names a source of
+// credentials: keys, a role to assume, a process, SSO or a web identity. Read with the SDK's
+// own parsers; a named profile that cannot be read is left for the loader to report.
+func configuresCredentials(ctx context.Context, profile string, files sharedFiles) bool {
+	env, err := config.NewEnvConfig()
+	if err != nil || env.Credentials.HasKeys() || env.WebIdentityTokenFilePath != "" {
+		return true
+	}
+	if profile == "" {
+		profile = env.SharedConfigProfile
+	}
+	if profile == "" {
+		profile = "default"
+	}
+	sc, err := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles, o.CredentialsFiles = []string{files.config}, []string{files.credentials}
+	})
+	if err != nil {
+		var missing config.SharedConfigProfileNotExistError
+		return !errors.As(err, &missing) || profile != "default"
+	}
+	return sc.Credentials.HasKeys() || sc.RoleARN != "" || sc.CredentialProcess != "" ||
+		sc.SSOSessionName != "" || sc.SSOAccountID != "" || sc.WebIdentityTokenFile != ""
+}
+
+// sharedFiles are the ~/.aws files the loader reads.
+type sharedFiles struct{ config, credentials string }
 
 // sharedFile returns the ~/.aws file name, or the one the environment variable env names.
 func sharedFile(env, name string) string {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx"
@@ -107,6 +109,43 @@ func TestLoadBackends(t *testing.T) {
 		}
 		if cfg.Region != "us-west-2" || cfg.BaseEndpoint != nil {
 			t.Errorf("region %q endpoint %v", cfg.Region, cfg.BaseEndpoint)
+		}
+	})
+
+	t.Run("a role_arn profile assumes the role in the simulator", func(t *testing.T) {
+		admin := cloud.Config()
+		iamc := iam.NewFromConfig(admin)
+		must := func(_ any, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("rita")}))
+		key, err := iamc.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("rita")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(iamc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("reader"),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+				`"Principal":{"AWS":"arn:aws:iam::123456789012:user/rita"},"Action":"sts:AssumeRole"}]}`)}))
+		home(t, map[string]string{
+			".aws/credentials": "[rita]\naws_access_key_id = " + *key.AccessKey.AccessKeyId +
+				"\naws_secret_access_key = " + *key.AccessKey.SecretAccessKey + "\n",
+			".aws/config": "[profile reader]\nrole_arn = arn:aws:iam::123456789012:role/reader\nsource_profile = rita\n" +
+				"role_session_name = lab\n[profile nobody]\nrole_arn = arn:aws:iam::123456789012:role/missing\nsource_profile = rita\n",
+		})
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Cloud, o.Profile = cloud, "reader" })
+		if got := callerARN(t, err, sts.NewFromConfig(cfg)); got != "arn:aws:sts::123456789012:assumed-role/reader/lab" {
+			t.Errorf("caller = %s", got)
+		}
+
+		// A role that cannot be assumed is an error, never the root in disguise.
+		cfg, err = awsx.Load(ctx, func(o *awsx.Options) { o.Cloud, o.Profile = cloud, "nobody" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
+			t.Error("GetCallerIdentity succeeded with a role that does not exist")
 		}
 	})
 

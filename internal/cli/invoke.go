@@ -189,7 +189,7 @@ func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
 		return fail(streams, usageErr("argument --output: Invalid choice, valid choices are: %s (awsx does not print yaml)", strings.Join(output.Formats, ", ")))
 	}
 
-	backend, err := iv.backend()
+	backend, simOpts, err := iv.backend()
 	if err != nil {
 		return fail(streams, &exitError{exitConfig, err.Error() + "\n"})
 	}
@@ -220,7 +220,7 @@ func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
 			fmt.Fprintf(streams.Err, "awsx: using the embedded simulator, with its state in %s (no AWS account is used).\n"+
 				"awsx: for real AWS set AWSX_BACKEND=aws; for a simulator server, --endpoint-url http://127.0.0.1:4566.\n", d.Path)
 		}
-		err = d.Update(ctx, nil, call)
+		err = d.Update(ctx, simOpts, call)
 	} else {
 		err = call(nil)
 	}
@@ -319,19 +319,21 @@ func (iv *invocation) outputFormat() string {
 	return "json"
 }
 
-// backend is --endpoint-url or AWS_ENDPOINT_URL (any endpoint), else the awsx setting.
-func (iv *invocation) backend() (string, error) {
+// backend is --endpoint-url or AWS_ENDPOINT_URL (any endpoint), else the awsx setting, with
+// the settings' options for the embedded simulator.
+func (iv *invocation) backend() (string, []sim.Option, error) {
 	if iv.g.endpoint != "" {
-		return iv.g.endpoint, nil
+		return iv.g.endpoint, nil, nil
 	}
 	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
-		return v, nil
+		return v, nil, nil
 	}
 	s, err := awsx.NewSettings()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return s.GetString("backend"), nil
+	opts, err := awsx.SimOptions(s)
+	return s.GetString("backend"), opts, err
 }
 
 // callError turns a failed call into the AWS CLI's message and exit code.

@@ -30,6 +30,7 @@ type ServeOptions struct {
 	Addr     string
 	StateDir string
 	Seed     uint64
+	Clock    time.Time
 	AnyKey   bool
 	NoAuthz  bool
 	// Ready, when set, is called with the bound address once the server listens (tests).
@@ -60,6 +61,7 @@ wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY. Every request is signed and authorized
 	f.StringVar(&o.Addr, "addr", "127.0.0.1:4566", "address to listen on (loopback unless you name another)")
 	f.StringVar(&o.StateDir, "state-dir", "", "directory that keeps the state across restarts (none: in memory only)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed of the generated IDs")
+	f.TimeVar(&o.Clock, "clock", time.Time{}, []string{time.RFC3339}, "stop the simulator's clock at this time (RFC 3339), for output with the same dates on every run")
 	f.BoolVar(&o.AnyKey, "any-access-key", false, "accept any unknown access key as the root (for tools that use dummy keys such as test/test)")
 	f.BoolVar(&o.NoAuthz, "no-enforce", false, "turn IAM authorization off (signatures are still checked)")
 	return cmd
@@ -67,6 +69,9 @@ wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY. Every request is signed and authorized
 
 func serveRun(ctx context.Context, o *ServeOptions) error {
 	opts := []sim.Option{sim.WithSeed(o.Seed)}
+	if !o.Clock.IsZero() {
+		opts = append(opts, sim.WithClock(func() time.Time { return o.Clock }))
+	}
 	if o.AnyKey {
 		opts = append(opts, sim.WithAnyAccessKey())
 	}
