@@ -72,6 +72,6 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	for _, svc := range awsServices {
 		root.AddCommand(NewCmdService(streams, svc, g))
 	}
-	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err))
+	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams), NewCmdLab(streams), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err))
 	return root
 }
