@@ -75,7 +75,11 @@ func serviceHelp(streams *IO, svc *awsService) {
 func operationHelp(streams *IO, svc *awsService, op *operation) {
 	fmt.Fprintf(streams.Out, "NAME\n  %s\n\nSYNOPSIS\n  %s\n", op.command, op.command)
 	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
+	custom := customizations[svc.name+" "+op.command]
 	for _, p := range params.Params(op.in) {
+		if custom.removes(p.Flag) {
+			continue
+		}
 		arg := "<value>"
 		switch {
 		case p.Kind == params.Bool:
@@ -88,6 +92,11 @@ func operationHelp(streams *IO, svc *awsService, op *operation) {
 			line = "[" + line + "]"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", line, p.Kind)
+	}
+	if custom != nil {
+		for _, x := range custom.extras {
+			fmt.Fprintf(tw, "  [--%s <value>]\t%s\n", x.flag, x.help)
+		}
 	}
 	tw.Flush()
 	fmt.Fprintln(streams.Out, "\nGLOBAL OPTIONS\n  [--output json|text|table] [--query <JMESPath>] [--region <r>] [--profile <p>]\n  [--endpoint-url <url>] [--no-paginate] [--max-items <n>] [--starting-token <t>] [--page-size <n>]\n  [--cli-input-json <json>] [--generate-cli-skeleton] [--debug] [--no-sign-request]")

@@ -254,8 +254,12 @@ func (iv *invocation) bind(in any, dir string) error {
 			return err
 		}
 	}
+	custom := customizations[iv.svc.name+" "+iv.op.command]
 	known := map[string]params.Param{}
 	for _, p := range params.Params(iv.op.in) {
+		if custom.removes(p.Flag) {
+			continue
+		}
 		known[p.Flag] = p
 		if p.Kind == params.Bool {
 			known["no-"+p.Flag] = p
@@ -263,6 +267,9 @@ func (iv *invocation) bind(in any, dir string) error {
 	}
 	var unknown []string
 	for _, name := range iv.seen {
+		if _, ok := custom.extra(name); ok {
+			continue
+		}
 		p, ok := known[name]
 		if !ok {
 			unknown = append(unknown, "--"+name)
@@ -283,10 +290,13 @@ func (iv *invocation) bind(in any, dir string) error {
 	if len(unknown) > 0 {
 		return usageErr("Unknown options: %s", strings.Join(unknown, ", "))
 	}
+	if err := custom.apply(in, iv.args); err != nil {
+		return err
+	}
 	if iv.g.cliInputJSON == "" {
 		var missing []string
 		for _, p := range params.Params(iv.op.in) {
-			if _, ok := iv.args[p.Flag]; p.Required && !ok {
+			if _, ok := iv.args[p.Flag]; p.Required && !ok && !custom.removes(p.Flag) {
 				missing = append(missing, "--"+p.Flag)
 			}
 		}
