@@ -33,7 +33,7 @@ type extra struct {
 // customizations are keyed by service and command: "ec2 run-instances".
 var customizations = map[string]*customization{
 	"ec2 run-instances": {
-		extras: []extra{{flag: "count", help: "number of instances to launch: min[:max] (default 1)", set: setCount}},
+		extras:  []extra{{flag: "count", help: "number of instances to launch: min[:max] (default 1)", set: setCount}},
 		removed: []string{"min-count", "max-count"},
 		defaults: func(in any) {
 			ri := in.(*ec2.RunInstancesInput)
