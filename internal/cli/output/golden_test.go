@@ -2,7 +2,6 @@ package output
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,45 +10,14 @@ import (
 	"testing"
 )
 
-// decodeOrdered parses JSON into the data Value makes: *Map in document order, int64 for
-// numbers without a fraction or exponent, float64 for the others.
+// decodeOrdered parses JSON into the data Value makes.
 func decodeOrdered(t *testing.T, b []byte) any {
 	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var read func() any
-	read = func() any {
-		tok, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch x := tok.(type) {
-		case json.Delim:
-			if x == '{' {
-				m := &Map{}
-				for dec.More() {
-					k, _ := dec.Token()
-					m.Set(k.(string), read())
-				}
-				dec.Token()
-				return m
-			}
-			l := []any{}
-			for dec.More() {
-				l = append(l, read())
-			}
-			dec.Token()
-			return l
-		case json.Number:
-			if i, err := x.Int64(); err == nil && !strings.ContainsAny(x.String(), ".eE") {
-				return i
-			}
-			f, _ := x.Float64()
-			return f
-		}
-		return tok
+	v, err := DecodeJSON(b)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return read()
+	return v
 }
 
 // The goldens under testdata are the AWS CLI v2's own formatters' output for each input

@@ -150,6 +150,9 @@ func (c converter) convert(v reflect.Value, shapeName string) (any, bool) {
 		}
 		return out, true
 	case reflect.String:
+		if shapeName == policyDocument {
+			return decodePolicy(v.String()), true
+		}
 		return v.String(), true
 	case reflect.Bool:
 		return v.Bool(), true
