@@ -29,6 +29,7 @@ type Cloud struct {
 	clock    *core.Clock
 	ids      *core.IDs
 	identity *iamsim.Store
+	compute  *ec2sim.Store
 	services map[string]*service // by signing name
 }
 
@@ -82,7 +83,11 @@ func New(opts ...Option) *Cloud {
 	c.services = map[string]*service{}
 	c.register(newService("iam", query.IAM, iamsim.NewIAM(c.identity), "AccessDenied", iamTarget))
 	c.register(newService("sts", query.STS, iamsim.NewSTS(c.identity), "AccessDenied", c.stsTarget))
-	c.register(newService("ec2", query.EC2, ec2sim.New(), "UnauthorizedOperation", func(*request) target { return target{arn: "*"} }))
+	c.compute = ec2sim.NewStore(o.account, c.clock, c.ids, func(nameOrARN string) (ec2sim.Profile, bool) {
+		arn, id, ok := c.identity.InstanceProfile(nameOrARN)
+		return ec2sim.Profile{ARN: arn, ID: id}, ok
+	})
+	c.register(newService("ec2", query.EC2, ec2sim.New(c.compute), "UnauthorizedOperation", func(*request) target { return target{arn: "*"} }))
 	return c
 }
 

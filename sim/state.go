@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 )
 
 // stateVersion is the format of saved state; Load refuses others.
@@ -18,20 +19,28 @@ type savedState struct {
 	Offset  time.Duration   `json:"clockOffset"`
 	IDs     []byte          `json:"ids"`
 	IAM     json.RawMessage `json:"iam"`
+	EC2     json.RawMessage `json:"ec2,omitempty"` // absent from states saved before EC2 kept any
 }
 
-// Save writes the whole state of the cloud to w: its identities, its clock's offset and its
-// ID generator's position. Requests that run during Save are either wholly in it or not.
+// Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
+// clock's offset and its ID generator's position. Requests that run during Save are either
+// wholly in each service's state or not.
 func (c *Cloud) Save(w io.Writer) error {
-	ids, err := c.ids.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("sim: save: %w", err)
-	}
 	iamState, err := c.identity.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState}
+	ec2State, err := c.compute.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
+	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
+	// the IDs, never an ID that a loaded cloud would hand out again.
+	ids, err := c.ids.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -55,9 +64,17 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := ids.UnmarshalBinary(st.IDs); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.EC2) == 0 {
+		st.EC2 = json.RawMessage("{}")
+	}
+	// EC2's state is checked on a scratch store first, so that a bad one changes nothing.
+	if err := ec2sim.NewStore(c.opts.account, c.clock, ids, nil).UnmarshalJSON(st.EC2); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	c.compute.UnmarshalJSON(st.EC2) // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -60,6 +60,18 @@ func (g *IDs) Token(n int) string { return g.pick("", secretChars, n) }
 // Hex returns prefix and n lowercase hex digits, EC2's resource ID shape (i- and 17).
 func (g *IDs) Hex(prefix string, n int) string { return g.pick(prefix, hexChars, n) }
 
+// Bytes returns n bytes from the seeded source: key seeds and addresses that must come out
+// the same on every run with the same seed.
+func (g *IDs) Bytes(n int) []byte {
+	b := make([]byte, n)
+	g.mu.Lock()
+	for i := range b {
+		b[i] = byte(g.r.Uint32())
+	}
+	g.mu.Unlock()
+	return b
+}
+
 // RequestID returns the next request ID, in the UUID shape AWS uses.
 func (g *IDs) RequestID() string {
 	n := g.requests.Add(1)

@@ -13,11 +13,12 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
-// EC2 serves the EC2 API. It is safe for concurrent use.
-type EC2 struct{}
+// EC2 serves the EC2 API over a [Store]. Its methods have the SDK's signatures. It is safe for
+// concurrent use.
+type EC2 struct{ s *Store }
 
-// New returns the EC2 service.
-func New() *EC2 { return &EC2{} }
+// New returns the EC2 service of s.
+func New(s *Store) *EC2 { return &EC2{s: s} }
 
 func optInStatus(r *region) string {
 	if r.OptIn {

@@ -2,6 +2,8 @@ package ec2sim
 
 import (
 	"path"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -53,3 +55,74 @@ func anyMatch(patterns, values []string) bool {
 	}
 	return false
 }
+
+// fields maps each filter name an operation knows to the values a resource has for it. The
+// resource is the SDK's output type: filters select on what the caller sees.
+type fields[T any] map[string]func(T) []string
+
+// where returns the items that match every filter in fs. Filter names must be in known, or,
+// when tagsOf is not nil, one of the tag filters every taggable resource has: tag:<key>,
+// tag-key and tag-value.
+func where[T any](fs []types.Filter, known fields[T], tagsOf func(T) []types.Tag, items []T) ([]T, error) {
+	for _, f := range fs {
+		name := aws.ToString(f.Name)
+		_, ok := known[name]
+		if !ok && (tagsOf == nil || !isTagFilter(name)) {
+			return nil, core.Errorf("InvalidParameterValue", "The filter '%s' is invalid", name)
+		}
+	}
+	if len(fs) == 0 {
+		return items, nil
+	}
+	out := items[:0:0]
+	for _, it := range items {
+		if filters(fs).match(func(name string) []string {
+			if get, ok := known[name]; ok {
+				return get(it)
+			}
+			return tagValues(tagsOf(it), name)
+		}) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// describe is the common end of the Describe operations: filter, then one page of at most
+// max items (5 to 1000) from token. The list it returns is never nil: EC2 writes an empty set.
+func describe[T any](items []T, fs []types.Filter, known fields[T], tagsOf func(T) []types.Tag, max *int32, token *string) ([]T, *string, error) {
+	items, err := where(fs, known, tagsOf, items)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, next, err := page(items, max, token, 5, 1000)
+	return nonNil(items), next, err
+}
+
+func isTagFilter(name string) bool {
+	return strings.HasPrefix(name, "tag:") || name == "tag-key" || name == "tag-value"
+}
+
+// tagValues returns the values of the tag filters: tag:<key>, tag-key and tag-value.
+func tagValues(ts []types.Tag, name string) []string {
+	var out []string
+	for _, t := range ts {
+		switch {
+		case name == "tag:"+aws.ToString(t.Key), name == "tag-value":
+			out = append(out, aws.ToString(t.Value))
+		case name == "tag-key":
+			out = append(out, aws.ToString(t.Key))
+		}
+	}
+	return out
+}
+
+// one makes a filter's values of a single string; an empty string is no value.
+func one(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func boolValue(b bool) []string { return []string{strconv.FormatBool(b)} }

@@ -1,6 +1,9 @@
 package ec2sim
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // region is one commercial AWS region as EC2 describes it.
 type region struct {
@@ -80,4 +83,31 @@ func zoneIDPrefix(name string) string {
 		"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
 	}[parts[1]]
 	return parts[0] + dir + parts[2]
+}
+
+// zone is one Availability Zone: its name (us-east-1a) and its ID (use1-az6).
+type zone struct{ Name, ID string }
+
+// zoneOf returns the i-th zone of a region.
+func zoneOf(r *region, i int) zone {
+	return zone{r.Name + r.Zones[i], zoneIDPrefix(r.Name) + "-az" + strconv.Itoa(r.ZoneIDs[i])}
+}
+
+// zones returns the zones of a region, in order.
+func (r *region) zones() []zone {
+	out := make([]zone, len(r.Zones))
+	for i := range r.Zones {
+		out[i] = zoneOf(r, i)
+	}
+	return out
+}
+
+// zoneNamed returns the zone of a region with the name or ID given.
+func (r *region) zoneNamed(nameOrID string) (zone, bool) {
+	for _, z := range r.zones() {
+		if z.Name == nameOrID || z.ID == nameOrID {
+			return z, true
+		}
+	}
+	return zone{}, false
 }

@@ -3,6 +3,7 @@ package iamsim
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -332,4 +333,25 @@ func (h *IAM) RemoveRoleFromInstanceProfile(ctx context.Context, in *iam.RemoveR
 	}
 	ip.Roles = slices.Delete(ip.Roles, i, i+1)
 	return &iam.RemoveRoleFromInstanceProfileOutput{}, nil
+}
+
+// InstanceProfile finds an instance profile by name or by ARN, for EC2's RunInstances: it
+// returns the profile's ARN and ID, and whether it exists. An ARN must name the profile with
+// its path.
+func (s *Store) InstanceProfile(nameOrARN string) (arn, id string, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	name := nameOrARN
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		name = nameOrARN[strings.LastIndexByte(nameOrARN, '/')+1:]
+	}
+	ip, found := s.st.InstanceProfiles[key(name)]
+	if !found {
+		return "", "", false
+	}
+	arn = s.arn("instance-profile", ip.Path, ip.Name)
+	if strings.HasPrefix(nameOrARN, "arn:") && arn != nameOrARN {
+		return "", "", false
+	}
+	return arn, ip.ID, true
 }

@@ -1,0 +1,572 @@
+package ec2sim
+
+import (
+	"context"
+	"encoding/base64"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// instance is one instance. State is always settled — running, stopped or terminated: the
+// transitional states (pending, stopping, shutting-down) show only in the response of the call
+// that caused them, so that what a test sees does not depend on time.
+type instance struct {
+	meta
+	Reservation      string
+	LaunchIndex      int32
+	Image            string
+	Type             types.InstanceType
+	Key              string
+	VPC, Subnet      string
+	Zone             zone
+	PrivateIP        string
+	PublicIP         string
+	WantsPublicIP    bool // it gets a public address on every start
+	Groups           []string
+	State            types.InstanceStateName
+	Reason           string // the state transition reason
+	Launched         time.Time
+	Terminated       time.Time
+	UserData         string // base64, as given
+	Profile          Profile
+	ENI, Attachment  string
+	Volume           string
+	NoTerminate      bool
+	NoStop           bool
+	ShutdownBehavior types.ShutdownBehavior
+	Monitoring       bool
+	EbsOptimized     bool
+	SourceDestCheck  bool
+	ClientToken      string
+}
+
+// The codes of the instance states: the high byte is for AWS's internal use.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html
+var stateCodes = map[types.InstanceStateName]int32{
+	types.InstanceStateNamePending: 0, types.InstanceStateNameRunning: 16, types.InstanceStateNameShuttingDown: 32,
+	types.InstanceStateNameTerminated: 48, types.InstanceStateNameStopping: 64, types.InstanceStateNameStopped: 80,
+}
+
+const stateTerminated = types.InstanceStateNameTerminated
+
+func instanceState(name types.InstanceStateName) *types.InstanceState {
+	return &types.InstanceState{Name: name, Code: aws.Int32(stateCodes[name])}
+}
+
+// terminatedVisible is how long a terminated instance stays in DescribeInstances.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html
+const terminatedVisible = time.Hour
+
+func (i *instance) gone(now time.Time) bool {
+	return i.State == stateTerminated && !now.Before(i.Terminated.Add(terminatedVisible))
+}
+
+// forgetTerminated drops the instances terminated more than an hour ago. s.mu is held for
+// writing.
+func (s *Store) forgetTerminated(r *regionState) {
+	now := s.now()
+	for id, i := range r.Instances {
+		if i.gone(now) {
+			delete(r.Instances, id)
+		}
+	}
+}
+
+// visible returns the region's instances that DescribeInstances still shows.
+func (s *Store) visible(r *regionState) map[string]*instance {
+	now := s.now()
+	out := make(map[string]*instance, len(r.Instances))
+	for id, i := range r.Instances {
+		if !i.gone(now) {
+			out[id] = i
+		}
+	}
+	return out
+}
+
+// maxInstances is the simulator's quota of instances per region, not terminated. AWS counts
+// vCPUs per instance family instead; this bounds what one request can make.
+const maxInstances = 1000
+
+// maxUserData is the most user data an instance takes, before base64.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
+const maxUserData = 16 << 10
+
+// launch is a RunInstances request, checked.
+type launch struct {
+	in         *ec2.RunInstancesInput
+	min, max   int
+	itype      *instanceType
+	tags       tags
+	profile    Profile
+	subnetID   *string
+	groupIDs   []string
+	publicIP   *bool
+	privateIP  *string
+	hasProfile bool
+}
+
+// checkLaunch checks what RunInstances can check before it looks at the region's state.
+func (s *Store) checkLaunch(in *ec2.RunInstancesInput) (*launch, error) {
+	l := &launch{in: in, subnetID: in.SubnetId, groupIDs: in.SecurityGroupIds, privateIP: in.PrivateIpAddress}
+	if in.ImageId == nil {
+		return nil, missingParameter("ImageId")
+	}
+	if in.MinCount == nil {
+		return nil, missingParameter("MinCount")
+	}
+	if in.MaxCount == nil {
+		return nil, missingParameter("MaxCount")
+	}
+	l.min, l.max = int(*in.MinCount), int(*in.MaxCount)
+	switch {
+	case l.min < 1:
+		return nil, core.Errorf("InvalidParameterValue", "Value (%d) for parameter minCount is invalid. Expected a positive integer.", l.min)
+	case l.max < 1:
+		return nil, core.Errorf("InvalidParameterValue", "Value (%d) for parameter maxCount is invalid. Expected a positive integer.", l.max)
+	case l.min > l.max:
+		return nil, core.Errorf("InvalidParameterValue", "Invalid value '%d' for minCount. Must be less than or equal to maxCount (%d).", l.min, l.max)
+	}
+	// "Default: m1.small" — https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
+	typ := in.InstanceType
+	if typ == "" {
+		typ = types.InstanceTypeM1Small
+	}
+	var err error
+	if l.itype, err = runnable(typ); err != nil {
+		return nil, err
+	}
+	if in.UserData != nil {
+		raw, err := base64.StdEncoding.DecodeString(*in.UserData)
+		if err != nil {
+			return nil, core.Errorf("InvalidParameterValue", "Invalid BASE64 encoding of user data.")
+		}
+		if len(raw) > maxUserData {
+			return nil, core.Errorf("InvalidParameterValue", "User data is limited to %d bytes", maxUserData)
+		}
+	}
+	switch in.InstanceInitiatedShutdownBehavior {
+	case "", types.ShutdownBehaviorStop, types.ShutdownBehaviorTerminate:
+	default:
+		return nil, invalidValue("InstanceInitiatedShutdownBehavior", string(in.InstanceInitiatedShutdownBehavior), "Valid values are stop and terminate.")
+	}
+	if l.tags, err = tagsFor(in.TagSpecifications, types.ResourceTypeInstance, types.ResourceTypeVolume, types.ResourceTypeNetworkInterface); err != nil {
+		return nil, err
+	}
+	if err := l.networkInterface(); err != nil {
+		return nil, err
+	}
+	if l.privateIP != nil && l.max > 1 {
+		return nil, core.Errorf("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance")
+	}
+	if p := in.IamInstanceProfile; p != nil {
+		if err := s.resolveProfile(l, p); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// networkInterface reads the one network interface RunInstances may describe, as the AWS CLI's
+// --associate-public-ip-address makes it: device 0, with its subnet, groups and public address.
+func (l *launch) networkInterface() error {
+	nis := l.in.NetworkInterfaces
+	if len(nis) == 0 {
+		return nil
+	}
+	ni := nis[0]
+	if len(nis) > 1 || aws.ToInt32(ni.DeviceIndex) != 0 || ni.NetworkInterfaceId != nil {
+		return core.Errorf("NotImplemented", "The simulator launches instances with one new network interface, device index 0.")
+	}
+	if l.subnetID != nil && ni.SubnetId != nil {
+		return core.Errorf("InvalidParameterCombination", "Network interfaces and an instance-level subnet ID may not be specified on the same request")
+	}
+	if (len(l.groupIDs) > 0 || len(l.in.SecurityGroups) > 0) && len(ni.Groups) > 0 {
+		return core.Errorf("InvalidParameterCombination", "Network interfaces and an instance-level security groups may not be specified on the same request")
+	}
+	if ni.SubnetId != nil {
+		l.subnetID = ni.SubnetId
+	}
+	if len(ni.Groups) > 0 {
+		l.groupIDs = ni.Groups
+	}
+	if ni.PrivateIpAddress != nil {
+		l.privateIP = ni.PrivateIpAddress
+	}
+	l.publicIP = ni.AssociatePublicIpAddress
+	return nil
+}
+
+// resolveProfile asks IAM for the instance profile, by ARN or by name.
+func (s *Store) resolveProfile(l *launch, p *types.IamInstanceProfileSpecification) error {
+	switch {
+	case p.Arn != nil:
+		prof, ok := s.profiles(*p.Arn)
+		if !ok {
+			return invalidValue("iamInstanceProfile.arn", *p.Arn, "Invalid IAM Instance Profile ARN")
+		}
+		l.profile = prof
+	case p.Name != nil:
+		prof, ok := s.profiles(*p.Name)
+		if !ok {
+			return invalidValue("iamInstanceProfile.name", *p.Name, "Invalid IAM Instance Profile name")
+		}
+		l.profile = prof
+	default:
+		return nil
+	}
+	l.hasProfile = true
+	return nil
+}
+
+// placement finds the subnet of a launch: the one named, or the default subnet of the zone
+// named, or that of the region's first zone.
+func (r *regionState) placement(l *launch) (*subnet, error) {
+	if l.subnetID != nil {
+		return find(subnetKind, r.Subnets, *l.subnetID)
+	}
+	v := r.defaultVPC()
+	if v == nil {
+		return nil, noDefaultVPC()
+	}
+	geo, _ := lookupRegion(r.Name)
+	z := zoneOf(geo, 0)
+	if p := l.in.Placement; p != nil && p.AvailabilityZone != nil {
+		var ok bool
+		if z, ok = geo.zoneNamed(*p.AvailabilityZone); !ok {
+			return nil, core.Errorf("InvalidParameterValue", "Invalid availability zone: [%s]", *p.AvailabilityZone)
+		}
+	}
+	for _, sn := range r.Subnets {
+		if sn.VPC == v.ID && sn.DefaultForAz && sn.Zone == z {
+			return sn, nil
+		}
+	}
+	return nil, core.Errorf("MissingInput", "No subnets found for the default VPC '%s'. Please specify a subnet.", v.ID)
+}
+
+// launchGroups resolves the security groups of a launch in the subnet's VPC: by ID, by name,
+// or the VPC's default group.
+func (r *regionState) launchGroups(l *launch, sn *subnet) ([]string, error) {
+	var out []string
+	for _, id := range l.groupIDs {
+		g, err := find(groupKind, r.Groups, id)
+		if err != nil {
+			return nil, err
+		}
+		if g.VPC != sn.VPC {
+			return nil, core.Errorf("InvalidParameter", "Security group %s and subnet %s belong to different networks.", g.ID, sn.ID)
+		}
+		out = append(out, g.ID)
+	}
+	if names := l.in.SecurityGroups; len(names) > 0 {
+		if l.in.SubnetId != nil && !r.VPCs[sn.VPC].Default {
+			return nil, core.Errorf("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter subnet")
+		}
+		for _, name := range names {
+			g := r.groupNamed(sn.VPC, name)
+			if g == nil {
+				return nil, core.Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist in VPC '%s'", name, sn.VPC)
+			}
+			out = append(out, g.ID)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, r.groupNamed(sn.VPC, defaultGroupName).ID)
+	}
+	return dedupe(out), nil
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if !contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// archOf returns the architecture of an instance type that an image must have.
+func archMismatch(it *instanceType, im regionImage) error {
+	for _, a := range it.Archs {
+		if string(a) == string(im.Arch) {
+			return nil
+		}
+	}
+	return core.Errorf("InvalidParameterValue", "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
+		"Specify an instance type and an AMI that have matching architectures, and try again. "+
+		"You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.",
+		it.Archs[len(it.Archs)-1], im.Arch)
+}
+
+// RunInstances launches MinCount to MaxCount instances of an image, as many as the subnet's
+// free addresses and the region's quota allow.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
+func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2.RunInstancesOutput, error) {
+	s := h.s
+	l, err := s.checkLaunch(in)
+	if err != nil {
+		return nil, err
+	}
+	out := &ec2.RunInstancesOutput{}
+	return out, s.write(ctx, func(r *regionState) error {
+		if res, ok := r.Tokens[aws.ToString(in.ClientToken)]; ok && in.ClientToken != nil {
+			s.reservationOut(r, res, "", out)
+			return nil
+		}
+		im, err := imageFor(r.Name, in.ImageId)
+		if err != nil {
+			return err
+		}
+		if err := archMismatch(l.itype, im); err != nil {
+			return err
+		}
+		if in.KeyName != nil {
+			if _, ok := r.KeyPairs[*in.KeyName]; !ok {
+				return core.Errorf("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", *in.KeyName)
+			}
+		}
+		sn, err := r.placement(l)
+		if err != nil {
+			return err
+		}
+		groups, err := r.launchGroups(l, sn)
+		if err != nil {
+			return err
+		}
+		n, err := r.capacity(l, sn)
+		if err != nil {
+			return err
+		}
+		res := s.id("r")
+		now := s.now()
+		wantsPublic := sn.MapPublicIP
+		if l.publicIP != nil {
+			wantsPublic = *l.publicIP
+		}
+		for k := range n {
+			i := &instance{
+				meta: r.newMeta(s.id("i"), l.tags.clone()), Reservation: res, LaunchIndex: int32(k), Image: im.ID,
+				Type: l.itype.Name, Key: aws.ToString(in.KeyName), VPC: sn.VPC, Subnet: sn.ID, Zone: sn.Zone,
+				WantsPublicIP: wantsPublic, Groups: groups, State: types.InstanceStateNameRunning, Launched: now,
+				UserData: aws.ToString(in.UserData), Profile: l.profile,
+				ENI: s.id("eni"), Attachment: s.id("eni-attach"), Volume: s.id("vol"),
+				NoTerminate: aws.ToBool(in.DisableApiTermination), NoStop: aws.ToBool(in.DisableApiStop),
+				ShutdownBehavior: in.InstanceInitiatedShutdownBehavior, EbsOptimized: aws.ToBool(in.EbsOptimized),
+				Monitoring: in.Monitoring != nil && aws.ToBool(in.Monitoring.Enabled), SourceDestCheck: true,
+				ClientToken: aws.ToString(in.ClientToken),
+			}
+			if i.ShutdownBehavior == "" {
+				i.ShutdownBehavior = types.ShutdownBehaviorStop
+			}
+			addr, _ := sn.allocate() // capacity checked there are enough
+			if l.privateIP != nil {
+				addr = netip.MustParseAddr(*l.privateIP)
+			}
+			i.PrivateIP = addr.String()
+			sn.Used[i.PrivateIP] = i.ID
+			if wantsPublic {
+				i.PublicIP = s.publicIP(r)
+			}
+			r.Instances[i.ID] = i
+		}
+		if in.ClientToken != nil {
+			r.Tokens[*in.ClientToken] = res
+		}
+		s.reservationOut(r, res, types.InstanceStateNamePending, out)
+		return nil
+	})
+}
+
+// capacity returns how many instances of a launch fit: at least MinCount, at most MaxCount.
+func (r *regionState) capacity(l *launch, sn *subnet) (int, error) {
+	if l.privateIP != nil {
+		a, err := netip.ParseAddr(*l.privateIP)
+		if err != nil || !sn.usable(a) {
+			return 0, core.Errorf("InvalidParameterValue", "Address %s does not fall within the subnet's address range", *l.privateIP)
+		}
+		if sn.Used[a.String()] != "" {
+			return 0, core.Errorf("InvalidIPAddress.InUse", "Address %s is in use.", a)
+		}
+	}
+	running := 0
+	for _, i := range r.Instances {
+		if i.State != stateTerminated {
+			running++
+		}
+	}
+	if running+l.min > maxInstances {
+		return 0, core.Errorf("InstanceLimitExceeded", "You have requested more instances (%d) than your current instance limit of %d allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+			running+l.min, maxInstances)
+	}
+	free := int(sn.available())
+	if free < l.min {
+		return 0, core.Errorf("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '%s' to satisfy the requested number of instances.", sn.ID)
+	}
+	return min(l.max, free, maxInstances-running), nil
+}
+
+// publicPool is where the simulator's public addresses come from: 3.0.0.0/8, which Amazon
+// owns. Real EC2 draws from each region's own ranges (https://ip-ranges.amazonaws.com/ip-ranges.json).
+var publicPool = netip.MustParsePrefix("3.0.0.0/8")
+
+// publicIP returns a free public address from the seeded generator.
+func (s *Store) publicIP(r *regionState) string {
+	used := map[string]bool{}
+	for _, i := range r.Instances {
+		used[i.PublicIP] = true
+	}
+	base := publicPool.Addr().As4()
+	for {
+		b := s.ids.Bytes(3)
+		a := netip.AddrFrom4([4]byte{base[0], b[0], b[1], b[2]})
+		if b[2] != 0 && b[2] != 255 && !used[a.String()] {
+			return a.String()
+		}
+	}
+}
+
+// dnsNames returns an instance's private and public DNS names: ip-10-0-0-5.ec2.internal and
+// ec2-3-4-5-6.compute-1.amazonaws.com in us-east-1, …​.<region>.compute.internal and
+// …​.<region>.compute.amazonaws.com elsewhere. A public name needs DNS hostnames on in the VPC.
+// https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-hostnames
+func (r *regionState) dnsNames(i *instance) (private, public string) {
+	if i.PrivateIP != "" {
+		private = "ip-" + strings.ReplaceAll(i.PrivateIP, ".", "-") + ".ec2.internal"
+		if r.Name != "us-east-1" {
+			private = "ip-" + strings.ReplaceAll(i.PrivateIP, ".", "-") + "." + r.Name + ".compute.internal"
+		}
+	}
+	if v, ok := r.VPCs[i.VPC]; ok && i.PublicIP != "" && v.DNSHostnames {
+		public = "ec2-" + strings.ReplaceAll(i.PublicIP, ".", "-") + ".compute-1.amazonaws.com"
+		if r.Name != "us-east-1" {
+			public = "ec2-" + strings.ReplaceAll(i.PublicIP, ".", "-") + "." + r.Name + ".compute.amazonaws.com"
+		}
+	}
+	return private, public
+}
+
+// macAddress makes an instance's MAC address from its network interface's ID, so that it is
+// the same on every run.
+func macAddress(eni string) string {
+	h := strings.TrimPrefix(eni, "eni-")
+	return "0e:" + h[0:2] + ":" + h[2:4] + ":" + h[4:6] + ":" + h[6:8] + ":" + h[8:10]
+}
+
+// reservationOut writes the reservation res into out (a RunInstances answer), its instances
+// shown in state (or their own state if state is "").
+func (s *Store) reservationOut(r *regionState, res string, state types.InstanceStateName, out *ec2.RunInstancesOutput) {
+	out.ReservationId, out.OwnerId, out.Groups = aws.String(res), aws.String(s.account), []types.GroupIdentifier{}
+	out.Instances = []types.Instance{}
+	for _, i := range inOrder(r.Instances) {
+		if i.Reservation == res {
+			out.Instances = append(out.Instances, s.instanceOut(r, i, state))
+		}
+	}
+}
+
+func (r *regionState) groupIdentifiers(ids []string) []types.GroupIdentifier {
+	out := []types.GroupIdentifier{}
+	for _, id := range ids {
+		gi := types.GroupIdentifier{GroupId: aws.String(id)}
+		if g, ok := r.Groups[id]; ok {
+			gi.GroupName = aws.String(g.Name)
+		}
+		out = append(out, gi)
+	}
+	return out
+}
+
+// instanceOut describes an instance, in state, or in its own state if state is "".
+func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceStateName) types.Instance {
+	if state == "" {
+		state = i.State
+	}
+	im, _ := imageByID(r.Name, i.Image)
+	it, _ := lookupInstanceType(i.Type)
+	private, public := r.dnsNames(i)
+	monitoring := types.MonitoringStateDisabled
+	if i.Monitoring {
+		monitoring = types.MonitoringStateEnabled
+	}
+	tokens := types.HttpTokensStateOptional
+	if im.IMDSv2 {
+		tokens = types.HttpTokensStateRequired
+	}
+	out := types.Instance{
+		InstanceId: aws.String(i.ID), ImageId: aws.String(i.Image), InstanceType: i.Type, AmiLaunchIndex: aws.Int32(i.LaunchIndex),
+		State: instanceState(state), StateTransitionReason: aws.String(i.Reason), LaunchTime: aws.Time(i.Launched),
+		Placement:      &types.Placement{AvailabilityZone: aws.String(i.Zone.Name), AvailabilityZoneId: aws.String(i.Zone.ID), GroupName: aws.String(""), Tenancy: types.TenancyDefault},
+		Monitoring:     &types.Monitoring{State: monitoring},
+		PrivateDnsName: aws.String(private), PublicDnsName: aws.String(public),
+		Architecture: im.Arch, Hypervisor: types.HypervisorTypeXen, VirtualizationType: types.VirtualizationTypeHvm,
+		RootDeviceType: types.DeviceTypeEbs, RootDeviceName: aws.String(im.Root), EbsOptimized: aws.Bool(i.EbsOptimized),
+		EnaSupport: aws.Bool(true), SourceDestCheck: aws.Bool(i.SourceDestCheck), ClientToken: aws.String(i.ClientToken),
+		PlatformDetails: aws.String(im.platformDetails()), UsageOperation: aws.String(im.usageOperation()),
+		UsageOperationUpdateTime: aws.Time(i.Launched), ProductCodes: []types.ProductCode{},
+		SecurityGroups: r.groupIdentifiers(i.Groups), Tags: i.Tags.out(),
+		CpuOptions:         &types.CpuOptions{CoreCount: aws.Int32(it.VCPUs / it.Threads), ThreadsPerCore: aws.Int32(it.Threads)},
+		HibernationOptions: &types.HibernationOptions{Configured: aws.Bool(false)},
+		EnclaveOptions:     &types.EnclaveOptions{Enabled: aws.Bool(false)},
+		MetadataOptions: &types.InstanceMetadataOptionsResponse{
+			State: types.InstanceMetadataOptionsStateApplied, HttpTokens: tokens, HttpPutResponseHopLimit: aws.Int32(2),
+			HttpEndpoint: types.InstanceMetadataEndpointStateEnabled, HttpProtocolIpv6: types.InstanceMetadataProtocolStateDisabled,
+			InstanceMetadataTags: types.InstanceMetadataTagsStateDisabled,
+		},
+		PrivateDnsNameOptions: &types.PrivateDnsNameOptionsResponse{
+			HostnameType: types.HostnameTypeIpName, EnableResourceNameDnsARecord: aws.Bool(false), EnableResourceNameDnsAAAARecord: aws.Bool(false),
+		},
+		BlockDeviceMappings: []types.InstanceBlockDeviceMapping{},
+		NetworkInterfaces:   []types.InstanceNetworkInterface{},
+	}
+	if i.Key != "" {
+		out.KeyName = aws.String(i.Key)
+	}
+	if im.Windows {
+		out.Platform = types.PlatformValuesWindows
+	}
+	if i.Profile.ARN != "" {
+		out.IamInstanceProfile = &types.IamInstanceProfile{Arn: aws.String(i.Profile.ARN), Id: aws.String(i.Profile.ID)}
+	}
+	if i.Reason != "" {
+		out.StateReason = &types.StateReason{Code: aws.String("Client.UserInitiatedShutdown"), Message: aws.String("Client.UserInitiatedShutdown: User initiated shutdown")}
+	}
+	if i.State == stateTerminated {
+		return out // a terminated instance has let its volume and network interface go
+	}
+	out.BlockDeviceMappings = append(out.BlockDeviceMappings, types.InstanceBlockDeviceMapping{
+		DeviceName: aws.String(im.Root),
+		Ebs: &types.EbsInstanceBlockDevice{
+			AttachTime: aws.Time(i.Launched), DeleteOnTermination: aws.Bool(true), Status: types.AttachmentStatusAttached, VolumeId: aws.String(i.Volume),
+		},
+	})
+	out.VpcId, out.SubnetId, out.PrivateIpAddress = aws.String(i.VPC), aws.String(i.Subnet), aws.String(i.PrivateIP)
+	var assoc *types.InstanceNetworkInterfaceAssociation
+	if i.PublicIP != "" {
+		out.PublicIpAddress = aws.String(i.PublicIP)
+		assoc = &types.InstanceNetworkInterfaceAssociation{IpOwnerId: aws.String("amazon"), PublicIp: aws.String(i.PublicIP), PublicDnsName: aws.String(public)}
+	}
+	out.NetworkInterfaces = append(out.NetworkInterfaces, types.InstanceNetworkInterface{
+		NetworkInterfaceId: aws.String(i.ENI), SubnetId: aws.String(i.Subnet), VpcId: aws.String(i.VPC),
+		Description: aws.String(""), OwnerId: aws.String(s.account), Status: types.NetworkInterfaceStatusInUse,
+		MacAddress: aws.String(macAddress(i.ENI)), PrivateIpAddress: aws.String(i.PrivateIP), PrivateDnsName: aws.String(private),
+		SourceDestCheck: aws.Bool(i.SourceDestCheck), Groups: r.groupIdentifiers(i.Groups), InterfaceType: aws.String("interface"),
+		Ipv6Addresses: []types.InstanceIpv6Address{}, Association: assoc,
+		Attachment: &types.InstanceNetworkInterfaceAttachment{
+			AttachmentId: aws.String(i.Attachment), AttachTime: aws.Time(i.Launched), DeleteOnTermination: aws.Bool(true),
+			DeviceIndex: aws.Int32(0), NetworkCardIndex: aws.Int32(0), Status: types.AttachmentStatusAttached,
+		},
+		PrivateIpAddresses: []types.InstancePrivateIpAddress{{
+			Primary: aws.Bool(true), PrivateIpAddress: aws.String(i.PrivateIP), PrivateDnsName: aws.String(private), Association: assoc,
+		}},
+	})
+	return out
+}

@@ -1,0 +1,377 @@
+package ec2sim
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/awsxlab/awsx/netcalc"
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+type routeTable struct {
+	meta
+	VPC       string
+	Main      bool
+	MainAssoc string        // the main association's ID, when Main
+	Assocs    []association // explicit subnet associations
+	Routes    []route
+}
+
+// association joins a subnet to a route table or a network ACL.
+type association struct{ ID, Subnet string }
+
+type route struct {
+	Destination string
+	Gateway     string // "local" or an internet gateway's ID
+	Instance    string
+	Origin      types.RouteOrigin
+}
+
+func dropSubnet(as []association, subnet string) []association {
+	out := as[:0]
+	for _, a := range as {
+		if a.Subnet != subnet {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// newRouteTable makes a route table of v with its local route; a main one is associated
+// with the VPC.
+func (s *Store) newRouteTable(r *regionState, v *vpc, main bool, t tags) *routeTable {
+	rt := &routeTable{
+		meta: r.newMeta(s.id("rtb"), t), VPC: v.ID, Main: main,
+		Routes: []route{{Destination: v.CIDR.String(), Gateway: "local", Origin: types.RouteOriginCreateRouteTable}},
+	}
+	if main {
+		rt.MainAssoc = s.id("rtbassoc")
+	}
+	r.RouteTables[rt.ID] = rt
+	return rt
+}
+
+func (r *regionState) mainRouteTable(vpcID string) *routeTable {
+	for _, rt := range r.RouteTables {
+		if rt.VPC == vpcID && rt.Main {
+			return rt
+		}
+	}
+	return nil
+}
+
+// routeState is "active" while the route's target exists — an attached gateway, a running or
+// stopped instance — and "blackhole" after.
+func (r *regionState) routeState(rt *routeTable, rte route) types.RouteState {
+	switch {
+	case rte.Gateway == "local":
+		return types.RouteStateActive
+	case rte.Gateway != "":
+		if g, ok := r.Gateways[rte.Gateway]; ok && g.VPC == rt.VPC {
+			return types.RouteStateActive
+		}
+	case rte.Instance != "":
+		if i, ok := r.Instances[rte.Instance]; ok && i.State != stateTerminated {
+			return types.RouteStateActive
+		}
+	}
+	return types.RouteStateBlackhole
+}
+
+func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
+	out := types.RouteTable{
+		RouteTableId: aws.String(rt.ID), VpcId: aws.String(rt.VPC), OwnerId: aws.String(s.account),
+		Routes: []types.Route{}, Associations: []types.RouteTableAssociation{}, PropagatingVgws: []types.PropagatingVgw{},
+		Tags: rt.Tags.out(),
+	}
+	for _, rte := range rt.Routes {
+		o := types.Route{DestinationCidrBlock: aws.String(rte.Destination), Origin: rte.Origin, State: r.routeState(rt, rte)}
+		if rte.Gateway != "" {
+			o.GatewayId = aws.String(rte.Gateway)
+		}
+		if rte.Instance != "" {
+			o.InstanceId, o.InstanceOwnerId = aws.String(rte.Instance), aws.String(s.account)
+		}
+		out.Routes = append(out.Routes, o)
+	}
+	associated := &types.RouteTableAssociationState{State: types.RouteTableAssociationStateCodeAssociated}
+	if rt.Main {
+		out.Associations = append(out.Associations, types.RouteTableAssociation{
+			Main: aws.Bool(true), RouteTableAssociationId: aws.String(rt.MainAssoc), RouteTableId: aws.String(rt.ID), AssociationState: associated,
+		})
+	}
+	for _, a := range rt.Assocs {
+		out.Associations = append(out.Associations, types.RouteTableAssociation{
+			Main: aws.Bool(false), RouteTableAssociationId: aws.String(a.ID), RouteTableId: aws.String(rt.ID),
+			SubnetId: aws.String(a.Subnet), AssociationState: associated,
+		})
+	}
+	return out
+}
+
+// CreateRouteTable makes a route table with only the local route.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRouteTable.html
+func (h *EC2) CreateRouteTable(ctx context.Context, in *ec2.CreateRouteTableInput) (*ec2.CreateRouteTableOutput, error) {
+	if in.VpcId == nil {
+		return nil, missingParameter("vpcId")
+	}
+	t, err := tagsFor(in.TagSpecifications, types.ResourceTypeRouteTable)
+	if err != nil {
+		return nil, err
+	}
+	s := h.s
+	out := &ec2.CreateRouteTableOutput{}
+	return out, s.write(ctx, func(r *regionState) error {
+		v, err := find(vpcKind, r.VPCs, *in.VpcId)
+		if err != nil {
+			return err
+		}
+		o := s.routeTableOut(r, s.newRouteTable(r, v, false, t))
+		out.RouteTable = &o
+		return nil
+	})
+}
+
+func assocValues(rt types.RouteTable, get func(types.RouteTableAssociation) *string) []string {
+	var out []string
+	for _, a := range rt.Associations {
+		if v := get(a); v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+func routeValues(rt types.RouteTable, get func(types.Route) *string) []string {
+	var out []string
+	for _, rte := range rt.Routes {
+		if v := get(rte); v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+var routeTableFields = fields[types.RouteTable]{
+	"route-table-id": func(rt types.RouteTable) []string { return one(*rt.RouteTableId) },
+	"vpc-id":         func(rt types.RouteTable) []string { return one(*rt.VpcId) },
+	"owner-id":       func(rt types.RouteTable) []string { return one(*rt.OwnerId) },
+	"association.main": func(rt types.RouteTable) []string {
+		return assocValues(rt, func(a types.RouteTableAssociation) *string {
+			if *a.Main {
+				return aws.String("true")
+			}
+			return nil
+		})
+	},
+	"association.subnet-id": func(rt types.RouteTable) []string {
+		return assocValues(rt, func(a types.RouteTableAssociation) *string { return a.SubnetId })
+	},
+	"association.route-table-association-id": func(rt types.RouteTable) []string {
+		return assocValues(rt, func(a types.RouteTableAssociation) *string { return a.RouteTableAssociationId })
+	},
+	"route.destination-cidr-block": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.DestinationCidrBlock })
+	},
+	"route.gateway-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.GatewayId })
+	},
+	"route.instance-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.InstanceId })
+	},
+}
+
+// DescribeRouteTables lists the region's route tables.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRouteTables.html
+func (h *EC2) DescribeRouteTables(ctx context.Context, in *ec2.DescribeRouteTablesInput) (*ec2.DescribeRouteTablesOutput, error) {
+	s := h.s
+	out := &ec2.DescribeRouteTablesOutput{}
+	return out, s.read(ctx, func(r *regionState) error {
+		rts, err := pick(routeKind, r.RouteTables, in.RouteTableIds)
+		if err != nil {
+			return err
+		}
+		all := make([]types.RouteTable, len(rts))
+		for i, rt := range rts {
+			all[i] = s.routeTableOut(r, rt)
+		}
+		out.RouteTables, out.NextToken, err = describe(all, in.Filters, routeTableFields,
+			func(rt types.RouteTable) []types.Tag { return rt.Tags }, in.MaxResults, in.NextToken)
+		return err
+	})
+}
+
+// DeleteRouteTable refuses the main route table and any table still associated with a subnet.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRouteTable.html
+func (h *EC2) DeleteRouteTable(ctx context.Context, in *ec2.DeleteRouteTableInput) (*ec2.DeleteRouteTableOutput, error) {
+	if in.RouteTableId == nil {
+		return nil, missingParameter("routeTableId")
+	}
+	return &ec2.DeleteRouteTableOutput{}, h.s.write(ctx, func(r *regionState) error {
+		rt, err := find(routeKind, r.RouteTables, *in.RouteTableId)
+		if err != nil {
+			return err
+		}
+		if rt.Main || len(rt.Assocs) > 0 {
+			return core.Errorf("DependencyViolation", "The routeTable '%s' has dependencies and cannot be deleted.", rt.ID)
+		}
+		delete(r.RouteTables, rt.ID)
+		return nil
+	})
+}
+
+// routeRequest is what CreateRoute and DeleteRoute share: the table and the IPv4 destination.
+func (r *regionState) routeRequest(tableID, destination *string) (*routeTable, string, error) {
+	if tableID == nil {
+		return nil, "", missingParameter("routeTableId")
+	}
+	if destination == nil {
+		return nil, "", missingParameter("destinationCidrBlock")
+	}
+	b, err := netcalc.ParseMasked(*destination)
+	if err != nil || !b.Is4() {
+		return nil, "", invalidValue("destinationCidrBlock", *destination, "This is not a valid CIDR block.")
+	}
+	rt, err := find(routeKind, r.RouteTables, *tableID)
+	return rt, b.String(), err
+}
+
+// CreateRoute adds a route to an internet gateway attached to the table's VPC, or to an
+// instance in it. Other targets (NAT gateways, peering, transit gateways) are not simulated.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html
+func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
+	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
+		return nil, core.Errorf("NotImplemented", "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
+	}
+	for _, other := range []*string{in.NatGatewayId, in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
+		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn} {
+		if other != nil {
+			return nil, core.Errorf("NotImplemented", "The simulator routes only to internet gateways (GatewayId) and instances (InstanceId).")
+		}
+	}
+	if (in.GatewayId == nil) == (in.InstanceId == nil) {
+		return nil, core.Errorf("InvalidParameterCombination", "The request must contain exactly one of gatewayId, instanceId")
+	}
+	return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, h.s.write(ctx, func(r *regionState) error {
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		if err != nil {
+			return err
+		}
+		for _, rte := range rt.Routes {
+			if rte.Destination == dest {
+				return core.Errorf("RouteAlreadyExists", "The route identified by %s already exists.", dest)
+			}
+		}
+		rte := route{Destination: dest, Origin: types.RouteOriginCreateRoute}
+		if in.GatewayId != nil {
+			g, err := find(gatewayKind, r.Gateways, *in.GatewayId)
+			if err != nil {
+				return err
+			}
+			if g.VPC != rt.VPC {
+				return core.Errorf("InvalidParameterValue", "route table %s and network gateway %s belong to different networks", rt.ID, g.ID)
+			}
+			rte.Gateway = g.ID
+		} else {
+			i, err := find(instanceKind, r.Instances, *in.InstanceId)
+			if err != nil {
+				return err
+			}
+			if i.VPC != rt.VPC {
+				return core.Errorf("InvalidParameterValue", "route table %s and instance %s belong to different networks", rt.ID, i.ID)
+			}
+			rte.Instance = i.ID
+		}
+		rt.Routes = append(rt.Routes, rte)
+		return nil
+	})
+}
+
+// DeleteRoute removes a route; the local route stays.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html
+func (h *EC2) DeleteRoute(ctx context.Context, in *ec2.DeleteRouteInput) (*ec2.DeleteRouteOutput, error) {
+	return &ec2.DeleteRouteOutput{}, h.s.write(ctx, func(r *regionState) error {
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		if err != nil {
+			return err
+		}
+		for i, rte := range rt.Routes {
+			if rte.Destination != dest {
+				continue
+			}
+			if rte.Gateway == "local" {
+				return core.Errorf("InvalidParameterValue", "cannot remove local route %s in route table %s", dest, rt.ID)
+			}
+			rt.Routes = append(rt.Routes[:i], rt.Routes[i+1:]...)
+			return nil
+		}
+		return core.Errorf("InvalidRoute.NotFound", "no route with destination-cidr-block %s in route table %s", dest, rt.ID)
+	})
+}
+
+// AssociateRouteTable gives a subnet its own route table instead of its VPC's main one.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateRouteTable.html
+func (h *EC2) AssociateRouteTable(ctx context.Context, in *ec2.AssociateRouteTableInput) (*ec2.AssociateRouteTableOutput, error) {
+	if in.RouteTableId == nil {
+		return nil, missingParameter("routeTableId")
+	}
+	if in.GatewayId != nil || in.PublicIpv4Pool != nil {
+		return nil, core.Errorf("NotImplemented", "The simulator associates route tables with subnets only.")
+	}
+	if in.SubnetId == nil {
+		return nil, missingParameter("subnetId")
+	}
+	s := h.s
+	out := &ec2.AssociateRouteTableOutput{}
+	return out, s.write(ctx, func(r *regionState) error {
+		rt, err := find(routeKind, r.RouteTables, *in.RouteTableId)
+		if err != nil {
+			return err
+		}
+		sn, err := find(subnetKind, r.Subnets, *in.SubnetId)
+		if err != nil {
+			return err
+		}
+		if sn.VPC != rt.VPC {
+			return core.Errorf("InvalidParameterValue", "Route table %s and subnet %s belong to different networks", rt.ID, sn.ID)
+		}
+		for _, other := range r.RouteTables {
+			for _, a := range other.Assocs {
+				if a.Subnet == sn.ID {
+					return core.Errorf("Resource.AlreadyAssociated", "the specified association for route table %s conflicts with an existing association", rt.ID)
+				}
+			}
+		}
+		a := association{ID: s.id("rtbassoc"), Subnet: sn.ID}
+		rt.Assocs = append(rt.Assocs, a)
+		out.AssociationId = aws.String(a.ID)
+		out.AssociationState = &types.RouteTableAssociationState{State: types.RouteTableAssociationStateCodeAssociated}
+		return nil
+	})
+}
+
+// DisassociateRouteTable returns a subnet to its VPC's main route table.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateRouteTable.html
+func (h *EC2) DisassociateRouteTable(ctx context.Context, in *ec2.DisassociateRouteTableInput) (*ec2.DisassociateRouteTableOutput, error) {
+	if in.AssociationId == nil {
+		return nil, missingParameter("associationId")
+	}
+	id := *in.AssociationId
+	return &ec2.DisassociateRouteTableOutput{}, h.s.write(ctx, func(r *regionState) error {
+		for _, rt := range r.RouteTables {
+			if rt.MainAssoc == id {
+				return core.Errorf("InvalidParameterValue", "cannot disassociate the main route table association %s", id)
+			}
+			for i, a := range rt.Assocs {
+				if a.ID == id {
+					rt.Assocs = append(rt.Assocs[:i], rt.Assocs[i+1:]...)
+					return nil
+				}
+			}
+		}
+		return core.Errorf("InvalidAssociationID.NotFound", "The association ID '%s' does not exist", id)
+	})
+}

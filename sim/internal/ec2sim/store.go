@@ -1,0 +1,159 @@
+package ec2sim
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// Store is the EC2 state of one account: for each region, its networks, security groups,
+// key pairs and instances. It is safe for concurrent use: one lock guards it, and every value
+// handed out is built fresh from the records, never shared.
+type Store struct {
+	mu       sync.RWMutex
+	account  string
+	clock    *core.Clock
+	ids      *core.IDs
+	profiles ProfileFunc
+	regions  map[string]*regionState
+}
+
+// Profile is an IAM instance profile as an instance shows it.
+type Profile struct{ ARN, ID string }
+
+// ProfileFunc resolves an IAM instance profile by name or by ARN; ok is false when IAM has
+// none. The simulator's front door gives the store one over its IAM state, so that this
+// package needs nothing of IAM's.
+type ProfileFunc func(nameOrARN string) (p Profile, ok bool)
+
+// NewStore returns the EC2 state of account: empty until a region is first used, when that
+// region's default network appears.
+func NewStore(account string, clock *core.Clock, ids *core.IDs, profiles ProfileFunc) *Store {
+	if profiles == nil {
+		profiles = func(string) (Profile, bool) { return Profile{}, false }
+	}
+	return &Store{account: account, clock: clock, ids: ids, profiles: profiles, regions: map[string]*regionState{}}
+}
+
+// regionState is everything of one region, in the form persist.go writes.
+type regionState struct {
+	Name        string
+	Seq         uint64 // the last sequence number handed to a record: records list in creation order
+	DHCPOptions string
+	VPCs        map[string]*vpc
+	Subnets     map[string]*subnet
+	Gateways    map[string]*gateway
+	RouteTables map[string]*routeTable
+	ACLs        map[string]*networkACL
+	Groups      map[string]*securityGroup
+	KeyPairs    map[string]*keyPair // by name
+	Instances   map[string]*instance
+	ImageTags   map[string]tags   // tags this account gave public images, by image ID
+	Tokens      map[string]string // RunInstances client token → reservation ID
+}
+
+func newRegionState(name string) *regionState {
+	return &regionState{
+		Name:        name,
+		VPCs:        map[string]*vpc{},
+		Subnets:     map[string]*subnet{},
+		Gateways:    map[string]*gateway{},
+		RouteTables: map[string]*routeTable{},
+		ACLs:        map[string]*networkACL{},
+		Groups:      map[string]*securityGroup{},
+		KeyPairs:    map[string]*keyPair{},
+		Instances:   map[string]*instance{},
+		ImageTags:   map[string]tags{},
+		Tokens:      map[string]string{},
+	}
+}
+
+// meta is what every EC2 record has: its ID, its place in creation order and its tags.
+type meta struct {
+	ID   string
+	Seq  uint64
+	Tags tags
+}
+
+func (m *meta) base() *meta { return m }
+
+// record is a stored resource.
+type record interface{ base() *meta }
+
+// newMeta stamps a new record of r with id and the next sequence number.
+func (r *regionState) newMeta(id string, t tags) meta {
+	r.Seq++
+	if t == nil {
+		t = tags{}
+	}
+	return meta{ID: id, Seq: r.Seq, Tags: t}
+}
+
+// inOrder returns the records of m in creation order.
+func inOrder[T record](m map[string]T) []T {
+	out := slices.Collect(maps.Values(m))
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(a.base().Seq, b.base().Seq) })
+	return out
+}
+
+// id returns a new resource ID of AWS's current shape: the prefix, a dash, 17 hex digits.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
+func (s *Store) id(prefix string) string { return s.ids.Hex(prefix+"-", 17) }
+
+// read runs fn with the request's region under the read lock, creating the region (and its
+// default network) first if this is its first use.
+func (s *Store) read(ctx context.Context, fn func(r *regionState) error) error {
+	name := core.RegionFrom(ctx)
+	s.mu.RLock()
+	r, ok := s.regions[name]
+	if ok {
+		defer s.mu.RUnlock()
+		return fn(r)
+	}
+	s.mu.RUnlock()
+	return s.write(ctx, fn)
+}
+
+// write runs fn with the request's region under the write lock. fn checks everything before
+// it changes anything, so that a failed request leaves no trace.
+func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error {
+	name := core.RegionFrom(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.region(name)
+	if err != nil {
+		return err
+	}
+	s.forgetTerminated(r)
+	return fn(r)
+}
+
+// region returns the state of the region called name, making it on first use. s.mu is held
+// for writing.
+func (s *Store) region(name string) (*regionState, error) {
+	if r, ok := s.regions[name]; ok {
+		return r, nil
+	}
+	geo, ok := lookupRegion(name)
+	if !ok {
+		return nil, core.Errorf("InvalidParameterValue", "Invalid region: %s", name)
+	}
+	r := newRegionState(name)
+	s.defaultNetwork(r, geo)
+	s.regions[name] = r
+	return r, nil
+}
+
+// now returns the simulator's time.
+func (s *Store) now() time.Time { return s.clock.Now() }
+
+// arn returns the ARN of an EC2 resource of the region, as "instance/i-…".
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies
+func (s *Store) arn(region, resource string) string {
+	return "arn:aws:ec2:" + region + ":" + s.account + ":" + resource
+}
