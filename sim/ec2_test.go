@@ -84,3 +84,31 @@ func TestDescribeAvailabilityZones(t *testing.T) {
 	_, err = client.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{ZoneNames: []string{"eu-west-1z"}})
 	wantCode(t, err, "InvalidParameterValue")
 }
+
+// must takes a call's results and returns its value for a test, which fails on the error:
+// must(client.DescribeVpcs(ctx, in))(t).
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// filter is an EC2 filter.
+func filter(name string, values ...string) types.Filter {
+	return types.Filter{Name: aws.String(name), Values: values}
+}
+
+// ec2Client returns an EC2 client of c signing as root, in us-east-1 unless opts say otherwise.
+func ec2Client(t *testing.T, c *sim.Cloud, opts ...sim.ConfigOption) *ec2.Client {
+	t.Helper()
+	return ec2.NewFromConfig(config(t, c, opts...))
+}
+
+// nameTag is the TagSpecifications of a resource called name.
+func nameTag(rt types.ResourceType, name string) []types.TagSpecification {
+	return []types.TagSpecification{{ResourceType: rt, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String(name)}}}}
+}

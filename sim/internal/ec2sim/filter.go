@@ -1,9 +1,9 @@
 package ec2sim
 
 import (
-	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -48,12 +48,38 @@ func (fs filters) match(values func(name string) []string) bool {
 func anyMatch(patterns, values []string) bool {
 	for _, p := range patterns {
 		for _, v := range values {
-			if ok, _ := path.Match(p, v); ok || p == v {
+			if wildcard(p, v) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// wildcard reports whether v matches the filter value p, in which * is any run of characters
+// (slashes included, unlike path.Match), ? any one character, and a backslash escapes either.
+func wildcard(p, v string) bool {
+	for len(p) > 0 {
+		switch c := p[0]; {
+		case c == '*':
+			for i := len(v); i >= 0; i-- {
+				if wildcard(p[1:], v[i:]) {
+					return true
+				}
+			}
+			return false
+		case c == '?' && len(v) > 0:
+			_, n := utf8.DecodeRuneInString(v)
+			p, v = p[1:], v[n:]
+		case c == '\\' && len(p) > 1 && len(v) > 0 && p[1] == v[0]:
+			p, v = p[2:], v[1:]
+		case c != '?' && c != '\\' && len(v) > 0 && c == v[0]:
+			p, v = p[1:], v[1:]
+		default:
+			return false
+		}
+	}
+	return v == ""
 }
 
 // fields maps each filter name an operation knows to the values a resource has for it. The
