@@ -51,10 +51,10 @@ func TestEC2SecurityGroups(t *testing.T) {
 
 	must(client.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: web.GroupId, IpPermissions: []types.IpPermission{tcp(22, 22, "203.0.113.0/24")}}))(t)
 	for _, tc := range []struct {
-		name  string
-		in    ec2.DescribeSecurityGroupsInput
-		want  []string // group IDs
-		code  string
+		name string
+		in   ec2.DescribeSecurityGroupsInput
+		want []string // group IDs
+		code string
 	}{
 		{"by name, in the default VPC", ec2.DescribeSecurityGroupsInput{GroupNames: []string{"web"}}, []string{*web.GroupId}, ""},
 		{"by ID", ec2.DescribeSecurityGroupsInput{GroupIds: []string{*other.GroupId}}, []string{*other.GroupId}, ""},
