@@ -155,7 +155,7 @@ func (im regionImage) out(t tags) types.Image {
 		out.ImageOwnerAlias = aws.String(im.Alias)
 	}
 	if im.Windows {
-		out.Platform = types.PlatformValuesWindows
+		out.Platform = platformWindows
 	}
 	if im.IMDSv2 {
 		out.ImdsSupport = types.ImdsSupportValuesV20
@@ -245,3 +245,7 @@ func imageFor(region string, id *string) (regionImage, error) {
 	}
 	return im, nil
 }
+
+// platformWindows is what EC2 writes in an image's and an instance's platform, in lower case
+// (the SDK's enum constant is "Windows"; the wire and the platform filter say "windows").
+const platformWindows = types.PlatformValues("windows")

@@ -531,7 +531,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 		out.KeyName = aws.String(i.Key)
 	}
 	if im.Windows {
-		out.Platform = types.PlatformValuesWindows
+		out.Platform = platformWindows
 	}
 	if i.Profile.ARN != "" {
 		out.IamInstanceProfile = &types.IamInstanceProfile{Arn: aws.String(i.Profile.ARN), Id: aws.String(i.Profile.ID)}
