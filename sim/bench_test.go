@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -125,6 +127,28 @@ func BenchmarkDescribeRegions(b *testing.B) {
 	c, cfg := benchCloud(b)
 	benchCall(b, c, cfg, func(cfg aws.Config) error {
 		_, err := ec2.NewFromConfig(cfg).DescribeRegions(context.Background(), &ec2.DescribeRegionsInput{})
+		return err
+	})
+}
+
+// BenchmarkDescribeInstances lists 50 instances in 5 reservations, tagged, as alex.
+func BenchmarkDescribeInstances(b *testing.B) {
+	ctx := context.Background()
+	c, cfg := benchCloud(b)
+	client := ec2.NewFromConfig(c.Config())
+	for range 5 {
+		if _, err := client.RunInstances(ctx, &ec2.RunInstancesInput{
+			ImageId: aws.String("ami-fce3c696"), MinCount: aws.Int32(10), MaxCount: aws.Int32(10), InstanceType: "t2.micro",
+			TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("web")}}}},
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		out, err := ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+		if err == nil && len(out.Reservations) != 5 {
+			err = fmt.Errorf("%d reservations, want 5", len(out.Reservations))
+		}
 		return err
 	})
 }

@@ -221,9 +221,18 @@ func TestEC2InstanceLifecycle(t *testing.T) {
 	}
 	wantChange(must(client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids}))(t).TerminatingInstances, "terminated", "terminated")
 	for name, call := range map[string]func() error{
-		"start":  func() error { _, err := client.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: ids}); return err },
-		"stop":   func() error { _, err := client.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: ids}); return err },
-		"reboot": func() error { _, err := client.RebootInstances(ctx, &ec2.RebootInstancesInput{InstanceIds: ids}); return err },
+		"start": func() error {
+			_, err := client.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: ids})
+			return err
+		},
+		"stop": func() error {
+			_, err := client.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: ids})
+			return err
+		},
+		"reboot": func() error {
+			_, err := client.RebootInstances(ctx, &ec2.RebootInstancesInput{InstanceIds: ids})
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) { wantCode(t, call(), "IncorrectInstanceState") })
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -84,5 +85,85 @@ func TestConcurrentIAMWrites(t *testing.T) {
 			t.Errorf("duplicate user ID %s", *u.UserId)
 		}
 		seen[*u.UserId] = true
+	}
+}
+
+// Many goroutines launch, stop and terminate instances and authorize rules on one Cloud, in
+// two regions; no address or ID is handed out twice. Run with -race.
+func TestEC2Concurrent(t *testing.T) {
+	ctx := context.Background()
+	c := sim.New()
+	clients := []*ec2.Client{ec2Client(t, c), ec2Client(t, c, sim.WithRegion("eu-west-1"))}
+	groups := make([]string, len(clients))
+	for k, client := range clients {
+		groups[k] = *must(client.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web")}))(t).GroupId
+	}
+	images := []string{"ami-fce3c696", imageID(t, clients[1], "debian-12-*")}
+	const workers, each = 12, 6
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each*4)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client, group, image := clients[w%2], groups[w%2], images[w%2]
+			for i := range each {
+				out, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(image), MinCount: aws.Int32(2), MaxCount: aws.Int32(2), SecurityGroupIds: []string{group}})
+				if err != nil {
+					errs <- err
+					return
+				}
+				id := *out.Instances[0].InstanceId
+				port := int32(1000 + w*each + i)
+				if _, err := client.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(group),
+					IpPermissions: []ec2types.IpPermission{tcp(port, port, "10.0.0.0/8")}}); err != nil {
+					errs <- err
+				}
+				if _, err := client.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{id}}); err != nil {
+					errs <- err
+				}
+				if _, err := client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
+					errs <- err
+				}
+				if _, err := client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	ids, addrs := map[string]bool{}, map[string]bool{}
+	for k, client := range clients {
+		states := map[ec2types.InstanceStateName]int{}
+		for p := ec2.NewDescribeInstancesPaginator(client, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)}); p.HasMorePages(); {
+			for _, r := range must(p.NextPage(ctx))(t).Reservations {
+				for _, i := range r.Instances {
+					states[i.State.Name]++
+					if ids[*i.InstanceId] {
+						t.Errorf("instance ID %s twice", *i.InstanceId)
+					}
+					ids[*i.InstanceId] = true
+					if i.PrivateIpAddress != nil {
+						a := fmt.Sprint(k, *i.PrivateIpAddress)
+						if addrs[a] {
+							t.Errorf("address %s twice", a)
+						}
+						addrs[a] = true
+					}
+				}
+			}
+		}
+		half := workers / 2 * each
+		if states["running"] != half || states["terminated"] != half {
+			t.Errorf("region %d: %v, want %d running and %d terminated", k, states, half, half)
+		}
+		g := must(client.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{groups[k]}}))(t).SecurityGroups[0]
+		if len(g.IpPermissions) != workers/2*each {
+			t.Errorf("region %d: %d rules, want %d", k, len(g.IpPermissions), workers/2*each)
+		}
 	}
 }

@@ -3,9 +3,13 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -66,4 +70,73 @@ func TestSaveLoad(t *testing.T) {
 	if err := sim.New(sim.WithAccount("111122223333")).Load(bytes.NewReader(buf.Bytes())); err == nil {
 		t.Error("loading another account's state succeeded")
 	}
+}
+
+// EC2's state survives Save and Load: the network, groups, keys, instances and their clock.
+func TestEC2SaveLoad(t *testing.T) {
+	ctx := context.Background()
+	c := sim.New()
+	client := ec2Client(t, c)
+	vpc := must(client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), TagSpecifications: nameTag(ec2types.ResourceTypeVpc, "lab")}))(t).Vpc.VpcId
+	must(client.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("lab"), KeyType: ec2types.KeyTypeEd25519}))(t)
+	group := must(client.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web")}))(t).GroupId
+	must(client.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: group, IpPermissions: []ec2types.IpPermission{tcp(22, 22, "0.0.0.0/0")}}))(t)
+	inst := run(t, client, ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696"), KeyName: aws.String("lab"), SecurityGroupIds: []string{*group}})[0]
+	gone := run(t, client, ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696")})[0].InstanceId
+	must(client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{*gone}}))(t)
+
+	var buf bytes.Buffer
+	if err := c.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	d := sim.New()
+	if err := d.Load(bytes.NewReader(buf.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	loaded := ec2Client(t, d)
+	got := describeInstance(t, loaded, *inst.InstanceId)
+	if *got.PrivateIpAddress != *inst.PrivateIpAddress || *got.PublicIpAddress != *inst.PublicIpAddress || *got.KeyName != "lab" || *got.SecurityGroups[0].GroupId != *group {
+		t.Errorf("loaded instance = %+v", got)
+	}
+	if g := must(loaded.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{*group}}))(t).SecurityGroups[0]; len(g.IpPermissions) != 1 {
+		t.Errorf("loaded group rules = %+v", g.IpPermissions)
+	}
+	if v := must(loaded.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{*vpc}}))(t).Vpcs[0]; *v.Tags[0].Value != "lab" {
+		t.Errorf("loaded VPC = %+v", v)
+	}
+	_, err := loaded.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("lab")})
+	wantCode(t, err, "InvalidKeyPair.Duplicate")
+	// The terminated instance goes an hour after its termination, on the loaded cloud too.
+	describeInstance(t, loaded, *gone)
+	d.Advance(time.Hour)
+	_, err = loaded.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{*gone}})
+	wantCode(t, err, "InvalidInstanceID.NotFound")
+	// Both clouds launch the next instance with the same ID and address.
+	a := run(t, client, ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696")})[0]
+	b := run(t, loaded, ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696")})[0]
+	if *a.InstanceId != *b.InstanceId || *a.PrivateIpAddress != *b.PrivateIpAddress || *a.PublicIpAddress != *b.PublicIpAddress {
+		t.Errorf("after load: %s %s %s and %s %s %s", *a.InstanceId, *a.PrivateIpAddress, *a.PublicIpAddress, *b.InstanceId, *b.PrivateIpAddress, *b.PublicIpAddress)
+	}
+
+	// A state saved before EC2 kept any (no "ec2" member) loads, with a fresh default network.
+	var st map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &st); err != nil {
+		t.Fatal(err)
+	}
+	delete(st, "ec2")
+	old, _ := json.Marshal(st)
+	e := sim.New()
+	if err := e.Load(bytes.NewReader(old)); err != nil {
+		t.Fatalf("loading a state without EC2: %v", err)
+	}
+	if vpcs := must(ec2Client(t, e).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}))(t).Vpcs; len(vpcs) != 1 || !*vpcs[0].IsDefault {
+		t.Errorf("VPCs of a state without EC2 = %+v", vpcs)
+	}
+	// A bad EC2 state changes nothing.
+	st["ec2"] = json.RawMessage(`{"moon-1":{}}`)
+	bad, _ := json.Marshal(st)
+	if err := d.Load(bytes.NewReader(bad)); err == nil {
+		t.Error("loaded EC2 state of an unknown region")
+	}
+	describeInstance(t, loaded, *inst.InstanceId)
 }
