@@ -87,7 +87,7 @@ func New(opts ...Option) *Cloud {
 		arn, id, ok := c.identity.InstanceProfile(nameOrARN)
 		return ec2sim.Profile{ARN: arn, ID: id}, ok
 	})
-	c.register(newService("ec2", query.EC2, ec2sim.New(c.compute), "UnauthorizedOperation", func(*request) target { return target{arn: "*"} }))
+	c.register(newService("ec2", query.EC2, ec2sim.New(c.compute), "UnauthorizedOperation", c.ec2Target))
 	return c
 }
 

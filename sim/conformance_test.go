@@ -91,6 +91,7 @@ func TestLoopback(t *testing.T) {
 		{"EC2Tags", TestEC2Tags},
 		{"EC2SaveLoad", TestEC2SaveLoad},
 		{"EC2Concurrent", TestEC2Concurrent},
+		{"EC2InstanceARNs", TestEC2InstanceARNs},
 	}
 	overLoopback = true
 	defer func() { overLoopback = false }()

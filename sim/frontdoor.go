@@ -283,25 +283,31 @@ func (c *Cloud) authorize(ctx context.Context, req *request) error {
 	}
 	pols, tags := c.identity.Policies(req.caller)
 	pols.Resource = t.policies
-	preq := &policy.Request{
-		Principal: iamsim.Principal(req.caller), Action: action, Resource: t.arn,
-		Context: iamsim.Context(req.caller, tags, req.region, c.clock.Now()),
-	}
 	if req.caller.Kind == core.Root {
 		pols.Identity = []policy.Attached{{Name: "root", Policy: rootPolicy}}
 	}
-	d := policy.Evaluate(preq, &pols)
-	if t.trust && d.Allowed() && !trustAllows(d) {
-		d = policy.Decision{Effect: policy.ImplicitDeny, Missing: policy.TypeResource}
+	ctxValues := iamsim.Context(req.caller, tags, req.region, c.clock.Now())
+	// Each resource the request acts on must be allowed, as AWS authorizes a request on several.
+	for i := -1; i < len(t.also); i++ {
+		arn := t.arn
+		if i >= 0 {
+			arn = t.also[i]
+		}
+		preq := &policy.Request{Principal: iamsim.Principal(req.caller), Action: action, Resource: arn, Context: ctxValues}
+		d := policy.Evaluate(preq, &pols)
+		if t.trust && d.Allowed() && !trustAllows(d) {
+			d = policy.Decision{Effect: policy.ImplicitDeny, Missing: policy.TypeResource}
+		}
+		if d.Allowed() {
+			continue
+		}
+		msg := d.Message(preq)
+		if req.svc.deny == "UnauthorizedOperation" {
+			msg = "You are not authorized to perform this operation. " + msg
+		}
+		return core.Errorf(req.svc.deny, "%s", msg)
 	}
-	if d.Allowed() {
-		return nil
-	}
-	msg := d.Message(preq)
-	if req.svc.deny == "UnauthorizedOperation" {
-		msg = "You are not authorized to perform this operation. " + msg
-	}
-	return core.Errorf(req.svc.deny, "%s", msg)
+	return nil
 }
 
 // rootPolicy stands for the root user's unlimited identity permissions when a resource policy

@@ -24,11 +24,12 @@ type operation struct {
 	in reflect.Type // *XInput
 }
 
-// target is what a request acts on: the resource ARN ("*" for none), the resource-based
-// policies that apply to it, and whether one of those must itself allow the request (a
-// role's trust policy for sts:AssumeRole).
+// target is what a request acts on: the resource ARN ("*" for none) and any others, the
+// resource-based policies that apply to it, and whether one of those must itself allow the
+// request (a role's trust policy for sts:AssumeRole).
 type target struct {
 	arn      string
+	also     []string // further resources the request acts on, each authorized as arn is
 	policies []policy.Attached
 	trust    bool
 	err      error // the resource cannot be named (a malformed ARN): answer this

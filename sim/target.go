@@ -2,6 +2,7 @@ package sim
 
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx/iamx/policy"
@@ -30,4 +31,40 @@ func (c *Cloud) stsTarget(r *request) target {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html
 func trustAllows(d policy.Decision) bool {
 	return d.Allowed() && d.ResourceAllows
+}
+
+// ec2Target names the instances an EC2 request acts on, so that identity policies may name
+// them (arn:aws:ec2:region:account:instance/i-…): each instance of StartInstances,
+// StopInstances, RebootInstances and TerminateInstances, the instance of Describe- and
+// ModifyInstanceAttribute; for RunInstances, the new instances (instance/*) and the image.
+// Other operations, which AWS authorizes on "*" or which the simulator does not name yet, act
+// on "*".
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
+func (c *Cloud) ec2Target(r *request) target {
+	instances := "arn:aws:ec2:" + r.region + ":" + c.opts.account + ":instance/"
+	var ids []string
+	switch in := r.in.(type) {
+	case *ec2.RunInstancesInput:
+		return target{arn: instances + "*", also: []string{"arn:aws:ec2:" + r.region + "::image/" + aws.ToString(in.ImageId)}}
+	case *ec2.StartInstancesInput:
+		ids = in.InstanceIds
+	case *ec2.StopInstancesInput:
+		ids = in.InstanceIds
+	case *ec2.RebootInstancesInput:
+		ids = in.InstanceIds
+	case *ec2.TerminateInstancesInput:
+		ids = in.InstanceIds
+	case *ec2.DescribeInstanceAttributeInput:
+		ids = []string{aws.ToString(in.InstanceId)}
+	case *ec2.ModifyInstanceAttributeInput:
+		ids = []string{aws.ToString(in.InstanceId)}
+	}
+	if len(ids) == 0 {
+		return target{arn: "*"}
+	}
+	t := target{arn: instances + ids[0]}
+	for _, id := range ids[1:] {
+		t.also = append(t.also, instances+id)
+	}
+	return t
 }
