@@ -27,8 +27,14 @@
 //     pagination, SimulatePrincipalPolicy and SimulateCustomPolicy.
 //   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
 //     policies, role chaining's one-hour limit), GetSessionToken.
-//   - EC2: DescribeRegions and DescribeAvailabilityZones, with the commercial regions and
-//     their zones.
+//   - EC2: the commercial regions and their zones; per region, a default network that every
+//     new account has (default VPC, a default subnet per zone, internet gateway, main route
+//     table, default network ACL and security group); VPCs, subnets, internet gateways, route
+//     tables and routes, security groups and rules (the AWS CLI's --protocol/--port/--cidr form
+//     too), key pairs (RSA and ED25519, made or imported, with AWS's fingerprints), a catalog
+//     of public images, instance types, instances (run, stop, start, reboot, terminate,
+//     attributes, status, filters and pagination), and tags. Instance operations authorize on
+//     the instances' ARNs.
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.
@@ -36,7 +42,9 @@
 // # Determinism, time and state
 //
 // IDs come from a seeded generator ([WithSeed]) and resource times from a clock
-// ([WithClock]) that [Cloud.Advance] moves, so sessions expire without waiting. A Cloud is safe
+// ([WithClock]) that [Cloud.Advance] moves, so sessions expire without waiting. An instance
+// is "pending" in the answer of RunInstances and "running" from the next call on; a
+// terminated one is listed for an hour of the simulator's clock. A Cloud is safe
 // for concurrent use. [Cloud.Save] and [Cloud.Load] write and read its whole state.
 //
 // # When not to use it

@@ -1,6 +1,30 @@
-// Package ec2sim simulates EC2: for now its geography — the regions and their Availability
-// Zones — which the first lessons describe.
+// Package ec2sim simulates EC2 for one account: its geography (regions and Availability
+// Zones), and per region its default network, VPCs, subnets, internet gateways, route tables,
+// network ACLs, security groups and their rules, key pairs, a catalog of public images, a
+// table of instance types, instances, and tags.
 //
-// [EC2] has one method per operation with the SDK's own signature; operations it does not
-// have are answered by the front door with an error that names them.
+// [EC2] has one method per operation with the SDK's own signature, over a [Store]; operations
+// it does not have are answered by the front door with an error that names them.
+//
+// # State
+//
+// A [Store] holds every region's state under one lock, in records that are copied into fresh
+// SDK values on the way out. A region's state — with its default VPC, default subnets,
+// internet gateway, main route table, default network ACL and default security group — is
+// made the first time a request touches the region, with IDs from the cloud's seeded
+// generator, so that the same seed and the same calls give the same IDs and addresses.
+//
+// Instances are always in a settled state (running, stopped, terminated): the transitional
+// states show only in the answer of the call that caused them. A terminated instance stays
+// listed for an hour of the simulator's clock.
+//
+// # Scope and limitations
+//
+// Not simulated: IPv6 blocks and addresses, secondary VPC blocks, network ACL rules of one's
+// own, NAT gateways, peering and the other route targets, Elastic IPs, volumes and snapshots
+// as resources, launch templates, spot requests, placement groups, image creation, key
+// material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000 instances per region
+// stands in), and the condition keys of EC2's policies (ec2:ResourceTag and the like).
+// Public addresses come from 3.0.0.0/8 rather than each region's own ranges, and RSA key
+// pairs differ from run to run: Go's crypto does not take a seeded source.
 package ec2sim
