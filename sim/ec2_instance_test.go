@@ -3,6 +3,7 @@ package sim_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -44,6 +45,7 @@ func TestEC2RunInstances(t *testing.T) {
 	web := must(client.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web")}))(t).GroupId
 	userData := base64.StdEncoding.EncodeToString([]byte("#!/bin/bash\nyum install -y httpd\n"))
 
+	before := c.Now()
 	out := must(client.RunInstances(ctx, &ec2.RunInstancesInput{
 		ImageId: aws.String(al), MinCount: aws.Int32(2), MaxCount: aws.Int32(2), InstanceType: types.InstanceTypeT2Micro,
 		KeyName: aws.String("lab"), SecurityGroupIds: []string{*web}, UserData: aws.String(userData),
@@ -54,16 +56,26 @@ func TestEC2RunInstances(t *testing.T) {
 	}
 	for k, i := range out.Instances {
 		ip := fmt.Sprintf("172.31.0.%d", 4+k) // the first four addresses of a subnet are AWS's
-		if i.State.Name != types.InstanceStateNamePending || *i.State.Code != 0 || *i.AmiLaunchIndex != int32(k) ||
-			*i.PrivateIpAddress != ip || *i.PrivateDnsName != "ip-172-31-0-"+fmt.Sprint(4+k)+".ec2.internal" ||
-			!strings.HasPrefix(*i.PublicIpAddress, "3.") || *i.PublicDnsName != "ec2-"+strings.ReplaceAll(*i.PublicIpAddress, ".", "-")+".compute-1.amazonaws.com" ||
-			*i.Placement.AvailabilityZone != "us-east-1a" || !i.LaunchTime.Equal(c.Now()) || *i.KeyName != "lab" ||
-			len(i.SecurityGroups) != 1 || *i.SecurityGroups[0].GroupName != "web" || i.InstanceType != types.InstanceTypeT2Micro ||
-			i.Architecture != types.ArchitectureValuesX8664 || *i.RootDeviceName != "/dev/xvda" || i.Hypervisor != types.HypervisorTypeXen ||
-			!strings.HasPrefix(*i.BlockDeviceMappings[0].Ebs.VolumeId, "vol-") || !strings.HasPrefix(*i.NetworkInterfaces[0].NetworkInterfaceId, "eni-") ||
-			*i.NetworkInterfaces[0].Association.PublicIp != *i.PublicIpAddress || i.Monitoring.State != types.MonitoringStateDisabled ||
-			len(i.Tags) != 1 || *i.Tags[0].Value != "web" || len(*i.InstanceId) != len("i-")+17 {
-			t.Errorf("instance %d = %+v", k, i)
+		for what, ok := range map[string]bool{
+			"state":        i.State.Name == types.InstanceStateNamePending && *i.State.Code == 0,
+			"launch index": *i.AmiLaunchIndex == int32(k),
+			"private IP":   *i.PrivateIpAddress == ip && *i.PrivateDnsName == "ip-172-31-0-"+fmt.Sprint(4+k)+".ec2.internal",
+			"public IP":    strings.HasPrefix(*i.PublicIpAddress, "3.") && *i.NetworkInterfaces[0].Association.PublicIp == *i.PublicIpAddress,
+			"public name":  *i.PublicDnsName == "ec2-"+strings.ReplaceAll(*i.PublicIpAddress, ".", "-")+".compute-1.amazonaws.com",
+			"zone":         *i.Placement.AvailabilityZone == "us-east-1a",
+			"launch time":  !i.LaunchTime.Before(before) && !i.LaunchTime.After(c.Now()),
+			"key":          *i.KeyName == "lab",
+			"groups":       len(i.SecurityGroups) == 1 && *i.SecurityGroups[0].GroupName == "web",
+			"type":         i.InstanceType == types.InstanceTypeT2Micro && i.Architecture == types.ArchitectureValuesX8664 && i.Hypervisor == types.HypervisorTypeXen,
+			"root device":  *i.RootDeviceName == "/dev/xvda" && strings.HasPrefix(*i.BlockDeviceMappings[0].Ebs.VolumeId, "vol-"),
+			"interface":    strings.HasPrefix(*i.NetworkInterfaces[0].NetworkInterfaceId, "eni-"),
+			"monitoring":   i.Monitoring.State == types.MonitoringStateDisabled,
+			"tags":         len(i.Tags) == 1 && *i.Tags[0].Value == "web",
+			"ID":           len(*i.InstanceId) == len("i-")+17,
+		} {
+			if !ok {
+				t.Errorf("instance %d: wrong %s: %s", k, what, must(json.Marshal(i))(t))
+			}
 		}
 	}
 	now := describeInstance(t, client, *out.Instances[0].InstanceId)

@@ -44,7 +44,7 @@ type instance struct {
 	Monitoring       bool
 	EbsOptimized     bool
 	SourceDestCheck  bool
-	ClientToken      string
+	ClientToken      string // as given; the SDK makes one for every RunInstances
 }
 
 // The codes of the instance states: the high byte is for AWS's internal use.
@@ -219,10 +219,7 @@ func (s *Store) resolveProfile(l *launch, p *types.IamInstanceProfileSpecificati
 			return invalidValue("iamInstanceProfile.name", *p.Name, "Invalid IAM Instance Profile name")
 		}
 		l.profile = prof
-	default:
-		return nil
 	}
-	l.hasProfile = true
 	return nil
 }
 
@@ -294,7 +291,7 @@ func dedupe(s []string) []string {
 	return out
 }
 
-// archOf returns the architecture of an instance type that an image must have.
+// archMismatch refuses an instance type whose architectures do not include the image's.
 func archMismatch(it *instanceType, im regionImage) error {
 	for _, a := range it.Archs {
 		if string(a) == string(im.Arch) {
@@ -318,8 +315,11 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 	}
 	out := &ec2.RunInstancesOutput{}
 	return out, s.write(ctx, func(r *regionState) error {
+		// The SDK gives every RunInstances a client token and sends it again when it retries:
+		// the retry answers what the first call did.
+		// https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
 		if res, ok := r.Tokens[aws.ToString(in.ClientToken)]; ok && in.ClientToken != nil {
-			s.reservationOut(r, res, "", out)
+			s.reservationOut(r, res, out)
 			return nil
 		}
 		im, err := imageFor(r.Name, in.ImageId)
@@ -381,7 +381,7 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 		if in.ClientToken != nil {
 			r.Tokens[*in.ClientToken] = res
 		}
-		s.reservationOut(r, res, types.InstanceStateNamePending, out)
+		s.reservationOut(r, res, out)
 		return nil
 	})
 }
@@ -461,15 +461,20 @@ func macAddress(eni string) string {
 	return "0e:" + h[0:2] + ":" + h[2:4] + ":" + h[4:6] + ":" + h[6:8] + ":" + h[8:10]
 }
 
-// reservationOut writes the reservation res into out (a RunInstances answer), its instances
-// shown in state (or their own state if state is "").
-func (s *Store) reservationOut(r *regionState, res string, state types.InstanceStateName, out *ec2.RunInstancesOutput) {
+// reservationOut writes the reservation res into out, as RunInstances answers it: its running
+// instances "pending".
+func (s *Store) reservationOut(r *regionState, res string, out *ec2.RunInstancesOutput) {
 	out.ReservationId, out.OwnerId, out.Groups = aws.String(res), aws.String(s.account), []types.GroupIdentifier{}
 	out.Instances = []types.Instance{}
 	for _, i := range inOrder(r.Instances) {
-		if i.Reservation == res {
-			out.Instances = append(out.Instances, s.instanceOut(r, i, state))
+		if i.Reservation != res {
+			continue
 		}
+		var state types.InstanceStateName
+		if i.State == running {
+			state = types.InstanceStateNamePending
+		}
+		out.Instances = append(out.Instances, s.instanceOut(r, i, state))
 	}
 }
 
@@ -509,7 +514,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 		PrivateDnsName: aws.String(private), PublicDnsName: aws.String(public),
 		Architecture: im.Arch, Hypervisor: types.HypervisorTypeXen, VirtualizationType: types.VirtualizationTypeHvm,
 		RootDeviceType: types.DeviceTypeEbs, RootDeviceName: aws.String(im.Root), EbsOptimized: aws.Bool(i.EbsOptimized),
-		EnaSupport: aws.Bool(true), SourceDestCheck: aws.Bool(i.SourceDestCheck), ClientToken: aws.String(i.ClientToken),
+		EnaSupport: aws.Bool(true), SourceDestCheck: aws.Bool(i.SourceDestCheck),
 		PlatformDetails: aws.String(im.platformDetails()), UsageOperation: aws.String(im.usageOperation()),
 		UsageOperationUpdateTime: aws.Time(i.Launched), ProductCodes: []types.ProductCode{},
 		SecurityGroups: r.groupIdentifiers(i.Groups), Tags: i.Tags.out(),
@@ -529,6 +534,9 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 	}
 	if i.Key != "" {
 		out.KeyName = aws.String(i.Key)
+	}
+	if i.ClientToken != "" {
+		out.ClientToken = aws.String(i.ClientToken)
 	}
 	if im.Windows {
 		out.Platform = platformWindows
