@@ -6,7 +6,8 @@
 // A lab file reads as a page. Its first comment lines are the header: "# Lab N: Title", then
 // paragraphs such as "What you will learn: …". A step starts with a comment "# N. …" (more
 // comment lines continue it); the lines after it are the commands, written as for the AWS CLI,
-// and the checks of their output (stdout, stderr, cmp, grep, exists). The file's "goals"
+// and the checks of their output (stdout, stderr, cmp, grep, exists); "cp stdout FILE" keeps
+// a command's output in a file, as "> FILE" would. The file's "goals"
 // section lists what must hold once the lab is done, each goal a comment, optional
 // "# hint: …" lines, and read-only commands with their checks.
 package labs
@@ -68,15 +69,24 @@ type Line struct {
 func (l Line) Name() string { return l.Args[0] }
 
 // commands are the lines' verbs a lab may use: what a learner types, and the checks.
-var commands = []string{"aws", "awsx", "grep", "stdin", "stdout", "stderr", "cmp", "exists"}
+var commands = []string{"aws", "awsx", "grep", "chmod", "stdin", "stdout", "stderr", "cmp", "cp", "exists"}
 
 // Typed says whether the line is one a learner types, rather than a check of output.
 func (l Line) Typed() bool {
 	switch l.Name() {
-	case "aws", "awsx", "grep":
+	case "aws", "awsx", "grep", "chmod":
 		return true
 	}
 	return false
+}
+
+// Saves says whether the line keeps the last command's output in a file (cp stdout FILE),
+// which a learner types as "> FILE" after the command; it returns the file.
+func (l Line) Saves() (file string, ok bool) {
+	if l.Name() == "cp" && len(l.Args) == 3 && l.Args[1] == "stdout" {
+		return l.Args[2], true
+	}
+	return "", false
 }
 
 var (
@@ -290,7 +300,7 @@ func (p *parser) goals(text string, first int) ([]Goal, error) {
 		if err != nil {
 			return nil, err
 		}
-		if l.Typed() && l.Name() != "grep" && !readOnly(l.Args) {
+		if l.Name() == "cp" || l.Name() == "chmod" || (l.Typed() && l.Name() != "grep" && !readOnly(l.Args)) {
 			return nil, p.errorf(num, "a goal only reads: %s changes state", l.Args[2])
 		}
 		g.Lines = append(g.Lines, l)
@@ -339,6 +349,9 @@ func (p *parser) line(num int, text string) (Line, error) {
 	l.Args = args
 	if !slices.Contains(commands, l.Name()) {
 		return l, p.errorf(num, "unknown command %q: a lab uses %s", l.Name(), strings.Join(commands, ", "))
+	}
+	if _, ok := l.Saves(); l.Name() == "cp" && !ok {
+		return l, p.errorf(num, "a lab copies only a command's output: cp stdout FILE")
 	}
 	return l, nil
 }

@@ -110,6 +110,12 @@ func typedByHand(lab *labs.Lab) []byte {
 			case l.Typed():
 				fmt.Fprintf(&b, "%s%s\n", l.Text, stdin)
 				stdin = ""
+			default:
+				if file, ok := l.Saves(); ok { // the command just written, with its output kept
+					text := strings.TrimSuffix(b.String(), "\n")
+					b.Reset()
+					fmt.Fprintf(&b, "%s > %s\n", text, file)
+				}
 			}
 		}
 	}

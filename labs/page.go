@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 )
 
@@ -19,7 +20,7 @@ func (lab *Lab) Page(w io.Writer) {
 		fmt.Fprintf(w, "\n%s\n", Wrap(p, "", ""))
 	}
 	for _, s := range lab.Steps {
-		fmt.Fprintf(w, "\n%s\n", Wrap(s.Text, fmt.Sprintf("%d. ", s.Number), "   "))
+		fmt.Fprintf(w, "\n%s\n", Wrap(s.Text, fmt.Sprintf("%d. ", s.Number), strings.Repeat(" ", len(strconv.Itoa(s.Number))+2)))
 		if len(s.Lines) > 0 {
 			fmt.Fprintln(w)
 		}
@@ -84,6 +85,10 @@ func (lab *Lab) Expect(l Line) string {
 		}
 	case "exists":
 		return fmt.Sprintf("(%s now exists)", strings.Join(args, ", "))
+	case "cp":
+		if file, ok := l.Saves(); ok {
+			return fmt.Sprintf("(keep what it prints in %s: end the command with > %s)", file, file)
+		}
 	}
 	return ""
 }

@@ -109,6 +109,24 @@ func (p *Player) Play(l Line) error {
 		if (got == want) == l.Neg {
 			return fail("%s differs from %s:\n%s", args[1], args[2], diff(want, got))
 		}
+	case "cp":
+		if len(args) != 3 || args[1] != "stdout" {
+			return fail("usage: cp stdout file")
+		}
+		if err := os.WriteFile(p.path(args[2]), []byte(p.stdout), 0o666); err != nil {
+			return fail("%v", err)
+		}
+	case "chmod":
+		mode, err := strconv.ParseUint(args[1], 8, 32)
+		if len(args) < 3 || err != nil {
+			return fail("usage: chmod octal-mode file...")
+		}
+		for _, f := range args[2:] {
+			if err := os.Chmod(p.path(f), os.FileMode(mode)); err != nil {
+				return fail("%v", err)
+			}
+		}
+		p.stdout, p.stderr = "", ""
 	case "exists":
 		for _, f := range args[1:] {
 			if _, err := os.Stat(p.path(f)); (err == nil) == l.Neg {
@@ -207,7 +225,7 @@ func (t *typed) Read(b []byte) (int, error) {
 
 // matchingLines returns the lines of text that pattern matches, as grep prints them.
 func matchingLines(pattern, text string) string {
-	re, err := regexp.Compile(pattern)
+	re, err := regexp.Compile("(?m)" + pattern)
 	if err != nil {
 		return ""
 	}

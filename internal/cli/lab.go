@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -180,14 +181,21 @@ func runLab(streams *IO, lab *labs.Lab) error {
 				return nil
 			}
 		}
-		fmt.Fprintf(out, "\n%s\n", labs.Wrap(s.Text, fmt.Sprintf("%d. ", s.Number), "   "))
-		for _, l := range s.Lines {
+		fmt.Fprintf(out, "\n%s\n", labs.Wrap(s.Text, fmt.Sprintf("%d. ", s.Number), strings.Repeat(" ", len(strconv.Itoa(s.Number))+2)))
+		for i, l := range s.Lines {
 			err := p.Play(l)
 			switch {
 			case l.Typed():
-				fmt.Fprintf(out, "\n  $ %s\n", l.Text)
-				if text := p.Stdout() + p.Stderr(); text != "" {
-					fmt.Fprint(out, labs.Indent(text, "  "))
+				// A command whose output the next line keeps in a file is typed with "> file".
+				text, shown := l.Text, p.Stdout()+p.Stderr()
+				if i+1 < len(s.Lines) {
+					if file, ok := s.Lines[i+1].Saves(); ok {
+						text, shown = text+" > "+file, p.Stderr()
+					}
+				}
+				fmt.Fprintf(out, "\n  $ %s\n", text)
+				if shown != "" {
+					fmt.Fprint(out, labs.Indent(shown, "  "))
 				}
 			case l.Name() == "cmp" && l.Args[1] != "stdout" && l.Args[1] != "stderr":
 				fmt.Fprintf(out, "\n%s", labs.Indent(lab.Expect(l), "  "))
