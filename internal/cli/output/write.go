@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Formats are the values of --output that [Write] prints.
-var Formats = []string{"json", "text", "table"}
+var Formats = []string{"json", "text", "table", "yaml", "yaml-stream"}
 
 // Write prints v (data from [Value], [Query] or [Merge]; an SDK output is converted with
 // [Value] first) in format, one of [Formats], for the operation op, byte for byte as the AWS CLI
@@ -22,9 +23,12 @@ func Write(w io.Writer, format string, v any, op string) error {
 // the AWS CLI turns single-row sections vertical when the table is wider than the terminal.
 func WriteWidth(w io.Writer, format string, v any, op string, width int) error {
 	switch v.(type) {
-	case nil, *Map, map[string]any, []any, string, bool, int64, int, float64:
+	case nil, *Map, map[string]any, []any, string, bool, int64, int, float64, Stream:
 	default:
 		v = Value(v)
+	}
+	if s, ok := v.(Stream); ok && format != "yaml-stream" {
+		v = []any(s)
 	}
 	bw := bufio.NewWriter(w)
 	var err error
@@ -35,8 +39,12 @@ func WriteWidth(w io.Writer, format string, v any, op string, width int) error {
 		err = writeText(bw, v)
 	case "table":
 		err = writeTable(bw, v, op, width)
+	case "yaml":
+		err = writeYAML(bw, v)
+	case "yaml-stream":
+		err = writeYAMLStream(bw, v)
 	default:
-		return fmt.Errorf("output: unknown output format %q (valid: json, text, table)", format)
+		return fmt.Errorf("output: unknown output format %q (valid: %s)", format, strings.Join(Formats, ", "))
 	}
 	if err != nil {
 		return err
