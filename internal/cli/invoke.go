@@ -171,27 +171,73 @@ func parseArgs(g globals, words []string) (globals, map[string][]string, []strin
 // option, "-1" (a negative number) and "-" are values.
 func isOption(w string) bool { return strings.HasPrefix(w, "--") && len(w) > 2 }
 
+// skeletonChoices are the values --generate-cli-skeleton takes.
+var skeletonChoices = []string{"input", "output", "yaml-input"}
+
 // run calls the operation and prints its result; it returns the exit code.
 func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
-	in := reflect.New(iv.op.in.Elem())
-	if iv.g.skeletonSet {
-		if iv.g.skeleton != "" && iv.g.skeleton != "input" {
-			return fail(streams, usageErr("argument --generate-cli-skeleton: invalid choice: '%s' (choose from 'input', 'yaml-input', 'output')", iv.g.skeleton))
-		}
-		streams.Out.Write(params.Skeleton(iv.op.in))
-		return exitOK
+	format := iv.outputFormat()
+	if !slices.Contains(output.Formats, format) {
+		return fail(streams, invalidChoice("--output", format, output.Formats))
 	}
+	if iv.g.skeletonSet {
+		switch iv.g.skeleton {
+		case "", "input":
+			streams.Out.Write(params.Skeleton(iv.op.in))
+			return exitOK
+		case "output":
+		default:
+			return fail(streams, invalidChoice("--generate-cli-skeleton", iv.g.skeleton, skeletonChoices))
+		}
+	}
+	in := reflect.New(iv.op.in.Elem())
 	if err := iv.bind(in.Interface(), dir); err != nil {
 		return fail(streams, err)
 	}
-	format := iv.outputFormat()
-	if !slices.Contains(output.Formats, format) {
-		return fail(streams, usageErr("argument --output: Invalid choice, valid choices are: %s (awsx does not print yaml)", strings.Join(output.Formats, ", ")))
+	result, err := iv.result(ctx, streams, in, format)
+	if err != nil {
+		return fail(streams, err)
 	}
+	if iv.g.query != "" {
+		if result, err = queryResult(result, iv.g.query); err != nil {
+			return fail(streams, &exitError{exitUsage, "\nBad value for --query " + iv.g.query + ": " + err.Error() + "\n"})
+		}
+	}
+	if err := output.Write(streams.Out, format, result, iv.op.name); err != nil {
+		return fail(streams, &exitError{exitOther, err.Error() + "\n"})
+	}
+	return exitOK
+}
 
+// queryResult applies --query to the result, to each page of a stream.
+func queryResult(result any, query string) (any, error) {
+	pages, ok := result.(output.Stream)
+	if !ok {
+		return output.Query(result, query)
+	}
+	out := make(output.Stream, len(pages))
+	for i, p := range pages {
+		var err error
+		if out[i], err = output.Query(p, query); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// result calls the operation on the backend, or makes the sample output
+// --generate-cli-skeleton output asks for.
+func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value, format string) (any, error) {
+	if iv.g.skeleton == "output" {
+		sample, err := output.Sample(iv.svc.name, iv.op.name)
+		if err != nil {
+			return nil, &exitError{exitUsage, "\n" + err.Error() + "\n"}
+		}
+		return sample, nil
+	}
 	backend, simOpts, err := iv.backend()
 	if err != nil {
-		return fail(streams, &exitError{exitConfig, err.Error() + "\n"})
+		return nil, &exitError{exitConfig, err.Error() + "\n"}
 	}
 	var result any
 	call := func(cloud *sim.Cloud) error {
@@ -208,13 +254,13 @@ func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
 			cfg.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
 			cfg.Logger = logging.NewStandardLogger(streams.Err)
 		}
-		result, err = iv.callAll(ctx, cfg, in)
+		result, err = iv.callAll(ctx, cfg, in, format == "yaml-stream")
 		return err
 	}
 	if backend == awsx.BackendSim {
 		d, created, oerr := state.Open("")
 		if oerr != nil {
-			return fail(streams, &exitError{exitConfig, oerr.Error() + "\n"})
+			return nil, &exitError{exitConfig, oerr.Error() + "\n"}
 		}
 		if created {
 			fmt.Fprintf(streams.Err, "awsx: using the embedded simulator, with its state in %s (no AWS account is used).\n"+
@@ -225,17 +271,9 @@ func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
 		err = call(nil)
 	}
 	if err != nil {
-		return fail(streams, iv.callError(err))
+		return nil, iv.callError(err)
 	}
-	if iv.g.query != "" {
-		if result, err = output.Query(result, iv.g.query); err != nil {
-			return fail(streams, &exitError{exitUsage, "\nBad value for --query " + iv.g.query + ": " + err.Error() + "\n"})
-		}
-	}
-	if err := output.Write(streams.Out, format, result, iv.op.name); err != nil {
-		return fail(streams, &exitError{exitOther, err.Error() + "\n"})
-	}
-	return exitOK
+	return result, nil
 }
 
 // bind fills in from --cli-input-json and the parameters, and checks the required ones.
@@ -384,7 +422,8 @@ func fail(streams *IO, err error) int {
 }
 
 // callAll calls the operation, following its pages as the AWS CLI does unless told not to.
-func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Value) (any, error) {
+// The pages are merged into one result, or with stream kept apart as an [output.Stream].
+func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Value, stream bool) (any, error) {
 	client := reflect.ValueOf(iv.svc.newClient(cfg))
 	method := client.MethodByName(iv.op.name)
 	call := func() (any, error) {
@@ -432,6 +471,9 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 			}
 		}
 		items += countItems(page, pg.ResultKeys)
+		if len(next) == 0 && stream && skip == 0 && iv.g.maxItems == 0 {
+			return output.Stream(pages), nil
+		}
 		if len(next) == 0 || (iv.g.maxItems > 0 && items-skip >= iv.g.maxItems) {
 			merged := output.MergePages(pages, pg, "")
 			return truncate(merged, pg, skip, iv.g.maxItems, next, in), nil

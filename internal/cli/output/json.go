@@ -34,6 +34,8 @@ func encodeJSON(w *bufio.Writer, v any, depth int) error {
 		}
 	case string:
 		writeJSONString(w, x)
+	case Datetime:
+		writeJSONString(w, string(x))
 	case int64:
 		w.WriteString(strconv.FormatInt(x, 10))
 	case int:

@@ -28,13 +28,14 @@ type serviceModel struct {
 }
 
 // shape is a structure (Members, in the model's order: member name, target shape, and "new"
-// for a member only the newer botocore knows), a list
-// (Member) or a map (Value); scalars have only a Type.
+// for a member only the newer botocore knows), a list (Member) or a map (Value); scalars have
+// a Type. Min is the model's minimum, of a length or of a value.
 type shape struct {
-	Type    string     `json:"type"`
-	Members [][]string `json:"members"`
-	Member  string     `json:"member"`
-	Value   string     `json:"value"`
+	Type    string      `json:"type"`
+	Min     json.Number `json:"min"` // the least length or value; "" for none
+	Members [][]string  `json:"members"`
+	Member  string      `json:"member"`
+	Value   string      `json:"value"`
 }
 
 var models sync.Map // service name → func() *serviceModel

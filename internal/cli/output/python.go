@@ -67,6 +67,8 @@ func pyStr(v any) string {
 		return "None"
 	case string:
 		return x
+	case Datetime:
+		return x.pyStr()
 	case bool:
 		if x {
 			return "True"

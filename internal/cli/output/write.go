@@ -23,7 +23,7 @@ func Write(w io.Writer, format string, v any, op string) error {
 // the AWS CLI turns single-row sections vertical when the table is wider than the terminal.
 func WriteWidth(w io.Writer, format string, v any, op string, width int) error {
 	switch v.(type) {
-	case nil, *Map, map[string]any, []any, string, bool, int64, int, float64, Stream:
+	case nil, *Map, map[string]any, []any, string, bool, int64, int, float64, Stream, Datetime:
 	default:
 		v = Value(v)
 	}

@@ -168,6 +168,8 @@ func yamlScalar(v any) (text string, plainImplicit bool, err error) {
 		return strconv.FormatBool(x), true, nil
 	case string:
 		return x, !resolvesAsNonString(x), nil
+	case Datetime:
+		return x.pyStr(), true, nil
 	case int64:
 		return strconv.FormatInt(x, 10), true, nil
 	case int:

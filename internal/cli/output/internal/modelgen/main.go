@@ -1,7 +1,8 @@
 // Command modelgen extracts from botocore's service models what the output package needs to
 // print like the AWS CLI: each operation's output shape, the member order of every structure
 // reachable from an output (the order botocore's parser, and so the AWS CLI, emits keys in),
-// and the paginators.
+// the shapes' minimum lengths and values (which botocore's stubber checks sample outputs
+// against), and the paginators.
 //
 // Usage:
 //
@@ -32,6 +33,7 @@ type member struct {
 
 type shape struct {
 	Type    string         `json:"type"`
+	Min     json.Number    `json:"min"`
 	Members orderedMembers `json:"members"`
 	Member  *member        `json:"member"`
 	Value   *member        `json:"value"`
@@ -83,10 +85,11 @@ type Out struct {
 }
 
 type outShape struct {
-	Type    string     `json:"type"`
-	Members [][]string `json:"members,omitempty"`
-	Member  string     `json:"member,omitempty"`
-	Value   string     `json:"value,omitempty"`
+	Type    string      `json:"type"`
+	Min     json.Number `json:"min,omitempty"` // the shortest length or least value the model allows
+	Members [][]string  `json:"members,omitempty"`
+	Member  string      `json:"member,omitempty"`
+	Value   string      `json:"value,omitempty"`
 }
 
 func main() {
@@ -197,7 +200,7 @@ func build(p, x *model) Out {
 		if s == nil {
 			return
 		}
-		os := outShape{Type: s.Type}
+		os := outShape{Type: s.Type, Min: s.Min}
 		o.Shapes[name] = os
 		switch s.Type {
 		case "structure":
