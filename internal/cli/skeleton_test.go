@@ -45,7 +45,7 @@ func TestSkeletonParity(t *testing.T) {
 		{"ec2", "describe-instances", "--generate-cli-skeleton", "output"},
 		{"ec2", "describe-instances", "--generate-cli-skeleton", "output", "--output", "yaml-stream"},
 		{"ec2", "describe-security-groups", "--generate-cli-skeleton", "output", "--output", "yaml"},
-		{"ec2", "run-instances", "--image-id", "ami-1", "--min-count", "1", "--max-count", "1", "--generate-cli-skeleton", "output"},
+		{"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16", "--generate-cli-skeleton", "output", "--output", "yaml"},
 		{"ec2", "describe-regions", "--generate-cli-skeleton", "bogus"},
 		{"iam", "list-users", "--output", "yml"},
 	}
