@@ -17,11 +17,20 @@ import (
 // returns its URL.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with its options changed by set, when not nil.
+func startServerWith(t *testing.T, set func(*ServeOptions)) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var log bytes.Buffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	o := &ServeOptions{IO: &IO{Out: &log, Err: &log}, Addr: "127.0.0.1:0", Seed: 1, Ready: func(a string) { ready <- a }}
+	if set != nil {
+		set(o)
+	}
 	go func() { done <- serveRun(ctx, o) }()
 	select {
 	case addr := <-ready:
