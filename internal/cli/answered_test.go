@@ -38,10 +38,3 @@ func answeredOperations(t *testing.T, svc *awsService) []string {
 	}
 	return out
 }
-
-func TestListAnswered(t *testing.T) {
-	for _, n := range []string{"iam", "sts"} {
-		ops := answeredOperations(t, lookupService(n))
-		t.Log(n, len(ops), ops)
-	}
-}

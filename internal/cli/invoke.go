@@ -470,13 +470,20 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 				next[pg.InputTokens[i]] = v
 			}
 		}
-		items += countItems(page, pg.ResultKeys)
+		n := countItems(page, pg.ResultKeys)
+		items += n
 		if len(next) == 0 && stream && skip == 0 && iv.g.maxItems == 0 {
 			return output.Stream(pages), nil
 		}
 		if len(next) == 0 || (iv.g.maxItems > 0 && items-skip >= iv.g.maxItems) {
 			merged := output.MergePages(pages, pg, "")
-			return truncate(merged, pg, skip, iv.g.maxItems, next, in), nil
+			cut := cutPoint{skip: skip, maxItems: iv.g.maxItems, before: items - n, next: next, at: map[string]string{}}
+			for _, it := range pg.InputTokens {
+				if v := stringField(in, it); v != "" {
+					cut.at[it] = v
+				}
+			}
+			return truncate(merged, pg, cut), nil
 		}
 		for k, v := range next {
 			setString(in, k, v)
@@ -484,10 +491,18 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 	}
 }
 
+// cutPoint is where a paginated call stopped, for --starting-token and --max-items.
+type cutPoint struct {
+	skip, maxItems int               // items of the first page already shown; items to show
+	before         int               // items the pages before the last one returned
+	at, next       map[string]string // the last page's position, and the one after it
+}
+
 // truncate applies --starting-token's skip and --max-items' limit to the merged result, and
-// sets the NextToken the AWS CLI prints to resume: base64 JSON of the service's position and
-// how many items of the page at that position were already shown (botocore's format).
-func truncate(merged any, pg output.Paginator, skip, maxItems int, next map[string]string, in reflect.Value) any {
+// sets the NextToken the AWS CLI prints to resume, as botocore's PageIterator does: at a page
+// boundary the next page's position; inside a page that page's position and how many of its
+// items were shown (boto_truncate_amount).
+func truncate(merged any, pg output.Paginator, cut cutPoint) any {
 	m, ok := merged.(*output.Map)
 	if !ok || len(pg.ResultKeys) == 0 {
 		return merged
@@ -495,26 +510,36 @@ func truncate(merged any, pg output.Paginator, skip, maxItems int, next map[stri
 	key := pg.ResultKeys[0]
 	list, _ := m.Get(key)
 	items, _ := list.([]any)
-	if skip > len(items) {
-		skip = len(items)
-	}
-	items = items[skip:]
-	if maxItems <= 0 || len(items) <= maxItems {
+	items = items[min(cut.skip, len(items)):]
+	switch {
+	case cut.maxItems <= 0 || len(items) < cut.maxItems || (len(items) == cut.maxItems && len(cut.next) == 0):
 		m.Set(key, items)
-		return m
+	case len(items) == cut.maxItems:
+		m.Set(key, items)
+		m.Set("NextToken", resumeToken(pg, cut.next, -1))
+	default:
+		m.Set(key, items[:cut.maxItems])
+		m.Set("NextToken", resumeToken(pg, cut.at, cut.maxItems+cut.skip-cut.before))
 	}
-	// Resume from the request that produced the cut page, skipping what was shown.
-	tok := map[string]any{}
-	for _, it := range pg.InputTokens {
-		if v := stringField(in, it); v != "" {
-			tok[it] = v
-		}
-	}
-	tok["boto_truncate_amount"] = skip + maxItems
-	m.Set(key, items[:maxItems])
-	b, _ := json.Marshal(tok)
-	m.Set("NextToken", base64.StdEncoding.EncodeToString(b))
 	return m
+}
+
+// resumeToken is botocore's resume token: base64 of Python's json.dumps of the input tokens
+// (null when absent), then boto_truncate_amount unless it is negative.
+func resumeToken(pg output.Paginator, at map[string]string, truncated int) string {
+	var parts []string
+	for _, it := range pg.InputTokens {
+		v := "null"
+		if s, ok := at[it]; ok {
+			b, _ := json.Marshal(s)
+			v = string(b)
+		}
+		parts = append(parts, strconv.Quote(it)+": "+v)
+	}
+	if truncated >= 0 {
+		parts = append(parts, `"boto_truncate_amount": `+strconv.Itoa(truncated))
+	}
+	return base64.StdEncoding.EncodeToString([]byte("{" + strings.Join(parts, ", ") + "}"))
 }
 
 func decodeToken(s string) (map[string]string, int, error) {

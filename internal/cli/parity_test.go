@@ -165,6 +165,11 @@ func compareWithCLI(t *testing.T, c client, args []string, got, want result) {
 	}
 	if v1 {
 		w = normaliseV1(w, g)
+		if m, ok := g.(map[string]any); ok {
+			if wm, _ := w.(map[string]any); wm["IsTruncated"] == nil {
+				delete(m, "IsTruncated") // v1's newer paginators page more operations, dropping it
+			}
+		}
 	}
 	if !reflect.DeepEqual(w, g) {
 		t.Errorf("%s: JSON differs from the AWS CLI %s's\nawsx: %s\naws:  %s", name, c.name, got.stdout, want.stdout)

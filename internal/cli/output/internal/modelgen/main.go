@@ -110,9 +110,20 @@ func main() {
 			}
 		}
 		o := build(p, x)
-		pag, err := paginators(pdir, xdir)
+		pag, err := paginators(pdir)
 		if err != nil {
 			log.Fatal(err)
+		}
+		// The primary's CLI pages only what its own paginators name; the newer paginators
+		// serve the operations the primary does not have at all.
+		newer, err := paginators(xdir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for op, v := range newer {
+			if _, known := p.Operations[op]; !known {
+				pag[op] = v
+			}
 		}
 		o.Paginators = pag
 		if err := write(filepath.Join(*out, svc+".json.gz"), o); err != nil {
