@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -16,14 +15,15 @@ import (
 // NewCmdService returns the command of one AWS service: `awsx ec2 <operation> [parameters]`.
 // Its operations are the SDK client's methods, found by reflection when the command runs;
 // their parameters follow the AWS CLI's syntax, which cobra's flags cannot hold (a list takes
-// several words), so the command parses its own arguments.
+// several words), so the command parses its own arguments, and completes them itself
+// ([completeService]).
 func NewCmdService(streams *IO, svc *awsService, g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:                svc.name + " <operation> [parameters]",
 		Short:              "Call " + svc.name + " operations, as the AWS CLI does",
 		DisableFlagParsing: true,
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return completeOperation(svc, args, toComplete), cobra.ShellCompDirectiveNoFileComp
+			return completeService(cmd, svc, args, toComplete), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			code := runService(cmd, streams, svc, *g, args)
@@ -100,29 +100,6 @@ func operationHelp(streams *IO, svc *awsService, op *operation) {
 	}
 	tw.Flush()
 	fmt.Fprintln(streams.Out, "\nGLOBAL OPTIONS\n  [--output json|text|table] [--query <JMESPath>] [--region <r>] [--profile <p>]\n  [--endpoint-url <url>] [--no-paginate] [--max-items <n>] [--starting-token <t>] [--page-size <n>]\n  [--cli-input-json <json>] [--generate-cli-skeleton] [--debug] [--no-sign-request]")
-}
-
-// completeOperation completes operation names, then the operation's parameter flags.
-func completeOperation(svc *awsService, args []string, toComplete string) []string {
-	var out []string
-	if len(args) == 0 {
-		for _, op := range svc.operations() {
-			if strings.HasPrefix(op.command, toComplete) {
-				out = append(out, op.command)
-			}
-		}
-		return out
-	}
-	op := svc.operation(args[0])
-	if op == nil || !strings.HasPrefix(toComplete, "-") {
-		return nil
-	}
-	for _, p := range params.Params(op.in) {
-		if f := "--" + p.Flag; strings.HasPrefix(f, toComplete) {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // profileSetting reads a setting of the profile (AWS_PROFILE or "default" when empty) from

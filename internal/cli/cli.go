@@ -60,7 +60,7 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	root.SetErr(streams.Err)
 	g := &globals{}
 	f := root.PersistentFlags()
-	f.StringVar(&g.output, "output", "", "output format: json, text, table, yaml")
+	f.StringVar(&g.output, "output", "", "output format: json, text, table, yaml, yaml-stream")
 	f.StringVar(&g.query, "query", "", "a JMESPath query applied to the response")
 	f.StringVar(&g.region, "region", "", "the region to use")
 	f.StringVar(&g.profile, "profile", "", "the profile in ~/.aws to use")
@@ -68,6 +68,7 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	f.BoolVar(&g.noPaginate, "no-paginate", false, "make one request, without following pages")
 	f.BoolVar(&g.debug, "debug", false, "log requests and responses")
 	f.BoolVar(&g.noSignRequest, "no-sign-request", false, "send requests unsigned")
+	root.RegisterFlagCompletionFunc("output", completeOutput)
 	root.TraverseChildren = true
 	for _, svc := range awsServices {
 		root.AddCommand(NewCmdService(streams, svc, g))

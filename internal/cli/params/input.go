@@ -89,10 +89,8 @@ func writeSkeleton(b *bytes.Buffer, t reflect.Type, depth int, stack []reflect.T
 		return
 	case t.Kind() == reflect.String:
 		s := ""
-		if m := reflect.New(t).Elem().MethodByName("Values"); m.IsValid() && m.Type().NumIn() == 0 && m.Type().NumOut() == 1 {
-			if vals := m.Call(nil)[0]; vals.Kind() == reflect.Slice && vals.Len() > 0 {
-				s = vals.Index(0).String()
-			}
+		if vals := EnumValues(t); len(vals) > 0 {
+			s = vals[0]
 		}
 		q, _ := json.Marshal(s)
 		b.Write(q)
@@ -153,4 +151,26 @@ func writeSkeleton(b *bytes.Buffer, t reflect.Type, depth int, stack []reflect.T
 	}
 	indent(depth)
 	b.WriteByte('}')
+}
+
+// EnumValues returns the values of an SDK enum type (its Values method), in the model's
+// order; nil for other types. Pointers are followed.
+func EnumValues(t reflect.Type) []string {
+	t = deref(t)
+	if t.Kind() != reflect.String {
+		return nil
+	}
+	m := reflect.New(t).Elem().MethodByName("Values")
+	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 {
+		return nil
+	}
+	vals := m.Call(nil)[0]
+	if vals.Kind() != reflect.Slice {
+		return nil
+	}
+	out := make([]string, vals.Len())
+	for i := range out {
+		out[i] = vals.Index(i).String()
+	}
+	return out
 }
