@@ -64,7 +64,7 @@ type globals struct {
 	noPaginate, debug, noSignRequest         bool
 	maxItems, pageSize                       int
 	startingToken                            string
-	cliInputJSON                             string
+	cliInputJSON, cliInputYAML               string
 	skeleton                                 string // "", "input" or "output"
 	skeletonSet                              bool
 }
@@ -72,7 +72,7 @@ type globals struct {
 // valueOptions are the global options that take a value.
 var valueOptions = map[string]bool{
 	"output": true, "query": true, "region": true, "profile": true, "endpoint-url": true,
-	"max-items": true, "page-size": true, "starting-token": true, "cli-input-json": true,
+	"max-items": true, "page-size": true, "starting-token": true, "cli-input-json": true, "cli-input-yaml": true,
 	"color": true, "ca-bundle": true, "cli-read-timeout": true, "cli-connect-timeout": true, "cli-binary-format": true,
 }
 
@@ -149,6 +149,8 @@ func parseArgs(g globals, words []string) (globals, map[string][]string, []strin
 				g.startingToken = v
 			case "cli-input-json":
 				g.cliInputJSON = v
+			case "cli-input-yaml":
+				g.cliInputYAML = v
 			case "max-items":
 				g.maxItems, err = strconv.Atoi(v)
 			case "page-size":
@@ -184,6 +186,13 @@ func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
 		switch iv.g.skeleton {
 		case "", "input":
 			streams.Out.Write(params.Skeleton(iv.op.in))
+			return exitOK
+		case "yaml-input":
+			sk, err := params.YAMLSkeleton(iv.svc.name, iv.op.name)
+			if err != nil {
+				return fail(streams, &exitError{exitOther, err.Error() + "\n"})
+			}
+			streams.Out.Write(sk)
 			return exitOK
 		case "output":
 		default:
@@ -276,21 +285,12 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 	return result, nil
 }
 
-// bind fills in from --cli-input-json and the parameters, and checks the required ones.
+// bind fills in from --cli-input-json or --cli-input-yaml and the parameters, and checks the
+// required ones.
 func (iv *invocation) bind(in any, dir string) error {
 	opts := params.Options{Dir: dir}
-	if iv.g.cliInputJSON != "" {
-		text := iv.g.cliInputJSON
-		if strings.HasPrefix(text, "file://") {
-			b, err := os.ReadFile(resolve(dir, strings.TrimPrefix(text, "file://")))
-			if err != nil {
-				return &exitError{exitOther, "\nError parsing parameter 'cli-input-json': Unable to load paramfile " + text + ": " + err.Error() + "\n"}
-			}
-			text = string(b)
-		}
-		if err := params.FromJSON(in, []byte(text)); err != nil {
-			return err
-		}
+	if err := iv.bindInput(in, dir); err != nil {
+		return err
 	}
 	custom := customizations[iv.svc.name+" "+iv.op.command]
 	known := map[string]params.Param{}
@@ -331,7 +331,7 @@ func (iv *invocation) bind(in any, dir string) error {
 	if err := custom.apply(in, iv.args); err != nil {
 		return err
 	}
-	if iv.g.cliInputJSON == "" {
+	if iv.g.cliInputJSON == "" && iv.g.cliInputYAML == "" {
 		var missing []string
 		for _, p := range params.Params(iv.op.in) {
 			if _, ok := iv.args[p.Flag]; p.Required && !ok && !custom.removes(p.Flag) {
@@ -343,6 +343,27 @@ func (iv *invocation) bind(in any, dir string) error {
 		}
 	}
 	return params.Validate(in)
+}
+
+// bindInput fills in from --cli-input-json or --cli-input-yaml (text, or file://path).
+func (iv *invocation) bindInput(in any, dir string) error {
+	name, text, from := "cli-input-json", iv.g.cliInputJSON, params.FromJSON
+	switch {
+	case iv.g.cliInputJSON != "" && iv.g.cliInputYAML != "":
+		return &params.UsageError{Message: "Only one --cli-input- parameter may be specified."}
+	case iv.g.cliInputYAML != "":
+		name, text, from = "cli-input-yaml", iv.g.cliInputYAML, params.FromYAML
+	case text == "":
+		return nil
+	}
+	if path, ok := strings.CutPrefix(text, "file://"); ok {
+		b, err := os.ReadFile(resolve(dir, path))
+		if err != nil {
+			return &exitError{exitOther, "\nError parsing parameter '" + name + "': Unable to load paramfile " + text + ": " + err.Error() + "\n"}
+		}
+		text = string(b)
+	}
+	return from(in, []byte(text))
 }
 
 // resolve makes a file:// path relative to the working directory dir.
@@ -434,7 +455,7 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 		return out[0].Interface(), nil
 	}
 	pg, paged := output.PaginatorOf(iv.svc.name, iv.op.name)
-	if !paged || iv.g.noPaginate {
+	if !paged || iv.g.noPaginate || pagesByHand(in, pg) {
 		out, err := call()
 		if err != nil {
 			return nil, err
@@ -489,6 +510,17 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 			setString(in, k, v)
 		}
 	}
+}
+
+// pagesByHand reports whether the input already sets a pagination parameter (a position or
+// the page size, from --marker or --cli-input-json): the AWS CLI then makes the one call.
+func pagesByHand(in reflect.Value, pg output.Paginator) bool {
+	for _, name := range append([]string{pg.LimitKey}, pg.InputTokens...) {
+		if f := in.Elem().FieldByName(name); name != "" && f.IsValid() && !f.IsZero() {
+			return true
+		}
+	}
+	return false
 }
 
 // cutPoint is where a paginated call stopped, for --starting-token and --max-items.

@@ -35,6 +35,7 @@ import io, json, sys
 v2 = sys.argv[1] == 'v2'
 if v2:
     sys.path.insert(0, '/usr/lib/python3/dist-packages')
+sys.argv[0] = 'aws'  # argparse's prog, in usage errors
 import awscli.clidriver as clidriver
 
 def call(args):
@@ -68,7 +69,8 @@ type cliWorld struct {
 	err error // the first failure to talk to the process
 }
 
-// startCLIWorld starts the client c's batch process in dir with env; it ends with the test.
+// startCLIWorld starts the client c's batch process in dir with env, for a server at url
+// ("" for commands that need none); it ends with the test.
 func startCLIWorld(t *testing.T, c client, env []string, dir, url string) *cliWorld {
 	t.Helper()
 	python := "python3"
@@ -103,7 +105,10 @@ func (w *cliWorld) run(args []string) result {
 	if w.err != nil {
 		return result{stderr: w.err.Error(), code: -1}
 	}
-	line, _ := json.Marshal(append([]string{"--endpoint-url", w.url}, args...))
+	if w.url != "" {
+		args = append([]string{"--endpoint-url", w.url}, args...)
+	}
+	line, _ := json.Marshal(args)
 	var r struct {
 		Stdout, Stderr string
 		Code           int

@@ -47,13 +47,24 @@ func TestSkeletonParity(t *testing.T) {
 		{"ec2", "describe-security-groups", "--generate-cli-skeleton", "output", "--output", "yaml"},
 		{"ec2", "create-vpc", "--cidr-block", "10.0.0.0/16", "--generate-cli-skeleton", "output", "--output", "yaml"},
 		{"ec2", "describe-regions", "--generate-cli-skeleton", "bogus"},
+		{"iam", "create-user", "--generate-cli-skeleton", "yaml-input"},
+		{"iam", "list-users", "--generate-cli-skeleton", "yaml-input"},
+		{"iam", "get-account-summary", "--generate-cli-skeleton", "yaml-input"},
+		{"iam", "put-user-policy", "--generate-cli-skeleton", "yaml-input"},
+		{"iam", "simulate-principal-policy", "--generate-cli-skeleton", "yaml-input"},
+		{"sts", "assume-role", "--generate-cli-skeleton", "yaml-input"},
+		{"ec2", "describe-regions", "--generate-cli-skeleton", "yaml-input"},
+		{"ec2", "import-key-pair", "--generate-cli-skeleton", "yaml-input"},
+		{"ec2", "describe-spot-price-history", "--generate-cli-skeleton", "yaml-input"},
+		{"ec2", "run-instances", "--generate-cli-skeleton", "yaml-input"},
+		{"ec2", "authorize-security-group-ingress", "--generate-cli-skeleton", "yaml-input"},
+		{"ec2", "create-launch-template", "--generate-cli-skeleton", "yaml-input"},
 		{"iam", "list-users", "--output", "yml"},
 	}
+	aws := startCLIWorld(t, v2, env, home, "")
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			t.Parallel()
-			want, got := run(t, v2, env, home, args...), runAwsx(t, home, args...)
-			compareRuns(t, got, want)
+			compareRuns(t, runAwsx(t, home, args...), aws.run(args))
 		})
 	}
 }

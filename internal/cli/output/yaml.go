@@ -531,3 +531,9 @@ func (e *yamlEmitter) writeBreak(r rune) {
 	e.w.WriteRune(r)
 	e.column = 0
 }
+
+// PlainYAML reports whether the AWS CLI's YAML dumpers write s, in a block mapping's value,
+// without quotes.
+func PlainYAML(s string) bool {
+	return !resolvesAsNonString(s) && analyzeScalar(s).blockPlainAllowed
+}

@@ -13,27 +13,40 @@ import (
 // names replace the fields' values; others are left as they are, so flags can be set before or
 // after. Blobs are base64, as in the AWS CLI v2. Errors are *[UsageError].
 func FromJSON(in any, data []byte) error {
-	rv := reflect.ValueOf(in)
-	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
-		return fmt.Errorf("params: FromJSON needs a pointer to an input struct, not %T", in)
+	if err := checkInput(in, "FromJSON"); err != nil {
+		return err
 	}
 	v, err := decodeJSON(string(data))
 	if err != nil {
 		return &UsageError{Message: "Error parsing parameter 'cli-input-json': Invalid JSON received."}
 	}
+	return fill(in, v, "cli-input-json")
+}
+
+func checkInput(in any, fn string) error {
+	rv := reflect.ValueOf(in)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("params: %s needs a pointer to an input struct, not %T", fn, in)
+	}
+	return nil
+}
+
+// fill sets the members of in that the decoded object v names, for the parameter param.
+func fill(in any, v any, param string) error {
+	rv := reflect.ValueOf(in)
 	obj, ok := v.(*object)
 	if !ok {
-		return &UsageError{Param: "cli-input-json", Message: fmt.Sprintf("Invalid type: expecting map, received %s", pyType(v))}
+		return &UsageError{Param: param, Message: fmt.Sprintf("Invalid type: expecting map, received %s", pyType(v))}
 	}
 	c := &converter{}
 	t := rv.Elem().Type()
 	out, ok := c.structure(t, obj, "")
 	if c.fatal != nil {
-		c.fatal.Param = "cli-input-json"
+		c.fatal.Param = param
 		return c.fatal
 	}
 	if len(c.errs) > 0 || !ok {
-		return &UsageError{Param: "cli-input-json", Message: strings.Join(c.errs, "\n"), Form: ValidationError}
+		return &UsageError{Param: param, Message: strings.Join(c.errs, "\n"), Form: ValidationError}
 	}
 	for _, k := range obj.keys {
 		f, _ := t.FieldByName(k)
