@@ -102,8 +102,8 @@ func yamlScalar(n *yaml.Node) (any, error) {
 
 // YAMLSkeleton returns what --generate-cli-skeleton yaml-input prints for the operation
 // ("iam", "CreateUser"): the AWS CLI v2's YAMLArgumentGenerator over its model (members in
-// the model's order; '' or an enum's first value for strings, 0, 0.0, true, midnight of
-// 1970-01-01, !!binary '' for blobs, one-element lists, {KeyName: …} for maps, {} where a
+// the model's order; ” or an enum's first value for strings, 0, 0.0, true, midnight of
+// 1970-01-01, !!binary ” for blobs, one-element lists, {KeyName: …} for maps, {} where a
 // structure recurs), each member followed by a comment: [REQUIRED], the first sentence of its
 // documentation and its valid values, laid out as ruamel.yaml lays out end-of-line comments.
 func YAMLSkeleton(service, op string) ([]byte, error) {
