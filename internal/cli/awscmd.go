@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/ini.v1"
-
-	"github.com/awsxlab/awsx/internal/cli/params"
 )
 
 // NewCmdService returns the command of one AWS service: `awsx ec2 <operation> [parameters]`.
@@ -63,43 +60,6 @@ func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, arg
 	dir, _ := os.Getwd()
 	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order}
 	return iv.run(cmd.Context(), streams, dir)
-}
-
-func serviceHelp(streams *IO, svc *awsService) {
-	fmt.Fprintf(streams.Out, "%s\n\nAVAILABLE OPERATIONS\n", svc.name)
-	for _, op := range svc.operations() {
-		fmt.Fprintf(streams.Out, "  o %s\n", op.command)
-	}
-}
-
-func operationHelp(streams *IO, svc *awsService, op *operation) {
-	fmt.Fprintf(streams.Out, "NAME\n  %s\n\nSYNOPSIS\n  %s\n", op.command, op.command)
-	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
-	custom := customizations[svc.name+" "+op.command]
-	for _, p := range params.Params(op.in) {
-		if custom.removes(p.Flag) {
-			continue
-		}
-		arg := "<value>"
-		switch {
-		case p.Kind == params.Bool:
-			arg = "| --no-" + p.Flag
-		case p.Kind == params.List || p.Kind == params.ListOfStructures:
-			arg = "<value> [<value>...]"
-		}
-		line := "--" + p.Flag + " " + arg
-		if !p.Required {
-			line = "[" + line + "]"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\n", line, p.Kind)
-	}
-	if custom != nil {
-		for _, x := range custom.extras {
-			fmt.Fprintf(tw, "  [--%s <value>]\t%s\n", x.flag, x.help)
-		}
-	}
-	tw.Flush()
-	fmt.Fprintln(streams.Out, "\nGLOBAL OPTIONS\n  [--output json|text|table] [--query <JMESPath>] [--region <r>] [--profile <p>]\n  [--endpoint-url <url>] [--no-paginate] [--max-items <n>] [--starting-token <t>] [--page-size <n>]\n  [--cli-input-json <json>] [--generate-cli-skeleton] [--debug] [--no-sign-request]")
 }
 
 // profileSetting reads a setting of the profile (AWS_PROFILE or "default" when empty) from

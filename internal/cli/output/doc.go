@@ -3,7 +3,8 @@
 // [Value] turns an SDK output into the data botocore would have parsed from the same response
 // (objects in the model's member order, timestamps as the CLI's ISO 8601 strings), [Query]
 // applies --query, [Merge] joins the pages of a paginated call as the CLI's automatic
-// pagination does, and [Write] prints the result in an --output format.
+// pagination does, and [Write] prints the result in an --output format: json, text, table,
+// yaml or yaml-stream. [Sample] is the sample output of --generate-cli-skeleton output.
 //
 // # Where the key order comes from
 //
@@ -19,7 +20,8 @@
 //     type is a float (go-jmespath computes in float64).
 //   - [Value] prints what the AWS CLI v2 2.9.19's models know; members added to the services
 //     since are dropped ([ValueAll] keeps them, as a newer AWS CLI such as v1 1.45 prints them).
-//   - yaml and yaml-stream are not implemented yet; [Write] rejects them.
+//   - yaml-stream prints each page of a [Stream] apart, as the AWS CLI does; with --max-items
+//     or --starting-token the awsx command passes one merged page instead.
 //   - Tables are rendered for a non-terminal (80 columns, no colors); [WriteWidth] takes another
 //     width.
 //   - Text output of a multi-page result is printed per page by the AWS CLI; [Write] prints

@@ -4,8 +4,11 @@
 // [Params] lists an operation's parameters as the AWS CLI names them (botocore's xform_name:
 // InstanceIds → --instance-ids), with the members the SDK's validators require; [Set] parses one
 // flag's words into the input — scalars, lists, structures in shorthand or JSON, file:// and
-// fileb:// — and [FromJSON] fills an input from --cli-input-json. [ParseShorthand] is the
-// shorthand parser itself. Errors are *[UsageError], worded as the AWS CLI v2 words them.
+// fileb:// — and [FromJSON] and [FromYAML] fill an input from --cli-input-json and
+// --cli-input-yaml. [Skeleton] and [YAMLSkeleton] are --generate-cli-skeleton's input and
+// yaml-input; the latter, and [OperationDoc], read an extract of the AWS CLI v2's models
+// embedded under model/. [ParseShorthand] is the shorthand parser itself. Errors are
+// *[UsageError], worded as the AWS CLI v2 words them.
 //
 // # Scope and limitations
 //

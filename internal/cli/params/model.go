@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -95,4 +96,40 @@ func OperationDoc(service, op string) string {
 		return ""
 	}
 	return m.Operations[op].Doc
+}
+
+// Operation describes an operation's input as the AWS CLI v2's model has it, for help pages.
+type Operation struct {
+	Doc    string     // the first sentence of the operation's documentation
+	Params []ParamDoc // in the model's order
+}
+
+// ParamDoc is one member of an operation's input.
+type ParamDoc struct {
+	Name     string // the member: "UserName"
+	Flag     string // its option: "user-name"
+	Type     string // the model's type: string, integer, boolean, list, structure, map, …
+	Doc      string // the first sentence of its documentation
+	Required bool
+}
+
+// Describe returns the operation ("iam", "CreateUser") as the AWS CLI v2's model describes
+// it, and reports whether the model has it.
+func Describe(service, op string) (Operation, bool) {
+	m := modelOf(service)
+	if m == nil {
+		return Operation{}, false
+	}
+	o, ok := m.Operations[op]
+	if !ok {
+		return Operation{}, false
+	}
+	d := Operation{Doc: o.Doc}
+	for _, mb := range m.Shapes[o.Input].Members {
+		d.Params = append(d.Params, ParamDoc{
+			Name: mb.Name, Flag: XformName(mb.Name), Type: m.Shapes[mb.Shape].Type,
+			Doc: strings.TrimSpace(mb.Doc), Required: mb.Required,
+		})
+	}
+	return d, true
 }

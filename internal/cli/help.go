@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/cli/params"
+)
+
+// Help pages follow the AWS CLI's layout (NAME, DESCRIPTION, SYNOPSIS, OPTIONS), as plain
+// text: the operation's and each parameter's first sentence of documentation come from the
+// AWS CLI v2's models, in the models' parameter order.
+
+// helpGlobals are the global options a synopsis lists after the operation's own.
+var helpGlobals = []string{
+	"[--debug]", "[--endpoint-url <value>]", "[--no-paginate]", "[--output <value>]",
+	"[--query <value>]", "[--profile <value>]", "[--region <value>]", "[--no-sign-request]",
+}
+
+// The options every operation has besides its parameters, and those of paginated ones.
+var (
+	cliInputOption = params.ParamDoc{Flag: "cli-input-json | --cli-input-yaml", Type: "string",
+		Doc: "Reads arguments from the JSON or YAML string provided, in the format --generate-cli-skeleton prints."}
+	skeletonOption = params.ParamDoc{Flag: "generate-cli-skeleton", Type: "string",
+		Doc: "Prints a sample input (input, yaml-input) or output (output) of the operation, without calling it."}
+	pagingOptions = []params.ParamDoc{
+		{Flag: "starting-token", Type: "string", Doc: "A token to specify where to start paginating."},
+		{Flag: "page-size", Type: "integer", Doc: "The size of each page to get in the AWS service call."},
+		{Flag: "max-items", Type: "integer", Doc: "The total number of items to return in the command's output."},
+	}
+)
+
+func serviceHelp(streams *IO, svc *awsService) {
+	fmt.Fprintf(streams.Out, "%s\n\nAVAILABLE COMMANDS\n", svc.name)
+	for _, op := range svc.operations() {
+		fmt.Fprintf(streams.Out, "       o %s\n\n", op.command)
+	}
+}
+
+func operationHelp(streams *IO, svc *awsService, op *operation) {
+	doc, opts := helpOptions(svc, op)
+	w := streams.Out
+	fmt.Fprintf(w, "NAME\n       %s -\n\n", op.command)
+	if doc != "" {
+		fmt.Fprintf(w, "DESCRIPTION\n%s\n", wrap(doc, 7))
+	}
+	fmt.Fprintf(w, "SYNOPSIS\n            %s\n", op.command)
+	for _, p := range opts {
+		fmt.Fprintf(w, "          %s\n", synopsisOf(p))
+	}
+	for _, g := range helpGlobals {
+		fmt.Fprintf(w, "          %s\n", g)
+	}
+	fmt.Fprintf(w, "\nOPTIONS\n")
+	for _, p := range opts {
+		writeOption(w, p)
+	}
+}
+
+// helpOptions returns the operation's documentation and its options in the AWS CLI's order:
+// the model's parameters, less a paginated operation's position and page-size parameters
+// (a paging option of the same name takes its place), then --cli-input-json, the other
+// paging options and --generate-cli-skeleton. Without the AWS CLI's model of the operation,
+// the parameters are the SDK input's.
+func helpOptions(svc *awsService, op *operation) (string, []params.ParamDoc) {
+	d, ok := params.Describe(svc.name, op.name)
+	if !ok {
+		for _, p := range params.Params(op.in) {
+			d.Params = append(d.Params, params.ParamDoc{Name: p.Field, Flag: p.Flag, Type: strings.ToLower(p.Kind.String()), Required: p.Required})
+		}
+	}
+	d.Params = customized(d.Params, customizations[svc.name+" "+op.command])
+	pg, paged := output.PaginatorOf(svc.name, op.name)
+	if !paged {
+		return d.Doc, append(append(d.Params, cliInputOption), skeletonOption)
+	}
+	hidden := map[string]bool{pg.LimitKey: true}
+	for _, t := range pg.InputTokens {
+		hidden[t] = true
+	}
+	paging := map[string]params.ParamDoc{}
+	for _, p := range pagingOptions {
+		if p.Flag != "page-size" || pg.LimitKey != "" {
+			paging[p.Flag] = p
+		}
+	}
+	var out []params.ParamDoc
+	for _, p := range d.Params {
+		if po, ok := paging[p.Flag]; ok {
+			out = append(out, po) // in the place of the parameter it shadows
+			delete(paging, p.Flag)
+		} else if !hidden[p.Name] {
+			out = append(out, p)
+		}
+	}
+	out = append(out, cliInputOption)
+	for _, p := range pagingOptions {
+		if po, ok := paging[p.Flag]; ok {
+			out = append(out, po)
+		}
+	}
+	return d.Doc, append(out, skeletonOption)
+}
+
+// customized applies the AWS CLI's changes to a command's parameters: the members it hides
+// go, its own arguments follow the others.
+func customized(ps []params.ParamDoc, c *customization) []params.ParamDoc {
+	if c == nil {
+		return ps
+	}
+	var out []params.ParamDoc
+	for _, p := range ps {
+		if !c.removes(p.Flag) {
+			out = append(out, p)
+		}
+	}
+	for _, x := range c.extras {
+		out = append(out, params.ParamDoc{Flag: x.flag, Type: "string", Doc: x.help})
+	}
+	return out
+}
+
+func synopsisOf(p params.ParamDoc) string {
+	s := "--" + p.Flag + " <value>"
+	if p == cliInputOption {
+		s = "--" + p.Flag
+	}
+	if p.Type == "boolean" {
+		s = "--" + p.Flag + " | --no-" + p.Flag
+	}
+	if !p.Required {
+		s = "[" + s + "]"
+	}
+	return s
+}
+
+func writeOption(w io.Writer, p params.ParamDoc) {
+	name := "--" + p.Flag
+	if p.Type == "boolean" {
+		name += " | --no-" + p.Flag
+	}
+	fmt.Fprintf(w, "       %s (%s)\n", name, p.Type)
+	if p.Doc != "" {
+		fmt.Fprint(w, wrap(p.Doc, 10))
+	}
+	fmt.Fprintln(w)
+}
+
+// wrap breaks text into lines of at most 80 columns indented by indent spaces.
+func wrap(text string, indent int) string {
+	var b strings.Builder
+	pad := strings.Repeat(" ", indent)
+	line := pad
+	for _, word := range strings.Fields(text) {
+		if len(line) > indent && len(line)+1+len(word) > 80 {
+			b.WriteString(line + "\n")
+			line = pad
+		}
+		if len(line) > indent {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
