@@ -39,7 +39,7 @@ func completeService(cmd *cobra.Command, svc *awsService, args []string, toCompl
 	}
 	if strings.HasPrefix(toComplete, "-") {
 		var out []string
-		for _, name := range withPrefix(optionNames(op, args[1:]), toComplete) {
+		for _, name := range withPrefix(optionNames(svc, op, args[1:]), toComplete) {
 			if cmd.InheritedFlags().Lookup(name[2:]) == nil {
 				out = append(out, name)
 			}
@@ -52,12 +52,18 @@ func completeService(cmd *cobra.Command, svc *awsService, args []string, toCompl
 	return nil
 }
 
-// optionNames are the operation's parameters (--no-x too for booleans) and the global
-// options, less the parameters already given.
-func optionNames(op *operation, given []string) []string {
+// optionNames are the operation's parameters (--no-x too for booleans, the AWS CLI's own
+// arguments for the command) and the global options, less the parameters already given.
+func optionNames(svc *awsService, op *operation, given []string) []string {
 	var out []string
+	custom := customizations[svc.name+" "+op.command]
+	if custom != nil {
+		for _, x := range custom.extras {
+			out = append(out, "--"+x.flag)
+		}
+	}
 	for _, p := range params.Params(op.in) {
-		if slices.Contains(given, "--"+p.Flag) {
+		if slices.Contains(given, "--"+p.Flag) || custom.removes(p.Flag) {
 			continue
 		}
 		out = append(out, "--"+p.Flag)

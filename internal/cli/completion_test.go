@@ -44,6 +44,7 @@ func TestCompletion(t *testing.T) {
 		{words: []string{"iam", "create-user", "--"}, want: []string{"--user-name", "--path", "--tags", "--permissions-boundary", "--cli-input-json", "--generate-cli-skeleton", "--output", "--query"}},
 		{words: []string{"iam", "create-user", "--user-name", "alex", "--"}, want: []string{"--path"}, wantNot: []string{"--user-name"}},
 		{words: []string{"ec2", "describe-regions", "--dry"}, want: []string{"--dry-run"}, exactly: true},
+		{words: []string{"ec2", "run-instances", "--"}, want: []string{"--count", "--image-id"}, wantNot: []string{"--min-count", "--max-count"}},
 		{words: []string{"ec2", "describe-regions", "--no-"}, want: []string{"--no-dry-run", "--no-all-regions", "--no-paginate"}},
 		{words: []string{"iam", "update-access-key", "--status", ""}, want: []string{"Active", "Inactive"}},
 		{words: []string{"iam", "list-users", "--output", "y"}, want: []string{"yaml", "yaml-stream"}, exactly: true},
