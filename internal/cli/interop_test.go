@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
 )
 
 // startServer runs `awsx sim serve` on a free loopback port for the test's duration and
@@ -48,23 +50,14 @@ func startServerWith(t *testing.T, set func(*ServeOptions)) string {
 }
 
 // client is one AWS command-line client: the AWS CLI v1 or v2.
-type client struct {
-	name string
-	argv []string
-}
+type client = awscli.Client
 
 // clients returns the AWS CLIs on this machine; the test skips the others with a message.
 func clients(t *testing.T) []client {
-	var out []client
-	if exec.Command("python3", "-c", "import awscli").Run() == nil {
-		out = append(out, client{"v1", []string{"python3", "-m", "awscli"}})
-	} else {
-		t.Log("skipping the AWS CLI v1: python3 -m awscli is not installed (pip install awscli)")
-	}
-	if b, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(b), "aws-cli/2") {
-		out = append(out, client{"v2", []string{"/usr/bin/aws"}})
-	} else {
-		t.Log("skipping the AWS CLI v2: /usr/bin/aws is not v2 (apt-get install awscli)")
+	t.Helper()
+	out, missing := awscli.Installed()
+	for _, m := range missing {
+		t.Log("skipping " + m)
 	}
 	if len(out) == 0 {
 		t.Skip("no AWS CLI on this machine")
@@ -73,101 +66,84 @@ func clients(t *testing.T) []client {
 }
 
 // cliEnv is a clean environment for a client signing with the given keys.
-func cliEnv(t *testing.T, home, key, secret string) []string {
-	env := []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret,
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
-	}
-	for _, v := range []string{"PYENV_ROOT", "PYENV_VERSION", "PYTHONPATH"} {
-		if s, ok := os.LookupEnv(v); ok {
-			env = append(env, v+"="+s)
-		}
-	}
-	return env
-}
+func cliEnv(t *testing.T, home, key, secret string) []string { return awscli.Env(home, key, secret) }
 
 type result struct {
 	stdout, stderr string
 	code           int
 }
 
+// run runs the client as a process of its own.
 func run(t *testing.T, c client, env []string, dir string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(c.argv[0], append(c.argv[1:], args...)...)
-	cmd.Env, cmd.Dir = env, dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%s %v: %v", c.name, args, err)
+	r, err := c.Run(env, dir, args...)
+	if err != nil {
+		t.Fatalf("%s %v: %v", c.Name, args, err)
 	}
-	return result{stdout.String(), stderr.String(), code}
+	return result{r.Stdout, r.Stderr, r.Code}
 }
 
 // The notes' first IAM steps, typed into the real AWS CLI against `awsx sim serve`.
 func TestAWSCLIAgainstServe(t *testing.T) {
 	for _, c := range clients(t) {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
 			url := startServer(t)
 			home := t.TempDir()
-			rootEnv := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			aws := func(env []string, args ...string) result {
+			// One AWS CLI session signing as the root, one (later) as alex.
+			root := startCLIWorld(t, c, cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), home, url)
+			aws := func(w *cliWorld, args ...string) result {
 				t.Helper()
-				return run(t, c, env, home, append([]string{"--endpoint-url", url}, args...)...)
+				return w.run(args)
 			}
-			ok := func(env []string, args ...string) string {
+			ok := func(w *cliWorld, args ...string) string {
 				t.Helper()
-				r := aws(env, args...)
+				r := aws(w, args...)
 				if r.code != 0 {
 					t.Fatalf("aws %s: exit %d: %s", strings.Join(args, " "), r.code, r.stderr)
 				}
 				return r.stdout
 			}
 
-			id := ok(rootEnv, "sts", "get-caller-identity")
+			id := ok(root, "sts", "get-caller-identity")
 			var ident struct{ Account, Arn, UserId string }
 			if err := json.Unmarshal([]byte(id), &ident); err != nil || ident.Arn != "arn:aws:iam::123456789012:root" {
 				t.Fatalf("get-caller-identity: %v %s", err, id)
 			}
 
-			ok(rootEnv, "iam", "create-group", "--group-name", "admin")
-			ok(rootEnv, "iam", "create-user", "--user-name", "alex")
-			ok(rootEnv, "iam", "create-login-profile", "--user-name", "alex", "--password", "Lab-Passw0rd!", "--password-reset-required")
+			ok(root, "iam", "create-group", "--group-name", "admin")
+			ok(root, "iam", "create-user", "--user-name", "alex")
+			ok(root, "iam", "create-login-profile", "--user-name", "alex", "--password", "Lab-Passw0rd!", "--password-reset-required")
 			var key struct {
 				AccessKey struct{ AccessKeyId, SecretAccessKey string }
 			}
-			if err := json.Unmarshal([]byte(ok(rootEnv, "iam", "create-access-key", "--user-name", "alex")), &key); err != nil {
+			if err := json.Unmarshal([]byte(ok(root, "iam", "create-access-key", "--user-name", "alex")), &key); err != nil {
 				t.Fatal(err)
 			}
-			alexEnv := cliEnv(t, home, key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey)
+			alex := startCLIWorld(t, c, cliEnv(t, home, key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey), home, url)
 
 			// Refused until alex joins the admin group.
-			r := aws(alexEnv, "ec2", "describe-regions")
+			r := aws(alex, "ec2", "describe-regions")
 			if r.code == 0 || !strings.Contains(r.stderr, "UnauthorizedOperation") {
 				t.Fatalf("describe-regions before joining: exit %d: %s", r.code, r.stderr)
 			}
-			ok(rootEnv, "iam", "attach-group-policy", "--group-name", "admin", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess")
-			ok(rootEnv, "iam", "add-user-to-group", "--user-name", "alex", "--group-name", "admin")
-			regions := ok(alexEnv, "ec2", "describe-regions", "--query", "Regions[?RegionName=='eu-west-1'].Endpoint", "--output", "text")
+			ok(root, "iam", "attach-group-policy", "--group-name", "admin", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess")
+			ok(root, "iam", "add-user-to-group", "--user-name", "alex", "--group-name", "admin")
+			regions := ok(alex, "ec2", "describe-regions", "--query", "Regions[?RegionName=='eu-west-1'].Endpoint", "--output", "text")
 			if strings.TrimSpace(regions) != "ec2.eu-west-1.amazonaws.com" {
 				t.Errorf("describe-regions --query: %q", regions)
 			}
 
-			if got := strings.TrimSpace(ok(alexEnv, "iam", "get-user", "--query", "User.Arn", "--output", "text")); got != "arn:aws:iam::123456789012:user/alex" {
+			if got := strings.TrimSpace(ok(alex, "iam", "get-user", "--query", "User.Arn", "--output", "text")); got != "arn:aws:iam::123456789012:user/alex" {
 				t.Errorf("get-user as alex: %q", got)
 			}
-			if got := strings.TrimSpace(ok(rootEnv, "iam", "list-users", "--query", "Users[].UserName", "--output", "text")); got != "alex" {
+			if got := strings.TrimSpace(ok(root, "iam", "list-users", "--query", "Users[].UserName", "--output", "text")); got != "alex" {
 				t.Errorf("list-users: %q", got)
 			}
-			if got := strings.TrimSpace(ok(rootEnv, "iam", "list-groups-for-user", "--user-name", "alex", "--query", "Groups[].GroupName", "--output", "text")); got != "admin" {
+			if got := strings.TrimSpace(ok(root, "iam", "list-groups-for-user", "--user-name", "alex", "--query", "Groups[].GroupName", "--output", "text")); got != "admin" {
 				t.Errorf("list-groups-for-user: %q", got)
 			}
-			if got := strings.TrimSpace(ok(rootEnv, "iam", "list-attached-group-policies", "--group-name", "admin", "--query", "AttachedPolicies[0].PolicyName", "--output", "text")); got != "AdministratorAccess" {
+			if got := strings.TrimSpace(ok(root, "iam", "list-attached-group-policies", "--group-name", "admin", "--query", "AttachedPolicies[0].PolicyName", "--output", "text")); got != "AdministratorAccess" {
 				t.Errorf("list-attached-group-policies: %q", got)
 			}
 
@@ -176,21 +152,21 @@ func TestAWSCLIAgainstServe(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(home, "policy.json"), []byte(doc), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			arn := strings.TrimSpace(ok(rootEnv, "iam", "create-policy", "--policy-name", "ec2-no-terminate", "--policy-document", "file://policy.json", "--query", "Policy.Arn", "--output", "text"))
+			arn := strings.TrimSpace(ok(root, "iam", "create-policy", "--policy-name", "ec2-no-terminate", "--policy-document", "file://policy.json", "--query", "Policy.Arn", "--output", "text"))
 			if arn != "arn:aws:iam::123456789012:policy/ec2-no-terminate" {
 				t.Errorf("create-policy: %q", arn)
 			}
-			got := ok(rootEnv, "iam", "get-policy-version", "--policy-arn", arn, "--version-id", "v1", "--query", "PolicyVersion.Document.Statement[1].Action", "--output", "text")
+			got := ok(root, "iam", "get-policy-version", "--policy-arn", arn, "--version-id", "v1", "--query", "PolicyVersion.Document.Statement[1].Action", "--output", "text")
 			if strings.TrimSpace(got) != "ec2:TerminateInstances" {
 				t.Errorf("get-policy-version document: %q", got)
 			}
 
 			// Errors come back with AWS's codes.
-			r = aws(rootEnv, "iam", "create-user", "--user-name", "alex")
+			r = aws(root, "iam", "create-user", "--user-name", "alex")
 			if r.code == 0 || !strings.Contains(r.stderr, "(EntityAlreadyExists)") {
 				t.Errorf("create-user twice: exit %d: %s", r.code, r.stderr)
 			}
-			r = aws(rootEnv, "iam", "get-user", "--user-name", "nobody")
+			r = aws(root, "iam", "get-user", "--user-name", "nobody")
 			if r.code == 0 || !strings.Contains(r.stderr, "(NoSuchEntity)") {
 				t.Errorf("get-user nobody: exit %d: %s", r.code, r.stderr)
 			}

@@ -45,7 +45,7 @@ func setEnv(t *testing.T, env []string) {
 // JSON compared as data, text and table byte for byte, errors by exit code and message.
 func TestParityWithAWSCLI(t *testing.T) {
 	for _, c := range clients(t) {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			url := startServer(t)
 			home := t.TempDir()
 			env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
@@ -142,7 +142,7 @@ func compareWithCLI(t *testing.T, c client, args []string, got, want result) {
 			format = args[i+1]
 		}
 	}
-	v1 := c.name == "v1"
+	v1 := c.Name == "v1"
 	if v1 && strings.Contains(name, "yaml") {
 		return // v1 has no yaml, in or out
 	}
@@ -157,12 +157,12 @@ func compareWithCLI(t *testing.T, c client, args []string, got, want result) {
 		}
 	}
 	if want.code != got.code {
-		t.Errorf("%s: exit %d, the AWS CLI %s %d\nawsx: %s\naws:  %s", name, got.code, c.name, want.code, got.stderr, want.stderr)
+		t.Errorf("%s: exit %d, the AWS CLI %s %d\nawsx: %s\naws:  %s", name, got.code, c.Name, want.code, got.stderr, want.stderr)
 		return
 	}
 	if want.code != 0 {
 		if (!v1 || want.code == 254) && strings.TrimSpace(want.stderr) != strings.TrimSpace(got.stderr) {
-			t.Errorf("%s: stderr\nawsx: %q\naws %s:  %q", name, got.stderr, c.name, want.stderr)
+			t.Errorf("%s: stderr\nawsx: %q\naws %s:  %q", name, got.stderr, c.Name, want.stderr)
 		}
 		return
 	}
@@ -185,7 +185,7 @@ func compareWithCLI(t *testing.T, c client, args []string, got, want result) {
 		}
 	}
 	if !reflect.DeepEqual(w, g) {
-		t.Errorf("%s: JSON differs from the AWS CLI %s's\nawsx: %s\naws:  %s", name, c.name, got.stdout, want.stdout)
+		t.Errorf("%s: JSON differs from the AWS CLI %s's\nawsx: %s\naws:  %s", name, c.Name, got.stdout, want.stdout)
 	}
 }
 

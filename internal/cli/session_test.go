@@ -1,18 +1,14 @@
 package cli
 
 import (
-	"bufio"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
 )
 
 // A world plays a session of commands against its own simulator server: awsx in-process,
-// or one AWS CLI in one Python process that runs the commands one after the other (starting
-// the AWS CLI once, not per command, keeps a session of a hundred commands to seconds).
+// or an AWS CLI session (package awscli: one Python process for all the commands).
 type world interface {
 	run(args []string) result
 }
@@ -27,105 +23,40 @@ func (w awsxWorld) run(args []string) result {
 	return runAwsx(w.t, w.home, append([]string{"--endpoint-url", w.url}, args...)...)
 }
 
-// batchScript runs AWS CLI commands read from stdin, one JSON list of arguments a line, in
-// one interpreter, and answers each with a JSON line of its stdout, stderr and exit code.
-// argv[1] is "v2" for Debian's AWS CLI v2 (on the system Python), else the AWS CLI v1.
-const batchScript = `
-import io, json, sys
-v2 = sys.argv[1] == 'v2'
-if v2:
-    sys.path.insert(0, '/usr/lib/python3/dist-packages')
-sys.argv[0] = 'aws'  # argparse's prog, in usage errors
-import awscli.clidriver as clidriver
-
-def call(args):
-    if v2:
-        return clidriver.AWSCLIEntryPoint().main(args)
-    return clidriver.create_clidriver().main(args)
-
-real_out, real_err = sys.stdout, sys.stderr
-for line in sys.stdin:
-    out = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
-    err = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
-    sys.stdout, sys.stderr = out, err
-    try:
-        rc = call(json.loads(line))
-    except SystemExit as e:
-        rc = e.code if isinstance(e.code, int) else 1
-    finally:
-        sys.stdout, sys.stderr = real_out, real_err
-    out.flush()
-    err.flush()
-    real_out.write(json.dumps({'stdout': out.buffer.getvalue().decode(),
-        'stderr': err.buffer.getvalue().decode(), 'code': rc}) + '\n')
-    real_out.flush()
-`
-
-// cliWorld is one AWS CLI running batchScript.
+// cliWorld is one AWS CLI session against a server.
 type cliWorld struct {
 	url string
-	in  io.WriteCloser
-	out *bufio.Reader
-	err error // the first failure to talk to the process
+	s   *awscli.Session
+	err error // the first failure to talk to the AWS CLI
 }
 
-// startCLIWorld starts the client c's batch process in dir with env, for a server at url
-// ("" for commands that need none); it ends with the test.
+// startCLIWorld starts the client c's session in dir with env, for a server at url ("" for
+// commands that need none); it ends with the test.
 func startCLIWorld(t *testing.T, c client, env []string, dir, url string) *cliWorld {
 	t.Helper()
-	python := "python3"
-	if c.name == "v2" {
-		python = "/usr/bin/python3"
-	}
-	cmd := exec.Command(python, "-c", batchScript, c.name)
-	cmd.Env, cmd.Dir = env, dir
-	in, err := cmd.StdinPipe()
+	s, err := c.Start(env, dir)
 	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		in.Close()
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("%s batch: %v\n%s", c.name, err, stderr.String())
+		if err := s.Close(); err != nil {
+			t.Errorf("%s: %v", c.Name, err)
 		}
 	})
-	return &cliWorld{url: url, in: in, out: bufio.NewReaderSize(out, 1<<20)}
+	return &cliWorld{url: url, s: s}
 }
 
 func (w *cliWorld) run(args []string) result {
-	if w.err != nil {
-		return result{stderr: w.err.Error(), code: -1}
-	}
 	if w.url != "" {
 		args = append([]string{"--endpoint-url", w.url}, args...)
 	}
-	line, _ := json.Marshal(args)
-	var r struct {
-		Stdout, Stderr string
-		Code           int
+	if w.err == nil {
+		var r awscli.Result
+		if r, w.err = w.s.Run(args...); w.err == nil {
+			return result{r.Stdout, r.Stderr, r.Code}
+		}
 	}
-	if _, err := fmt.Fprintf(w.in, "%s\n", line); err != nil {
-		w.err = err
-		return w.run(args)
-	}
-	reply, err := w.out.ReadBytes('\n')
-	if err == nil {
-		err = json.Unmarshal(reply, &r)
-	}
-	if err != nil {
-		w.err = fmt.Errorf("the AWS CLI's batch process: %v", err)
-		return w.run(args)
-	}
-	return result{r.Stdout, r.Stderr, r.Code}
+	return result{stderr: w.err.Error(), code: -1}
 }
 
 // step is one command of a session. A step with capture keeps its output, trimmed, for the

@@ -9,7 +9,7 @@ import (
 func v2Only(t *testing.T) client {
 	t.Helper()
 	for _, c := range clients(t) {
-		if c.name == "v2" {
+		if c.Name == "v2" {
 			return c
 		}
 	}

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,32 +16,40 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
 	"github.com/awsxlab/awsx/internal/cli/output"
 	"github.com/awsxlab/awsx/sim"
 )
 
-// awsCLI is one AWS command-line client.
+// awsCLI is one AWS CLI session, for commands against any endpoint.
 type awsCLI struct {
 	name string
-	argv []string
+	s    *awscli.Session
 }
 
-// awsCLIs returns the AWS CLIs on this machine, logging which are missing; the test skips
+// awsCLIs starts the AWS CLIs on this machine, logging which are missing; the test skips
 // when there is none.
 func awsCLIs(t *testing.T) (v2, v1 *awsCLI) {
 	t.Helper()
-	if b, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(b), "aws-cli/2") {
-		v2 = &awsCLI{"v2", []string{"/usr/bin/aws"}}
-	} else {
-		t.Log("skipping the AWS CLI v2: /usr/bin/aws is not v2 (apt-get install awscli)")
+	clients, missing := awscli.Installed()
+	for _, m := range missing {
+		t.Log("skipping " + m)
 	}
-	if exec.Command("python3", "-c", "import awscli").Run() == nil {
-		v1 = &awsCLI{"v1", []string{"python3", "-m", "awscli"}}
-	} else {
-		t.Log("skipping the AWS CLI v1: python3 -m awscli is not installed (pip install awscli)")
-	}
-	if v1 == nil && v2 == nil {
+	if len(clients) == 0 {
 		t.Skip("no AWS CLI on this machine: nothing to compare with")
+	}
+	home := t.TempDir()
+	for _, c := range clients {
+		s, err := c.Start(awscli.Env(home, sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey), home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if c.Name == "v2" {
+			v2 = &awsCLI{c.Name, s}
+		} else {
+			v1 = &awsCLI{c.Name, s}
+		}
 	}
 	return v2, v1
 }
@@ -53,30 +57,14 @@ func awsCLIs(t *testing.T) (v2, v1 *awsCLI) {
 // run runs the client against url and returns its standard output.
 func (c *awsCLI) run(t *testing.T, url string, args ...string) string {
 	t.Helper()
-	home := t.TempDir()
-	env := []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
-		"AWS_ACCESS_KEY_ID=" + sim.DefaultAccessKeyID, "AWS_SECRET_ACCESS_KEY=" + sim.DefaultSecretAccessKey,
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
-	}
-	for _, v := range []string{"PYENV_ROOT", "PYENV_VERSION", "PYTHONPATH"} {
-		if s, ok := os.LookupEnv(v); ok {
-			env = append(env, v+"="+s)
-		}
-	}
-	cmd := exec.Command(c.argv[0], append(append(c.argv[1:], "--endpoint-url", url), args...)...)
-	cmd.Env, cmd.Dir = env, home
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("aws %s (%s): exit %d: %s", strings.Join(args, " "), c.name, ee.ExitCode(), stderr.String())
-		}
+	r, err := c.s.Run(append([]string{"--endpoint-url", url}, args...)...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return stdout.String()
+	if r.Code != 0 {
+		t.Fatalf("aws %s (%s): exit %d: %s", strings.Join(args, " "), c.name, r.Code, r.Stderr)
+	}
+	return r.Stdout
 }
 
 const adminDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"},{"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"}]}`
@@ -212,13 +200,17 @@ func ours(t *testing.T, c parityCase, cloud *sim.Cloud, format string, all bool)
 	if all {
 		v = output.ValueAll(out)
 	}
-	if _, paged := output.PaginatorOf(c.service, c.op); paged {
+	_, paged := output.PaginatorOf(c.service, c.op)
+	if paged && format != "yaml-stream" {
 		v = output.Merge([]any{v}, nil)
 	}
 	if c.query != "" {
 		if v, err = output.Query(v, c.query); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if paged && format == "yaml-stream" {
+		v = output.Stream{v} // the pages as they came, each queried
 	}
 	var b bytes.Buffer
 	if err := output.Write(&b, format, v, c.op); err != nil {
@@ -229,7 +221,8 @@ func ours(t *testing.T, c parityCase, cloud *sim.Cloud, format string, all bool)
 
 // TestParityWithAWSCLI runs each call through the AWS CLI against `awsx sim serve`'s handler
 // and through the SDK against a twin simulator (same seed, same clock, same steps), and
-// compares the output: with v2 byte for byte in json, text and table (and json as data); with
+// compares the output: with v2 byte for byte in json, text, table, yaml and yaml-stream (and
+// json as data); with
 // v1 json as data once timestamps are normalized (v1 prints them as they came over the wire
 // and orders keys by its newer models, which also have members v2 2.9.19 does not print:
 // v1 is compared with ValueAll).
@@ -241,7 +234,7 @@ func TestParityWithAWSCLI(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second).Add(250 * time.Millisecond)
 	for _, c := range parityCases() {
 		t.Run(c.name, func(t *testing.T) {
-			for _, format := range []string{"json", "text", "table"} {
+			for _, format := range []string{"json", "text", "table", "yaml", "yaml-stream"} {
 				for _, cli := range []*awsCLI{v2, v1} {
 					if cli == nil || (cli == v1 && format != "json") {
 						continue

@@ -1,0 +1,170 @@
+// Package awscli runs the real AWS CLI, v1 and v2, for awsx's parity tests.
+//
+// Starting the AWS CLI costs most of what one command takes, so a [Session] starts it once:
+// one Python process imports the AWS CLI and runs the commands it is sent one after the
+// other, each with its own driver, as `aws` would run them, and answers with what the command
+// printed and its exit code. [Run] runs one command as its own process, for what a Session
+// cannot capture (help pages, which go through a pager process).
+//
+// v1 is `python3 -m awscli` (pip's awscli on the default Python); v2 is Debian's awscli
+// package, /usr/bin/aws on the system Python: a pyenv `aws` shim may shadow it on PATH.
+package awscli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Client is one AWS CLI.
+type Client struct {
+	Name   string   // "v1" or "v2"
+	Argv   []string // the command that runs it
+	python string   // the interpreter that has it
+}
+
+// Installed returns the AWS CLIs on this machine, v1 first, and a note on each missing one.
+func Installed() (clients []Client, missing []string) {
+	if exec.Command("python3", "-c", "import awscli").Run() == nil {
+		clients = append(clients, Client{"v1", []string{"python3", "-m", "awscli"}, "python3"})
+	} else {
+		missing = append(missing, "the AWS CLI v1: python3 -m awscli is not installed (pip install awscli)")
+	}
+	if b, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(b), "aws-cli/2") {
+		clients = append(clients, Client{"v2", []string{"/usr/bin/aws"}, "/usr/bin/python3"})
+	} else {
+		missing = append(missing, "the AWS CLI v2: /usr/bin/aws is not v2 (apt-get install awscli)")
+	}
+	return clients, missing
+}
+
+// Env is a clean environment for the AWS CLI with home as HOME (and its ~/.aws files),
+// signing with the given keys in us-east-1, no pager.
+func Env(home, key, secret string) []string {
+	env := []string{
+		"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret,
+		"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+	}
+	for _, v := range []string{"PYENV_ROOT", "PYENV_VERSION", "PYTHONPATH"} {
+		if s, ok := os.LookupEnv(v); ok {
+			env = append(env, v+"="+s)
+		}
+	}
+	return env
+}
+
+// Result is what a command printed and its exit code.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Run runs one command as its own process in dir with env.
+func (c Client) Run(env []string, dir string, args ...string) (Result, error) {
+	cmd := exec.Command(c.Argv[0], append(c.Argv[1:], args...)...)
+	cmd.Env, cmd.Dir = env, dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return Result{stdout.String(), stderr.String(), ee.ExitCode()}, nil
+	}
+	return Result{stdout.String(), stderr.String(), 0}, err
+}
+
+// batchScript reads one JSON list of arguments a line and answers each with a JSON line of
+// the command's stdout, stderr and exit code. argv[1] is "v2" for Debian's AWS CLI v2.
+const batchScript = `
+import io, json, sys
+sys.argv[0] = 'aws'  # argparse's prog, in usage errors
+v2 = sys.argv[1] == 'v2'
+if v2:
+    sys.path.insert(0, '/usr/lib/python3/dist-packages')
+import awscli.clidriver as clidriver
+
+def call(args):
+    if v2:
+        return clidriver.AWSCLIEntryPoint().main(args)
+    return clidriver.create_clidriver().main(args)
+
+real_out, real_err = sys.stdout, sys.stderr
+for line in sys.stdin:
+    out = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
+    err = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
+    sys.stdout, sys.stderr = out, err
+    try:
+        rc = call(json.loads(line))
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 1
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+    out.flush()
+    err.flush()
+    real_out.write(json.dumps({'Stdout': out.buffer.getvalue().decode(),
+        'Stderr': err.buffer.getvalue().decode(), 'Code': rc}) + '\n')
+    real_out.flush()
+`
+
+// Session is one AWS CLI process running command after command. It is not safe for
+// concurrent use.
+type Session struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Reader
+	stderr bytes.Buffer
+}
+
+// Start starts a session of the client in dir with env.
+func (c Client) Start(env []string, dir string) (*Session, error) {
+	s := &Session{cmd: exec.Command(c.python, "-c", batchScript, c.Name)}
+	s.cmd.Env, s.cmd.Dir, s.cmd.Stderr = env, dir, &s.stderr
+	in, err := s.cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	s.in, s.out = in, bufio.NewReaderSize(out, 1<<20)
+	return s, nil
+}
+
+// Run runs one command (the words after `aws`) and returns what it printed.
+func (s *Session) Run(args ...string) (Result, error) {
+	line, err := json.Marshal(args)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := fmt.Fprintf(s.in, "%s\n", line); err != nil {
+		return Result{}, fmt.Errorf("awscli: %v: %s", err, s.stderr.String())
+	}
+	reply, err := s.out.ReadBytes('\n')
+	if err != nil {
+		return Result{}, fmt.Errorf("awscli: %v: %s", err, s.stderr.String())
+	}
+	var r Result
+	err = json.Unmarshal(reply, &r)
+	return r, err
+}
+
+// Close ends the session.
+func (s *Session) Close() error {
+	s.in.Close()
+	if err := s.cmd.Wait(); err != nil {
+		return fmt.Errorf("awscli: %v: %s", err, s.stderr.String())
+	}
+	return nil
+}
