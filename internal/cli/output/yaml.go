@@ -101,15 +101,13 @@ func (e *yamlEmitter) node(v any, mapping, simpleKey bool) {
 		e.node(sortedMap(x), mapping, simpleKey)
 	case *Map:
 		if x.Len() == 0 {
-			e.writeIndicator("{", true, true, false)
-			e.writeIndicator("}", false, false, false)
+			e.emptyFlow("{}")
 			return
 		}
 		e.mapping(x)
 	case []any:
 		if len(x) == 0 {
-			e.writeIndicator("[", true, true, false)
-			e.writeIndicator("]", false, false, false)
+			e.emptyFlow("[]")
 			return
 		}
 		e.sequence(x, mapping)
@@ -120,6 +118,12 @@ func (e *yamlEmitter) node(v any, mapping, simpleKey bool) {
 		}
 		e.scalar(text, plain, simpleKey)
 	}
+}
+
+// emptyFlow emits an empty collection, "[]" or "{}", in flow style as libyaml does.
+func (e *yamlEmitter) emptyFlow(brackets string) {
+	e.writeIndicator(brackets[:1], true, true, false)
+	e.writeIndicator(brackets[1:], false, false, false)
 }
 
 // mapping emits a block mapping, its keys sorted as ruamel.yaml's representer sorts them.
