@@ -513,7 +513,8 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 }
 
 // pagesByHand reports whether the input already sets a pagination parameter (a position or
-// the page size, from --marker or --cli-input-json): the AWS CLI then makes the one call.
+// the page size, from --marker or --cli-input-json): the AWS CLI then makes the one call
+// (awscli/customizations/paginate.py; TestParityWithAWSCLI's --marker and MaxItems cases).
 func pagesByHand(in reflect.Value, pg output.Paginator) bool {
 	for _, name := range append([]string{pg.LimitKey}, pg.InputTokens...) {
 		if f := in.Elem().FieldByName(name); name != "" && f.IsValid() && !f.IsZero() {
@@ -557,7 +558,8 @@ func truncate(merged any, pg output.Paginator, cut cutPoint) any {
 }
 
 // resumeToken is botocore's resume token: base64 of Python's json.dumps of the input tokens
-// (null when absent), then boto_truncate_amount unless it is negative.
+// (null when absent), then boto_truncate_amount unless it is negative (botocore/paginate.py;
+// the session's list-users --max-items 1 step pins it).
 func resumeToken(pg output.Paginator, at map[string]string, truncated int) string {
 	var parts []string
 	for _, it := range pg.InputTokens {

@@ -13,6 +13,7 @@ import (
 // stubber validates the sample against the model. Samples that break the model's minimums
 // (IAM's 16-character user IDs are longer than "UserId") fail as the AWS CLI fails, with a
 // *SampleError. An operation without output has the empty sample, which prints nothing.
+// (awscli/customizations/generatecliskeleton.py; TestSkeletonParity in package cli.)
 func Sample(service, op string) (any, error) {
 	m := modelOf(service)
 	if m == nil {
