@@ -263,7 +263,7 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 			cfg.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
 			cfg.Logger = logging.NewStandardLogger(streams.Err)
 		}
-		result, err = iv.callAll(ctx, cfg, in, format == "yaml-stream")
+		result, err = iv.callAll(ctx, cfg, in, format)
 		return err
 	}
 	if backend == awsx.BackendSim {
@@ -443,8 +443,10 @@ func fail(streams *IO, err error) int {
 }
 
 // callAll calls the operation, following its pages as the AWS CLI does unless told not to.
-// The pages are merged into one result, or with stream kept apart as an [output.Stream].
-func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Value, stream bool) (any, error) {
+// The pages are merged into one result for the output format, or kept apart as an
+// [output.Stream] for the formats the AWS CLI prints page by page: yaml-stream prints them as
+// they came, text prints each page's result keys (see textPages).
+func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Value, format string) (any, error) {
 	client := reflect.ValueOf(iv.svc.newClient(cfg))
 	method := client.MethodByName(iv.op.name)
 	call := func() (any, error) {
@@ -493,18 +495,21 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 		}
 		n := countItems(page, pg.ResultKeys)
 		items += n
-		if len(next) == 0 && stream && skip == 0 && iv.g.maxItems == 0 {
-			return output.Stream(pages), nil
-		}
 		if len(next) == 0 || (iv.g.maxItems > 0 && items-skip >= iv.g.maxItems) {
-			merged := output.MergePages(pages, pg, "")
+			if format == "yaml-stream" {
+				return streamOf(pages, pg, skip, iv.g.maxItems), nil
+			}
 			cut := cutPoint{skip: skip, maxItems: iv.g.maxItems, before: items - n, next: next, at: map[string]string{}}
 			for _, it := range pg.InputTokens {
 				if v := stringField(in, it); v != "" {
 					cut.at[it] = v
 				}
 			}
-			return truncate(merged, pg, cut), nil
+			merged := truncate(output.MergePages(pages, pg, ""), pg, cut)
+			if format == "text" {
+				return textPages(streamOf(pages, pg, skip, iv.g.maxItems), pg, merged), nil
+			}
+			return merged, nil
 		}
 		for k, v := range next {
 			setString(in, k, v)
@@ -522,6 +527,72 @@ func pagesByHand(in reflect.Value, pg output.Paginator) bool {
 		}
 	}
 	return false
+}
+
+// streamOf is the pages as yaml-stream prints them: as the service sent them, less the items
+// --starting-token skips on the first and those past --max-items on the last, as botocore's
+// PageIterator yields them.
+func streamOf(pages []any, pg output.Paginator, skip, maxItems int) output.Stream {
+	if len(pg.ResultKeys) == 0 {
+		return output.Stream(pages)
+	}
+	key := pg.ResultKeys[0]
+	shown := 0
+	for i, p := range pages {
+		m, ok := p.(*output.Map)
+		v, has := m.Get(key)
+		items, isList := v.([]any)
+		if !ok || !has || !isList {
+			continue
+		}
+		if i == 0 {
+			items = items[min(skip, len(items)):]
+		}
+		if maxItems > 0 && shown+len(items) > maxItems {
+			items = items[:maxItems-shown]
+		}
+		shown += len(items)
+		m.Set(key, items)
+	}
+	return output.Stream(pages)
+}
+
+// textPages are the pieces the AWS CLI's text format prints for a paginated call, each with
+// --query applied on its own: each page's result keys, the first page's with the
+// non-aggregate keys first, then the token to resume with, if any, as
+// {"NextToken": {"NextToken": token}} (awscli/formatter.py, TextFormatter).
+func textPages(pages output.Stream, pg output.Paginator, merged any) output.Stream {
+	var out output.Stream
+	for i, p := range pages {
+		current := &output.Map{}
+		if i == 0 {
+			for _, k := range pg.NonAggregateKeys {
+				current.Set(k, pathOf(p, k))
+			}
+		}
+		for _, k := range pg.ResultKeys {
+			current.Set(k, pathOf(p, k))
+		}
+		out = append(out, current)
+	}
+	if m, ok := merged.(*output.Map); ok {
+		if tok, ok := m.Get("NextToken"); ok {
+			out = append(out, output.NewMap("NextToken", output.NewMap("NextToken", tok)))
+		}
+	}
+	return out
+}
+
+// pathOf follows a result key's dotted path of member names; nil where it ends.
+func pathOf(v any, path string) any {
+	for _, part := range strings.Split(path, ".") {
+		m, ok := v.(*output.Map)
+		if !ok {
+			return nil
+		}
+		v, _ = m.Get(part)
+	}
+	return v
 }
 
 // cutPoint is where a paginated call stopped, for --starting-token and --max-items.

@@ -59,8 +59,9 @@ func (w *cliWorld) run(args []string) result {
 	return result{stderr: w.err.Error(), code: -1}
 }
 
-// step is one command of a session. A step with capture keeps its output, trimmed, for the
-// later steps' "{capture}" arguments: each world substitutes its own.
+// step is one command of a session. A step with capture keeps its output (trimmed, and
+// without the quotes of a JSON string) for the later steps' "{capture}" arguments: each world
+// substitutes its own.
 type step struct {
 	args    []string
 	capture string
@@ -80,7 +81,7 @@ func play(w world, steps []step) []result {
 		}
 		out[i] = w.run(args)
 		if s.capture != "" {
-			kept[s.capture] = strings.TrimSpace(out[i].stdout)
+			kept[s.capture] = strings.Trim(strings.TrimSpace(out[i].stdout), `"`)
 		}
 	}
 	return out

@@ -20,10 +20,9 @@
 //     type is a float (go-jmespath computes in float64).
 //   - [Value] prints what the AWS CLI v2 2.9.19's models know; members added to the services
 //     since are dropped ([ValueAll] keeps them, as a newer AWS CLI such as v1 1.45 prints them).
-//   - yaml-stream prints each page of a [Stream] apart, as the AWS CLI does; with --max-items
-//     or --starting-token the awsx command passes one merged page instead.
+//   - yaml-stream prints each page of a [Stream] apart, as the AWS CLI does.
 //   - Tables are rendered for a non-terminal (80 columns, no colors); [WriteWidth] takes another
 //     width.
 //   - Text output of a multi-page result is printed per page by the AWS CLI; [Write] prints
-//     the merged result, which differs only with --query or uneven keys across pages.
+//     a [Stream] so, and otherwise the merged result it is given.
 package output

@@ -11,7 +11,15 @@ import (
 // the upper-cased key it sits under, then its lists and objects, each under its own key; a
 // list of objects as one line per object with the union of their scalar keys (empty where one
 // lacks a key); a list of scalars on one line, or one line per item under a key.
+//
+// A [Stream] prints page after page, as the AWS CLI prints a paginated result.
 func writeText(w *bufio.Writer, v any) error {
+	if pages, ok := v.(Stream); ok {
+		for _, p := range pages {
+			formatText(w, p, "", false, nil)
+		}
+		return nil
+	}
 	formatText(w, v, "", false, nil)
 	return nil
 }

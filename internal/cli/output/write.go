@@ -27,7 +27,7 @@ func WriteWidth(w io.Writer, format string, v any, op string, width int) error {
 	default:
 		v = Value(v)
 	}
-	if s, ok := v.(Stream); ok && format != "yaml-stream" {
+	if s, ok := v.(Stream); ok && format != "yaml-stream" && format != "text" {
 		v = []any(s)
 	}
 	bw := bufio.NewWriter(w)

@@ -55,8 +55,8 @@ func writeYAMLStream(w *bufio.Writer, v any) error {
 	return nil
 }
 
-// Stream is the pages of a paginated result, each a [Value], for formats that print page by
-// page (yaml-stream) rather than the merged result.
+// Stream is the pages of a paginated result, each a [Value], for the formats that print page
+// by page (yaml-stream, text) rather than the merged result.
 type Stream []any
 
 func isEmptyObject(v any) bool {
