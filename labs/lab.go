@@ -201,17 +201,11 @@ func (p *parser) script(lab *Lab, text string) error {
 		}
 		joined := strings.Join(para, " ")
 		para = nil
-		switch {
-		case step != nil:
-		case lab.Title == "":
-			if m := titleRE.FindStringSubmatch(joined); m != nil {
-				lab.Title = m[2]
-				return
-			}
-			lab.Intro = append(lab.Intro, joined)
-		default:
-			lab.Intro = append(lab.Intro, joined)
+		if m := titleRE.FindStringSubmatch(joined); m != nil && lab.Title == "" && len(lab.Intro) == 0 {
+			lab.Title = m[2]
+			return
 		}
+		lab.Intro = append(lab.Intro, joined)
 	}
 	for i, raw := range strings.Split(text, "\n") {
 		num := i + 1

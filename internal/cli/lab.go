@@ -171,7 +171,7 @@ func runLab(streams *IO, lab *labs.Lab) error {
 		fmt.Fprintf(out, "\n%s\n", labs.Wrap(p, "", ""))
 	}
 	fmt.Fprintf(out, "\n%s\n", labs.Wrap("This run works in a scratch account of its own, in "+work+"; your own ~/.aws and simulator state are untouched.", "", ""))
-	p := &labs.Player{Main: inProcess, Dir: work, Lab: lab, Getenv: os.Getenv}
+	p := &labs.Player{Main: inProcess, Dir: work, Lab: lab}
 	for _, s := range lab.Steps {
 		if interactive {
 			fmt.Fprintf(out, "\n[Enter: step %d of %d, q: stop] ", s.Number, len(lab.Steps))
