@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -85,11 +84,6 @@ func NewCmdLab(streams *IO) *cobra.Command {
 	return cmd
 }
 
-// inProcess runs the awsx command in this process, for a lab's aws and awsx lines.
-func inProcess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return Main(args, stdin, stdout, stderr)
-}
-
 // checkLab runs the lab's goals against the learner's own state and configuration.
 func checkLab(streams *IO, lab *labs.Lab) error {
 	if len(lab.Goals) == 0 {
@@ -99,7 +93,7 @@ func checkLab(streams *IO, lab *labs.Lab) error {
 	met := 0
 	fmt.Fprintf(streams.Out, "Lab %d: %s\n\n", lab.Number, lab.Title)
 	for _, g := range lab.Goals {
-		p := &labs.Player{Main: inProcess, Dir: dir, Lab: lab}
+		p := &labs.Player{Main: Main, Dir: dir, Lab: lab}
 		var failed error
 		for _, l := range g.Lines {
 			if failed = p.Play(l); failed != nil {
@@ -171,7 +165,7 @@ func runLab(streams *IO, lab *labs.Lab) error {
 		fmt.Fprintf(out, "\n%s\n", labs.Wrap(p, "", ""))
 	}
 	fmt.Fprintf(out, "\n%s\n", labs.Wrap("This run works in a scratch account of its own, in "+work+"; your own ~/.aws and simulator state are untouched.", "", ""))
-	p := &labs.Player{Main: inProcess, Dir: work, Lab: lab}
+	p := &labs.Player{Main: Main, Dir: work, Lab: lab}
 	for _, s := range lab.Steps {
 		if interactive {
 			fmt.Fprintf(out, "\n[Enter: step %d of %d, q: stop] ", s.Number, len(lab.Steps))
