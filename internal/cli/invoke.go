@@ -249,11 +249,30 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 		return nil, &exitError{exitConfig, err.Error() + "\n"}
 	}
 	var result any
+	instance := instanceFrom(ctx)
+	if instance != "" && backend != awsx.BackendSim {
+		return nil, &exitError{exitConfig, "awsx sim on: runs on the embedded simulator's instances; the backend is " + backend + "\n"}
+	}
 	call := func(cloud *sim.Cloud) error {
-		cfg, err := awsx.Load(ctx, func(o *awsx.Options) {
+		var cfg aws.Config
+		var err error
+		if instance != "" {
+			// On an instance: no profile, no keys; the region and the role's credentials come
+			// from the instance's metadata service.
+			if cfg, err = cloud.InstanceConfig(instance); err != nil {
+				return &exitError{exitConfig, "awsx sim on: the simulator has no instance " + instance + "\n"}
+			}
+			if iv.g.region != "" {
+				cfg.Region = iv.g.region
+			}
+			if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+				// The AWS CLI's words when no credential source answers, here an instance without
+				// a role, or with one EC2 may not assume.
+				return &exitError{exitConfig, "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n"}
+			}
+		} else if cfg, err = awsx.Load(ctx, func(o *awsx.Options) {
 			o.Profile, o.Region, o.Backend, o.Cloud = iv.g.profile, iv.g.region, backend, cloud
-		})
-		if err != nil {
+		}); err != nil {
 			return &exitError{exitConfig, err.Error() + "\n"}
 		}
 		if iv.g.noSignRequest {

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSimOn: on an instance, curl reaches its metadata service and the AWS CLI signs as its
+// role, with none of the learner's keys.
+func TestSimOn(t *testing.T) {
+	home := embeddedEnv(t)
+	trust := filepath.Join(home, "trust.json")
+	os.WriteFile(trust, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`), 0o600)
+	ok := func(args ...string) string {
+		t.Helper()
+		r := runAwsx(t, home, args...)
+		if r.code != 0 {
+			t.Fatalf("awsx %s: %d %s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		return strings.TrimSpace(r.stdout)
+	}
+	ok("iam", "create-role", "--role-name", "reader", "--assume-role-policy-document", "file://"+trust)
+	ok("iam", "attach-role-policy", "--role-name", "reader", "--policy-arn", "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")
+	ok("iam", "create-instance-profile", "--instance-profile-name", "reader")
+	ok("iam", "add-role-to-instance-profile", "--instance-profile-name", "reader", "--role-name", "reader")
+	image := ok("ec2", "describe-images", "--owners", "amazon", "--filters", "Name=name,Values=amzn2-ami-kernel-5.10-hvm-*",
+		"--query", "Images[0].ImageId", "--output", "text")
+	id := ok("ec2", "run-instances", "--image-id", image, "--instance-type", "t2.micro", "--iam-instance-profile", "Name=reader",
+		"--query", "Instances[0].InstanceId", "--output", "text")
+	bare := ok("ec2", "run-instances", "--image-id", image, "--instance-type", "t2.micro", "--query", "Instances[0].InstanceId", "--output", "text")
+
+	for _, tc := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{[]string{"curl", "-s", "http://169.254.169.254/latest/meta-data/instance-id"}, 0, id, ""},
+		{[]string{"curl", "http://169.254.169.254/latest/meta-data/iam/security-credentials/"}, 0, "reader", ""},
+		{[]string{"curl", "-s", "-f", "http://169.254.169.254/latest/meta-data/nothing"}, 22, "", "returned error: 404"},
+		{[]string{"curl", "https://example.com/"}, 7, "", "Failed to connect to example.com"},
+		{[]string{"aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"}, 0, "arn:aws:sts::123456789012:assumed-role/reader/" + id, ""},
+		{[]string{"aws", "ec2", "describe-instances", "--query", "length(Reservations)"}, 0, "2", ""},
+		{[]string{"aws", "iam", "list-users"}, 254, "", "An error occurred (AccessDenied) when calling the ListUsers operation: User: arn:aws:sts::123456789012:assumed-role/reader/" + id},
+		{[]string{"ssh", "somewhere"}, 127, "", "ssh: command not found"},
+	} {
+		r := runAwsx(t, home, append([]string{"sim", "on", id}, tc.args...)...)
+		if r.code != tc.code || strings.TrimSpace(r.stdout) != tc.stdout || !strings.Contains(r.stderr, tc.stderr) {
+			t.Errorf("sim on %s %v: %d %q %q, want %d %q %q", id, tc.args, r.code, r.stdout, r.stderr, tc.code, tc.stdout, tc.stderr)
+		}
+	}
+	// An instance without a role has no credentials; the learner's own are not used.
+	r := runAwsx(t, home, "sim", "on", bare, "aws", "sts", "get-caller-identity")
+	if r.code != 253 || !strings.Contains(r.stderr, "Unable to locate credentials") {
+		t.Errorf("sim on a role-less instance: %d %q", r.code, r.stderr)
+	}
+	r = runAwsx(t, home, "sim", "on", "i-00000000000000000", "curl", "http://169.254.169.254/")
+	if r.code == 0 || !strings.Contains(r.stderr, "no instance i-00000000000000000") {
+		t.Errorf("sim on no instance: %d %q", r.code, r.stderr)
+	}
+}
