@@ -3,7 +3,6 @@ package sim
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -80,7 +79,7 @@ func (m metadataService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t := r.Header.Get(tokenHeader); t != "" {
-		if !validToken(t, m.id, now) {
+		if !m.c.validToken(t, m.id, now) {
 			metadataError(w, http.StatusUnauthorized)
 			return
 		}
@@ -122,31 +121,32 @@ func (m metadataService) token(w http.ResponseWriter, r *http.Request, now time.
 	}
 	w.Header().Set("Content-Type", "text/plain")
 	w.Header().Set(tokenTTLHeader, strconv.Itoa(ttl))
-	io.WriteString(w, newToken(m.id, now.Add(time.Duration(ttl)*time.Second)))
+	io.WriteString(w, m.c.newToken(m.id, now.Add(time.Duration(ttl)*time.Second)))
 }
 
-// tokenKey signs metadata tokens: a token names its instance and expiry and needs no state.
-var tokenKey = func() []byte {
-	k := make([]byte, 32)
-	rand.Read(k)
-	return k
-}()
+// tokenKey signs the account's metadata tokens: a token names its instance and expiry and
+// needs no state, so that one awsx process may use a token another got, as one shell on an
+// instance does. The key is the account's and the seed's, not a secret: this is a simulator.
+func (c *Cloud) tokenKey() []byte {
+	k := sha256.Sum256(binary.BigEndian.AppendUint64([]byte("awsx imds token "+c.opts.account), c.opts.seed))
+	return k[:]
+}
 
-func newToken(instance string, expires time.Time) string {
+func (c *Cloud) newToken(instance string, expires time.Time) string {
 	body := binary.BigEndian.AppendUint64(nil, uint64(expires.Unix()))
 	body = append(body, instance...)
-	mac := hmac.New(sha256.New, tokenKey)
+	mac := hmac.New(sha256.New, c.tokenKey())
 	mac.Write(body)
 	return base64.RawURLEncoding.EncodeToString(append(body, mac.Sum(nil)...))
 }
 
-func validToken(token, instance string, now time.Time) bool {
+func (c *Cloud) validToken(token, instance string, now time.Time) bool {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(b) < 8+sha256.Size {
 		return false
 	}
 	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
-	mac := hmac.New(sha256.New, tokenKey)
+	mac := hmac.New(sha256.New, c.tokenKey())
 	mac.Write(body)
 	return hmac.Equal(sum, mac.Sum(nil)) && string(body[8:]) == instance &&
 		now.Unix() < int64(binary.BigEndian.Uint64(body[:8]))
