@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,6 +22,8 @@ type customization struct {
 	defaults func(in any)
 	// exclusive is a flag that none of the extras may accompany.
 	exclusive string
+	// prepare rewrites members as the AWS CLI does before it sends them.
+	prepare func(in any)
 }
 
 // An extra is one of the AWS CLI's hand-made arguments: one word that sets members of the
@@ -42,6 +45,13 @@ var customizations = map[string]*customization{
 			}
 			if ri.MaxCount == nil {
 				ri.MaxCount = aws.Int32(1)
+			}
+		},
+		// User data is given as text and sent in base64, which the AWS CLI encodes
+		// (botocore's base64_encode_user_data).
+		prepare: func(in any) {
+			if ri := in.(*ec2.RunInstancesInput); ri.UserData != nil {
+				ri.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte(*ri.UserData)))
 			}
 		},
 	},
@@ -202,6 +212,9 @@ func (c *customization) apply(in any, words map[string][]string) error {
 	}
 	if c.defaults != nil {
 		c.defaults(in)
+	}
+	if c.prepare != nil {
+		c.prepare(in)
 	}
 	return nil
 }
