@@ -36,6 +36,13 @@ func TestCustomizations(t *testing.T) {
 			want: "port parameter should be of the form <from[-to]> (e.g. 22 or 22-25)"},
 		{args: []string{"ec2", "authorize-security-group-ingress", "--group-id", "sg-1", "--protocol", "tcp", "--ip-permissions", "IpProtocol=tcp"}, code: exitUsage,
 			want: "The --protocol option is not compatible with the --ip-permissions option"},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--user-data", "#!/bin/bash"}, want: `"UserData":"IyEvYmluL2Jhc2g="`},
+		// EC2's structures of one boolean are flags (awscli/customizations/toplevelbool.py).
+		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--map-public-ip-on-launch"}, want: `"MapPublicIpOnLaunch":{"Value":true}`},
+		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--no-map-public-ip-on-launch"}, want: `"MapPublicIpOnLaunch":{"Value":false}`},
+		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--map-public-ip-on-launch", "Value=false"}, want: `"MapPublicIpOnLaunch":{"Value":false}`},
+		{args: []string{"ec2", "modify-vpc-attribute", "--vpc-id", "vpc-1", "--enable-dns-hostnames", `{"Value":true}`}, want: `"EnableDnsHostnames":{"Value":true}`},
+		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--no-map-public-ip-on-launch", "x"}, code: exitUsage, want: "Unknown options: x"},
 	} {
 		in, err := bindOnly(tc.args)
 		if tc.code != 0 {

@@ -318,7 +318,7 @@ func (iv *invocation) bind(in any, dir string) error {
 			continue
 		}
 		known[p.Flag] = p
-		if p.Kind == params.Bool {
+		if p.Kind == params.Bool || iv.svc.name == "ec2" && boolValue(p.Type) {
 			known["no-"+p.Flag] = p
 		}
 	}
@@ -333,6 +333,13 @@ func (iv *invocation) bind(in any, dir string) error {
 			continue
 		}
 		words := iv.args[name]
+		if p.Kind != params.Bool && strings.HasPrefix(name, "no-") && !strings.HasPrefix(p.Flag, "no-") && len(words) > 0 {
+			unknown = append(unknown, words...)
+			continue
+		}
+		if p.Kind != params.Bool && known["no-"+p.Flag] == p && (len(words) == 0 || strings.HasPrefix(name, "no-")) {
+			words = []string{"Value=" + strconv.FormatBool(!strings.HasPrefix(name, "no-") || strings.HasPrefix(p.Flag, "no-"))}
+		}
 		if p.Kind == params.Bool {
 			if len(words) > 0 {
 				unknown = append(unknown, words...)
@@ -736,4 +743,25 @@ func setInt(v reflect.Value, name string, n int) {
 		i := int32(n)
 		f.Set(reflect.ValueOf(&i))
 	}
+}
+
+// boolValue reports whether t is a structure of one boolean, Value, such as EC2's
+// AttributeBooleanValue. The AWS CLI lets EC2's parameters of that shape be written as flags,
+// --map-public-ip-on-launch and --no-map-public-ip-on-launch, or given a value as any
+// structure (awscli/customizations/toplevelbool.py).
+func boolValue(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	exported := 0
+	for f := range t.Fields() {
+		if f.IsExported() {
+			exported++
+		}
+	}
+	f, ok := t.FieldByName("Value")
+	return ok && exported == 1 && f.Type == reflect.TypeFor[*bool]()
 }

@@ -120,6 +120,10 @@ func (h *EC2) CreateVpc(ctx context.Context, in *ec2.CreateVpcInput) (*ec2.Creat
 		v := s.newVPC(r, block, false, t)
 		v.Tenancy = tenancy
 		o := s.vpcOut(r, v)
+		// AWS answers a new VPC as pending, and describes it as available moments later; the
+		// simulator's VPCs are available from the next request on.
+		// https://docs.aws.amazon.com/cli/latest/reference/ec2/create-vpc.html#examples
+		o.State = types.VpcStatePending
 		out.Vpc = &o
 		return nil
 	})
