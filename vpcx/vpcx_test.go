@@ -1,0 +1,131 @@
+package vpcx_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/awsxlab/awsx/iamx"
+	"github.com/awsxlab/awsx/sim"
+	"github.com/awsxlab/awsx/vpcx"
+)
+
+func TestCreate(t *testing.T) {
+	ctx := context.Background()
+	cloud := sim.New()
+	cfg := cloud.Config()
+	v, err := vpcx.Create(ctx, cfg, "lab", "10.20.0.0/16", func(o *vpcx.Options) { o.Zones = 3; o.SubnetBits = 20 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Public) != 3 || len(v.Private) != 3 || v.Public[2].CIDR != "10.20.32.0/20" || v.Private[0].CIDR != "10.20.48.0/20" || v.Private[2].Zone != "us-east-1c" {
+		t.Fatalf("network = %+v", v)
+	}
+	client := ec2.NewFromConfig(cfg)
+	// The public subnets route to the gateway; the private ones use the main table, local only.
+	tables, err := client.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{v.PublicRouteTableID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var associated []string
+	for _, a := range tables.RouteTables[0].Associations {
+		associated = append(associated, aws.ToString(a.SubnetId))
+	}
+	if len(associated) != 3 || associated[0] != v.Public[0].ID {
+		t.Errorf("public table associations = %v", associated)
+	}
+	if r := tables.RouteTables[0].Routes; len(r) != 2 || aws.ToString(r[1].GatewayId) != v.InternetGatewayID || r[1].State != types.RouteStateActive {
+		t.Errorf("public routes = %+v", r)
+	}
+	// An instance in a public subnet gets a public address; one in a private subnet none.
+	for _, tc := range []struct {
+		subnet string
+		public bool
+	}{{v.Public[1].ID, true}, {v.Private[1].ID, false}} {
+		out, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: &tc.subnet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Instances[0].PublicIpAddress != nil; got != tc.public {
+			t.Errorf("instance in %s has a public address: %v, want %v", tc.subnet, got, tc.public)
+		}
+		if _, err := client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{*out.Instances[0].InstanceId}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := client.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web"), VpcId: &v.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := vpcx.Delete(ctx, cfg, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{v.ID}}); code(err) != "InvalidVpcID.NotFound" {
+		t.Errorf("the VPC after Delete: %v", err)
+	}
+	gws, _ := client.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{InternetGatewayIds: []string{v.InternetGatewayID}})
+	if gws != nil && len(gws.InternetGateways) > 0 {
+		t.Errorf("the gateway outlived Delete")
+	}
+}
+
+func TestCreateRefuses(t *testing.T) {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	for _, tc := range []struct {
+		name, cidr string
+		opts       func(*vpcx.Options)
+		want       string
+	}{
+		{"bad", "10.0.0.0/33", nil, `"10.0.0.0/33"`},
+		{"big", "10.0.0.0/8", nil, "/16"},
+		{"zones", "10.0.0.0/16", func(o *vpcx.Options) { o.Zones = 9 }, "available zones"},
+		{"none", "10.0.0.0/16", func(o *vpcx.Options) { o.Zones = 0 }, "at least one zone"},
+		{"small", "10.0.0.0/28", func(o *vpcx.Options) { o.SubnetBits = 28 }, "holds 1 subnets of /28"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var opts []func(*vpcx.Options)
+			if tc.opts != nil {
+				opts = append(opts, tc.opts)
+			}
+			_, err := vpcx.Create(ctx, cfg, tc.name, tc.cidr, opts...)
+			if err == nil || !strings.HasPrefix(err.Error(), `vpcx: create "`+tc.name+`": `) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Create %s = %v, want an error with %q", tc.cidr, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCreateUndoes: when a step is refused, what was made is taken apart.
+func TestCreateUndoes(t *testing.T) {
+	ctx := context.Background()
+	cloud := sim.New()
+	creds, err := iamx.CreateUserWithPolicy(ctx, cloud.Config(), "netadmin", "NoSubnets", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"ec2:*","Resource":"*"},
+		{"Effect":"Deny","Action":"ec2:CreateSubnet","Resource":"*"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := cloud.Config(sim.WithCredentials(creds.AccessKeyID, creds.SecretAccessKey, ""))
+	_, err = vpcx.Create(ctx, cfg, "lab", "10.0.0.0/16")
+	if code(err) != "UnauthorizedOperation" {
+		t.Fatalf("Create without ec2:CreateSubnet = %v", err)
+	}
+	vpcs, err := ec2.NewFromConfig(cfg).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("tag:Name"), Values: []string{"lab"}}}})
+	if err != nil || len(vpcs.Vpcs) != 0 {
+		t.Errorf("after a failed Create: %v, %+v", err, vpcs)
+	}
+}
+
+func code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
