@@ -35,6 +35,12 @@
 //     of public images, instance types, instances (run, stop, start, reboot, terminate,
 //     attributes, status, filters and pagination), and tags. Instance operations authorize on
 //     the instances' ARNs.
+//   - Instance metadata: [Cloud.Metadata] is the service an instance reaches at
+//     169.254.169.254 — IMDSv2 session tokens (IMDSv1 where the image allows it), the
+//     meta-data categories, user data, the identity document, and the credentials of the
+//     instance profile's role, a session named after the instance that EC2 renews hourly.
+//     [Cloud.InstanceConfig] is an aws.Config as code on the instance has it, its
+//     credentials fetched from that service by the SDK's own provider.
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.
