@@ -11,6 +11,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/query"
+	"github.com/awsxlab/awsx/sim/internal/s3sim"
 )
 
 // The default account and its root credentials: AWS's documented example values.
@@ -30,6 +31,7 @@ type Cloud struct {
 	ids      *core.IDs
 	identity *iamsim.Store
 	compute  *ec2sim.Store
+	buckets  *s3sim.Store
 	services map[string]*service // by signing name
 }
 
@@ -41,6 +43,7 @@ type options struct {
 	anyKey     bool
 	rootKey    string
 	rootSecret string
+	maxObject  int64
 }
 
 // Option configures a Cloud.
@@ -73,7 +76,7 @@ func WithRootCredentials(accessKeyID, secretAccessKey string) Option {
 
 // New returns a new account with no users, only its root.
 func New(opts ...Option) *Cloud {
-	o := options{seed: 1, account: DefaultAccount, rootKey: DefaultAccessKeyID, rootSecret: DefaultSecretAccessKey}
+	o := options{seed: 1, account: DefaultAccount, rootKey: DefaultAccessKeyID, rootSecret: DefaultSecretAccessKey, maxObject: defaultMaxObjectSize}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -88,6 +91,7 @@ func New(opts ...Option) *Cloud {
 		return ec2sim.Profile{ARN: arn, ID: id}, ok
 	})
 	c.register(newService("ec2", query.EC2, ec2sim.New(c.compute), "UnauthorizedOperation", c.ec2Target))
+	c.buckets = s3sim.NewStore(o.account, c.clock, c.ids)
 	return c
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"net"
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,28 +36,51 @@ type request struct {
 // response is what the front door answers.
 type response struct {
 	status    int
+	header    http.Header // S3's: every header of the response; nil for the query services
 	body      []byte
 	requestID string
+}
+
+// headers returns the response's headers: S3's own, or for the query services the content
+// type and request ID.
+func (resp *response) headers() http.Header {
+	if resp.header != nil {
+		return resp.header
+	}
+	return http.Header{
+		"Content-Type":     {"text/xml"},
+		"X-Amzn-Requestid": {resp.requestID},
+		"Content-Length":   {strconv.Itoa(len(resp.body))},
+	}
 }
 
 // ServeHTTP is the simulator's only entry: route, authenticate, decode, authorize, call,
 // encode — the order AWS takes.
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	var resp response
-	if err != nil {
-		resp = c.fail(nil, r, core.Errorf("InternalFailure", "reading the request body: %v", err))
-	} else {
-		resp = c.handle(r, body)
-	}
+	resp := c.handle(r)
 	h := w.Header()
-	h.Set("Content-Type", "text/xml")
-	h.Set("X-Amzn-Requestid", resp.requestID)
+	if resp.header != nil {
+		maps.Copy(h, resp.header)
+	} else {
+		h.Set("Content-Type", "text/xml")
+		h.Set("X-Amzn-Requestid", resp.requestID)
+	}
 	w.WriteHeader(resp.status)
 	w.Write(resp.body)
 }
 
-func (c *Cloud) handle(r *http.Request, body []byte) response {
+// handle answers r, reading its body (which it does not close).
+func (c *Cloud) handle(r *http.Request) response {
+	if isS3(r) {
+		return c.handleS3(r)
+	}
+	var body []byte
+	if r.Body != nil {
+		var err error
+		if body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1)); err != nil {
+			return c.fail(nil, r, core.Errorf("InternalFailure", "reading the request body: %v", err))
+		}
+	}
 	if len(body) > maxBody {
 		return c.fail(nil, r, core.Errorf("RequestEntityTooLarge", "Request body must be %d bytes or less.", maxBody))
 	}

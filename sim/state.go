@@ -8,6 +8,7 @@ import (
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/s3sim"
 )
 
 // stateVersion is the format of saved state; Load refuses others.
@@ -20,10 +21,11 @@ type savedState struct {
 	IDs     []byte          `json:"ids"`
 	IAM     json.RawMessage `json:"iam"`
 	EC2     json.RawMessage `json:"ec2,omitempty"` // absent from states saved before EC2 kept any
+	S3      json.RawMessage `json:"s3,omitempty"`  // absent when there is no bucket
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
-// clock's offset and its ID generator's position. Requests that run during Save are either
+// buckets and objects, its clock's offset and its ID generator's position. Requests that run during Save are either
 // wholly in each service's state or not.
 func (c *Cloud) Save(w io.Writer) error {
 	iamState, err := c.identity.MarshalJSON()
@@ -34,13 +36,19 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	var s3State json.RawMessage
+	if !c.buckets.Empty() {
+		if s3State, err = c.buckets.MarshalJSON(); err != nil {
+			return fmt.Errorf("sim: save: %w", err)
+		}
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -71,10 +79,17 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := ec2sim.NewStore(c.opts.account, c.clock, ids, nil).UnmarshalJSON(st.EC2); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.S3) == 0 {
+		st.S3 = json.RawMessage("{}")
+	}
+	if err := s3sim.NewStore(c.opts.account, c.clock, ids).UnmarshalJSON(st.S3); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
 	c.compute.UnmarshalJSON(st.EC2) // checked above
+	c.buckets.UnmarshalJSON(st.S3)  // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

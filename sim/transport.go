@@ -14,27 +14,23 @@ func Transport(c *Cloud) http.RoundTripper { return transport{c} }
 type transport struct{ c *Cloud }
 
 func (t transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	var body []byte
+	resp := t.c.handle(r)
 	if r.Body != nil {
-		var err error
-		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
 	}
-	resp := t.c.handle(r, body)
+	h := resp.headers()
+	n := int64(len(resp.body))
+	if r.Method == http.MethodHead {
+		// A HEAD response says the size of what a GET would carry.
+		n, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64)
+	}
 	return &http.Response{
 		Status:     strconv.Itoa(resp.status) + " " + http.StatusText(resp.status),
 		StatusCode: resp.status,
 		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{
-			"Content-Type":     {"text/xml"},
-			"X-Amzn-Requestid": {resp.requestID},
-			"Content-Length":   {strconv.Itoa(len(resp.body))},
-		},
+		Header:        h,
 		Body:          io.NopCloser(bytes.NewReader(resp.body)),
-		ContentLength: int64(len(resp.body)),
+		ContentLength: n,
 		Request:       r,
 	}, nil
 }

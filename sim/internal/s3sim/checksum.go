@@ -1,0 +1,172 @@
+package s3sim
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"hash/crc32"
+	"hash/crc64"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// The checksum algorithms S3 takes, by the names of the wire (x-amz-checksum-<lower-case>).
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+var checksumAlgorithms = []string{"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"}
+
+var (
+	castagnoli = crc32.MakeTable(crc32.Castagnoli)
+	nvme       = crc64.MakeTable(0x9a6c9329ac4bc9b5) // CRC-64/NVME, reflected, as the SDKs compute it
+)
+
+// newHash returns the hash of a checksum algorithm, nil for an unknown one.
+func newHash(alg string) hash.Hash {
+	switch alg {
+	case "CRC32":
+		return crc32.NewIEEE()
+	case "CRC32C":
+		return crc32.New(castagnoli)
+	case "CRC64NVME":
+		return crc64.New(nvme)
+	case "SHA1":
+		return sha1.New()
+	case "SHA256":
+		return sha256.New()
+	}
+	return nil
+}
+
+// sumOf returns the base-64 checksum of data with alg.
+func sumOf(alg string, data []byte) string {
+	switch alg {
+	case "CRC32":
+		return b64u32(crc32.ChecksumIEEE(data))
+	case "CRC32C":
+		return b64u32(crc32.Checksum(data, castagnoli))
+	case "CRC64NVME":
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], crc64.Checksum(data, nvme))
+		return base64.StdEncoding.EncodeToString(b[:])
+	}
+	h := newHash(alg)
+	h.Write(data)
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+func b64u32(v uint32) string {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], v)
+	return base64.StdEncoding.EncodeToString(b[:])
+}
+
+// Checksum is an object's (or part's) stored checksum.
+type Checksum struct {
+	Algorithm string `json:",omitempty"` // "CRC32", …; "" for none
+	Value     string `json:",omitempty"` // base-64; a composite one ends in "-N"
+	Type      string `json:",omitempty"` // "FULL_OBJECT" or "COMPOSITE"
+}
+
+// header returns the checksum's response headers.
+func (c Checksum) header(h http.Header) {
+	if c.Algorithm == "" {
+		return
+	}
+	h.Set("X-Amz-Checksum-"+c.Algorithm, c.Value)
+	h.Set("X-Amz-Checksum-Type", c.Type)
+}
+
+// checkDigests verifies what a request says about its body: Content-MD5 (BadDigest,
+// InvalidDigest) and a flexible checksum, in a header or a trailer (BadDigest,
+// InvalidRequest), and returns the body's MD5 and the checksum to store. required says that
+// the operation needs Content-MD5 or a checksum (DeleteObjects).
+func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err error) {
+	m := md5.Sum(r.Body)
+	md5sum = m[:]
+	if v := r.Header.Get("Content-Md5"); v != "" {
+		want, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(want) != md5.Size {
+			return nil, sum, errorf("InvalidDigest", "The Content-MD5 you specified was invalid.").with("Content-MD5", v)
+		}
+		if string(want) != string(md5sum) {
+			return nil, sum, errorf("BadDigest", "The Content-MD5 you specified did not match what we received.").
+				with("ExpectedDigest", hex.EncodeToString(want)).with("CalculatedDigest", base64.StdEncoding.EncodeToString(md5sum))
+		}
+	}
+	var found []string
+	for _, alg := range checksumAlgorithms {
+		name := "X-Amz-Checksum-" + alg
+		if r.Header.Get(name) != "" || r.Trailer.Get(name) != "" {
+			found = append(found, alg)
+		}
+	}
+	declared := strings.ToUpper(r.Header.Get("X-Amz-Sdk-Checksum-Algorithm"))
+	if len(found) > 1 {
+		return nil, sum, errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	}
+	if len(found) == 0 {
+		if declared != "" && r.Header.Get("X-Amz-Trailer") == "" {
+			return nil, sum, errorf("InvalidRequest", "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+		}
+		if t := r.Header.Get("X-Amz-Trailer"); t != "" {
+			return nil, sum, errorf("InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
+		}
+		if required && r.Header.Get("Content-Md5") == "" {
+			return nil, sum, errorf("InvalidRequest", "Missing required header for this request: Content-MD5")
+		}
+		return md5sum, sum, nil
+	}
+	alg := found[0]
+	if declared != "" && declared != alg {
+		return nil, sum, errorf("InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+	}
+	name := "X-Amz-Checksum-" + alg
+	v := r.Header.Get(name)
+	if v == "" {
+		v = r.Trailer.Get(name)
+	}
+	raw, derr := base64.StdEncoding.DecodeString(v)
+	if derr != nil || len(raw) != newHash(alg).Size() {
+		return nil, sum, errorf("InvalidRequest", "Value for %s header is invalid.", strings.ToLower(name))
+	}
+	got := sumOf(alg, r.Body)
+	if got != v {
+		return nil, sum, errorf("BadDigest", "The %s you specified did not match the calculated checksum.", alg)
+	}
+	return md5sum, Checksum{Algorithm: alg, Value: v, Type: "FULL_OBJECT"}, nil
+}
+
+// defaultChecksum is the checksum S3 stores for an object uploaded without one: CRC64NVME,
+// since December 2024.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+func defaultChecksum(data []byte) Checksum {
+	return Checksum{Algorithm: "CRC64NVME", Value: sumOf("CRC64NVME", data), Type: "FULL_OBJECT"}
+}
+
+// etag is the quoted hex MD5 S3 gives an object uploaded whole.
+func etag(md5sum []byte) string { return `"` + hex.EncodeToString(md5sum) + `"` }
+
+// multipartETag is the ETag of an object assembled from parts: the MD5 of the parts' MD5s,
+// a dash and the number of parts.
+func multipartETag(partMD5s [][]byte) string {
+	h := md5.New()
+	for _, m := range partMD5s {
+		h.Write(m)
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)) + "-" + strconv.Itoa(len(partMD5s)) + `"`
+}
+
+// compositeChecksum is the checksum of a multipart object from its parts' checksums: the
+// checksum of their concatenated raw values, a dash and the number of parts.
+func compositeChecksum(alg string, parts []string) string {
+	var raw []byte
+	for _, p := range parts {
+		b, _ := base64.StdEncoding.DecodeString(p)
+		raw = append(raw, b...)
+	}
+	return sumOf(alg, raw) + "-" + strconv.Itoa(len(parts))
+}

@@ -1,0 +1,162 @@
+package s3sim
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// Error is an S3 error: its wire code, its HTTP status (from [Status]), AWS's message, the
+// further elements S3 puts in the <Error> document (BucketName, Key, Region, …) in order, and
+// headers it sends with the error (x-amz-delete-marker, x-amz-bucket-region).
+type Error struct {
+	Code    string
+	Message string
+	Status  int
+	Fields  [][2]string
+	Header  http.Header
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// errorf returns an *Error with code, its status and a formatted message.
+func errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Status: Status(code)}
+}
+
+// with adds the element <name>value</name> to the error document.
+func (e *Error) with(name, value string) *Error {
+	e.Fields = append(e.Fields, [2]string{name, value})
+	return e
+}
+
+// withHeader adds a response header to the error.
+func (e *Error) withHeader(name, value string) *Error {
+	if e.Header == nil {
+		e.Header = http.Header{}
+	}
+	e.Header.Set(name, value)
+	return e
+}
+
+// AsError returns err as an S3 *Error: a *core.Error keeps its code, message and status;
+// any other error is an InternalError.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var ce *core.Error
+	if errors.As(err, &ce) {
+		return &Error{Code: ce.Code, Message: ce.Message, Status: ce.Status}
+	}
+	return &Error{Code: "InternalError", Message: "We encountered an internal error. Please try again. (" + err.Error() + ")", Status: http.StatusInternalServerError}
+}
+
+// Status returns the HTTP status S3 answers with code; codes not listed are 400.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
+func Status(code string) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return http.StatusBadRequest
+}
+
+var statuses = map[string]int{
+	"AccessDenied":                                   http.StatusForbidden,
+	"AccountProblem":                                 http.StatusForbidden,
+	"AllAccessDisabled":                              http.StatusForbidden,
+	"InvalidAccessKeyId":                             http.StatusForbidden,
+	"InvalidObjectState":                             http.StatusForbidden,
+	"RequestTimeTooSkewed":                           http.StatusForbidden,
+	"SignatureDoesNotMatch":                          http.StatusForbidden,
+	"NoSuchBucket":                                   http.StatusNotFound,
+	"NoSuchBucketPolicy":                             http.StatusNotFound,
+	"NoSuchKey":                                      http.StatusNotFound,
+	"NoSuchUpload":                                   http.StatusNotFound,
+	"NoSuchVersion":                                  http.StatusNotFound,
+	"NoSuchWebsiteConfiguration":                     http.StatusNotFound,
+	"NoSuchTagSet":                                   http.StatusNotFound,
+	"NoSuchLifecycleConfiguration":                   http.StatusNotFound,
+	"NoSuchCORSConfiguration":                        http.StatusNotFound,
+	"NoSuchPublicAccessBlockConfiguration":           http.StatusNotFound,
+	"OwnershipControlsNotFoundError":                 http.StatusNotFound,
+	"ServerSideEncryptionConfigurationNotFoundError": http.StatusNotFound,
+	"NotFound":                                       http.StatusNotFound,
+	"MethodNotAllowed":                               http.StatusMethodNotAllowed,
+	"BucketAlreadyExists":                            http.StatusConflict,
+	"BucketAlreadyOwnedByYou":                        http.StatusConflict,
+	"BucketNotEmpty":                                 http.StatusConflict,
+	"InvalidBucketState":                             http.StatusConflict,
+	"OperationAborted":                               http.StatusConflict,
+	"MissingContentLength":                           http.StatusLengthRequired,
+	"PreconditionFailed":                             http.StatusPreconditionFailed,
+	"NotModified":                                    http.StatusNotModified,
+	"InvalidRange":                                   http.StatusRequestedRangeNotSatisfiable,
+	"InternalError":                                  http.StatusInternalServerError,
+	"InternalFailure":                                http.StatusInternalServerError,
+	"NotImplemented":                                 http.StatusNotImplemented,
+	"ServiceUnavailable":                             http.StatusServiceUnavailable,
+	"SlowDown":                                       http.StatusServiceUnavailable,
+	"PermanentRedirect":                              http.StatusMovedPermanently,
+	"TemporaryRedirect":                              http.StatusTemporaryRedirect,
+	"AuthorizationHeaderMalformed":                   http.StatusBadRequest,
+	"ExpiredToken":                                   http.StatusBadRequest,
+	"InvalidToken":                                   http.StatusBadRequest,
+	"XAmzContentSHA256Mismatch":                      http.StatusBadRequest,
+}
+
+// AWS's messages, as S3 writes them.
+const (
+	msgNoSuchBucket = "The specified bucket does not exist"
+	msgNoSuchKey    = "The specified key does not exist."
+	msgNoSuchUpload = "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
+	msgMalformedXML = "The XML you provided was not well-formed or did not validate against our published schema"
+	msgAccessDenied = "Access Denied"
+)
+
+func noSuchBucket(name string) *Error {
+	return errorf("NoSuchBucket", msgNoSuchBucket).with("BucketName", name)
+}
+
+func noSuchKey(key string) *Error { return errorf("NoSuchKey", msgNoSuchKey).with("Key", key) }
+
+func malformedXML() *Error { return errorf("MalformedXML", msgMalformedXML) }
+
+func invalidArgument(msg, name, value string) *Error {
+	return errorf("InvalidArgument", "%s", msg).with("ArgumentName", name).with("ArgumentValue", value)
+}
+
+// ErrorBody renders e as S3's XML error document.
+func ErrorBody(e *Error, requestID, hostID string) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header[:len(xml.Header)-1])
+	b.WriteString("\n<Error><Code>")
+	xml.EscapeText(&b, []byte(e.Code))
+	b.WriteString("</Code><Message>")
+	xml.EscapeText(&b, []byte(e.Message))
+	b.WriteString("</Message>")
+	for _, f := range e.Fields {
+		b.WriteString("<" + f[0] + ">")
+		xml.EscapeText(&b, []byte(f[1]))
+		b.WriteString("</" + f[0] + ">")
+	}
+	b.WriteString("<RequestId>" + requestID + "</RequestId><HostId>" + hostID + "</HostId></Error>")
+	return b.Bytes()
+}
+
+// InvalidAccessKeyID is S3's answer to an access key it does not know.
+func InvalidAccessKeyID(key string) *Error {
+	return errorf("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.").with("AWSAccessKeyId", key)
+}
+
+// EntityTooLarge is S3's answer to a body larger than it takes.
+func EntityTooLarge(size, max int64) *Error {
+	return errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
+		with("ProposedSize", strconv.FormatInt(size, 10)).with("MaxSizeAllowed", strconv.FormatInt(max, 10))
+}

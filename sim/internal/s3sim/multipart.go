@@ -1,0 +1,468 @@
+package s3sim
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/xml"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// upload is a multipart upload in progress.
+type upload struct {
+	ID        string
+	Key       string
+	Initiated time.Time
+	Object    *object       // the attributes the object will have (no data yet)
+	Algorithm string        `json:",omitempty"` // x-amz-checksum-algorithm of CreateMultipartUpload
+	Type      string        `json:",omitempty"` // x-amz-checksum-type: COMPOSITE or FULL_OBJECT
+	Parts     map[int]*part `json:",omitempty"`
+}
+
+type part struct {
+	Number       int
+	Data         []byte
+	MD5          []byte
+	ETag         string
+	LastModified time.Time
+	Checksum     Checksum `json:",omitzero"`
+}
+
+// The limits of multipart uploads.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
+const (
+	minPartSize = 5 << 20
+	maxParts    = 10000
+)
+
+type initiateResult struct {
+	XMLName  xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ InitiateMultipartUploadResult"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	UploadID string   `xml:"UploadId"`
+}
+
+func createMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	if err := checkKey(r.Key); err != nil {
+		return nil, err
+	}
+	o, err := objectFromHeaders(r.Key, r.Header)
+	if err != nil {
+		return nil, err
+	}
+	alg := strings.ToUpper(r.Header.Get("X-Amz-Checksum-Algorithm"))
+	if alg != "" && newHash(alg) == nil {
+		return nil, invalidArgument("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", "x-amz-checksum-algorithm", alg)
+	}
+	typ := strings.ToUpper(r.Header.Get("X-Amz-Checksum-Type"))
+	switch {
+	case typ == "" && alg == "CRC64NVME":
+		typ = "FULL_OBJECT"
+	case typ == "" && alg != "":
+		typ = "COMPOSITE"
+	case typ != "" && typ != "COMPOSITE" && typ != "FULL_OBJECT":
+		return nil, invalidArgument("Value for x-amz-checksum-type header is invalid.", "x-amz-checksum-type", typ)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[r.Bucket]
+	if !ok {
+		return nil, noSuchBucket(r.Bucket)
+	}
+	if err := checkACL(b, r.Header); err != nil {
+		return nil, err
+	}
+	u := &upload{ID: s.ids.Token(64), Key: r.Key, Initiated: s.now(), Object: o, Algorithm: alg, Type: typ, Parts: map[int]*part{}}
+	u.ID = strings.NewReplacer("+", ".", "/", "_").Replace(u.ID)
+	if b.Uploads == nil {
+		b.Uploads = map[string]*upload{}
+	}
+	b.Uploads[u.ID] = u
+	resp, err := xmlResponse(initiateResult{Bucket: r.Bucket, Key: r.Key, UploadID: u.ID})
+	if err != nil {
+		return nil, err
+	}
+	resp.Header.Set("X-Amz-Server-Side-Encryption", "AES256")
+	if alg != "" {
+		resp.Header.Set("X-Amz-Checksum-Algorithm", alg)
+		resp.Header.Set("X-Amz-Checksum-Type", typ)
+	}
+	return resp, nil
+}
+
+// findUpload returns the upload r names. s.mu is held.
+func (s *Store) findUpload(r *Request) (*bucket, *upload, error) {
+	b, ok := s.buckets[r.Bucket]
+	if !ok {
+		return nil, nil, noSuchBucket(r.Bucket)
+	}
+	u, ok := b.Uploads[r.Query.Get("uploadId")]
+	if !ok || u.Key != r.Key {
+		return nil, nil, errorf("NoSuchUpload", msgNoSuchUpload).with("UploadId", r.Query.Get("uploadId"))
+	}
+	return b, u, nil
+}
+
+func partNumber(r *Request) (int, error) {
+	v := r.Query.Get("partNumber")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxParts {
+		return 0, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", v)
+	}
+	return n, nil
+}
+
+func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	n, err := partNumber(r)
+	if err != nil {
+		return nil, err
+	}
+	md5sum, sum, err := checkDigests(r, false)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, u, err := s.findUpload(r)
+	if err != nil {
+		return nil, err
+	}
+	if u.Algorithm != "" && sum.Algorithm != "" && sum.Algorithm != u.Algorithm {
+		return nil, errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(u.Algorithm), strings.ToLower(sum.Algorithm))
+	}
+	if u.Algorithm != "" && sum.Algorithm == "" {
+		sum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, r.Body), Type: "FULL_OBJECT"}
+	}
+	p := &part{Number: n, Data: r.Body, MD5: md5sum, ETag: etag(md5sum), LastModified: s.now(), Checksum: sum}
+	u.Parts[n] = p
+	h := http.Header{"Etag": {p.ETag}, "X-Amz-Server-Side-Encryption": {"AES256"}}
+	if sum.Algorithm != "" {
+		h.Set("X-Amz-Checksum-"+sum.Algorithm, sum.Value)
+	}
+	return &Response{Header: h}, nil
+}
+
+func uploadPartCopy(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	n, err := partNumber(r)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, u, err := s.findUpload(r)
+	if err != nil {
+		return nil, err
+	}
+	src, cs, err := s.source(r)
+	if err != nil {
+		return nil, err
+	}
+	data := src.Data
+	if v := r.Header.Get("X-Amz-Copy-Source-Range"); v != "" {
+		start, end, partial, rerr := parseRange(v, src.size())
+		if rerr != nil || !partial {
+			return nil, invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range", v)
+		}
+		data = data[start : end+1]
+	}
+	m := md5.Sum(data)
+	p := &part{Number: n, Data: data, MD5: m[:], ETag: etag(m[:]), LastModified: s.now()}
+	if u.Algorithm != "" {
+		p.Checksum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, data), Type: "FULL_OBJECT"}
+	}
+	u.Parts[n] = p
+	resp, err := xmlResponse(copyPartResult{ETag: p.ETag, LastModified: timeXML(p.LastModified), checksumFields: fieldsOf(Checksum{Algorithm: p.Checksum.Algorithm, Value: p.Checksum.Value})})
+	if err != nil {
+		return nil, err
+	}
+	if cs.VersionID != "" {
+		resp.Header.Set("X-Amz-Copy-Source-Version-Id", cs.VersionID)
+	}
+	return resp, nil
+}
+
+type completeRequest struct {
+	Parts []struct {
+		PartNumber        int    `xml:"PartNumber"`
+		ETag              string `xml:"ETag"`
+		ChecksumCRC32     string `xml:"ChecksumCRC32"`
+		ChecksumCRC32C    string `xml:"ChecksumCRC32C"`
+		ChecksumCRC64NVME string `xml:"ChecksumCRC64NVME"`
+		ChecksumSHA1      string `xml:"ChecksumSHA1"`
+		ChecksumSHA256    string `xml:"ChecksumSHA256"`
+	} `xml:"Part"`
+}
+
+type completeResult struct {
+	XMLName  xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ CompleteMultipartUploadResult"`
+	Location string   `xml:"Location"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	ETag     string   `xml:"ETag"`
+	checksumFields
+}
+
+func normalizeETag(e string) string {
+	e = strings.TrimSpace(e)
+	e = strings.ReplaceAll(e, "&quot;", `"`)
+	return `"` + strings.Trim(e, `"`) + `"`
+}
+
+func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	var in completeRequest
+	if err := decodeXML(r.Body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.Parts) == 0 {
+		return nil, errorf("MalformedXML", msgMalformedXML)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, u, err := s.findUpload(r)
+	if err != nil {
+		return nil, err
+	}
+	var data []byte
+	var md5s [][]byte
+	var sums []string
+	prev := 0
+	for i, p := range in.Parts {
+		if p.PartNumber <= prev {
+			return nil, errorf("InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+		}
+		prev = p.PartNumber
+		got, ok := u.Parts[p.PartNumber]
+		if !ok || normalizeETag(p.ETag) != got.ETag {
+			e := errorf("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+				with("UploadId", u.ID).with("PartNumber", strconv.Itoa(p.PartNumber)).with("ETag", p.ETag)
+			return nil, e
+		}
+		if i < len(in.Parts)-1 && len(got.Data) < minPartSize {
+			return nil, errorf("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size").
+				with("ProposedSize", strconv.Itoa(len(got.Data))).with("MinSizeAllowed", strconv.Itoa(minPartSize)).
+				with("PartNumber", strconv.Itoa(p.PartNumber)).with("ETag", got.ETag)
+		}
+		md5s = append(md5s, got.MD5)
+		sums = append(sums, got.Checksum.Value)
+	}
+	total := 0
+	for _, p := range in.Parts {
+		total += len(u.Parts[p.PartNumber].Data)
+	}
+	data = make([]byte, 0, total)
+	for _, p := range in.Parts {
+		data = append(data, u.Parts[p.PartNumber].Data...)
+	}
+	if err := checkWriteConditions(b, r); err != nil {
+		return nil, err
+	}
+	o := *u.Object
+	o.Data, o.ETag, o.PartsCount, o.LastModified = data, multipartETag(md5s), len(in.Parts), s.now()
+	switch {
+	case u.Algorithm != "" && u.Type == "COMPOSITE" && !slices.Contains(sums, ""):
+		o.Checksum = Checksum{Algorithm: u.Algorithm, Value: compositeChecksum(u.Algorithm, sums), Type: "COMPOSITE"}
+	case u.Algorithm != "":
+		o.Checksum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, data), Type: "FULL_OBJECT"}
+	default:
+		o.Checksum = defaultChecksum(data)
+	}
+	delete(b.Uploads, u.ID)
+	h := http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}
+	if v := s.store(b, &o); v != "" {
+		h.Set("X-Amz-Version-Id", v)
+	}
+	resp, err := xmlResponse(completeResult{Location: "https://" + r.Bucket + ".s3." + b.Region + ".amazonaws.com/" + r.Key,
+		Bucket: r.Bucket, Key: r.Key, ETag: o.ETag, checksumFields: fieldsOf(o.Checksum)})
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range h {
+		resp.Header[k] = v
+	}
+	return resp, nil
+}
+
+func abortMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, u, err := s.findUpload(r)
+	if err != nil {
+		return nil, err
+	}
+	delete(b.Uploads, u.ID)
+	return empty(http.StatusNoContent), nil
+}
+
+type partEntry struct {
+	PartNumber   int    `xml:"PartNumber"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
+	Size         int    `xml:"Size"`
+	checksumFields
+}
+
+type listPartsResult struct {
+	XMLName              xml.Name    `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListPartsResult"`
+	Bucket               string      `xml:"Bucket"`
+	Key                  string      `xml:"Key"`
+	UploadID             string      `xml:"UploadId"`
+	Initiator            owner       `xml:"Initiator"`
+	Owner                owner       `xml:"Owner"`
+	StorageClass         string      `xml:"StorageClass"`
+	PartNumberMarker     int         `xml:"PartNumberMarker"`
+	NextPartNumberMarker int         `xml:"NextPartNumberMarker"`
+	MaxParts             int         `xml:"MaxParts"`
+	IsTruncated          bool        `xml:"IsTruncated"`
+	ChecksumAlgorithm    string      `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType         string      `xml:"ChecksumType,omitempty"`
+	Parts                []partEntry `xml:"Part"`
+}
+
+func intParam(r *Request, name string, def, lo, hi int) (int, error) {
+	v := r.Query.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, invalidArgument("Provided "+name+" not an integer or within integer range", name, v)
+	}
+	return n, nil
+}
+
+func listParts(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	max, err := intParam(r, "max-parts", 1000, 0, 1<<31-1)
+	if err != nil {
+		return nil, err
+	}
+	max = min(max, 1000)
+	marker, err := intParam(r, "part-number-marker", 0, 0, 1<<31-1)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, u, err := s.findUpload(r)
+	if err != nil {
+		return nil, err
+	}
+	out := listPartsResult{Bucket: r.Bucket, Key: r.Key, UploadID: u.ID, Initiator: owner{s.owner}, Owner: owner{s.owner},
+		StorageClass: u.Object.storageClass(), PartNumberMarker: marker, MaxParts: max, ChecksumAlgorithm: u.Algorithm, ChecksumType: u.Type}
+	var nums []int
+	for n := range u.Parts {
+		if n > marker {
+			nums = append(nums, n)
+		}
+	}
+	slices.Sort(nums)
+	for _, n := range nums {
+		if len(out.Parts) == max {
+			out.IsTruncated = true
+			break
+		}
+		p := u.Parts[n]
+		out.Parts = append(out.Parts, partEntry{PartNumber: n, LastModified: timeXML(p.LastModified), ETag: p.ETag, Size: len(p.Data),
+			checksumFields: fieldsOf(Checksum{Algorithm: p.Checksum.Algorithm, Value: p.Checksum.Value})})
+		out.NextPartNumberMarker = n
+	}
+	return xmlResponse(out)
+}
+
+type uploadEntry struct {
+	Key               string `xml:"Key"`
+	UploadID          string `xml:"UploadId"`
+	Initiator         owner  `xml:"Initiator"`
+	Owner             owner  `xml:"Owner"`
+	StorageClass      string `xml:"StorageClass"`
+	Initiated         string `xml:"Initiated"`
+	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
+}
+
+type listUploadsResult struct {
+	XMLName            xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListMultipartUploadsResult"`
+	Bucket             string         `xml:"Bucket"`
+	KeyMarker          string         `xml:"KeyMarker"`
+	UploadIDMarker     string         `xml:"UploadIdMarker"`
+	NextKeyMarker      string         `xml:"NextKeyMarker"`
+	NextUploadIDMarker string         `xml:"NextUploadIdMarker"`
+	Prefix             string         `xml:"Prefix"`
+	Delimiter          string         `xml:"Delimiter,omitempty"`
+	MaxUploads         int            `xml:"MaxUploads"`
+	EncodingType       string         `xml:"EncodingType,omitempty"`
+	IsTruncated        bool           `xml:"IsTruncated"`
+	Uploads            []uploadEntry  `xml:"Upload"`
+	CommonPrefixes     []commonPrefix `xml:"CommonPrefixes"`
+}
+
+func listMultipartUploads(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	p, err := readListParams(r)
+	if err != nil {
+		return nil, err
+	}
+	if p.maxKeys, err = intParam(r, "max-uploads", 1000, 0, 1<<31-1); err != nil {
+		return nil, err
+	}
+	p.maxKeys = min(p.maxKeys, 1000)
+	keyMarker, idMarker := r.Query.Get("key-marker"), r.Query.Get("upload-id-marker")
+	out := listUploadsResult{Bucket: r.Bucket, KeyMarker: p.encode(keyMarker), UploadIDMarker: idMarker, Prefix: p.encode(p.prefix),
+		Delimiter: p.encode(p.delimiter), MaxUploads: p.maxKeys, EncodingType: p.encoding}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, ok := s.buckets[r.Bucket]
+	if !ok {
+		return nil, noSuchBucket(r.Bucket)
+	}
+	ups := make([]*upload, 0, len(b.Uploads))
+	for _, u := range b.Uploads {
+		ups = append(ups, u)
+	}
+	// Sorted by key, then by initiation time.
+	slices.SortFunc(ups, func(x, y *upload) int {
+		if c := strings.Compare(x.Key, y.Key); c != 0 {
+			return c
+		}
+		if c := x.Initiated.Compare(y.Initiated); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	seenMarker := idMarker == ""
+	var lastPrefix string
+	for _, u := range ups {
+		if !strings.HasPrefix(u.Key, p.prefix) || u.Key < keyMarker || u.Key == keyMarker && idMarker == "" {
+			continue
+		}
+		if u.Key == keyMarker && !seenMarker {
+			seenMarker = u.ID == idMarker
+			continue
+		}
+		if p.delimiter != "" {
+			if j := strings.Index(u.Key[len(p.prefix):], p.delimiter); j >= 0 {
+				cp := u.Key[:len(p.prefix)+j+len(p.delimiter)]
+				if cp == lastPrefix {
+					continue
+				}
+				if len(out.Uploads)+len(out.CommonPrefixes) == p.maxKeys {
+					out.IsTruncated = true
+					break
+				}
+				out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.encode(cp)})
+				lastPrefix = cp
+				out.NextKeyMarker, out.NextUploadIDMarker = p.encode(cp), ""
+				continue
+			}
+		}
+		if len(out.Uploads)+len(out.CommonPrefixes) == p.maxKeys {
+			out.IsTruncated = true
+			break
+		}
+		out.Uploads = append(out.Uploads, uploadEntry{Key: p.encode(u.Key), UploadID: u.ID, Initiator: owner{s.owner}, Owner: owner{s.owner},
+			StorageClass: u.Object.storageClass(), Initiated: timeXML(u.Initiated), ChecksumAlgorithm: u.Algorithm, ChecksumType: u.Type})
+		out.NextKeyMarker, out.NextUploadIDMarker = p.encode(u.Key), u.ID
+	}
+	return xmlResponse(out)
+}

@@ -1,0 +1,65 @@
+package s3sim
+
+func init() {
+	handlers = map[string]handler{
+		// Buckets.
+		"ListBuckets":       listBuckets,
+		"CreateBucket":      createBucket,
+		"DeleteBucket":      deleteBucket,
+		"HeadBucket":        headBucket,
+		"GetBucketLocation": getBucketLocation,
+
+		// Objects.
+		"PutObject":          putObject,
+		"GetObject":          getObject,
+		"HeadObject":         headObject,
+		"DeleteObject":       deleteObject,
+		"DeleteObjects":      deleteObjects,
+		"CopyObject":         copyObject,
+		"ListObjects":        listObjects,
+		"ListObjectsV2":      listObjectsV2,
+		"ListObjectVersions": listObjectVersions,
+
+		// Multipart uploads.
+		"CreateMultipartUpload":   createMultipartUpload,
+		"UploadPart":              uploadPart,
+		"UploadPartCopy":          uploadPartCopy,
+		"CompleteMultipartUpload": completeMultipartUpload,
+		"AbortMultipartUpload":    abortMultipartUpload,
+		"ListParts":               listParts,
+		"ListMultipartUploads":    listMultipartUploads,
+
+		// Access: bucket policy, Block Public Access, Object Ownership, ACLs.
+		"PutBucketPolicy":               putBucketPolicy,
+		"GetBucketPolicy":               getBucketPolicy,
+		"DeleteBucketPolicy":            deleteBucketPolicy,
+		"GetBucketPolicyStatus":         getBucketPolicyStatus,
+		"PutPublicAccessBlock":          putPublicAccessBlock,
+		"GetPublicAccessBlock":          getPublicAccessBlock,
+		"DeletePublicAccessBlock":       deletePublicAccessBlock,
+		"GetBucketOwnershipControls":    getBucketOwnershipControls,
+		"PutBucketOwnershipControls":    putBucketOwnershipControls,
+		"DeleteBucketOwnershipControls": deleteBucketOwnershipControls,
+		"GetBucketAcl":                  getBucketAcl,
+		"PutBucketAcl":                  putBucketAcl,
+		"GetObjectAcl":                  getObjectAcl,
+		"PutObjectAcl":                  putObjectAcl,
+
+		// Versioning.
+		"PutBucketVersioning": putBucketVersioning,
+		"GetBucketVersioning": getBucketVersioning,
+
+		// Static websites.
+		"PutBucketWebsite":    putBucketWebsite,
+		"GetBucketWebsite":    getBucketWebsite,
+		"DeleteBucketWebsite": deleteBucketWebsite,
+
+		// Tags.
+		"PutBucketTagging":    putBucketTagging,
+		"GetBucketTagging":    getBucketTagging,
+		"DeleteBucketTagging": deleteBucketTagging,
+		"PutObjectTagging":    putObjectTagging,
+		"GetObjectTagging":    getObjectTagging,
+		"DeleteObjectTagging": deleteObjectTagging,
+	}
+}

@@ -1,0 +1,224 @@
+package s3sim
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// pathKind is the form of an operation's path in botocore's model.
+type pathKind struct{ literal string }
+
+var (
+	onService = pathKind{"/"}
+	onBucket  = pathKind{"/{Bucket}"}
+	onObject  = pathKind{"/{Bucket}/{Key+}"}
+)
+
+func onPath(p string) pathKind { return pathKind{p} }
+
+// route is one S3 operation's HTTP binding, generated from botocore's model (routes_gen.go).
+type route struct {
+	op         string
+	method     string
+	path       pathKind
+	query      []string // required query parameters: "uploads", "list-type=2", "uploadId"
+	headers    []string // required headers, lower-case
+	status     int      // the status of success
+	deprecated bool     // an older name of an operation that has a newer one on the same binding
+	express    bool     // served only by S3 Express's control endpoint
+}
+
+//go:generate go run ./internal/routegen -out routes_gen.go
+
+// Endpoint is what the Host of a request says: the bucket of a virtual-hosted request
+// ("" for path-style), whether it is a static website endpoint, and the region the host
+// names, if any.
+type Endpoint struct {
+	S3      bool // the host is one of S3's
+	Bucket  string
+	Website bool
+	Region  string
+}
+
+// ParseHost reads a Host header (a port, if any, is ignored) as S3 does:
+//
+//	bucket.s3.amazonaws.com, bucket.s3.us-east-1.amazonaws.com, bucket.s3-us-west-2.amazonaws.com,
+//	bucket.s3.dualstack.eu-west-1.amazonaws.com     virtual-hosted
+//	s3.amazonaws.com, s3.eu-west-1.amazonaws.com     path-style
+//	bucket.s3-website-us-east-1.amazonaws.com,
+//	bucket.s3-website.eu-central-1.amazonaws.com     website endpoint
+//
+// and the same with ".localhost" in place of ".amazonaws.com" (with bucket.localhost as
+// virtual-hosted too), so that loopback clients can address buckets by host. Any other host
+// (127.0.0.1, a custom name) is path-style.
+func ParseHost(host string) Endpoint {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	var rest string
+	var local bool
+	switch {
+	case strings.HasSuffix(host, ".amazonaws.com"):
+		rest = strings.TrimSuffix(host, ".amazonaws.com")
+	case host == "localhost":
+		return Endpoint{}
+	case strings.HasSuffix(host, ".localhost"):
+		rest, local = strings.TrimSuffix(host, ".localhost"), true
+	default:
+		return Endpoint{}
+	}
+	labels := strings.Split(rest, ".")
+	for i := len(labels) - 1; i >= 0; i-- {
+		e, ok := serviceLabel(labels[i], labels[i+1:])
+		if !ok {
+			continue
+		}
+		e.S3, e.Bucket = true, strings.Join(labels[:i], ".")
+		return e
+	}
+	if local {
+		return Endpoint{S3: true, Bucket: rest}
+	}
+	return Endpoint{}
+}
+
+// serviceLabel reports whether label, followed by the labels after, is S3's part of a host
+// name, and what it says.
+func serviceLabel(label string, after []string) (Endpoint, bool) {
+	var e Endpoint
+	switch {
+	case label == "s3", label == "s3-external-1":
+		switch {
+		case len(after) == 0:
+			return e, true
+		case len(after) == 1 && isRegionLabel(after[0]):
+			e.Region = after[0]
+			return e, true
+		case len(after) == 2 && after[0] == "dualstack" && isRegionLabel(after[1]):
+			e.Region = after[1]
+			return e, true
+		}
+	case label == "s3-website":
+		if len(after) == 1 && isRegionLabel(after[0]) {
+			return Endpoint{Website: true, Region: after[0]}, true
+		}
+	case strings.HasPrefix(label, "s3-website-"):
+		if r := strings.TrimPrefix(label, "s3-website-"); len(after) == 0 && isRegionLabel(r) {
+			return Endpoint{Website: true, Region: r}, true
+		}
+	case strings.HasPrefix(label, "s3-"):
+		if r := strings.TrimPrefix(label, "s3-"); len(after) == 0 && isRegionLabel(r) {
+			return Endpoint{Region: r}, true
+		}
+	}
+	return e, false
+}
+
+// isRegionLabel reports whether s has a region's shape: us-east-1, ap-southeast-2, us-gov-west-1.
+func isRegionLabel(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	last := parts[len(parts)-1]
+	if last == "" {
+		return false
+	}
+	for i := 0; i < len(last); i++ {
+		if last[i] < '0' || last[i] > '9' {
+			return false
+		}
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "" {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if p[i] < 'a' || p[i] > 'z' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Target is what a request addresses: a bucket and a key within it (both "" for the
+// service), whichever way it is addressed.
+type Target struct {
+	Bucket string
+	Key    string
+}
+
+// TargetOf returns the bucket and key of a request from its endpoint and its decoded path.
+func TargetOf(e Endpoint, path string) Target {
+	path = strings.TrimPrefix(path, "/")
+	if e.Bucket != "" {
+		return Target{Bucket: e.Bucket, Key: path}
+	}
+	b, k, _ := strings.Cut(path, "/")
+	return Target{Bucket: b, Key: k}
+}
+
+// match returns the operation a request is: among the routes of its method and path form
+// whose required query parameters it has, those that ask for the most; among them, one whose
+// required headers it has, the one asking for the most (CopyObject over PutObject when
+// x-amz-copy-source is sent). ok is false when no operation has this method and path form.
+func match(method string, t Target, q url.Values, h http.Header) (r *route, ok bool) {
+	kind := onService
+	switch {
+	case t.Bucket != "" && t.Key != "":
+		kind = onObject
+	case t.Bucket != "":
+		kind = onBucket
+	}
+	best, bestHeaders := -1, -1
+	for i := range routes {
+		c := &routes[i]
+		if c.method != method || c.path != kind || c.deprecated || c.express {
+			continue
+		}
+		if !hasQuery(q, c.query) {
+			continue
+		}
+		hs := -1 // a route without its headers ranks below one with them
+		if hasHeaders(h, c.headers) {
+			hs = len(c.headers)
+		}
+		if len(c.query) > best || len(c.query) == best && hs > bestHeaders {
+			r, best, bestHeaders = c, len(c.query), hs
+		}
+	}
+	return r, r != nil
+}
+
+func hasQuery(q url.Values, want []string) bool {
+	for _, w := range want {
+		name, value, hasValue := strings.Cut(w, "=")
+		if !q.Has(name) || hasValue && q.Get(name) != value {
+			return false
+		}
+	}
+	return true
+}
+
+func hasHeaders(h http.Header, want []string) bool {
+	for _, w := range want {
+		if h.Get(w) == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Operation returns the name of the S3 operation a request is, "" when none has its method
+// and path.
+func Operation(method string, t Target, q url.Values, h http.Header) string {
+	r, ok := match(method, t, q, h)
+	if !ok {
+		return ""
+	}
+	return r.op
+}
