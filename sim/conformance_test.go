@@ -92,6 +92,10 @@ func TestLoopback(t *testing.T) {
 		{"EC2SaveLoad", TestEC2SaveLoad},
 		{"EC2Concurrent", TestEC2Concurrent},
 		{"EC2InstanceARNs", TestEC2InstanceARNs},
+		{"S3Buckets", TestS3Buckets},
+		{"S3Objects", TestS3Objects},
+		{"S3CopyObject", TestS3CopyObject},
+		{"S3Unimplemented", TestS3Unimplemented},
 	}
 	overLoopback = true
 	defer func() { overLoopback = false }()
