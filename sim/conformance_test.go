@@ -96,6 +96,13 @@ func TestLoopback(t *testing.T) {
 		{"S3Objects", TestS3Objects},
 		{"S3CopyObject", TestS3CopyObject},
 		{"S3Unimplemented", TestS3Unimplemented},
+		{"S3ListObjects", TestS3ListObjects},
+		{"S3DeleteObjects", TestS3DeleteObjects},
+		{"S3Multipart", TestS3Multipart},
+		{"S3Checksums", TestS3Checksums},
+		{"S3Presigned", TestS3Presigned},
+		{"S3Authorization", TestS3Authorization},
+		{"S3PublicBucket", TestS3PublicBucket},
 	}
 	overLoopback = true
 	defer func() { overLoopback = false }()

@@ -34,15 +34,29 @@ func s3Client(t testing.TB, c *sim.Cloud, style string, opts ...sim.ConfigOption
 		if err != nil {
 			t.Fatal(err)
 		}
-		addr := u.Host
 		cfg.BaseEndpoint = aws.String("http://localhost:" + u.Port())
-		cfg.HTTPClient = &http.Client{Transport: &http.Transport{
-			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-				return (&net.Dialer{}).DialContext(ctx, network, addr)
-			},
-		}}
+		cfg.HTTPClient = s3HTTP(t, c)
 	}
 	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = style == "path" })
+}
+
+// s3HTTP returns a plain HTTP client that reaches c: in memory, or over loopback with every
+// host (bucket.localhost:port) dialled to the loopback server.
+func s3HTTP(t testing.TB, c *sim.Cloud) *http.Client {
+	t.Helper()
+	cfg := config(t, c)
+	if !overLoopback {
+		return cfg.HTTPClient.(*http.Client)
+	}
+	u, err := url.Parse(aws.ToString(cfg.BaseEndpoint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, u.Host)
+		},
+	}}
 }
 
 // forEachAddressing runs test with a fresh cloud and a root client of each addressing.

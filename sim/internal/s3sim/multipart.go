@@ -229,11 +229,13 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 	var md5s [][]byte
 	var sums []string
 	prev := 0
-	for i, p := range in.Parts {
+	for _, p := range in.Parts {
 		if p.PartNumber <= prev {
 			return nil, errorf("InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
 		}
 		prev = p.PartNumber
+	}
+	for i, p := range in.Parts {
 		got, ok := u.Parts[p.PartNumber]
 		if !ok || normalizeETag(p.ETag) != got.ETag {
 			e := errorf("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
