@@ -103,6 +103,11 @@ func TestLoopback(t *testing.T) {
 		{"S3Presigned", TestS3Presigned},
 		{"S3Authorization", TestS3Authorization},
 		{"S3PublicBucket", TestS3PublicBucket},
+		{"S3Versioning", TestS3Versioning},
+		{"S3Tagging", TestS3Tagging},
+		{"S3Website", TestS3Website},
+		{"S3SaveLoad", TestS3SaveLoad},
+		{"S3Concurrent", TestS3Concurrent},
 	}
 	overLoopback = true
 	defer func() { overLoopback = false }()
