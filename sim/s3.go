@@ -15,6 +15,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
+	"github.com/awsxlab/awsx/sim/internal/sigv2"
 	"github.com/awsxlab/awsx/sim/internal/sigv4"
 )
 
@@ -33,6 +34,9 @@ func WithMaxObjectSize(bytes int64) Option { return func(o *options) { o.maxObje
 func isS3(r *http.Request) bool {
 	if s3sim.ParseHost(hostOf(r)).S3 {
 		return true
+	}
+	if strings.HasPrefix(r.Header.Get("Authorization"), "AWS ") {
+		return true // Signature Version 2, which only S3 takes
 	}
 	if svc, ok := scopeService(r); ok {
 		return svc == "s3"
@@ -156,6 +160,13 @@ func isStreaming(a *sigv4.Auth) bool {
 // signature, else the owner of its access key. A streaming request's seed signature is
 // checked here; others are checked once their body is read.
 func (c *Cloud) authenticateS3(r *http.Request) (*core.Caller, *sigv4.Auth, string, error) {
+	if v2, ok, err := sigv2.Parse(r); ok {
+		if err != nil {
+			return nil, nil, "", v2Error(err)
+		}
+		caller, err := c.authenticateV2(r, v2)
+		return caller, nil, "", err
+	}
 	auth, err := sigv4.Parse(r)
 	if errors.Is(err, sigv4.ErrNoAuth) {
 		return &core.Caller{Kind: core.Anonymous, SourceIP: sourceIP(r), Secure: r.TLS != nil || r.URL.Scheme == "https"}, nil, "", nil
@@ -198,6 +209,46 @@ func (c *Cloud) authenticateS3(r *http.Request) (*core.Caller, *sigv4.Auth, stri
 	caller.SourceIP = sourceIP(r)
 	caller.Secure = r.TLS != nil || r.URL.Scheme == "https"
 	return caller, auth, secret, nil
+}
+
+// authenticateV2 resolves and checks a request signed with Signature Version 2.
+func (c *Cloud) authenticateV2(r *http.Request, a *sigv2.Auth) (*core.Caller, error) {
+	root := iamsim.Root{AccessKeyID: c.opts.rootKey, Secret: c.opts.rootSecret, AcceptAny: c.opts.anyKey}
+	caller, secret, verify, err := c.identity.Authenticate(root, a.AccessKeyID, a.SessionToken)
+	if err != nil {
+		var ae iamsim.AuthError
+		errors.As(err, &ae)
+		switch ae {
+		case iamsim.ExpiredToken:
+			return nil, &core.Error{Code: "ExpiredToken", Message: "The provided token has expired.", Status: http.StatusBadRequest}
+		case iamsim.BadToken:
+			return nil, &core.Error{Code: "InvalidToken", Message: "The provided token is malformed or otherwise invalid.", Status: http.StatusBadRequest}
+		}
+		return nil, s3sim.InvalidAccessKeyID(a.AccessKeyID)
+	}
+	if verify {
+		now := time.Now()
+		if a.Presigned {
+			now = now.Add(c.clock.Offset())
+		}
+		if err := sigv2.Verify(r, a, secret, s3sim.ParseHost(hostOf(r)).Bucket, now); err != nil {
+			return nil, v2Error(err)
+		}
+	}
+	if caller.Kind == core.User {
+		c.identity.RecordUse(a.AccessKeyID, "s3", "")
+	}
+	caller.SourceIP = sourceIP(r)
+	caller.Secure = r.TLS != nil || r.URL.Scheme == "https"
+	return caller, nil
+}
+
+func v2Error(err error) error {
+	var e *sigv2.Error
+	if errors.As(err, &e) {
+		return &core.Error{Code: e.Code, Message: e.Message, Status: e.Status}
+	}
+	return err
 }
 
 // verify checks the signature of r against the wall clock, or for a presigned URL against

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
 // object is one version of an object, or a delete marker. A stored object is never changed:
@@ -367,7 +369,7 @@ func objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
 		if !r.Query.Has(p[0]) {
 			continue
 		}
-		if r.Region == "" {
+		if r.Caller == nil || r.Caller.Kind == core.Anonymous {
 			return nil, errorf("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.")
 		}
 		h.Set(p[1], r.Query.Get(p[0]))
