@@ -52,7 +52,8 @@ type Endpoint struct {
 //
 // and the same with ".localhost" in place of ".amazonaws.com" (with bucket.localhost as
 // virtual-hosted too), so that loopback clients can address buckets by host. Any other host
-// (127.0.0.1, a custom name) is path-style.
+// (127.0.0.1, a custom name) is path-style. The S3 forms come first: "x.s3.localhost" is
+// bucket x, not bucket "x.s3" (FuzzParseHost pins it).
 func ParseHost(host string) Endpoint {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
