@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx/sim"
@@ -148,6 +149,46 @@ func BenchmarkDescribeInstances(b *testing.B) {
 		out, err := ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
 		if err == nil && len(out.Reservations) != 5 {
 			err = fmt.Errorf("%d reservations, want 5", len(out.Reservations))
+		}
+		return err
+	})
+}
+
+// BenchmarkS3PutObject puts a 1 KiB object, as alex.
+func BenchmarkS3PutObject(b *testing.B) {
+	c, cfg := benchCloud(b)
+	if _, err := s3.NewFromConfig(c.Config()).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("bench-bucket")}); err != nil {
+		b.Fatal(err)
+	}
+	body := bytes.Repeat([]byte("x"), 1<<10)
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		_, err := s3.NewFromConfig(cfg).PutObject(context.Background(), &s3.PutObjectInput{
+			Bucket: aws.String("bench-bucket"), Key: aws.String("dir/object.bin"), Body: bytes.NewReader(body)})
+		return err
+	})
+}
+
+// BenchmarkS3GetObject gets a 1 KiB object and reads its body, as alex.
+func BenchmarkS3GetObject(b *testing.B) {
+	ctx := context.Background()
+	c, cfg := benchCloud(b)
+	root := s3.NewFromConfig(c.Config())
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bench-bucket")}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bench-bucket"), Key: aws.String("dir/object.bin"),
+		Body: bytes.NewReader(bytes.Repeat([]byte("x"), 1<<10))}); err != nil {
+		b.Fatal(err)
+	}
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		out, err := s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bench-bucket"), Key: aws.String("dir/object.bin")})
+		if err != nil {
+			return err
+		}
+		n, err := io.Copy(io.Discard, out.Body)
+		out.Body.Close()
+		if err == nil && n != 1<<10 {
+			err = fmt.Errorf("read %d bytes, want 1024", n)
 		}
 		return err
 	})

@@ -136,3 +136,22 @@ func (c *Cloud) Config(opts ...ConfigOption) aws.Config {
 		HTTPClient:  &http.Client{Transport: Transport(c)},
 	}
 }
+
+// HTTPClient returns an HTTP client whose requests, whatever their host, go to the cloud in
+// memory as [Cloud.Config]'s do: for presigned URLs, and for the static website endpoints of
+// buckets (see [Cloud.WebsiteURL]), without a server. Its requests are not signed; it is safe
+// for concurrent use.
+func (c *Cloud) HTTPClient() *http.Client { return &http.Client{Transport: Transport(c)} }
+
+// WebsiteURL returns the URL of the static website endpoint of the bucket called bucket, in
+// AWS's form for the bucket's region (http://bucket.s3-website-us-east-1.amazonaws.com), for
+// [Cloud.HTTPClient] to fetch. A server started with `awsx sim serve` answers the same host
+// with .localhost and its port in place of .amazonaws.com. ok is false when there is no such
+// bucket.
+func (c *Cloud) WebsiteURL(bucket string) (url string, ok bool) {
+	region, ok := c.buckets.Region(bucket)
+	if !ok {
+		return "", false
+	}
+	return s3sim.WebsiteEndpoint(bucket, region), true
+}

@@ -1,5 +1,5 @@
-// Package sim is an in-memory AWS: one account whose IAM, STS and EC2 answer in AWS's own
-// wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
+// Package sim is an in-memory AWS: one account whose IAM, STS, EC2 and S3 answer in AWS's
+// own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
 //	cloud := sim.New()
@@ -16,7 +16,10 @@
 // [github.com/awsxlab/awsx/iamx/policy]. A refused request gets the service's own error
 // (UnauthorizedOperation for EC2, AccessDenied for IAM and STS) with AWS's message naming the
 // principal and the action. The account's root signs with AWS's documented example keys,
-// [DefaultAccessKeyID] and [DefaultSecretAccessKey], and may do anything.
+// [DefaultAccessKeyID] and [DefaultSecretAccessKey], and may do anything that no bucket
+// policy denies. S3 also takes unsigned requests, as the anonymous principal, which only a
+// bucket policy can allow, and S3's legacy Signature Version 2 (which boto3 and the AWS CLI
+// v1 still use for presigned URLs in us-east-1).
 //
 // # What is simulated
 //
@@ -41,6 +44,19 @@
 //     instance profile's role, a session named after the instance that EC2 renews hourly.
 //     [Cloud.InstanceConfig] is an aws.Config as code on the instance has it, its
 //     credentials fetched from that service by the SDK's own provider.
+//   - S3: buckets (names global, each in a region; virtual-hosted, path-style and
+//     bucket.localhost addressing), objects with metadata, ranges, conditional requests,
+//     checksums (Content-MD5 and the flexible checksums, sent in headers or aws-chunked
+//     trailers), copies, listings (V1, V2, delimiters, encoding-type=url), DeleteObjects,
+//     multipart uploads, presigned URLs that Advance expires, bucket policies, Block Public
+//     Access (on for new buckets, as on AWS), Object Ownership (ACLs disabled), versioning
+//     and delete markers, tags, and static websites: their configuration, and the website
+//     endpoint itself (bucket.s3-website-us-east-1.amazonaws.com in memory through
+//     [Cloud.HTTPClient] and [Cloud.WebsiteURL], or .localhost:port on a server), with index
+//     and error documents, redirects and AWS's HTML error pages. Each operation authorizes
+//     as AWS does (ListObjectsV2 is s3:ListBucket on the bucket, with s3:prefix; CopyObject
+//     also needs s3:GetObject on its source). Objects are held in memory: a request body is
+//     at most [WithMaxObjectSize] (1 GiB by default), larger objects go in parts.
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

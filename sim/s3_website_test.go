@@ -158,7 +158,11 @@ func websiteURL(t *testing.T, c *sim.Cloud, bucket, path string) string {
 		port := (*cfg.BaseEndpoint)[strings.LastIndex(*cfg.BaseEndpoint, ":")+1:]
 		return "http://" + bucket + ".s3-website-us-east-1.localhost:" + port + path
 	}
-	return "http://" + bucket + ".s3-website-us-east-1.amazonaws.com" + path
+	u, ok := c.WebsiteURL(bucket)
+	if !ok {
+		t.Fatalf("WebsiteURL(%q): no such bucket", bucket)
+	}
+	return u + path
 }
 
 func TestS3Website(t *testing.T) {

@@ -310,3 +310,30 @@ func websiteError(r *Request, e *Error, requestID, hostID string) *Response {
 	}
 	return &Response{Status: e.Status, Header: h, Body: body}
 }
+
+// dashRegions are the regions whose website endpoints are s3-website-<region>; the others'
+// are s3-website.<region>.
+// https://docs.aws.amazon.com/general/latest/gr/s3.html#s3_website_region_endpoints
+var dashRegions = map[string]bool{
+	"us-east-1": true, "us-west-1": true, "us-west-2": true, "ap-southeast-1": true, "ap-southeast-2": true,
+	"ap-northeast-1": true, "eu-west-1": true, "sa-east-1": true, "us-gov-west-1": true,
+}
+
+// WebsiteEndpoint returns the URL of bucket's website endpoint in region, as AWS names it.
+func WebsiteEndpoint(bucket, region string) string {
+	if dashRegions[region] {
+		return "http://" + bucket + ".s3-website-" + region + ".amazonaws.com"
+	}
+	return "http://" + bucket + ".s3-website." + region + ".amazonaws.com"
+}
+
+// Region returns the region of the bucket called name.
+func (s *Store) Region(name string) (string, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, ok := s.buckets[name]
+	if !ok {
+		return "", false
+	}
+	return b.Region, true
+}
