@@ -94,7 +94,7 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 		}
 		if string(want) != string(md5sum) {
 			return nil, sum, errorf("BadDigest", "The Content-MD5 you specified did not match what we received.").
-				with("ExpectedDigest", hex.EncodeToString(want)).with("CalculatedDigest", base64.StdEncoding.EncodeToString(md5sum))
+				with("ExpectedDigest", base64.StdEncoding.EncodeToString(want)).with("CalculatedDigest", base64.StdEncoding.EncodeToString(md5sum))
 		}
 	}
 	var found []string

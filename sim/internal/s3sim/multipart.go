@@ -238,7 +238,7 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 	for i, p := range in.Parts {
 		got, ok := u.Parts[p.PartNumber]
 		if !ok || normalizeETag(p.ETag) != got.ETag {
-			e := errorf("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+			e := errorf("InvalidPart", "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.").
 				with("UploadId", u.ID).with("PartNumber", strconv.Itoa(p.PartNumber)).with("ETag", p.ETag)
 			return nil, e
 		}
