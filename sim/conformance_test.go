@@ -108,6 +108,8 @@ func TestLoopback(t *testing.T) {
 		{"S3Website", TestS3Website},
 		{"S3SaveLoad", TestS3SaveLoad},
 		{"S3Concurrent", TestS3Concurrent},
+		{"S3EntityTooLarge", TestS3EntityTooLarge},
+		{"S3ContentSHA256Mismatch", TestS3ContentSHA256Mismatch},
 	}
 	overLoopback = true
 	defer func() { overLoopback = false }()

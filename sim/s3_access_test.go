@@ -175,6 +175,17 @@ func TestS3Authorization(t *testing.T) {
 		t.Errorf("DeleteObjects under a deny: %v %+v", err, del)
 	}
 
+	// A version is read with s3:GetObjectVersion, which alex lacks.
+	_, err = alex.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("team-bucket"), Key: aws.String("shared/notes.txt"), VersionId: aws.String("null")})
+	wantS3Error(t, err, "AccessDenied", 403)
+	if !strings.Contains(err.Error(), "perform: s3:GetObjectVersion on resource") {
+		t.Errorf("version denial: %v", err)
+	}
+	// An access key S3 does not know.
+	stranger := s3Client(t, c, "virtual", sim.WithCredentials("AKIAI44QH8DHBEXAMPLE", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY", ""))
+	_, err = stranger.ListBuckets(ctx, &s3.ListBucketsInput{})
+	wantS3Error(t, err, "InvalidAccessKeyId", 403)
+
 	// CopyObject needs s3:GetObject on the source as well as s3:PutObject on the target.
 	mustBucket(t, root, "private-bucket")
 	mustPut(t, root, "private-bucket", "secret", "s")
