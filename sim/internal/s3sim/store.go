@@ -57,8 +57,7 @@ type Request struct {
 	// returns the AccessDenied error to answer when it is refused.
 	Authorize func(Access) error
 
-	op   *route
-	link *bucket // the addressed bucket, looked up when the request was routed
+	op *route
 }
 
 // Response is what S3 answers: status, headers and body. For HEAD the body is empty and
@@ -105,7 +104,6 @@ func (s *Store) Serve(ctx context.Context, r *Request) (*Response, error) {
 		if b == nil {
 			return nil, noSuchBucket(r.Bucket)
 		}
-		r.link = b
 		// A bucket answers requests signed for its own region only; GetBucketLocation is
 		// how a client learns the region, so it is answered from any.
 		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
