@@ -2,7 +2,11 @@ package sim_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
+	"io"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -57,11 +61,12 @@ func TestS3AWSCLI(t *testing.T) {
 	clis := awsCLIs(t)
 	c := sim.New()
 	srv := httptest.NewServer(c)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	big := make([]byte, 20<<20)
 	rand.Read(big)
 	for name, argv := range clis {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			env := cliEnvFor(dir)
 			run := func(args ...string) string {
@@ -126,6 +131,32 @@ func TestS3AWSCLI(t *testing.T) {
 			if b, err := py.CombinedOutput(); err != nil || string(b) != "hello from the CLI" {
 				t.Errorf("urllib fetch of the presigned URL %s: %v %s", url, err, b)
 			}
+			// A static website: mb, sync, website, a public policy, then the website endpoint.
+			siteBucket := "site-" + name
+			run("s3", "mb", "s3://"+siteBucket)
+			run("s3", "sync", "site", "s3://"+siteBucket)
+			run("s3", "website", "s3://"+siteBucket, "--index-document", "index.html", "--error-document", "error.html")
+			run("s3api", "delete-public-access-block", "--bucket", siteBucket)
+			os.WriteFile(filepath.Join(dir, "policy.json"), []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::`+siteBucket+`/*"}]}`), 0o644)
+			run("s3api", "put-bucket-policy", "--bucket", siteBucket, "--policy", "file://policy.json")
+			if out := run("s3api", "get-bucket-website", "--bucket", siteBucket, "--query", "IndexDocument.Suffix", "--output", "text"); strings.TrimSpace(out) != "index.html" {
+				t.Errorf("get-bucket-website = %q", out)
+			}
+			port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+			hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
+			}}}
+			resp, err := hc.Get("http://" + siteBucket + ".s3-website-us-east-1.localhost:" + port + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || string(page) != "<h1>hi</h1>" {
+				t.Errorf("the website's index = %d %q", resp.StatusCode, page)
+			}
+			run("s3", "rb", "--force", "s3://"+siteBucket)
+
 			run("s3", "rm", "--recursive", "s3://"+bucket)
 			run("s3", "rb", "s3://"+bucket)
 		})
