@@ -66,7 +66,6 @@ func TestS3AWSCLI(t *testing.T) {
 	rand.Read(big)
 	for name, argv := range clis {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			dir := t.TempDir()
 			env := cliEnvFor(dir)
 			run := func(args ...string) string {
