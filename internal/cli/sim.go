@@ -20,7 +20,7 @@ import (
 // NewCmdSim returns `awsx sim`, the simulator's own commands.
 func NewCmdSim(streams *IO) *cobra.Command {
 	cmd := &cobra.Command{Use: "sim", Short: "Run the simulator"}
-	cmd.AddCommand(NewCmdSimServe(streams, nil), NewCmdSimOn(streams))
+	cmd.AddCommand(NewCmdSimServe(streams, nil), NewCmdSimOn(streams), NewCmdSimCurl(streams))
 	return cmd
 }
 
