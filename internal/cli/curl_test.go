@@ -24,7 +24,10 @@ func TestCurl(t *testing.T) {
 	cloud := sim.New()
 	client := s3.NewFromConfig(cloud.Config())
 	steps := []func() error{
-		func() error { _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("site")}); return err },
+		func() error {
+			_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("site")})
+			return err
+		},
 		func() error {
 			_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("site"), Key: aws.String("index.html"),
 				Body: strings.NewReader("<h1>hello</h1>\n"), ContentType: aws.String("text/html")})
