@@ -90,6 +90,22 @@ v2 = sys.argv[1] == 'v2'
 if v2:
     sys.path.insert(0, '/usr/lib/python3/dist-packages')
 import awscli.clidriver as clidriver
+from botocore import loaders  # in v2, awscli.botocore's: the one its sessions use
+
+# Each command has a driver and a botocore session of its own, as 'aws' would, but the
+# decoded data files (models, endpoints) are shared between the sessions, as between the
+# clients of one session: decoding EC2's model again costs more than most commands.
+def shared(load):
+    kept = {}
+    def cached(self, *args, **kwargs):
+        key = (tuple(self.search_paths), args, tuple(sorted(kwargs.items())))
+        if key not in kept:
+            kept[key] = load(self, *args, **kwargs)
+        return kept[key]
+    return cached
+loaders.Loader.load_service_model = shared(loaders.Loader.load_service_model)
+loaders.Loader.load_data_with_path = shared(loaders.Loader.load_data_with_path)
+loaders.Loader.list_available_services = shared(loaders.Loader.list_available_services)
 
 def call(args):
     if v2:
