@@ -19,8 +19,9 @@ var timeType = reflect.TypeOf(time.Time{})
 //   - a structure is a [*Map] keyed by botocore's member names (the SDK's field names), in the
 //     order of botocore's model, which is the order the AWS CLI prints (the SDK sorts its
 //     fields instead); fields the model lacks follow in the SDK's order;
-//   - nil pointers, nil slices and nil maps are absent; ResultMetadata and unexported fields
-//     are dropped; an empty non-nil slice is an empty list, as an empty XML list is to botocore;
+//   - nil pointers, nil slices and nil maps are absent, and so are empty enums (the SDK's
+//     enum members are strings, "" when the response lacks them); ResultMetadata and
+//     unexported fields are dropped; an empty non-nil slice is an empty list, as an empty XML list is to botocore;
 //   - a Go map is a [*Map] with its keys sorted (the wire order is not kept by the SDK);
 //   - lists are []any; strings and enums are string; integers int64; float32 and float64
 //     float64 (a float32 by its shortest decimal form, as botocore parses the wire text);
@@ -217,6 +218,9 @@ func (c converter) structure(v reflect.Value, shapeName string) *Map {
 	done := map[string]bool{}
 	add := func(name string, idx int, target string) {
 		done[name] = true
+		if f := v.Field(idx); f.Kind() == reflect.String && f.Len() == 0 {
+			return // an enum the response did not have: the SDK's zero value, not a member
+		}
 		if e, ok := c.convert(v.Field(idx), target); ok {
 			out.Set(name, e)
 		}

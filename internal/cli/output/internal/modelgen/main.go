@@ -252,6 +252,18 @@ func build(p, x *model) Out {
 	for _, k := range names {
 		op := ops[k]
 		if op.Output == nil {
+			// An operation the primary answers with nothing and the newer model with an
+			// output (ec2's DeleteKeyPair): the newer output, every member of it "new".
+			if xo, ok := x.operation(k); ok && xo.Output != nil {
+				root := xo.Output.Shape
+				o.Operations[k] = root
+				visit(root, x)
+				if rs, ok := o.Shapes[root]; ok {
+					for i, mb := range rs.Members {
+						rs.Members[i] = append(mb[:2:2], "new")
+					}
+				}
+			}
 			continue
 		}
 		o.Operations[k] = op.Output.Shape
@@ -262,6 +274,15 @@ func build(p, x *model) Out {
 		}
 	}
 	return o
+}
+
+// operation returns the model's operation named name; m may be nil.
+func (m *model) operation(name string) (operation, bool) {
+	if m == nil {
+		return operation{}, false
+	}
+	op, ok := m.Operations[name]
+	return op, ok
 }
 
 // paginators merges paginators-1.json and its sdk-extras of both directories, the primary's
