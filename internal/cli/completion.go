@@ -62,13 +62,9 @@ func optionNames(svc *awsService, op *operation, given []string) []string {
 			out = append(out, "--"+x.flag)
 		}
 	}
-	for _, p := range params.Params(op.in) {
-		if slices.Contains(given, "--"+p.Flag) || custom.removes(p.Flag) {
-			continue
-		}
-		out = append(out, "--"+p.Flag)
-		if p.Kind == params.Bool {
-			out = append(out, "--no-"+p.Flag)
+	for name, f := range operationFlags(svc.name, op, custom) {
+		if !slices.Contains(given, "--"+f.p.Flag) {
+			out = append(out, "--"+name)
 		}
 	}
 	for name := range valueOptions {

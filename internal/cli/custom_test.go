@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/awsxlab/awsx/internal/cli/output"
 )
 
 // TestCustomizations checks the AWS CLI's hand-made arguments of ec2 by the input they bind,
@@ -36,13 +38,40 @@ func TestCustomizations(t *testing.T) {
 			want: "port parameter should be of the form <from[-to]> (e.g. 22 or 22-25)"},
 		{args: []string{"ec2", "authorize-security-group-ingress", "--group-id", "sg-1", "--protocol", "tcp", "--ip-permissions", "IpProtocol=tcp"}, code: exitUsage,
 			want: "The --protocol option is not compatible with the --ip-permissions option"},
-		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--user-data", "#!/bin/bash"}, want: `"UserData":"IyEvYmluL2Jhc2g="`},
-		// EC2's structures of one boolean are flags (awscli/customizations/toplevelbool.py).
+		// Checked before any value is read, and named by its Python name.
+		{args: []string{"ec2", "revoke-security-group-egress", "--group-id", "sg-1", "--ip-permissions", "IpProtocol=tcp,FromPort=x", "--source-group", "sg-2"}, code: exitUsage,
+			want: "The --source_group option is not compatible with the --ip-permissions option"},
+		// run-instances' network arguments make the network interface, and the instance's
+		// subnet, groups and address move into it; the user data is base64-encoded.
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--subnet-id", "subnet-1", "--security-group-ids", "sg-1", "--private-ip-address", "10.0.0.5", "--associate-public-ip-address"},
+			want: `"NetworkInterfaces":[{"AssociateCarrierIpAddress":null,"AssociatePublicIpAddress":true,"ConnectionTrackingSpecification":null,"DeleteOnTermination":null,"Description":null,"DeviceIndex":0,"EnaQueueCount":null,"EnaSrdSpecification":null,"Groups":["sg-1"]`},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--subnet-id", "subnet-1", "--private-ip-address", "10.0.0.5", "--associate-public-ip-address"},
+			want: `"PrivateIpAddresses":[{"Primary":true,"PrivateIpAddress":"10.0.0.5"}],"SecondaryPrivateIpAddressCount":null,"SubnetId":"subnet-1"}]`},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--subnet-id", "subnet-1", "--no-associate-public-ip-address"}, want: `"SecurityGroups":null,"SubnetId":null`},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--subnet-id", "subnet-1", "--no-associate-public-ip-address"}, want: `"AssociatePublicIpAddress":false`},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--secondary-private-ip-addresses", "10.0.0.6", "10.0.0.7"},
+			want: `"PrivateIpAddresses":[{"Primary":false,"PrivateIpAddress":"10.0.0.6"},{"Primary":false,"PrivateIpAddress":"10.0.0.7"}]`},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--secondary-private-ip-address-count", "x"}, code: exitUsage,
+			want: "argument --secondary-private-ip-address-count: invalid int value: 'x'"},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--associate-public-ip-address", "--network-interfaces", "DeviceIndex=0"}, code: exitUsage,
+			want: "Mixing the --network-interfaces option with the simple, scalar options is not supported."},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--user-data", "echo hi"}, want: `"UserData":"ZWNobyBoaQ=="`},
+		// Flags renamed (argrename.py): on run-instances' boolean, not on toplevelbool's.
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--enable-api-termination"}, want: `"DisableApiTermination":false`},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--no-disable-api-termination"}, code: exitUsage, want: "Unknown options: --no-disable-api-termination"},
+		{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "i-1", "--no-disable-api-termination"}, want: `"DisableApiTermination":{"Value":false}`},
+		{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "i-1", "--enable-api-termination"}, code: exitUsage, want: "Unknown options: --enable-api-termination"},
+		// A structure of one boolean Value is a switch in ec2 (toplevelbool.py).
 		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--map-public-ip-on-launch"}, want: `"MapPublicIpOnLaunch":{"Value":true}`},
-		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--no-map-public-ip-on-launch"}, want: `"MapPublicIpOnLaunch":{"Value":false}`},
 		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--map-public-ip-on-launch", "Value=false"}, want: `"MapPublicIpOnLaunch":{"Value":false}`},
-		{args: []string{"ec2", "modify-vpc-attribute", "--vpc-id", "vpc-1", "--enable-dns-hostnames", `{"Value":true}`}, want: `"EnableDnsHostnames":{"Value":true}`},
+		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--no-map-public-ip-on-launch"}, want: `"MapPublicIpOnLaunch":{"Value":false}`},
+		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--map-public-ip-on-launch", "Value=true", "more"}, code: exitUsage, want: "\nUnknown options: more\n"},
+		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--no-map-public-ip-on-launch", "--map-public-ip-on-launch"}, code: exitUsage,
+			want: `Cannot specify both the "--map-public-ip-on-launch" option and the "--no-map-public-ip-on-launch" option.`},
 		{args: []string{"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-1", "--no-map-public-ip-on-launch", "x"}, code: exitUsage, want: "Unknown options: x"},
+		{args: []string{"ec2", "modify-vpc-attribute", "--vpc-id", "vpc-1", "--enable-dns-hostnames", `{"Value":true}`}, want: `"EnableDnsHostnames":{"Value":true}`},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--user-data", "#!/bin/bash"}, want: `"UserData":"IyEvYmluL2Jhc2g="`},
+		{args: []string{"iam", "update-login-profile", "--user-name", "alex", "--no-password-reset-required"}, want: `"PasswordResetRequired":false`},
 	} {
 		in, err := bindOnly(tc.args)
 		if tc.code != 0 {
@@ -77,3 +106,30 @@ func bindOnly(args []string) (any, error) {
 }
 
 func asExit(err error, target **exitError) bool { return errors.As(err, target) }
+
+// TestDecodeToken reads --starting-token as botocore does: a resume token, or an old-style one.
+func TestDecodeToken(t *testing.T) {
+	for _, tc := range []struct {
+		token string
+		want  map[string]string
+		skip  int
+		err   string
+	}{
+		{token: resumeToken(output.Paginator{InputTokens: []string{"NextToken"}}, map[string]string{"NextToken": "abc"}, 2), want: map[string]string{"NextToken": "abc"}, skip: 2},
+		{token: "None___2", want: map[string]string{}, skip: 2},
+		{token: "abc___x", want: map[string]string{"NextToken": "abc___x"}},
+		{token: "not-a-token", want: map[string]string{"NextToken": "not-a-token"}},
+		{token: "a___b___3", err: "Bad starting token: a___b___3"},
+	} {
+		got, skip, err := decodeToken(tc.token, []string{"NextToken"})
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("%q: error %v, want %q", tc.token, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tc.want) || skip != tc.skip {
+			t.Errorf("%q: %v %d %v, want %v %d", tc.token, got, skip, err, tc.want, tc.skip)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
@@ -45,6 +46,12 @@ func (e *exitError) Error() string { return e.msg }
 
 func usageErr(format string, args ...any) *exitError {
 	return &exitError{exitUsage, usageLines + "aws: error: " + fmt.Sprintf(format, args...) + "\n"}
+}
+
+// unknownOptions is the AWS CLI's error for the words no argument takes: its usage lines and
+// the words, without argparse's "aws: error:" (clidriver's UnknownArgumentError).
+func unknownOptions(words []string) *exitError {
+	return &exitError{exitUsage, usageLines + "Unknown options: " + strings.Join(words, ", ") + "\n"}
 }
 
 // usageLines are what the AWS CLI prints before an argument error.
@@ -99,7 +106,7 @@ func parseArgs(g globals, words []string) (globals, map[string][]string, []strin
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		if !strings.HasPrefix(w, "--") || w == "--" {
-			return g, nil, nil, usageErr("Unknown options: %s", strings.Join(words[i:], ", "))
+			return g, nil, nil, unknownOptions(words[i:])
 		}
 		name, value, hasValue := strings.Cut(w[2:], "=")
 		if flagOptions[name] {
@@ -312,47 +319,62 @@ func (iv *invocation) bind(in any, dir string) error {
 		return err
 	}
 	custom := customizations[iv.svc.name+" "+iv.op.command]
-	known := map[string]params.Param{}
-	for _, p := range params.Params(iv.op.in) {
-		if custom.removes(p.Flag) {
-			continue
-		}
-		known[p.Flag] = p
-		if p.Kind == params.Bool || iv.svc.name == "ec2" && boolValue(p.Type) {
-			known["no-"+p.Flag] = p
-		}
-	}
+	flags := operationFlags(iv.svc.name, iv.op, custom)
+	// As argparse reads the command line: a missing word at once, then the words nothing
+	// takes.
 	var unknown []string
 	for _, name := range iv.seen {
-		if _, ok := custom.extra(name); ok {
-			continue
-		}
-		p, ok := known[name]
-		if !ok {
-			unknown = append(unknown, "--"+name)
-			continue
-		}
 		words := iv.args[name]
-		if p.Kind != params.Bool && strings.HasPrefix(name, "no-") && !strings.HasPrefix(p.Flag, "no-") && len(words) > 0 {
-			unknown = append(unknown, words...)
+		if x, ok := custom.extra(name); ok {
+			if x.nargs == noWord {
+				unknown = append(unknown, words...)
+			} else if x.nargs == oneWord && len(words) == 0 {
+				return usageErr("argument --%s: expected one argument", name)
+			}
 			continue
 		}
-		if p.Kind != params.Bool && known["no-"+p.Flag] == p && (len(words) == 0 || strings.HasPrefix(name, "no-")) {
-			words = []string{"Value=" + strconv.FormatBool(!strings.HasPrefix(name, "no-") || strings.HasPrefix(p.Flag, "no-"))}
-		}
-		if p.Kind == params.Bool {
-			if len(words) > 0 {
-				unknown = append(unknown, words...)
-				continue
-			}
-			words = []string{strconv.FormatBool(!strings.HasPrefix(name, "no-") || strings.HasPrefix(p.Flag, "no-"))}
-		}
-		if err := params.Set(in, p, words, opts); err != nil {
-			return err
+		f, ok := flags[name]
+		switch {
+		case !ok:
+			unknown = append(append(unknown, "--"+name), words...)
+		case f.value != nil && !f.topBool && len(words) > 0:
+			unknown = append(unknown, words...)
+		case f.topBool && len(words) > 1:
+			unknown = append(unknown, words[1:]...)
 		}
 	}
 	if len(unknown) > 0 {
-		return usageErr("Unknown options: %s", strings.Join(unknown, ", "))
+		return unknownOptions(unknown)
+	}
+	// Then the AWS CLI's checks of the arguments given, before it reads any value.
+	if custom != nil && custom.check != nil {
+		if err := custom.check(iv.args); err != nil {
+			return err
+		}
+	}
+	for _, name := range iv.seen {
+		if f, ok := flags[name]; ok && f.topBool {
+			if _, both := iv.args[f.pair]; both {
+				return &exitError{exitUsage, fmt.Sprintf("\nCannot specify both the \"--%s\" option and the \"--%s\" option.\n", name, f.pair)}
+			}
+		}
+	}
+	for _, name := range iv.seen {
+		f, ok := flags[name]
+		if !ok {
+			continue // an extra
+		}
+		words := iv.args[name]
+		switch {
+		case f.topBool && len(words) == 1:
+		case f.p.Kind == params.Structure && f.value != nil:
+			words = []string{fmt.Sprintf(`{"Value": %t}`, *f.value)}
+		case f.value != nil:
+			words = []string{strconv.FormatBool(*f.value)}
+		}
+		if err := params.Set(in, f.p, words, opts); err != nil {
+			return err
+		}
 	}
 	if err := custom.apply(in, iv.args); err != nil {
 		return err
@@ -457,7 +479,9 @@ func fail(streams *IO, err error) int {
 	}
 	var ue *params.UsageError
 	if errors.As(err, &ue) {
-		if ue.Form == params.ArgumentError {
+		if ue.Form == params.ArgumentError && strings.HasPrefix(ue.Message, "Unknown options: ") {
+			io.WriteString(streams.Err, usageLines+ue.Error()+"\n")
+		} else if ue.Form == params.ArgumentError {
 			io.WriteString(streams.Err, usageLines+"aws: error: "+ue.Error()+"\n")
 		} else {
 			io.WriteString(streams.Err, "\n"+ue.Error()+"\n")
@@ -492,9 +516,9 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 	}
 	skip := 0
 	if iv.g.startingToken != "" {
-		tokens, n, err := decodeToken(iv.g.startingToken)
+		tokens, n, err := decodeToken(iv.g.startingToken, pg.InputTokens)
 		if err != nil {
-			return nil, &exitError{exitOther, "\nBad value for --starting-token: " + iv.g.startingToken + "\n"}
+			return nil, &exitError{exitOther, "\n" + err.Error() + "\n"}
 		}
 		for k, v := range tokens {
 			setString(in, k, v)
@@ -673,25 +697,49 @@ func resumeToken(pg output.Paginator, at map[string]string, truncated int) strin
 	return base64.StdEncoding.EncodeToString([]byte("{" + strings.Join(parts, ", ") + "}"))
 }
 
-func decodeToken(s string) (map[string]string, int, error) {
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return nil, 0, err
-	}
+// decodeToken reads a --starting-token as botocore's paginator does: a resume token (base64
+// of JSON, which Python decodes skipping the characters outside base64's alphabet), or else
+// an old-style token, the input tokens joined by "___" with the truncation last, or one
+// opaque token of the service, which the service judges.
+func decodeToken(s string, inputTokens []string) (map[string]string, int, error) {
+	clean := strings.Map(func(r rune) rune {
+		if r < 128 && (r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '+' || r == '/' || r == '=') {
+			return r
+		}
+		return -1
+	}, s)
 	var raw map[string]any
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, 0, err
+	if b, err := base64.StdEncoding.DecodeString(clean); err == nil && utf8.Valid(b) && json.Unmarshal(b, &raw) == nil && raw != nil {
+		out := map[string]string{}
+		n := 0
+		for k, v := range raw {
+			switch x := v.(type) {
+			case string:
+				out[k] = x
+			case float64:
+				if k == "boto_truncate_amount" {
+					n = int(x)
+				}
+			}
+		}
+		return out, n, nil
+	}
+	parts := strings.Split(s, "___")
+	n := 0
+	if len(parts) == len(inputTokens)+1 {
+		if i, err := strconv.Atoi(strings.TrimSpace(parts[len(parts)-1])); err == nil {
+			parts, n = parts[:len(parts)-1], i
+		} else {
+			parts = []string{s}
+		}
+	}
+	if len(parts) > len(inputTokens) {
+		return nil, 0, fmt.Errorf("Bad starting token: %s", s)
 	}
 	out := map[string]string{}
-	n := 0
-	for k, v := range raw {
-		switch x := v.(type) {
-		case string:
-			out[k] = x
-		case float64:
-			if k == "boto_truncate_amount" {
-				n = int(x)
-			}
+	for i, p := range parts {
+		if p != "None" {
+			out[inputTokens[i]] = p
 		}
 	}
 	return out, n, nil

@@ -2,11 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,8 +153,8 @@ func compareWithCLI(t *testing.T, c client, args []string, got, want result) {
 	if v1 {
 		switch want.code {
 		case 255:
-			if got.code == 254 {
-				want.code = 254 // v1 exits 255 on a service error; awsx follows v2
+			if got.code == 254 || got.code == 252 {
+				want.code = got.code // v1 exits 255 on a service error and on a bad value; awsx follows v2
 			}
 		case 2:
 			want.code = 252 // and 2 on a usage error
@@ -178,6 +182,9 @@ func compareWithCLI(t *testing.T, c client, args []string, got, want result) {
 	}
 	if v1 {
 		w = normaliseV1(w, g)
+		if m, ok := w.(map[string]any); ok && len(m) == 0 && g == nil {
+			w = nil // all of it members of v1's newer model: ec2 delete-key-pair's Return
+		}
 		if m, ok := g.(map[string]any); ok {
 			if wm, _ := w.(map[string]any); wm["IsTruncated"] == nil {
 				delete(m, "IsTruncated") // v1's newer paginators page more operations, dropping it
@@ -185,8 +192,46 @@ func compareWithCLI(t *testing.T, c client, args []string, got, want result) {
 		}
 	}
 	if !reflect.DeepEqual(w, g) {
-		t.Errorf("%s: JSON differs from the AWS CLI %s's\nawsx: %s\naws:  %s", name, c.Name, got.stdout, want.stdout)
+		t.Errorf("%s: JSON differs from the AWS CLI %s's\n%s\nawsx: %s\naws:  %s", name, c.Name, strings.Join(jsonDiff("", g, w, 5), "\n"), got.stdout, want.stdout)
 	}
+}
+
+// jsonDiff returns up to n paths at which the decoded JSON values got and want differ, each
+// with the two values.
+func jsonDiff(path string, got, want any, n int) []string {
+	if reflect.DeepEqual(got, want) || n <= 0 {
+		return nil
+	}
+	var out []string
+	switch g := got.(type) {
+	case map[string]any:
+		w, ok := want.(map[string]any)
+		if !ok {
+			break
+		}
+		keys := slices.Sorted(maps.Keys(g))
+		for k := range w {
+			if _, ok := g[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		for _, k := range keys {
+			out = append(out, jsonDiff(path+"."+k, g[k], w[k], n-len(out))...)
+		}
+		return out
+	case []any:
+		w, ok := want.([]any)
+		if !ok || len(w) != len(g) {
+			break
+		}
+		for i := range g {
+			out = append(out, jsonDiff(fmt.Sprintf("%s[%d]", path, i), g[i], w[i], n-len(out))...)
+		}
+		return out
+	}
+	gb, _ := json.Marshal(got)
+	wb, _ := json.Marshal(want)
+	return []string{fmt.Sprintf("  at %s: awsx %.200s, aws %.200s", cmp.Or(path, "."), gb, wb)}
 }
 
 // decodeBoth decodes the two JSON outputs; empty output is nil.
@@ -210,8 +255,9 @@ func decodeBoth(t *testing.T, name, want, got string) (w, g any, ok bool) {
 // v1Timestamp is a timestamp as the AWS CLI v1 prints it: as the service sent it.
 var v1Timestamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$`)
 
-// normaliseV1 rewrites v1's timestamps as v2 prints them and drops the object keys that
-// awsx's data (like) lacks: members of v1's newer models.
+// normaliseV1 rewrites v1's timestamps as v2 prints them (not the strings that only look like
+// timestamps, such as an image's CreationDate, which both print as sent) and drops the object
+// keys that awsx's data (like) lacks: members of v1's newer models.
 func normaliseV1(v, like any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -231,7 +277,7 @@ func normaliseV1(v, like any) any {
 			}
 		}
 	case string:
-		if v1Timestamp.MatchString(x) {
+		if like, _ := like.(string); like != x && v1Timestamp.MatchString(x) {
 			if ts, err := time.Parse(time.RFC3339Nano, x); err == nil {
 				return output.Timestamp(ts)
 			}

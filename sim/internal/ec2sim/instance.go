@@ -200,6 +200,17 @@ func (l *launch) networkInterface() error {
 	if ni.PrivateIpAddress != nil {
 		l.privateIP = ni.PrivateIpAddress
 	}
+	// The AWS CLI moves --private-ip-address here when its scalar network arguments make the
+	// interface (awscli/customizations/ec2/runinstances.py).
+	for _, a := range ni.PrivateIpAddresses {
+		if !aws.ToBool(a.Primary) {
+			return core.Errorf("NotImplemented", "The simulator gives an instance one private IP address: it has no secondary addresses.")
+		}
+		l.privateIP = a.PrivateIpAddress
+	}
+	if aws.ToInt32(ni.SecondaryPrivateIpAddressCount) > 0 {
+		return core.Errorf("NotImplemented", "The simulator gives an instance one private IP address: it has no secondary addresses.")
+	}
 	l.publicIP = ni.AssociatePublicIpAddress
 	return nil
 }
