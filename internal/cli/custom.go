@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,8 @@ type customization struct {
 	extras []extra
 	// removed are the operation's own flags that the command does not take.
 	removed []string
+	// hidden are the operation's own flags that the command takes but its help does not show.
+	hidden []string
 	// check refuses combinations of flags (words by flag), as the AWS CLI's
 	// operation-args-parsed handlers do, before any value is read.
 	check func(words map[string][]string) error
@@ -76,7 +79,8 @@ var customizations = map[string]*customization{
 // secgroupRule is one rule in scalar arguments: --protocol tcp --port 22 --cidr 203.0.113.0/24,
 // or --source-group and --group-owner instead of --cidr. They fill in IpPermissions[0].
 var secgroupRule = &customization{
-	check: checkIPPermissions,
+	check:  checkIPPermissions,
+	hidden: []string{"ip-protocol", "from-port", "to-port", "cidr-ip", "source-security-group-name", "source-security-group-owner-id"},
 	extras: []extra{
 		{flag: "protocol", help: "tcp, udp, icmp, all, or a protocol number", set: oneValue(func(in any, v string) error {
 			if n, err := strconv.Atoi(v); err == nil {
@@ -358,6 +362,11 @@ func (c *customization) extra(flag string) (extra, bool) {
 		}
 	}
 	return extra{}, false
+}
+
+// hides says whether the command's help leaves out the operation's flag.
+func (c *customization) hides(flag string) bool {
+	return c != nil && slices.Contains(c.hidden, flag)
 }
 
 // removes says whether the command does not take the operation's flag.

@@ -71,7 +71,7 @@ func helpOptions(svc *awsService, op *operation) (string, []params.ParamDoc) {
 			d.Params = append(d.Params, params.ParamDoc{Name: p.Field, Flag: p.Flag, Type: strings.ToLower(p.Kind.String()), Required: p.Required})
 		}
 	}
-	d.Params = customized(d.Params, customizations[svc.name+" "+op.command])
+	d.Params = customized(svc, op, d.Params, customizations[svc.name+" "+op.command])
 	pg, paged := output.PaginatorOf(svc.name, op.name)
 	if !paged {
 		return d.Doc, append(append(d.Params, cliInputOption), skeletonOption)
@@ -105,18 +105,36 @@ func helpOptions(svc *awsService, op *operation) (string, []params.ParamDoc) {
 }
 
 // customized applies the AWS CLI's changes to a command's parameters: the members it hides
-// go, its own arguments follow the others.
-func customized(ps []params.ParamDoc, c *customization) []params.ParamDoc {
-	if c == nil {
-		return ps
-	}
+// go; a boolean's negative flag is renamed (argrename.py), a top-level boolean structure is a
+// switch pair (ec2's toplevelbool.py); its own arguments follow the others, a switch and its
+// --no- form as one.
+func customized(svc *awsService, op *operation, ps []params.ParamDoc, c *customization) []params.ParamDoc {
+	flags := operationFlags(svc.name, op, c)
 	var out []params.ParamDoc
 	for _, p := range ps {
-		if !c.removes(p.Flag) {
-			out = append(out, p)
+		if c.removes(p.Flag) || c.hides(p.Flag) {
+			continue
 		}
+		if f, ok := flags[p.Flag]; ok && f.topBool {
+			p.Type = "boolean" // its --no- comes after the renames: not renamed
+		} else if neg := renamed(svc.name, op.command, "no-"+p.Flag); p.Type == "boolean" && neg != "no-"+p.Flag {
+			p.Flag += " | --" + neg
+		}
+		out = append(out, p)
+	}
+	if c == nil {
+		return out
 	}
 	for _, x := range c.extras {
+		if _, ok := c.extra("no-" + x.flag); ok && x.nargs == noWord {
+			out = append(out, params.ParamDoc{Flag: x.flag, Type: "boolean", Doc: x.help})
+			continue
+		}
+		if on, ok := strings.CutPrefix(x.flag, "no-"); ok {
+			if _, pair := c.extra(on); pair && x.nargs == noWord {
+				continue
+			}
+		}
 		out = append(out, params.ParamDoc{Flag: x.flag, Type: "string", Doc: x.help})
 	}
 	return out
@@ -124,10 +142,10 @@ func customized(ps []params.ParamDoc, c *customization) []params.ParamDoc {
 
 func synopsisOf(p params.ParamDoc) string {
 	s := "--" + p.Flag + " <value>"
-	if p == cliInputOption {
+	switch {
+	case p == cliInputOption || strings.Contains(p.Flag, " | --"):
 		s = "--" + p.Flag
-	}
-	if p.Type == "boolean" {
+	case p.Type == "boolean":
 		s = "--" + p.Flag + " | --no-" + p.Flag
 	}
 	if !p.Required {
@@ -138,7 +156,7 @@ func synopsisOf(p params.ParamDoc) string {
 
 func writeOption(w io.Writer, p params.ParamDoc) {
 	name := "--" + p.Flag
-	if p.Type == "boolean" {
+	if p.Type == "boolean" && !strings.Contains(p.Flag, " | --") {
 		name += " | --no-" + p.Flag
 	}
 	fmt.Fprintf(w, "       %s (%s)\n", name, p.Type)
