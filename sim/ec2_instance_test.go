@@ -117,6 +117,14 @@ func TestEC2RunInstances(t *testing.T) {
 	if public.PublicIpAddress == nil || *public.PublicDnsName != "" || *public.PrivateIpAddress != "10.0.1.4" {
 		t.Errorf("instance with a public address in a new VPC = %+v", public)
 	}
+	// The primary address as the AWS CLI's --private-ip-address puts it beside
+	// --associate-public-ip-address: in the interface's PrivateIpAddresses.
+	primary := run(t, client, ec2.RunInstancesInput{ImageId: aws.String(al), InstanceType: types.InstanceTypeT3Micro,
+		NetworkInterfaces: []types.InstanceNetworkInterfaceSpecification{{DeviceIndex: aws.Int32(0), SubnetId: private, AssociatePublicIpAddress: aws.Bool(false),
+			PrivateIpAddresses: []types.PrivateIpAddressSpecification{{PrivateIpAddress: aws.String("10.0.1.20"), Primary: aws.Bool(true)}}}}})[0]
+	if primary.PublicIpAddress != nil || *primary.PrivateIpAddress != "10.0.1.20" {
+		t.Errorf("instance with its primary address in the interface = %+v", primary)
+	}
 
 	// An instance profile from IAM, by name or ARN.
 	root := iam.NewFromConfig(config(t, c))
@@ -155,6 +163,10 @@ func TestEC2RunInstances(t *testing.T) {
 		{"profile name", "InvalidParameterValue", "Value (nope) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name",
 			ec2.RunInstancesInput{ImageId: aws.String(al), IamInstanceProfile: &types.IamInstanceProfileSpecification{Name: aws.String("nope")}}},
 		{"too many", "InsufficientFreeAddressesInSubnet", "", ec2.RunInstancesInput{ImageId: aws.String(al), SubnetId: private, MinCount: aws.Int32(300), MaxCount: aws.Int32(300)}},
+		{"secondary address", "NotImplemented", "no secondary addresses", ec2.RunInstancesInput{ImageId: aws.String(al), NetworkInterfaces: []types.InstanceNetworkInterfaceSpecification{{
+			DeviceIndex: aws.Int32(0), PrivateIpAddresses: []types.PrivateIpAddressSpecification{{PrivateIpAddress: aws.String("172.31.0.99"), Primary: aws.Bool(false)}}}}}},
+		{"secondary count", "NotImplemented", "no secondary addresses", ec2.RunInstancesInput{ImageId: aws.String(al), NetworkInterfaces: []types.InstanceNetworkInterfaceSpecification{{
+			DeviceIndex: aws.Int32(0), SecondaryPrivateIpAddressCount: aws.Int32(2)}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.in.MinCount == nil {
@@ -170,10 +182,10 @@ func TestEC2RunInstances(t *testing.T) {
 	_, err := eu.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
 	wantCode(t, err, "InvalidAMIID.NotFound")
 
-	// MaxCount is what fits when MinCount is met: 251 addresses less the 2 in use.
+	// MaxCount is what fits when MinCount is met: 251 addresses less the 3 in use.
 	most := must(client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(al), SubnetId: private, MinCount: aws.Int32(1), MaxCount: aws.Int32(300)}))(t).Instances
-	if len(most) != 249 {
-		t.Errorf("%d instances launched, want 249", len(most))
+	if len(most) != 248 {
+		t.Errorf("%d instances launched, want 248", len(most))
 	}
 
 	// A client token makes the request idempotent.

@@ -20,11 +20,12 @@
 //
 // # Scope and limitations
 //
-// Not simulated: IPv6 blocks and addresses, secondary VPC blocks, network ACL rules of one's
-// own, NAT gateways, peering and the other route targets, Elastic IPs, volumes and snapshots
-// as resources, launch templates, spot requests, placement groups, image creation, key
-// material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000 instances per region
-// stands in), and the condition keys of EC2's policies (ec2:ResourceTag and the like).
+// Not simulated: IPv6 blocks and addresses, secondary VPC blocks, an instance's secondary
+// private addresses (refused by name), network ACL rules of one's own, NAT gateways, peering
+// and the other route targets, Elastic IPs, volumes and snapshots as resources, launch
+// templates, spot requests, placement groups, image creation, key material in PuTTY's ppk
+// format, per-family vCPU quotas (a flat 1,000 instances per region stands in), and the
+// condition keys of EC2's policies (ec2:ResourceTag and the like).
 // Public addresses come from 3.0.0.0/8 rather than each region's own ranges, and RSA key
 // pairs differ from run to run: Go's crypto does not take a seeded source.
 package ec2sim
