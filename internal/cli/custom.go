@@ -393,7 +393,7 @@ func (c *customization) apply(in any, words map[string][]string) error {
 		if !ok {
 			continue
 		}
-		if x.nargs == oneWord && len(vals) != 1 {
+		if x.nargs == oneWord && len(vals) == 0 {
 			return usageErr("argument --%s: expected one argument", x.flag)
 		}
 		if err := x.set(in, vals); err != nil {

@@ -23,6 +23,8 @@ func TestCustomizations(t *testing.T) {
 		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--count", "3"}, want: `"MaxCount":3,"MinCount":3`},
 		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--count", "2:5"}, want: `"MaxCount":5,"MinCount":2`},
 		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--count", "2:x"}, code: exitUsage, want: "count parameter should be of form min[:max] (e.g. 1 or 1:10)"},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--count", "2", "3"}, code: exitUsage, want: "\nUnknown options: 3\n"},
+		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--count"}, code: exitUsage, want: "aws: error: argument --count: expected one argument"},
 		{args: []string{"ec2", "run-instances", "--image-id", "ami-1", "--min-count", "1"}, code: exitUsage, want: "Unknown options: --min-count"},
 		{args: []string{"ec2", "authorize-security-group-ingress", "--group-name", "web", "--protocol", "tcp", "--port", "22", "--cidr", "203.0.113.0/24"},
 			want: `"IpPermissions":[{"FromPort":22,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"203.0.113.0/24"`},

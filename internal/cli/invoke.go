@@ -326,10 +326,13 @@ func (iv *invocation) bind(in any, dir string) error {
 	for _, name := range iv.seen {
 		words := iv.args[name]
 		if x, ok := custom.extra(name); ok {
-			if x.nargs == noWord {
+			switch {
+			case x.nargs == noWord:
 				unknown = append(unknown, words...)
-			} else if x.nargs == oneWord && len(words) == 0 {
+			case x.nargs == oneWord && len(words) == 0:
 				return usageErr("argument --%s: expected one argument", name)
+			case x.nargs == oneWord:
+				unknown = append(unknown, words[1:]...)
 			}
 			continue
 		}

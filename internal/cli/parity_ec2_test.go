@@ -292,6 +292,7 @@ var ec2Session = []step{
 	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--count", "3:1", "--client-token", "backwards"}},
 	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--count", "two"}, unlike: v2CountBug},
 	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--count", "1:2:3"}, unlike: v2CountBug},
+	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--count", "2", "3"}},
 	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--min-count", "1"}},
 	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--no-disable-api-termination"}},
 	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--associate-public-ip-address", "--network-interfaces", "DeviceIndex=0,SubnetId={subnet}"}},
