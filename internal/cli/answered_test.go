@@ -25,7 +25,7 @@ func answeredOperations(t *testing.T, svc *awsService) []string {
 		return nil
 	})
 	cfg.RetryMaxAttempts = 1
-	client := reflect.ValueOf(svc.newClient(cfg))
+	client := reflect.ValueOf(svc.newClient(cfg, "sim"))
 	var out []string
 	for _, op := range svc.operations() {
 		res := client.MethodByName(op.name).Call([]reflect.Value{reflect.ValueOf(context.Background()), reflect.New(op.in.Elem())})

@@ -16,8 +16,8 @@ import (
 // ([completeService]).
 func NewCmdService(streams *IO, svc *awsService, g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:                svc.name + " <operation> [parameters]",
-		Short:              "Call " + svc.name + " operations, as the AWS CLI does",
+		Use:                svc.cliName() + " <operation> [parameters]",
+		Short:              "Call " + svc.cliName() + " operations, as the AWS CLI does",
 		DisableFlagParsing: true,
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			return completeService(cmd, svc, args, toComplete), cobra.ShellCompDirectiveNoFileComp
@@ -47,18 +47,26 @@ func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, arg
 	}
 	op := svc.operation(args[0])
 	if op == nil {
-		return fail(streams, usageErr("argument operation: Invalid choice: '%s' (run `awsx %s help` for the list)", args[0], svc.name))
+		return fail(streams, usageErr("argument operation: Invalid choice: '%s' (run `awsx %s help` for the list)", args[0], svc.cliName()))
 	}
 	if len(args) > 1 && (args[1] == "help" || args[1] == "--help") {
 		operationHelp(streams, svc, op)
 		return exitOK
 	}
-	g, named, order, err := parseArgs(g, args[1:])
+	words, takesOutfile := args[1:], outfileOf(op)
+	var positional []string
+	if takesOutfile {
+		words, positional = splitPositional(op, words)
+	}
+	g, named, order, err := parseArgs(g, words)
 	if err != nil {
 		return fail(streams, err)
 	}
 	dir, _ := os.Getwd()
-	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order}
+	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order, dir: dir, takesOutfile: takesOutfile}
+	if len(positional) > 0 {
+		iv.outfile, iv.extra = positional[0], positional[1:]
+	}
 	return iv.run(cmd.Context(), streams, dir)
 }
 

@@ -56,7 +56,7 @@ func completeService(cmd *cobra.Command, svc *awsService, args []string, toCompl
 // arguments for the command) and the global options, less the parameters already given.
 func optionNames(svc *awsService, op *operation, given []string) []string {
 	var out []string
-	custom := customizations[svc.name+" "+op.command]
+	custom := customizations[svc.cliName()+" "+op.command]
 	if custom != nil {
 		for _, x := range custom.extras {
 			out = append(out, "--"+x.flag)

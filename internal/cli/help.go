@@ -33,7 +33,7 @@ var (
 )
 
 func serviceHelp(streams *IO, svc *awsService) {
-	fmt.Fprintf(streams.Out, "%s\n\nAVAILABLE COMMANDS\n", svc.name)
+	fmt.Fprintf(streams.Out, "%s\n\nAVAILABLE COMMANDS\n", svc.cliName())
 	for _, op := range svc.operations() {
 		fmt.Fprintf(streams.Out, "       o %s\n\n", op.command)
 	}
@@ -71,7 +71,7 @@ func helpOptions(svc *awsService, op *operation) (string, []params.ParamDoc) {
 			d.Params = append(d.Params, params.ParamDoc{Name: p.Field, Flag: p.Flag, Type: strings.ToLower(p.Kind.String()), Required: p.Required})
 		}
 	}
-	d.Params = customized(svc, op, d.Params, customizations[svc.name+" "+op.command])
+	d.Params = customized(svc, op, d.Params, customizations[svc.cliName()+" "+op.command])
 	pg, paged := output.PaginatorOf(svc.name, op.name)
 	if !paged {
 		return d.Doc, append(append(d.Params, cliInputOption), skeletonOption)

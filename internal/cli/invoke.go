@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 
@@ -96,6 +97,15 @@ type invocation struct {
 	g    globals
 	args map[string][]string // operation parameters by flag, in the order given
 	seen []string
+	dir  string // the working directory, that relative paths start from
+
+	// outfile is the positional argument of an operation whose output streams (s3api
+	// get-object); takesOutfile says the operation has one, extra are positional words
+	// beyond it.
+	takesOutfile   bool
+	outfile        string
+	extra          []string
+	autoEncodedURL bool // s3: encoding-type=url was asked for on the caller's behalf
 }
 
 // parseArgs splits the words after the operation name into global options and operation
@@ -289,7 +299,7 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 			cfg.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
 			cfg.Logger = logging.NewStandardLogger(streams.Err)
 		}
-		result, err = iv.callAll(ctx, cfg, in, format)
+		result, err = iv.callAll(ctx, cfg, backend, in, format)
 		return err
 	}
 	if backend == awsx.BackendSim {
@@ -318,7 +328,7 @@ func (iv *invocation) bind(in any, dir string) error {
 	if err := iv.bindInput(in, dir); err != nil {
 		return err
 	}
-	custom := customizations[iv.svc.name+" "+iv.op.command]
+	custom := customizations[iv.svc.cliName()+" "+iv.op.command]
 	flags := operationFlags(iv.svc.name, iv.op, custom)
 	// As argparse reads the command line: a missing word at once, then the words nothing
 	// takes.
@@ -382,16 +392,22 @@ func (iv *invocation) bind(in any, dir string) error {
 	if err := custom.apply(in, iv.args); err != nil {
 		return err
 	}
+	var missing []string
 	if iv.g.cliInputJSON == "" && iv.g.cliInputYAML == "" {
-		var missing []string
 		for _, p := range params.Params(iv.op.in) {
 			if _, ok := iv.args[p.Flag]; p.Required && !ok && !custom.removes(p.Flag) {
 				missing = append(missing, "--"+p.Flag)
 			}
 		}
-		if len(missing) > 0 {
-			return usageErr("the following arguments are required: %s", strings.Join(missing, ", "))
-		}
+	}
+	if iv.takesOutfile && iv.outfile == "" {
+		missing = append(missing, "outfile")
+	}
+	if len(missing) > 0 {
+		return usageErr("the following arguments are required: %s", strings.Join(missing, ", "))
+	}
+	if len(iv.extra) > 0 {
+		return unknownOptions(iv.extra)
 	}
 	return params.Validate(in)
 }
@@ -466,6 +482,9 @@ func (iv *invocation) callError(err error) error {
 	if errors.As(err, &ue) {
 		return err
 	}
+	if code, msg, ok := headError(iv.op.name, err); ok {
+		return &exitError{exitService, fmt.Sprintf("\nAn error occurred (%s) when calling the %s operation: %s\n", code, iv.op.name, msg)}
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return &exitError{exitService, fmt.Sprintf("\nAn error occurred (%s) when calling the %s operation: %s\n", ae.ErrorCode(), iv.op.name, ae.ErrorMessage())}
@@ -499,13 +518,22 @@ func fail(streams *IO, err error) int {
 // The pages are merged into one result for the output format, or kept apart as an
 // [output.Stream] for the formats the AWS CLI prints page by page: yaml-stream prints them as
 // they came, text prints each page's result keys (see textPages).
-func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Value, format string) (any, error) {
-	client := reflect.ValueOf(iv.svc.newClient(cfg))
+func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, backend string, in reflect.Value, format string) (any, error) {
+	client := reflect.ValueOf(iv.svc.newClient(cfg, backend))
 	method := client.MethodByName(iv.op.name)
+	isS3 := iv.svc.name == "s3"
+	if isS3 {
+		iv.autoEncodedURL = s3Before(in.Interface())
+	}
 	call := func() (any, error) {
 		out := method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
 		if err, _ := out[1].Interface().(error); err != nil {
 			return nil, err
+		}
+		if isS3 {
+			if err := s3After(out[0].Interface(), iv.autoEncodedURL, iv.outfile, iv.dir); err != nil {
+				return nil, err
+			}
 		}
 		return out[0].Interface(), nil
 	}
@@ -515,7 +543,13 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 		if err != nil {
 			return nil, err
 		}
-		return output.Value(out), nil
+		v := output.Value(out)
+		if _, ok := out.(*s3.GetBucketLocationOutput); ok {
+			if m, ok := v.(*output.Map); ok && m.Len() == 0 {
+				m.Set("LocationConstraint", nil) // botocore: the root element's text, None in us-east-1
+			}
+		}
+		return v, nil
 	}
 	skip := 0
 	if iv.g.startingToken != "" {
@@ -542,9 +576,12 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, in reflect.Va
 		pages = append(pages, page)
 		next := map[string]string{}
 		for i, ot := range pg.OutputTokens {
-			if v := stringField(reflect.ValueOf(out), ot); v != "" && i < len(pg.InputTokens) {
+			if v := outputToken(out, page, ot); v != "" && i < len(pg.InputTokens) {
 				next[pg.InputTokens[i]] = v
 			}
+		}
+		if pg.MoreResults != "" && !truthy(pathOf(page, pg.MoreResults)) {
+			next = map[string]string{} // botocore stops when more_results is false
 		}
 		n := countItems(page, pg.ResultKeys)
 		items += n
@@ -746,6 +783,42 @@ func decodeToken(s string, inputTokens []string) (map[string]string, int, error)
 		}
 	}
 	return out, n, nil
+}
+
+// outputToken is the paginator's output token of a page: a member of the SDK's output, or a
+// JMESPath expression over the page ("NextMarker || Contents[-1].Key"), as botocore reads it.
+func outputToken(out, page any, expr string) string {
+	if isIdentifier(expr) {
+		return stringField(reflect.ValueOf(out), expr)
+	}
+	v, err := output.Query(page, expr)
+	if err != nil {
+		return ""
+	}
+	s, _ := v.(string)
+	return s
+}
+
+func isIdentifier(s string) bool {
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// truthy is JMESPath's truth of a more_results member: false, null and empty are false.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	}
+	return true
 }
 
 func countItems(page any, keys []string) int {

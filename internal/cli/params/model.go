@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-//go:generate /usr/bin/python3 internal/inputmodel/extract.py -out model ec2 iam sts
+//go:generate /usr/bin/python3 internal/inputmodel/extract.py -out model ec2 iam s3 sts
 
 // The input models are extracted from the AWS CLI v2's botocore models by
 // internal/inputmodel, with the documentation's first sentences as the AWS CLI cuts them.

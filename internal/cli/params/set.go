@@ -254,6 +254,10 @@ func looksLike(s string, c byte) bool {
 }
 
 // pyOSError words a file error as Python's OSError does.
+// PyOSError words a file error as Python's OSError prints it: "[Errno 2] No such file or
+// directory: 'path'".
+func PyOSError(err error, path string) string { return pyOSError(err, path) }
+
 func pyOSError(err error, path string) string {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {

@@ -1,0 +1,123 @@
+package s3cmd
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// NewClient returns the S3 client the AWS CLI would make from cfg. pathStyle addresses
+// buckets in the path (http://host/bucket/key), as botocore does whenever an endpoint URL is
+// given (botocore/args.py: ForcePathStyle unless s3.addressing_style is virtual); awsx uses
+// it for the simulators too.
+//
+// Checksums are botocore's of the AWS CLI v2 2.9.19: a flexible checksum (x-amz-checksum-*)
+// only when --checksum-algorithm asks for one, otherwise Content-MD5 on PutObject, UploadPart
+// and the operations whose model requires a checksum (botocore/httpchecksum.py,
+// conditionally_calculate_md5). The SDK's default, CRC32 on every upload, would make the
+// service return checksum members the AWS CLI never asked for.
+func NewClient(cfg aws.Config, pathStyle bool) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.UsePathStyle = pathStyle
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		o.DisableLogOutputChecksumValidationSkipped = true
+		o.APIOptions = append(o.APIOptions, botocoreChecksums)
+	})
+}
+
+// md5Operations are the operations botocore sends a Content-MD5 with when no flexible
+// checksum is asked for: PutObject and UploadPart (handlers.py), and those whose model has
+// requestChecksumRequired.
+var md5Operations = map[string]bool{
+	"PutObject": true, "UploadPart": true,
+	"DeleteObjects": true, "PutBucketAcl": true, "PutBucketCors": true, "PutBucketEncryption": true,
+	"PutBucketLifecycle": true, "PutBucketLifecycleConfiguration": true, "PutBucketLogging": true,
+	"PutBucketNotification": true, "PutBucketOwnershipControls": true, "PutBucketPolicy": true,
+	"PutBucketReplication": true, "PutBucketRequestPayment": true, "PutBucketTagging": true,
+	"PutBucketVersioning": true, "PutBucketWebsite": true, "PutObjectAcl": true,
+	"PutObjectLegalHold": true, "PutObjectLockConfiguration": true, "PutObjectRetention": true,
+	"PutObjectTagging": true, "PutPublicAccessBlock": true,
+}
+
+const setupChecksum = "AWSChecksum:SetupInputContext"
+
+func botocoreChecksums(stack *middleware.Stack) error {
+	if orig, ok := stack.Initialize.Get(setupChecksum); ok {
+		if _, err := stack.Initialize.Swap(setupChecksum, onlyAskedChecksum{orig}); err != nil {
+			return err
+		}
+	}
+	return stack.Finalize.Add(contentMD5{}, middleware.Before)
+}
+
+// onlyAskedChecksum runs the SDK's checksum setup only when the input names an algorithm.
+type onlyAskedChecksum struct{ orig middleware.InitializeMiddleware }
+
+func (m onlyAskedChecksum) ID() string { return setupChecksum }
+
+func (m onlyAskedChecksum) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	if checksumAlgorithm(in.Parameters) != "" {
+		return m.orig.HandleInitialize(ctx, in, next)
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+// checksumAlgorithm is the input's ChecksumAlgorithm member, "" when unset or absent.
+func checksumAlgorithm(in any) string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	f := v.FieldByName("ChecksumAlgorithm")
+	if !f.IsValid() || f.Kind() != reflect.String {
+		return ""
+	}
+	return f.String()
+}
+
+// contentMD5 adds botocore's Content-MD5 header to the operations of md5Operations whose
+// request has no checksum header yet and a body that can be read twice.
+type contentMD5 struct{}
+
+func (contentMD5) ID() string { return "awsx:ContentMD5" }
+
+func (contentMD5) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	req, ok := in.Request.(*smithyhttp.Request)
+	if !ok || !md5Operations[middleware.GetOperationName(ctx)] || req.Header.Get("Content-MD5") != "" {
+		return next.HandleFinalize(ctx, in)
+	}
+	for h := range req.Header {
+		if strings.HasPrefix(strings.ToLower(h), "x-amz-checksum-") {
+			return next.HandleFinalize(ctx, in)
+		}
+	}
+	if body := req.GetStream(); body != nil && req.IsStreamSeekable() {
+		h := md5.New()
+		if _, err := io.Copy(h, body); err != nil {
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+		}
+		if err := req.RewindStream(); err != nil {
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+		}
+		req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(h.Sum(nil)))
+	} else if body == nil {
+		sum := md5.Sum(nil)
+		req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	return next.HandleFinalize(ctx, in)
+}
