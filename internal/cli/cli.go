@@ -73,6 +73,7 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	for _, svc := range awsServices {
 		root.AddCommand(NewCmdService(streams, svc, g))
 	}
+	root.AddCommand(NewCmdS3(streams, g))
 	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams), NewCmdLab(streams), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err))
 	return root
 }

@@ -261,14 +261,27 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 		}
 		return sample, nil
 	}
-	backend, simOpts, err := iv.backend()
-	if err != nil {
-		return nil, &exitError{exitConfig, err.Error() + "\n"}
-	}
 	var result any
+	err := withBackend(ctx, streams, iv.g, func(cfg aws.Config, backend string) (err error) {
+		result, err = iv.callAll(ctx, cfg, backend, in, format)
+		return err
+	})
+	if err != nil {
+		return nil, iv.callError(err)
+	}
+	return result, nil
+}
+
+// withBackend calls fn with the config of the backend the options and settings choose:
+// for the embedded simulator inside a transaction on its state directory.
+func withBackend(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Config, backend string) error) error {
+	backend, simOpts, err := backendOf(g)
+	if err != nil {
+		return &exitError{exitConfig, err.Error() + "\n"}
+	}
 	instance := instanceFrom(ctx)
 	if instance != "" && backend != awsx.BackendSim {
-		return nil, &exitError{exitConfig, "awsx sim on: runs on the embedded simulator's instances; the backend is " + backend + "\n"}
+		return &exitError{exitConfig, "awsx sim on: runs on the embedded simulator's instances; the backend is " + backend + "\n"}
 	}
 	call := func(cloud *sim.Cloud) error {
 		var cfg aws.Config
@@ -279,8 +292,8 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 			if cfg, err = cloud.InstanceConfig(instance); err != nil {
 				return &exitError{exitConfig, "awsx sim on: the simulator has no instance " + instance + "\n"}
 			}
-			if iv.g.region != "" {
-				cfg.Region = iv.g.region
+			if g.region != "" {
+				cfg.Region = g.region
 			}
 			if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 				// The AWS CLI's words when no credential source answers, here an instance without
@@ -288,37 +301,31 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 				return &exitError{exitConfig, "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n"}
 			}
 		} else if cfg, err = awsx.Load(ctx, func(o *awsx.Options) {
-			o.Profile, o.Region, o.Backend, o.Cloud = iv.g.profile, iv.g.region, backend, cloud
+			o.Profile, o.Region, o.Backend, o.Cloud = g.profile, g.region, backend, cloud
 		}); err != nil {
 			return &exitError{exitConfig, err.Error() + "\n"}
 		}
-		if iv.g.noSignRequest {
+		if g.noSignRequest {
 			cfg.Credentials = aws.AnonymousCredentials{}
 		}
-		if iv.g.debug {
+		if g.debug {
 			cfg.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
 			cfg.Logger = logging.NewStandardLogger(streams.Err)
 		}
-		result, err = iv.callAll(ctx, cfg, backend, in, format)
-		return err
+		return fn(cfg, backend)
 	}
-	if backend == awsx.BackendSim {
-		d, created, oerr := state.Open("")
-		if oerr != nil {
-			return nil, &exitError{exitConfig, oerr.Error() + "\n"}
-		}
-		if created {
-			fmt.Fprintf(streams.Err, "awsx: using the embedded simulator, with its state in %s (no AWS account is used).\n"+
-				"awsx: for real AWS set AWSX_BACKEND=aws; for a simulator server, --endpoint-url http://127.0.0.1:4566.\n", d.Path)
-		}
-		err = d.Update(ctx, simOpts, call)
-	} else {
-		err = call(nil)
+	if backend != awsx.BackendSim {
+		return call(nil)
 	}
+	d, created, err := state.Open("")
 	if err != nil {
-		return nil, iv.callError(err)
+		return &exitError{exitConfig, err.Error() + "\n"}
 	}
-	return result, nil
+	if created {
+		fmt.Fprintf(streams.Err, "awsx: using the embedded simulator, with its state in %s (no AWS account is used).\n"+
+			"awsx: for real AWS set AWSX_BACKEND=aws; for a simulator server, --endpoint-url http://127.0.0.1:4566.\n", d.Path)
+	}
+	return d.Update(ctx, simOpts, call)
 }
 
 // bind fills in from --cli-input-json or --cli-input-yaml and the parameters, and checks the
@@ -455,11 +462,11 @@ func (iv *invocation) outputFormat() string {
 	return "json"
 }
 
-// backend is --endpoint-url or AWS_ENDPOINT_URL (any endpoint), else the awsx setting, with
+// backendOf is --endpoint-url or AWS_ENDPOINT_URL (any endpoint), else the awsx setting, with
 // the settings' options for the embedded simulator.
-func (iv *invocation) backend() (string, []sim.Option, error) {
-	if iv.g.endpoint != "" {
-		return iv.g.endpoint, nil, nil
+func backendOf(g globals) (string, []sim.Option, error) {
+	if g.endpoint != "" {
+		return g.endpoint, nil, nil
 	}
 	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
 		return v, nil, nil

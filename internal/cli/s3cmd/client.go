@@ -60,7 +60,9 @@ func botocoreChecksums(stack *middleware.Stack) error {
 }
 
 // onlyAskedChecksum runs the SDK's checksum setup only when the input names an algorithm.
-type onlyAskedChecksum struct{ orig middleware.InitializeMiddleware }
+type onlyAskedChecksum struct {
+	orig middleware.InitializeMiddleware
+}
 
 func (m onlyAskedChecksum) ID() string { return setupChecksum }
 
