@@ -124,7 +124,9 @@ type ChoiceError struct {
 	Choices       []string
 }
 
-func (e *ChoiceError) Error() string { return fmt.Sprintf("argument %s: invalid choice: '%s'", e.Option, e.Value) }
+func (e *ChoiceError) Error() string {
+	return fmt.Sprintf("argument %s: invalid choice: '%s'", e.Option, e.Value)
+}
 
 var negativeNumber = regexp.MustCompile(`^-\d+$|^-\d*\.\d+$`)
 

@@ -153,16 +153,16 @@ func (t *transfer) deleteSource(ctx context.Context, f *fileStat) error {
 // objectArgs are the request parameters the command line sets on a new object (PutObject,
 // CreateMultipartUpload, CopyObject): RequestParamsMapper's.
 type objectArgs struct {
-	acl                                                       types.ObjectCannedACL
-	storageClass                                              types.StorageClass
+	acl                                                        types.ObjectCannedACL
+	storageClass                                               types.StorageClass
 	redirect, contentType, cacheControl, disposition, encoding *string
-	language                                                  *string
-	expires                                                   *time.Time
-	grantRead, grantFull, grantReadACP, grantWriteACP         *string
-	metadata                                                  map[string]string
-	sse                                                       types.ServerSideEncryption
-	kmsKey, sseCAlg, sseCKey                                  *string
-	payer                                                     types.RequestPayer
+	language                                                   *string
+	expires                                                    *time.Time
+	grantRead, grantFull, grantReadACP, grantWriteACP          *string
+	metadata                                                   map[string]string
+	sse                                                        types.ServerSideEncryption
+	kmsKey, sseCAlg, sseCKey                                   *string
+	payer                                                      types.RequestPayer
 }
 
 func opt(a *args, name string) *string {
