@@ -56,7 +56,23 @@ func botocoreChecksums(stack *middleware.Stack) error {
 			return err
 		}
 	}
+	if err := stack.Serialize.Add(noDefaultContentType{}, middleware.After); err != nil {
+		return err
+	}
 	return stack.Finalize.Add(contentMD5{}, middleware.Before)
+}
+
+// noDefaultContentType drops the Content-Type the SDK sets on an object's body when none is
+// given (application/octet-stream): botocore sends none, and S3 stores binary/octet-stream.
+type noDefaultContentType struct{}
+
+func (noDefaultContentType) ID() string { return "awsx:NoDefaultContentType" }
+
+func (noDefaultContentType) HandleSerialize(ctx context.Context, in middleware.SerializeInput, next middleware.SerializeHandler) (middleware.SerializeOutput, middleware.Metadata, error) {
+	if req, ok := in.Request.(*smithyhttp.Request); ok && smithyhttp.GetIsContentTypeDefaultValue(ctx) {
+		req.Header.Del("Content-Type")
+	}
+	return next.HandleSerialize(ctx, in)
 }
 
 // onlyAskedChecksum runs the SDK's checksum setup only when the input names an algorithm.
