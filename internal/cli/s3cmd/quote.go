@@ -10,7 +10,7 @@ import (
 // followed by two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
 func UnquotePlus(s string) string {
 	if !strings.ContainsAny(s, "%+") {
-		return s
+		return decodeUTF8([]byte(s))
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
@@ -24,14 +24,53 @@ func UnquotePlus(s string) string {
 			b = append(b, c)
 		}
 	}
+	return decodeUTF8(b)
+}
+
+// decodeUTF8 decodes b as Python's bytes.decode("utf-8", "replace"): each maximal part of
+// an invalid or truncated sequence becomes one U+FFFD.
+func decodeUTF8(b []byte) string {
 	if utf8.Valid(b) {
 		return string(b)
 	}
 	var out strings.Builder
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		out.WriteRune(r) // utf8.RuneError for each byte that is not UTF-8
-		b = b[n:]
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			out.WriteByte(c)
+			i++
+			continue
+		}
+		n, lo, hi := 0, byte(0x80), byte(0xBF) // continuation bytes, and the second byte's range
+		switch {
+		case c >= 0xC2 && c <= 0xDF:
+			n = 1
+		case c == 0xE0:
+			n, lo = 2, 0xA0
+		case c >= 0xE1 && c <= 0xEC, c == 0xEE, c == 0xEF:
+			n = 2
+		case c == 0xED:
+			n, hi = 2, 0x9F
+		case c == 0xF0:
+			n, lo = 3, 0x90
+		case c >= 0xF1 && c <= 0xF3:
+			n = 3
+		case c == 0xF4:
+			n, hi = 3, 0x8F
+		}
+		j := i + 1
+		for k := 0; k < n && j < len(b); k++ {
+			if k == 0 && (b[j] < lo || b[j] > hi) || k > 0 && (b[j] < 0x80 || b[j] > 0xBF) {
+				break
+			}
+			j++
+		}
+		if n > 0 && j-i == n+1 {
+			out.Write(b[i:j])
+		} else {
+			out.WriteRune(utf8.RuneError)
+		}
+		i = j
 	}
 	return out.String()
 }
