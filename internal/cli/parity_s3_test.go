@@ -5,12 +5,15 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/awsxlab/awsx/internal/cli/output"
 )
 
 // s3SessionFiles are the files the S3 session's commands read, in each world's home.
@@ -18,11 +21,11 @@ func s3SessionFiles() map[string]string {
 	file := "hello from the lab\n"
 	sum := md5.Sum([]byte(file))
 	return map[string]string{
-		"file.txt":                 file,
-		"index.html":               "<h1>lab</h1>\n",
-		"dotfiles/.bashrc":         "export PS1='$ '\n",
-		"dotfiles/.vimrc":          "set number\n",
-		"dotfiles/config/app.json": `{"theme": "dark"}` + "\n",
+		"file.txt":                   file,
+		"index.html":                 "<h1>lab</h1>\n",
+		"dotfiles/.bashrc":           "export PS1='$ '\n",
+		"dotfiles/.vimrc":            "set number\n",
+		"dotfiles/config/app.json":   `{"theme": "dark"}` + "\n",
 		"dotfiles/config/git/config": "[user]\n\tname = lab\n",
 		"s3-policy.json": `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*",` +
 			`"Action":"s3:GetObject","Resource":"arn:aws:s3:::lab-bucket/*"}]}`,
@@ -113,7 +116,7 @@ var s3Session = []step{
 	{args: []string{"s3api", "list-objects-v2", "--bucket", "lab-bucket", "--delimiter", "/", "--output", "table"}},
 	{args: []string{"s3api", "list-objects-v2", "--bucket", "lab-bucket", "--prefix", "notes/", "--output", "yaml"}},
 	{args: []string{"s3api", "list-object-versions", "--bucket", "lab-bucket", "--prefix", "notes/"}},
-	{args: []string{"s3api", "copy-object", "--bucket", "lab-bucket", "--key", "notes/copy.txt", "--copy-source", "lab-bucket/notes/na%C3%AFve.txt"}},
+	{args: []string{"s3api", "copy-object", "--bucket", "lab-bucket", "--key", "notes/copy.txt", "--copy-source", "lab-bucket/notes/naïve.txt"}},
 	{args: []string{"s3api", "put-object-tagging", "--bucket", "lab-bucket", "--key", "notes/copy.txt", "--tagging", "TagSet=[{Key=course,Value=aws}]"}},
 	{args: []string{"s3api", "get-object-tagging", "--bucket", "lab-bucket", "--key", "notes/copy.txt"}},
 	{args: []string{"s3api", "delete-objects", "--bucket", "lab-bucket", "--delete", "Objects=[{Key=notes/copy.txt}]"}},
@@ -218,20 +221,32 @@ func TestParityS3Session(t *testing.T) {
 
 var (
 	progressLine = regexp.MustCompile(`Completed [^\r\n]*\r`)
-	// The parts of a presigned URL that depend on the second it was signed in.
-	presignedParts = regexp.MustCompile(`(X-Amz-Date=|X-Amz-Signature=|X-Amz-Credential=[^%]*%2F)[0-9a-fTZ]+`)
+	// The parts of a presigned URL that depend on its server (each world has its own) and
+	// on the second it was signed in.
+	presignedParts = regexp.MustCompile(`(http://127\.0\.0\.1:|X-Amz-Date=|X-Amz-Signature=|X-Amz-Credential=[^%]*%2F)[0-9a-fTZ]+`)
+	// httpDate is a timestamp of a header as the AWS CLI v1 prints it.
+	httpDate = regexp.MustCompile(`"[A-Z][a-z][a-z], \d\d [A-Z][a-z][a-z] \d{4} \d\d:\d\d:\d\d GMT"`)
 )
 
 // compareS3 compares a step of the S3 session: s3api steps as compareWithCLI does, the s3
-// commands by their normalised output.
+// commands by their normalised output. The AWS CLI v1 (botocore 1.4x) sends CRC32
+// checksums with every upload where v2 2.9.19 and awsx send none, so the objects' checksum
+// members are left out of v1's comparisons; it exits 255 where v2 exits 252.
 func compareS3(t *testing.T, c client, args []string, got, want result) {
 	t.Helper()
+	v1 := c.Name == "v1"
+	if v1 && want.code == 255 && got.code == 252 {
+		want.code = 252 // v1's ParamValidationError and usage errors of its own
+	}
 	if args[0] != "s3" {
+		if v1 && want.code == 0 && got.code == 0 {
+			compareV1JSON(t, args, got, want)
+			return
+		}
 		compareWithCLI(t, c, args, got, want)
 		return
 	}
 	name := strings.Join(args, " ")
-	v1 := c.Name == "v1"
 	if len(args) > 1 && args[1] == "presign" {
 		if v1 {
 			return // v1 presigns for us-east-1 with Signature Version 2
@@ -278,4 +293,52 @@ func compareS3(t *testing.T, c client, args []string, got, want result) {
 	if g != w {
 		t.Errorf("%s: stderr differs from the AWS CLI %s's\nawsx:\n%s\naws:\n%s", name, c.Name, g, w)
 	}
+}
+
+// compareV1JSON compares a successful s3api step's JSON with the AWS CLI v1's: its
+// timestamps as v2 prints them, the members of its newer models and the objects' checksums
+// left out.
+func compareV1JSON(t *testing.T, args []string, got, want result) {
+	t.Helper()
+	name := strings.Join(args, " ")
+	for i, a := range args {
+		if a == "--output" && i+1 < len(args) && args[i+1] != "json" {
+			return // v1 is compared on JSON only
+		}
+	}
+	wantText := httpDate.ReplaceAllStringFunc(want.stdout, func(s string) string {
+		ts, err := time.Parse(time.RFC1123, strings.Trim(s, `"`))
+		if err != nil {
+			return s
+		}
+		return `"` + output.Timestamp(ts) + `"`
+	})
+	w, g, ok := decodeBoth(t, name, wantText, got.stdout)
+	if !ok {
+		return
+	}
+	w, g = dropChecksums(normaliseV1(w, g)), dropChecksums(g)
+	if !reflect.DeepEqual(w, g) {
+		t.Errorf("%s: JSON differs from the AWS CLI v1's\nawsx: %s\naws:  %s", name, got.stdout, want.stdout)
+	}
+}
+
+// dropChecksums removes the checksum members (ChecksumAlgorithm, ChecksumCRC32, …) of
+// decoded JSON.
+func dropChecksums(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if strings.HasPrefix(k, "Checksum") {
+				delete(x, k)
+				continue
+			}
+			x[k] = dropChecksums(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = dropChecksums(e)
+		}
+	}
+	return v
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -112,8 +113,29 @@ func s3Before(in any) (autoEncoding bool) {
 		if in.EncodingType == "" {
 			in.EncodingType, autoEncoding = types.EncodingTypeUrl, true
 		}
+	case *s3.CopyObjectInput:
+		in.CopySource = quoteCopySource(in.CopySource)
+	case *s3.UploadPartCopyInput:
+		in.CopySource = quoteCopySource(in.CopySource)
 	}
 	return autoEncoding
+}
+
+// versionSuffix ends a copy source that names a version.
+var versionSuffix = regexp.MustCompile(`\?versionId=[^\s]+$`)
+
+// quoteCopySource URL-encodes --copy-source bucket/key[?versionId=v] as botocore does
+// (handlers.py, handle_copy_source_param): the AWS CLI takes the key as it is, not encoded.
+func quoteCopySource(src *string) *string {
+	if src == nil {
+		return nil
+	}
+	s, version := *src, ""
+	if loc := versionSuffix.FindStringIndex(s); loc != nil {
+		s, version = s[:loc[0]], s[loc[0]:]
+	}
+	q := s3cmd.QuoteCopySource(s) + version
+	return &q
 }
 
 // s3After adjusts an s3 output as botocore's parsers and handlers leave it: keys decoded

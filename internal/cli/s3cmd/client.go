@@ -4,12 +4,17 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -24,14 +29,127 @@ import (
 // and the operations whose model requires a checksum (botocore/httpchecksum.py,
 // conditionally_calculate_md5). The SDK's default, CRC32 on every upload, would make the
 // service return checksum members the AWS CLI never asked for.
+//
+// A request answered with the bucket's region (a wrong signing region, a redirect) is sent
+// again to that region, which is remembered for the bucket, as botocore's
+// S3RegionRedirectorv2 does.
 func NewClient(cfg aws.Config, pathStyle bool) *s3.Client {
-	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+	rd := &regionRedirect{regions: map[string]string{}}
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.UsePathStyle = pathStyle
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		o.DisableLogOutputChecksumValidationSkipped = true
-		o.APIOptions = append(o.APIOptions, botocoreChecksums)
+		o.APIOptions = append(o.APIOptions, botocoreChecksums, func(s *middleware.Stack) error {
+			return s.Initialize.Add(rd, middleware.Before)
+		})
 	})
+	rd.opts = c.Options()
+	return c
+}
+
+// regionRedirect sends a request for a bucket in another region to that region.
+type regionRedirect struct {
+	opts    s3.Options
+	mu      sync.Mutex
+	regions map[string]string // bucket → region, as the service named it
+}
+
+type redirectedKey struct{}
+
+func (*regionRedirect) ID() string { return "awsx:S3RegionRedirect" }
+
+func (rd *regionRedirect) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	if ctx.Value(redirectedKey{}) != nil {
+		return next.HandleInitialize(ctx, in)
+	}
+	bucket := stringMember(in.Parameters, "Bucket")
+	if bucket == "" || strings.HasPrefix(bucket, "arn:") {
+		return next.HandleInitialize(ctx, in)
+	}
+	rd.mu.Lock()
+	region, known := rd.regions[bucket]
+	rd.mu.Unlock()
+	if known && region != rd.opts.Region {
+		return rd.resend(ctx, in, region)
+	}
+	out, md, err := next.HandleInitialize(ctx, in)
+	if err == nil {
+		return out, md, err
+	}
+	region = redirectRegion(middleware.GetOperationName(ctx), err)
+	if region == "" || region == rd.opts.Region {
+		return out, md, err
+	}
+	rd.mu.Lock()
+	rd.regions[bucket] = region
+	rd.mu.Unlock()
+	return rd.resend(ctx, in, region)
+}
+
+// resend calls the operation again through a client of the region.
+func (rd *regionRedirect) resend(ctx context.Context, in middleware.InitializeInput, region string) (middleware.InitializeOutput, middleware.Metadata, error) {
+	c := s3.New(rd.opts, func(o *s3.Options) { o.Region = region })
+	m := reflect.ValueOf(c).MethodByName(middleware.GetOperationName(ctx))
+	if !m.IsValid() {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, fmt.Errorf("s3cmd: no operation %q to redirect", middleware.GetOperationName(ctx))
+	}
+	res := m.Call([]reflect.Value{reflect.ValueOf(context.WithValue(ctx, redirectedKey{}, true)), reflect.ValueOf(in.Parameters)})
+	err, _ := res[1].Interface().(error)
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, unwrapOperation(err)
+	}
+	return middleware.InitializeOutput{Result: res[0].Interface()}, middleware.Metadata{}, nil
+}
+
+// unwrapOperation takes off the operation error the inner call added: the outer call adds
+// its own.
+func unwrapOperation(err error) error {
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		return oe.Err
+	}
+	return err
+}
+
+// redirectRegion is the region an error says the bucket is in, when botocore would follow
+// it: a wrong signing region, a permanent or temporary redirect, or a HEAD's 301 or 400 —
+// from the x-amz-bucket-region header.
+func redirectRegion(op string, err error) string {
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.Response == nil {
+		return ""
+	}
+	status := re.HTTPStatusCode()
+	code := ""
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	head := (op == "HeadObject" || op == "HeadBucket") && (status == 301 || status == 400)
+	if !(code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" || status == 301 || status == 302 || status == 307 || head) {
+		return ""
+	}
+	return re.Response.Header.Get("X-Amz-Bucket-Region")
+}
+
+// stringMember is the input's string member name, "" when unset or absent.
+func stringMember(in any, name string) string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	f := v.FieldByName(name)
+	if f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.String {
+		return f.Elem().String()
+	}
+	return ""
 }
 
 // md5Operations are the operations botocore sends a Content-MD5 with when no flexible

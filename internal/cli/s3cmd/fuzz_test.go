@@ -158,4 +158,3 @@ func FuzzParseArgs(f *testing.F) {
 		}
 	})
 }
-

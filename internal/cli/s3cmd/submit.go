@@ -483,7 +483,7 @@ func (t *transfer) copyObject(ctx context.Context, f *fileStat) error {
 	if err != nil {
 		return err
 	}
-	source := srcBucket + "/" + pyQuote(srcKey, "-._~/")
+	source := QuoteCopySource(srcBucket + "/" + srcKey)
 	directive := types.MetadataDirective(t.a.get("metadata-directive"))
 	if directive == "" && o.metadata != nil {
 		directive = types.MetadataDirectiveReplace
@@ -603,6 +603,10 @@ func inject(o *objectArgs, h *s3.HeadObjectOutput) {
 		o.metadata = h.Metadata
 	}
 }
+
+// QuoteCopySource is botocore's percent-encoding of a copy source "bucket/key": every byte
+// but letters, digits, "-._~" and "/" encoded.
+func QuoteCopySource(s string) string { return pyQuote(s, "-._~/") }
 
 // pyQuote is Python's urllib.parse.quote(s, safe): every byte but letters, digits, "_.-~"
 // and those in safe percent-encoded.
