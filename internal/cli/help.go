@@ -25,6 +25,8 @@ var (
 		Doc: "Reads arguments from the JSON or YAML string provided, in the format --generate-cli-skeleton prints."}
 	skeletonOption = params.ParamDoc{Flag: "generate-cli-skeleton", Type: "string",
 		Doc: "Prints a sample input (input, yaml-input) or output (output) of the operation, without calling it."}
+	// outfileOption is the positional argument of an operation whose output streams.
+	outfileOption = params.ParamDoc{Flag: "outfile", Type: "string", Required: true, Doc: "Filename where the content will be saved"}
 	pagingOptions = []params.ParamDoc{
 		{Flag: "starting-token", Type: "string", Doc: "A token to specify where to start paginating."},
 		{Flag: "page-size", Type: "integer", Doc: "The size of each page to get in the AWS service call."},
@@ -48,6 +50,10 @@ func operationHelp(streams *IO, svc *awsService, op *operation) {
 	}
 	fmt.Fprintf(w, "SYNOPSIS\n            %s\n", op.command)
 	for _, p := range opts {
+		if p == outfileOption {
+			fmt.Fprintf(w, "          <outfile>\n")
+			continue
+		}
 		fmt.Fprintf(w, "          %s\n", synopsisOf(p))
 	}
 	for _, g := range helpGlobals {
@@ -72,6 +78,19 @@ func helpOptions(svc *awsService, op *operation) (string, []params.ParamDoc) {
 		}
 	}
 	d.Params = customized(svc, op, d.Params, customizations[svc.cliName()+" "+op.command])
+	streams := map[string]bool{}
+	for _, p := range params.Params(op.in) {
+		streams[p.Field] = p.Kind == params.Stream
+	}
+	for i, p := range d.Params {
+		if streams[p.Name] {
+			d.Params[i].Type = "streaming blob"
+		}
+	}
+	if outfileOf(op) {
+		// The AWS CLI takes no --cli-input-json of an operation whose output streams.
+		return d.Doc, append(d.Params, outfileOption)
+	}
 	pg, paged := output.PaginatorOf(svc.name, op.name)
 	if !paged {
 		return d.Doc, append(append(d.Params, cliInputOption), skeletonOption)
@@ -156,6 +175,9 @@ func synopsisOf(p params.ParamDoc) string {
 
 func writeOption(w io.Writer, p params.ParamDoc) {
 	name := "--" + p.Flag
+	if p == outfileOption {
+		name = p.Flag
+	}
 	if p.Type == "boolean" && !strings.Contains(p.Flag, " | --") {
 		name += " | --no-" + p.Flag
 	}

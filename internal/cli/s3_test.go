@@ -447,3 +447,58 @@ func TestS3EmbeddedState(t *testing.T) {
 		t.Errorf("the object read back: %q", b)
 	}
 }
+
+// s3api's help: the synopsis of an operation whose output streams ends with <outfile>, a
+// streaming body is a "streaming blob"; the s3 commands are listed and completed.
+func TestS3HelpAndCompletion(t *testing.T) {
+	home := t.TempDir()
+	r := runAwsx(t, home, "s3api", "get-object", "help")
+	syn := section(r.stdout, "SYNOPSIS", regexp.MustCompile(`^\s*\[--debug\]`))
+	if len(syn) == 0 || syn[len(syn)-1] != "<outfile>" || strings.Contains(r.stdout, "--cli-input-json") {
+		t.Errorf("get-object help's synopsis: %q", syn)
+	}
+	if !strings.Contains(r.stdout, "       outfile (string)\n") {
+		t.Errorf("get-object help has no outfile option:\n%s", r.stdout)
+	}
+	if r := runAwsx(t, home, "s3api", "put-object", "help"); !strings.Contains(r.stdout, "--body (streaming blob)") {
+		t.Errorf("put-object help: no streaming blob --body")
+	}
+	if r := runAwsx(t, home, "s3", "cp", "help"); r.code != 0 || !strings.Contains(r.stdout, "--recursive (boolean)") {
+		t.Errorf("s3 cp help: %d %q", r.code, r.stdout)
+	}
+	for _, tc := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"s3", ""}, "sync"},
+		{[]string{"s3", "cp", "--rec"}, "--recursive"},
+		{[]string{"s3api", "get-obj"}, "get-object"},
+		{[]string{"s3a"}, "s3api"},
+	} {
+		got := runAwsx(t, home, append([]string{"__complete"}, tc.words...)...)
+		if !containsLine(strings.Split(got.stdout, "\n"), tc.want) && !strings.Contains(got.stdout, tc.want+"\t") {
+			t.Errorf("completing %q: %q lacks %q", tc.words, got.stdout, tc.want)
+		}
+	}
+}
+
+// s3api operations' help pages have the AWS CLI v2's synopsis.
+func TestS3HelpMatchesAWSCLI(t *testing.T) {
+	if _, err := exec.LookPath("groff"); err != nil {
+		t.Skip("groff, which the AWS CLI renders help with, is not installed")
+	}
+	v2 := v2Only(t)
+	home := t.TempDir()
+	env := append(cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "PAGER=cat", "MANPAGER=cat")
+	overstrike := regexp.MustCompile(".\b")
+	globals := regexp.MustCompile(`^\s*\[--debug\]`)
+	for _, args := range [][]string{{"s3api", "get-object"}, {"s3api", "put-object"}, {"s3api", "list-objects-v2"}, {"s3api", "put-bucket-policy"}} {
+		want := run(t, v2, env, home, append(args, "help")...)
+		got := runAwsx(t, home, append(args, "help")...)
+		w, g := section(overstrike.ReplaceAllString(want.stdout, ""), "SYNOPSIS", globals), section(got.stdout, "SYNOPSIS", globals)
+		if want.code != 0 || got.code != 0 || strings.Join(w, "\n") != strings.Join(g, "\n") {
+			t.Errorf("%s help: exit %d (the AWS CLI %d); synopsis\nawsx:\n%s\naws:\n%s", strings.Join(args, " "), got.code, want.code,
+				strings.Join(g, "\n"), strings.Join(w, "\n"))
+		}
+	}
+}
