@@ -73,6 +73,11 @@ func (rd *regionRedirect) HandleInitialize(ctx context.Context, in middleware.In
 	if known && region != rd.opts.Region {
 		return rd.resend(ctx, in, region)
 	}
+	body, _ := bodyOf(in.Parameters).(io.Seeker)
+	var start int64
+	if body != nil {
+		start, _ = body.Seek(0, io.SeekCurrent)
+	}
 	out, md, err := next.HandleInitialize(ctx, in)
 	if err == nil {
 		return out, md, err
@@ -80,6 +85,11 @@ func (rd *regionRedirect) HandleInitialize(ctx context.Context, in middleware.In
 	region = redirectRegion(middleware.GetOperationName(ctx), err)
 	if region == "" || region == rd.opts.Region {
 		return out, md, err
+	}
+	if body != nil {
+		if _, serr := body.Seek(start, io.SeekStart); serr != nil {
+			return out, md, err // the body cannot be sent again
+		}
 	}
 	rd.mu.Lock()
 	rd.regions[bucket] = region
@@ -131,6 +141,24 @@ func redirectRegion(op string, err error) string {
 		return ""
 	}
 	return re.Response.Header.Get("X-Amz-Bucket-Region")
+}
+
+// bodyOf is the input's Body member, nil when it has none.
+func bodyOf(in any) any {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	if f := v.FieldByName("Body"); f.IsValid() && f.Kind() == reflect.Interface && !f.IsNil() {
+		return f.Interface()
+	}
+	return nil
 }
 
 // stringMember is the input's string member name, "" when unset or absent.
