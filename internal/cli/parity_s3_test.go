@@ -185,9 +185,6 @@ var s3Session = []step{
 // to a pipe; awsx only on a terminal) and, for transfers, sorted (the AWS CLI prints results
 // in the order its threads finish; awsx in the order of the files).
 func TestParityS3Session(t *testing.T) {
-	if !simServesS3() {
-		t.Skip("the simulator does not serve S3 yet")
-	}
 	cs := clients(t)
 	now := time.Now().UTC().Truncate(time.Second)
 	serve := func() string {

@@ -3,12 +3,8 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,63 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
-
-	"github.com/awsxlab/awsx/sim"
 )
-
-// simServesS3 reports whether the simulator answers S3 (not NotImplemented).
-func simServesS3() bool {
-	c := s3.NewFromConfig(sim.New().Config(), func(o *s3.Options) { o.UsePathStyle = true })
-	_, err := c.ListBuckets(context.Background(), &s3.ListBucketsInput{})
-	var ae smithy.APIError
-	return !(errors.As(err, &ae) && ae.ErrorCode() == "NotImplemented")
-}
-
-// s3Server returns the URL of a server that answers S3: `awsx sim serve` (with the clock
-// stopped at clock), or, where the simulator does not serve S3 yet, a moto_server; the
-// test skips when there is neither.
-func s3Server(t *testing.T, clock time.Time) string {
-	t.Helper()
-	if simServesS3() {
-		return startServerWith(t, func(o *ServeOptions) { o.Clock = clock })
-	}
-	return startMoto(t)
-}
-
-// startMoto starts moto_server on a free port for the test's duration.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("the simulator does not serve S3 and moto_server is not installed")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(path, "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return url
-		}
-	}
-	t.Fatal("moto_server did not start")
-	return ""
-}
 
 // s3World is awsx in-process against one server, in a home of its own.
 type s3World struct {
@@ -85,7 +25,8 @@ func newS3World(t *testing.T) *s3World {
 	t.Helper()
 	home := t.TempDir()
 	setEnv(t, cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
-	return &s3World{t: t, home: home, url: s3Server(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))}
+	url := startServerWith(t, func(o *ServeOptions) { o.Clock = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) })
+	return &s3World{t: t, home: home, url: url}
 }
 
 // run runs awsx with args (and stdin) in the home directory.
@@ -427,9 +368,6 @@ func TestS3API(t *testing.T) {
 
 // With no endpoint, the s3 commands use the embedded simulator and keep its state.
 func TestS3EmbeddedState(t *testing.T) {
-	if !simServesS3() {
-		t.Skip("the simulator does not serve S3 yet")
-	}
 	home := embeddedEnv(t)
 	if err := os.WriteFile(filepath.Join(home, "note.txt"), []byte("kept\n"), 0o644); err != nil {
 		t.Fatal(err)
