@@ -54,9 +54,10 @@ func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, arg
 		return exitOK
 	}
 	words, takesOutfile := args[1:], outfileOf(op)
-	var positional []string
+	var positional, unknown []string
 	if takesOutfile {
 		words, positional = splitPositional(op, words)
+		words, unknown = dropInputOptions(words)
 	}
 	g, named, order, err := parseArgs(g, words)
 	if err != nil {
@@ -67,6 +68,7 @@ func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, arg
 	if len(positional) > 0 {
 		iv.outfile, iv.extra = positional[0], positional[1:]
 	}
+	iv.extra = append(unknown, iv.extra...)
 	return iv.run(cmd.Context(), streams, dir)
 }
 

@@ -62,7 +62,9 @@ func splitPositional(op *operation, words []string) (rest, positional []string) 
 			switch k, ok := kinds[name]; {
 			case hasValue || flagOptions[name] || (ok && k == params.Bool):
 				takes = 0
-			case valueOptions[name] || name == "generate-cli-skeleton":
+			case inputOptions[name]:
+				takes = 0 // not options of these operations: their words are positional
+			case valueOptions[name]:
 				takes = 1
 			case ok && (k == params.List || k == params.ListOfStructures || k == params.Complex):
 				takes = -1
@@ -81,6 +83,23 @@ func splitPositional(op *operation, words []string) (rest, positional []string) 
 		}
 	}
 	return rest, positional
+}
+
+// inputOptions are the options the AWS CLI does not give an operation whose output streams.
+var inputOptions = map[string]bool{"generate-cli-skeleton": true, "cli-input-json": true, "cli-input-yaml": true}
+
+// dropInputOptions takes inputOptions out of the words: the AWS CLI reports them as unknown.
+func dropInputOptions(words []string) (rest, unknown []string) {
+	for _, w := range words {
+		if isOption(w) {
+			if name, _, _ := cutOption(w); inputOptions[name] {
+				unknown = append(unknown, w)
+				continue
+			}
+		}
+		rest = append(rest, w)
+	}
+	return rest, unknown
 }
 
 func cutOption(w string) (name, value string, hasValue bool) {
