@@ -3,15 +3,12 @@ package s3cmd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -201,11 +198,11 @@ func (t *transfer) submitAll(ctx context.Context, pool *pool) error {
 	files := formatPaths(t.src, t.dest, t.dirOp, t.env.Dir)
 	if t.isStream {
 		dest, key := destPath(files, files.src.path)
-		fs := &fileStat{src: files.src.path, dest: dest, compareKey: key, srcKind: files.src.kind, dstKind: files.dest.kind, op: op}
+		f := &fileStat{src: files.src.path, dest: dest, compareKey: key, srcKind: files.src.kind, dstKind: files.dest.kind, op: op}
 		if op == "upload" {
-			fs.src = "-"
+			f.src = "-"
 		}
-		t.submit(ctx, pool, fs)
+		t.submit(ctx, pool, f)
 		return nil
 	}
 	flt := newFilter(t.a.filters, t.src, t.dest, t.dirOp, t.env.Dir)
@@ -410,7 +407,7 @@ func (t *transfer) headParams(in *s3.HeadObjectInput) {
 		alg, key = t.a.get("sse-c-copy-source"), t.a.get("sse-c-copy-source-key")
 	}
 	if alg != "" {
-		in.SSECustomerAlgorithm, in.SSECustomerKey = aws.String(alg), aws.String(sseKey(key))
+		in.SSECustomerAlgorithm, in.SSECustomerKey = aws.String(alg), aws.String(key)
 	}
 	if p := t.a.get("request-payer"); p != "" {
 		in.RequestPayer = types.RequestPayer(p)
@@ -475,9 +472,6 @@ func (t *transfer) shouldSync(src, dest *fileStat) bool {
 	return !sameSize || !sameTime
 }
 
-// sseKey is an SSE-C key as the AWS CLI passes it (the raw text; the SDK encodes it).
-func sseKey(k string) string { return k }
-
 // metadataArg reads --metadata: shorthand key=value,… or a JSON object.
 func metadataArg(v string) (map[string]string, error) {
 	if strings.HasPrefix(strings.TrimSpace(v), "{") {
@@ -497,10 +491,3 @@ func metadataArg(v string) (map[string]string, error) {
 	}
 	return m, nil
 }
-
-// isNotExist reports whether err is a file's absence.
-func isNotExist(err error) bool {
-	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
-}
-
-var _ = strconv.Itoa
