@@ -550,9 +550,6 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, backend strin
 		if err != nil {
 			return nil, err
 		}
-		if _, known := params.Describe(iv.svc.name, iv.op.name); known && !output.HasOutput(iv.svc.name, iv.op.name) {
-			return &output.Map{}, nil // no output in the AWS CLI's model (s3api head-bucket): nothing printed
-		}
 		v := output.Value(out)
 		if _, ok := out.(*s3.GetBucketLocationOutput); ok {
 			if m, ok := v.(*output.Map); ok && m.Len() == 0 {

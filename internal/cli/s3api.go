@@ -253,5 +253,8 @@ func headError(op string, err error) (code, message string, ok bool) {
 		return "", "", false
 	}
 	status := re.HTTPStatusCode()
+	if status == 0 {
+		return "", "", false // no response: the request was not sent
+	}
 	return strconv.Itoa(status), http.StatusText(status), true
 }

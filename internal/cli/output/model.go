@@ -73,14 +73,3 @@ func (m *serviceModel) shapeOf(name string) (shape, bool) {
 	s, ok := m.Shapes[name]
 	return s, ok
 }
-
-// HasOutput reports whether the service's model gives the operation ("s3", "HeadBucket") an
-// output shape; false too when the model or the operation is unknown.
-func HasOutput(service, op string) bool {
-	m := modelOf(service)
-	if m == nil {
-		return false
-	}
-	_, ok := m.Operations[op]
-	return ok
-}

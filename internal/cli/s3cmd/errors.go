@@ -31,7 +31,7 @@ func clientErrorText(err error) (string, bool) {
 func errorCode(op string, err error) (code, msg string, ok bool) {
 	if op == "HeadObject" || op == "HeadBucket" {
 		var re *awshttp.ResponseError
-		if errors.As(err, &re) {
+		if errors.As(err, &re) && re.HTTPStatusCode() != 0 {
 			status := re.HTTPStatusCode()
 			return strconv.Itoa(status), http.StatusText(status), true
 		}
