@@ -99,12 +99,13 @@ func curl(streams *IO, h http.Handler, reachable reach, args []string) error {
 	method, header := "", http.Header{}
 	var target, outFile string
 	var include, head, fail, follow bool
+	args = splitShortOptions(args)
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch a {
-		case "-s", "--silent", "-S", "--show-error", "-sS", "-Ss":
+		case "-s", "--silent", "-S", "--show-error":
 			continue
-		case "-f", "--fail", "-sf", "-fs":
+		case "-f", "--fail":
 			fail = true
 			continue
 		case "-i", "--include":
@@ -113,7 +114,7 @@ func curl(streams *IO, h http.Handler, reachable reach, args []string) error {
 		case "-I", "--head":
 			head, include = true, true
 			continue
-		case "-L", "--location", "-sL", "-Ls":
+		case "-L", "--location":
 			follow = true
 			continue
 		case "-X", "--request", "-H", "--header", "-o", "--output":
@@ -202,4 +203,26 @@ func curl(streams *IO, h http.Handler, reachable reach, args []string) error {
 		_, err = w.Body.WriteTo(out)
 	}
 	return err
+}
+
+// splitShortOptions splits clusters of short options as curl reads them: -sSL is -s -S -L,
+// and -so FILE is -s -o FILE. The word after an option that takes a value is left whole.
+func splitShortOptions(args []string) []string {
+	takesValue := func(opt string) bool { return opt == "-o" || opt == "-X" || opt == "-H" }
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+			out = append(out, a)
+		} else {
+			for _, c := range a[1:] {
+				out = append(out, "-"+string(c))
+			}
+		}
+		if takesValue(out[len(out)-1]) && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+	}
+	return out
 }

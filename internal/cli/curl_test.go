@@ -85,6 +85,8 @@ func TestCurl(t *testing.T) {
 		{[]string{"-I", site}, 0, "HTTP/1.1 200 OK\r\n"},
 		{[]string{"-s", site + "/docs"}, 0, ""}, // a redirect to docs/, not followed
 		{[]string{"-sL", site + "/docs"}, 0, "docs\n"},
+		{[]string{"-sSfL", "-H", "-x: y", site + "/docs"}, 0, "docs\n"},
+		{[]string{"-sI", site}, 0, "HTTP/1.1 200 OK\r\n"},
 		{[]string{"-f", site + "/missing.html"}, 22, "returned error: 404"},
 		{[]string{"http://example.com/"}, 6, "Could not resolve host: example.com"},
 		{[]string{"-Z", site}, 2, "not supported"},

@@ -50,9 +50,19 @@ type RoutingRedirect struct {
 	ReplaceKeyWith       string `xml:"ReplaceKeyWith,omitempty"`
 }
 
-type websiteDoc struct {
-	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ WebsiteConfiguration"`
-	WebsiteConfiguration
+// websiteOut is GetBucketWebsite's answer: the configuration without an empty RoutingRules,
+// which encoding/xml writes for an empty list under a path ("RoutingRules>RoutingRule") even
+// with omitempty, and which AWS leaves out.
+type websiteOut struct {
+	XMLName               xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ WebsiteConfiguration"`
+	ErrorDocument         *ErrorDocument `xml:"ErrorDocument,omitempty"`
+	IndexDocument         *IndexDocument `xml:"IndexDocument,omitempty"`
+	RedirectAllRequestsTo *RedirectAll   `xml:"RedirectAllRequestsTo,omitempty"`
+	RoutingRules          *routingRules  `xml:"RoutingRules,omitempty"`
+}
+
+type routingRules struct {
+	Rules []RoutingRule `xml:"RoutingRule"`
 }
 
 // maxRoutingRules is the most routing rules a website configuration takes.
@@ -117,7 +127,12 @@ func getBucketWebsite(s *Store, ctx context.Context, r *Request) (*Response, err
 		if b.Website == nil {
 			return nil, noWebsite(b.Name)
 		}
-		return xmlResponse(websiteDoc{WebsiteConfiguration: *b.Website})
+		w := b.Website
+		out := websiteOut{ErrorDocument: w.ErrorDocument, IndexDocument: w.IndexDocument, RedirectAllRequestsTo: w.RedirectAllRequestsTo}
+		if len(w.RoutingRules) > 0 {
+			out.RoutingRules = &routingRules{w.RoutingRules}
+		}
+		return xmlResponse(out)
 	})
 }
 
