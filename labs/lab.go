@@ -316,10 +316,13 @@ func readOnly(args []string) bool {
 	if len(args) < 3 {
 		return false
 	}
-	if args[1] == "configure" {
+	switch args[1] {
+	case "configure":
 		return args[2] == "get" || args[2] == "list"
+	case "s3":
+		return args[2] == "ls" || args[2] == "presign"
 	}
-	for _, verb := range []string{"get-", "list-", "describe-", "simulate-"} {
+	for _, verb := range []string{"get-", "list-", "describe-", "simulate-", "head-"} {
 		if strings.HasPrefix(args[2], verb) {
 			return true
 		}
