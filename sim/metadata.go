@@ -241,7 +241,7 @@ func (c *Cloud) metadataTree(v ec2sim.InstanceView) mdir {
 	md := mdir{
 		"ami-id": s(i.ImageId), "ami-launch-index": []byte(strconv.Itoa(int(aws.ToInt32(i.AmiLaunchIndex)))),
 		"ami-manifest-path": []byte("(unknown)"), "hostname": s(i.PrivateDnsName), "instance-action": []byte("none"),
-		"instance-id": s(i.InstanceId), "instance-life-cycle": []byte("on-demand"), "instance-type": []byte(i.InstanceType),
+		"instance-id": s(i.InstanceId), "instance-life-cycle": []byte(lifeCycle(i)), "instance-type": []byte(i.InstanceType),
 		"local-hostname": s(i.PrivateDnsName), "local-ipv4": s(i.PrivateIpAddress), "placement": placement,
 		"profile": []byte("default-hvm"), "reservation-id": []byte(v.ReservationID),
 		"security-groups":      []byte(strings.Join(names, "\n")),
@@ -252,6 +252,7 @@ func (c *Cloud) metadataTree(v ec2sim.InstanceView) mdir {
 	if i.PublicIpAddress != nil {
 		md["public-ipv4"], md["public-hostname"] = s(i.PublicIpAddress), s(i.PublicDnsName)
 	}
+	spotMetadata(md, v.Spot)
 	if len(i.NetworkInterfaces) > 0 {
 		eni := i.NetworkInterfaces[0]
 		mac := aws.ToString(eni.MacAddress)

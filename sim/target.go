@@ -36,16 +36,39 @@ func trustAllows(d policy.Decision) bool {
 // ec2Target names the instances an EC2 request acts on, so that identity policies may name
 // them (arn:aws:ec2:region:account:instance/i-…): each instance of StartInstances,
 // StopInstances, RebootInstances and TerminateInstances, the instance of Describe- and
-// ModifyInstanceAttribute; for RunInstances, the new instances (instance/*) and the image.
+// ModifyInstanceAttribute; for RunInstances, the new instances (instance/*) and the image,
+// and its Spot requests (spot-instances-request/*) when it launches Spot Instances; for
+// RequestSpotInstances the new requests and the image; for CancelSpotInstanceRequests each
+// request (spot-instances-request/sir-…).
 // Other operations, which AWS authorizes on "*" or which the simulator does not name yet, act
 // on "*".
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
 func (c *Cloud) ec2Target(r *request) target {
 	instances := "arn:aws:ec2:" + r.region + ":" + c.opts.account + ":instance/"
+	spot := "arn:aws:ec2:" + r.region + ":" + c.opts.account + ":spot-instances-request/"
 	var ids []string
 	switch in := r.in.(type) {
 	case *ec2.RunInstancesInput:
-		return target{arn: instances + "*", also: []string{"arn:aws:ec2:" + r.region + "::image/" + aws.ToString(in.ImageId)}}
+		t := target{arn: instances + "*", also: []string{"arn:aws:ec2:" + r.region + "::image/" + aws.ToString(in.ImageId)}}
+		if in.InstanceMarketOptions != nil {
+			t.also = append(t.also, spot+"*")
+		}
+		return t
+	case *ec2.RequestSpotInstancesInput:
+		t := target{arn: spot + "*"}
+		if in.LaunchSpecification != nil {
+			t.also = []string{"arn:aws:ec2:" + r.region + "::image/" + aws.ToString(in.LaunchSpecification.ImageId)}
+		}
+		return t
+	case *ec2.CancelSpotInstanceRequestsInput:
+		if len(in.SpotInstanceRequestIds) == 0 {
+			return target{arn: "*"}
+		}
+		t := target{arn: spot + in.SpotInstanceRequestIds[0]}
+		for _, id := range in.SpotInstanceRequestIds[1:] {
+			t.also = append(t.also, spot+id)
+		}
+		return t
 	case *ec2.StartInstancesInput:
 		ids = in.InstanceIds
 	case *ec2.StopInstancesInput:

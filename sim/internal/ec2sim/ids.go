@@ -33,21 +33,27 @@ var (
 	keyKind      = kind{"key", "InvalidKeyPair.Malformed", "InvalidKeyPair.NotFound", "The key pair ID '%s' does not exist", types.ResourceTypeKeyPair}
 	instanceKind = kind{"i", "InvalidInstanceID.Malformed", "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", types.ResourceTypeInstance}
 	imageKind    = kind{"ami", "InvalidAMIID.Malformed", "InvalidAMIID.NotFound", "The image id '[%s]' does not exist", types.ResourceTypeImage}
+	// https://github.com/NixOS/nixops/issues/514 (AWS's answer, quoted)
+	spotRequestKind = kind{"sir", "InvalidSpotInstanceRequestID.Malformed", "InvalidSpotInstanceRequestID.NotFound",
+		"The spot instance request ID '%s' does not exist", types.ResourceTypeSpotInstancesRequest}
 )
 
 // taggable lists the kinds CreateTags accepts, by prefix.
 var taggable = map[string]kind{}
 
 func init() {
-	for _, k := range []kind{vpcKind, subnetKind, gatewayKind, routeKind, aclKind, groupKind, ruleKind, keyKind, instanceKind, imageKind} {
+	for _, k := range []kind{vpcKind, subnetKind, gatewayKind, routeKind, aclKind, groupKind, ruleKind, keyKind, instanceKind, imageKind, spotRequestKind} {
 		taggable[k.prefix] = k
 	}
 }
 
 // wellFormed reports whether id has the kind's shape: the prefix, a dash, and 8 (the old
-// shape) or 17 lowercase hex digits.
+// shape) or 17 lowercase hex digits; for a Spot request, 8 lowercase letters and digits.
 func (k kind) wellFormed(id string) bool {
 	hex, ok := strings.CutPrefix(id, k.prefix+"-")
+	if ok && k.prefix == "sir" {
+		return len(hex) == 8 && strings.Trim(hex, "0123456789abcdefghijklmnopqrstuvwxyz") == ""
+	}
 	if !ok || len(hex) != 8 && len(hex) != 17 {
 		return false
 	}

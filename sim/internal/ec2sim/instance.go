@@ -44,7 +44,8 @@ type instance struct {
 	Monitoring       bool
 	EbsOptimized     bool
 	SourceDestCheck  bool
-	ClientToken      string // as given; the SDK makes one for every RunInstances
+	ClientToken      string        // as given; the SDK makes one for every RunInstances
+	Spot             *instanceSpot `json:",omitempty"` // a Spot Instance's request and notice: spotmarket.go
 }
 
 // The codes of the instance states: the high byte is for AWS's internal use.
@@ -111,6 +112,7 @@ type launch struct {
 	publicIP   *bool
 	privateIP  *string
 	hasProfile bool
+	market     *marketLaunch // InstanceMarketOptions: spotmarket.go
 }
 
 // checkLaunch checks what RunInstances can check before it looks at the region's state.
@@ -157,7 +159,14 @@ func (s *Store) checkLaunch(in *ec2.RunInstancesInput) (*launch, error) {
 	default:
 		return nil, invalidValue("InstanceInitiatedShutdownBehavior", string(in.InstanceInitiatedShutdownBehavior), "Valid values are stop and terminate.")
 	}
-	if l.tags, err = tagsFor(in.TagSpecifications, types.ResourceTypeInstance, types.ResourceTypeVolume, types.ResourceTypeNetworkInterface); err != nil {
+	tagged := []types.ResourceType{types.ResourceTypeVolume, types.ResourceTypeNetworkInterface}
+	if in.InstanceMarketOptions != nil {
+		tagged = append(tagged, types.ResourceTypeSpotInstancesRequest)
+	}
+	if l.tags, err = tagsFor(in.TagSpecifications, types.ResourceTypeInstance, tagged...); err != nil {
+		return nil, err
+	}
+	if l.market, err = checkMarket(in, s.now()); err != nil {
 		return nil, err
 	}
 	if err := l.networkInterface(); err != nil {
@@ -333,68 +342,73 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 			s.reservationOut(r, res, out)
 			return nil
 		}
-		im, err := imageFor(r.Name, in.ImageId)
+		is, err := s.launchIn(r, l)
 		if err != nil {
 			return err
 		}
-		if err := archMismatch(l.itype, im); err != nil {
-			return err
-		}
-		if in.KeyName != nil {
-			if _, ok := r.KeyPairs[*in.KeyName]; !ok {
-				return core.Errorf("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", *in.KeyName)
-			}
-		}
-		sn, err := r.placement(l)
-		if err != nil {
-			return err
-		}
-		groups, err := r.launchGroups(l, sn)
-		if err != nil {
-			return err
-		}
-		n, err := r.capacity(l, sn)
-		if err != nil {
-			return err
-		}
-		res := s.id("r")
-		now := s.now()
-		wantsPublic := sn.MapPublicIP
-		if l.publicIP != nil {
-			wantsPublic = *l.publicIP
-		}
-		for k := range n {
-			i := &instance{
-				meta: r.newMeta(s.id("i"), l.tags.clone()), Reservation: res, LaunchIndex: int32(k), Image: im.ID,
-				Type: l.itype.Name, Key: aws.ToString(in.KeyName), VPC: sn.VPC, Subnet: sn.ID, Zone: sn.Zone,
-				WantsPublicIP: wantsPublic, Groups: groups, State: types.InstanceStateNameRunning, Launched: now,
-				UserData: aws.ToString(in.UserData), Profile: l.profile,
-				ENI: s.id("eni"), Attachment: s.id("eni-attach"), Volume: s.id("vol"),
-				NoTerminate: aws.ToBool(in.DisableApiTermination), NoStop: aws.ToBool(in.DisableApiStop),
-				ShutdownBehavior: in.InstanceInitiatedShutdownBehavior, EbsOptimized: aws.ToBool(in.EbsOptimized),
-				Monitoring: in.Monitoring != nil && aws.ToBool(in.Monitoring.Enabled), SourceDestCheck: true,
-				ClientToken: aws.ToString(in.ClientToken),
-			}
-			if i.ShutdownBehavior == "" {
-				i.ShutdownBehavior = types.ShutdownBehaviorStop
-			}
-			addr, _ := sn.allocate() // capacity checked there are enough
-			if l.privateIP != nil {
-				addr = netip.MustParseAddr(*l.privateIP)
-			}
-			i.PrivateIP = addr.String()
-			sn.Used[i.PrivateIP] = i.ID
-			if wantsPublic {
-				i.PublicIP = s.publicIP(r)
-			}
-			r.Instances[i.ID] = i
-		}
+		res := is[0].Reservation
 		if in.ClientToken != nil {
 			r.Tokens[*in.ClientToken] = res
 		}
 		s.reservationOut(r, res, out)
 		return nil
 	})
+}
+
+// launchIn launches the instances of a checked RunInstances request in the region, as many as
+// fit, in one new reservation, and returns them. r is held for writing.
+func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
+	im, sn, groups, err := r.checkPlacement(l)
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.capacity(l, sn)
+	if err != nil {
+		return nil, err
+	}
+	if l.market != nil {
+		if err := r.checkMarketPrice(l, sn.Zone, im, s.now()); err != nil {
+			return nil, err
+		}
+	}
+	var launched []*instance
+	res := s.id("r")
+	now := s.now()
+	wantsPublic := sn.MapPublicIP
+	if l.publicIP != nil {
+		wantsPublic = *l.publicIP
+	}
+	for k := range n {
+		i := &instance{
+			meta: r.newMeta(s.id("i"), l.tags.clone()), Reservation: res, LaunchIndex: int32(k), Image: im.ID,
+			Type: l.itype.Name, Key: aws.ToString(l.in.KeyName), VPC: sn.VPC, Subnet: sn.ID, Zone: sn.Zone,
+			WantsPublicIP: wantsPublic, Groups: groups, State: types.InstanceStateNameRunning, Launched: now,
+			UserData: aws.ToString(l.in.UserData), Profile: l.profile,
+			ENI: s.id("eni"), Attachment: s.id("eni-attach"), Volume: s.id("vol"),
+			NoTerminate: aws.ToBool(l.in.DisableApiTermination), NoStop: aws.ToBool(l.in.DisableApiStop),
+			ShutdownBehavior: l.in.InstanceInitiatedShutdownBehavior, EbsOptimized: aws.ToBool(l.in.EbsOptimized),
+			Monitoring: l.in.Monitoring != nil && aws.ToBool(l.in.Monitoring.Enabled), SourceDestCheck: true,
+			ClientToken: aws.ToString(l.in.ClientToken),
+		}
+		if i.ShutdownBehavior == "" {
+			i.ShutdownBehavior = types.ShutdownBehaviorStop
+		}
+		addr, _ := sn.allocate() // capacity checked there are enough
+		if l.privateIP != nil {
+			addr = netip.MustParseAddr(*l.privateIP)
+		}
+		i.PrivateIP = addr.String()
+		sn.Used[i.PrivateIP] = i.ID
+		if wantsPublic {
+			i.PublicIP = s.publicIP(r)
+		}
+		r.Instances[i.ID] = i
+		if l.market != nil {
+			s.marketRequest(r, l, i, im, groups)
+		}
+		launched = append(launched, i)
+	}
+	return launched, nil
 }
 
 // capacity returns how many instances of a launch fit: at least MinCount, at most MaxCount.
@@ -558,6 +572,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 	if i.Reason != "" {
 		out.StateReason = &types.StateReason{Code: aws.String("Client.UserInitiatedShutdown"), Message: aws.String("Client.UserInitiatedShutdown: User initiated shutdown")}
 	}
+	spotInstanceOut(i, &out)
 	if i.State == stateTerminated {
 		return out // a terminated instance has let its volume and network interface go
 	}

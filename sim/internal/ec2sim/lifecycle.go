@@ -93,6 +93,9 @@ func (s *Store) changeState(ctx context.Context, ids []string, c change) ([]type
 					return err
 				}
 			}
+			if err := r.spotCheck(i, c); err != nil {
+				return err
+			}
 			if i.State != c.to && !slices.Contains(c.from, i.State) {
 				return core.Errorf("IncorrectInstanceState", "The instance '%s' is not in a state from which it can be %s.", i.ID, c.verb)
 			}
@@ -104,6 +107,7 @@ func (s *Store) changeState(ctx context.Context, ids []string, c change) ([]type
 				shown = c.shown
 				i.State = c.to
 				c.apply(s, r, i)
+				s.spotChanged(r, i)
 			}
 			out = append(out, types.InstanceStateChange{InstanceId: aws.String(i.ID), PreviousState: instanceState(prev), CurrentState: instanceState(shown)})
 		}

@@ -17,20 +17,23 @@ type InstanceView struct {
 	// pair, or when the key pair has been deleted since: the instance keeps what it was given,
 	// which the simulator does not).
 	PublicKey string
+	// Spot is a Spot Instance's interruption notice, nil when it has none.
+	Spot *SpotNotice
 }
 
 // Instance returns the instance called id, in whichever region it is; ok is false when no
 // region has it, or it is no longer visible.
 func (s *Store) Instance(id string) (v InstanceView, ok bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock() // to play the region's Spot market up to now: a notice may have fallen due
+	defer s.mu.Unlock()
 	now := s.now()
 	for name, r := range s.regions {
 		i, found := r.Instances[id]
 		if !found || i.gone(now) {
 			continue
 		}
-		v = InstanceView{Region: name, ReservationID: i.Reservation, Instance: s.instanceOut(r, i, "")}
+		s.settleSpot(r)
+		v = InstanceView{Region: name, ReservationID: i.Reservation, Instance: s.instanceOut(r, i, ""), Spot: noticeOf(i)}
 		if i.UserData != "" {
 			v.UserData, _ = base64.StdEncoding.DecodeString(i.UserData) // checked by RunInstances
 		}

@@ -55,6 +55,7 @@ type regionState struct {
 	Instances   map[string]*instance
 	ImageTags   map[string]tags   // tags this account gave public images, by image ID
 	Tokens      map[string]string // RunInstances client token → reservation ID
+	spotState                     // Spot requests and prices: spot.go
 }
 
 func newRegionState(name string) *regionState {
@@ -111,12 +112,12 @@ func (s *Store) read(ctx context.Context, fn func(r *regionState) error) error {
 	name := core.RegionFrom(ctx)
 	s.mu.RLock()
 	r, ok := s.regions[name]
-	if ok {
+	if ok && !r.spotBusy() {
 		defer s.mu.RUnlock()
 		return fn(r)
 	}
 	s.mu.RUnlock()
-	return s.write(ctx, fn)
+	return s.write(ctx, fn) // a new region, or a Spot market to play up to now first
 }
 
 // write runs fn with the request's region under the write lock. fn checks everything before
@@ -130,7 +131,12 @@ func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error 
 		return err
 	}
 	s.forgetTerminated(r)
-	return fn(r)
+	s.settleSpot(r)
+	if err := fn(r); err != nil {
+		return err
+	}
+	s.settleSpot(r) // what the request changed plays out at once: see settleSpot
+	return nil
 }
 
 // region returns the state of the region called name, making it on first use. s.mu is held

@@ -141,6 +141,9 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.Instances {
 		add(instanceKind, &v.meta)
 	}
+	for _, v := range r.SpotRequests {
+		add(spotRequestKind, &v.meta)
+	}
 	for id, t := range r.ImageTags {
 		out = append(out, tagged{id, imageKind.resource, 0, t})
 	}
@@ -192,6 +195,10 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 		}
 	case instanceKind:
 		if v, ok := r.Instances[id]; ok {
+			m = &v.meta
+		}
+	case spotRequestKind:
+		if v, ok := r.SpotRequests[id]; ok {
 			m = &v.meta
 		}
 	case imageKind:
