@@ -110,6 +110,13 @@ func TestLoopback(t *testing.T) {
 		{"S3Concurrent", TestS3Concurrent},
 		{"S3EntityTooLarge", TestS3EntityTooLarge},
 		{"S3ContentSHA256Mismatch", TestS3ContentSHA256Mismatch},
+		{"EC2SpotRequests", TestEC2SpotRequests},
+		{"EC2SpotInterruption", TestEC2SpotInterruption},
+		{"EC2SpotPersistent", TestEC2SpotPersistent},
+		{"EC2SpotRunInstances", TestEC2SpotRunInstances},
+		{"EC2SpotErrors", TestEC2SpotErrors},
+		{"EC2SpotPriceHistory", TestEC2SpotPriceHistory},
+		{"EC2SpotConcurrent", TestEC2SpotConcurrent},
 	}
 	overLoopback = true
 	defer func() { overLoopback = false }()

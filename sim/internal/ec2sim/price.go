@@ -1,9 +1,8 @@
 package ec2sim
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"strconv"
 	"strings"
@@ -106,27 +105,44 @@ const (
 	forcedSlot = 4
 )
 
-// draw is the market's seeded randomness: 64 bits from a hash of the market, the slot and
-// what is drawn. The series is a function of the market and the time alone, the same in every
+// draw is the market's seeded randomness: 64 bits mixed from the market, the slot and what
+// is drawn. The series is a function of the market and the time alone, the same in every
 // simulator and every account, so that prices are reproducible whatever the ID seed.
-func (m market) draw(slot int64, what string) uint64 {
-	sum := sha256.Sum256(fmt.Appendf(nil, "awsx spot %s %d %s", m.key(), slot, what))
-	return binary.BigEndian.Uint64(sum[:8])
+func (m market) draw(slot int64, what uint64) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte("awsx spot " + m.key()))
+	return mix(h.Sum64() ^ mix(uint64(slot)^what<<56))
 }
+
+// mix is SplitMix64's finalizer: every bit of x moves every bit of the result.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// What a slot draws.
+const (
+	drawMoves uint64 = iota + 1
+	drawWhen
+	drawPrice
+)
 
 // change returns when the market's own price moves in slot, if it does.
 func (m market) change(slot int64) (time.Time, bool) {
-	if slot%forcedSlot != 0 && m.draw(slot, "moves")%2 == 0 {
+	if slot%forcedSlot != 0 && m.draw(slot, drawMoves)%2 == 0 {
 		return time.Time{}, false
 	}
-	offset := time.Duration(m.draw(slot, "when")%uint64(priceSlot/time.Second)) * time.Second
+	offset := time.Duration(m.draw(slot, drawWhen)%uint64(priceSlot/time.Second)) * time.Second
 	return time.Unix(slot*int64(priceSlot/time.Second), 0).UTC().Add(offset), true
 }
 
 // marketPrice is the market's own price from its change in slot: between a quarter and 40% of
 // the on-demand price, to a hundredth of a cent, as Spot prices are quoted.
 func (m market) marketPrice(slot int64, od price) price {
-	frac := 0.25 + 0.15*float64(m.draw(slot, "price")%10_001)/10_000
+	frac := 0.25 + 0.15*float64(m.draw(slot, drawPrice)%10_001)/10_000
 	p := price(math.Round(float64(od)*frac/100)) * 100
 	return max(p, 100)
 }

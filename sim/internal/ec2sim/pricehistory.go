@@ -62,6 +62,9 @@ func (h *EC2) DescribeSpotPriceHistory(ctx context.Context, in *ec2.DescribeSpot
 		return nil, core.Errorf("InvalidParameterCombination", "The start time (%s) must be before the end time (%s).",
 			start.Format(time.RFC3339), end.Format(time.RFC3339))
 	}
+	if _, err := where(in.Filters, priceFields, nil, nil); err != nil {
+		return nil, err // a filter it does not know
+	}
 	max := in.MaxResults
 	if max == nil {
 		max = aws.Int32(historyPage)

@@ -449,7 +449,7 @@ func (h *EC2) DescribeSpotInstanceRequests(ctx context.Context, in *ec2.Describe
 		if len(in.SpotInstanceRequestIds) > 0 && in.MaxResults != nil {
 			return core.Errorf("InvalidParameterCombination", "The parameter spotInstanceRequestIdSet cannot be used with the parameter maxResults")
 		}
-		qs, err := pick(spotRequestKind, r.SpotRequests, in.SpotInstanceRequestIds)
+		qs, err := pick(spotRequestKind, r.visibleSpot(s.now()), in.SpotInstanceRequestIds)
 		if err != nil {
 			return err
 		}

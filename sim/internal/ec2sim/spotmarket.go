@@ -80,13 +80,30 @@ func (s *Store) settleSpot(r *regionState) {
 	s.spotStep(r, now)
 	r.SpotSettled = now
 	for id, q := range r.SpotRequests {
-		if i, ok := r.Instances[q.Instance]; ok && i.State != stateTerminated {
-			continue
-		}
-		if (q.State == spotClosed || q.State == spotCancelled || q.State == spotFailed) && !now.Before(q.Updated.Add(forgetAfter)) {
+		if r.forgotten(q, now) {
 			delete(r.SpotRequests, id)
 		}
 	}
+}
+
+// forgotten reports whether a request is finished — closed, canceled or failed, its instance
+// terminated — since four hours at now.
+func (r *regionState) forgotten(q *spotRequest, now time.Time) bool {
+	if i, ok := r.Instances[q.Instance]; ok && i.State != stateTerminated {
+		return false
+	}
+	return (q.State == spotClosed || q.State == spotCancelled || q.State == spotFailed) && !now.Before(q.Updated.Add(forgetAfter))
+}
+
+// visibleSpot returns the requests DescribeSpotInstanceRequests still shows.
+func (r *regionState) visibleSpot(now time.Time) map[string]*spotRequest {
+	out := make(map[string]*spotRequest, len(r.SpotRequests))
+	for id, q := range r.SpotRequests {
+		if !r.forgotten(q, now) {
+			out[id] = q
+		}
+	}
+	return out
 }
 
 // spotInstants returns the instants in (from, to) at which the market may act, in order.
@@ -561,11 +578,15 @@ func (s *Store) SetSpotPrice(m SpotMarket, amount string) (now string, notices [
 	}
 	s.settleSpot(r)
 	t := s.now()
+	before := map[string]bool{}
+	for id, i := range r.Instances {
+		before[id] = noticeOf(i) != nil
+	}
 	r.SpotPrices = slices.DeleteFunc(r.SpotPrices, func(o priceOverride) bool { return o.Market == mk.key() && o.At.Equal(t) })
 	r.SpotPrices = append(r.SpotPrices, priceOverride{Market: mk.key(), At: t, Price: p})
 	s.settleSpot(r)
 	for _, i := range inOrder(r.Instances) {
-		if n := noticeOf(i); n != nil && n.Notice.Equal(t) {
+		if n := noticeOf(i); n != nil && !before[i.ID] {
 			notices = append(notices, *n)
 		}
 	}
