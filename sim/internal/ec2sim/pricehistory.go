@@ -58,6 +58,9 @@ func (h *EC2) DescribeSpotPriceHistory(ctx context.Context, in *ec2.DescribeSpot
 	if in.StartTime != nil && in.StartTime.After(start) {
 		start = in.StartTime.UTC()
 	}
+	if in.EndTime == nil && start.After(end) {
+		start = end // a StartTime of "now" from a clock a little ahead of the simulator's
+	}
 	if start.After(end) {
 		return nil, core.Errorf("InvalidParameterCombination", "The start time (%s) must be before the end time (%s).",
 			start.Format(time.RFC3339), end.Format(time.RFC3339))
