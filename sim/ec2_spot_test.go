@@ -325,8 +325,8 @@ func TestEC2SpotInterruption(t *testing.T) {
 	q = spotRequest(t, client, id)
 	wantStatus(t, q, types.SpotInstanceStateClosed, "marked-for-termination")
 	for path, want := range map[string]string{
-		"spot/instance-action":              `{"action": "terminate", "time": "2026-01-01T09:02:00Z"}`,
-		"spot/termination-time":             "2026-01-01T09:02:00Z",
+		"spot/instance-action":             `{"action": "terminate", "time": "2026-01-01T09:02:00Z"}`,
+		"spot/termination-time":            "2026-01-01T09:02:00Z",
 		"events/recommendations/rebalance": `{"noticeTime": "2026-01-01T09:00:00Z"}`,
 	} {
 		if code, got := get(path); code != 200 || got != want {
@@ -606,7 +606,9 @@ func TestEC2SpotErrors(t *testing.T) {
 		{"zero price", with(func(in *ec2.RequestSpotInstancesInput) { in.SpotPrice = aws.String("0") }), "InvalidParameterValue",
 			`Value (0.000000) for parameter price is invalid. "0.000000" is an invalid spot instance price`},
 		{"negative price", with(func(in *ec2.RequestSpotInstancesInput) { in.SpotPrice = aws.String("-1") }), "InvalidParameterValue", ""},
-		{"one-time stop", with(func(in *ec2.RequestSpotInstancesInput) { in.InstanceInterruptionBehavior = types.InstanceInterruptionBehaviorStop }),
+		{"one-time stop", with(func(in *ec2.RequestSpotInstancesInput) {
+			in.InstanceInterruptionBehavior = types.InstanceInterruptionBehaviorStop
+		}),
 			"InvalidParameterCombination", "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to 'stop'."},
 		{"type", with(func(in *ec2.RequestSpotInstancesInput) { in.Type = "sometimes" }), "InvalidParameterValue", ""},
 		{"count", with(func(in *ec2.RequestSpotInstancesInput) { in.InstanceCount = aws.Int32(0) }), "InvalidParameterValue", ""},
@@ -615,7 +617,9 @@ func TestEC2SpotErrors(t *testing.T) {
 		{"instance type", with(func(in *ec2.RequestSpotInstancesInput) { in.LaunchSpecification.InstanceType = "m4.huge" }), "InvalidParameterValue", ""},
 		{"key", with(func(in *ec2.RequestSpotInstancesInput) { in.LaunchSpecification.KeyName = aws.String("nope") }), "InvalidKeyPair.NotFound", ""},
 		{"group", with(func(in *ec2.RequestSpotInstancesInput) { in.LaunchSpecification.SecurityGroups = []string{"nope"} }), "InvalidGroup.NotFound", ""},
-		{"subnet", with(func(in *ec2.RequestSpotInstancesInput) { in.LaunchSpecification.SubnetId = aws.String("subnet-00000000") }), "InvalidSubnetID.NotFound", ""},
+		{"subnet", with(func(in *ec2.RequestSpotInstancesInput) {
+			in.LaunchSpecification.SubnetId = aws.String("subnet-00000000")
+		}), "InvalidSubnetID.NotFound", ""},
 		{"zone", with(func(in *ec2.RequestSpotInstancesInput) {
 			in.LaunchSpecification.Placement = &types.SpotPlacement{AvailabilityZone: aws.String("us-east-1z")}
 		}), "InvalidParameterValue", ""},
@@ -623,8 +627,12 @@ func TestEC2SpotErrors(t *testing.T) {
 			in.LaunchSpecification.IamInstanceProfile = &types.IamInstanceProfileSpecification{Name: aws.String("nope")}
 		}), "InvalidParameterValue", ""},
 		{"user data", with(func(in *ec2.RequestSpotInstancesInput) { in.LaunchSpecification.UserData = aws.String("not base64!") }), "InvalidParameterValue", ""},
-		{"architecture", with(func(in *ec2.RequestSpotInstancesInput) { in.LaunchSpecification.InstanceType = types.InstanceTypeT4gMicro }), "InvalidParameterValue", ""},
-		{"tag type", with(func(in *ec2.RequestSpotInstancesInput) { in.TagSpecifications = nameTag(types.ResourceTypeInstance, "x") }), "InvalidParameterValue", ""},
+		{"architecture", with(func(in *ec2.RequestSpotInstancesInput) {
+			in.LaunchSpecification.InstanceType = types.InstanceTypeT4gMicro
+		}), "InvalidParameterValue", ""},
+		{"tag type", with(func(in *ec2.RequestSpotInstancesInput) {
+			in.TagSpecifications = nameTag(types.ResourceTypeInstance, "x")
+		}), "InvalidParameterValue", ""},
 		{"valid until", with(func(in *ec2.RequestSpotInstancesInput) { in.ValidUntil = aws.Time(spotStart.Add(-time.Hour)) }), "InvalidParameterValue", ""},
 		{"valid from", with(func(in *ec2.RequestSpotInstancesInput) { in.ValidFrom = aws.Time(spotStart) }), "InvalidParameterValue", ""},
 		{"valid order", with(func(in *ec2.RequestSpotInstancesInput) {
