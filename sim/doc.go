@@ -38,6 +38,12 @@
 //     of public images, instance types, instances (run, stop, start, reboot, terminate,
 //     attributes, status, filters and pagination), and tags. Instance operations authorize on
 //     the instances' ARNs.
+//   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
+//     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
+//     (RequestSpotInstances, one-time and persistent; Describe- and
+//     CancelSpotInstanceRequests) and RunInstances' InstanceMarketOptions, with their status
+//     codes; the two-minute interruption notice in the instance's metadata, then the stop or
+//     termination. [Cloud.SetSpotPrice] and [Cloud.InterruptSpotInstance] play the market.
 //   - Instance metadata: [Cloud.Metadata] is the service an instance reaches at
 //     169.254.169.254 — IMDSv2 session tokens (IMDSv1 where the image allows it), the
 //     meta-data categories, user data, the identity document, and the credentials of the
@@ -66,7 +72,9 @@
 // IDs come from a seeded generator ([WithSeed]) and resource times from a clock
 // ([WithClock]) that [Cloud.Advance] moves, so sessions expire without waiting. An instance
 // is "pending" in the answer of RunInstances and "running" from the next call on; a
-// terminated one is listed for an hour of the simulator's clock. A Cloud is safe
+// terminated one is listed for an hour of the simulator's clock. The Spot market is played
+// up to the clock before each request: a notice falls due when the clock has moved two
+// minutes past it, however it moved. A Cloud is safe
 // for concurrent use. [Cloud.Save] and [Cloud.Load] write and read its whole state.
 //
 // # When not to use it

@@ -1,7 +1,7 @@
 // Package ec2sim simulates EC2 for one account: its geography (regions and Availability
 // Zones), and per region its default network, VPCs, subnets, internet gateways, route tables,
 // network ACLs, security groups and their rules, key pairs, a catalog of public images, a
-// table of instance types, instances, and tags.
+// table of instance types, instances, Spot prices and requests, and tags.
 //
 // [EC2] has one method per operation with the SDK's own signature, over a [Store]; operations
 // it does not have are answered by the front door with an error that names them.
@@ -18,14 +18,29 @@
 // states show only in the answer of the call that caused them. A terminated instance stays
 // listed for an hour of the simulator's clock.
 //
+// # Spot
+//
+// Each market (an instance type in a zone, for Linux or Windows; price.go) has a price that
+// is a function of the market and the time alone: a seeded series between 25% and 40% of the
+// type's on-demand price, which moves at most once in three hours, unless the simulator's
+// owner set it (Store.SetSpotPrice). Spot requests (spot.go) and their instances are played
+// against those prices lazily (spotmarket.go): before a request touches a region, every
+// instant since the region was last played at which something could happen — a watched
+// price changing, a notice falling due, a request's validity starting or ending — is played
+// in order; after a request changed the region, the present is played once more. So a
+// request is fulfilled, and an instance gets its notice or is interrupted, in the very next
+// answer, without a timer.
+//
 // # Scope and limitations
 //
 // Not simulated: IPv6 blocks and addresses, secondary VPC blocks, an instance's secondary
 // private addresses (refused by name), network ACL rules of one's own, NAT gateways, peering
 // and the other route targets, Elastic IPs, volumes and snapshots as resources, launch
-// templates, spot requests, placement groups, image creation, key material in PuTTY's ppk
-// format, per-family vCPU quotas (a flat 1,000 instances per region stands in), and the
-// condition keys of EC2's policies (ec2:ResourceTag and the like).
+// templates, Spot Fleet and EC2 Fleet, Spot launch groups and Availability Zone groups (kept
+// and shown, not enforced), Spot capacity (a request is refused only by its price),
+// placement groups, image creation, key material in PuTTY's ppk format, per-family vCPU
+// quotas (a flat 1,000 instances per region stands in), and the condition keys of EC2's
+// policies (ec2:ResourceTag and the like).
 // Public addresses come from 3.0.0.0/8 rather than each region's own ranges, and RSA key
 // pairs differ from run to run: Go's crypto does not take a seeded source.
 package ec2sim

@@ -64,7 +64,7 @@ func (r *regionState) spotBusy() bool {
 func (s *Store) settleSpot(r *regionState) {
 	now := s.now()
 	if len(r.SpotRequests) == 0 {
-		r.SpotSettled = now
+		r.SpotSettled = time.Time{} // nothing to play: a region without Spot saves as before
 		return
 	}
 	from := r.SpotSettled
