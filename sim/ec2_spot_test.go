@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -802,4 +803,29 @@ func TestEC2SpotSaveLoad(t *testing.T) {
 	}
 	d.Advance(2 * time.Minute)
 	wantStatus(t, spotRequest(t, loaded, id), types.SpotInstanceStateClosed, "instance-terminated-by-price")
+}
+
+// TestEC2SpotOldState loads a state saved before the simulator had Spot (by the commit before
+// it: testdata/state-before-spot.json, an on-demand instance launched at spotStart): it loads,
+// its instance is on-demand, Spot works after, and a state without Spot saves as it did.
+func TestEC2SpotOldState(t *testing.T) {
+	ctx := context.Background()
+	old := must(os.ReadFile("testdata/state-before-spot.json"))(t)
+	c, client := spotCloud(t)
+	if err := c.Load(bytes.NewReader(old)); err != nil {
+		t.Fatal(err)
+	}
+	res := must(client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}))(t).Reservations
+	if len(res) != 1 || res[0].Instances[0].InstanceLifecycle != "" || res[0].Instances[0].SpotInstanceRequestId != nil {
+		t.Fatalf("the old state's instance: %+v", res)
+	}
+	var resaved bytes.Buffer
+	if err := c.Save(&resaved); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(resaved.Bytes(), []byte("Spot")) {
+		t.Errorf("a state without Spot saves Spot members: %s", resaved.Bytes())
+	}
+	id := *must(client.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: course()}))(t).SpotInstanceRequests[0].SpotInstanceRequestId
+	wantStatus(t, spotRequest(t, client, id), types.SpotInstanceStateActive, "fulfilled")
 }
