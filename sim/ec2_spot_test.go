@@ -156,18 +156,34 @@ func TestEC2SpotPriceHistory(t *testing.T) {
 		}
 	}
 
-	// Pages, through the SDK's paginator.
-	var rows int
+	// Pages, through the SDK's paginator, answer the same rows in the same order.
+	row := func(p types.SpotPrice) string {
+		return *p.AvailabilityZone + " " + string(p.InstanceType) + " " + string(p.ProductDescription) + " " + *p.SpotPrice + " " + p.Timestamp.String()
+	}
+	all := must(client.DescribeSpotPriceHistory(ctx, &ec2.DescribeSpotPriceHistoryInput{
+		InstanceTypes: []types.InstanceType{types.InstanceTypeM4Large, types.InstanceTypeT3Micro}, StartTime: aws.Time(dayAgo), EndTime: aws.Time(spotStart),
+	}))(t).SpotPriceHistory
+	var paged []types.SpotPrice
 	pages := ec2.NewDescribeSpotPriceHistoryPaginator(client, &ec2.DescribeSpotPriceHistoryInput{
-		InstanceTypes: []types.InstanceType{types.InstanceTypeM4Large}, AvailabilityZone: aws.String("us-east-1a"),
-		StartTime: aws.Time(dayAgo), EndTime: aws.Time(spotStart), MaxResults: aws.Int32(5),
+		InstanceTypes: []types.InstanceType{types.InstanceTypeM4Large, types.InstanceTypeT3Micro}, StartTime: aws.Time(dayAgo), EndTime: aws.Time(spotStart),
+		MaxResults: aws.Int32(7),
 	})
-	for n := 0; pages.HasMorePages(); n++ {
-		rows += len(must(pages.NextPage(ctx))(t).SpotPriceHistory)
+	for pages.HasMorePages() {
+		paged = append(paged, must(pages.NextPage(ctx))(t).SpotPriceHistory...)
 	}
-	if rows != len(day) {
-		t.Errorf("paged: %d rows, unpaged %d", rows, len(day))
+	if len(paged) != len(all) || len(all) < 100 {
+		t.Fatalf("paged: %d rows, unpaged %d", len(paged), len(all))
 	}
+	for k := range all {
+		if row(paged[k]) != row(all[k]) {
+			t.Fatalf("row %d paged %s, unpaged %s", k, row(paged[k]), row(all[k]))
+		}
+		if k > 0 && all[k].Timestamp.After(*all[k-1].Timestamp) {
+			t.Fatalf("not newest first at %d", k)
+		}
+	}
+	_, err := client.DescribeSpotPriceHistory(ctx, &ec2.DescribeSpotPriceHistoryInput{NextToken: aws.String("nonsense")})
+	wantCode(t, err, "InvalidPaginationToken")
 
 	for _, tc := range []struct {
 		name string

@@ -1,8 +1,9 @@
 package ec2sim
 
 import (
-	"cmp"
 	"context"
+	"encoding/base64"
+	"fmt"
 	"slices"
 	"time"
 
@@ -72,6 +73,13 @@ func (h *EC2) DescribeSpotPriceHistory(ctx context.Context, in *ec2.DescribeSpot
 	if max == nil {
 		max = aws.Int32(historyPage)
 	}
+	if _, _, err := page([]int{}, max, nil, 5, historyPage); err != nil {
+		return nil, err // MaxResults out of bounds
+	}
+	after, err := parseCursor(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
 	out := &ec2.DescribeSpotPriceHistoryOutput{}
 	return out, s.read(ctx, func(r *regionState) error {
 		geo, _ := lookupRegion(r.Name)
@@ -93,38 +101,141 @@ func (h *EC2) DescribeSpotPriceHistory(ctx context.Context, in *ec2.DescribeSpot
 		if len(in.ProductDescriptions) > 0 {
 			prods = in.ProductDescriptions
 		}
-		var all []types.SpotPrice
+		var ms []priceSeries
 		for _, z := range zones {
 			for _, it := range its {
 				for _, prod := range prods {
-					if !slices.Contains(products, prod) {
-						continue
-					}
-					if _, ok := onDemandPrice(it, prod); !ok {
-						continue
-					}
-					m := market{Zone: z.Name, Type: it, Windows: windowsProduct(prod)}
-					row := func(p price, at time.Time) types.SpotPrice {
-						return types.SpotPrice{
-							AvailabilityZone: aws.String(z.Name), AvailabilityZoneId: aws.String(z.ID), InstanceType: it,
-							ProductDescription: types.RIProductDescription(prod), SpotPrice: aws.String(p.String()), Timestamp: aws.Time(at),
-						}
-					}
-					p, at := r.spotPrice(m, start)
-					all = append(all, row(p, at))
-					for _, pt := range r.priceChanges(m, start, end) {
-						all = append(all, row(pt.Price, pt.At))
+					if _, ok := onDemandPrice(it, prod); ok && slices.Contains(products, prod) {
+						ms = append(ms, priceSeries{z, it, prod, len(ms)})
 					}
 				}
 			}
 		}
-		slices.SortStableFunc(all, func(a, b types.SpotPrice) int { return cmp.Compare(b.Timestamp.UnixNano(), a.Timestamp.UnixNano()) })
-		all, err := where(in.Filters, priceFields, nil, all)
-		if err != nil {
-			return err
+		match := func(p types.SpotPrice) bool {
+			return filters(in.Filters).match(func(name string) []string { return priceFields[name](p) })
 		}
-		out.SpotPriceHistory, out.NextToken, err = page(all, max, in.NextToken, 5, historyPage)
-		out.SpotPriceHistory = nonNil(out.SpotPriceHistory)
-		return err
+		out.SpotPriceHistory, out.NextToken = r.history(ms, start, end, after, int(*max), match)
+		return nil
 	})
+}
+
+// priceSeries is one series of prices as DescribeSpotPriceHistory lists it: a market, for
+// one product description, and its place in the answer's order among those of one instant.
+type priceSeries struct {
+	zone    zone
+	typ     types.InstanceType
+	product string
+	index   int
+}
+
+func (p priceSeries) market() market {
+	return market{Zone: p.zone.Name, Type: p.typ, Windows: windowsProduct(p.product)}
+}
+
+// priceRow is one price of a series and when it took effect.
+type priceRow struct {
+	at     time.Time
+	series priceSeries
+	price  price
+}
+
+// before orders the answer: newest first, then in the series' order.
+func (a priceRow) before(b priceRow) bool {
+	if !a.at.Equal(b.at) {
+		return a.at.After(b.at)
+	}
+	return a.series.index < b.series.index
+}
+
+func (a priceRow) out() types.SpotPrice {
+	return types.SpotPrice{
+		AvailabilityZone: aws.String(a.series.zone.Name), AvailabilityZoneId: aws.String(a.series.zone.ID), InstanceType: a.series.typ,
+		ProductDescription: types.RIProductDescription(a.series.product), SpotPrice: aws.String(a.price.String()), Timestamp: aws.Time(a.at),
+	}
+}
+
+// history answers one page of at most max rows that match, after the row after (nil for the
+// first page): the series' changes in (start, end], newest first, then the price each had in
+// force at start. It walks back through time a slot at a time and stops when the page is
+// full, so that a page costs the same wherever it is in a long history.
+func (r *regionState) history(ms []priceSeries, start, end time.Time, after *priceRow, max int, match func(types.SpotPrice) bool) ([]types.SpotPrice, *string) {
+	out := []types.SpotPrice{}
+	var last priceRow
+	take := func(rows []priceRow) bool {
+		slices.SortFunc(rows, func(a, b priceRow) int {
+			if a.before(b) {
+				return -1
+			}
+			return 1
+		})
+		for _, row := range rows {
+			if after != nil && !after.before(row) {
+				continue
+			}
+			if p := row.out(); match(p) {
+				if len(out) == max {
+					return false
+				}
+				out, last = append(out, p), row
+			}
+		}
+		return true
+	}
+	byMarket := map[string][]priceSeries{}
+	for _, s := range ms {
+		byMarket[s.market().key()] = append(byMarket[s.market().key()], s)
+	}
+	first := slotOf(end)
+	if after != nil && after.at.Before(end) {
+		first = slotOf(after.at)
+	}
+	for slot := first; slot >= slotOf(start); slot-- {
+		from := time.Unix(slot*int64(priceSlot/time.Second), 0).UTC().Add(-time.Nanosecond)
+		to := from.Add(priceSlot)
+		if from.Before(start) {
+			from = start
+		}
+		if to.After(end) {
+			to = end
+		}
+		var rows []priceRow
+		for _, series := range byMarket {
+			for _, pt := range r.priceChanges(series[0].market(), from, to) {
+				for _, s := range series {
+					rows = append(rows, priceRow{pt.At, s, pt.Price})
+				}
+			}
+		}
+		if !take(rows) {
+			return out, cursor(last)
+		}
+	}
+	var rows []priceRow
+	for _, s := range ms {
+		p, at := r.spotPrice(s.market(), start)
+		rows = append(rows, priceRow{at, s, p})
+	}
+	if !take(rows) {
+		return out, cursor(last)
+	}
+	return out, nil
+}
+
+// A history page's token is where the last page ended: the instant and the series' index.
+func cursor(row priceRow) *string {
+	t := base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "spot:%d:%d", row.at.UnixNano(), row.series.index))
+	return &t
+}
+
+func parseCursor(token *string) (*priceRow, error) {
+	if token == nil || *token == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*token)
+	var at int64
+	var index int
+	if _, serr := fmt.Sscanf(string(b), "spot:%d:%d", &at, &index); err != nil || serr != nil {
+		return nil, core.Errorf("InvalidPaginationToken", "Invalid pagination token: %s", *token)
+	}
+	return &priceRow{at: time.Unix(0, at).UTC(), series: priceSeries{index: index}}, nil
 }
