@@ -494,6 +494,14 @@ func TestEC2SpotPersistent(t *testing.T) {
 	if s := describeInstance(t, client, *res.InstanceId).State.Name; s != types.InstanceStateNameRunning {
 		t.Errorf("the price fell back, the instance is %s", s)
 	}
+	// Terminated by the user, RunInstances' persistent request launches another like it.
+	must(client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{*res.InstanceId}}))(t)
+	q = spotRequest(t, client, sid)
+	wantStatus(t, q, types.SpotInstanceStateActive, "fulfilled")
+	again := describeInstance(t, client, *q.InstanceId)
+	if *q.InstanceId == *res.InstanceId || *again.SubnetId != *res.SubnetId || *again.SecurityGroups[0].GroupId != *res.SecurityGroups[0].GroupId {
+		t.Errorf("the replacement %+v, the first %+v", again, res)
+	}
 }
 
 // TestEC2SpotMarketMoves leaves a request alone while the market moves: it is interrupted two

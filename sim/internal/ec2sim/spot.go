@@ -46,7 +46,6 @@ type spotRequest struct {
 	Instance   string // the instance it launched last
 	LaunchGroup,
 	ZoneGroup string
-	ByRun bool // RunInstances made it: its instance was launched with it
 }
 
 // The status codes of Spot requests and their messages.

@@ -123,7 +123,7 @@ func (r *regionState) spotInstants(from, to time.Time) []time.Time {
 		add(q.ValidUntil)
 		i := r.Instances[q.Instance]
 		switch {
-		case q.State == spotOpen && !q.ByRun:
+		case q.State == spotOpen:
 			for _, z := range r.candidateZones(q) {
 				m := q.market(z.Name)
 				watched[m.key()] = m
@@ -181,7 +181,7 @@ func (s *Store) spotStep(r *regionState, t time.Time) {
 			continue
 		}
 		switch {
-		case q.State == spotOpen && !q.ByRun:
+		case q.State == spotOpen:
 			if q.ValidFrom.IsZero() || !q.ValidFrom.After(t) {
 				s.fulfil(r, q, t)
 			}
@@ -485,17 +485,19 @@ func (r *regionState) checkMarketPrice(l *launch, z zone, im regionImage, now ti
 }
 
 // marketRequest makes the Spot request of an instance RunInstances launched on the Spot
-// market: fulfilled, with the instance.
+// market: fulfilled, with the instance, and the launch specification to launch another if
+// it is persistent and its instance is terminated.
 func (s *Store) marketRequest(r *regionState, l *launch, i *instance, im regionImage, groups []string) {
 	r.initSpot()
 	m, now := l.market, s.now()
 	in := l.in
 	q := &spotRequest{
 		meta: r.newMeta(s.spotRequestID(), m.tags.clone()), Type: m.typ, MaxPrice: m.max, Product: productFor(im.Windows),
-		Behavior: m.behavior, Created: now, ValidUntil: m.until, Groups: groups, Profile: l.profile, ByRun: true,
+		Behavior: m.behavior, Created: now, ValidUntil: m.until, Groups: groups, Profile: l.profile,
 		Spec: types.RequestSpotLaunchSpecification{
 			ImageId: in.ImageId, InstanceType: i.Type, KeyName: in.KeyName, SubnetId: aws.String(i.Subnet), UserData: in.UserData,
-			EbsOptimized: in.EbsOptimized, BlockDeviceMappings: in.BlockDeviceMappings,
+			SecurityGroupIds: groups, // so that a persistent request launches the same instance again
+			EbsOptimized:     in.EbsOptimized, BlockDeviceMappings: in.BlockDeviceMappings,
 		},
 		Want: i.Zone.Name, Zone: i.Zone, Instance: i.ID,
 	}
