@@ -10,11 +10,11 @@ import (
 // decimal is the shape parsePrice takes: digits, a point, digits, one side at least.
 var decimal = regexp.MustCompile(`^([0-9]+\.?[0-9]*|\.[0-9]+)$`)
 
-// FuzzParsePrice feeds the price parser any string: it must never panic; what it takes must
+// FuzzSpotPrice feeds the price parser any string: it must never panic; what it takes must
 // be a plain decimal, equal to math/big's reading of it rounded half up to micro-dollars, and
 // come back the same from its own six-decimal and short forms. The seed corpus is in
-// testdata/fuzz/FuzzParsePrice.
-func FuzzParsePrice(f *testing.F) {
+// testdata/fuzz/FuzzSpotPrice.
+func FuzzSpotPrice(f *testing.F) {
 	for _, s := range []string{"0.05", ".05", "1", "0", "0.0000005", "0.0000004999", "9999.999999", "10000", "10000.0000001",
 		"0.040.050.04 / 3", "-1", "+1", "1e-3", "", ".", "0x10", " 0.05", "00000000000000000000.1", "٣"} {
 		f.Add(s)
@@ -51,7 +51,7 @@ func FuzzParsePrice(f *testing.F) {
 	})
 }
 
-func TestPriceForms(t *testing.T) {
+func TestSpotPriceForms(t *testing.T) {
 	for _, tc := range []struct {
 		in         string
 		six, short string
@@ -71,7 +71,7 @@ func TestPriceForms(t *testing.T) {
 
 // TestMarketSeries: a market's price is found within five slots back, stays within its band,
 // and its changes are the instants at which the price moves.
-func TestMarketSeries(t *testing.T) {
+func TestSpotMarketSeries(t *testing.T) {
 	m := market{Zone: "us-east-1a", Type: "m4.large"}
 	od, _ := onDemandPrice(m.Type, productLinux)
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
