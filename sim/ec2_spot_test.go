@@ -853,3 +853,27 @@ func TestEC2SpotOldState(t *testing.T) {
 	id := *must(client.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: course()}))(t).SpotInstanceRequests[0].SpotInstanceRequestId
 	wantStatus(t, spotRequest(t, client, id), types.SpotInstanceStateActive, "fulfilled")
 }
+
+// TestEC2SpotWindows: a Windows image is billed as the product Windows, at its own prices.
+func TestEC2SpotWindows(t *testing.T) {
+	ctx := context.Background()
+	_, client := spotCloud(t)
+	spec := course()
+	spec.ImageId = aws.String(imageID(t, client, "Windows_Server-2022-English-Full-Base-*"))
+	id := *must(client.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: spec}))(t).SpotInstanceRequests[0].SpotInstanceRequestId
+	q := spotRequest(t, client, id)
+	wantStatus(t, q, types.SpotInstanceStateActive, "fulfilled")
+	if q.ProductDescription != "Windows" || *q.SpotPrice != "0.192000" {
+		t.Errorf("a Windows request: %s at %s, want Windows at the on-demand 0.192000", q.ProductDescription, *q.SpotPrice)
+	}
+	windows := must(client.DescribeSpotPriceHistory(ctx, &ec2.DescribeSpotPriceHistoryInput{InstanceTypes: []types.InstanceType{types.InstanceTypeM4Large},
+		ProductDescriptions: []string{"Windows"}, AvailabilityZone: q.LaunchedAvailabilityZone, StartTime: aws.Time(spotStart)}))(t).SpotPriceHistory
+	if p := must(strconv.ParseFloat(*windows[0].SpotPrice, 64))(t); p < 0.048 || p > 0.0768 {
+		t.Errorf("Windows m4.large Spot at %v, want 25-40%% of 0.192", p)
+	}
+	none := must(client.DescribeSpotPriceHistory(ctx, &ec2.DescribeSpotPriceHistoryInput{InstanceTypes: []types.InstanceType{types.InstanceTypeT4gMicro},
+		ProductDescriptions: []string{"Windows"}, StartTime: aws.Time(spotStart)}))(t).SpotPriceHistory
+	if len(none) != 0 {
+		t.Errorf("Graviton runs no Windows, yet %d prices", len(none))
+	}
+}
