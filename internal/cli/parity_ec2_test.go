@@ -17,8 +17,8 @@ var ec2SessionFiles = map[string]string{
 // documentation use them: the region's default network, a VPC of one's own with subnets, an
 // internet gateway and a route table, security groups and their rules (by the AWS CLI's
 // --protocol/--port/--cidr/--source-group and by --ip-permissions), key pairs, images,
-// instance types, instances through their life, their attributes, tags; then the errors, a
-// user without the permission, and the deletes.
+// instance types, instances through their life, their attributes, tags, Spot requests; then
+// the errors, a user without the permission, and the deletes.
 //
 // Every run-instances has its own --client-token: the CLIs make a random one otherwise, and
 // instances show it. RSA key pairs (create-key-pair's default) differ from run to run (Go's
@@ -305,6 +305,22 @@ var ec2Session = []step{
 	{args: []string{"ec2", "describe-instances", "--instance-ids", "bogus"}},
 	{args: []string{"ec2", "describe-instances", "--filters", "Name=colour,Values=red"}},
 	{args: []string{"ec2", "start-instances", "--instance-ids", "i-0123456789abcdef0"}},
+
+	// Spot: the market's prices, a request with a maximum price and the instance it got, the
+	// modern run-instances form, canceling, and the errors.
+	{args: []string{"ec2", "describe-spot-price-history", "--instance-types", "m4.large", "--availability-zone", "us-east-1a", "--product-descriptions", "Linux/UNIX", "--query", "SpotPriceHistory[0]"}},
+	{args: []string{"ec2", "describe-spot-price-history", "--instance-types", "t3.micro", "--product-descriptions", "Windows", "--max-results", "5", "--no-paginate", "--output", "text"}},
+	{args: []string{"ec2", "request-spot-instances", "--spot-price", "0.05", "--launch-specification", `{"ImageId":"{ami}","InstanceType":"m4.large"}`, "--query", "SpotInstanceRequests[0].SpotInstanceRequestId", "--output", "text"}, capture: "sir"},
+	{args: []string{"ec2", "describe-spot-instance-requests", "--spot-instance-request-ids", "{sir}"}},
+	{args: []string{"ec2", "describe-spot-instance-requests", "--output", "table"}},
+	{args: []string{"ec2", "describe-spot-instance-requests", "--spot-instance-request-ids", "{sir}", "--query", "SpotInstanceRequests[0].InstanceId", "--output", "text"}, capture: "i-spot"},
+	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--instance-type", "m4.large", "--instance-market-options", "MarketType=spot,SpotOptions={MaxPrice=0.05}", "--client-token", "spot", "--query", "Instances[0].[InstanceLifecycle,SpotInstanceRequestId]"}},
+	{args: []string{"ec2", "cancel-spot-instance-requests", "--spot-instance-request-ids", "{sir}"}},
+	{args: []string{"ec2", "terminate-instances", "--instance-ids", "{i-spot}", "--query", "TerminatingInstances[0].CurrentState.Name"}},
+	{args: []string{"ec2", "describe-spot-instance-requests", "--filters", "Name=state,Values=cancelled", "--output", "yaml"}},
+	{args: []string{"ec2", "request-spot-instances", "--spot-price", "0", "--launch-specification", `{"ImageId":"{ami}"}`}},
+	{args: []string{"ec2", "run-instances", "--image-id", "{ami}", "--instance-type", "m4.large", "--instance-market-options", "MarketType=spot,SpotOptions={MaxPrice=0.001}", "--client-token", "spot-low"}},
+	{args: []string{"ec2", "describe-spot-instance-requests", "--spot-instance-request-ids", "sir-00000000"}},
 
 	// A user who may only describe.
 	{args: []string{"iam", "create-user", "--user-name", "reader"}},
