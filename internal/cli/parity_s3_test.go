@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -137,6 +136,38 @@ var s3Session = []step{
 	{args: []string{"s3api", "list-parts", "--bucket", "lab-bucket", "--key", "mp.txt", "--upload-id", "{upload}"}},
 	{args: []string{"s3api", "list-multipart-uploads", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "complete-multipart-upload", "--bucket", "lab-bucket", "--key", "mp.txt", "--upload-id", "{upload}", "--multipart-upload", "file://parts.json"}},
+	// A part copied from another object, then the upload given up.
+	{args: []string{"s3api", "create-multipart-upload", "--bucket", "lab-bucket", "--key", "mp2.txt", "--query", "UploadId", "--output", "text"}, capture: "upload2"},
+	{args: []string{"s3api", "upload-part-copy", "--bucket", "lab-bucket", "--key", "mp2.txt", "--upload-id", "{upload2}", "--part-number", "1", "--copy-source", "lab-bucket/notes/naïve.txt", "--query", "CopyPartResult.ETag"}},
+	{args: []string{"s3api", "abort-multipart-upload", "--bucket", "lab-bucket", "--key", "mp2.txt", "--upload-id", "{upload2}"}},
+	{args: []string{"s3api", "list-multipart-uploads", "--bucket", "lab-bucket", "--output", "text"}},
+	// Tags of a bucket and of an object, set, read and removed.
+	{args: []string{"s3api", "put-bucket-tagging", "--bucket", "lab-bucket", "--tagging", "TagSet=[{Key=course,Value=aws},{Key=lab,Value=s3}]"}},
+	{args: []string{"s3api", "get-bucket-tagging", "--bucket", "lab-bucket", "--output", "table"}},
+	{args: []string{"s3api", "delete-bucket-tagging", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-bucket-tagging", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-object-tagging", "--bucket", "lab-bucket", "--key", "notes/naïve.txt", "--tagging", `{"TagSet":[{"Key":"step","Value":"9"}]}`}},
+	{args: []string{"s3api", "delete-object-tagging", "--bucket", "lab-bucket", "--key", "notes/naïve.txt"}},
+	{args: []string{"s3api", "get-object-tagging", "--bucket", "lab-bucket", "--key", "notes/naïve.txt"}},
+	// ACLs: the owner's only, as buckets have them since 2023 (BucketOwnerEnforced).
+	{args: []string{"s3api", "get-bucket-acl", "--bucket", "lab-bucket", "--query", "Grants[].Permission"}},
+	{args: []string{"s3api", "get-object-acl", "--bucket", "lab-bucket", "--key", "notes/naïve.txt", "--query", "Grants[].Permission", "--output", "text"}},
+	{args: []string{"s3api", "put-bucket-acl", "--bucket", "lab-bucket", "--acl", "private"}},
+	{args: []string{"s3api", "put-object-acl", "--bucket", "lab-bucket", "--key", "notes/naïve.txt", "--acl", "public-read"}},
+	{args: []string{"s3api", "get-bucket-ownership-controls", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-bucket-ownership-controls", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-bucket-ownership-controls", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-ownership-controls", "--bucket", "lab-bucket", "--ownership-controls", "Rules=[{ObjectOwnership=BucketOwnerEnforced}]"}},
+	// Public or not, then the policy, the website and the public access block removed.
+	{args: []string{"s3api", "get-bucket-policy-status", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-bucket-policy", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-bucket-policy", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-bucket-website", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-bucket-website", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-public-access-block", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-public-access-block", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "notes/a b+c.txt"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "notes/never-there.txt", "--output", "text"}},
 	{args: []string{"s3api", "get-bucket-location", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "create-bucket", "--bucket", "lab-bucket-eu", "--create-bucket-configuration", "LocationConstraint=eu-west-1", "--region", "eu-west-1"}},
 	{args: []string{"s3api", "get-bucket-location", "--bucket", "lab-bucket-eu"}},
@@ -188,51 +219,28 @@ var s3Session = []step{
 // to a pipe; awsx only on a terminal) and, for transfers, sorted (the AWS CLI prints results
 // in the order its threads finish; awsx in the order of the files).
 func TestParityS3Session(t *testing.T) {
-	cs := clients(t)
-	now := time.Now().UTC().Truncate(time.Second)
-	serve := func() string {
-		return startServerWith(t, func(o *ServeOptions) { o.Clock = now })
-	}
 	big := make([]byte, 9<<20+12345) // two parts of a multipart upload
 	for i := range big {
 		big[i] = byte(i * 7 % 251)
 	}
-	home := func() string {
-		dir := t.TempDir()
+	files := s3SessionFiles()
+	playSessions(t, s3Session, func(t *testing.T, dir string, now time.Time) {
 		old := now.Add(-24 * time.Hour) // the files predate the servers' clock: uploads are newer
-		for name, text := range s3SessionFiles() {
+		write := func(name string, b []byte) {
 			p := filepath.Join(dir, name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			if err := os.WriteFile(p, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			os.Chtimes(p, old, old)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644); err != nil {
-			t.Fatal(err)
+		for name, text := range files {
+			write(name, []byte(text))
 		}
-		os.Chtimes(filepath.Join(dir, "big.bin"), old, old)
-		return dir
-	}
-	const key, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	results := make([][]result, len(cs))
-	var wg sync.WaitGroup
-	for i, c := range cs {
-		dir := home()
-		w := startCLIWorld(t, c, cliEnv(t, dir, key, secret), dir, serve())
-		wg.Go(func() { results[i] = play(w, s3Session) })
-	}
-	dir := home()
-	setEnv(t, cliEnv(t, dir, key, secret))
-	mine := play(awsxWorld{t, dir, serve()}, s3Session)
-	wg.Wait()
-	for i, c := range cs {
-		for j, s := range s3Session {
-			compareS3(t, c, s.args, mine[j], results[i][j])
-		}
-	}
+		write("big.bin", big)
+	}, compareS3)
 }
 
 var (

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
+	"github.com/awsxlab/awsx/internal/cli/params"
 )
 
 // A world plays a session of commands against its own simulator server: awsx in-process,
@@ -101,6 +102,21 @@ func play(w world, steps []step) []result {
 // that IDs, keys and dates agree; the results are compared step by step.
 func compareSession(t *testing.T, steps []step, files map[string]string) {
 	t.Helper()
+	playSessions(t, steps, func(t *testing.T, dir string, _ time.Time) {
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}, compareWithCLI)
+}
+
+// playSessions plays the steps through the AWS CLI v1, v2 and awsx, each in a home of its own
+// that fill makes (now is the servers' clock) and against a server of its own, all with the
+// same seed and clock; compare judges each step of each AWS CLI against awsx's.
+func playSessions(t *testing.T, steps []step, fill func(t *testing.T, dir string, now time.Time),
+	compare func(t *testing.T, c client, args []string, got, want result)) {
+	t.Helper()
 	cs := clients(t)
 	now := time.Now().UTC().Truncate(time.Second)
 	serve := func() string {
@@ -108,11 +124,7 @@ func compareSession(t *testing.T, steps []step, files map[string]string) {
 	}
 	home := func() string {
 		dir := t.TempDir()
-		for name, text := range files {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
+		fill(t, dir, now)
 		return dir
 	}
 	const key, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -130,7 +142,7 @@ func compareSession(t *testing.T, steps []step, files map[string]string) {
 	for i, c := range cs {
 		for j, s := range steps {
 			if !strings.HasPrefix(s.unlike, c.Name+":") {
-				compareWithCLI(t, c, s.args, mine[j], results[i][j])
+				compare(t, c, s.args, mine[j], results[i][j])
 			}
 		}
 	}
@@ -145,6 +157,7 @@ var paritySessions = []struct {
 }{
 	{"iamSTSSession", iamSTSSession, []string{"iam", "sts"}},
 	{"ec2Session", ec2Session, []string{"ec2"}},
+	{"s3Session", s3Session, []string{"s3api"}},
 }
 
 // A new operation in the simulator cannot land without its parity step.
@@ -153,7 +166,9 @@ func TestParityCoversEveryAnsweredOperation(t *testing.T) {
 		t.Run(ps.name, func(t *testing.T) {
 			covered := map[string]bool{}
 			for _, s := range ps.steps {
-				covered[s.args[0]+" "+s.args[1]] = true
+				if len(s.args) >= 2 {
+					covered[s.args[0]+" "+s.args[1]] = true
+				}
 			}
 			for _, name := range ps.services {
 				ops := answeredOperations(t, lookupService(name))
@@ -161,6 +176,9 @@ func TestParityCoversEveryAnsweredOperation(t *testing.T) {
 					t.Fatalf("%s: only %d operations answer: the probe is broken", name, len(ops))
 				}
 				for _, op := range ops {
+					if _, ok := params.Describe(lookupService(name).name, lookupService(name).operation(op).name); !ok {
+						continue // newer than the AWS CLI here: no session can call it
+					}
 					if !covered[name+" "+op] {
 						t.Errorf("%s %s is answered by the simulator but has no step in %s", name, op, ps.name)
 					}
