@@ -53,16 +53,12 @@ signature. Only AWS's hosts (*.amazonaws.com) are there. With a simulator served
 
 // onEmbedded runs f with the embedded simulator's state; command names the command in errors.
 func onEmbedded(ctx context.Context, command string, f func(*sim.Cloud) error) error {
-	s, err := awsx.NewSettings()
+	backend, opts, err := backendOf(globals{})
 	if err != nil {
 		return err
 	}
-	if b := s.GetString("backend"); b != awsx.BackendSim {
-		return fmt.Errorf("%s: works on the embedded simulator; the backend is %s", command, b)
-	}
-	opts, err := awsx.SimOptions(s)
-	if err != nil {
-		return err
+	if backend != awsx.BackendSim {
+		return fmt.Errorf("%s: works on the embedded simulator; the backend is %s", command, backend)
 	}
 	d, _, err := state.Open("")
 	if err != nil {
