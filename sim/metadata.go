@@ -177,6 +177,10 @@ func metadataError(w http.ResponseWriter, status int) {
 // mdir is a directory of the metadata tree; a value is a []byte, an mdir or a listedAs.
 type mdir map[string]any
 
+// lazyDir is a directory made when a request goes into it: iam/, whose credentials are a
+// role session that only a read of them should start.
+type lazyDir func() mdir
+
 // listedAs is a directory its parent lists under another name: public-keys/ lists "0=KEY",
 // and public-keys/0/ is the key.
 type listedAs struct {
@@ -190,7 +194,7 @@ func (d mdir) names() []string {
 	var out []string
 	for k, v := range d {
 		switch v := v.(type) {
-		case mdir:
+		case mdir, lazyDir:
 			k += "/"
 		case listedAs:
 			k = v.name
@@ -216,6 +220,10 @@ func (d mdir) lookup(path string) (leaf []byte, dir mdir, ok bool) {
 			dir = v
 		case listedAs:
 			dir = v.dir
+		case lazyDir:
+			if dir = v(); dir == nil {
+				return nil, nil, false
+			}
 		case []byte:
 			leaf, dir = v, nil
 		default:
@@ -273,9 +281,7 @@ func (c *Cloud) metadataTree(v ec2sim.InstanceView) mdir {
 		md["public-keys"] = mdir{"0": listedAs{"0=" + key, mdir{"openssh-key": []byte(v.PublicKey + " " + key + "\n")}}}
 	}
 	if p := i.IamInstanceProfile; p != nil {
-		if iam := c.instanceIAM(aws.ToString(p.Arn), aws.ToString(p.Id), aws.ToString(i.InstanceId)); iam != nil {
-			md["iam"] = iam
-		}
+		md["iam"] = lazyDir(func() mdir { return c.instanceIAM(aws.ToString(p.Arn), aws.ToString(p.Id), aws.ToString(i.InstanceId)) })
 	}
 	identity := imdsJSON(
 		"accountId", c.opts.account, "architecture", string(i.Architecture),

@@ -220,3 +220,27 @@ func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 	rt.h.ServeHTTP(w, r)
 	return w.Result(), nil
 }
+
+// TestMetadataReadsStartNoSession: reading an instance's metadata outside iam/ starts no
+// role session, so it changes nothing, not even the IDs that come next.
+func TestMetadataReadsStartNoSession(t *testing.T) {
+	ctx := context.Background()
+	keys := make([]string, 2)
+	for k := range keys {
+		c := sim.New()
+		inst := instanceWithRole(t, c, "amzn2-ami-kernel-5.10-hvm-*", ec2Trust)
+		if k == 1 {
+			for _, path := range []string{"/latest/meta-data/", "/latest/meta-data/instance-id", "/latest/dynamic/instance-identity/document"} {
+				if _, status := fetch(t, c.Metadata(*inst.InstanceId), "GET", path, nil); status != 200 {
+					t.Fatalf("%s: %d", path, status)
+				}
+			}
+		}
+		ic := iam.NewFromConfig(c.Config())
+		must(ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alex")}))(t)
+		keys[k] = *must(ic.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alex")}))(t).AccessKey.AccessKeyId
+	}
+	if keys[0] != keys[1] {
+		t.Errorf("reading metadata moved the IDs: %s, then %s", keys[0], keys[1])
+	}
+}
