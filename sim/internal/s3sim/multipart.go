@@ -68,11 +68,8 @@ func createMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.buckets[r.Bucket]
-	if !ok {
-		return nil, noSuchBucket(r.Bucket)
-	}
-	if err := checkACL(b, r.Header); err != nil {
+	b, err := s.bucketForWrite(r)
+	if err != nil {
 		return nil, err
 	}
 	u := &upload{ID: s.ids.Token(64), Key: r.Key, Initiated: s.now(), Object: o, Algorithm: alg, Type: typ, Parts: map[int]*part{}}

@@ -97,6 +97,16 @@ func (s *Store) store(b *bucket, o *object) string {
 	return o.VersionID
 }
 
+// bucketForWrite returns the bucket a write of an object names, once its ACL headers are ones
+// the bucket takes. s.mu is held.
+func (s *Store) bucketForWrite(r *Request) (*bucket, error) {
+	b, ok := s.buckets[r.Bucket]
+	if !ok {
+		return nil, noSuchBucket(r.Bucket)
+	}
+	return b, checkACL(b, r.Header)
+}
+
 // checkACL refuses ACLs that a bucket with the BucketOwnerEnforced setting does not take.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
 func checkACL(b *bucket, h http.Header) error {
@@ -198,11 +208,8 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	o.Data, o.ETag, o.Checksum = r.Body, etag(md5sum), sum
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.buckets[r.Bucket]
-	if !ok {
-		return nil, noSuchBucket(r.Bucket)
-	}
-	if err := checkACL(b, r.Header); err != nil {
+	b, err := s.bucketForWrite(r)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkWriteConditions(b, r); err != nil {
@@ -661,11 +668,8 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.buckets[r.Bucket]
-	if !ok {
-		return nil, noSuchBucket(r.Bucket)
-	}
-	if err := checkACL(b, r.Header); err != nil {
+	b, err := s.bucketForWrite(r)
+	if err != nil {
 		return nil, err
 	}
 	src, cs, err := s.source(r)
