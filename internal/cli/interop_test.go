@@ -174,11 +174,34 @@ func TestAWSCLIAgainstServe(t *testing.T) {
 	}
 }
 
-// boto3, as the notes use it: a session, IAM and STS clients, against `awsx sim serve`.
-func TestBoto3AgainstServe(t *testing.T) {
+// skipWithoutBoto3 skips the test on a machine without boto3.
+func skipWithoutBoto3(t *testing.T) {
+	t.Helper()
 	if exec.Command("python3", "-c", "import boto3").Run() != nil {
 		t.Skip("boto3 is not installed (pip install boto3)")
 	}
+}
+
+// runBoto3 runs a Python script with env and args and returns what it printed; a failure
+// ends the test with Python's stderr.
+func runBoto3(t *testing.T, env []string, script string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command("python3", append([]string{"-c", script}, args...)...)
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("boto3: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatal(err)
+	}
+	return out
+}
+
+// boto3, as the notes use it: a session, IAM and STS clients, against `awsx sim serve`.
+func TestBoto3AgainstServe(t *testing.T) {
+	skipWithoutBoto3(t)
 	url := startServer(t)
 	script := `
 import boto3, json, sys
@@ -203,16 +226,7 @@ except ClientError as e:
 print(json.dumps({"arn": ident["Arn"], "regions": len(regions),
     "users": [u["UserName"] for u in iam.list_users()["Users"]], "error": code}))
 `
-	cmd := exec.Command("python3", "-c", script, url)
-	cmd.Env = cliEnv(t, t.TempDir(), "", "")
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("boto3: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatal(err)
-	}
+	out := runBoto3(t, cliEnv(t, t.TempDir(), "", ""), script, url)
 	var got struct {
 		Arn     string
 		Regions int

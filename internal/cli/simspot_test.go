@@ -2,9 +2,7 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,9 +132,7 @@ func TestSpotParityWithAWSCLI(t *testing.T) {
 // boto3, as the course notes use it: request_spot_instances with a bid, the instance it got,
 // and the instance killed through the resource API, against `awsx sim serve`.
 func TestSpotBoto3AgainstServe(t *testing.T) {
-	if exec.Command("python3", "-c", "import boto3").Run() != nil {
-		t.Skip("boto3 is not installed (pip install boto3)")
-	}
+	skipWithoutBoto3(t)
 	url := startServer(t)
 	home := t.TempDir()
 	// The notes' profile dev, as `aws configure --profile dev` writes it.
@@ -184,17 +180,7 @@ print(json.dumps({"first": first, "state": req['State'], "code": req['Status']['
     "zones": len(history), "lifecycle": lifecycle, "after": [after['State'], after['Status']['Code']],
     "modern": [modern['InstanceLifecycle'], modern['SpotInstanceRequestId'][:4]], "error": error}))
 `
-	cmd := exec.Command("python3", "-c", script)
-	cmd.Env = append(cliEnv(t, home, "", ""), "AWS_ENDPOINT_URL="+url)
-	cmd.Env = slicesDeleteEmptyKeys(cmd.Env)
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("boto3: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatal(err)
-	}
+	out := runBoto3(t, slicesDeleteEmptyKeys(append(cliEnv(t, home, "", ""), "AWS_ENDPOINT_URL="+url)), script)
 	var got struct {
 		First, State, Code, Price, Lifecycle string
 		Zones                                int
