@@ -256,13 +256,13 @@ func credentialError(svc *service, e iamsim.AuthError) error {
 
 func authError(svc *service, se *sigv4.Error) error {
 	code, status := se.Code(svc.name)
-	return &core.Error{Code: code, Message: se.Message, Status: status}
+	return &core.Error{Code: core.Code(code), Message: se.Message, Status: status}
 }
 
 func decodeError(err error) error {
 	var qe *query.Error
 	if errors.As(err, &qe) {
-		return &core.Error{Code: qe.Code, Message: qe.Message, Status: http.StatusBadRequest}
+		return &core.Error{Code: core.Code(qe.Code), Message: qe.Message, Status: http.StatusBadRequest}
 	}
 	return core.Errorf("InternalFailure", "decoding the request: %v", err)
 }
@@ -281,7 +281,7 @@ func (c *Cloud) fail(svc *service, r *http.Request, err error) response {
 	if svc != nil {
 		codec = svc.codec
 	}
-	return response{status: e.Status, body: codec.EncodeError(nil, e.Code, e.Message, id, e.Sender()), requestID: id}
+	return response{status: e.Status, body: codec.EncodeError(nil, string(e.Code), e.Message, id, e.Sender()), requestID: id}
 }
 
 // noAuthorization lists the actions AWS answers without consulting any policy.
@@ -330,7 +330,7 @@ func (c *Cloud) authorize(ctx context.Context, req *request) error {
 		if req.svc.deny == "UnauthorizedOperation" {
 			msg = "You are not authorized to perform this operation. " + msg
 		}
-		return core.Errorf(req.svc.deny, "%s", msg)
+		return core.Errorf(core.Code(req.svc.deny), "%s", msg)
 	}
 	return nil
 }

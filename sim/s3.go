@@ -246,7 +246,7 @@ func (c *Cloud) authenticateV2(r *http.Request, a *sigv2.Auth) (*core.Caller, er
 func v2Error(err error) error {
 	var e *sigv2.Error
 	if errors.As(err, &e) {
-		return &core.Error{Code: e.Code, Message: e.Message, Status: e.Status}
+		return &core.Error{Code: core.Code(e.Code), Message: e.Message, Status: e.Status}
 	}
 	return err
 }
@@ -273,7 +273,7 @@ func (c *Cloud) verify(r *http.Request, body []byte, auth *sigv4.Auth, secret st
 
 func s3AuthError(se *sigv4.Error) error {
 	code, status := se.Code("s3")
-	return &core.Error{Code: code, Message: se.Message, Status: status}
+	return &core.Error{Code: core.Code(code), Message: se.Message, Status: status}
 }
 
 // readS3Body reads the body of an S3 request, up to the largest object size: an aws-chunked

@@ -10,18 +10,29 @@ import (
 // message that says what is wrong. Services return it; the front door encodes it in the
 // service's protocol.
 type Error struct {
-	Code    string
+	Code    Code
 	Message string
 	Status  int
 }
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Code is an error code as AWS writes it on the wire ("NoSuchEntity"). Each service declares
+// its codes as constants of this type, so that no code is a string literal where it is used.
+type Code string
+
+// Codes every service answers.
+const (
+	InternalError   Code = "InternalError"
+	InternalFailure Code = "InternalFailure"
+	NotImplemented  Code = "NotImplemented"
+)
 
 // Sender reports whether the error is the caller's fault (awsQuery's <Type>Sender</Type>).
 func (e *Error) Sender() bool { return e.Status < 500 }
 
 // Errorf returns an *Error with code, the status AWS gives that code, and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
+func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Status: Status(code)}
 }
 
@@ -32,12 +43,12 @@ func AsError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: "InternalError", Message: "internal error: " + err.Error(), Status: http.StatusInternalServerError}
+	return &Error{Code: InternalError, Message: "internal error: " + err.Error(), Status: http.StatusInternalServerError}
 }
 
 // Status returns the HTTP status AWS answers with code. Codes not in the table are client
 // errors (400), which is what AWS's query services answer for nearly every code.
-func Status(code string) int {
+func Status(code Code) int {
 	if s, ok := statuses[code]; ok {
 		return s
 	}
@@ -47,7 +58,7 @@ func Status(code string) int {
 // statuses lists the codes whose status is not 400. IAM's are in its API reference ("Errors"
 // of each operation); STS's likewise; EC2 answers 400 for all but the authentication and
 // authorization codes (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
-var statuses = map[string]int{
+var statuses = map[Code]int{
 	// Authentication and authorization.
 	"AccessDenied":               http.StatusForbidden,
 	"UnauthorizedOperation":      http.StatusForbidden,

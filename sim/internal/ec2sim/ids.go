@@ -16,8 +16,8 @@ import (
 // names it. https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
 type kind struct {
 	prefix    string
-	malformed string
-	notFound  string
+	malformed core.Code
+	notFound  core.Code
 	missing   string // the not-found message, with %s for the ID
 	resource  types.ResourceType
 }

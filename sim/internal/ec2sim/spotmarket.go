@@ -214,7 +214,7 @@ func (s *Store) fulfil(r *regionState, q *spotRequest, t time.Time) {
 	i, err := s.launchSpot(r, q, best.Name)
 	if err != nil {
 		e := core.AsError(err)
-		q.FaultCode, q.FaultText = e.Code, e.Message
+		q.FaultCode, q.FaultText = string(e.Code), e.Message
 		q.setStatus(spotFailed, "bad-parameters", t, e.Message)
 		return
 	}

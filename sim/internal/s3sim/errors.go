@@ -53,7 +53,7 @@ func AsError(err error) *Error {
 	}
 	var ce *core.Error
 	if errors.As(err, &ce) {
-		return &Error{Code: ce.Code, Message: ce.Message, Status: ce.Status}
+		return &Error{Code: string(ce.Code), Message: ce.Message, Status: ce.Status}
 	}
 	return &Error{Code: "InternalError", Message: "We encountered an internal error. Please try again. (" + err.Error() + ")", Status: http.StatusInternalServerError}
 }
