@@ -10,7 +10,6 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
-	"github.com/awsxlab/awsx/sim/internal/query"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
 )
 
@@ -32,7 +31,8 @@ type Cloud struct {
 	identity *iamsim.Store
 	compute  *ec2sim.Store
 	buckets  *s3sim.Store
-	services map[string]*service // by signing name
+	registry registry
+	hooks    hooks
 }
 
 type options struct {
@@ -44,6 +44,7 @@ type options struct {
 	rootKey    string
 	rootSecret string
 	maxObject  int64
+	callLog    int
 }
 
 // Option configures a Cloud.
@@ -74,28 +75,40 @@ func WithRootCredentials(accessKeyID, secretAccessKey string) Option {
 	return func(o *options) { o.rootKey, o.rootSecret = accessKeyID, secretAccessKey }
 }
 
+// defaultMaxObjectSize is the largest request body S3 takes here by default: objects are kept
+// in memory. AWS takes 5 GiB in one PUT; larger objects here go through multipart uploads,
+// whose parts each fit.
+const defaultMaxObjectSize = 1 << 30
+
+// WithMaxObjectSize sets the largest body one S3 request may carry (a PutObject, an
+// UploadPart), 1 GiB by default; larger ones are refused with EntityTooLarge.
+func WithMaxObjectSize(bytes int64) Option { return func(o *options) { o.maxObject = bytes } }
+
 // New returns a new account with no users, only its root.
 func New(opts ...Option) *Cloud {
-	o := options{seed: 1, account: DefaultAccount, rootKey: DefaultAccessKeyID, rootSecret: DefaultSecretAccessKey, maxObject: defaultMaxObjectSize}
+	o := options{seed: 1, account: DefaultAccount, rootKey: DefaultAccessKeyID, rootSecret: DefaultSecretAccessKey,
+		maxObject: defaultMaxObjectSize, callLog: defaultCallLog}
 	for _, f := range opts {
 		f(&o)
 	}
 	c := &Cloud{opts: o, clock: core.NewClock(o.clock), ids: core.NewIDs(o.seed)}
 	c.identity = iamsim.NewStore(o.account, c.clock, c.ids)
-	iamTarget := func(r *request) target { return target{arn: c.identity.Resource(r.caller, r.op, r.in)} }
-	c.services = map[string]*service{}
-	c.register(newService("iam", query.IAM, iamsim.NewIAM(c.identity), "AccessDenied", iamTarget))
-	c.register(newService("sts", query.STS, iamsim.NewSTS(c.identity), "AccessDenied", c.stsTarget))
 	c.compute = ec2sim.NewStore(o.account, c.clock, c.ids, func(nameOrARN string) (ec2sim.Profile, bool) {
 		arn, id, ok := c.identity.InstanceProfile(nameOrARN)
 		return ec2sim.Profile{ARN: arn, ID: id}, ok
 	})
-	c.register(newService("ec2", query.EC2, ec2sim.New(c.compute), "UnauthorizedOperation", c.ec2Target))
 	c.buckets = s3sim.NewStore(o.account, c.clock, c.ids)
+	// The registry: one line per service. The first is the one whose protocol answers a
+	// request that looks like no service's.
+	c.registry.add(
+		c.identity.IAMService(),
+		c.identity.STSService(),
+		c.compute.Service(),
+		c.buckets.Service(o.maxObject),
+		c.buckets.WebsiteService(),
+	)
 	return c
 }
-
-func (c *Cloud) register(s *service) { c.services[s.name] = s }
 
 // Account returns the account's ID.
 func (c *Cloud) Account() string { return c.opts.account }

@@ -1,15 +1,11 @@
 package sim
 
 import (
-	"context"
 	"errors"
 	"io"
 	"maps"
-	"mime"
 	"net"
 	"net/http"
-	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -17,219 +13,361 @@ import (
 	"github.com/awsxlab/awsx/iamx/policy"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
-	"github.com/awsxlab/awsx/sim/internal/query"
+	"github.com/awsxlab/awsx/sim/internal/service"
+	"github.com/awsxlab/awsx/sim/internal/sigv2"
 	"github.com/awsxlab/awsx/sim/internal/sigv4"
 )
 
-// maxBody is the largest request body the query services take; AWS's limit is near it.
-const maxBody = 8 << 20
-
-// request is one call on its way through the front door.
-type request struct {
-	svc    *service
-	op     string
-	in     any
-	caller *core.Caller
-	region string
-}
-
-// response is what the front door answers.
-type response struct {
-	status    int
-	header    http.Header // S3's: every header of the response; nil for the query services
-	body      []byte
-	requestID string
-}
-
-// headers returns the response's headers: S3's own, or for the query services the content
-// type and request ID.
-func (resp *response) headers() http.Header {
-	if resp.header != nil {
-		return resp.header
-	}
-	return http.Header{
-		"Content-Type":     {"text/xml"},
-		"X-Amzn-Requestid": {resp.requestID},
-		"Content-Length":   {strconv.Itoa(len(resp.body))},
-	}
-}
+// The door's own refusals of a body.
+const (
+	requestEntityTooLarge core.Code = "RequestEntityTooLarge"
+	entityTooLarge        core.Code = "EntityTooLarge"
+	incompleteBody        core.Code = "IncompleteBody"
+	invalidArgument       core.Code = "InvalidArgument"
+)
 
 // ServeHTTP is the simulator's only entry: route, authenticate, decode, authorize, call,
-// encode — the order AWS takes.
+// encode — the order AWS takes, the same for every service.
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	resp := c.handle(r)
-	h := w.Header()
-	if resp.header != nil {
-		maps.Copy(h, resp.header)
-	} else {
-		h.Set("Content-Type", "text/xml")
-		h.Set("X-Amzn-Requestid", resp.requestID)
-	}
-	w.WriteHeader(resp.status)
-	w.Write(resp.body)
+	maps.Copy(w.Header(), resp.Header)
+	w.WriteHeader(resp.Status)
+	w.Write(resp.Body)
 }
 
 // handle answers r, reading its body (which it does not close).
-func (c *Cloud) handle(r *http.Request) response {
-	if isS3(r) {
-		return c.handleS3(r)
-	}
-	var body []byte
-	if r.Body != nil {
-		var err error
-		if body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1)); err != nil {
-			return c.fail(nil, r, core.Errorf("InternalFailure", "reading the request body: %v", err))
-		}
-	}
-	if len(body) > maxBody {
-		return c.fail(nil, r, core.Errorf("RequestEntityTooLarge", "Request body must be %d bytes or less.", maxBody))
-	}
-	form, ferr := formOf(r, body)
-	auth, err := sigv4.Parse(r)
+func (c *Cloud) handle(r *http.Request) *service.Response {
+	req := &service.Request{HTTP: r}
+	resp := c.serve(req)
+	c.record(req, resp)
+	return resp
+}
+
+// serve takes req through the door. Every refusal is written by the service's protocol, or,
+// before the service is known, by one that the request looks like.
+func (c *Cloud) serve(req *service.Request) *service.Response {
+	r := req.HTTP
+	svc, v4, v2, err := c.route(req)
+	req.Service = svc
 	if err != nil {
-		svc := c.guessService(r, form)
-		var se *sigv4.Error
-		if errors.As(err, &se) && svc != nil {
-			return c.fail(svc, r, authError(svc, se))
-		}
-		return c.fail(svc, r, core.Errorf("MissingAuthenticationToken", "Request is missing Authentication Token"))
+		return c.fail(req, err)
 	}
-	svc := c.services[auth.Service]
-	if svc == nil {
-		return c.fail(nil, r, core.Errorf("NotImplemented", "The simulator does not serve the %q service.", auth.Service))
+	if svc.IDFirst {
+		c.withID(req)
 	}
-	if ferr != nil {
-		return c.fail(svc, r, ferr)
+	if err := c.authenticate(req, v4, v2); err != nil {
+		return c.fail(req, err)
 	}
-
-	caller, err := c.authenticate(r, body, auth, svc)
+	if svc.NoSessionTokenCallers && req.Caller.FromSessionToken {
+		return c.fail(req, svc.Dialect.Credential(service.BadToken, req.Caller.AccessKeyID))
+	}
+	op, err := svc.Protocol.Operation(req)
 	if err != nil {
-		return c.fail(svc, r, err)
+		return c.fail(req, err)
 	}
+	req.Op = op
+	req.Authorize = func(a service.Access) error { return c.check(req, a) }
+	ctx := core.WithRegion(core.WithCaller(r.Context(), req.Caller), req.Region)
 
-	op := form.Get("Action")
-	if op == "" {
-		return c.fail(svc, r, core.Errorf("MissingAction", "Missing Action"))
-	}
-	if v := form.Get("Version"); v != "" && v != svc.codec.Version() {
-		return c.fail(svc, r, core.Errorf("InvalidAction", "Could not find operation %s for version %s", op, v))
-	}
-	req := &request{svc: svc, op: op, caller: caller, region: auth.Region}
-	ctx := core.WithRegion(core.WithCaller(r.Context(), caller), auth.Region)
-
-	o, ok := svc.ops[op]
+	in, ok := svc.Handler.Input(op)
 	if !ok {
-		if !svc.codec.HasOperation(op) {
-			return c.fail(svc, r, core.Errorf("InvalidAction", "Could not find operation %s for version %s", op, svc.codec.Version()))
+		// An operation AWS has and the simulator does not: authorized as AWS would, then
+		// refused by name.
+		if err := c.authorize(req, service.On()); err != nil {
+			return c.fail(req, err)
 		}
-		// An operation AWS has and the simulator does not: authorized as AWS would, then refused by name.
-		if err := c.authorize(ctx, req); err != nil {
-			return c.fail(svc, r, err)
-		}
-		return c.fail(svc, r, core.Errorf("NotImplemented", "The simulator does not implement %s:%s yet.", svc.name, op))
+		return c.fail(req, core.Errorf(core.NotImplemented, "The simulator does not implement %s:%s yet.", svc.ActionPrefix(), op))
 	}
-	in := reflect.New(o.in.Elem())
-	if err := svc.codec.Decode(form, in.Interface()); err != nil {
-		return c.fail(svc, r, decodeError(err))
+	if err := svc.Protocol.Decode(req, in); err != nil {
+		return c.fail(req, err)
 	}
-	req.in = in.Interface()
-	if err := c.authorize(ctx, req); err != nil {
-		return c.fail(svc, r, err)
+	req.In = in
+	if err := c.authorizeRequest(req); err != nil {
+		return c.fail(req, err)
 	}
-	if dryRun(in) {
-		return c.fail(svc, r, core.Errorf("DryRunOperation", "Request would have succeeded, but DryRun flag is set."))
+	if service.DryRun(in) {
+		return c.fail(req, core.Errorf(service.DryRunOperation, "Request would have succeeded, but DryRun flag is set."))
 	}
-	out := o.fn.Call([]reflect.Value{reflect.ValueOf(ctx), in})
-	if err, _ := out[1].Interface().(error); err != nil {
-		return c.fail(svc, r, err)
+	if resp, handled := c.inject(ctx, req); handled {
+		return resp
 	}
-	id := c.ids.RequestID()
-	b, err := svc.codec.EncodeResult(nil, op, out[0].Interface(), id)
+	out, err := svc.Handler.Call(ctx, op, in)
 	if err != nil {
-		return c.fail(svc, r, core.Errorf("InternalFailure", "encoding the %s response: %v", op, err))
+		return c.fail(req, err)
 	}
-	return response{status: http.StatusOK, body: b, requestID: id}
+	resp, err := svc.Protocol.Encode(c.withID(req), out)
+	if err != nil {
+		return c.fail(req, core.Errorf(core.InternalFailure, "encoding the %s response: %v", op, err))
+	}
+	return resp
 }
 
-// formOf returns the request's parameters: the query string and, for a form-encoded body,
-// the body's.
-func formOf(r *http.Request, body []byte) (url.Values, error) {
-	form, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, core.Errorf("MalformedQueryString", "The query string is malformed: %v", err)
+// route finds the service of r: one that claims its host (S3's buckets and websites), the
+// service of its signature's credential scope, one whose protocol it speaks, or the service
+// of unsigned requests. It returns the parsed signature too.
+func (c *Cloud) route(req *service.Request) (*service.Service, *sigv4.Auth, *sigv2.Auth, error) {
+	r := req.HTTP
+	svc := c.registry.claim(r)
+	if svc != nil && svc.Unauthenticated {
+		return svc, nil, nil, nil
 	}
-	if len(body) == 0 {
-		return form, nil
+	if v2svc := c.registry.sigV2(); v2svc != nil && (svc == nil || svc == v2svc) {
+		if v2, ok, err := sigv2.Parse(r); ok {
+			if err != nil {
+				return v2svc, nil, nil, v2Error(err)
+			}
+			return v2svc, nil, v2, nil
+		}
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "application/x-www-form-urlencoded" && ct != "" {
-		return form, nil
-	}
-	bf, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, core.Errorf("MalformedQueryString", "The request body is not well-formed form data: %v", err)
-	}
-	for k, v := range bf {
-		form[k] = append(form[k], v...)
-	}
-	return form, nil
-}
-
-// guessService names the service of a request that carries no usable signature, so that
-// its error is written in that service's protocol: by the API version, then by the host.
-func (c *Cloud) guessService(r *http.Request, form url.Values) *service {
-	if form != nil {
-		for _, s := range c.services {
-			if form.Get("Version") == s.codec.Version() {
-				return s
+	auth, err := sigv4.Parse(r)
+	switch {
+	case err == nil:
+		if svc == nil {
+			if svc = c.registry.byName[auth.Service]; svc == nil {
+				return nil, nil, nil, core.Errorf(core.NotImplemented, "The simulator does not serve the %q service.", auth.Service)
 			}
 		}
+		return svc, auth, nil, nil
+	case !errors.Is(err, sigv4.ErrNoAuth):
+		if svc == nil {
+			svc = c.registry.unsigned(req, c.readBody)
+		}
+		var se *sigv4.Error
+		if errors.As(err, &se) {
+			return svc, nil, nil, svc.Dialect.Signature(se)
+		}
+		return svc, nil, nil, err
 	}
-	host := r.Host
-	if host == "" && r.URL != nil {
-		host = r.URL.Host
+	if svc == nil {
+		svc = c.registry.unsigned(req, c.readBody)
 	}
-	if i := strings.IndexByte(host, '.'); i > 0 {
-		return c.services[host[:i]]
-	}
-	return c.services["sts"]
+	return svc, nil, nil, nil
 }
 
-// authenticate resolves the access key to a caller and checks the signature.
-func (c *Cloud) authenticate(r *http.Request, body []byte, auth *sigv4.Auth, svc *service) (*core.Caller, error) {
+// authenticate resolves the caller of the request and checks its signature: SigV4 (in the
+// Authorization header or presigned, with a session token, over an aws-chunked body whose
+// every chunk is signed), SigV2 where the service takes it, or none, as the anonymous
+// principal where the service allows one. The body is read once the access key is known.
+func (c *Cloud) authenticate(req *service.Request, v4 *sigv4.Auth, v2 *sigv2.Auth) error {
+	r, svc := req.HTTP, req.Service
 	root := iamsim.Root{AccessKeyID: c.opts.rootKey, Secret: c.opts.rootSecret, AcceptAny: c.opts.anyKey}
-	caller, secret, verify, err := c.identity.Authenticate(root, auth.AccessKeyID, auth.SessionToken)
-	if err != nil {
-		var ae iamsim.AuthError
-		errors.As(err, &ae)
-		return nil, credentialError(svc, ae)
-	}
-	if verify {
-		// Clients sign with the wall clock, so a signature is checked against it; a presigned
-		// URL also ages with the simulator's clock, so that Advance expires it.
-		now := time.Now()
-		if auth.Presigned {
-			now = now.Add(c.clock.Offset())
-		}
-		if err := sigv4.Verify(r, body, auth, secret, now); err != nil {
+	var (
+		caller *core.Caller
+		secret string
+		verify bool
+		err    error
+	)
+	switch {
+	case v4 != nil:
+		if err := v4.CheckScope(svc.Name); err != nil {
 			var se *sigv4.Error
 			if errors.As(err, &se) {
-				return nil, authError(svc, se)
+				return svc.Dialect.Signature(se)
 			}
-			return nil, err
+			return err
+		}
+		caller, secret, verify, err = c.identity.Authenticate(root, v4.AccessKeyID, v4.SessionToken)
+		if err != nil {
+			return credentialError(svc, err, v4.AccessKeyID)
+		}
+		req.Region, req.Auth = v4.Region, service.Auth{Version: 4, Presigned: v4.Presigned}
+		if !verify {
+			secret = "" // a key accepted without its secret (WithAnyAccessKey)
+		}
+		if err := c.readSigned(req, v4, secret); err != nil {
+			return err
+		}
+	case v2 != nil:
+		caller, secret, verify, err = c.identity.Authenticate(root, v2.AccessKeyID, v2.SessionToken)
+		if err != nil {
+			return credentialError(svc, err, v2.AccessKeyID)
+		}
+		req.Auth = service.Auth{Version: 2, Presigned: v2.Presigned}
+		if verify {
+			if err := sigv2.Verify(r, v2, secret, svc.SigV2(r), c.signingNow(v2.Presigned)); err != nil {
+				return v2Error(err)
+			}
+		}
+		if err := c.readBody(req); err != nil {
+			return err
+		}
+	default:
+		if !svc.Anonymous {
+			return svc.Dialect.Signature(sigv4.ErrNoAuth)
+		}
+		caller = &core.Caller{Kind: core.Anonymous}
+		if err := c.readBody(req); err != nil {
+			return err
 		}
 	}
-	// IAM refuses GetSessionToken credentials without MFA, and the simulator has no MFA.
-	// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
-	if caller.FromSessionToken && svc.name == "iam" {
-		return nil, credentialError(svc, iamsim.BadToken)
-	}
 	if caller.Kind == core.User {
-		c.identity.RecordUse(auth.AccessKeyID, svc.name, auth.Region)
+		c.identity.RecordUse(caller.AccessKeyID, svc.Name, req.Region)
 	}
 	caller.SourceIP = sourceIP(r)
 	caller.Secure = r.TLS != nil || r.URL.Scheme == "https"
-	return caller, nil
+	req.Caller = caller
+	return nil
+}
+
+// credentialError is the service's answer to an access key or token it does not accept.
+func credentialError(svc *service.Service, err error, key string) error {
+	var ae iamsim.AuthError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch ae {
+	case iamsim.ExpiredToken:
+		return svc.Dialect.Credential(service.ExpiredToken, key)
+	case iamsim.BadToken:
+		return svc.Dialect.Credential(service.BadToken, key)
+	}
+	return svc.Dialect.Credential(service.UnknownKey, key)
+}
+
+// signingNow is the time a signature is checked against: clients sign with the wall clock; a
+// presigned URL also ages with the simulator's clock, so that Advance expires it.
+func (c *Cloud) signingNow(presigned bool) time.Time {
+	now := time.Now()
+	if presigned {
+		now = now.Add(c.clock.Offset())
+	}
+	return now
+}
+
+// readSigned reads the body of a SigV4 request and checks the signature: a streaming
+// request's seed signature before the body, each chunk's as it is read; any other's over the
+// whole body.
+func (c *Cloud) readSigned(req *service.Request, auth *sigv4.Auth, secret string) error {
+	svc := req.Service
+	if !isStreaming(auth) {
+		if err := c.readBody(req); err != nil {
+			return err
+		}
+		return c.verify(req, req.Body, auth, secret)
+	}
+	if err := c.verify(req, nil, auth, secret); err != nil {
+		return err
+	}
+	r := req.HTTP
+	declared := r.ContentLength
+	if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return core.Errorf(invalidArgument, "x-amz-decoded-content-length must be a non-negative integer")
+		}
+		declared = n
+	}
+	if declared > svc.Limit() {
+		return c.tooLarge(svc, declared)
+	}
+	if r.Body == nil {
+		return nil
+	}
+	cr, err := sigv4.NewChunkedReader(r.Body, auth, secret)
+	if err != nil {
+		return err
+	}
+	body, err := readAll(io.LimitReader(cr, svc.Limit()+1), declared)
+	if err != nil {
+		var se *sigv4.Error
+		if errors.As(err, &se) && se.Kind != sigv4.Incomplete {
+			return svc.Dialect.Signature(se)
+		}
+		return core.Errorf(incompleteBody, "The request body terminated unexpectedly")
+	}
+	if int64(len(body)) > svc.Limit() {
+		return c.tooLarge(svc, int64(len(body)))
+	}
+	if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" && strconv.Itoa(len(body)) != v {
+		return core.Errorf(incompleteBody, "You did not provide the number of bytes specified by the Content-Length HTTP header")
+	}
+	req.Body, req.Trailer = body, cr.Trailer()
+	return nil
+}
+
+// verify checks a SigV4 signature, unless the key was taken without its secret.
+func (c *Cloud) verify(req *service.Request, body []byte, auth *sigv4.Auth, secret string) error {
+	if secret == "" {
+		return nil
+	}
+	err := sigv4.Verify(req.HTTP, body, auth, secret, c.signingNow(auth.Presigned))
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return req.Service.Dialect.Signature(se)
+	}
+	return err
+}
+
+func isStreaming(a *sigv4.Auth) bool {
+	switch a.PayloadHash {
+	case sigv4.StreamingPayload, sigv4.StreamingPayloadTrailer, sigv4.StreamingUnsignedTrailer:
+		return true
+	}
+	return false
+}
+
+// readBody reads the request's whole body, up to the service's limit (8 MiB before the
+// service is known), once.
+func (c *Cloud) readBody(req *service.Request) error {
+	r := req.HTTP
+	if req.Body != nil || r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	limit := int64(service.DefaultMaxBody)
+	if req.Service != nil {
+		limit = req.Service.Limit()
+	}
+	if r.ContentLength > limit {
+		return c.tooLarge(req.Service, r.ContentLength)
+	}
+	body, err := readAll(io.LimitReader(r.Body, limit+1), r.ContentLength)
+	if err != nil {
+		return core.Errorf(incompleteBody, "The request body terminated unexpectedly")
+	}
+	if int64(len(body)) > limit {
+		return c.tooLarge(req.Service, int64(len(body)))
+	}
+	req.Body = body
+	return nil
+}
+
+// tooLarge refuses a body larger than the service takes, in S3's words for a service that
+// takes objects.
+func (c *Cloud) tooLarge(svc *service.Service, n int64) error {
+	if svc == nil || svc.MaxBody == 0 {
+		return core.Errorf(requestEntityTooLarge, "Request body must be %d bytes or less.", service.DefaultMaxBody)
+	}
+	return core.Errorf(entityTooLarge, "Your proposed upload exceeds the maximum allowed size").
+		With("ProposedSize", strconv.FormatInt(n, 10)).With("MaxSizeAllowed", strconv.FormatInt(svc.MaxBody, 10))
+}
+
+// readAll is io.ReadAll with room for the declared size up front.
+func readAll(r io.Reader, declared int64) ([]byte, error) {
+	var buf []byte
+	if declared > 0 {
+		buf = make([]byte, 0, declared)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+func v2Error(err error) error {
+	var e *sigv2.Error
+	if errors.As(err, &e) {
+		return &core.Error{Code: core.Code(e.Code), Message: e.Message, Status: e.Status}
+	}
+	return err
 }
 
 func sourceIP(r *http.Request) string {
@@ -240,99 +378,97 @@ func sourceIP(r *http.Request) string {
 	return host
 }
 
-// credentialError is each service's answer to an access key or token it does not accept.
-func credentialError(svc *service, e iamsim.AuthError) error {
-	if svc.name == "ec2" {
-		if e == iamsim.ExpiredToken {
-			return core.Errorf("RequestExpired", "Request has expired.")
-		}
-		return core.Errorf("AuthFailure", "AWS was not able to validate the provided access credentials")
-	}
-	if e == iamsim.ExpiredToken {
-		return core.Errorf("ExpiredToken", "The security token included in the request is expired")
-	}
-	return core.Errorf("InvalidClientTokenId", "The security token included in the request is invalid.")
-}
-
-func authError(svc *service, se *sigv4.Error) error {
-	code, status := se.Code(svc.name)
-	return &core.Error{Code: core.Code(code), Message: se.Message, Status: status}
-}
-
-func decodeError(err error) error {
-	var qe *query.Error
-	if errors.As(err, &qe) {
-		return &core.Error{Code: core.Code(qe.Code), Message: qe.Message, Status: http.StatusBadRequest}
-	}
-	return core.Errorf("InternalFailure", "decoding the request: %v", err)
-}
-
-// dryRun reports whether an EC2 input asks for a dry run.
-func dryRun(in reflect.Value) bool {
-	f := in.Elem().FieldByName("DryRun")
-	return f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.Bool && f.Elem().Bool()
-}
-
-// fail encodes err in svc's protocol (awsQuery when the service is unknown).
-func (c *Cloud) fail(svc *service, r *http.Request, err error) response {
+// fail writes err in the protocol of the request's service, or of a service the request
+// looks like when none was found.
+func (c *Cloud) fail(req *service.Request, err error) *service.Response {
 	e := core.AsError(err)
-	id := c.ids.RequestID()
-	codec := query.STS
-	if svc != nil {
-		codec = svc.codec
+	req.Err = e
+	proto := c.registry.protocolFor(req)
+	if req.ID == "" {
+		req.ID = proto.RequestID(c.ids)
 	}
-	return response{status: e.Status, body: codec.EncodeError(nil, string(e.Code), e.Message, id, e.Sender()), requestID: id}
+	return proto.Error(req, e)
 }
 
-// noAuthorization lists the actions AWS answers without consulting any policy.
-var noAuthorization = map[string]bool{
-	// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
-	"sts:GetCallerIdentity": true,
-	// "No permissions are required for users to perform this operation."
-	// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
-	"sts:GetSessionToken": true,
+// withID gives req its request ID, drawn now if it has none yet.
+func (c *Cloud) withID(req *service.Request) *service.Request {
+	if req.ID == "" {
+		req.ID = req.Service.Protocol.RequestID(c.ids)
+	}
+	return req
 }
 
-// authorize evaluates the caller's policies, and the resource's, for the request.
-func (c *Cloud) authorize(ctx context.Context, req *request) error {
-	action := req.svc.name + ":" + req.op
-	if noAuthorization[action] || c.opts.noEnforce && req.caller.Kind != core.Anonymous {
+// authorizeRequest checks every access the request needs, as its service names them.
+func (c *Cloud) authorizeRequest(req *service.Request) error {
+	if req.Service.Public[req.Op] {
 		return nil
 	}
-	t := req.svc.target(req)
-	if t.err != nil {
-		return t.err
+	if req.Service.Resources == nil {
+		return c.authorize(req, service.On())
 	}
-	if req.caller.Kind == core.Root && !t.trust && len(t.policies) == 0 {
-		return nil // the root user is allowed everything that no resource policy denies
+	acc, err := req.Service.Resources(req)
+	if err != nil {
+		return err
 	}
-	pols, tags := c.identity.Policies(req.caller)
-	pols.Resource = t.policies
-	if req.caller.Kind == core.Root {
-		pols.Identity = []policy.Attached{{Name: "root", Policy: rootPolicy}}
+	return c.authorize(req, acc)
+}
+
+// authorize checks each access; all must be allowed.
+func (c *Cloud) authorize(req *service.Request, accesses []service.Access) error {
+	if req.Service.Public[req.Op] {
+		return nil
 	}
-	ctxValues := iamsim.Context(req.caller, tags, req.region, c.clock.Now())
-	// Each resource the request acts on must be allowed, as AWS authorizes a request on several.
-	for i := -1; i < len(t.also); i++ {
-		arn := t.arn
-		if i >= 0 {
-			arn = t.also[i]
+	for _, a := range accesses {
+		if err := c.check(req, a); err != nil {
+			return err
 		}
-		preq := &policy.Request{Principal: iamsim.Principal(req.caller), Action: action, Resource: arn, Context: ctxValues}
-		d := policy.Evaluate(preq, &pols)
-		if t.trust && d.Allowed() && !trustAllows(d) {
-			d = policy.Decision{Effect: policy.ImplicitDeny, Missing: policy.TypeResource}
-		}
-		if d.Allowed() {
-			continue
-		}
-		msg := d.Message(preq)
-		if req.svc.deny == "UnauthorizedOperation" {
-			msg = "You are not authorized to perform this operation. " + msg
-		}
-		return core.Errorf(core.Code(req.svc.deny), "%s", msg)
 	}
 	return nil
+}
+
+// check evaluates one access as IAM does within one account: the caller's identity policies
+// (with its groups', boundaries and session policies) and the resource's policy; explicit
+// deny wins, then any allow, else implicit deny. The root user is allowed what no resource
+// policy denies; an anonymous caller only what a resource policy allows.
+func (c *Cloud) check(req *service.Request, a service.Access) error {
+	caller := req.Caller
+	if c.opts.noEnforce && caller.Kind != core.Anonymous {
+		return nil
+	}
+	if caller.Kind == core.Root && a.Policy == nil && !a.Trust {
+		return nil
+	}
+	action := a.Action
+	if action == "" {
+		action = req.Service.ActionPrefix() + ":" + req.Op
+	}
+	var (
+		pols policy.Policies
+		tags map[string]string
+	)
+	if caller.Kind != core.Anonymous {
+		pols, tags = c.identity.Policies(caller)
+	}
+	if caller.Kind == core.Root {
+		pols.Identity = []policy.Attached{{Name: "root", Policy: rootPolicy}}
+	}
+	if a.Policy != nil {
+		pols.Resource = []policy.Attached{{Name: a.PolicyName, Policy: a.Policy}}
+	}
+	ctx := iamsim.Context(caller, tags, req.Region, c.clock.Now())
+	for k, v := range a.Context {
+		ctx[strings.ToLower(k)] = []string{v}
+	}
+	preq := &policy.Request{Principal: iamsim.Principal(caller), Action: action, Resource: a.Resource, Context: ctx}
+	d := policy.Evaluate(preq, &pols)
+	if a.Trust && d.Allowed() && !d.ResourceAllows {
+		d = policy.Decision{Effect: policy.ImplicitDeny, Missing: policy.TypeResource}
+	}
+	req.Decisions = append(req.Decisions, service.Decision{Action: action, Resource: a.Resource, Decision: d})
+	if d.Allowed() {
+		return nil
+	}
+	return req.Service.Dialect.Denied(d.Message(preq), caller.Kind == core.Anonymous, a.Resource)
 }
 
 // rootPolicy stands for the root user's unlimited identity permissions when a resource policy

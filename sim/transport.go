@@ -18,18 +18,18 @@ func (t transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
 		r.Body.Close()
 	}
-	h := resp.headers()
-	n := int64(len(resp.body))
+	h := resp.Header
+	n := int64(len(resp.Body))
 	if r.Method == http.MethodHead {
 		// A HEAD response says the size of what a GET would carry.
 		n, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 	}
 	return &http.Response{
-		Status:     strconv.Itoa(resp.status) + " " + http.StatusText(resp.status),
-		StatusCode: resp.status,
+		Status:     strconv.Itoa(resp.Status) + " " + http.StatusText(resp.Status),
+		StatusCode: resp.Status,
 		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header:        h,
-		Body:          io.NopCloser(bytes.NewReader(resp.body)),
+		Body:          io.NopCloser(bytes.NewReader(resp.Body)),
 		ContentLength: n,
 		Request:       r,
 	}, nil

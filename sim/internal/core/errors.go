@@ -13,6 +13,25 @@ type Error struct {
 	Code    Code
 	Message string
 	Status  int
+	// Fields are further elements of the error document, in order (S3's BucketName, Key).
+	Fields [][2]string
+	// Header holds headers sent with the error (S3's x-amz-bucket-region).
+	Header http.Header
+}
+
+// With adds the element <name>value</name> to the error document.
+func (e *Error) With(name, value string) *Error {
+	e.Fields = append(e.Fields, [2]string{name, value})
+	return e
+}
+
+// WithHeader adds a response header to the error.
+func (e *Error) WithHeader(name, value string) *Error {
+	if e.Header == nil {
+		e.Header = http.Header{}
+	}
+	e.Header.Set(name, value)
+	return e
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

@@ -90,11 +90,11 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 	if v := r.Header.Get("Content-Md5"); v != "" {
 		want, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(want) != md5.Size {
-			return nil, sum, errorf("InvalidDigest", "The Content-MD5 you specified was invalid.").with("Content-MD5", v)
+			return nil, sum, errorf("InvalidDigest", "The Content-MD5 you specified was invalid.").With("Content-MD5", v)
 		}
 		if string(want) != string(md5sum) {
 			return nil, sum, errorf("BadDigest", "The Content-MD5 you specified did not match what we received.").
-				with("ExpectedDigest", base64.StdEncoding.EncodeToString(want)).with("CalculatedDigest", base64.StdEncoding.EncodeToString(md5sum))
+				With("ExpectedDigest", base64.StdEncoding.EncodeToString(want)).With("CalculatedDigest", base64.StdEncoding.EncodeToString(md5sum))
 		}
 	}
 	var found []string

@@ -186,7 +186,7 @@ func putBucketPolicy(s *Store, ctx context.Context, r *Request) (*Response, erro
 func getBucketPolicy(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.Policy == "" {
-			return nil, errorf("NoSuchBucketPolicy", "The bucket policy does not exist").with("BucketName", b.Name)
+			return nil, errorf("NoSuchBucketPolicy", "The bucket policy does not exist").With("BucketName", b.Name)
 		}
 		return &Response{Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(b.Policy)}, nil
 	})
@@ -207,7 +207,7 @@ type policyStatus struct {
 func getBucketPolicyStatus(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.Policy == "" {
-			return nil, errorf("NoSuchBucketPolicy", "The bucket policy does not exist").with("BucketName", b.Name)
+			return nil, errorf("NoSuchBucketPolicy", "The bucket policy does not exist").With("BucketName", b.Name)
 		}
 		return xmlResponse(policyStatus{IsPublic: b.public})
 	})
@@ -231,7 +231,7 @@ type publicAccessBlockDoc struct {
 func getPublicAccessBlock(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.PublicAccessBlock == nil {
-			return nil, errorf("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").with("BucketName", b.Name)
+			return nil, errorf("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").With("BucketName", b.Name)
 		}
 		return xmlResponse(publicAccessBlockDoc{PublicAccessBlockConfiguration: *b.PublicAccessBlock})
 	})
@@ -270,7 +270,7 @@ type ownershipControls struct {
 func getBucketOwnershipControls(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.Ownership == "" {
-			return nil, errorf("OwnershipControlsNotFoundError", "The bucket ownership controls were not found").with("BucketName", b.Name)
+			return nil, errorf("OwnershipControlsNotFoundError", "The bucket ownership controls were not found").With("BucketName", b.Name)
 		}
 		var out ownershipControls
 		out.Rules = append(out.Rules, struct {
@@ -361,7 +361,7 @@ func (s *Store) checkPutACL(r *Request, b *bucket) error {
 		return nil
 	}
 	if b.Ownership == "BucketOwnerEnforced" {
-		return errorf("AccessControlListNotSupported", "The bucket does not allow ACLs").with("BucketName", b.Name)
+		return errorf("AccessControlListNotSupported", "The bucket does not allow ACLs").With("BucketName", b.Name)
 	}
 	if strings.HasPrefix(acl, "public-") && b.PublicAccessBlock != nil && b.PublicAccessBlock.BlockPublicAcls {
 		return blocked(r, action(r.op.op, false), b.arn(), "BlockPublicAcls", "ACLs")
@@ -461,13 +461,13 @@ func checkTags(tags []Tag, max int, object bool) error {
 	for _, t := range tags {
 		switch {
 		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128:
-			return errorf("InvalidTag", "The TagKey you have provided is invalid").with("TagKey", t.Key)
+			return errorf("InvalidTag", "The TagKey you have provided is invalid").With("TagKey", t.Key)
 		case utf8.RuneCountInString(t.Value) > 256:
-			return errorf("InvalidTag", "The TagValue you have provided is invalid").with("TagKey", t.Key).with("TagValue", t.Value)
+			return errorf("InvalidTag", "The TagValue you have provided is invalid").With("TagKey", t.Key).With("TagValue", t.Value)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-			return errorf("InvalidTag", "Your TagKey cannot be prefixed with aws:").with("TagKey", t.Key)
+			return errorf("InvalidTag", "Your TagKey cannot be prefixed with aws:").With("TagKey", t.Key)
 		case seen[t.Key]:
-			return errorf("InvalidTag", "Cannot provide multiple Tags with the same key").with("TagKey", t.Key)
+			return errorf("InvalidTag", "Cannot provide multiple Tags with the same key").With("TagKey", t.Key)
 		}
 		seen[t.Key] = true
 	}
@@ -512,7 +512,7 @@ func putBucketTagging(s *Store, ctx context.Context, r *Request) (*Response, err
 func getBucketTagging(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if len(b.Tags) == 0 {
-			return nil, errorf("NoSuchTagSet", "The TagSet does not exist").with("BucketName", b.Name)
+			return nil, errorf("NoSuchTagSet", "The TagSet does not exist").With("BucketName", b.Name)
 		}
 		return xmlResponse(tagging{TagSet: b.Tags})
 	})

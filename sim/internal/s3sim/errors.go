@@ -14,34 +14,11 @@ import (
 // Error is an S3 error: its wire code, its HTTP status (from [Status]), AWS's message, the
 // further elements S3 puts in the <Error> document (BucketName, Key, Region, …) in order, and
 // headers it sends with the error (x-amz-delete-marker, x-amz-bucket-region).
-type Error struct {
-	Code    string
-	Message string
-	Status  int
-	Fields  [][2]string
-	Header  http.Header
-}
-
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+type Error = core.Error
 
 // errorf returns an *Error with code, its status and a formatted message.
-func errorf(code, format string, args ...any) *Error {
+func errorf(code core.Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Status: Status(code)}
-}
-
-// with adds the element <name>value</name> to the error document.
-func (e *Error) with(name, value string) *Error {
-	e.Fields = append(e.Fields, [2]string{name, value})
-	return e
-}
-
-// withHeader adds a response header to the error.
-func (e *Error) withHeader(name, value string) *Error {
-	if e.Header == nil {
-		e.Header = http.Header{}
-	}
-	e.Header.Set(name, value)
-	return e
 }
 
 // AsError returns err as an S3 *Error: a *core.Error keeps its code, message and status;
@@ -53,21 +30,21 @@ func AsError(err error) *Error {
 	}
 	var ce *core.Error
 	if errors.As(err, &ce) {
-		return &Error{Code: string(ce.Code), Message: ce.Message, Status: ce.Status}
+		return ce
 	}
 	return &Error{Code: "InternalError", Message: "We encountered an internal error. Please try again. (" + err.Error() + ")", Status: http.StatusInternalServerError}
 }
 
 // Status returns the HTTP status S3 answers with code; codes not listed are 400.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
-func Status(code string) int {
+func Status(code core.Code) int {
 	if s, ok := statuses[code]; ok {
 		return s
 	}
 	return http.StatusBadRequest
 }
 
-var statuses = map[string]int{
+var statuses = map[core.Code]int{
 	"AccessDenied":                                   http.StatusForbidden,
 	"AccountProblem":                                 http.StatusForbidden,
 	"AllAccessDisabled":                              http.StatusForbidden,
@@ -121,15 +98,15 @@ const (
 )
 
 func noSuchBucket(name string) *Error {
-	return errorf("NoSuchBucket", msgNoSuchBucket).with("BucketName", name)
+	return errorf("NoSuchBucket", msgNoSuchBucket).With("BucketName", name)
 }
 
-func noSuchKey(key string) *Error { return errorf("NoSuchKey", msgNoSuchKey).with("Key", key) }
+func noSuchKey(key string) *Error { return errorf("NoSuchKey", msgNoSuchKey).With("Key", key) }
 
 func malformedXML() *Error { return errorf("MalformedXML", msgMalformedXML) }
 
 func invalidArgument(msg, name, value string) *Error {
-	return errorf("InvalidArgument", "%s", msg).with("ArgumentName", name).with("ArgumentValue", value)
+	return errorf("InvalidArgument", "%s", msg).With("ArgumentName", name).With("ArgumentValue", value)
 }
 
 // ErrorBody renders e as S3's XML error document.
@@ -152,11 +129,11 @@ func ErrorBody(e *Error, requestID, hostID string) []byte {
 
 // InvalidAccessKeyID is S3's answer to an access key it does not know.
 func InvalidAccessKeyID(key string) *Error {
-	return errorf("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.").with("AWSAccessKeyId", key)
+	return errorf("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.").With("AWSAccessKeyId", key)
 }
 
 // EntityTooLarge is S3's answer to a body larger than it takes.
 func EntityTooLarge(size, max int64) *Error {
 	return errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
-		with("ProposedSize", strconv.FormatInt(size, 10)).with("MaxSizeAllowed", strconv.FormatInt(max, 10))
+		With("ProposedSize", strconv.FormatInt(size, 10)).With("MaxSizeAllowed", strconv.FormatInt(max, 10))
 }

@@ -418,7 +418,7 @@ func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error)
 	for i, o := range in.Objects {
 		if denied[i] != nil {
 			e := AsError(denied[i])
-			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
+			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: string(e.Code), Message: e.Message})
 			continue
 		}
 		if o.Key == "" || len(o.Key) > maxKey {
@@ -430,7 +430,7 @@ func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error)
 			id, marker, err := s.deleteVersion(b, o.Key, o.VersionID)
 			if err != nil {
 				e := AsError(err)
-				out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
+				out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: string(e.Code), Message: e.Message})
 				continue
 			}
 			d.VersionID = id

@@ -98,7 +98,7 @@ func (s *Store) findUpload(r *Request) (*bucket, *upload, error) {
 	}
 	u, ok := b.Uploads[r.Query.Get("uploadId")]
 	if !ok || u.Key != r.Key {
-		return nil, nil, errorf("NoSuchUpload", msgNoSuchUpload).with("UploadId", r.Query.Get("uploadId"))
+		return nil, nil, errorf("NoSuchUpload", msgNoSuchUpload).With("UploadId", r.Query.Get("uploadId"))
 	}
 	return b, u, nil
 }
@@ -236,13 +236,13 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 		got, ok := u.Parts[p.PartNumber]
 		if !ok || normalizeETag(p.ETag) != got.ETag {
 			e := errorf("InvalidPart", "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.").
-				with("UploadId", u.ID).with("PartNumber", strconv.Itoa(p.PartNumber)).with("ETag", p.ETag)
+				With("UploadId", u.ID).With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", p.ETag)
 			return nil, e
 		}
 		if i < len(in.Parts)-1 && len(got.Data) < minPartSize {
 			return nil, errorf("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size").
-				with("ProposedSize", strconv.Itoa(len(got.Data))).with("MinSizeAllowed", strconv.Itoa(minPartSize)).
-				with("PartNumber", strconv.Itoa(p.PartNumber)).with("ETag", got.ETag)
+				With("ProposedSize", strconv.Itoa(len(got.Data))).With("MinSizeAllowed", strconv.Itoa(minPartSize)).
+				With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", got.ETag)
 		}
 		md5s = append(md5s, got.MD5)
 		sums = append(sums, got.Checksum.Value)

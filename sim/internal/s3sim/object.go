@@ -121,7 +121,7 @@ func checkACL(b *bucket, h http.Header) error {
 		}
 	}
 	if grants || acl != "" && acl != "private" && acl != "bucket-owner-full-control" {
-		return errorf("AccessControlListNotSupported", "The bucket does not allow ACLs").with("BucketName", b.Name)
+		return errorf("AccessControlListNotSupported", "The bucket does not allow ACLs").With("BucketName", b.Name)
 	}
 	return nil
 }
@@ -150,7 +150,7 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 	o.ContentEncoding = strings.Join(enc, ",")
 	if sc := h.Get("X-Amz-Storage-Class"); sc != "" {
 		if !storageClasses[sc] {
-			return nil, errorf("InvalidStorageClass", "The storage class you specified is not valid").with("StorageClassRequested", sc)
+			return nil, errorf("InvalidStorageClass", "The storage class you specified is not valid").With("StorageClassRequested", sc)
 		}
 		if sc != "STANDARD" {
 			o.StorageClass = sc
@@ -171,7 +171,7 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 	}
 	if size > maxMetadata {
 		return nil, errorf("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.").
-			with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(maxMetadata))
+			With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxMetadata))
 	}
 	if v := h.Get("X-Amz-Tagging"); v != "" {
 		tags, err := parseTaggingHeader(v)
@@ -185,7 +185,7 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 
 func checkKey(key string) error {
 	if len(key) > maxKey {
-		return errorf("KeyTooLongError", "Your key is too long").with("MaxSizeAllowed", strconv.Itoa(maxKey)).with("Size", strconv.Itoa(len(key)))
+		return errorf("KeyTooLongError", "Your key is too long").With("MaxSizeAllowed", strconv.Itoa(maxKey)).With("Size", strconv.Itoa(len(key)))
 	}
 	return nil
 }
@@ -233,10 +233,10 @@ func checkWriteConditions(b *bucket, r *Request) error {
 	exists := cur != nil && !cur.DeleteMarker
 	if v := r.Header.Get("If-None-Match"); v != "" {
 		if v != "*" {
-			return errorf("NotImplemented", "A header you provided implies functionality that is not implemented").with("Header", "If-None-Match")
+			return errorf("NotImplemented", "A header you provided implies functionality that is not implemented").With("Header", "If-None-Match")
 		}
 		if exists {
-			return errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "If-None-Match")
+			return errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", "If-None-Match")
 		}
 	}
 	if v := r.Header.Get("If-Match"); v != "" {
@@ -244,7 +244,7 @@ func checkWriteConditions(b *bucket, r *Request) error {
 			return noSuchKey(r.Key)
 		}
 		if !etagMatches(v, cur.ETag) {
-			return errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "If-Match")
+			return errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", "If-Match")
 		}
 	}
 	return nil
@@ -273,9 +273,9 @@ func (s *Store) lookup(b *bucket, r *Request) (*object, error) {
 			if v.VersionID == id {
 				if v.DeleteMarker {
 					return nil, errorf("MethodNotAllowed", "The specified method is not allowed against this resource.").
-						with("Method", r.Method).with("ResourceType", "DeleteMarker").
-						withHeader("X-Amz-Delete-Marker", "true").withHeader("Last-Modified", timeHTTP(v.LastModified)).
-						withHeader("X-Amz-Version-Id", v.VersionID)
+						With("Method", r.Method).With("ResourceType", "DeleteMarker").
+						WithHeader("X-Amz-Delete-Marker", "true").WithHeader("Last-Modified", timeHTTP(v.LastModified)).
+						WithHeader("X-Amz-Version-Id", v.VersionID)
 				}
 				return v, nil
 			}
@@ -283,16 +283,16 @@ func (s *Store) lookup(b *bucket, r *Request) (*object, error) {
 		if id == "" || id != "null" && len(id) < 8 {
 			return nil, invalidArgument("Invalid version id specified", "versionId", id)
 		}
-		return nil, errorf("NoSuchVersion", "The specified version does not exist.").with("Key", r.Key).with("VersionId", id)
+		return nil, errorf("NoSuchVersion", "The specified version does not exist.").With("Key", r.Key).With("VersionId", id)
 	}
 	if len(vs) == 0 {
 		return nil, noSuchKey(r.Key)
 	}
 	cur := vs[len(vs)-1]
 	if cur.DeleteMarker {
-		e := noSuchKey(r.Key).withHeader("X-Amz-Delete-Marker", "true")
+		e := noSuchKey(r.Key).WithHeader("X-Amz-Delete-Marker", "true")
 		if b.Versioning != "" {
-			e.withHeader("X-Amz-Version-Id", cur.VersionID)
+			e.WithHeader("X-Amz-Version-Id", cur.VersionID)
 		}
 		return nil, e
 	}
@@ -340,7 +340,7 @@ func objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
 		if status == http.StatusNotModified {
 			return &Response{Status: status, Header: h}, nil
 		}
-		return nil, errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", cond)
+		return nil, errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", cond)
 	}
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", o.ContentType)
@@ -441,7 +441,7 @@ func parseRange(v string, size int64) (start, end int64, partial bool, err error
 	}
 	invalid := func() error {
 		return errorf("InvalidRange", "The requested range is not satisfiable").
-			with("RangeRequested", v).with("ActualObjectSize", strconv.FormatInt(size, 10))
+			With("RangeRequested", v).With("ActualObjectSize", strconv.FormatInt(size, 10))
 	}
 	switch {
 	case a == "" && b == "":
@@ -594,7 +594,7 @@ func (s *Store) source(r *Request) (*object, copySource, error) {
 		}
 	}
 	if status, cond := preconditions(h, o); status != 0 {
-		return nil, src, errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", "x-amz-copy-source-"+strings.ToLower(cond))
+		return nil, src, errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", "x-amz-copy-source-"+strings.ToLower(cond))
 	}
 	if src.VersionID == "" && b.Versioning != "" {
 		src.VersionID = o.VersionID

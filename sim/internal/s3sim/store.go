@@ -12,6 +12,7 @@ import (
 
 	"github.com/awsxlab/awsx/iamx/policy"
 	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/service"
 )
 
 // Store is the S3 state of one account: its buckets, which are global by name and each in a
@@ -32,15 +33,9 @@ func NewStore(account string, clock *core.Clock, ids *core.IDs) *Store {
 	return &Store{account: account, owner: hex.EncodeToString(sum[:]), clock: clock, ids: ids, buckets: map[string]*bucket{}}
 }
 
-// Access is one permission a request needs: an IAM action on a resource, with the request's
-// S3 condition keys, and the bucket policy that applies to it (nil when none does).
-type Access struct {
-	Action   string
-	Resource string
-	Context  map[string]string
-	Policy   *policy.Policy
-	Bucket   string // the bucket whose policy Policy is
-}
+// Access is one permission a request needs: the contract's, with the bucket policy that
+// applies as its resource policy.
+type Access = service.Access
 
 // Request is an S3 request as the front door hands it over: authenticated, its body read
 // and decoded (an aws-chunked body is already unwrapped, its trailing headers in Trailer).
@@ -56,6 +51,10 @@ type Request struct {
 	// Authorize checks one permission with the caller's policies and Access.Policy, and
 	// returns the AccessDenied error to answer when it is refused.
 	Authorize func(Access) error
+	// Auth says how the request was signed, for the s3:authType and s3:signatureversion keys.
+	Auth service.Auth
+	// ID and HostID are the request's IDs, for the website endpoint's error pages.
+	ID, HostID string
 
 	op *route
 }
@@ -89,64 +88,45 @@ func Operations() []string {
 	return slices.Compact(out)
 }
 
-// Serve routes r to its operation, authorizes it with r.Authorize, and runs it. Errors are
-// *Error values for the front door to render.
-func (s *Store) Serve(ctx context.Context, r *Request) (*Response, error) {
-	rt, ok := match(r.Method, r.Target, r.Query, r.Header)
-	if !ok {
-		return nil, methodNotAllowed(r)
+// checkBucket refuses a request for a bucket that does not exist, or that was signed for
+// another region than the bucket's: what S3 answers before it authorizes.
+func (s *Store) checkBucket(r *Request) error {
+	if r.Bucket == "" || r.op.op == "CreateBucket" {
+		return nil
 	}
-	r.op = rt
-	if r.Bucket != "" && rt.op != "CreateBucket" {
-		s.mu.RLock()
-		b := s.buckets[r.Bucket]
-		s.mu.RUnlock()
-		if b == nil {
-			return nil, noSuchBucket(r.Bucket)
+	s.mu.RLock()
+	b := s.buckets[r.Bucket]
+	s.mu.RUnlock()
+	if b == nil {
+		return noSuchBucket(r.Bucket)
+	}
+	// A bucket answers requests signed for its own region only; GetBucketLocation is
+	// how a client learns the region, so it is answered from any.
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
+	if r.Region != "" && r.Region != b.Region && r.op.op != "GetBucketLocation" {
+		if r.Method == http.MethodHead {
+			return errorf("PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.").
+				WithHeader("X-Amz-Bucket-Region", b.Region)
 		}
-		// A bucket answers requests signed for its own region only; GetBucketLocation is
-		// how a client learns the region, so it is answered from any.
-		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
-		if r.Region != "" && r.Region != b.Region && rt.op != "GetBucketLocation" {
-			if r.Method == http.MethodHead {
-				return nil, errorf("PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.").
-					withHeader("X-Amz-Bucket-Region", b.Region)
-			}
-			return nil, errorf("AuthorizationHeaderMalformed", "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", r.Region, b.Region).
-				with("Region", b.Region).withHeader("X-Amz-Bucket-Region", b.Region)
-		}
+		return errorf("AuthorizationHeaderMalformed", "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", r.Region, b.Region).
+			With("Region", b.Region).WithHeader("X-Amz-Bucket-Region", b.Region)
 	}
-	if err := s.authorize(r); err != nil {
-		return nil, err
-	}
-	h, ok := handlers[rt.op]
-	if !ok {
-		return nil, errorf("NotImplemented", "The simulator does not implement s3:%s yet.", rt.op)
-	}
-	resp, err := h(s, ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	if resp.Status == 0 {
-		resp.Status = rt.status
-	}
-	if resp.Header == nil {
-		resp.Header = http.Header{}
-	}
-	return resp, nil
+	return nil
 }
 
-// authorize checks the permissions the request needs before it runs: the operation's action
+// accesses names the permissions the request needs before it runs: the operation's action
 // on the bucket or object (or "*" for the service), and for a copy s3:GetObject on the
 // source. DeleteObjects checks each key as it deletes it.
-func (s *Store) authorize(r *Request) error {
+func (s *Store) accesses(r *Request) ([]Access, error) {
+	if err := s.checkBucket(r); err != nil {
+		return nil, err
+	}
 	op := r.op.op
 	if op == "DeleteObjects" {
-		return nil
+		return []Access{}, nil
 	}
 	acc := s.access(r, action(op, r.Query.Has("versionId")), r.Target)
 	if op == "ListObjects" || op == "ListObjectsV2" || op == "ListObjectVersions" {
-		acc.Context = map[string]string{}
 		for _, k := range []string{"prefix", "delimiter", "max-keys"} {
 			if r.Query.Has(k) {
 				acc.Context["s3:"+k] = r.Query.Get(k)
@@ -155,28 +135,23 @@ func (s *Store) authorize(r *Request) error {
 	}
 	if op == "PutObject" || op == "CreateMultipartUpload" || op == "CopyObject" {
 		if v := r.Header.Get("X-Amz-Acl"); v != "" {
-			acc.Context = map[string]string{"s3:x-amz-acl": v}
+			acc.Context["s3:x-amz-acl"] = v
 		}
 	}
-	if err := r.Authorize(acc); err != nil {
-		return err
-	}
+	out := []Access{acc}
 	if op == "CopyObject" || op == "UploadPartCopy" {
 		src, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		a := s.access(r, action("GetObject", src.VersionID != ""), Target{src.Bucket, src.Key})
-		if err := r.Authorize(a); err != nil {
-			return err
-		}
+		out = append(out, s.access(r, action("GetObject", src.VersionID != ""), Target{src.Bucket, src.Key}))
 	}
-	return nil
+	return out, nil
 }
 
 // access is the permission to do act on t, with the bucket policy that applies.
 func (s *Store) access(r *Request, act string, t Target) Access {
-	a := Access{Action: act, Resource: "*", Bucket: t.Bucket}
+	a := Access{Action: act, Resource: "*", Context: authContext(r.Auth)}
 	switch {
 	case t.Bucket == "":
 	case t.Key == "":
@@ -184,7 +159,9 @@ func (s *Store) access(r *Request, act string, t Target) Access {
 	default:
 		a.Resource = "arn:aws:s3:::" + t.Bucket + "/" + t.Key
 	}
-	a.Policy = s.policyFor(r.Caller, t.Bucket)
+	if a.Policy = s.policyFor(r.Caller, t.Bucket); a.Policy != nil {
+		a.PolicyName = "arn:aws:s3:::" + t.Bucket + " bucket policy"
+	}
 	return a
 }
 
@@ -217,7 +194,19 @@ func methodNotAllowed(r *Request) *Error {
 		kind = "BUCKET"
 	}
 	return errorf("MethodNotAllowed", "The specified method is not allowed against this resource.").
-		with("Method", r.Method).with("ResourceType", kind)
+		With("Method", r.Method).With("ResourceType", kind)
+}
+
+// authContext returns S3's condition keys of how a request was signed.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/bucket-policy-s3-sigv4-conditions.html
+func authContext(a service.Auth) map[string]string {
+	switch {
+	case a.Version != 4:
+		return map[string]string{}
+	case a.Presigned:
+		return map[string]string{"s3:signatureversion": "AWS4-HMAC-SHA256", "s3:authtype": "REST-QUERY-STRING"}
+	}
+	return map[string]string{"s3:signatureversion": "AWS4-HMAC-SHA256", "s3:authtype": "REST-HEADER"}
 }
 
 // now returns the simulator's time.

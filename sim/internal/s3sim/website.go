@@ -144,7 +144,7 @@ func deleteBucketWebsite(s *Store, ctx context.Context, r *Request) (*Response, 
 }
 
 func noWebsite(name string) *Error {
-	return errorf("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration").with("BucketName", name)
+	return errorf("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration").With("BucketName", name)
 }
 
 // ServeWebsite answers a request to the website endpoint of bucket r.Bucket as AWS's website
@@ -158,7 +158,7 @@ func noWebsite(name string) *Error {
 func (s *Store) ServeWebsite(ctx context.Context, r *Request, requestID, hostID string) *Response {
 	fail := func(e *Error) *Response { return websiteError(r, e, requestID, hostID) }
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return fail(errorf("MethodNotAllowed", "The specified method is not allowed against this resource.").with("Method", r.Method).with("ResourceType", "OBJECT"))
+		return fail(errorf("MethodNotAllowed", "The specified method is not allowed against this resource.").With("Method", r.Method).With("ResourceType", "OBJECT"))
 	}
 	s.mu.RLock()
 	b, ok := s.buckets[r.Bucket]
@@ -312,7 +312,7 @@ func websiteError(r *Request, e *Error, requestID, hostID string) *Response {
 	title := strconv.Itoa(e.Status) + " " + http.StatusText(e.Status)
 	var b strings.Builder
 	b.WriteString("<html>\n<head><title>" + title + "</title></head>\n<body>\n<h1>" + title + "</h1>\n<ul>\n")
-	b.WriteString("<li>Code: " + html.EscapeString(e.Code) + "</li>\n")
+	b.WriteString("<li>Code: " + html.EscapeString(string(e.Code)) + "</li>\n")
 	b.WriteString("<li>Message: " + html.EscapeString(e.Message) + "</li>\n")
 	for _, f := range e.Fields {
 		b.WriteString("<li>" + f[0] + ": " + html.EscapeString(f[1]) + "</li>\n")

@@ -1,0 +1,62 @@
+package iamsim
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsxlab/awsx/sim/internal/query"
+	"github.com/awsxlab/awsx/sim/internal/service"
+)
+
+// IAMService returns IAM as the door serves it. IAM refuses credentials made by
+// GetSessionToken without MFA, and the simulator has no MFA.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+func (s *Store) IAMService() *service.Service {
+	return &service.Service{
+		Name:     "iam",
+		Protocol: query.IAM.Wire(),
+		Handler:  service.Methods(NewIAM(s)),
+		Resources: func(r *service.Request) ([]service.Access, error) {
+			return service.On(s.Resource(r.Caller, r.Op, r.In)), nil
+		},
+		Dialect:               service.QueryDialect,
+		NoSessionTokenCallers: true,
+	}
+}
+
+// STSService returns STS as the door serves it.
+func (s *Store) STSService() *service.Service {
+	return &service.Service{
+		Name:      "sts",
+		Protocol:  query.STS.Wire(),
+		Handler:   service.Methods(NewSTS(s)),
+		Resources: s.stsAccesses,
+		Dialect:   service.QueryDialect,
+		Public: map[string]bool{
+			// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+			"GetCallerIdentity": true,
+			// "No permissions are required for users to perform this operation."
+			// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+			"GetSessionToken": true,
+		},
+	}
+}
+
+// stsAccesses names what an STS request acts on: for AssumeRole the role, whose trust policy
+// must allow the caller. AWS's rule within one account: a trust policy that names the caller
+// (its ARN, or its role for a session) allows by itself; one that names only the account
+// allows when the caller's identity policies allow sts:AssumeRole too.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html
+func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
+	in, ok := r.In.(*sts.AssumeRoleInput)
+	if !ok {
+		return service.On(), nil
+	}
+	arn := aws.ToString(in.RoleArn)
+	a := service.Access{Resource: arn, Trust: true}
+	if trust, ok := s.Trust(arn); ok {
+		a.Policy, a.PolicyName = trust, arn+" trust policy"
+	}
+	return []service.Access{a}, nil
+}

@@ -1,0 +1,117 @@
+package query
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/service"
+)
+
+// The codes of a request that names no operation of the API.
+const (
+	MissingAction        core.Code = "MissingAction"
+	InvalidAction        core.Code = "InvalidAction"
+	MalformedQueryString core.Code = "MalformedQueryString"
+)
+
+// Wire returns s as the request path's protocol: the operation is the form's Action, the
+// input its other parameters, the answer an XML document.
+func (s *Service) Wire() service.Protocol { return wire{s} }
+
+type wire struct{ s *Service }
+
+func (w wire) Operation(r *service.Request) (string, error) {
+	form, err := formOf(r.HTTP, r.Body)
+	if err != nil {
+		return "", err
+	}
+	r.Scratch = form
+	op := form.Get("Action")
+	if op == "" {
+		return "", core.Errorf(MissingAction, "Missing Action")
+	}
+	if v := form.Get("Version"); v != "" && v != w.s.Version() {
+		return "", core.Errorf(InvalidAction, "Could not find operation %s for version %s", op, v)
+	}
+	if !w.s.HasOperation(op) {
+		return "", core.Errorf(InvalidAction, "Could not find operation %s for version %s", op, w.s.Version())
+	}
+	return op, nil
+}
+
+// formOf returns the request's parameters: the query string and, for a form-encoded body,
+// the body's.
+func formOf(r *http.Request, body []byte) (url.Values, error) {
+	form, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, core.Errorf(MalformedQueryString, "The query string is malformed: %v", err)
+	}
+	if len(body) == 0 {
+		return form, nil
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "application/x-www-form-urlencoded" && ct != "" {
+		return form, nil
+	}
+	bf, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, core.Errorf(MalformedQueryString, "The request body is not well-formed form data: %v", err)
+	}
+	for k, v := range bf {
+		form[k] = append(form[k], v...)
+	}
+	return form, nil
+}
+
+func (w wire) Decode(r *service.Request, in any) error {
+	err := w.s.Decode(r.Scratch.(url.Values), in)
+	var qe *Error
+	if errors.As(err, &qe) {
+		return &core.Error{Code: core.Code(qe.Code), Message: qe.Message, Status: http.StatusBadRequest}
+	}
+	if err != nil {
+		return core.Errorf(core.InternalFailure, "decoding the request: %v", err)
+	}
+	return nil
+}
+
+func (w wire) Encode(r *service.Request, out any) (*service.Response, error) {
+	b, err := w.s.EncodeResult(nil, r.Op, out, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return response(http.StatusOK, b, r.ID), nil
+}
+
+func (w wire) Error(r *service.Request, e *core.Error) *service.Response {
+	return response(e.Status, w.s.EncodeError(nil, string(e.Code), e.Message, r.ID, e.Sender()), r.ID)
+}
+
+func response(status int, body []byte, id string) *service.Response {
+	return &service.Response{Status: status, Body: body, Header: http.Header{
+		"Content-Type":     {"text/xml"},
+		"X-Amzn-Requestid": {id},
+		"Content-Length":   {strconv.Itoa(len(body))},
+	}}
+}
+
+func (wire) RequestID(ids *core.IDs) string { return ids.RequestID() }
+
+// Recognizes reports whether r is a query API call (an Action in the URL, or a form body)
+// and whether it names this service's API version.
+func (w wire) Recognizes(r *service.Request) service.Recognition {
+	h := r.HTTP
+	if !(h.URL != nil && strings.Contains(h.URL.RawQuery, "Action=")) &&
+		!(h.Method == http.MethodPost && strings.HasPrefix(h.Header.Get("Content-Type"), "application/x-www-form-urlencoded")) {
+		return service.NotMine
+	}
+	if form, err := formOf(h, r.Body); err == nil && form.Get("Version") == w.s.Version() {
+		return service.Mine
+	}
+	return service.MyProtocol
+}

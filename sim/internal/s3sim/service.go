@@ -1,0 +1,224 @@
+package s3sim
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/service"
+)
+
+// Service returns S3 as the door serves it: the REST API on S3's hosts (path-style,
+// virtual-hosted, bucket.localhost), taking bodies of up to maxBody bytes.
+func (s *Store) Service(maxBody int64) *service.Service {
+	return &service.Service{
+		Name:      "s3",
+		Protocol:  restXML{},
+		Handler:   handlerOf{s},
+		Resources: func(r *service.Request) ([]service.Access, error) { return s.accesses(r.In.(*Request)) },
+		Dialect:   service.S3Dialect,
+		Anonymous: true,
+		SigV2:     func(r *http.Request) string { return ParseHost(hostOf(r)).Bucket },
+		MaxBody:   maxBody,
+		Claims:    func(r *http.Request) bool { e := ParseHost(hostOf(r)); return e.S3 && !e.Website },
+		Fallback:  true,
+		IDFirst:   true,
+	}
+}
+
+// WebsiteService returns the static website endpoints of the buckets
+// (bucket.s3-website-us-east-1.amazonaws.com): anonymous GETs and HEADs, whatever they carry,
+// answered with pages rather than XML. Each request is authorized as it runs: the object it
+// serves, the error document, the listing that tells a missing key from a forbidden one.
+func (s *Store) WebsiteService() *service.Service {
+	return &service.Service{
+		Name:            "s3",
+		Protocol:        website{},
+		Handler:         websiteHandler{s},
+		Resources:       func(*service.Request) ([]service.Access, error) { return []service.Access{}, nil },
+		Dialect:         service.S3Dialect,
+		Anonymous:       true,
+		Unauthenticated: true,
+		Claims:          func(r *http.Request) bool { return ParseHost(hostOf(r)).Website },
+		IDFirst:         true,
+	}
+}
+
+func hostOf(r *http.Request) string {
+	if r.Host != "" {
+		return r.Host
+	}
+	if r.URL != nil {
+		return r.URL.Host
+	}
+	return ""
+}
+
+// restXML is S3's protocol: the operation named by method, path, query and headers; the
+// request handed to the operation as it came; XML documents and headers out.
+type restXML struct{}
+
+func (restXML) Operation(r *service.Request) (string, error) {
+	req := newRequest(r)
+	rt, ok := match(req.Method, req.Target, req.Query, req.Header)
+	if !ok {
+		return "", methodNotAllowed(req)
+	}
+	req.op = rt
+	r.Scratch = req
+	return rt.op, nil
+}
+
+// newRequest is the S3 request of r as far as routing needs it.
+func newRequest(r *service.Request) *Request {
+	path := "/"
+	if r.HTTP.URL != nil {
+		path = r.HTTP.URL.Path
+	}
+	return &Request{
+		Method: r.HTTP.Method, Target: TargetOf(ParseHost(hostOf(r.HTTP)), path),
+		Query: r.HTTP.URL.Query(), Header: r.HTTP.Header,
+	}
+}
+
+func (restXML) Decode(r *service.Request, in any) error {
+	req := in.(*Request)
+	*req = *r.Scratch.(*Request)
+	fill(req, r)
+	return nil
+}
+
+func fill(req *Request, r *service.Request) {
+	req.Trailer, req.Body, req.Region, req.Caller = r.Trailer, r.Body, r.Region, r.Caller
+	req.Authorize, req.Auth = r.Authorize, r.Auth
+	req.ID, req.HostID = r.ID, hostID(r.ID)
+}
+
+func (restXML) Encode(r *service.Request, out any) (*service.Response, error) {
+	return success(r, out.(*Response)), nil
+}
+
+func (restXML) Error(r *service.Request, e *core.Error) *service.Response {
+	h := http.Header{}
+	for k, v := range e.Header {
+		h[k] = v
+	}
+	var body []byte
+	if r.HTTP.Method != http.MethodHead {
+		body = ErrorBody(e, r.ID, hostID(r.ID))
+		h.Set("Content-Type", "application/xml")
+	}
+	out := success(r, &Response{Status: e.Status, Header: h, Body: body})
+	if r.HTTP.Method == http.MethodHead {
+		out.Header.Del("Content-Length")
+	}
+	return out
+}
+
+// RequestID returns a request ID of S3's shape: 16 upper-case hex digits.
+func (restXML) RequestID(ids *core.IDs) string {
+	return strings.ToUpper(strings.ReplaceAll(ids.RequestID(), "-", ""))[:16]
+}
+
+func (restXML) Recognizes(*service.Request) service.Recognition { return service.NotMine }
+
+// hostID is the x-amz-id-2 that goes with a request ID.
+func hostID(requestID string) string {
+	a := sha256.Sum256([]byte("host " + requestID))
+	b := sha256.Sum256(a[:])
+	return base64.StdEncoding.EncodeToString(append(a[:], b[:24]...))
+}
+
+// success writes the headers every S3 response has.
+func success(r *service.Request, resp *Response) *service.Response {
+	h := resp.Header
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("X-Amz-Request-Id", r.ID)
+	h.Set("X-Amz-Id-2", hostID(r.ID))
+	if h.Get("Content-Length") == "" && resp.Status != http.StatusNoContent && resp.Status != http.StatusNotModified {
+		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	}
+	h.Set("Server", "AmazonS3")
+	body := resp.Body
+	if r.HTTP.Method == http.MethodHead {
+		body = nil
+	}
+	return &service.Response{Status: resp.Status, Header: h, Body: body}
+}
+
+// handlerOf runs S3's operations on a store; every operation of the routing table has an
+// input, and those without a handler answer NotImplemented once authorized.
+type handlerOf struct{ s *Store }
+
+func (h handlerOf) Input(string) (any, bool) { return &Request{}, true }
+
+func (h handlerOf) Call(ctx context.Context, op string, in any) (any, error) {
+	r := in.(*Request)
+	fn, ok := handlers[op]
+	if !ok {
+		return nil, errorf(core.NotImplemented, "The simulator does not implement s3:%s yet.", op)
+	}
+	resp, err := fn(h.s, ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Status == 0 {
+		resp.Status = r.op.status
+	}
+	if resp.Header == nil {
+		resp.Header = http.Header{}
+	}
+	return resp, nil
+}
+
+// Operations lists the operations with a handler.
+func (h handlerOf) Operations() []string {
+	out := make([]string, 0, len(handlers))
+	for op := range handlers {
+		out = append(out, op)
+	}
+	return out
+}
+
+// website is the protocol of the website endpoints: one operation, pages out.
+type website struct{}
+
+const websiteOp = "GetWebsitePage"
+
+func (website) Operation(r *service.Request) (string, error) {
+	r.Scratch = newRequest(r)
+	return websiteOp, nil
+}
+
+func (website) Decode(r *service.Request, in any) error {
+	req := in.(*Request)
+	*req = *r.Scratch.(*Request)
+	fill(req, r)
+	return nil
+}
+
+func (website) Encode(r *service.Request, out any) (*service.Response, error) {
+	return success(r, out.(*Response)), nil
+}
+
+func (website) Error(r *service.Request, e *core.Error) *service.Response {
+	return success(r, websiteError(newRequest(r), e, r.ID, hostID(r.ID)))
+}
+
+func (website) RequestID(ids *core.IDs) string                  { return restXML{}.RequestID(ids) }
+func (website) Recognizes(*service.Request) service.Recognition { return service.NotMine }
+
+type websiteHandler struct{ s *Store }
+
+func (h websiteHandler) Input(string) (any, bool) { return &Request{}, true }
+
+func (h websiteHandler) Call(ctx context.Context, _ string, in any) (any, error) {
+	r := in.(*Request)
+	return h.s.ServeWebsite(ctx, r, r.ID, r.HostID), nil
+}

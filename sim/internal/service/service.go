@@ -1,0 +1,159 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// Service is one simulated service as the door sees it. Its fields are set once, when the
+// simulator is built, and read concurrently afterwards.
+type Service struct {
+	// Name is the service's signing name, the service of a SigV4 credential scope: "iam",
+	// "s3", "ssm". It is also its IAM action prefix unless Prefix says otherwise.
+	Name string
+	// Prefix is the IAM action prefix when it differs from Name.
+	Prefix string
+	// Protocol reads requests and writes answers.
+	Protocol Protocol
+	// Handler runs the operations.
+	Handler Handler
+	// Resources names what a decoded request acts on; nil means the action on "*".
+	Resources func(*Request) ([]Access, error)
+	// Dialect words credential and signature refusals and the refusal of an authorization.
+	Dialect Dialect
+	// Public lists operations AWS answers without consulting any policy
+	// (sts:GetCallerIdentity).
+	Public map[string]bool
+	// Anonymous reports whether unsigned requests are taken, as the anonymous principal.
+	Anonymous bool
+	// SigV2, when set, takes Signature Version 2 (S3 only): it returns the bucket the host
+	// names, which the string to sign includes.
+	SigV2 func(r *http.Request) (hostBucket string)
+	// Unauthenticated reports whether every request is taken as anonymous, whatever it
+	// carries (S3's website endpoints).
+	Unauthenticated bool
+	// NoSessionTokenCallers refuses credentials made by GetSessionToken, as IAM does without MFA.
+	NoSessionTokenCallers bool
+	// MaxBody is the largest request body taken; 0 means 8 MiB.
+	MaxBody int64
+	// Claims reports whether the service answers r by its host or path alone, before any
+	// signature is read (S3's virtual-hosted buckets); nil claims nothing.
+	Claims func(r *http.Request) bool
+	// IDFirst draws the request ID as the request arrives rather than as it is answered, so
+	// the operation can use it (S3's website pages show it).
+	IDFirst bool
+	// Fallback marks the service that answers an unsigned request no other service claims
+	// and that is not a query API call (an anonymous GET of an object, path-style).
+	Fallback bool
+}
+
+// DefaultMaxBody is the largest request body a service takes unless it says otherwise.
+const DefaultMaxBody = 8 << 20
+
+// ActionPrefix returns the IAM action prefix of the service.
+func (s *Service) ActionPrefix() string {
+	if s.Prefix != "" {
+		return s.Prefix
+	}
+	return s.Name
+}
+
+// Limit returns the largest request body the service takes.
+func (s *Service) Limit() int64 {
+	if s.MaxBody > 0 {
+		return s.MaxBody
+	}
+	return DefaultMaxBody
+}
+
+// Handler runs a service's operations.
+type Handler interface {
+	// Input returns a new, empty input for op, and false when the service does not implement
+	// op.
+	Input(op string) (in any, ok bool)
+	// Call runs op with an input from Input that the protocol has filled.
+	Call(ctx context.Context, op string, in any) (out any, err error)
+}
+
+// Methods returns the Handler of impl's exported methods that have the SDK's shape,
+// func(context.Context, *XInput) (*XOutput, error), by name: the operation PutParameter is
+// the method PutParameter.
+func Methods(impl any) Handler {
+	m := methods{}
+	v := reflect.ValueOf(impl)
+	for i := range v.NumMethod() {
+		ft := v.Type().Method(i).Type
+		if ft.NumIn() != 3 || ft.NumOut() != 2 || ft.In(1) != ctxType || ft.Out(1) != errorType ||
+			ft.In(2).Kind() != reflect.Pointer || ft.In(2).Elem().Kind() != reflect.Struct {
+			continue
+		}
+		m[v.Type().Method(i).Name] = method{fn: v.Method(i), in: ft.In(2).Elem()}
+	}
+	return m
+}
+
+var (
+	ctxType   = reflect.TypeFor[context.Context]()
+	errorType = reflect.TypeFor[error]()
+)
+
+type methods map[string]method
+
+type method struct {
+	fn reflect.Value
+	in reflect.Type // XInput
+}
+
+func (m methods) Input(op string) (any, bool) {
+	me, ok := m[op]
+	if !ok {
+		return nil, false
+	}
+	return reflect.New(me.in).Interface(), true
+}
+
+func (m methods) Call(ctx context.Context, op string, in any) (any, error) {
+	me, ok := m[op]
+	if !ok || reflect.TypeOf(in) != reflect.PointerTo(me.in) {
+		return nil, fmt.Errorf("service: no method %s for %T", op, in)
+	}
+	out := me.fn.Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(in)})
+	if err, _ := out[1].Interface().(error); err != nil {
+		return nil, err
+	}
+	return out[0].Interface(), nil
+}
+
+// Operations returns the names of the operations h implements, when it can list them.
+func Operations(h Handler) []string {
+	if m, ok := h.(methods); ok {
+		out := make([]string, 0, len(m))
+		for name := range m {
+			out = append(out, name)
+		}
+		return out
+	}
+	if l, ok := h.(interface{ Operations() []string }); ok {
+		return l.Operations()
+	}
+	return nil
+}
+
+// DryRunOperation is EC2's answer to a request whose DryRun flag is set and that would have
+// been allowed.
+const DryRunOperation core.Code = "DryRunOperation"
+
+// DryRun reports whether in asks for a dry run: a DryRun *bool field set to true, as EC2's
+// inputs have.
+func DryRun(in any) bool {
+	v := reflect.ValueOf(in)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return false
+	}
+	f := v.Elem().FieldByName("DryRun")
+	return f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.Bool && f.Elem().Bool()
+}
