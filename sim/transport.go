@@ -18,6 +18,9 @@ func (t transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
 		r.Body.Close()
 	}
+	if err := r.Context().Err(); err != nil {
+		return nil, err // the caller gave up while the request ran, as a socket would tell it
+	}
 	h := resp.Header
 	n := int64(len(resp.Body))
 	if r.Method == http.MethodHead {
