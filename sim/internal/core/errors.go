@@ -99,7 +99,7 @@ var statuses = map[Code]int{
 	"ServiceFailure":                http.StatusInternalServerError,
 
 	// Any service.
-	"InternalError":   http.StatusInternalServerError,
-	"InternalFailure": http.StatusInternalServerError,
-	"NotImplemented":  http.StatusNotImplemented,
+	InternalError:   http.StatusInternalServerError,
+	InternalFailure: http.StatusInternalServerError,
+	NotImplemented:  http.StatusNotImplemented,
 }

@@ -36,7 +36,7 @@ func (*EC2) DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput) (
 	}
 	for _, n := range in.RegionNames {
 		if _, ok := lookupRegion(n); !ok {
-			return nil, core.Errorf("InvalidParameterValue", "Invalid region names: %s", n)
+			return nil, core.Errorf(InvalidParameterValue, "Invalid region names: %s", n)
 		}
 	}
 	out := &ec2.DescribeRegionsOutput{Regions: []types.Region{}}
@@ -76,7 +76,7 @@ func (*EC2) DescribeAvailabilityZones(ctx context.Context, in *ec2.DescribeAvail
 	}
 	r, ok := lookupRegion(core.RegionFrom(ctx))
 	if !ok {
-		return nil, core.Errorf("InvalidParameterValue", "Invalid region: %s", core.RegionFrom(ctx))
+		return nil, core.Errorf(InvalidParameterValue, "Invalid region: %s", core.RegionFrom(ctx))
 	}
 	out := &ec2.DescribeAvailabilityZonesOutput{AvailabilityZones: []types.AvailabilityZone{}}
 	found := map[string]bool{}
@@ -118,7 +118,7 @@ func (*EC2) DescribeAvailabilityZones(ctx context.Context, in *ec2.DescribeAvail
 	}
 	for _, n := range append(slices.Clone(in.ZoneNames), in.ZoneIds...) {
 		if !found[n] {
-			return nil, core.Errorf("InvalidParameterValue", "The zone '%s' does not exist.", strings.TrimSpace(n))
+			return nil, core.Errorf(InvalidParameterValue, "The zone '%s' does not exist.", strings.TrimSpace(n))
 		}
 	}
 	return out, nil

@@ -28,7 +28,7 @@ func (fs filters) check(known ...string) error {
 			}
 		}
 		if !ok {
-			return core.Errorf("InvalidParameterValue", "The filter '%s' is invalid", name)
+			return core.Errorf(InvalidParameterValue, "The filter '%s' is invalid", name)
 		}
 	}
 	return nil
@@ -94,7 +94,7 @@ func where[T any](fs []types.Filter, known fields[T], tagsOf func(T) []types.Tag
 		name := aws.ToString(f.Name)
 		_, ok := known[name]
 		if !ok && (tagsOf == nil || !isTagFilter(name)) {
-			return nil, core.Errorf("InvalidParameterValue", "The filter '%s' is invalid", name)
+			return nil, core.Errorf(InvalidParameterValue, "The filter '%s' is invalid", name)
 		}
 	}
 	if len(fs) == 0 {

@@ -75,11 +75,11 @@ func (h *EC2) AttachInternetGateway(ctx context.Context, in *ec2.AttachInternetG
 			return err
 		}
 		if g.VPC != "" {
-			return core.Errorf("Resource.AlreadyAssociated", "resource %s is already attached to network %s", g.ID, g.VPC)
+			return core.Errorf(ResourceAlreadyAssociated, "resource %s is already attached to network %s", g.ID, g.VPC)
 		}
 		for _, other := range r.Gateways {
 			if other.VPC == v.ID {
-				return core.Errorf("Resource.AlreadyAssociated", "Network %s already has an internet gateway attached", v.ID)
+				return core.Errorf(ResourceAlreadyAssociated, "Network %s already has an internet gateway attached", v.ID)
 			}
 		}
 		g.VPC = v.ID
@@ -96,11 +96,11 @@ func (h *EC2) DetachInternetGateway(ctx context.Context, in *ec2.DetachInternetG
 			return err
 		}
 		if g.VPC != v.ID {
-			return core.Errorf("Gateway.NotAttached", "resource %s is not attached to network %s", g.ID, v.ID)
+			return core.Errorf(GatewayNotAttached, "resource %s is not attached to network %s", g.ID, v.ID)
 		}
 		for _, i := range r.Instances {
 			if i.VPC == v.ID && i.PublicIP != "" {
-				return core.Errorf("DependencyViolation", "Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", v.ID)
+				return core.Errorf(DependencyViolation, "Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", v.ID)
 			}
 		}
 		g.VPC = ""
@@ -120,7 +120,7 @@ func (h *EC2) DeleteInternetGateway(ctx context.Context, in *ec2.DeleteInternetG
 			return err
 		}
 		if g.VPC != "" {
-			return core.Errorf("DependencyViolation", "The internetGateway '%s' has dependencies and cannot be deleted.", g.ID)
+			return core.Errorf(DependencyViolation, "The internetGateway '%s' has dependencies and cannot be deleted.", g.ID)
 		}
 		delete(r.Gateways, g.ID)
 		return nil

@@ -23,18 +23,18 @@ type kind struct {
 }
 
 var (
-	vpcKind      = kind{"vpc", "InvalidVpcID.Malformed", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", types.ResourceTypeVpc}
-	subnetKind   = kind{"subnet", "InvalidSubnetID.Malformed", "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", types.ResourceTypeSubnet}
-	gatewayKind  = kind{"igw", "InvalidInternetGatewayID.Malformed", "InvalidInternetGatewayID.NotFound", "The internetGateway ID '%s' does not exist", types.ResourceTypeInternetGateway}
-	routeKind    = kind{"rtb", "InvalidRouteTableID.Malformed", "InvalidRouteTableID.NotFound", "The routeTable ID '%s' does not exist", types.ResourceTypeRouteTable}
-	aclKind      = kind{"acl", "InvalidNetworkAclID.Malformed", "InvalidNetworkAclID.NotFound", "The networkAcl ID '%s' does not exist", types.ResourceTypeNetworkAcl}
-	groupKind    = kind{"sg", "InvalidGroupId.Malformed", "InvalidGroup.NotFound", "The security group '%s' does not exist", types.ResourceTypeSecurityGroup}
-	ruleKind     = kind{"sgr", "InvalidSecurityGroupRuleId.Malformed", "InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '%s' does not exist", types.ResourceTypeSecurityGroupRule}
-	keyKind      = kind{"key", "InvalidKeyPair.Malformed", "InvalidKeyPair.NotFound", "The key pair ID '%s' does not exist", types.ResourceTypeKeyPair}
-	instanceKind = kind{"i", "InvalidInstanceID.Malformed", "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", types.ResourceTypeInstance}
-	imageKind    = kind{"ami", "InvalidAMIID.Malformed", "InvalidAMIID.NotFound", "The image id '[%s]' does not exist", types.ResourceTypeImage}
+	vpcKind      = kind{"vpc", InvalidVpcIDMalformed, InvalidVpcIDNotFound, "The vpc ID '%s' does not exist", types.ResourceTypeVpc}
+	subnetKind   = kind{"subnet", InvalidSubnetIDMalformed, InvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", types.ResourceTypeSubnet}
+	gatewayKind  = kind{"igw", InvalidInternetGatewayIDMalformed, InvalidInternetGatewayIDNotFound, "The internetGateway ID '%s' does not exist", types.ResourceTypeInternetGateway}
+	routeKind    = kind{"rtb", InvalidRouteTableIDMalformed, InvalidRouteTableIDNotFound, "The routeTable ID '%s' does not exist", types.ResourceTypeRouteTable}
+	aclKind      = kind{"acl", InvalidNetworkAclIDMalformed, InvalidNetworkAclIDNotFound, "The networkAcl ID '%s' does not exist", types.ResourceTypeNetworkAcl}
+	groupKind    = kind{"sg", InvalidGroupIDMalformed, InvalidGroupNotFound, "The security group '%s' does not exist", types.ResourceTypeSecurityGroup}
+	ruleKind     = kind{"sgr", InvalidSecurityGroupRuleIDMalformed, InvalidSecurityGroupRuleIDNotFound, "The security group rule ID '%s' does not exist", types.ResourceTypeSecurityGroupRule}
+	keyKind      = kind{"key", InvalidKeyPairMalformed, InvalidKeyPairNotFound, "The key pair ID '%s' does not exist", types.ResourceTypeKeyPair}
+	instanceKind = kind{"i", InvalidInstanceIDMalformed, InvalidInstanceIDNotFound, "The instance ID '%s' does not exist", types.ResourceTypeInstance}
+	imageKind    = kind{"ami", InvalidAMIIDMalformed, InvalidAMIIDNotFound, "The image id '[%s]' does not exist", types.ResourceTypeImage}
 	// https://github.com/NixOS/nixops/issues/514 (AWS's answer, quoted)
-	spotRequestKind = kind{"sir", "InvalidSpotInstanceRequestID.Malformed", "InvalidSpotInstanceRequestID.NotFound",
+	spotRequestKind = kind{"sir", InvalidSpotInstanceRequestIDMalformed, InvalidSpotInstanceRequestIDNotFound,
 		"The spot instance request ID '%s' does not exist", types.ResourceTypeSpotInstancesRequest}
 )
 
@@ -116,12 +116,12 @@ func pick[T record](k kind, m map[string]T, ids []string) ([]T, error) {
 
 // missingParameter is EC2's answer to a request without a required member.
 func missingParameter(name string) error {
-	return core.Errorf("MissingParameter", "The request must contain the parameter %s", name)
+	return core.Errorf(MissingParameter, "The request must contain the parameter %s", name)
 }
 
 // invalidValue is EC2's usual answer to a member whose value it cannot take.
 func invalidValue(param, value, why string) error {
-	return core.Errorf("InvalidParameterValue", "Value (%s) for parameter %s is invalid. %s", value, param, why)
+	return core.Errorf(InvalidParameterValue, "Value (%s) for parameter %s is invalid. %s", value, param, why)
 }
 
 // page cuts items to one page of at most max (the operation's bounds, lo to hi; nil means
@@ -133,7 +133,7 @@ func page[T any](items []T, max *int32, token *string, lo, hi int32) ([]T, *stri
 		b, err := base64.RawURLEncoding.DecodeString(*token)
 		n, aerr := strconv.Atoi(strings.TrimPrefix(string(b), "at:"))
 		if err != nil || aerr != nil || !strings.HasPrefix(string(b), "at:") || n < 0 || n > len(items) {
-			return nil, nil, core.Errorf("InvalidPaginationToken", "Invalid pagination token: %s", *token)
+			return nil, nil, core.Errorf(InvalidPaginationToken, "Invalid pagination token: %s", *token)
 		}
 		start = n
 	}
@@ -141,7 +141,7 @@ func page[T any](items []T, max *int32, token *string, lo, hi int32) ([]T, *stri
 		return items[start:], nil, nil
 	}
 	if *max < lo || *max > hi {
-		return nil, nil, core.Errorf("InvalidParameterValue",
+		return nil, nil, core.Errorf(InvalidParameterValue,
 			"Value ( %d ) for parameter maxResults is invalid. Expecting a value between %d and %d.", *max, lo, hi)
 	}
 	end := min(start+int(*max), len(items))

@@ -130,11 +130,11 @@ func (s *Store) checkLaunch(in *ec2.RunInstancesInput) (*launch, error) {
 	l.min, l.max = int(*in.MinCount), int(*in.MaxCount)
 	switch {
 	case l.min < 1:
-		return nil, core.Errorf("InvalidParameterValue", "Value (%d) for parameter minCount is invalid. Expected a positive integer.", l.min)
+		return nil, core.Errorf(InvalidParameterValue, "Value (%d) for parameter minCount is invalid. Expected a positive integer.", l.min)
 	case l.max < 1:
-		return nil, core.Errorf("InvalidParameterValue", "Value (%d) for parameter maxCount is invalid. Expected a positive integer.", l.max)
+		return nil, core.Errorf(InvalidParameterValue, "Value (%d) for parameter maxCount is invalid. Expected a positive integer.", l.max)
 	case l.min > l.max:
-		return nil, core.Errorf("InvalidParameterValue", "Invalid value '%d' for minCount. Must be less than or equal to maxCount (%d).", l.min, l.max)
+		return nil, core.Errorf(InvalidParameterValue, "Invalid value '%d' for minCount. Must be less than or equal to maxCount (%d).", l.min, l.max)
 	}
 	// "Default: m1.small" — https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
 	typ := in.InstanceType
@@ -148,10 +148,10 @@ func (s *Store) checkLaunch(in *ec2.RunInstancesInput) (*launch, error) {
 	if in.UserData != nil {
 		raw, err := base64.StdEncoding.DecodeString(*in.UserData)
 		if err != nil {
-			return nil, core.Errorf("InvalidParameterValue", "Invalid BASE64 encoding of user data.")
+			return nil, core.Errorf(InvalidParameterValue, "Invalid BASE64 encoding of user data.")
 		}
 		if len(raw) > maxUserData {
-			return nil, core.Errorf("InvalidParameterValue", "User data is limited to %d bytes", maxUserData)
+			return nil, core.Errorf(InvalidParameterValue, "User data is limited to %d bytes", maxUserData)
 		}
 	}
 	switch in.InstanceInitiatedShutdownBehavior {
@@ -173,7 +173,7 @@ func (s *Store) checkLaunch(in *ec2.RunInstancesInput) (*launch, error) {
 		return nil, err
 	}
 	if l.privateIP != nil && l.max > 1 {
-		return nil, core.Errorf("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance")
+		return nil, core.Errorf(InvalidParameterCombination, "Cannot specify a private IP address when launching more than one instance")
 	}
 	if p := in.IamInstanceProfile; p != nil {
 		if err := s.resolveProfile(l, p); err != nil {
@@ -192,13 +192,13 @@ func (l *launch) networkInterface() error {
 	}
 	ni := nis[0]
 	if len(nis) > 1 || aws.ToInt32(ni.DeviceIndex) != 0 || ni.NetworkInterfaceId != nil {
-		return core.Errorf("NotImplemented", "The simulator launches instances with one new network interface, device index 0.")
+		return core.Errorf(core.NotImplemented, "The simulator launches instances with one new network interface, device index 0.")
 	}
 	if l.subnetID != nil && ni.SubnetId != nil {
-		return core.Errorf("InvalidParameterCombination", "Network interfaces and an instance-level subnet ID may not be specified on the same request")
+		return core.Errorf(InvalidParameterCombination, "Network interfaces and an instance-level subnet ID may not be specified on the same request")
 	}
 	if (len(l.groupIDs) > 0 || len(l.in.SecurityGroups) > 0) && len(ni.Groups) > 0 {
-		return core.Errorf("InvalidParameterCombination", "Network interfaces and an instance-level security groups may not be specified on the same request")
+		return core.Errorf(InvalidParameterCombination, "Network interfaces and an instance-level security groups may not be specified on the same request")
 	}
 	if ni.SubnetId != nil {
 		l.subnetID = ni.SubnetId
@@ -213,12 +213,12 @@ func (l *launch) networkInterface() error {
 	// interface (awscli/customizations/ec2/runinstances.py).
 	for _, a := range ni.PrivateIpAddresses {
 		if !aws.ToBool(a.Primary) {
-			return core.Errorf("NotImplemented", "The simulator gives an instance one private IP address: it has no secondary addresses.")
+			return core.Errorf(core.NotImplemented, "The simulator gives an instance one private IP address: it has no secondary addresses.")
 		}
 		l.privateIP = a.PrivateIpAddress
 	}
 	if aws.ToInt32(ni.SecondaryPrivateIpAddressCount) > 0 {
-		return core.Errorf("NotImplemented", "The simulator gives an instance one private IP address: it has no secondary addresses.")
+		return core.Errorf(core.NotImplemented, "The simulator gives an instance one private IP address: it has no secondary addresses.")
 	}
 	l.publicIP = ni.AssociatePublicIpAddress
 	return nil
@@ -258,7 +258,7 @@ func (r *regionState) placement(l *launch) (*subnet, error) {
 	if p := l.in.Placement; p != nil && p.AvailabilityZone != nil {
 		var ok bool
 		if z, ok = geo.zoneNamed(*p.AvailabilityZone); !ok {
-			return nil, core.Errorf("InvalidParameterValue", "Invalid availability zone: [%s]", *p.AvailabilityZone)
+			return nil, core.Errorf(InvalidParameterValue, "Invalid availability zone: [%s]", *p.AvailabilityZone)
 		}
 	}
 	for _, sn := range r.Subnets {
@@ -266,7 +266,7 @@ func (r *regionState) placement(l *launch) (*subnet, error) {
 			return sn, nil
 		}
 	}
-	return nil, core.Errorf("MissingInput", "No subnets found for the default VPC '%s'. Please specify a subnet.", v.ID)
+	return nil, core.Errorf(MissingInput, "No subnets found for the default VPC '%s'. Please specify a subnet.", v.ID)
 }
 
 // launchGroups resolves the security groups of a launch in the subnet's VPC: by ID, by name,
@@ -279,18 +279,18 @@ func (r *regionState) launchGroups(l *launch, sn *subnet) ([]string, error) {
 			return nil, err
 		}
 		if g.VPC != sn.VPC {
-			return nil, core.Errorf("InvalidParameter", "Security group %s and subnet %s belong to different networks.", g.ID, sn.ID)
+			return nil, core.Errorf(InvalidParameter, "Security group %s and subnet %s belong to different networks.", g.ID, sn.ID)
 		}
 		out = append(out, g.ID)
 	}
 	if names := l.in.SecurityGroups; len(names) > 0 {
 		if l.in.SubnetId != nil && !r.VPCs[sn.VPC].Default {
-			return nil, core.Errorf("InvalidParameterCombination", "The parameter groupName cannot be used with the parameter subnet")
+			return nil, core.Errorf(InvalidParameterCombination, "The parameter groupName cannot be used with the parameter subnet")
 		}
 		for _, name := range names {
 			g := r.groupNamed(sn.VPC, name)
 			if g == nil {
-				return nil, core.Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist in VPC '%s'", name, sn.VPC)
+				return nil, core.Errorf(InvalidGroupNotFound, "The security group '%s' does not exist in VPC '%s'", name, sn.VPC)
 			}
 			out = append(out, g.ID)
 		}
@@ -318,7 +318,7 @@ func archMismatch(it *instanceType, im regionImage) error {
 			return nil
 		}
 	}
-	return core.Errorf("InvalidParameterValue", "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
+	return core.Errorf(InvalidParameterValue, "The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
 		"Specify an instance type and an AMI that have matching architectures, and try again. "+
 		"You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.",
 		it.Archs[len(it.Archs)-1], im.Arch)
@@ -416,10 +416,10 @@ func (r *regionState) capacity(l *launch, sn *subnet) (int, error) {
 	if l.privateIP != nil {
 		a, err := netip.ParseAddr(*l.privateIP)
 		if err != nil || !sn.usable(a) {
-			return 0, core.Errorf("InvalidParameterValue", "Address %s does not fall within the subnet's address range", *l.privateIP)
+			return 0, core.Errorf(InvalidParameterValue, "Address %s does not fall within the subnet's address range", *l.privateIP)
 		}
 		if sn.Used[a.String()] != "" {
-			return 0, core.Errorf("InvalidIPAddress.InUse", "Address %s is in use.", a)
+			return 0, core.Errorf(InvalidIPAddressInUse, "Address %s is in use.", a)
 		}
 	}
 	running := 0
@@ -429,12 +429,12 @@ func (r *regionState) capacity(l *launch, sn *subnet) (int, error) {
 		}
 	}
 	if running+l.min > maxInstances {
-		return 0, core.Errorf("InstanceLimitExceeded", "You have requested more instances (%d) than your current instance limit of %d allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+		return 0, core.Errorf(InstanceLimitExceeded, "You have requested more instances (%d) than your current instance limit of %d allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
 			running+l.min, maxInstances)
 	}
 	free := int(sn.available())
 	if free < l.min {
-		return 0, core.Errorf("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '%s' to satisfy the requested number of instances.", sn.ID)
+		return 0, core.Errorf(InsufficientFreeAddressesInSubnet, "There are not enough free addresses in subnet '%s' to satisfy the requested number of instances.", sn.ID)
 	}
 	return min(l.max, free, maxInstances-running), nil
 }

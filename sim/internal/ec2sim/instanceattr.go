@@ -135,15 +135,15 @@ func editOf(in *ec2.ModifyInstanceAttributeInput) (edit, error) {
 		edits = append(edits, e)
 	}
 	if in.Kernel != nil || in.Ramdisk != nil || in.SriovNetSupport != nil || in.EnaSupport != nil || len(in.BlockDeviceMappings) > 0 || in.EnclaveOptions != nil {
-		return edit{}, core.Errorf("NotImplemented", "The simulator does not change that instance attribute.")
+		return edit{}, core.Errorf(core.NotImplemented, "The simulator does not change that instance attribute.")
 	}
 	switch len(edits) {
 	case 0:
-		return edit{}, core.Errorf("InvalidParameterCombination", "No attributes specified.")
+		return edit{}, core.Errorf(InvalidParameterCombination, "No attributes specified.")
 	case 1:
 		return edits[0], nil
 	}
-	return edit{}, core.Errorf("InvalidParameterCombination", "Fields for multiple attribute types specified: %s, %s", edits[0].name, edits[1].name)
+	return edit{}, core.Errorf(InvalidParameterCombination, "Fields for multiple attribute types specified: %s, %s", edits[0].name, edits[1].name)
 }
 
 // valueEdit reads the Attribute and Value form of ModifyInstanceAttribute.
@@ -219,7 +219,7 @@ func groupsEdit(ids []string) edit {
 				return err
 			}
 			if g.VPC != i.VPC {
-				return core.Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist in VPC '%s'", id, i.VPC)
+				return core.Errorf(InvalidGroupNotFound, "The security group '%s' does not exist in VPC '%s'", id, i.VPC)
 			}
 		}
 		i.Groups = dedupe(ids)
@@ -244,7 +244,7 @@ func (h *EC2) ModifyInstanceAttribute(ctx context.Context, in *ec2.ModifyInstanc
 			return err
 		}
 		if i.State == stateTerminated || e.stoppedOnly && i.State != stopped {
-			return core.Errorf("IncorrectInstanceState", "The instance '%s' is not in the 'stopped' state.", i.ID)
+			return core.Errorf(IncorrectInstanceState, "The instance '%s' is not in the 'stopped' state.", i.ID)
 		}
 		return e.apply(r, i)
 	})

@@ -78,7 +78,7 @@ func lookupInstanceType(name types.InstanceType) (*instanceType, bool) {
 func runnable(name types.InstanceType) (*instanceType, error) {
 	it, ok := lookupInstanceType(name)
 	if !ok {
-		return nil, core.Errorf("InvalidParameterValue", "Invalid value '%s' for InstanceType.", name)
+		return nil, core.Errorf(InvalidParameterValue, "Invalid value '%s' for InstanceType.", name)
 	}
 	return it, nil
 }
@@ -174,7 +174,7 @@ func (h *EC2) DescribeInstanceTypes(ctx context.Context, in *ec2.DescribeInstanc
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, core.Errorf("InvalidInstanceType", "The following supplied instance types do not exist: [%s]", strings.Join(unknown, ", "))
+		return nil, core.Errorf(InvalidInstanceType, "The following supplied instance types do not exist: [%s]", strings.Join(unknown, ", "))
 	}
 	var all []types.InstanceTypeInfo
 	for _, it := range instanceTypes {

@@ -28,7 +28,7 @@ func parsePublicKey(material []byte) (ssh.PublicKey, error) {
 	text := bytes.TrimSpace(material)
 	key, err := parseAnyFormat(text)
 	if err != nil {
-		return nil, core.Errorf("InvalidKey.Format", "Key is not in valid OpenSSH public key format")
+		return nil, core.Errorf(InvalidKeyFormat, "Key is not in valid OpenSSH public key format")
 	}
 	switch key.Type() {
 	case ssh.KeyAlgoED25519:
@@ -36,11 +36,11 @@ func parsePublicKey(material []byte) (ssh.PublicKey, error) {
 	case ssh.KeyAlgoRSA:
 		n := key.(ssh.CryptoPublicKey).CryptoPublicKey().(*rsa.PublicKey).N.BitLen()
 		if n != 1024 && n != 2048 && n != 4096 {
-			return nil, core.Errorf("InvalidKey.Format", "Invalid RSA key length %d; the supported lengths are 1024, 2048 and 4096", n)
+			return nil, core.Errorf(InvalidKeyFormat, "Invalid RSA key length %d; the supported lengths are 1024, 2048 and 4096", n)
 		}
 		return key, nil
 	}
-	return nil, core.Errorf("InvalidKey.Format", "Key type %s is not supported; import an RSA or ED25519 key", key.Type())
+	return nil, core.Errorf(InvalidKeyFormat, "Key type %s is not supported; import an RSA or ED25519 key", key.Type())
 }
 
 func parseAnyFormat(text []byte) (ssh.PublicKey, error) {
@@ -96,7 +96,7 @@ func parseRFC4716(text []byte) (ssh.PublicKey, error) {
 	return ssh.ParsePublicKey(wire)
 }
 
-var errBadKey = core.Errorf("InvalidKey.Format", "Key is not in valid OpenSSH public key format")
+var errBadKey = core.Errorf(InvalidKeyFormat, "Key is not in valid OpenSSH public key format")
 
 // Fingerprints, as EC2 computes them.
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/verify-keys.html

@@ -62,7 +62,7 @@ func (s *Store) addKey(ctx context.Context, name string, typ types.KeyType, fing
 	var kp *keyPair
 	return kp, s.write(ctx, func(r *regionState) error {
 		if _, ok := r.KeyPairs[name]; ok {
-			return core.Errorf("InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", name)
+			return core.Errorf(InvalidKeyPairDuplicate, "The keypair '%s' already exists.", name)
 		}
 		kp = &keyPair{
 			meta: r.newMeta(s.id("key"), t), Name: name, Type: typ, Fingerprint: fingerprint,
@@ -84,7 +84,7 @@ func (h *EC2) CreateKeyPair(ctx context.Context, in *ec2.CreateKeyPairInput) (*e
 	switch in.KeyFormat {
 	case "", types.KeyFormatPem:
 	case types.KeyFormatPpk:
-		return nil, core.Errorf("NotImplemented", "The simulator makes key material in the pem format only.")
+		return nil, core.Errorf(core.NotImplemented, "The simulator makes key material in the pem format only.")
 	default:
 		return nil, invalidValue("KeyFormat", string(in.KeyFormat), "Valid values are pem and ppk.")
 	}
@@ -96,7 +96,7 @@ func (h *EC2) CreateKeyPair(ctx context.Context, in *ec2.CreateKeyPairInput) (*e
 		typ = types.KeyTypeRsa
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
-			return nil, core.Errorf("InternalError", "generating an RSA key: %v", err)
+			return nil, core.Errorf(core.InternalError, "generating an RSA key: %v", err)
 		}
 		material, fingerprint = rsaPEM(key), createdRSAFingerprint(key)
 		pub, _ = ssh.NewPublicKey(&key.PublicKey)
@@ -173,7 +173,7 @@ func (h *EC2) DescribeKeyPairs(ctx context.Context, in *ec2.DescribeKeyPairsInpu
 			for _, name := range in.KeyNames {
 				kp, ok := r.KeyPairs[name]
 				if !ok {
-					return core.Errorf("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", name)
+					return core.Errorf(InvalidKeyPairNotFound, "The key pair '%s' does not exist", name)
 				}
 				kps = append(kps, kp)
 			}

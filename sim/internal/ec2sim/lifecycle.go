@@ -32,7 +32,7 @@ var (
 		verb: "stopped", from: []types.InstanceStateName{running}, shown: types.InstanceStateNameStopping, to: stopped,
 		check: func(i *instance) error {
 			if i.NoStop && i.State == running {
-				return core.Errorf("OperationNotPermitted", "The instance '%s' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.", i.ID)
+				return core.Errorf(OperationNotPermitted, "The instance '%s' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.", i.ID)
 			}
 			return nil
 		},
@@ -56,7 +56,7 @@ var (
 		verb: "terminated", from: []types.InstanceStateName{running, stopped}, shown: types.InstanceStateNameShuttingDown, to: stateTerminated,
 		check: func(i *instance) error {
 			if i.NoTerminate && i.State != stateTerminated {
-				return core.Errorf("OperationNotPermitted", "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", i.ID)
+				return core.Errorf(OperationNotPermitted, "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", i.ID)
 			}
 			return nil
 		},
@@ -97,7 +97,7 @@ func (s *Store) changeState(ctx context.Context, ids []string, c change) ([]type
 				return err
 			}
 			if i.State != c.to && !slices.Contains(c.from, i.State) {
-				return core.Errorf("IncorrectInstanceState", "The instance '%s' is not in a state from which it can be %s.", i.ID, c.verb)
+				return core.Errorf(IncorrectInstanceState, "The instance '%s' is not in a state from which it can be %s.", i.ID, c.verb)
 			}
 		}
 		out = []types.InstanceStateChange{}
@@ -161,7 +161,7 @@ func (h *EC2) RebootInstances(ctx context.Context, in *ec2.RebootInstancesInput)
 		}
 		for _, i := range is {
 			if i.State == stateTerminated {
-				return core.Errorf("IncorrectInstanceState", "The instance '%s' is not in a state from which it can be rebooted.", i.ID)
+				return core.Errorf(IncorrectInstanceState, "The instance '%s' is not in a state from which it can be rebooted.", i.ID)
 			}
 		}
 		return nil
@@ -227,7 +227,7 @@ var instanceFields = fields[reserved]{
 // InstanceIds, as EC2 does.
 func (s *Store) instancesFor(r *regionState, ids []string, max *int32) ([]*instance, error) {
 	if len(ids) > 0 && max != nil {
-		return nil, core.Errorf("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults")
+		return nil, core.Errorf(InvalidParameterCombination, "The parameter instancesSet cannot be used with the parameter maxResults")
 	}
 	return pick(instanceKind, s.visible(r), ids)
 }

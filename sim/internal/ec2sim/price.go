@@ -312,5 +312,5 @@ func checkPrice(s string) (price, error) {
 	if ok {
 		shown = p.String()
 	}
-	return 0, core.Errorf("InvalidParameterValue", "Value (%s) for parameter price is invalid. \"%s\" is an invalid spot instance price", shown, shown)
+	return 0, core.Errorf(InvalidParameterValue, "Value (%s) for parameter price is invalid. \"%s\" is an invalid spot instance price", shown, shown)
 }

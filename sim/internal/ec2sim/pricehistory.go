@@ -43,12 +43,12 @@ var priceFields = fields[types.SpotPrice]{
 func (h *EC2) DescribeSpotPriceHistory(ctx context.Context, in *ec2.DescribeSpotPriceHistoryInput) (*ec2.DescribeSpotPriceHistoryOutput, error) {
 	s := h.s
 	if in.AvailabilityZone != nil && in.AvailabilityZoneId != nil {
-		return nil, core.Errorf("InvalidParameterCombination", "Either AvailabilityZone or AvailabilityZoneId can be specified, but not both")
+		return nil, core.Errorf(InvalidParameterCombination, "Either AvailabilityZone or AvailabilityZoneId can be specified, but not both")
 	}
 	known := types.InstanceType("").Values()
 	for _, it := range in.InstanceTypes {
 		if !slices.Contains(known, it) {
-			return nil, core.Errorf("InvalidParameterValue", "Invalid value '%s' for InstanceType.", it)
+			return nil, core.Errorf(InvalidParameterValue, "Invalid value '%s' for InstanceType.", it)
 		}
 	}
 	now := s.now()
@@ -63,7 +63,7 @@ func (h *EC2) DescribeSpotPriceHistory(ctx context.Context, in *ec2.DescribeSpot
 		start = end // a StartTime of "now" from a clock a little ahead of the simulator's
 	}
 	if start.After(end) {
-		return nil, core.Errorf("InvalidParameterCombination", "The start time (%s) must be before the end time (%s).",
+		return nil, core.Errorf(InvalidParameterCombination, "The start time (%s) must be before the end time (%s).",
 			start.Format(time.RFC3339), end.Format(time.RFC3339))
 	}
 	if _, err := where(in.Filters, priceFields, nil, nil); err != nil {
@@ -87,7 +87,7 @@ func (h *EC2) DescribeSpotPriceHistory(ctx context.Context, in *ec2.DescribeSpot
 		if want := aws.ToString(in.AvailabilityZone) + aws.ToString(in.AvailabilityZoneId); want != "" {
 			z, ok := geo.zoneNamed(want)
 			if !ok {
-				return core.Errorf("InvalidParameterValue", "Invalid availability zone: [%s]", want)
+				return core.Errorf(InvalidParameterValue, "Invalid availability zone: [%s]", want)
 			}
 			zones = []zone{z}
 		}
@@ -235,7 +235,7 @@ func parseCursor(token *string) (*priceRow, error) {
 	var at int64
 	var index int
 	if _, serr := fmt.Sscanf(string(b), "spot:%d:%d", &at, &index); err != nil || serr != nil {
-		return nil, core.Errorf("InvalidPaginationToken", "Invalid pagination token: %s", *token)
+		return nil, core.Errorf(InvalidPaginationToken, "Invalid pagination token: %s", *token)
 	}
 	return &priceRow{at: time.Unix(0, at).UTC(), series: priceSeries{index: index}}, nil
 }

@@ -216,7 +216,7 @@ func (h *EC2) DeleteRouteTable(ctx context.Context, in *ec2.DeleteRouteTableInpu
 			return err
 		}
 		if rt.Main || len(rt.Assocs) > 0 {
-			return core.Errorf("DependencyViolation", "The routeTable '%s' has dependencies and cannot be deleted.", rt.ID)
+			return core.Errorf(DependencyViolation, "The routeTable '%s' has dependencies and cannot be deleted.", rt.ID)
 		}
 		delete(r.RouteTables, rt.ID)
 		return nil
@@ -244,16 +244,16 @@ func (r *regionState) routeRequest(tableID, destination *string) (*routeTable, s
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html
 func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
 	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
-		return nil, core.Errorf("NotImplemented", "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
+		return nil, core.Errorf(core.NotImplemented, "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
 	}
 	for _, other := range []*string{in.NatGatewayId, in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
 		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn} {
 		if other != nil {
-			return nil, core.Errorf("NotImplemented", "The simulator routes only to internet gateways (GatewayId) and instances (InstanceId).")
+			return nil, core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId) and instances (InstanceId).")
 		}
 	}
 	if (in.GatewayId == nil) == (in.InstanceId == nil) {
-		return nil, core.Errorf("InvalidParameterCombination", "The request must contain exactly one of gatewayId, instanceId")
+		return nil, core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, instanceId")
 	}
 	return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, h.s.write(ctx, func(r *regionState) error {
 		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
@@ -262,7 +262,7 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 		}
 		for _, rte := range rt.Routes {
 			if rte.Destination == dest {
-				return core.Errorf("RouteAlreadyExists", "The route identified by %s already exists.", dest)
+				return core.Errorf(RouteAlreadyExists, "The route identified by %s already exists.", dest)
 			}
 		}
 		rte := route{Destination: dest, Origin: types.RouteOriginCreateRoute}
@@ -272,7 +272,7 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 				return err
 			}
 			if g.VPC != rt.VPC {
-				return core.Errorf("InvalidParameterValue", "route table %s and network gateway %s belong to different networks", rt.ID, g.ID)
+				return core.Errorf(InvalidParameterValue, "route table %s and network gateway %s belong to different networks", rt.ID, g.ID)
 			}
 			rte.Gateway = g.ID
 		} else {
@@ -281,7 +281,7 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 				return err
 			}
 			if i.VPC != rt.VPC {
-				return core.Errorf("InvalidParameterValue", "route table %s and instance %s belong to different networks", rt.ID, i.ID)
+				return core.Errorf(InvalidParameterValue, "route table %s and instance %s belong to different networks", rt.ID, i.ID)
 			}
 			rte.Instance = i.ID
 		}
@@ -303,12 +303,12 @@ func (h *EC2) DeleteRoute(ctx context.Context, in *ec2.DeleteRouteInput) (*ec2.D
 				continue
 			}
 			if rte.Gateway == "local" {
-				return core.Errorf("InvalidParameterValue", "cannot remove local route %s in route table %s", dest, rt.ID)
+				return core.Errorf(InvalidParameterValue, "cannot remove local route %s in route table %s", dest, rt.ID)
 			}
 			rt.Routes = append(rt.Routes[:i], rt.Routes[i+1:]...)
 			return nil
 		}
-		return core.Errorf("InvalidRoute.NotFound", "no route with destination-cidr-block %s in route table %s", dest, rt.ID)
+		return core.Errorf(InvalidRouteNotFound, "no route with destination-cidr-block %s in route table %s", dest, rt.ID)
 	})
 }
 
@@ -319,7 +319,7 @@ func (h *EC2) AssociateRouteTable(ctx context.Context, in *ec2.AssociateRouteTab
 		return nil, missingParameter("routeTableId")
 	}
 	if in.GatewayId != nil || in.PublicIpv4Pool != nil {
-		return nil, core.Errorf("NotImplemented", "The simulator associates route tables with subnets only.")
+		return nil, core.Errorf(core.NotImplemented, "The simulator associates route tables with subnets only.")
 	}
 	if in.SubnetId == nil {
 		return nil, missingParameter("subnetId")
@@ -336,12 +336,12 @@ func (h *EC2) AssociateRouteTable(ctx context.Context, in *ec2.AssociateRouteTab
 			return err
 		}
 		if sn.VPC != rt.VPC {
-			return core.Errorf("InvalidParameterValue", "Route table %s and subnet %s belong to different networks", rt.ID, sn.ID)
+			return core.Errorf(InvalidParameterValue, "Route table %s and subnet %s belong to different networks", rt.ID, sn.ID)
 		}
 		for _, other := range r.RouteTables {
 			for _, a := range other.Assocs {
 				if a.Subnet == sn.ID {
-					return core.Errorf("Resource.AlreadyAssociated", "the specified association for route table %s conflicts with an existing association", rt.ID)
+					return core.Errorf(ResourceAlreadyAssociated, "the specified association for route table %s conflicts with an existing association", rt.ID)
 				}
 			}
 		}
@@ -363,7 +363,7 @@ func (h *EC2) DisassociateRouteTable(ctx context.Context, in *ec2.DisassociateRo
 	return &ec2.DisassociateRouteTableOutput{}, h.s.write(ctx, func(r *regionState) error {
 		for _, rt := range r.RouteTables {
 			if rt.MainAssoc == id {
-				return core.Errorf("InvalidParameterValue", "cannot disassociate the main route table association %s", id)
+				return core.Errorf(InvalidParameterValue, "cannot disassociate the main route table association %s", id)
 			}
 			for i, a := range rt.Assocs {
 				if a.ID == id {
@@ -372,6 +372,6 @@ func (h *EC2) DisassociateRouteTable(ctx context.Context, in *ec2.DisassociateRo
 				}
 			}
 		}
-		return core.Errorf("InvalidAssociationID.NotFound", "The association ID '%s' does not exist", id)
+		return core.Errorf(InvalidAssociationIDNotFound, "The association ID '%s' does not exist", id)
 	})
 }

@@ -72,7 +72,7 @@ func (r *regionState) groupInDefaultVPC(name string) (*securityGroup, error) {
 	}
 	g := r.groupNamed(v.ID, name)
 	if g == nil {
-		return nil, core.Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist in default VPC '%s'", name, v.ID)
+		return nil, core.Errorf(InvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", name, v.ID)
 	}
 	return g, nil
 }
@@ -134,7 +134,7 @@ func (h *EC2) CreateSecurityGroup(ctx context.Context, in *ec2.CreateSecurityGro
 			return noDefaultVPC()
 		}
 		if r.groupNamed(v.ID, name) != nil {
-			return core.Errorf("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", name, v.ID)
+			return core.Errorf(InvalidGroupDuplicate, "The security group '%s' already exists for VPC '%s'", name, v.ID)
 		}
 		g := s.newGroup(r, v, name, desc, t)
 		out.GroupId = aws.String(g.ID)
@@ -155,10 +155,10 @@ func (h *EC2) DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGro
 			return err
 		}
 		if g.Name == defaultGroupName {
-			return core.Errorf("CannotDelete", "the specified group: \"%s\" name: \"%s\" cannot be deleted by a user", g.ID, g.Name)
+			return core.Errorf(CannotDelete, "the specified group: \"%s\" name: \"%s\" cannot be deleted by a user", g.ID, g.Name)
 		}
 		if r.groupInUse(g) {
-			return core.Errorf("DependencyViolation", "resource %s has a dependent object", g.ID)
+			return core.Errorf(DependencyViolation, "resource %s has a dependent object", g.ID)
 		}
 		delete(r.Groups, g.ID)
 		out.GroupId = aws.String(g.ID)

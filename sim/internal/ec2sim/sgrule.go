@@ -69,7 +69,7 @@ func protocol(p *string) (string, error) {
 	if n, err := strconv.Atoi(l); err == nil && n >= 0 && n <= 255 && strconv.Itoa(n) == l {
 		return l, nil
 	}
-	return "", core.Errorf("InvalidParameterValue", "Invalid value '%s' for IP protocol. Unknown protocol.", *p)
+	return "", core.Errorf(InvalidParameterValue, "Invalid value '%s' for IP protocol. Unknown protocol.", *p)
 }
 
 // hasPorts reports whether rules of the protocol have a port range (ICMP: a type and code).
@@ -83,15 +83,15 @@ func ports(proto string, from, to *int32) (int32, int32, error) {
 	switch proto {
 	case "tcp", "udp":
 		if from == nil || to == nil {
-			return 0, 0, core.Errorf("InvalidParameterValue", "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.")
+			return 0, 0, core.Errorf(InvalidParameterValue, "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.")
 		}
 		for _, p := range []int32{*from, *to} {
 			if p < 0 || p > 65535 {
-				return 0, 0, core.Errorf("InvalidPermission.Malformed", "TCP/UDP port (%d) out of range", p)
+				return 0, 0, core.Errorf(InvalidPermissionMalformed, "TCP/UDP port (%d) out of range", p)
 			}
 		}
 		if *from > *to {
-			return 0, 0, core.Errorf("InvalidParameterValue", "Invalid TCP/UDP port range: from port %d is greater than to port %d", *from, *to)
+			return 0, 0, core.Errorf(InvalidParameterValue, "Invalid TCP/UDP port range: from port %d is greater than to port %d", *from, *to)
 		}
 		return *from, *to, nil
 	case "icmp", "icmpv6":
@@ -103,10 +103,10 @@ func ports(proto string, from, to *int32) (int32, int32, error) {
 			code = -1
 		}
 		if typ < -1 || typ > 255 {
-			return 0, 0, core.Errorf("InvalidPermission.Malformed", "ICMP type (%d) out of range", typ)
+			return 0, 0, core.Errorf(InvalidPermissionMalformed, "ICMP type (%d) out of range", typ)
 		}
 		if code < -1 || code > 255 {
-			return 0, 0, core.Errorf("InvalidPermission.Malformed", "ICMP code (%d) out of range", code)
+			return 0, 0, core.Errorf(InvalidPermissionMalformed, "ICMP code (%d) out of range", code)
 		}
 		return typ, code, nil
 	}
@@ -117,7 +117,7 @@ func ports(proto string, from, to *int32) (int32, int32, error) {
 func ruleCIDR(s string, v6 bool) (string, error) {
 	p, err := netip.ParsePrefix(s)
 	if err != nil || p.Addr().Is4() == v6 || p.Addr().Zone() != "" {
-		return "", core.Errorf("InvalidParameterValue", "CIDR block %s is malformed", s)
+		return "", core.Errorf(InvalidParameterValue, "CIDR block %s is malformed", s)
 	}
 	return p.String(), nil
 }
@@ -179,7 +179,7 @@ func (s *Store) rulesOf(r *regionState, g *securityGroup, egress bool, perms []t
 		}
 		for _, pl := range p.PrefixListIds {
 			if !strings.HasPrefix(aws.ToString(pl.PrefixListId), "pl-") {
-				return nil, core.Errorf("InvalidPrefixListId.Malformed", "Invalid id: \"%s\" (expecting \"pl-...\")", aws.ToString(pl.PrefixListId))
+				return nil, core.Errorf(InvalidPrefixListIDMalformed, "Invalid id: \"%s\" (expecting \"pl-...\")", aws.ToString(pl.PrefixListId))
 			}
 			add(peer{PrefixList: *pl.PrefixListId}, pl.Description)
 		}
@@ -191,7 +191,7 @@ func (s *Store) rulesOf(r *regionState, g *securityGroup, egress bool, perms []t
 			add(ref, pair.Description)
 		}
 		if len(p.IpRanges)+len(p.Ipv6Ranges)+len(p.PrefixListIds)+len(p.UserIdGroupPairs) == 0 {
-			return nil, core.Errorf("MissingParameter", "The request must contain a source or destination: ipRanges, ipv6Ranges, prefixListIds or groups")
+			return nil, core.Errorf(MissingParameter, "The request must contain a source or destination: ipRanges, ipv6Ranges, prefixListIds or groups")
 		}
 	}
 	return out, nil
@@ -216,7 +216,7 @@ func (s *Store) referencedGroup(r *regionState, g *securityGroup, pair types.Use
 	case pair.GroupName != nil:
 		ref := r.groupNamed(g.VPC, *pair.GroupName)
 		if ref == nil {
-			return peer{}, core.Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist in VPC '%s'", *pair.GroupName, g.VPC)
+			return peer{}, core.Errorf(InvalidGroupNotFound, "The security group '%s' does not exist in VPC '%s'", *pair.GroupName, g.VPC)
 		}
 		return peer{Group: ref.ID, GroupOwner: owner}, nil
 	}
@@ -250,12 +250,12 @@ func (s *Store) authorize(ctx context.Context, groupID, groupName *string, egres
 			}
 		}
 		if n+len(add) > maxRules {
-			return core.Errorf("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
+			return core.Errorf(RulesPerSecurityGroupLimitExceeded, "The maximum number of rules per security group has been reached.")
 		}
 		for i, rl := range add {
 			for _, have := range append(g.Rules, add[:i]...) {
 				if rl.same(have) {
-					return core.Errorf("InvalidPermission.Duplicate", "the specified rule \"%s\" already exists", rl)
+					return core.Errorf(InvalidPermissionDuplicate, "the specified rule \"%s\" already exists", rl)
 				}
 			}
 		}
@@ -272,7 +272,7 @@ func (s *Store) authorize(ctx context.Context, groupID, groupName *string, egres
 // when one does not exist.
 func (s *Store) revoke(ctx context.Context, groupID, groupName *string, egress bool, perms []types.IpPermission, ruleIDs []string) ([]types.RevokedSecurityGroupRule, error) {
 	if len(perms) > 0 && len(ruleIDs) > 0 {
-		return nil, core.Errorf("InvalidParameterCombination", "The parameter securityGroupRuleIds cannot be used with the parameter ipPermissions")
+		return nil, core.Errorf(InvalidParameterCombination, "The parameter securityGroupRuleIds cannot be used with the parameter ipPermissions")
 	}
 	var out []types.RevokedSecurityGroupRule
 	return out, s.write(ctx, func(r *regionState) error {
@@ -300,7 +300,7 @@ func (s *Store) revoke(ctx context.Context, groupID, groupName *string, egress b
 			for _, w := range want {
 				rl := g.matching(w)
 				if rl == nil {
-					return core.Errorf("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
+					return core.Errorf(InvalidPermissionNotFound, "The specified rule does not exist in this security group.")
 				}
 				gone[rl] = true
 			}

@@ -125,7 +125,7 @@ func (s *Store) checkSpotAsk(in *ec2.RequestSpotInstancesInput) (*spotAsk, error
 	a := &spotAsk{in: in, count: 1, typ: types.SpotInstanceTypeOneTime, behavior: types.InstanceInterruptionBehaviorTerminate}
 	if in.InstanceCount != nil {
 		if a.count = int(*in.InstanceCount); a.count < 1 {
-			return nil, core.Errorf("InvalidParameterValue", "Value (%d) for parameter instanceCount is invalid. Expected a positive integer.", a.count)
+			return nil, core.Errorf(InvalidParameterValue, "Value (%d) for parameter instanceCount is invalid. Expected a positive integer.", a.count)
 		}
 	}
 	switch in.Type {
@@ -143,7 +143,7 @@ func (s *Store) checkSpotAsk(in *ec2.RequestSpotInstancesInput) (*spotAsk, error
 	}
 	// https://github.com/harmony-one/harmony-ops/issues/285 (AWS's answer, quoted)
 	if a.typ == types.SpotInstanceTypeOneTime && a.behavior != types.InstanceInterruptionBehaviorTerminate {
-		return nil, core.Errorf("InvalidParameterCombination", "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '%s'.", a.behavior)
+		return nil, core.Errorf(InvalidParameterCombination, "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '%s'.", a.behavior)
 	}
 	if in.BlockDurationMinutes != nil {
 		return nil, spotBlocksGone()
@@ -169,7 +169,7 @@ func (s *Store) checkSpotAsk(in *ec2.RequestSpotInstancesInput) (*spotAsk, error
 			return nil, invalidValue("validUntil", in.ValidUntil.UTC().Format(time.RFC3339), "The end date must be in the future.")
 		}
 		if !a.from.IsZero() && !in.ValidUntil.After(a.from) {
-			return nil, core.Errorf("InvalidParameterCombination", "The end date (validUntil) must be after the start date (validFrom).")
+			return nil, core.Errorf(InvalidParameterCombination, "The end date (validUntil) must be after the start date (validFrom).")
 		}
 		a.until = in.ValidUntil.UTC()
 	}
@@ -200,7 +200,7 @@ func validBehavior(b types.InstanceInterruptionBehavior) bool {
 // spotBlocksGone refuses Spot blocks (BlockDurationMinutes), which EC2 no longer offers.
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html
 func spotBlocksGone() error {
-	return core.Errorf("InvalidParameterValue", "Spot Instances with a defined duration (Spot blocks) are no longer available: leave BlockDurationMinutes out.")
+	return core.Errorf(InvalidParameterValue, "Spot Instances with a defined duration (Spot blocks) are no longer available: leave BlockDurationMinutes out.")
 }
 
 // specInput is the RunInstances request that launches one instance of a Spot request's
@@ -257,7 +257,7 @@ func (h *EC2) RequestSpotInstances(ctx context.Context, in *ec2.RequestSpotInsta
 		product := productFor(im.Windows)
 		od, ok := onDemandPrice(a.l.itype.Name, product)
 		if !ok {
-			return core.Errorf("InvalidParameterValue", "The instance type '%s' is not offered for %s.", a.l.itype.Name, product)
+			return core.Errorf(InvalidParameterValue, "The instance type '%s' is not offered for %s.", a.l.itype.Name, product)
 		}
 		if !a.hasMax {
 			// "If you do not specify this parameter, you will pay the current Spot price", up to
@@ -265,7 +265,7 @@ func (h *EC2) RequestSpotInstances(ctx context.Context, in *ec2.RequestSpotInsta
 			a.max = od
 		}
 		if r.running()+a.count > maxInstances {
-			return core.Errorf("MaxSpotInstanceCountExceeded", "Max spot instance count exceeded")
+			return core.Errorf(MaxSpotInstanceCountExceeded, "Max spot instance count exceeded")
 		}
 		want := ""
 		if a.l.subnetID != nil || a.l.in.Placement != nil {
@@ -304,7 +304,7 @@ func (r *regionState) checkPlacement(l *launch) (regionImage, *subnet, []string,
 	}
 	if l.in.KeyName != nil {
 		if _, ok := r.KeyPairs[*l.in.KeyName]; !ok {
-			return im, nil, nil, core.Errorf("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", *l.in.KeyName)
+			return im, nil, nil, core.Errorf(InvalidKeyPairNotFound, "The key pair '%s' does not exist", *l.in.KeyName)
 		}
 	}
 	sn, err := r.placement(l)
@@ -446,7 +446,7 @@ func (h *EC2) DescribeSpotInstanceRequests(ctx context.Context, in *ec2.Describe
 	out := &ec2.DescribeSpotInstanceRequestsOutput{}
 	return out, s.read(ctx, func(r *regionState) error {
 		if len(in.SpotInstanceRequestIds) > 0 && in.MaxResults != nil {
-			return core.Errorf("InvalidParameterCombination", "The parameter spotInstanceRequestIdSet cannot be used with the parameter maxResults")
+			return core.Errorf(InvalidParameterCombination, "The parameter spotInstanceRequestIdSet cannot be used with the parameter maxResults")
 		}
 		qs, err := pick(spotRequestKind, r.visibleSpot(s.now()), in.SpotInstanceRequestIds)
 		if err != nil {

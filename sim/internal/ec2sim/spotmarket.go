@@ -312,10 +312,10 @@ func (r *regionState) spotCheck(i *instance, c change) error {
 	q := r.SpotRequests[i.Spot.Request]
 	switch {
 	case c.to == stopped && (q == nil || q.Type == types.SpotInstanceTypeOneTime):
-		return core.Errorf("UnsupportedOperation", "You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. "+
+		return core.Errorf(UnsupportedOperation, "You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. "+
 			"You can only stop Spot Instances associated with persistent Spot Instance requests.", i.ID)
 	case c.to == running && i.Spot.Interrupted && q != nil && q.State == spotDisabled:
-		return core.Errorf("IncorrectSpotRequestState", "The Spot Instance '%s' was stopped by an interruption of its request '%s': "+
+		return core.Errorf(IncorrectSpotRequestState, "The Spot Instance '%s' was stopped by an interruption of its request '%s': "+
 			"Amazon EC2 starts it again when the Spot price is under the request's maximum price.", i.ID, q.ID)
 	}
 	return nil
@@ -402,7 +402,7 @@ func checkMarket(in *ec2.RunInstancesInput, now time.Time) (*marketLaunch, error
 	switch mo.MarketType {
 	case types.MarketTypeSpot:
 	case types.MarketTypeCapacityBlock:
-		return nil, core.Errorf("InvalidParameterValue", "The simulator has no Capacity Blocks: use MarketType spot, or leave InstanceMarketOptions out for On-Demand.")
+		return nil, core.Errorf(InvalidParameterValue, "The simulator has no Capacity Blocks: use MarketType spot, or leave InstanceMarketOptions out for On-Demand.")
 	default:
 		return nil, invalidValue("InstanceMarketOptions.MarketType", string(mo.MarketType), "Valid values are spot and capacity-block.")
 	}
@@ -427,7 +427,7 @@ func checkMarket(in *ec2.RunInstancesInput, now time.Time) (*marketLaunch, error
 		m.behavior = types.InstanceInterruptionBehaviorHibernate
 	}
 	if in.HibernationOptions != nil && aws.ToBool(in.HibernationOptions.Configured) && m.behavior != types.InstanceInterruptionBehaviorHibernate {
-		return nil, core.Errorf("InvalidParameterCombination", "An instance configured for hibernation must have the Spot interruption behavior hibernate, not '%s'.", m.behavior)
+		return nil, core.Errorf(InvalidParameterCombination, "An instance configured for hibernation must have the Spot interruption behavior hibernate, not '%s'.", m.behavior)
 	}
 	if so.BlockDurationMinutes != nil {
 		return nil, spotBlocksGone()
@@ -435,13 +435,13 @@ func checkMarket(in *ec2.RunInstancesInput, now time.Time) (*marketLaunch, error
 	switch {
 	// https://github.com/aws/aws-cli/issues/4679 (AWS's answer, quoted)
 	case so.ValidUntil != nil && m.typ == types.SpotInstanceTypeOneTime:
-		return nil, core.Errorf("InvalidParameterCombination", "The parameter validUntil cannot be specified when the SpotRequestType is set to 'one-time'.")
+		return nil, core.Errorf(InvalidParameterCombination, "The parameter validUntil cannot be specified when the SpotRequestType is set to 'one-time'.")
 	case m.typ == types.SpotInstanceTypeOneTime && m.behavior != types.InstanceInterruptionBehaviorTerminate:
-		return nil, core.Errorf("InvalidParameterCombination", "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '%s'.", m.behavior)
+		return nil, core.Errorf(InvalidParameterCombination, "The request with type 'one-time' is not supported when instanceInterruptionBehavior is set to '%s'.", m.behavior)
 	// "For RunInstances, persistent Spot Instance requests are only supported when the
 	// instance interruption behavior is either hibernate or stop." — SpotMarketOptions
 	case m.typ == types.SpotInstanceTypePersistent && m.behavior == types.InstanceInterruptionBehaviorTerminate:
-		return nil, core.Errorf("InvalidParameterCombination", "The terminate InstanceInterruptionBehavior is not supported when requestType is set to persistent.")
+		return nil, core.Errorf(InvalidParameterCombination, "The terminate InstanceInterruptionBehavior is not supported when requestType is set to persistent.")
 	}
 	if so.ValidUntil != nil {
 		if !so.ValidUntil.After(now) {
@@ -471,7 +471,7 @@ func (r *regionState) checkMarketPrice(l *launch, z zone, im regionImage, now ti
 	product := productFor(im.Windows)
 	od, ok := onDemandPrice(l.itype.Name, product)
 	if !ok {
-		return core.Errorf("InvalidParameterValue", "The instance type '%s' is not offered for %s.", l.itype.Name, product)
+		return core.Errorf(InvalidParameterValue, "The instance type '%s' is not offered for %s.", l.itype.Name, product)
 	}
 	if !m.hasMax {
 		m.max = od
@@ -479,7 +479,7 @@ func (r *regionState) checkMarketPrice(l *launch, z zone, im regionImage, now ti
 	mk := market{Zone: z.Name, Type: l.itype.Name, Windows: im.Windows}
 	if p, _ := r.spotPrice(mk, now); p > m.max {
 		// https://github.com/aws/aws-parallelcluster-node/pull/415 (AWS's answer, quoted)
-		return core.Errorf("SpotMaxPriceTooLow", "Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.", m.max.short(), p.short())
+		return core.Errorf(SpotMaxPriceTooLow, "Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.", m.max.short(), p.short())
 	}
 	return nil
 }
@@ -541,7 +541,7 @@ func (m SpotMarket) market() (string, market, error) {
 		}
 	}
 	if geo == nil {
-		return "", market{}, core.Errorf("InvalidParameterValue", "Invalid availability zone: [%s]", m.AvailabilityZone)
+		return "", market{}, core.Errorf(InvalidParameterValue, "Invalid availability zone: [%s]", m.AvailabilityZone)
 	}
 	product := m.ProductDescription
 	if product == "" {
@@ -552,7 +552,7 @@ func (m SpotMarket) market() (string, market, error) {
 	}
 	it := types.InstanceType(m.InstanceType)
 	if _, ok := onDemandPrice(it, product); !ok {
-		return "", market{}, core.Errorf("InvalidParameterValue", "The simulator has no %s price for the instance type '%s'.", product, m.InstanceType)
+		return "", market{}, core.Errorf(InvalidParameterValue, "The simulator has no %s price for the instance type '%s'.", product, m.InstanceType)
 	}
 	return geo.Name, market{Zone: z.Name, Type: it, Windows: windowsProduct(product)}, nil
 }
@@ -569,7 +569,7 @@ func (s *Store) SetSpotPrice(m SpotMarket, amount string) (now string, notices [
 	if amount != "" {
 		var ok bool
 		if p, ok = parsePrice(amount); !ok || p <= 0 {
-			return "", nil, core.Errorf("InvalidParameterValue", "%q is not a price in dollars, such as 0.05.", amount)
+			return "", nil, core.Errorf(InvalidParameterValue, "%q is not a price in dollars, such as 0.05.", amount)
 		}
 	}
 	s.mu.Lock()
@@ -612,9 +612,9 @@ func (s *Store) InterruptSpotInstance(id string, now bool) (SpotNotice, error) {
 		q := r.SpotRequests[aws.ToString(spotRequestOf(i))]
 		switch {
 		case i.Spot == nil || q == nil:
-			return SpotNotice{}, core.Errorf("InvalidParameterValue", "The instance '%s' is not a Spot Instance.", id)
+			return SpotNotice{}, core.Errorf(InvalidParameterValue, "The instance '%s' is not a Spot Instance.", id)
 		case i.State != running:
-			return SpotNotice{}, core.Errorf("IncorrectInstanceState", "The instance '%s' is not running: it is %s.", id, i.State)
+			return SpotNotice{}, core.Errorf(IncorrectInstanceState, "The instance '%s' is not running: it is %s.", id, i.State)
 		}
 		t := s.now()
 		if i.Spot.Action == "" {

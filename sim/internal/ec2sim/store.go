@@ -147,7 +147,7 @@ func (s *Store) region(name string) (*regionState, error) {
 	}
 	geo, ok := lookupRegion(name)
 	if !ok {
-		return nil, core.Errorf("InvalidParameterValue", "Invalid region: %s", name)
+		return nil, core.Errorf(InvalidParameterValue, "Invalid region: %s", name)
 	}
 	r := newRegionState(name)
 	s.defaultNetwork(r, geo)

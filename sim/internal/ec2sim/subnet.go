@@ -129,9 +129,9 @@ func (h *EC2) CreateSubnet(ctx context.Context, in *ec2.CreateSubnetInput) (*ec2
 		var rerr *netcalc.RuleError
 		if err := netcalc.ValidateSubnet(block, []netcalc.Block{v.CIDR}, others); errors.As(err, &rerr) {
 			if rerr.Rule == netcalc.RuleSubnetOverlap {
-				return core.Errorf("InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet", *in.CidrBlock)
+				return core.Errorf(InvalidSubnetConflict, "The CIDR '%s' conflicts with another subnet", *in.CidrBlock)
 			}
-			return core.Errorf("InvalidSubnet.Range", "The CIDR '%s' is invalid.", *in.CidrBlock)
+			return core.Errorf(InvalidSubnetRange, "The CIDR '%s' is invalid.", *in.CidrBlock)
 		}
 		sn := s.newSubnet(r, v, block, z, false)
 		sn.Tags = t
@@ -226,7 +226,7 @@ func (h *EC2) DeleteSubnet(ctx context.Context, in *ec2.DeleteSubnetInput) (*ec2
 		}
 		for _, i := range r.Instances {
 			if i.Subnet == sn.ID {
-				return core.Errorf("DependencyViolation", "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
+				return core.Errorf(DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
 			}
 		}
 		for _, rt := range r.RouteTables {
@@ -248,7 +248,7 @@ func (h *EC2) ModifySubnetAttribute(ctx context.Context, in *ec2.ModifySubnetAtt
 		return nil, missingParameter("subnetId")
 	}
 	if in.MapPublicIpOnLaunch == nil || in.MapPublicIpOnLaunch.Value == nil {
-		return nil, core.Errorf("NotImplemented", "The simulator changes only the subnet attribute MapPublicIpOnLaunch.")
+		return nil, core.Errorf(core.NotImplemented, "The simulator changes only the subnet attribute MapPublicIpOnLaunch.")
 	}
 	return &ec2.ModifySubnetAttributeOutput{}, h.s.write(ctx, func(r *regionState) error {
 		sn, err := find(subnetKind, r.Subnets, *in.SubnetId)

@@ -50,20 +50,20 @@ func checkTags(have tags, add []types.Tag) error {
 		k := aws.ToString(tg.Key)
 		switch {
 		case k == "":
-			return core.Errorf("InvalidParameterValue", "Tag key must not be empty")
+			return core.Errorf(InvalidParameterValue, "Tag key must not be empty")
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			return core.Errorf("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
+			return core.Errorf(InvalidParameterValue, "Tag keys starting with 'aws:' are reserved for internal use")
 		case len(k) > maxTagKeyLen:
-			return core.Errorf("InvalidParameterValue", "Tag key exceeds the maximum length of %d characters", maxTagKeyLen)
+			return core.Errorf(InvalidParameterValue, "Tag key exceeds the maximum length of %d characters", maxTagKeyLen)
 		case len(aws.ToString(tg.Value)) > maxTagValueLen:
-			return core.Errorf("InvalidParameterValue", "Tag value exceeds the maximum length of %d characters", maxTagValueLen)
+			return core.Errorf(InvalidParameterValue, "Tag value exceeds the maximum length of %d characters", maxTagValueLen)
 		}
 		if _, ok := have[k]; !ok {
 			n++
 		}
 	}
 	if n > maxTags {
-		return core.Errorf("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
+		return core.Errorf(TagLimitExceeded, "The maximum number of Tags for a resource has been reached.")
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func tagsFor(specs []types.TagSpecification, rt types.ResourceType, also ...type
 			t.add(sp.Tags)
 		case slices.Contains(also, sp.ResourceType):
 		default:
-			return nil, core.Errorf("InvalidParameterValue", "'%s' is not a valid taggable resource type for this operation.", sp.ResourceType)
+			return nil, core.Errorf(InvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", sp.ResourceType)
 		}
 	}
 	return t, nil
@@ -157,7 +157,7 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 	prefix, _, _ := strings.Cut(id, "-")
 	k, ok := taggable[prefix]
 	if !ok || !k.wellFormed(id) {
-		return nil, core.Errorf("InvalidID", "The ID '%s' is not valid", id)
+		return nil, core.Errorf(InvalidID, "The ID '%s' is not valid", id)
 	}
 	var m *meta
 	switch k {

@@ -70,7 +70,7 @@ func (r *regionState) defaultVPC() *vpc {
 
 // noDefaultVPC is EC2's answer to a request that needs the default VPC when there is none.
 func noDefaultVPC() error {
-	return core.Errorf("VPCIdNotSpecified", "No default VPC for this user")
+	return core.Errorf(VPCIDNotSpecified, "No default VPC for this user")
 }
 
 func (s *Store) vpcOut(r *regionState, v *vpc) types.Vpc {
@@ -97,7 +97,7 @@ func (h *EC2) CreateVpc(ctx context.Context, in *ec2.CreateVpcInput) (*ec2.Creat
 	}
 	var rerr *netcalc.RuleError
 	if err := netcalc.ValidateVPC(block); errors.As(err, &rerr) {
-		return nil, core.Errorf("InvalidVpc.Range", "The CIDR '%s' is invalid.", *in.CidrBlock)
+		return nil, core.Errorf(InvalidVpcRange, "The CIDR '%s' is invalid.", *in.CidrBlock)
 	}
 	tenancy := types.TenancyDefault
 	switch in.InstanceTenancy {
@@ -115,7 +115,7 @@ func (h *EC2) CreateVpc(ctx context.Context, in *ec2.CreateVpcInput) (*ec2.Creat
 	out := &ec2.CreateVpcOutput{}
 	return out, s.write(ctx, func(r *regionState) error {
 		if len(r.VPCs) >= maxVPCs {
-			return core.Errorf("VpcLimitExceeded", "The maximum number of VPCs has been reached.")
+			return core.Errorf(VpcLimitExceeded, "The maximum number of VPCs has been reached.")
 		}
 		v := s.newVPC(r, block, false, t)
 		v.Tenancy = tenancy
@@ -175,7 +175,7 @@ func (h *EC2) DeleteVpc(ctx context.Context, in *ec2.DeleteVpcInput) (*ec2.Delet
 			return err
 		}
 		if r.vpcInUse(v.ID) {
-			return core.Errorf("DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
+			return core.Errorf(DependencyViolation, "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
 		}
 		for id, rt := range r.RouteTables {
 			if rt.VPC == v.ID {
@@ -250,15 +250,15 @@ func (h *EC2) ModifyVpcAttribute(ctx context.Context, in *ec2.ModifyVpcAttribute
 			continue
 		}
 		if value != nil {
-			return nil, core.Errorf("InvalidParameterCombination", "Only one attribute can be modified at a time")
+			return nil, core.Errorf(InvalidParameterCombination, "Only one attribute can be modified at a time")
 		}
 		name, value = n, v
 	}
 	if value == nil || value.Value == nil {
 		if in.EnableNetworkAddressUsageMetrics != nil {
-			return nil, core.Errorf("NotImplemented", "The simulator does not keep the VPC attribute enableNetworkAddressUsageMetrics.")
+			return nil, core.Errorf(core.NotImplemented, "The simulator does not keep the VPC attribute enableNetworkAddressUsageMetrics.")
 		}
-		return nil, core.Errorf("InvalidParameterCombination", "No attributes specified.")
+		return nil, core.Errorf(InvalidParameterCombination, "No attributes specified.")
 	}
 	return &ec2.ModifyVpcAttributeOutput{}, h.s.write(ctx, func(r *regionState) error {
 		v, err := find(vpcKind, r.VPCs, *in.VpcId)
@@ -266,7 +266,7 @@ func (h *EC2) ModifyVpcAttribute(ctx context.Context, in *ec2.ModifyVpcAttribute
 			return err
 		}
 		if name == types.VpcAttributeNameEnableDnsHostnames && *value.Value && !v.DNSSupport {
-			return core.Errorf("InvalidParameterValue", "Cannot enable DNS hostnames: DNS resolution is disabled for the VPC %s.", v.ID)
+			return core.Errorf(InvalidParameterValue, "Cannot enable DNS hostnames: DNS resolution is disabled for the VPC %s.", v.ID)
 		}
 		*vpcAttributes[name](v) = *value.Value
 		return nil

@@ -30,7 +30,7 @@ func (h *IAM) CreateGroup(ctx context.Context, in *iam.CreateGroupInput) (*iam.C
 	defer s.mu.Unlock()
 	name := *in.GroupName
 	if _, ok := s.st.Groups[key(name)]; ok {
-		return nil, core.Errorf("EntityAlreadyExists", "Group with name %s already exists.", name)
+		return nil, core.Errorf(EntityAlreadyExists, "Group with name %s already exists.", name)
 	}
 	g := &group{principalCommon: principalCommon{
 		Name: name, Path: pathOr(in.Path), ID: s.ids.Unique("AGPA"), Created: s.now(), Inline: map[string]*document{},
@@ -115,7 +115,7 @@ func (h *IAM) UpdateGroup(ctx context.Context, in *iam.UpdateGroupInput) (*iam.U
 	return &iam.UpdateGroupOutput{}, s.withGroup(aws.ToString(in.GroupName), func(g *group) error {
 		if in.NewGroupName != nil && key(*in.NewGroupName) != key(g.Name) {
 			if _, ok := s.st.Groups[key(*in.NewGroupName)]; ok {
-				return core.Errorf("EntityAlreadyExists", "Group with name %s already exists.", *in.NewGroupName)
+				return core.Errorf(EntityAlreadyExists, "Group with name %s already exists.", *in.NewGroupName)
 			}
 			delete(s.st.Groups, key(g.Name))
 			g.Name = *in.NewGroupName
@@ -133,11 +133,11 @@ func (h *IAM) DeleteGroup(ctx context.Context, in *iam.DeleteGroupInput) (*iam.D
 	return &iam.DeleteGroupOutput{}, s.withGroup(aws.ToString(in.GroupName), func(g *group) error {
 		switch {
 		case len(g.Members) > 0:
-			return core.Errorf("DeleteConflict", "Cannot delete entity, must remove users from group first.")
+			return core.Errorf(DeleteConflict, "Cannot delete entity, must remove users from group first.")
 		case len(g.Inline) > 0:
-			return core.Errorf("DeleteConflict", "Cannot delete entity, must delete policies first.")
+			return core.Errorf(DeleteConflict, "Cannot delete entity, must delete policies first.")
 		case len(g.Attached) > 0:
-			return core.Errorf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
+			return core.Errorf(DeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		delete(s.st.Groups, key(g.Name))
 		return nil
@@ -160,7 +160,7 @@ func (h *IAM) AddUserToGroup(ctx context.Context, in *iam.AddUserToGroupInput) (
 			return nil // adding a member again succeeds and changes nothing
 		}
 		if len(s.groupsOf(u.Name)) >= maxGroupsPerUser {
-			return core.Errorf("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
+			return core.Errorf(LimitExceeded, "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
 		}
 		g.Members = append(g.Members, u.Name)
 		return nil
@@ -176,7 +176,7 @@ func (h *IAM) RemoveUserFromGroup(ctx context.Context, in *iam.RemoveUserFromGro
 		}
 		i := slices.IndexFunc(g.Members, func(m string) bool { return key(m) == key(u.Name) })
 		if i < 0 {
-			return core.Errorf("NoSuchEntity", "User %s is not in group %s.", u.Name, g.Name)
+			return core.Errorf(NoSuchEntity, "User %s is not in group %s.", u.Name, g.Name)
 		}
 		g.Members = slices.Delete(g.Members, i, i+1)
 		return nil

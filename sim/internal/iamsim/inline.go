@@ -41,7 +41,7 @@ func (s *Store) getInline(e entity, name, policyName string) (string, string, er
 	}
 	doc, ok := pc.Inline[policyName]
 	if !ok {
-		return "", "", core.Errorf("NoSuchEntity", "The %s policy with name %s cannot be found.", e.kind, policyName)
+		return "", "", core.Errorf(NoSuchEntity, "The %s policy with name %s cannot be found.", e.kind, policyName)
 	}
 	return pc.Name, doc.Text, nil
 }
@@ -54,7 +54,7 @@ func (s *Store) deleteInline(e entity, name, policyName string) error {
 		return err
 	}
 	if _, ok := pc.Inline[policyName]; !ok {
-		return core.Errorf("NoSuchEntity", "The %s policy with name %s cannot be found.", e.kind, policyName)
+		return core.Errorf(NoSuchEntity, "The %s policy with name %s cannot be found.", e.kind, policyName)
 	}
 	delete(pc.Inline, policyName)
 	return nil

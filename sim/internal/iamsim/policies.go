@@ -34,7 +34,7 @@ func (h *IAM) CreatePolicy(ctx context.Context, in *iam.CreatePolicyInput) (*iam
 	arn := s.arn("policy", path, *in.PolicyName)
 	for _, p := range s.st.Policies {
 		if key(p.Name) == key(*in.PolicyName) {
-			return nil, core.Errorf("EntityAlreadyExists", "A policy called %s already exists. Duplicate names are not allowed.", *in.PolicyName)
+			return nil, core.Errorf(EntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", *in.PolicyName)
 		}
 	}
 	now := s.now()
@@ -99,16 +99,16 @@ func optional(s string) *string {
 }
 
 func noSuchPolicy(arn string) error {
-	return core.Errorf("NoSuchEntity", "Policy %s does not exist or is not attachable.", arn)
+	return core.Errorf(NoSuchEntity, "Policy %s does not exist or is not attachable.", arn)
 }
 
 // checkPolicyARN validates the form of a policy ARN as IAM does before looking it up.
 func checkPolicyARN(field, arn string) error {
 	if len(arn) < 20 || !strings.HasPrefix(arn, "arn:") {
-		return core.Errorf("ValidationError", "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to 20", arn, field)
+		return core.Errorf(ValidationError, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to 20", arn, field)
 	}
 	if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":policy/") {
-		return core.Errorf("InvalidInput", "ARN %s is not valid.", arn)
+		return core.Errorf(InvalidInput, "ARN %s is not valid.", arn)
 	}
 	return nil
 }
@@ -126,7 +126,7 @@ func (h *IAM) GetPolicy(ctx context.Context, in *iam.GetPolicyInput) (*iam.GetPo
 	}
 	p, ok := s.st.Policies[arn]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "Policy %s was not found.", arn)
+		return nil, core.Errorf(NoSuchEntity, "Policy %s was not found.", arn)
 	}
 	return &iam.GetPolicyOutput{Policy: s.policyOut(p)}, nil
 }
@@ -170,11 +170,11 @@ func (s *Store) customer(arn string) (*managedPolicy, error) {
 		return nil, err
 	}
 	if awsManaged(arn) != nil {
-		return nil, core.Errorf("AccessDenied", "Policy %s is an AWS managed policy and cannot be changed.", arn)
+		return nil, core.Errorf(AccessDenied, "Policy %s is an AWS managed policy and cannot be changed.", arn)
 	}
 	p, ok := s.st.Policies[arn]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "Policy %s was not found.", arn)
+		return nil, core.Errorf(NoSuchEntity, "Policy %s was not found.", arn)
 	}
 	return p, nil
 }
@@ -188,10 +188,10 @@ func (h *IAM) DeletePolicy(ctx context.Context, in *iam.DeletePolicyInput) (*iam
 		return nil, err
 	}
 	if n, b := s.attachments(p.ARN); n+b > 0 {
-		return nil, core.Errorf("DeleteConflict", "Cannot delete a policy attached to entities.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete a policy attached to entities.")
 	}
 	if len(p.Versions) > 1 {
-		return nil, core.Errorf("DeleteConflict", "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+		return nil, core.Errorf(DeleteConflict, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 	}
 	delete(s.st.Policies, p.ARN)
 	return &iam.DeletePolicyOutput{}, nil
@@ -219,7 +219,7 @@ func (h *IAM) CreatePolicyVersion(ctx context.Context, in *iam.CreatePolicyVersi
 		return nil, err
 	}
 	if len(p.Versions) >= maxVersions {
-		return nil, core.Errorf("LimitExceeded", "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxVersions)
+		return nil, core.Errorf(LimitExceeded, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxVersions)
 	}
 	v := &policyVersion{ID: fmt.Sprintf("v%d", p.NextVersion), Doc: doc, Created: s.now()}
 	p.NextVersion++
@@ -241,7 +241,7 @@ func (h *IAM) GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInpu
 	defer s.mu.RUnlock()
 	if m := awsManaged(arn); m != nil {
 		if id != m.DefaultVersionID {
-			return nil, core.Errorf("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", arn, id)
+			return nil, core.Errorf(NoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, id)
 		}
 		return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{
 			VersionId: aws.String(id), Document: encodeDocument(m.Document), IsDefaultVersion: true, CreateDate: aws.Time(m.UpdateDate),
@@ -249,14 +249,14 @@ func (h *IAM) GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInpu
 	}
 	p, ok := s.st.Policies[arn]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "Policy %s was not found.", arn)
+		return nil, core.Errorf(NoSuchEntity, "Policy %s was not found.", arn)
 	}
 	for _, v := range p.Versions {
 		if v.ID == id {
 			return &iam.GetPolicyVersionOutput{PolicyVersion: versionOut(v, v.ID == p.Default, true)}, nil
 		}
 	}
-	return nil, core.Errorf("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", arn, id)
+	return nil, core.Errorf(NoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, id)
 }
 
 func (h *IAM) ListPolicyVersions(ctx context.Context, in *iam.ListPolicyVersionsInput) (*iam.ListPolicyVersionsOutput, error) {
@@ -273,7 +273,7 @@ func (h *IAM) ListPolicyVersions(ctx context.Context, in *iam.ListPolicyVersions
 	} else {
 		p, ok := s.st.Policies[arn]
 		if !ok {
-			return nil, core.Errorf("NoSuchEntity", "Policy %s was not found.", arn)
+			return nil, core.Errorf(NoSuchEntity, "Policy %s was not found.", arn)
 		}
 		for i := len(p.Versions) - 1; i >= 0; i-- { // newest first, as IAM lists them
 			v := p.Versions[i]
@@ -298,7 +298,7 @@ func (h *IAM) SetDefaultPolicyVersion(ctx context.Context, in *iam.SetDefaultPol
 	id := aws.ToString(in.VersionId)
 	i := slices.IndexFunc(p.Versions, func(v *policyVersion) bool { return v.ID == id })
 	if i < 0 {
-		return nil, core.Errorf("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", p.ARN, id)
+		return nil, core.Errorf(NoSuchEntity, "Policy %s version %s does not exist or is not attachable.", p.ARN, id)
 	}
 	p.Default, p.Updated = id, s.now()
 	return &iam.SetDefaultPolicyVersionOutput{}, nil
@@ -315,10 +315,10 @@ func (h *IAM) DeletePolicyVersion(ctx context.Context, in *iam.DeletePolicyVersi
 	id := aws.ToString(in.VersionId)
 	i := slices.IndexFunc(p.Versions, func(v *policyVersion) bool { return v.ID == id })
 	if i < 0 {
-		return nil, core.Errorf("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", p.ARN, id)
+		return nil, core.Errorf(NoSuchEntity, "Policy %s version %s does not exist or is not attachable.", p.ARN, id)
 	}
 	if id == p.Default {
-		return nil, core.Errorf("DeleteConflict", "Cannot delete the default version of a policy.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete the default version of a policy.")
 	}
 	p.Versions = slices.Delete(p.Versions, i, i+1)
 	return &iam.DeletePolicyVersionOutput{}, nil
@@ -381,7 +381,7 @@ func (s *Store) attach(e entity, name, arn string) error {
 		return nil
 	}
 	if len(pc.Attached) >= maxManagedPerRole {
-		return core.Errorf("LimitExceeded", "Cannot exceed quota for PoliciesPer%s: %d", strings.ToUpper(e.kind[:1])+e.kind[1:], maxManagedPerRole)
+		return core.Errorf(LimitExceeded, "Cannot exceed quota for PoliciesPer%s: %d", strings.ToUpper(e.kind[:1])+e.kind[1:], maxManagedPerRole)
 	}
 	pc.Attached = append(pc.Attached, arn)
 	return nil
@@ -399,7 +399,7 @@ func (s *Store) detach(e entity, name, arn string) error {
 	}
 	i := slices.Index(pc.Attached, arn)
 	if i < 0 {
-		return core.Errorf("NoSuchEntity", "Policy %s was not found.", arn)
+		return core.Errorf(NoSuchEntity, "Policy %s was not found.", arn)
 	}
 	pc.Attached = slices.Delete(pc.Attached, i, i+1)
 	return nil
@@ -492,7 +492,7 @@ func (h *IAM) ListEntitiesForPolicy(ctx context.Context, in *iam.ListEntitiesFor
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.managed(arn) == nil {
-		return nil, core.Errorf("NoSuchEntity", "Policy %s was not found.", arn)
+		return nil, core.Errorf(NoSuchEntity, "Policy %s was not found.", arn)
 	}
 	out := &iam.ListEntitiesForPolicyOutput{PolicyUsers: []types.PolicyUser{}, PolicyGroups: []types.PolicyGroup{}, PolicyRoles: []types.PolicyRole{}}
 	want := func(t types.EntityType) bool { return in.EntityFilter == "" || in.EntityFilter == t }
@@ -524,7 +524,7 @@ func (s *Store) checkBoundary(arn *string) error {
 		return err
 	}
 	if s.managed(*arn) == nil {
-		return core.Errorf("NoSuchEntity", "Scope ARN: %s does not exist or is not attachable.", *arn)
+		return core.Errorf(NoSuchEntity, "Scope ARN: %s does not exist or is not attachable.", *arn)
 	}
 	return nil
 }
@@ -538,7 +538,7 @@ func (s *Store) setBoundary(e entity, name string, arn *string) error {
 	}
 	if arn == nil {
 		if pc.Boundary == "" {
-			return core.Errorf("NoSuchEntity", "The %s with name %s does not have a permissions boundary.", e.kind, name)
+			return core.Errorf(NoSuchEntity, "The %s with name %s does not have a permissions boundary.", e.kind, name)
 		}
 		pc.Boundary = ""
 		return nil
@@ -552,7 +552,7 @@ func (s *Store) setBoundary(e entity, name string, arn *string) error {
 
 func (h *IAM) PutUserPermissionsBoundary(ctx context.Context, in *iam.PutUserPermissionsBoundaryInput) (*iam.PutUserPermissionsBoundaryOutput, error) {
 	if in.PermissionsBoundary == nil {
-		return nil, core.Errorf("ValidationError", "1 validation error detected: Value null at 'permissionsBoundary' failed to satisfy constraint: Member must not be null")
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value null at 'permissionsBoundary' failed to satisfy constraint: Member must not be null")
 	}
 	return &iam.PutUserPermissionsBoundaryOutput{}, h.s.setBoundary(userEntity, aws.ToString(in.UserName), in.PermissionsBoundary)
 }
@@ -563,7 +563,7 @@ func (h *IAM) DeleteUserPermissionsBoundary(ctx context.Context, in *iam.DeleteU
 
 func (h *IAM) PutRolePermissionsBoundary(ctx context.Context, in *iam.PutRolePermissionsBoundaryInput) (*iam.PutRolePermissionsBoundaryOutput, error) {
 	if in.PermissionsBoundary == nil {
-		return nil, core.Errorf("ValidationError", "1 validation error detected: Value null at 'permissionsBoundary' failed to satisfy constraint: Member must not be null")
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value null at 'permissionsBoundary' failed to satisfy constraint: Member must not be null")
 	}
 	return &iam.PutRolePermissionsBoundaryOutput{}, h.s.setBoundary(roleEntity, aws.ToString(in.RoleName), in.PermissionsBoundary)
 }

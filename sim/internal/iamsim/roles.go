@@ -32,7 +32,7 @@ func (s *Store) roleOut(r *role) *types.Role {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
 func checkMaxSession(d *int32) error {
 	if d != nil && (*d < 3600 || *d > 43200) {
-		return core.Errorf("ValidationError", "1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200", *d)
+		return core.Errorf(ValidationError, "1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200", *d)
 	}
 	return nil
 }
@@ -56,7 +56,7 @@ func (h *IAM) CreateRole(ctx context.Context, in *iam.CreateRoleInput) (*iam.Cre
 	defer s.mu.Unlock()
 	name := *in.RoleName
 	if _, ok := s.st.Roles[key(name)]; ok {
-		return nil, core.Errorf("EntityAlreadyExists", "Role with name %s already exists.", name)
+		return nil, core.Errorf(EntityAlreadyExists, "Role with name %s already exists.", name)
 	}
 	if err := s.checkBoundary(in.PermissionsBoundary); err != nil {
 		return nil, err
@@ -149,14 +149,14 @@ func (h *IAM) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput) (*iam.Del
 	return &iam.DeleteRoleOutput{}, s.withRole(aws.ToString(in.RoleName), func(r *role) error {
 		for _, ip := range s.st.InstanceProfiles {
 			if slices.ContainsFunc(ip.Roles, func(n string) bool { return key(n) == key(r.Name) }) {
-				return core.Errorf("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.")
+				return core.Errorf(DeleteConflict, "Cannot delete entity, must remove roles from instance profile first.")
 			}
 		}
 		switch {
 		case len(r.Inline) > 0:
-			return core.Errorf("DeleteConflict", "Cannot delete entity, must delete policies first.")
+			return core.Errorf(DeleteConflict, "Cannot delete entity, must delete policies first.")
 		case len(r.Attached) > 0:
-			return core.Errorf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
+			return core.Errorf(DeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		delete(s.st.Roles, key(r.Name))
 		return nil
@@ -209,7 +209,7 @@ func (s *Store) profile(name string) (*instanceProfile, error) {
 	}
 	ip, ok := s.st.InstanceProfiles[key(name)]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "Instance Profile %s cannot be found.", name)
+		return nil, core.Errorf(NoSuchEntity, "Instance Profile %s cannot be found.", name)
 	}
 	return ip, nil
 }
@@ -226,7 +226,7 @@ func (h *IAM) CreateInstanceProfile(ctx context.Context, in *iam.CreateInstanceP
 	defer s.mu.Unlock()
 	name := *in.InstanceProfileName
 	if _, ok := s.st.InstanceProfiles[key(name)]; ok {
-		return nil, core.Errorf("EntityAlreadyExists", "Instance Profile %s already exists.", name)
+		return nil, core.Errorf(EntityAlreadyExists, "Instance Profile %s already exists.", name)
 	}
 	ip := &instanceProfile{Name: name, Path: pathOr(in.Path), ID: s.ids.Unique("AIPA"), Created: s.now(), Tags: toTags(in.Tags)}
 	s.st.InstanceProfiles[key(name)] = ip
@@ -291,7 +291,7 @@ func (h *IAM) DeleteInstanceProfile(ctx context.Context, in *iam.DeleteInstanceP
 		return nil, err
 	}
 	if len(ip.Roles) > 0 {
-		return nil, core.Errorf("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete entity, must remove roles from instance profile first.")
 	}
 	delete(s.st.InstanceProfiles, key(ip.Name))
 	return &iam.DeleteInstanceProfileOutput{}, nil
@@ -312,7 +312,7 @@ func (h *IAM) AddRoleToInstanceProfile(ctx context.Context, in *iam.AddRoleToIns
 		return nil, err
 	}
 	if len(ip.Roles) >= 1 {
-		return nil, core.Errorf("LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")
+		return nil, core.Errorf(LimitExceeded, "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")
 	}
 	ip.Roles = append(ip.Roles, r.Name)
 	return &iam.AddRoleToInstanceProfileOutput{}, nil
@@ -329,7 +329,7 @@ func (h *IAM) RemoveRoleFromInstanceProfile(ctx context.Context, in *iam.RemoveR
 	name := aws.ToString(in.RoleName)
 	i := slices.IndexFunc(ip.Roles, func(n string) bool { return key(n) == key(name) })
 	if i < 0 {
-		return nil, core.Errorf("NoSuchEntity", "The role with name %s cannot be found.", name)
+		return nil, core.Errorf(NoSuchEntity, "The role with name %s cannot be found.", name)
 	}
 	ip.Roles = slices.Delete(ip.Roles, i, i+1)
 	return &iam.RemoveRoleFromInstanceProfileOutput{}, nil

@@ -52,7 +52,7 @@ func (h *IAM) SimulatePrincipalPolicy(ctx context.Context, in *iam.SimulatePrinc
 	source := aws.ToString(in.PolicySourceArn)
 	prefix := "arn:aws:iam::" + s.account + ":"
 	if !strings.HasPrefix(source, prefix) {
-		return nil, core.Errorf("InvalidInput", "Invalid ARN %s.", source)
+		return nil, core.Errorf(InvalidInput, "Invalid ARN %s.", source)
 	}
 	rest := source[len(prefix):]
 	kind, name, _ := strings.Cut(rest, "/")
@@ -94,7 +94,7 @@ func (h *IAM) SimulatePrincipalPolicy(ctx context.Context, in *iam.SimulatePrinc
 		}
 	default:
 		s.mu.RUnlock()
-		return nil, core.Errorf("InvalidInput", "Invalid ARN %s: the policy source must be a user, group or role.", source)
+		return nil, core.Errorf(InvalidInput, "Invalid ARN %s: the policy source must be a user, group or role.", source)
 	}
 	s.mu.RUnlock()
 	if in.CallerArn != nil {
@@ -137,7 +137,7 @@ type simulateRequest struct {
 
 func (s *Store) simulate(sim *simulation, principal policy.Principal, username string, r simulateRequest) (*iam.SimulatePrincipalPolicyOutput, error) {
 	if len(r.actions) == 0 {
-		return nil, core.Errorf("ValidationError", "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null")
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null")
 	}
 	for i, text := range r.inputs {
 		d, err := parseDocument(text, policy.Identity)

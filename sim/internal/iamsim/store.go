@@ -150,7 +150,7 @@ func (s *Store) arn(kind, path, name string) string {
 func (s *Store) user(name string) (*user, error) {
 	u, ok := s.st.Users[key(name)]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "The user with name %s cannot be found.", name)
+		return nil, core.Errorf(NoSuchEntity, "The user with name %s cannot be found.", name)
 	}
 	return u, nil
 }
@@ -158,7 +158,7 @@ func (s *Store) user(name string) (*user, error) {
 func (s *Store) group(name string) (*group, error) {
 	g, ok := s.st.Groups[key(name)]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "The group with name %s cannot be found.", name)
+		return nil, core.Errorf(NoSuchEntity, "The group with name %s cannot be found.", name)
 	}
 	return g, nil
 }
@@ -166,7 +166,7 @@ func (s *Store) group(name string) (*group, error) {
 func (s *Store) role(name string) (*role, error) {
 	r, ok := s.st.Roles[key(name)]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "The role with name %s cannot be found.", name)
+		return nil, core.Errorf(NoSuchEntity, "The role with name %s cannot be found.", name)
 	}
 	return r, nil
 }

@@ -25,7 +25,7 @@ func NewSTS(s *Store) *STS { return &STS{s: s} }
 func (h *STS) GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput) (*sts.GetCallerIdentityOutput, error) {
 	c := core.CallerFrom(ctx)
 	if c == nil {
-		return nil, core.Errorf("MissingAuthenticationToken", "Request is missing Authentication Token")
+		return nil, core.Errorf(MissingAuthenticationToken, "Request is missing Authentication Token")
 	}
 	return &sts.GetCallerIdentityOutput{Account: aws.String(c.Account), Arn: aws.String(c.ARN), UserId: aws.String(c.UserID)}, nil
 }
@@ -39,10 +39,10 @@ func (h *STS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput) (*sts.Ass
 	c := core.CallerFrom(ctx)
 	name := aws.ToString(in.RoleSessionName)
 	if !sessionNamePattern.MatchString(name) {
-		return nil, core.Errorf("ValidationError", `1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]* and have length between 2 and 64`, name)
+		return nil, core.Errorf(ValidationError, `1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]* and have length between 2 and 64`, name)
 	}
 	if c != nil && c.Kind == core.Root {
-		return nil, core.Errorf("AccessDenied", "Roles may not be assumed by root accounts.")
+		return nil, core.Errorf(AccessDenied, "Roles may not be assumed by root accounts.")
 	}
 	var session *document
 	if in.Policy != nil {
@@ -72,7 +72,7 @@ func (h *STS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput) (*sts.Ass
 	for _, p := range in.PolicyArns {
 		a := aws.ToString(p.Arn)
 		if s.managed(a) == nil {
-			return nil, core.Errorf("InvalidParameterValue", "Policy %s does not exist or is not attachable.", a)
+			return nil, core.Errorf(InvalidParameterValue, "Policy %s does not exist or is not attachable.", a)
 		}
 		arns = append(arns, a)
 	}
@@ -111,7 +111,7 @@ func packedSize(in *sts.AssumeRoleInput) *int32 {
 func (h *STS) GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput) (*sts.GetSessionTokenOutput, error) {
 	c := core.CallerFrom(ctx)
 	if c == nil || c.Temporary {
-		return nil, core.Errorf("AccessDenied", "Cannot call GetSessionToken with session credentials")
+		return nil, core.Errorf(AccessDenied, "Cannot call GetSessionToken with session credentials")
 	}
 	maxDur := int32(129600)
 	if c.Kind == core.Root {
@@ -134,10 +134,10 @@ func duration(d *int32, def, max int32) (time.Duration, error) {
 		return time.Duration(def) * time.Second, nil
 	}
 	if *d < 900 {
-		return 0, core.Errorf("ValidationError", "1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", *d)
+		return 0, core.Errorf(ValidationError, "1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", *d)
 	}
 	if *d > max {
-		return 0, core.Errorf("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+		return 0, core.Errorf(ValidationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 	return time.Duration(*d) * time.Second, nil
 }
@@ -174,16 +174,16 @@ func credentials(ses *session) *types.Credentials {
 // roleByARN finds the role an ARN names. s.mu is held.
 func (s *Store) roleByARN(arn string) (*role, error) {
 	if len(arn) < 20 {
-		return nil, core.Errorf("ValidationError", "1 validation error detected: Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", arn)
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", arn)
 	}
 	prefix := "arn:aws:iam::" + s.account + ":role"
 	if !strings.HasPrefix(arn, prefix+"/") {
-		return nil, core.Errorf("AccessDenied", "Not authorized to assume %s.", arn)
+		return nil, core.Errorf(AccessDenied, "Not authorized to assume %s.", arn)
 	}
 	name := arn[strings.LastIndexByte(arn, '/')+1:]
 	r, ok := s.st.Roles[key(name)]
 	if !ok || s.arn("role", r.Path, r.Name) != arn {
-		return nil, core.Errorf("AccessDenied", "Not authorized to assume %s.", arn)
+		return nil, core.Errorf(AccessDenied, "Not authorized to assume %s.", arn)
 	}
 	return r, nil
 }

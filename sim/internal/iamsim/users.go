@@ -52,7 +52,7 @@ func (h *IAM) CreateUser(ctx context.Context, in *iam.CreateUserInput) (*iam.Cre
 	defer s.mu.Unlock()
 	name := *in.UserName
 	if _, ok := s.st.Users[key(name)]; ok {
-		return nil, core.Errorf("EntityAlreadyExists", "User with name %s already exists.", name)
+		return nil, core.Errorf(EntityAlreadyExists, "User with name %s already exists.", name)
 	}
 	if err := s.checkBoundary(in.PermissionsBoundary); err != nil {
 		return nil, err
@@ -74,13 +74,13 @@ func (h *IAM) GetUser(ctx context.Context, in *iam.GetUserInput) (*iam.GetUserOu
 		c := core.CallerFrom(ctx)
 		switch {
 		case c == nil:
-			return nil, core.Errorf("ValidationError", "Must specify userName when calling with non-User credentials")
+			return nil, core.Errorf(ValidationError, "Must specify userName when calling with non-User credentials")
 		case c.Kind == core.Root:
 			return &iam.GetUserOutput{User: &types.User{
 				UserId: aws.String(s.account), Arn: aws.String(c.ARN), CreateDate: aws.Time(s.created()),
 			}}, nil
 		case c.Kind != core.User:
-			return nil, core.Errorf("ValidationError", "Must specify userName when calling with non-User credentials")
+			return nil, core.Errorf(ValidationError, "Must specify userName when calling with non-User credentials")
 		}
 		name = c.UserName
 	} else {
@@ -156,7 +156,7 @@ func (h *IAM) UpdateUser(ctx context.Context, in *iam.UpdateUserInput) (*iam.Upd
 	}
 	if in.NewUserName != nil && key(*in.NewUserName) != key(u.Name) {
 		if _, ok := s.st.Users[key(*in.NewUserName)]; ok {
-			return nil, core.Errorf("EntityAlreadyExists", "User with name %s already exists.", *in.NewUserName)
+			return nil, core.Errorf(EntityAlreadyExists, "User with name %s already exists.", *in.NewUserName)
 		}
 		old := u.Name
 		delete(s.st.Users, key(old))
@@ -198,15 +198,15 @@ func (h *IAM) DeleteUser(ctx context.Context, in *iam.DeleteUserInput) (*iam.Del
 	}
 	switch {
 	case u.Login != nil:
-		return nil, core.Errorf("DeleteConflict", "Cannot delete entity, must delete login profile first.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete entity, must delete login profile first.")
 	case s.hasKeys(u.Name):
-		return nil, core.Errorf("DeleteConflict", "Cannot delete entity, must delete access keys first.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete entity, must delete access keys first.")
 	case len(u.Inline) > 0:
-		return nil, core.Errorf("DeleteConflict", "Cannot delete entity, must delete policies first.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete entity, must delete policies first.")
 	case len(u.Attached) > 0:
-		return nil, core.Errorf("DeleteConflict", "Cannot delete entity, must detach all policies first.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete entity, must detach all policies first.")
 	case len(s.groupsOf(u.Name)) > 0:
-		return nil, core.Errorf("DeleteConflict", "Cannot delete entity, must remove users from group first.")
+		return nil, core.Errorf(DeleteConflict, "Cannot delete entity, must remove users from group first.")
 	}
 	delete(s.st.Users, key(u.Name))
 	return &iam.DeleteUserOutput{}, nil
@@ -269,17 +269,17 @@ func (h *IAM) CreateLoginProfile(ctx context.Context, in *iam.CreateLoginProfile
 		}
 	}
 	if in.Password == nil || len(*in.Password) < 1 || len(*in.Password) > 128 {
-		return nil, core.Errorf("ValidationError", "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must have length between 1 and 128")
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must have length between 1 and 128")
 	}
 	// The default account password policy asks for at least 8 characters.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
 	if len(*in.Password) < 8 {
-		return nil, core.Errorf("PasswordPolicyViolation", "Password should have a minimum length of 8")
+		return nil, core.Errorf(PasswordPolicyViolation, "Password should have a minimum length of 8")
 	}
 	out := &iam.CreateLoginProfileOutput{}
 	return out, h.s.withUser(name, func(u *user) error {
 		if u.Login != nil {
-			return core.Errorf("EntityAlreadyExists", "Login Profile for user %s already exists.", u.Name)
+			return core.Errorf(EntityAlreadyExists, "Login Profile for user %s already exists.", u.Name)
 		}
 		u.Login = &loginProfile{Created: h.s.now(), ResetRequired: in.PasswordResetRequired}
 		out.LoginProfile = loginOut(u)
@@ -295,7 +295,7 @@ func (h *IAM) GetLoginProfile(ctx context.Context, in *iam.GetLoginProfileInput)
 	out := &iam.GetLoginProfileOutput{}
 	return out, h.s.withUser(aws.ToString(in.UserName), func(u *user) error {
 		if u.Login == nil {
-			return core.Errorf("NoSuchEntity", "Login Profile for User %s cannot be found.", u.Name)
+			return core.Errorf(NoSuchEntity, "Login Profile for User %s cannot be found.", u.Name)
 		}
 		out.LoginProfile = loginOut(u)
 		return nil
@@ -304,11 +304,11 @@ func (h *IAM) GetLoginProfile(ctx context.Context, in *iam.GetLoginProfileInput)
 
 func (h *IAM) UpdateLoginProfile(ctx context.Context, in *iam.UpdateLoginProfileInput) (*iam.UpdateLoginProfileOutput, error) {
 	if in.Password != nil && len(*in.Password) < 8 {
-		return nil, core.Errorf("PasswordPolicyViolation", "Password should have a minimum length of 8")
+		return nil, core.Errorf(PasswordPolicyViolation, "Password should have a minimum length of 8")
 	}
 	return &iam.UpdateLoginProfileOutput{}, h.s.withUser(aws.ToString(in.UserName), func(u *user) error {
 		if u.Login == nil {
-			return core.Errorf("NoSuchEntity", "Login Profile for User %s cannot be found.", u.Name)
+			return core.Errorf(NoSuchEntity, "Login Profile for User %s cannot be found.", u.Name)
 		}
 		if in.PasswordResetRequired != nil {
 			u.Login.ResetRequired = *in.PasswordResetRequired
@@ -320,7 +320,7 @@ func (h *IAM) UpdateLoginProfile(ctx context.Context, in *iam.UpdateLoginProfile
 func (h *IAM) DeleteLoginProfile(ctx context.Context, in *iam.DeleteLoginProfileInput) (*iam.DeleteLoginProfileOutput, error) {
 	return &iam.DeleteLoginProfileOutput{}, h.s.withUser(aws.ToString(in.UserName), func(u *user) error {
 		if u.Login == nil {
-			return core.Errorf("NoSuchEntity", "Login Profile for User %s cannot be found.", u.Name)
+			return core.Errorf(NoSuchEntity, "Login Profile for User %s cannot be found.", u.Name)
 		}
 		u.Login = nil
 		return nil
@@ -337,7 +337,7 @@ func keyOwner(ctx context.Context, name *string) (string, error) {
 	if c := core.CallerFrom(ctx); c != nil && c.Kind == core.User {
 		return c.UserName, nil
 	}
-	return "", core.Errorf("ValidationError", "Must specify userName when calling with non-User credentials")
+	return "", core.Errorf(ValidationError, "Must specify userName when calling with non-User credentials")
 }
 
 func (h *IAM) CreateAccessKey(ctx context.Context, in *iam.CreateAccessKeyInput) (*iam.CreateAccessKeyOutput, error) {
@@ -355,7 +355,7 @@ func (h *IAM) CreateAccessKey(ctx context.Context, in *iam.CreateAccessKeyInput)
 			}
 		}
 		if n >= maxAccessKeys {
-			return core.Errorf("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
+			return core.Errorf(LimitExceeded, "Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
 		}
 		k := &accessKey{ID: s.ids.AccessKeyID("AKIA"), Secret: s.ids.Secret(), User: u.Name, Active: true, Created: s.now()}
 		s.st.Keys[k.ID] = k
@@ -405,7 +405,7 @@ func status(active bool) types.StatusType {
 func (s *Store) userKey(name, id string) (*accessKey, error) {
 	k, ok := s.st.Keys[id]
 	if !ok || key(k.User) != key(name) {
-		return nil, core.Errorf("NoSuchEntity", "The Access Key with id %s cannot be found", id)
+		return nil, core.Errorf(NoSuchEntity, "The Access Key with id %s cannot be found", id)
 	}
 	return k, nil
 }
@@ -416,7 +416,7 @@ func (h *IAM) UpdateAccessKey(ctx context.Context, in *iam.UpdateAccessKeyInput)
 		return nil, err
 	}
 	if in.Status != types.StatusTypeActive && in.Status != types.StatusTypeInactive {
-		return nil, core.Errorf("ValidationError", "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", in.Status)
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", in.Status)
 	}
 	s := h.s
 	return &iam.UpdateAccessKeyOutput{}, s.withUser(name, func(u *user) error {
@@ -451,7 +451,7 @@ func (h *IAM) GetAccessKeyLastUsed(ctx context.Context, in *iam.GetAccessKeyLast
 	defer s.mu.RUnlock()
 	k, ok := s.st.Keys[aws.ToString(in.AccessKeyId)]
 	if !ok {
-		return nil, core.Errorf("NoSuchEntity", "The Access Key with id %s cannot be found", aws.ToString(in.AccessKeyId))
+		return nil, core.Errorf(NoSuchEntity, "The Access Key with id %s cannot be found", aws.ToString(in.AccessKeyId))
 	}
 	last := &types.AccessKeyLastUsed{ServiceName: aws.String("N/A"), Region: aws.String("N/A")}
 	if !k.LastUsed.IsZero() {

@@ -64,7 +64,7 @@ func (v validation) err() error {
 	if len(v) == 1 {
 		noun = "error"
 	}
-	return core.Errorf("ValidationError", "%d validation %s detected: %s", len(v), noun, strings.Join(v, "; "))
+	return core.Errorf(ValidationError, "%d validation %s detected: %s", len(v), noun, strings.Join(v, "; "))
 }
 
 // pathOr returns the path given or IAM's default "/".
@@ -78,7 +78,7 @@ func pathOr(p *string) string {
 // parseDocument validates a policy text as IAM does when it is stored.
 func parseDocument(text string, kind policy.Kind) (*document, error) {
 	if len(text) == 0 {
-		return nil, core.Errorf("ValidationError", "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must have length greater than or equal to 1")
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must have length greater than or equal to 1")
 	}
 	p, err := policy.Parse(text, kind)
 	if err != nil {
@@ -87,7 +87,7 @@ func parseDocument(text string, kind policy.Kind) (*document, error) {
 		if errors.As(err, &pe) {
 			msg = pe.Message
 		}
-		return nil, core.Errorf("MalformedPolicyDocument", "%s", msg)
+		return nil, core.Errorf(MalformedPolicyDocument, "%s", msg)
 	}
 	return &document{Text: text, parsed: p}, nil
 }
@@ -128,7 +128,7 @@ func mergeTags(have []tag, add []types.Tag) ([]tag, error) {
 		}
 	}
 	if len(have) > 50 {
-		return nil, core.Errorf("LimitExceeded", "The number of tags has reached the maximum limit.")
+		return nil, core.Errorf(LimitExceeded, "The number of tags has reached the maximum limit.")
 	}
 	return have, nil
 }
@@ -157,7 +157,7 @@ func page[T any](items []T, marker *string, maxItems *int32) ([]T, *string, bool
 		b, err := base64.RawURLEncoding.DecodeString(*marker)
 		n, err2 := strconv.Atoi(string(b))
 		if err != nil || err2 != nil || n < 0 || n > len(items) {
-			return nil, nil, false, core.Errorf("ValidationError", "Invalid Marker.")
+			return nil, nil, false, core.Errorf(ValidationError, "Invalid Marker.")
 		}
 		start = n
 	}

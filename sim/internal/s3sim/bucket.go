@@ -118,7 +118,7 @@ type createBucketConfiguration struct {
 
 func createBucket(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if !ValidBucketName(r.Bucket) {
-		return nil, errorf("InvalidBucketName", "The specified bucket is not valid.").With("BucketName", r.Bucket)
+		return nil, errorf(InvalidBucketName, "The specified bucket is not valid.").With("BucketName", r.Bucket)
 	}
 	var cfg createBucketConfiguration
 	if len(strings.TrimSpace(string(r.Body))) > 0 {
@@ -137,11 +137,11 @@ func createBucket(s *Store, ctx context.Context, r *Request) (*Response, error) 
 	case region == "us-east-1", region != "" && !regions[region]:
 		// us-east-1 is the region of no constraint; naming it is an error.
 		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
-		return nil, errorf("InvalidLocationConstraint", "The specified location-constraint is not valid").With("LocationConstraint", region)
+		return nil, errorf(InvalidLocationConstraint, "The specified location-constraint is not valid").With("LocationConstraint", region)
 	case region == "":
-		return nil, errorf("IllegalLocationConstraintException", "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
+		return nil, errorf(IllegalLocationConstraintException, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
 	case signed != "us-east-1" && region != signed:
-		return nil, errorf("IllegalLocationConstraintException", "The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
+		return nil, errorf(IllegalLocationConstraintException, "The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
 	}
 	ownership := "BucketOwnerEnforced"
 	if v := r.Header.Get("X-Amz-Object-Ownership"); v != "" {
@@ -151,7 +151,7 @@ func createBucket(s *Store, ctx context.Context, r *Request) (*Response, error) 
 		ownership = v
 	}
 	if acl := r.Header.Get("X-Amz-Acl"); acl != "" && acl != "private" && ownership == "BucketOwnerEnforced" {
-		return nil, errorf("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+		return nil, errorf(InvalidBucketAclWithObjectOwnership, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -161,10 +161,10 @@ func createBucket(s *Store, ctx context.Context, r *Request) (*Response, error) 
 		if b.Region == "us-east-1" && region == "us-east-1" {
 			return &Response{Header: http.Header{"Location": {"/" + r.Bucket}}}, nil
 		}
-		return nil, errorf("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", r.Bucket)
+		return nil, errorf(BucketAlreadyOwnedByYou, "Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", r.Bucket)
 	}
 	if len(s.buckets) >= maxBuckets {
-		return nil, errorf("TooManyBuckets", "You have attempted to create more buckets than allowed")
+		return nil, errorf(TooManyBuckets, "You have attempted to create more buckets than allowed")
 	}
 	s.buckets[r.Bucket] = &bucket{
 		Name: r.Bucket, Region: region, Created: s.now(), Ownership: ownership,
@@ -195,7 +195,7 @@ func deleteBucket(s *Store, ctx context.Context, r *Request) (*Response, error) 
 		if b.Versioning != "" {
 			msg += ". You must delete all versions in the bucket."
 		}
-		return nil, errorf("BucketNotEmpty", "%s", msg).With("BucketName", r.Bucket)
+		return nil, errorf(BucketNotEmpty, "%s", msg).With("BucketName", r.Bucket)
 	}
 	delete(s.buckets, r.Bucket)
 	return empty(http.StatusNoContent), nil

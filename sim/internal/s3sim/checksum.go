@@ -90,10 +90,10 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 	if v := r.Header.Get("Content-Md5"); v != "" {
 		want, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(want) != md5.Size {
-			return nil, sum, errorf("InvalidDigest", "The Content-MD5 you specified was invalid.").With("Content-MD5", v)
+			return nil, sum, errorf(InvalidDigest, "The Content-MD5 you specified was invalid.").With("Content-MD5", v)
 		}
 		if string(want) != string(md5sum) {
-			return nil, sum, errorf("BadDigest", "The Content-MD5 you specified did not match what we received.").
+			return nil, sum, errorf(BadDigest, "The Content-MD5 you specified did not match what we received.").
 				With("ExpectedDigest", base64.StdEncoding.EncodeToString(want)).With("CalculatedDigest", base64.StdEncoding.EncodeToString(md5sum))
 		}
 	}
@@ -106,23 +106,23 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 	}
 	declared := strings.ToUpper(r.Header.Get("X-Amz-Sdk-Checksum-Algorithm"))
 	if len(found) > 1 {
-		return nil, sum, errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+		return nil, sum, errorf(InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 	}
 	if len(found) == 0 {
 		if declared != "" && r.Header.Get("X-Amz-Trailer") == "" {
-			return nil, sum, errorf("InvalidRequest", "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+			return nil, sum, errorf(InvalidRequest, "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
 		}
 		if t := r.Header.Get("X-Amz-Trailer"); t != "" {
-			return nil, sum, errorf("InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
+			return nil, sum, errorf(InvalidRequest, "The value specified in the x-amz-trailer header is not supported")
 		}
 		if required && r.Header.Get("Content-Md5") == "" {
-			return nil, sum, errorf("InvalidRequest", "Missing required header for this request: Content-MD5")
+			return nil, sum, errorf(InvalidRequest, "Missing required header for this request: Content-MD5")
 		}
 		return md5sum, sum, nil
 	}
 	alg := found[0]
 	if declared != "" && declared != alg {
-		return nil, sum, errorf("InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+		return nil, sum, errorf(InvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
 	}
 	name := "X-Amz-Checksum-" + alg
 	v := r.Header.Get(name)
@@ -131,11 +131,11 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 	}
 	raw, derr := base64.StdEncoding.DecodeString(v)
 	if derr != nil || len(raw) != newHash(alg).Size() {
-		return nil, sum, errorf("InvalidRequest", "Value for %s header is invalid.", strings.ToLower(name))
+		return nil, sum, errorf(InvalidRequest, "Value for %s header is invalid.", strings.ToLower(name))
 	}
 	got := sumOf(alg, r.Body)
 	if got != v {
-		return nil, sum, errorf("BadDigest", "The %s you specified did not match the calculated checksum.", alg)
+		return nil, sum, errorf(BadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	return md5sum, Checksum{Algorithm: alg, Value: v, Type: "FULL_OBJECT"}, nil
 }

@@ -40,7 +40,7 @@ const maxPolicy = 20 << 10
 // MalformedPolicy with S3's messages.
 func parseBucketPolicy(name, doc string) (*policy.Policy, error) {
 	if len(doc) > maxPolicy {
-		return nil, errorf("PolicyTooLarge", "Policy exceeds the maximum allowed document size.")
+		return nil, errorf(PolicyTooLarge, "Policy exceeds the maximum allowed document size.")
 	}
 	p, err := policy.Parse(doc, policy.Resource)
 	if err != nil {
@@ -66,18 +66,18 @@ func parseBucketPolicy(name, doc string) (*policy.Policy, error) {
 				msg = pe.Message
 			}
 		}
-		return nil, errorf("MalformedPolicy", "%s", msg)
+		return nil, errorf(MalformedPolicy, "%s", msg)
 	}
 	for _, st := range p.Statements {
 		for _, a := range append(append([]string(nil), st.Action...), st.NotAction...) {
 			vendor, _, _ := strings.Cut(a, ":")
 			if a != "*" && !strings.EqualFold(vendor, "s3") {
-				return nil, errorf("MalformedPolicy", "Policy has invalid action")
+				return nil, errorf(MalformedPolicy, "Policy has invalid action")
 			}
 		}
 		for _, res := range append(append([]string(nil), st.Resource...), st.NotResource...) {
 			if !resourceInBucket(res, name) {
-				return nil, errorf("MalformedPolicy", "Policy has invalid resource")
+				return nil, errorf(MalformedPolicy, "Policy has invalid resource")
 			}
 		}
 	}
@@ -158,16 +158,16 @@ func restricted(cond map[string]map[string][]string) bool {
 // blocked is the AccessDenied of a request that a Block Public Access setting refuses.
 func blocked(r *Request, act, resource, setting, what string) error {
 	if r.Caller == nil || r.Caller.Kind == core.Anonymous {
-		return errorf("AccessDenied", msgAccessDenied)
+		return errorf(AccessDenied, msgAccessDenied)
 	}
-	return errorf("AccessDenied", "User: %s is not authorized to perform: %s on resource: \"%s\" because public %s are blocked by the %s block public access setting.",
+	return errorf(AccessDenied, "User: %s is not authorized to perform: %s on resource: \"%s\" because public %s are blocked by the %s block public access setting.",
 		r.Caller.ARN, act, resource, what, setting)
 }
 
 func putBucketPolicy(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	doc := string(r.Body)
 	if strings.TrimSpace(doc) == "" {
-		return nil, errorf("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+		return nil, errorf(MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'")
 	}
 	p, err := parseBucketPolicy(r.Bucket, doc)
 	if err != nil {
@@ -186,7 +186,7 @@ func putBucketPolicy(s *Store, ctx context.Context, r *Request) (*Response, erro
 func getBucketPolicy(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.Policy == "" {
-			return nil, errorf("NoSuchBucketPolicy", "The bucket policy does not exist").With("BucketName", b.Name)
+			return nil, errorf(NoSuchBucketPolicy, "The bucket policy does not exist").With("BucketName", b.Name)
 		}
 		return &Response{Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(b.Policy)}, nil
 	})
@@ -207,7 +207,7 @@ type policyStatus struct {
 func getBucketPolicyStatus(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.Policy == "" {
-			return nil, errorf("NoSuchBucketPolicy", "The bucket policy does not exist").With("BucketName", b.Name)
+			return nil, errorf(NoSuchBucketPolicy, "The bucket policy does not exist").With("BucketName", b.Name)
 		}
 		return xmlResponse(policyStatus{IsPublic: b.public})
 	})
@@ -231,7 +231,7 @@ type publicAccessBlockDoc struct {
 func getPublicAccessBlock(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.PublicAccessBlock == nil {
-			return nil, errorf("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found").With("BucketName", b.Name)
+			return nil, errorf(NoSuchPublicAccessBlockConfiguration, "The public access block configuration was not found").With("BucketName", b.Name)
 		}
 		return xmlResponse(publicAccessBlockDoc{PublicAccessBlockConfiguration: *b.PublicAccessBlock})
 	})
@@ -270,7 +270,7 @@ type ownershipControls struct {
 func getBucketOwnershipControls(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if b.Ownership == "" {
-			return nil, errorf("OwnershipControlsNotFoundError", "The bucket ownership controls were not found").With("BucketName", b.Name)
+			return nil, errorf(OwnershipControlsNotFoundError, "The bucket ownership controls were not found").With("BucketName", b.Name)
 		}
 		var out ownershipControls
 		out.Rules = append(out.Rules, struct {
@@ -361,12 +361,12 @@ func (s *Store) checkPutACL(r *Request, b *bucket) error {
 		return nil
 	}
 	if b.Ownership == "BucketOwnerEnforced" {
-		return errorf("AccessControlListNotSupported", "The bucket does not allow ACLs").With("BucketName", b.Name)
+		return errorf(AccessControlListNotSupported, "The bucket does not allow ACLs").With("BucketName", b.Name)
 	}
 	if strings.HasPrefix(acl, "public-") && b.PublicAccessBlock != nil && b.PublicAccessBlock.BlockPublicAcls {
 		return blocked(r, action(r.op.op, false), b.arn(), "BlockPublicAcls", "ACLs")
 	}
-	return errorf("NotImplemented", "The simulator does not implement ACL grants other than the owner's yet.")
+	return errorf(core.NotImplemented, "The simulator does not implement ACL grants other than the owner's yet.")
 }
 
 func putBucketAcl(s *Store, ctx context.Context, r *Request) (*Response, error) {
@@ -416,7 +416,7 @@ func putBucketVersioning(s *Store, ctx context.Context, r *Request) (*Response, 
 		return nil, malformedXML()
 	}
 	if in.MfaDelete == "Enabled" {
-		return nil, errorf("InvalidRequest", "DevPay and Mfa are mutually exclusive authorization methods.")
+		return nil, errorf(InvalidRequest, "DevPay and Mfa are mutually exclusive authorization methods.")
 	}
 	return s.withBucket(r, true, func(b *bucket) (*Response, error) {
 		b.Versioning = in.Status
@@ -453,21 +453,21 @@ const (
 func checkTags(tags []Tag, max int, object bool) error {
 	if len(tags) > max {
 		if object {
-			return errorf("BadRequest", "Object tags cannot be greater than %d", max)
+			return errorf(BadRequest, "Object tags cannot be greater than %d", max)
 		}
-		return errorf("InvalidTag", "Bucket tag count cannot be greater than %d", max)
+		return errorf(InvalidTag, "Bucket tag count cannot be greater than %d", max)
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
 		switch {
 		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128:
-			return errorf("InvalidTag", "The TagKey you have provided is invalid").With("TagKey", t.Key)
+			return errorf(InvalidTag, "The TagKey you have provided is invalid").With("TagKey", t.Key)
 		case utf8.RuneCountInString(t.Value) > 256:
-			return errorf("InvalidTag", "The TagValue you have provided is invalid").With("TagKey", t.Key).With("TagValue", t.Value)
+			return errorf(InvalidTag, "The TagValue you have provided is invalid").With("TagKey", t.Key).With("TagValue", t.Value)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-			return errorf("InvalidTag", "Your TagKey cannot be prefixed with aws:").With("TagKey", t.Key)
+			return errorf(InvalidTag, "Your TagKey cannot be prefixed with aws:").With("TagKey", t.Key)
 		case seen[t.Key]:
-			return errorf("InvalidTag", "Cannot provide multiple Tags with the same key").With("TagKey", t.Key)
+			return errorf(InvalidTag, "Cannot provide multiple Tags with the same key").With("TagKey", t.Key)
 		}
 		seen[t.Key] = true
 	}
@@ -512,7 +512,7 @@ func putBucketTagging(s *Store, ctx context.Context, r *Request) (*Response, err
 func getBucketTagging(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	return s.withBucket(r, false, func(b *bucket) (*Response, error) {
 		if len(b.Tags) == 0 {
-			return nil, errorf("NoSuchTagSet", "The TagSet does not exist").With("BucketName", b.Name)
+			return nil, errorf(NoSuchTagSet, "The TagSet does not exist").With("BucketName", b.Name)
 		}
 		return xmlResponse(tagging{TagSet: b.Tags})
 	})

@@ -32,7 +32,7 @@ func AsError(err error) *Error {
 	if errors.As(err, &ce) {
 		return ce
 	}
-	return &Error{Code: "InternalError", Message: "We encountered an internal error. Please try again. (" + err.Error() + ")", Status: http.StatusInternalServerError}
+	return &Error{Code: core.InternalError, Message: "We encountered an internal error. Please try again. (" + err.Error() + ")", Status: http.StatusInternalServerError}
 }
 
 // Status returns the HTTP status S3 answers with code; codes not listed are 400.
@@ -45,47 +45,47 @@ func Status(code core.Code) int {
 }
 
 var statuses = map[core.Code]int{
-	"AccessDenied":                                   http.StatusForbidden,
-	"AccountProblem":                                 http.StatusForbidden,
-	"AllAccessDisabled":                              http.StatusForbidden,
-	"InvalidAccessKeyId":                             http.StatusForbidden,
-	"InvalidObjectState":                             http.StatusForbidden,
-	"RequestTimeTooSkewed":                           http.StatusForbidden,
-	"SignatureDoesNotMatch":                          http.StatusForbidden,
-	"NoSuchBucket":                                   http.StatusNotFound,
-	"NoSuchBucketPolicy":                             http.StatusNotFound,
-	"NoSuchKey":                                      http.StatusNotFound,
-	"NoSuchUpload":                                   http.StatusNotFound,
-	"NoSuchVersion":                                  http.StatusNotFound,
-	"NoSuchWebsiteConfiguration":                     http.StatusNotFound,
-	"NoSuchTagSet":                                   http.StatusNotFound,
-	"NoSuchLifecycleConfiguration":                   http.StatusNotFound,
-	"NoSuchCORSConfiguration":                        http.StatusNotFound,
-	"NoSuchPublicAccessBlockConfiguration":           http.StatusNotFound,
-	"OwnershipControlsNotFoundError":                 http.StatusNotFound,
-	"ServerSideEncryptionConfigurationNotFoundError": http.StatusNotFound,
-	"NotFound":                                       http.StatusNotFound,
-	"MethodNotAllowed":                               http.StatusMethodNotAllowed,
-	"BucketAlreadyExists":                            http.StatusConflict,
-	"BucketAlreadyOwnedByYou":                        http.StatusConflict,
-	"BucketNotEmpty":                                 http.StatusConflict,
-	"InvalidBucketState":                             http.StatusConflict,
-	"OperationAborted":                               http.StatusConflict,
-	"MissingContentLength":                           http.StatusLengthRequired,
-	"PreconditionFailed":                             http.StatusPreconditionFailed,
-	"NotModified":                                    http.StatusNotModified,
-	"InvalidRange":                                   http.StatusRequestedRangeNotSatisfiable,
-	"InternalError":                                  http.StatusInternalServerError,
-	"InternalFailure":                                http.StatusInternalServerError,
-	"NotImplemented":                                 http.StatusNotImplemented,
-	"ServiceUnavailable":                             http.StatusServiceUnavailable,
-	"SlowDown":                                       http.StatusServiceUnavailable,
-	"PermanentRedirect":                              http.StatusMovedPermanently,
-	"TemporaryRedirect":                              http.StatusTemporaryRedirect,
-	"AuthorizationHeaderMalformed":                   http.StatusBadRequest,
-	"ExpiredToken":                                   http.StatusBadRequest,
-	"InvalidToken":                                   http.StatusBadRequest,
-	"XAmzContentSHA256Mismatch":                      http.StatusBadRequest,
+	AccessDenied:                         http.StatusForbidden,
+	AccountProblem:                       http.StatusForbidden,
+	AllAccessDisabled:                    http.StatusForbidden,
+	ErrInvalidAccessKeyID:                http.StatusForbidden,
+	InvalidObjectState:                   http.StatusForbidden,
+	RequestTimeTooSkewed:                 http.StatusForbidden,
+	SignatureDoesNotMatch:                http.StatusForbidden,
+	NoSuchBucket:                         http.StatusNotFound,
+	NoSuchBucketPolicy:                   http.StatusNotFound,
+	NoSuchKey:                            http.StatusNotFound,
+	NoSuchUpload:                         http.StatusNotFound,
+	NoSuchVersion:                        http.StatusNotFound,
+	NoSuchWebsiteConfiguration:           http.StatusNotFound,
+	NoSuchTagSet:                         http.StatusNotFound,
+	NoSuchLifecycleConfiguration:         http.StatusNotFound,
+	NoSuchCORSConfiguration:              http.StatusNotFound,
+	NoSuchPublicAccessBlockConfiguration: http.StatusNotFound,
+	OwnershipControlsNotFoundError:       http.StatusNotFound,
+	ServerSideEncryptionConfigurationNotFoundError: http.StatusNotFound,
+	NotFound:                     http.StatusNotFound,
+	MethodNotAllowed:             http.StatusMethodNotAllowed,
+	BucketAlreadyExists:          http.StatusConflict,
+	BucketAlreadyOwnedByYou:      http.StatusConflict,
+	BucketNotEmpty:               http.StatusConflict,
+	InvalidBucketState:           http.StatusConflict,
+	OperationAborted:             http.StatusConflict,
+	MissingContentLength:         http.StatusLengthRequired,
+	PreconditionFailed:           http.StatusPreconditionFailed,
+	NotModified:                  http.StatusNotModified,
+	InvalidRange:                 http.StatusRequestedRangeNotSatisfiable,
+	core.InternalError:           http.StatusInternalServerError,
+	core.InternalFailure:         http.StatusInternalServerError,
+	core.NotImplemented:          http.StatusNotImplemented,
+	ServiceUnavailable:           http.StatusServiceUnavailable,
+	SlowDown:                     http.StatusServiceUnavailable,
+	PermanentRedirect:            http.StatusMovedPermanently,
+	TemporaryRedirect:            http.StatusTemporaryRedirect,
+	AuthorizationHeaderMalformed: http.StatusBadRequest,
+	ExpiredToken:                 http.StatusBadRequest,
+	InvalidToken:                 http.StatusBadRequest,
+	XAmzContentSHA256Mismatch:    http.StatusBadRequest,
 }
 
 // AWS's messages, as S3 writes them.
@@ -98,15 +98,15 @@ const (
 )
 
 func noSuchBucket(name string) *Error {
-	return errorf("NoSuchBucket", msgNoSuchBucket).With("BucketName", name)
+	return errorf(NoSuchBucket, msgNoSuchBucket).With("BucketName", name)
 }
 
-func noSuchKey(key string) *Error { return errorf("NoSuchKey", msgNoSuchKey).With("Key", key) }
+func noSuchKey(key string) *Error { return errorf(NoSuchKey, msgNoSuchKey).With("Key", key) }
 
-func malformedXML() *Error { return errorf("MalformedXML", msgMalformedXML) }
+func malformedXML() *Error { return errorf(MalformedXML, msgMalformedXML) }
 
 func invalidArgument(msg, name, value string) *Error {
-	return errorf("InvalidArgument", "%s", msg).With("ArgumentName", name).With("ArgumentValue", value)
+	return errorf(InvalidArgument, "%s", msg).With("ArgumentName", name).With("ArgumentValue", value)
 }
 
 // ErrorBody renders e as S3's XML error document.
@@ -129,11 +129,11 @@ func ErrorBody(e *Error, requestID, hostID string) []byte {
 
 // InvalidAccessKeyID is S3's answer to an access key it does not know.
 func InvalidAccessKeyID(key string) *Error {
-	return errorf("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.").With("AWSAccessKeyId", key)
+	return errorf(ErrInvalidAccessKeyID, "The AWS Access Key Id you provided does not exist in our records.").With("AWSAccessKeyId", key)
 }
 
 // EntityTooLarge is S3's answer to a body larger than it takes.
 func EntityTooLarge(size, max int64) *Error {
-	return errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
+	return errorf(ErrEntityTooLarge, "Your proposed upload exceeds the maximum allowed size").
 		With("ProposedSize", strconv.FormatInt(size, 10)).With("MaxSizeAllowed", strconv.FormatInt(max, 10))
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
 type objectEntry struct {
@@ -376,10 +378,10 @@ type deletedEntry struct {
 }
 
 type deleteError struct {
-	Key       string `xml:"Key"`
-	VersionID string `xml:"VersionId,omitempty"`
-	Code      string `xml:"Code"`
-	Message   string `xml:"Message"`
+	Key       string    `xml:"Key"`
+	VersionID string    `xml:"VersionId,omitempty"`
+	Code      core.Code `xml:"Code"`
+	Message   string    `xml:"Message"`
 }
 
 type deleteResult struct {
@@ -418,11 +420,11 @@ func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error)
 	for i, o := range in.Objects {
 		if denied[i] != nil {
 			e := AsError(denied[i])
-			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: string(e.Code), Message: e.Message})
+			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
 			continue
 		}
 		if o.Key == "" || len(o.Key) > maxKey {
-			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: "InvalidArgument", Message: "Invalid key"})
+			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: InvalidArgument, Message: "Invalid key"})
 			continue
 		}
 		d := deletedEntry{Key: o.Key}
@@ -430,7 +432,7 @@ func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error)
 			id, marker, err := s.deleteVersion(b, o.Key, o.VersionID)
 			if err != nil {
 				e := AsError(err)
-				out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: string(e.Code), Message: e.Message})
+				out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
 				continue
 			}
 			d.VersionID = id

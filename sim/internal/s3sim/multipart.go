@@ -98,7 +98,7 @@ func (s *Store) findUpload(r *Request) (*bucket, *upload, error) {
 	}
 	u, ok := b.Uploads[r.Query.Get("uploadId")]
 	if !ok || u.Key != r.Key {
-		return nil, nil, errorf("NoSuchUpload", msgNoSuchUpload).With("UploadId", r.Query.Get("uploadId"))
+		return nil, nil, errorf(NoSuchUpload, msgNoSuchUpload).With("UploadId", r.Query.Get("uploadId"))
 	}
 	return b, u, nil
 }
@@ -128,7 +128,7 @@ func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	if u.Algorithm != "" && sum.Algorithm != "" && sum.Algorithm != u.Algorithm {
-		return nil, errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(u.Algorithm), strings.ToLower(sum.Algorithm))
+		return nil, errorf(InvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(u.Algorithm), strings.ToLower(sum.Algorithm))
 	}
 	if u.Algorithm != "" && sum.Algorithm == "" {
 		sum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, r.Body), Type: "FULL_OBJECT"}
@@ -214,7 +214,7 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 		return nil, err
 	}
 	if len(in.Parts) == 0 {
-		return nil, errorf("MalformedXML", msgMalformedXML)
+		return nil, errorf(MalformedXML, msgMalformedXML)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,19 +228,19 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 	prev := 0
 	for _, p := range in.Parts {
 		if p.PartNumber <= prev {
-			return nil, errorf("InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+			return nil, errorf(InvalidPartOrder, "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
 		}
 		prev = p.PartNumber
 	}
 	for i, p := range in.Parts {
 		got, ok := u.Parts[p.PartNumber]
 		if !ok || normalizeETag(p.ETag) != got.ETag {
-			e := errorf("InvalidPart", "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.").
+			e := errorf(InvalidPart, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.").
 				With("UploadId", u.ID).With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", p.ETag)
 			return nil, e
 		}
 		if i < len(in.Parts)-1 && len(got.Data) < minPartSize {
-			return nil, errorf("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size").
+			return nil, errorf(EntityTooSmall, "Your proposed upload is smaller than the minimum allowed size").
 				With("ProposedSize", strconv.Itoa(len(got.Data))).With("MinSizeAllowed", strconv.Itoa(minPartSize)).
 				With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", got.ETag)
 		}

@@ -121,7 +121,7 @@ func checkACL(b *bucket, h http.Header) error {
 		}
 	}
 	if grants || acl != "" && acl != "private" && acl != "bucket-owner-full-control" {
-		return errorf("AccessControlListNotSupported", "The bucket does not allow ACLs").With("BucketName", b.Name)
+		return errorf(AccessControlListNotSupported, "The bucket does not allow ACLs").With("BucketName", b.Name)
 	}
 	return nil
 }
@@ -150,7 +150,7 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 	o.ContentEncoding = strings.Join(enc, ",")
 	if sc := h.Get("X-Amz-Storage-Class"); sc != "" {
 		if !storageClasses[sc] {
-			return nil, errorf("InvalidStorageClass", "The storage class you specified is not valid").With("StorageClassRequested", sc)
+			return nil, errorf(InvalidStorageClass, "The storage class you specified is not valid").With("StorageClassRequested", sc)
 		}
 		if sc != "STANDARD" {
 			o.StorageClass = sc
@@ -170,7 +170,7 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 		size += len(name) + len(o.Metadata[name])
 	}
 	if size > maxMetadata {
-		return nil, errorf("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.").
+		return nil, errorf(MetadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size.").
 			With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxMetadata))
 	}
 	if v := h.Get("X-Amz-Tagging"); v != "" {
@@ -185,7 +185,7 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 
 func checkKey(key string) error {
 	if len(key) > maxKey {
-		return errorf("KeyTooLongError", "Your key is too long").With("MaxSizeAllowed", strconv.Itoa(maxKey)).With("Size", strconv.Itoa(len(key)))
+		return errorf(KeyTooLongError, "Your key is too long").With("MaxSizeAllowed", strconv.Itoa(maxKey)).With("Size", strconv.Itoa(len(key)))
 	}
 	return nil
 }
@@ -233,10 +233,10 @@ func checkWriteConditions(b *bucket, r *Request) error {
 	exists := cur != nil && !cur.DeleteMarker
 	if v := r.Header.Get("If-None-Match"); v != "" {
 		if v != "*" {
-			return errorf("NotImplemented", "A header you provided implies functionality that is not implemented").With("Header", "If-None-Match")
+			return errorf(core.NotImplemented, "A header you provided implies functionality that is not implemented").With("Header", "If-None-Match")
 		}
 		if exists {
-			return errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", "If-None-Match")
+			return errorf(PreconditionFailed, "At least one of the pre-conditions you specified did not hold").With("Condition", "If-None-Match")
 		}
 	}
 	if v := r.Header.Get("If-Match"); v != "" {
@@ -244,7 +244,7 @@ func checkWriteConditions(b *bucket, r *Request) error {
 			return noSuchKey(r.Key)
 		}
 		if !etagMatches(v, cur.ETag) {
-			return errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", "If-Match")
+			return errorf(PreconditionFailed, "At least one of the pre-conditions you specified did not hold").With("Condition", "If-Match")
 		}
 	}
 	return nil
@@ -272,7 +272,7 @@ func (s *Store) lookup(b *bucket, r *Request) (*object, error) {
 		for _, v := range vs {
 			if v.VersionID == id {
 				if v.DeleteMarker {
-					return nil, errorf("MethodNotAllowed", "The specified method is not allowed against this resource.").
+					return nil, errorf(MethodNotAllowed, "The specified method is not allowed against this resource.").
 						With("Method", r.Method).With("ResourceType", "DeleteMarker").
 						WithHeader("X-Amz-Delete-Marker", "true").WithHeader("Last-Modified", timeHTTP(v.LastModified)).
 						WithHeader("X-Amz-Version-Id", v.VersionID)
@@ -283,7 +283,7 @@ func (s *Store) lookup(b *bucket, r *Request) (*object, error) {
 		if id == "" || id != "null" && len(id) < 8 {
 			return nil, invalidArgument("Invalid version id specified", "versionId", id)
 		}
-		return nil, errorf("NoSuchVersion", "The specified version does not exist.").With("Key", r.Key).With("VersionId", id)
+		return nil, errorf(NoSuchVersion, "The specified version does not exist.").With("Key", r.Key).With("VersionId", id)
 	}
 	if len(vs) == 0 {
 		return nil, noSuchKey(r.Key)
@@ -303,7 +303,7 @@ func (s *Store) lookup(b *bucket, r *Request) (*object, error) {
 // does so that keys cannot be probed.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Permissions)
 func (s *Store) missing(r *Request, err error) error {
-	if e, ok := err.(*Error); !ok || e.Code != "NoSuchKey" {
+	if e, ok := err.(*Error); !ok || e.Code != NoSuchKey {
 		return err
 	}
 	if aerr := r.Authorize(s.access(r, "s3:ListBucket", Target{Bucket: r.Bucket})); aerr != nil {
@@ -340,7 +340,7 @@ func objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
 		if status == http.StatusNotModified {
 			return &Response{Status: status, Header: h}, nil
 		}
-		return nil, errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", cond)
+		return nil, errorf(PreconditionFailed, "At least one of the pre-conditions you specified did not hold").With("Condition", cond)
 	}
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", o.ContentType)
@@ -377,7 +377,7 @@ func objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
 			continue
 		}
 		if r.Caller == nil || r.Caller.Kind == core.Anonymous {
-			return nil, errorf("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.")
+			return nil, errorf(InvalidRequest, "Request specific response headers cannot be used for anonymous GET requests.")
 		}
 		h.Set(p[1], r.Query.Get(p[0]))
 	}
@@ -440,7 +440,7 @@ func parseRange(v string, size int64) (start, end int64, partial bool, err error
 		return 0, size - 1, false, nil
 	}
 	invalid := func() error {
-		return errorf("InvalidRange", "The requested range is not satisfiable").
+		return errorf(InvalidRange, "The requested range is not satisfiable").
 			With("RangeRequested", v).With("ActualObjectSize", strconv.FormatInt(size, 10))
 	}
 	switch {
@@ -594,7 +594,7 @@ func (s *Store) source(r *Request) (*object, copySource, error) {
 		}
 	}
 	if status, cond := preconditions(h, o); status != 0 {
-		return nil, src, errorf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").With("Condition", "x-amz-copy-source-"+strings.ToLower(cond))
+		return nil, src, errorf(PreconditionFailed, "At least one of the pre-conditions you specified did not hold").With("Condition", "x-amz-copy-source-"+strings.ToLower(cond))
 	}
 	if src.VersionID == "" && b.Versioning != "" {
 		src.VersionID = o.VersionID
@@ -681,7 +681,7 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if cs.Bucket == r.Bucket && cs.Key == r.Key && directive != "REPLACE" && (cs.VersionID == "" || cs.VersionID == b.current(r.Key).VersionID) &&
 		r.Header.Get("X-Amz-Storage-Class") == "" && r.Header.Get("X-Amz-Website-Redirect-Location") == "" &&
 		r.Header.Get("X-Amz-Server-Side-Encryption") == "" && alg == "" {
-		return nil, errorf("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+		return nil, errorf(InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	o := fresh
 	if directive != "REPLACE" {

@@ -105,10 +105,10 @@ func (s *Store) checkBucket(r *Request) error {
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
 	if r.Region != "" && r.Region != b.Region && r.op.op != "GetBucketLocation" {
 		if r.Method == http.MethodHead {
-			return errorf("PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.").
+			return errorf(PermanentRedirect, "The bucket you are attempting to access must be addressed using the specified endpoint.").
 				WithHeader("X-Amz-Bucket-Region", b.Region)
 		}
-		return errorf("AuthorizationHeaderMalformed", "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", r.Region, b.Region).
+		return errorf(AuthorizationHeaderMalformed, "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", r.Region, b.Region).
 			With("Region", b.Region).WithHeader("X-Amz-Bucket-Region", b.Region)
 	}
 	return nil
@@ -193,7 +193,7 @@ func methodNotAllowed(r *Request) *Error {
 	case r.Bucket != "":
 		kind = "BUCKET"
 	}
-	return errorf("MethodNotAllowed", "The specified method is not allowed against this resource.").
+	return errorf(MethodNotAllowed, "The specified method is not allowed against this resource.").
 		With("Method", r.Method).With("ResourceType", kind)
 }
 

@@ -144,7 +144,7 @@ func deleteBucketWebsite(s *Store, ctx context.Context, r *Request) (*Response, 
 }
 
 func noWebsite(name string) *Error {
-	return errorf("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration").With("BucketName", name)
+	return errorf(NoSuchWebsiteConfiguration, "The specified bucket does not have a website configuration").With("BucketName", name)
 }
 
 // ServeWebsite answers a request to the website endpoint of bucket r.Bucket as AWS's website
@@ -158,7 +158,7 @@ func noWebsite(name string) *Error {
 func (s *Store) ServeWebsite(ctx context.Context, r *Request, requestID, hostID string) *Response {
 	fail := func(e *Error) *Response { return websiteError(r, e, requestID, hostID) }
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return fail(errorf("MethodNotAllowed", "The specified method is not allowed against this resource.").With("Method", r.Method).With("ResourceType", "OBJECT"))
+		return fail(errorf(MethodNotAllowed, "The specified method is not allowed against this resource.").With("Method", r.Method).With("ResourceType", "OBJECT"))
 	}
 	s.mu.RLock()
 	b, ok := s.buckets[r.Bucket]
@@ -214,14 +214,14 @@ func (s *Store) websiteObject(ctx context.Context, r *Request, b *bucket, key st
 	q := &Request{Method: r.Method, Target: Target{r.Bucket, key}, Query: url.Values{}, Header: r.Header, Caller: r.Caller,
 		Authorize: r.Authorize, op: &route{op: "GetObject", path: onObject}}
 	if err := r.Authorize(s.access(q, "s3:GetObject", q.Target)); err != nil {
-		return nil, http.StatusForbidden, errorf("AccessDenied", msgAccessDenied)
+		return nil, http.StatusForbidden, errorf(AccessDenied, msgAccessDenied)
 	}
 	s.mu.RLock()
 	o, err := s.lookup(b, q)
 	s.mu.RUnlock()
 	if err != nil {
 		if aerr := r.Authorize(s.access(q, "s3:ListBucket", Target{Bucket: r.Bucket})); aerr != nil {
-			return nil, http.StatusForbidden, errorf("AccessDenied", msgAccessDenied)
+			return nil, http.StatusForbidden, errorf(AccessDenied, msgAccessDenied)
 		}
 		e := AsError(err)
 		e.Header = nil
