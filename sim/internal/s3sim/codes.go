@@ -4,7 +4,6 @@ import "github.com/awsxlab/awsx/sim/internal/core"
 
 // S3's error codes as the wire spells them (InternalError, InternalFailure and NotImplemented are
 // core's); the source of truth is https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList.
-// ErrEntityTooLarge and ErrInvalidAccessKeyID take Err because functions have their names.
 const (
 	AccessControlListNotSupported                  core.Code = "AccessControlListNotSupported"
 	AccessDenied                                   core.Code = "AccessDenied"
@@ -17,8 +16,8 @@ const (
 	BucketAlreadyOwnedByYou                        core.Code = "BucketAlreadyOwnedByYou"
 	BucketNotEmpty                                 core.Code = "BucketNotEmpty"
 	EntityTooSmall                                 core.Code = "EntityTooSmall"
-	ErrEntityTooLarge                              core.Code = "EntityTooLarge"
-	ErrInvalidAccessKeyID                          core.Code = "InvalidAccessKeyId"
+	EntityTooLarge                                 core.Code = "EntityTooLarge"
+	InvalidAccessKeyID                             core.Code = "InvalidAccessKeyId"
 	ExpiredToken                                   core.Code = "ExpiredToken"
 	IllegalLocationConstraintException             core.Code = "IllegalLocationConstraintException"
 	InvalidArgument                                core.Code = "InvalidArgument"

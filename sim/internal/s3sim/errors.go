@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
@@ -48,7 +47,7 @@ var statuses = map[core.Code]int{
 	AccessDenied:                         http.StatusForbidden,
 	AccountProblem:                       http.StatusForbidden,
 	AllAccessDisabled:                    http.StatusForbidden,
-	ErrInvalidAccessKeyID:                http.StatusForbidden,
+	InvalidAccessKeyID:                http.StatusForbidden,
 	InvalidObjectState:                   http.StatusForbidden,
 	RequestTimeTooSkewed:                 http.StatusForbidden,
 	SignatureDoesNotMatch:                http.StatusForbidden,
@@ -125,15 +124,4 @@ func ErrorBody(e *Error, requestID, hostID string) []byte {
 	}
 	b.WriteString("<RequestId>" + requestID + "</RequestId><HostId>" + hostID + "</HostId></Error>")
 	return b.Bytes()
-}
-
-// InvalidAccessKeyID is S3's answer to an access key it does not know.
-func InvalidAccessKeyID(key string) *Error {
-	return errorf(ErrInvalidAccessKeyID, "The AWS Access Key Id you provided does not exist in our records.").With("AWSAccessKeyId", key)
-}
-
-// EntityTooLarge is S3's answer to a body larger than it takes.
-func EntityTooLarge(size, max int64) *Error {
-	return errorf(ErrEntityTooLarge, "Your proposed upload exceeds the maximum allowed size").
-		With("ProposedSize", strconv.FormatInt(size, 10)).With("MaxSizeAllowed", strconv.FormatInt(max, 10))
 }
