@@ -1,0 +1,75 @@
+package jsonproto_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+)
+
+// BenchmarkDecodeEncode is the codec's work for one request: Decode of the SDK client's body,
+// Encode of the answer.
+func BenchmarkDecodeEncode(b *testing.B) {
+	params := make([]types.Parameter, 10)
+	for i := range params {
+		name := fmt.Sprintf("/app/prod/db/param-%d", i)
+		params[i] = types.Parameter{
+			ARN:              aws.String("arn:aws:ssm:us-east-1:123456789012:parameter" + name),
+			DataType:         aws.String("text"),
+			LastModifiedDate: aws.Time(time.UnixMilli(1715531081123 + int64(i))),
+			Name:             aws.String(name),
+			Type:             types.ParameterTypeSecureString,
+			Value:            aws.String("a value of some forty characters, give or take"),
+			Version:          int64(i + 1),
+		}
+	}
+	cases := []struct {
+		op       string
+		body     string
+		newInput func() any
+		out      any
+	}{
+		{"PutParameter",
+			`{"Name":"/app/prod/db/password","Value":"correct horse battery staple","Type":"SecureString","Overwrite":true,"Tier":"Standard","Tags":[{"Key":"env","Value":"prod"},{"Key":"team","Value":"db"}]}`,
+			func() any { return &ssm.PutParameterInput{} },
+			&ssm.PutParameterOutput{Tier: types.ParameterTierStandard, Version: 7}},
+		{"GetParametersByPath",
+			`{"Path":"/app/prod","Recursive":true,"WithDecryption":true,"MaxResults":10,"ParameterFilters":[{"Key":"Type","Option":"Equals","Values":["SecureString"]}]}`,
+			func() any { return &ssm.GetParametersByPathInput{} },
+			&ssm.GetParametersByPathOutput{NextToken: aws.String("AAEAAQ=="), Parameters: params}},
+	}
+	for _, c := range cases {
+		b.Run(c.op, func(b *testing.B) {
+			body := []byte(c.body)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := ssmProto.Decode(c.op, body, c.newInput()); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := ssmProto.Encode(c.op, c.out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.op+"/Decode", func(b *testing.B) {
+			body := []byte(c.body)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := ssmProto.Decode(c.op, body, c.newInput()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.op+"/Encode", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ssmProto.Encode(c.op, c.out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

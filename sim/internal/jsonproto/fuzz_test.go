@@ -1,0 +1,96 @@
+package jsonproto
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/schemas"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// fuzzOps cover every kind of value: strings, enums, numbers, booleans, lists, maps of
+// lists, nested structs, unions, timestamps and blobs.
+var fuzzOps = []string{
+	"PutParameter", "GetParametersByPath", "CreateCloudConnector", "UpdateOpsItem",
+	"RegisterTaskWithMaintenanceWindow", "PutInventory", "StartAutomationExecution",
+}
+
+// FuzzDecode decodes each body as the input of several operations. Decode must not panic;
+// its errors must be SerializationExceptions; it must accept only valid JSON (encoding/json is
+// the reference); and what it accepts must survive the SDK's own serializer: once written by
+// the SDK and read back (which settles the protocol's precision: milliseconds, UTF-8), a
+// value must read back the same again.
+func FuzzDecode(f *testing.F) {
+	p := New11(schemas.AmazonSSM, (*ssm.Client)(nil))
+	sdk := awsjson.New11(schemas.AmazonSSM)
+	for _, seed := range []string{
+		`{"Name":"/app/db","Value":"s3cr\u00e9t","Type":"SecureString","Overwrite":true,"Tags":[{"Key":"env","Value":"dev"}]}`,
+		`{"Path":"/app","Recursive":true,"MaxResults":10,"ParameterFilters":[{"Key":"Type","Option":"Equals","Values":["String"]}]}`,
+		`{"Name":"c","Configuration":{"AzureConfiguration":{"TenantId":"t","Targets":{"Subscriptions":["s"]}}}}`,
+		`{"OpsItemId":"oi-1","PlannedStartTime":1515531081.123,"PlannedEndTime":1.515531081E9,"OperationalData":{"k":{"Type":"SearchableString","Value":"v"}}}`,
+		`{"WindowId":"mw-1","TaskInvocationParameters":{"Lambda":{"Payload":"aGVsbG8=","Qualifier":"1"}}}`,
+		`{"InstanceId":"i-1","Items":[{"TypeName":"Custom:X","Content":[{"a":"b"}],"Context":{"c":"d"}}]}`,
+		`{"DocumentName":"d","Parameters":{"p":["a","b"]},"Targets":[{"Key":"k","Values":["v"]}]}`,
+		`{"Name":null,"Unknown":{"x":[1,-2.5e-3,true,false,null,"\ud83d\ude00"]}}`,
+		`{"Name":`, `[]`, ``, `{"Name":"a"} {}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, op := range fuzzOps {
+			o := p.ops[op]
+			v1 := reflect.New(o.in.Elem())
+			err := p.Decode(op, body, v1.Interface())
+			if err != nil {
+				var e *core.Error
+				if !errors.As(err, &e) || e.Code != SerializationException || e.Status != 400 {
+					t.Fatalf("%s: Decode error %v (%T), want a SerializationException", op, err, err)
+				}
+				continue
+			}
+			if len(bytes.TrimSpace(body)) > 0 && !json.Valid(body) {
+				t.Fatalf("%s: Decode accepted invalid JSON %q", op, body)
+			}
+			v2 := sdkRoundTrip(t, sdk, p, op, v1)
+			v3 := sdkRoundTrip(t, sdk, p, op, v2)
+			if d := diff(v2.Elem(), v3.Elem(), "in"); d != "" {
+				t.Fatalf("%s: not stable through the SDK's serializer: %s\nbody %q", op, d, body)
+			}
+		}
+	})
+}
+
+// sdkRoundTrip writes in with the SDK's serializer and decodes the result.
+func sdkRoundTrip(t *testing.T, sdk *awsjson.Protocol, p *Protocol, op string, in reflect.Value) reflect.Value {
+	t.Helper()
+	top, err := topSchema(in.Type().Elem())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := smithy.NewOperationSchema(smithy.NewSchema(smithy.ShapeID{Namespace: top.ID().Namespace, Name: op}, smithy.ShapeTypeOperation, 0), top, nil)
+	req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
+	if err := sdk.SerializeRequest(context.Background(), s, in.Interface().(smithy.Serializable), req); err != nil {
+		t.Fatalf("%s: the SDK cannot serialize the decoded input: %v", op, err)
+	}
+	var b []byte
+	if r := req.GetStream(); r != nil {
+		if b, err = io.ReadAll(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := reflect.New(in.Type().Elem())
+	if err := p.Decode(op, b, out.Interface()); err != nil {
+		t.Fatalf("%s: Decode of the SDK's own serialization: %v\n%s", op, err, b)
+	}
+	return out
+}

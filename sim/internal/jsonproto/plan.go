@@ -1,0 +1,449 @@
+package jsonproto
+
+import (
+	"fmt"
+	"math/big"
+	"reflect"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/document"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/aws/smithy-go/traits"
+)
+
+// kind is how a value is read from JSON.
+type kind uint8
+
+const (
+	kString kind = iota // string and string enums
+	kBool
+	kInt
+	kFloat
+	kTime
+	kBlob
+	kStruct
+	kList
+	kMap
+	kUnion
+)
+
+// codec is the plan for one value: a struct field, a list element, a map value or a union
+// member's Value.
+type codec struct {
+	kind kind
+	ptr  bool         // the Go value is a pointer to typ
+	typ  reflect.Type // the value's type, pointer removed
+	bits int          // integer and float sizes
+	tf   string       // kTime: "epoch-seconds", "date-time" or "http-date"
+
+	st   *structPlan // kStruct
+	elem *codec      // kList, kMap
+
+	variants map[string]variant // kUnion: by member name
+}
+
+// variant is one member of a union: its Go type (whose pointer implements the union) and
+// the codec of its Value field.
+type variant struct {
+	typ   reflect.Type
+	value int // index of the Value field
+	c     *codec
+}
+
+type fieldPlan struct {
+	index int
+	name  string // the member name: the JSON key
+	c     *codec
+}
+
+type structPlan struct {
+	typ    reflect.Type
+	fields []fieldPlan
+	byName map[string]*fieldPlan
+}
+
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	metadataType = reflect.TypeFor[middleware.Metadata]()
+	bigIntType   = reflect.TypeFor[big.Int]()
+	bigFloatType = reflect.TypeFor[big.Float]()
+	documentType = reflect.TypeFor[document.Value]()
+)
+
+// members is what the SDK's generated structs implement: SerializeMembers writes each member
+// that is set, with its schema.
+type members interface {
+	SerializeMembers(smithy.ShapeSerializer)
+}
+
+// inputPlan returns the decoding plan of a top-level input struct type.
+func (p *Protocol) inputPlan(t reflect.Type) (*structPlan, error) {
+	if sp, ok := p.plans.Load(t); ok {
+		return sp.(*structPlan), nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.built == nil {
+		p.built = map[reflect.Type]*structPlan{}
+	}
+	top, err := topSchema(t)
+	if err != nil {
+		return nil, err
+	}
+	b := builder{built: p.built}
+	sp, err := b.structPlan(t, top)
+	if err != nil {
+		// Drop what this attempt half-built, so that a later call reports the same error.
+		for _, k := range b.added {
+			delete(p.built, k)
+		}
+		return nil, fmt.Errorf("jsonproto: %v: %w", t, err)
+	}
+	p.plans.Store(t, sp)
+	return sp, nil
+}
+
+// topSchema returns the schema a top-level input or output type writes itself as: the
+// SDK's Serialize method opens the struct with it.
+func topSchema(t reflect.Type) (*smithy.Schema, error) {
+	v, ok := reflect.New(t).Interface().(smithy.Serializable)
+	if !ok {
+		return nil, fmt.Errorf("jsonproto: %v has no Serialize method: not an SDK type of this generation", t)
+	}
+	var r recorder
+	v.Serialize(&r)
+	if len(r.events) == 0 || r.events[0].s.Type() != smithy.ShapeTypeStructure {
+		return nil, fmt.Errorf("jsonproto: %v does not serialize as a structure", t)
+	}
+	return r.events[0].s, nil
+}
+
+// builder builds plans; the caller holds Protocol.mu. built holds every plan made so far,
+// including those still being filled, so that recursive shapes end.
+type builder struct {
+	built map[reflect.Type]*structPlan
+	added []reflect.Type
+}
+
+// structPlan learns which member each field of t is by asking the SDK: it sets one field at
+// a time and notes the member schema that t's SerializeMembers writes.
+func (b *builder) structPlan(t reflect.Type, s *smithy.Schema) (*structPlan, error) {
+	if sp := b.built[t]; sp != nil {
+		return sp, nil
+	}
+	if _, ok := reflect.New(t).Interface().(members); !ok {
+		return nil, fmt.Errorf("%v (shape %s) has no SerializeMembers method", t, s.ID())
+	}
+	sp := &structPlan{typ: t, byName: map[string]*fieldPlan{}}
+	b.built[t] = sp
+	b.added = append(b.added, t)
+	var base recorder
+	reflect.New(t).Interface().(members).SerializeMembers(&base)
+	var fields []fieldPlan
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || f.Type == metadataType {
+			continue
+		}
+		probe := func(fv reflect.Value) *recorder {
+			v := reflect.New(t)
+			v.Elem().Field(i).Set(fv)
+			var r recorder
+			v.Interface().(members).SerializeMembers(&r)
+			return &r
+		}
+		pv, err := probeValue(f.Type)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		m := probe(pv).changed(&base)
+		if m == nil || s.Member(m.MemberName()) != m {
+			return nil, fmt.Errorf("%s: the SDK serializes the field as no member of %s", f.Name, s.ID())
+		}
+		c, err := b.codec(f.Type, m, probe)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		fields = append(fields, fieldPlan{index: i, name: m.MemberName(), c: c})
+	}
+	if len(fields) != len(s.Members()) {
+		return nil, fmt.Errorf("%d of the %d members of %s have a field", len(fields), len(s.Members()), s.ID())
+	}
+	sp.fields = fields
+	for i := range sp.fields {
+		if sp.byName[sp.fields[i].name] != nil {
+			return nil, fmt.Errorf("two fields are member %s of %s", sp.fields[i].name, s.ID())
+		}
+		sp.byName[sp.fields[i].name] = &sp.fields[i]
+	}
+	return sp, nil
+}
+
+// codec returns the codec of a value of Go type t written with member schema s. probe
+// serializes a value of type t in its place, for unions to learn their members' names.
+func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Value) *recorder) (*codec, error) {
+	c := &codec{typ: t}
+	if t.Kind() == reflect.Pointer {
+		c.ptr, c.typ = true, t.Elem()
+	}
+	t = c.typ
+	k := t.Kind()
+	bad := func() (*codec, error) {
+		return nil, fmt.Errorf("shape %s (%v) is Go type %v", s.TargetID(), s.Type(), c.typ)
+	}
+	switch s.Type() {
+	case smithy.ShapeTypeString, smithy.ShapeTypeEnum:
+		if k != reflect.String {
+			return bad()
+		}
+		c.kind = kString
+	case smithy.ShapeTypeBoolean:
+		if k != reflect.Bool {
+			return bad()
+		}
+		c.kind = kBool
+	case smithy.ShapeTypeByte, smithy.ShapeTypeShort, smithy.ShapeTypeInteger, smithy.ShapeTypeLong, smithy.ShapeTypeIntEnum:
+		if k < reflect.Int || k > reflect.Int64 {
+			return bad()
+		}
+		c.kind, c.bits = kInt, t.Bits()
+	case smithy.ShapeTypeFloat, smithy.ShapeTypeDouble:
+		if k != reflect.Float32 && k != reflect.Float64 {
+			return bad()
+		}
+		c.kind, c.bits = kFloat, t.Bits()
+	case smithy.ShapeTypeTimestamp:
+		if t != timeType {
+			return bad()
+		}
+		c.kind, c.tf = kTime, "epoch-seconds" // awsJson's default
+		if tf, ok := smithy.SchemaTrait[*traits.TimestampFormat](s); ok {
+			c.tf = tf.Format
+		}
+		switch c.tf {
+		case "epoch-seconds", "date-time", "http-date":
+		default:
+			return nil, fmt.Errorf("shape %s: timestamp format %q", s.TargetID(), c.tf)
+		}
+	case smithy.ShapeTypeBlob:
+		if k != reflect.Slice || t.Elem().Kind() != reflect.Uint8 {
+			return bad()
+		}
+		c.kind = kBlob
+	case smithy.ShapeTypeList, smithy.ShapeTypeSet:
+		if k != reflect.Slice || c.ptr {
+			return bad()
+		}
+		e, err := b.codec(t.Elem(), s.ListMember(), func(ev reflect.Value) *recorder {
+			sv := reflect.MakeSlice(t, 1, 1)
+			sv.Index(0).Set(ev)
+			return probe(sv)
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.kind, c.elem = kList, e
+	case smithy.ShapeTypeMap:
+		if k != reflect.Map || t.Key().Kind() != reflect.String || c.ptr {
+			return bad()
+		}
+		e, err := b.codec(t.Elem(), s.MapValue(), func(ev reflect.Value) *recorder {
+			mv := reflect.MakeMapWithSize(t, 1)
+			mv.SetMapIndex(reflect.ValueOf("k").Convert(t.Key()), ev)
+			return probe(mv)
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.kind, c.elem = kMap, e
+	case smithy.ShapeTypeStructure:
+		if k != reflect.Struct || t == timeType || t == bigIntType || t == bigFloatType {
+			return bad()
+		}
+		sp, err := b.structPlan(t, s)
+		if err != nil {
+			return nil, err
+		}
+		c.kind, c.st = kStruct, sp
+	case smithy.ShapeTypeUnion:
+		if k != reflect.Interface || c.ptr {
+			return bad()
+		}
+		if err := b.union(c, s, probe); err != nil {
+			return nil, err
+		}
+	default:
+		// Documents, big numbers: no service the simulator speaks for has them yet.
+		return nil, fmt.Errorf("shape %s: %v members are not supported", s.TargetID(), s.Type())
+	}
+	return c, nil
+}
+
+// union fills c's variants: for each member type of the union (unions_gen.go), the SDK's
+// serializer names the member it writes.
+func (b *builder) union(c *codec, s *smithy.Schema, probe func(reflect.Value) *recorder) error {
+	c.kind, c.variants = kUnion, map[string]variant{}
+	for _, mt := range unionMembers {
+		if !reflect.PointerTo(mt).Implements(c.typ) {
+			continue
+		}
+		vf, ok := mt.FieldByName("Value")
+		if !ok || len(vf.Index) != 1 {
+			return fmt.Errorf("union member %v has no Value field", mt)
+		}
+		mv := reflect.New(mt)
+		pv, err := probeValue(vf.Type)
+		if err != nil {
+			return err
+		}
+		mv.Elem().Field(vf.Index[0]).Set(pv)
+		iv := reflect.New(c.typ).Elem()
+		iv.Set(mv)
+		m := probe(iv).variant
+		if m == nil || s.Member(m.MemberName()) != m {
+			return fmt.Errorf("the SDK serializes union member %v as no member of %s", mt, s.TargetID())
+		}
+		vc, err := b.codec(vf.Type, m, func(v reflect.Value) *recorder {
+			mv := reflect.New(mt)
+			mv.Elem().Field(vf.Index[0]).Set(v)
+			iv := reflect.New(c.typ).Elem()
+			iv.Set(mv)
+			return probe(iv)
+		})
+		if err != nil {
+			return fmt.Errorf("%v: %w", mt, err)
+		}
+		c.variants[m.MemberName()] = variant{typ: mt, value: vf.Index[0], c: vc}
+	}
+	if len(c.variants) != len(s.Members()) {
+		return fmt.Errorf("union %v: %d of the %d members of %s have a type in unions_gen.go (run go generate)", c.typ, len(c.variants), len(s.Members()), s.TargetID())
+	}
+	return nil
+}
+
+// probeValue returns a value of type t that the SDK's serializers write: they skip nil
+// pointers, slices and maps, empty strings and zero numbers.
+func probeValue(t reflect.Type) (reflect.Value, error) {
+	v := reflect.New(t).Elem()
+	switch t.Kind() {
+	case reflect.Pointer:
+		v.Set(reflect.New(t.Elem()))
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(1)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(1)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(t, 0, 0))
+	case reflect.Map:
+		v.Set(reflect.MakeMap(t))
+	case reflect.Struct:
+		if t == timeType {
+			v.Set(reflect.ValueOf(time.Unix(1, 0)))
+		}
+	case reflect.Interface:
+		if t == documentType {
+			return v, fmt.Errorf("document members are not supported")
+		}
+		for _, mt := range unionMembers {
+			if reflect.PointerTo(mt).Implements(t) {
+				v.Set(reflect.New(mt))
+				return v, nil
+			}
+		}
+		return v, fmt.Errorf("interface %v: no union member type in unions_gen.go implements it (run go generate)", t)
+	default:
+		return v, fmt.Errorf("unsupported Go type %v", t)
+	}
+	return v, nil
+}
+
+// recorder is a smithy.ShapeSerializer that writes nothing: it notes the schemas (and
+// scalar values) the SDK's generated Serialize methods hand it, which is how a plan learns
+// what member a Go field is.
+type recorder struct {
+	depth   int
+	events  []event        // what is written outside any container, in order
+	variant *smithy.Schema // the first union member written
+}
+
+type event struct {
+	s *smithy.Schema
+	v string // a scalar's value, "" for a container
+}
+
+var _ smithy.ShapeSerializer = (*recorder)(nil)
+
+func (r *recorder) note(s *smithy.Schema, v any) {
+	if r.depth == 0 {
+		e := event{s: s}
+		if v != nil {
+			e.v = fmt.Sprint(v)
+		}
+		r.events = append(r.events, e)
+	}
+}
+
+func (r *recorder) open(s *smithy.Schema) { r.note(s, nil); r.depth++ }
+func (r *recorder) close()                { r.depth-- }
+
+func (r *recorder) Bytes() []byte                                    { return nil }
+func (r *recorder) WriteInt8(s *smithy.Schema, v int8)               { r.note(s, v) }
+func (r *recorder) WriteInt16(s *smithy.Schema, v int16)             { r.note(s, v) }
+func (r *recorder) WriteInt32(s *smithy.Schema, v int32)             { r.note(s, v) }
+func (r *recorder) WriteInt64(s *smithy.Schema, v int64)             { r.note(s, v) }
+func (r *recorder) WriteFloat32(s *smithy.Schema, v float32)         { r.note(s, v) }
+func (r *recorder) WriteFloat64(s *smithy.Schema, v float64)         { r.note(s, v) }
+func (r *recorder) WriteBool(s *smithy.Schema, v bool)               { r.note(s, v) }
+func (r *recorder) WriteString(s *smithy.Schema, v string)           { r.note(s, "s"+v) }
+func (r *recorder) WriteBigInt(s *smithy.Schema, v *big.Int)         { r.note(s, v) }
+func (r *recorder) WriteBigFloat(s *smithy.Schema, v *big.Float)     { r.note(s, v) }
+func (r *recorder) WriteBlob(s *smithy.Schema, v []byte)             { r.note(s, v) }
+func (r *recorder) WriteTime(s *smithy.Schema, v time.Time)          { r.note(s, v.UnixNano()) }
+func (r *recorder) WriteDocument(s *smithy.Schema, v document.Value) { r.note(s, nil) }
+func (r *recorder) WriteNil(s *smithy.Schema)                        { r.note(s, "nil") }
+func (r *recorder) WriteStruct(s *smithy.Schema)                     { r.open(s) }
+func (r *recorder) CloseStruct()                                     { r.close() }
+func (r *recorder) WriteList(s *smithy.Schema)                       { r.open(s) }
+func (r *recorder) CloseList()                                       { r.close() }
+func (r *recorder) WriteMap(s *smithy.Schema)                        { r.open(s) }
+func (r *recorder) WriteKey(*smithy.Schema, string)                  {}
+func (r *recorder) CloseMap()                                        { r.close() }
+func (r *recorder) CloseUnion()                                      { r.close() }
+
+func (r *recorder) WriteUnion(s, v *smithy.Schema) {
+	if r.variant == nil {
+		r.variant = v
+	}
+	r.open(s)
+}
+
+// changed returns the one schema written differently from base (the zero struct's members:
+// the SDK writes some non-pointer members, such as a bool with a default, even when zero),
+// or nil when there is not exactly one.
+func (r *recorder) changed(base *recorder) *smithy.Schema {
+	var found *smithy.Schema
+	for _, e := range r.events {
+		if slices.Contains(base.events, e) {
+			continue
+		}
+		if found != nil && found != e.s {
+			return nil
+		}
+		found = e.s
+	}
+	return found
+}
+
+// planCache is the per-Go-type plan cache of a Protocol.
+type planCache struct {
+	mu    sync.Mutex                   // guards building plans
+	plans sync.Map                     // reflect.Type → *structPlan, top-level inputs
+	built map[reflect.Type]*structPlan // every struct plan, by type
+}
