@@ -1,0 +1,155 @@
+package durable
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+)
+
+// commitReq is a Commit waiting for the writer lock. Its result fields are written and read
+// under Dir.wmu.
+type commitReq struct {
+	parts map[string][]byte
+	done  bool
+	err   error
+}
+
+// Commit atomically replaces the named parts: each part whose value is nil is deleted,
+// every other is set to a copy of its value (an empty, non-nil value is an empty part). When
+// Commit returns nil the change is durable: its journal record and every blob that
+// [Dir.PutBlob] returned before the call are on disk, synced. When it returns an error the
+// change may or may not be durable; a later [Open] sees it whole or not at all. Commit does
+// not keep parts or its values.
+//
+// Concurrent commits are written one after another, and those that wait are written
+// together as one record. After a commit Commit may compact the directory (see
+// [Options.CompactMin]).
+func (d *Dir) Commit(parts map[string][]byte) error {
+	if d.mode != ReadWrite {
+		return fmt.Errorf("durable: commit in %q: %w", d.path, ErrReadOnly)
+	}
+	for name, v := range parts {
+		if err := validName(name); err != nil {
+			return fmt.Errorf("durable: commit: %w", err)
+		}
+		if len(v) > MaxPartSize {
+			return fmt.Errorf("durable: commit: part %q is %d bytes (want at most %d)", name, len(v), MaxPartSize)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	req := &commitReq{parts: parts}
+	d.qmu.Lock()
+	d.queue = append(d.queue, req)
+	d.qmu.Unlock()
+
+	d.wmu.Lock()
+	leader := !req.done
+	if leader {
+		d.qmu.Lock()
+		batch := d.queue
+		d.queue = nil
+		d.qmu.Unlock()
+		err := d.appendLocked(batch)
+		for _, r := range batch {
+			r.done, r.err = true, err
+		}
+	}
+	err := req.err
+	compact := leader && err == nil && d.compactDueLocked()
+	d.wmu.Unlock()
+
+	if compact {
+		// The commit is durable: a failed compaction leaves the directory as it was, and is
+		// reported by Close.
+		d.wmu.Lock()
+		if !d.closed && d.compactDueLocked() {
+			if cerr := d.compactLocked(); cerr != nil {
+				d.compactErr = cerr
+				// Try again once the journal has grown as much again.
+				d.compactFailedAt = d.jend
+			}
+		}
+		d.wmu.Unlock()
+	}
+	return err
+}
+
+// appendLocked writes batch as one journal record and syncs it, then shows it to readers.
+func (d *Dir) appendLocked(batch []*commitReq) error {
+	if d.closed {
+		return fmt.Errorf("durable: commit in %q: %w", d.path, ErrClosed)
+	}
+	if d.broken != nil {
+		return fmt.Errorf("durable: commit in %q: an earlier write failed, reopen the directory: %w", d.path, d.broken)
+	}
+	merged := map[string][]byte{}
+	for _, r := range batch {
+		for name, v := range r.parts {
+			merged[name] = v
+		}
+	}
+	names := make([]string, 0, len(merged))
+	for name := range merged {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	entries := make([]entry, len(names))
+	var plen int
+	for i, name := range names {
+		v := merged[name]
+		entries[i] = entry{name: name, del: v == nil, size: int64(len(v)), crc: checksum(v)}
+		plen += len(v)
+	}
+	h := encodeHeader(d.seq+1, entries)
+	rec := make([]byte, 0, len(h)+plen)
+	rec = append(rec, h...)
+	for _, name := range names {
+		rec = append(rec, merged[name]...)
+	}
+
+	if d.jrnl == nil {
+		name := filepath.Join(d.path, jrnlPrefix+strconv.FormatUint(d.gen, 10))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("durable: commit: %w", err)
+		}
+		d.mu.Lock()
+		d.jrnl = f
+		d.mu.Unlock()
+		d.jend = 0
+		d.dirtyJournal = true
+	}
+	if _, err := d.jrnl.WriteAt(rec, d.jend); err != nil {
+		// Cut the partial record off, so that the next commit appends after whole ones.
+		if terr := d.jrnl.Truncate(d.jend); terr != nil {
+			d.broken = errors.Join(err, terr)
+		}
+		return fmt.Errorf("durable: commit: %w", err)
+	}
+	d.hook("journal-written")
+	if err := d.jrnl.Sync(); err != nil {
+		// After a failed fsync the kernel may have dropped the pages: nothing written
+		// since the last good sync can be trusted.
+		d.broken = err
+		return fmt.Errorf("durable: commit: %w", err)
+	}
+	if d.dirtyJournal {
+		if err := syncDir(d.path); err != nil {
+			d.broken = err
+			return fmt.Errorf("durable: commit: %w", err)
+		}
+		d.dirtyJournal = false
+	}
+	d.hook("journal-synced")
+
+	d.mu.Lock()
+	d.apply(d.jrnl, d.jend, &header{seq: d.seq + 1, entries: entries, hlen: int64(len(h) - prefixSize)})
+	d.mu.Unlock()
+	d.jend += int64(len(rec))
+	return nil
+}
