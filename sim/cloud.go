@@ -11,6 +11,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
+	"github.com/awsxlab/awsx/sim/internal/ssmsim"
 )
 
 // The default account and its root credentials: AWS's documented example values.
@@ -31,6 +32,7 @@ type Cloud struct {
 	identity *iamsim.Store
 	compute  *ec2sim.Store
 	buckets  *s3sim.Store
+	params   *ssmsim.Store
 	registry registry
 	hooks    hooks
 }
@@ -98,6 +100,7 @@ func New(opts ...Option) *Cloud {
 		return ec2sim.Profile{ARN: arn, ID: id}, ok
 	})
 	c.buckets = s3sim.NewStore(o.account, c.clock, c.ids)
+	c.params = ssmsim.NewStore(o.account, c.clock, c.ids, publicImages)
 	// The registry: one line per service. The first is the one whose protocol answers a
 	// request that looks like no service's.
 	c.registry.add(
@@ -106,6 +109,7 @@ func New(opts ...Option) *Cloud {
 		c.compute.Service(),
 		c.buckets.Service(o.maxObject),
 		c.buckets.WebsiteService(),
+		c.params.Service(),
 	)
 	return c
 }
@@ -167,4 +171,15 @@ func (c *Cloud) WebsiteURL(bucket string) (url string, ok bool) {
 		return "", false
 	}
 	return s3sim.WebsiteEndpoint(bucket, region), true
+}
+
+// publicImages is EC2's public catalog as Systems Manager's public parameters point at it.
+func publicImages(region string) []ssmsim.Image {
+	var out []ssmsim.Image
+	for _, im := range ec2sim.PublicImages(region) {
+		if !im.Deprecated {
+			out = append(out, ssmsim.Image{ID: im.ID, Name: im.Name, Owner: im.Owner, Arch: im.Arch, Windows: im.Windows, Created: im.Created})
+		}
+	}
+	return out
 }

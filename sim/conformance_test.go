@@ -56,6 +56,9 @@ func TestLoopback(t *testing.T) {
 		test func(*testing.T)
 	}{
 		{"FirstLesson", TestFirstLesson},
+		{"SSMParameters", TestSSMParameters},
+		{"SSMAuthorization", TestSSMAuthorization},
+		{"SSMPublicImageParameters", TestSSMPublicImageParameters},
 		{"CredentialsRefused", TestCredentialsRefused},
 		{"InactiveKeyRefused", TestInactiveKeyRefused},
 		{"ThirdAccessKey", TestThirdAccessKey},

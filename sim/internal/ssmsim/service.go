@@ -1,0 +1,26 @@
+package ssmsim
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/schemas"
+
+	"github.com/awsxlab/awsx/sim/internal/jsonproto"
+	"github.com/awsxlab/awsx/sim/internal/service"
+)
+
+// protocol is SSM's awsJson1.1, from the SDK's own schemas.
+var protocol = jsonproto.New11(schemas.AmazonSSM, (*ssm.Client)(nil)).Wire()
+
+// Service returns Systems Manager as the door serves it: the Parameter Store's operations,
+// each authorized on the parameters it names.
+func (s *Store) Service() *service.Service {
+	return &service.Service{
+		Name:     "ssm",
+		Protocol: protocol,
+		Handler:  service.Methods(NewSSM(s)),
+		Resources: func(r *service.Request) ([]service.Access, error) {
+			return service.On(Resources(s.account, r.Region, r.In)...), nil
+		},
+		Dialect: service.JSONDialect,
+	}
+}
