@@ -113,3 +113,26 @@ func TestLaunch(t *testing.T) {
 		t.Errorf("an unknown group: %v", err)
 	}
 }
+
+func TestParameterImage(t *testing.T) {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	for _, tc := range []struct{ param, wantName string }{
+		{ec2x.AmazonLinux2023, "al2023-ami-2023"},
+		{ec2x.AmazonLinux2023Arm64, "arm64"},
+		{ec2x.Ubuntu2404, "ubuntu-noble-24.04-amd64"},
+		{ec2x.WindowsServer2022, "Windows_Server-2022-English-Full-Base"},
+	} {
+		id, err := ec2x.ParameterImage(ctx, cfg, tc.param)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := ec2.NewFromConfig(cfg).DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}})
+		if err != nil || len(out.Images) != 1 || !strings.Contains(*out.Images[0].Name, tc.wantName) {
+			t.Errorf("ParameterImage(%s) = %s: %v %v", tc.param, id, err, out)
+		}
+	}
+	if _, err := ec2x.ParameterImage(ctx, cfg, "/aws/service/none"); err == nil || !strings.Contains(err.Error(), `ec2x: image of parameter "/aws/service/none"`) || !strings.Contains(err.Error(), "ParameterNotFound") {
+		t.Errorf("no parameter: %v", err)
+	}
+}

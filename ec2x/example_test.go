@@ -24,3 +24,15 @@ func ExampleLaunch() {
 	}
 	// Output: t2.micro us-east-1a true
 }
+
+// The newest Amazon Linux 2023 image, by the public parameter AWS keeps pointing at it.
+func ExampleParameterImage() {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	id, err := ec2x.ParameterImage(ctx, cfg, ec2x.AmazonLinux2023)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(id[:4])
+	// Output: ami-
+}

@@ -1,11 +1,13 @@
 package sim
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -101,6 +103,13 @@ func New(opts ...Option) *Cloud {
 	})
 	c.buckets = s3sim.NewStore(o.account, c.clock, c.ids)
 	c.params = ssmsim.NewStore(o.account, c.clock, c.ids, publicImages)
+	c.compute.ResolveParameters(func(ctx context.Context, name string) (string, error) {
+		out, err := c.call(ctx, "ssm", "GetParameter", &ssm.GetParameterInput{Name: aws.String(name)})
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(out.(*ssm.GetParameterOutput).Parameter.Value), nil
+	})
 	// The registry: one line per service. The first is the one whose protocol answers a
 	// request that looks like no service's.
 	c.registry.add(

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"io"
 	"maps"
@@ -100,6 +101,21 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 		return c.fail(req, core.Errorf(core.InternalFailure, "encoding the %s response: %v", op, err))
 	}
 	return resp
+}
+
+// call runs an operation of another service for a service that builds on it, as the caller
+// of ctx and authorized as the door authorizes: EC2 reads the parameter of resolve:ssm:NAME
+// as the user who launches the instance.
+func (c *Cloud) call(ctx context.Context, name, op string, in any) (any, error) {
+	svc := c.registry.byName[name]
+	if svc == nil {
+		return nil, core.Errorf(core.NotImplemented, "The simulator does not serve the %q service.", name)
+	}
+	req := &service.Request{Service: svc, Caller: core.CallerFrom(ctx), Region: core.RegionFrom(ctx), Op: op, In: in}
+	if err := c.authorizeRequest(req); err != nil {
+		return nil, err
+	}
+	return svc.Handler.Call(ctx, op, in)
 }
 
 // route finds the service of r: one that claims its host (S3's buckets and websites), the

@@ -141,3 +141,29 @@ func TestJSONRefusals(t *testing.T) {
 		})
 	}
 }
+
+// RunInstances takes resolve:ssm:NAME for an image ID, read as the caller; a name that is
+// not a parameter is an invalid image ID.
+func TestRunInstancesResolvesParameters(t *testing.T) {
+	ctx := context.Background()
+	c := sim.New()
+	client := ec2Client(t, c)
+	name := "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+	want := aws.ToString(must(ssm.NewFromConfig(config(t, c)).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)}))(t).Parameter.Value)
+	out := must(client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("resolve:ssm:" + name), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}))(t)
+	if got := aws.ToString(out.Instances[0].ImageId); got != want {
+		t.Errorf("the instance's image = %s, want %s", got, want)
+	}
+	_, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("resolve:ssm:/no/such/parameter"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	wantCode(t, err, "InvalidParameterValue")
+
+	// A user allowed to launch but not to read the parameter cannot resolve it.
+	alex := newUser(t, c, "alex")
+	must(iam.NewFromConfig(config(t, c)).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alex"), PolicyName: aws.String("run"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}`)}))(t)
+	_, err = ec2.NewFromConfig(alex).RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("resolve:ssm:" + name), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	wantCode(t, err, "InvalidParameterValue")
+	if !strings.Contains(err.Error(), "ssm:GetParameter") {
+		t.Errorf("the refusal does not say why: %v", err)
+	}
+}

@@ -329,6 +329,14 @@ func archMismatch(it *instanceType, im regionImage) error {
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
 func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2.RunInstancesOutput, error) {
 	s := h.s
+	id, err := s.resolveImage(ctx, in.ImageId)
+	if err != nil {
+		return nil, err
+	}
+	if id != in.ImageId {
+		c := *in
+		c.ImageId, in = id, &c
+	}
 	l, err := s.checkLaunch(in)
 	if err != nil {
 		return nil, err
@@ -603,4 +611,24 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 		}},
 	})
 	return out
+}
+
+// resolveImage returns the image ID that id stands for: id itself, or for resolve:ssm:NAME
+// (NAME may end in :version or :label) the parameter's value, read as the caller.
+func (s *Store) resolveImage(ctx context.Context, id *string) (*string, error) {
+	name, ok := strings.CutPrefix(aws.ToString(id), "resolve:ssm:")
+	if !ok {
+		return id, nil
+	}
+	if s.resolve == nil {
+		return nil, core.Errorf(InvalidParameterValue, "Invalid value '%s' for parameter ImageId: Systems Manager is not available.", aws.ToString(id))
+	}
+	v, err := s.resolve(ctx, name)
+	if err != nil {
+		if e := core.AsError(err); e.Status < 500 && e.Code != core.InternalError {
+			return nil, core.Errorf(InvalidParameterValue, "Unable to resolve the Systems Manager parameter %s: %s", name, e.Message)
+		}
+		return nil, err
+	}
+	return aws.String(v), nil
 }

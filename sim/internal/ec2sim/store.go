@@ -20,8 +20,18 @@ type Store struct {
 	clock    *core.Clock
 	ids      *core.IDs
 	profiles ProfileFunc
+	resolve  ParameterFunc
 	regions  map[string]*regionState
 }
+
+// ParameterFunc returns the value of a Systems Manager parameter, read as the caller of ctx:
+// what an image ID of the form resolve:ssm:NAME stands for.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/finding-an-ami-parameter-store.html
+type ParameterFunc func(ctx context.Context, name string) (string, error)
+
+// ResolveParameters sets how image IDs of the form resolve:ssm:NAME are resolved; without it
+// they are invalid image IDs. Call it before the store serves requests.
+func (s *Store) ResolveParameters(f ParameterFunc) { s.resolve = f }
 
 // Profile is an IAM instance profile as an instance shows it.
 type Profile struct{ ARN, ID string }
