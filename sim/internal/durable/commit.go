@@ -40,6 +40,11 @@ func (d *Dir) Commit(parts map[string][]byte) error {
 		}
 	}
 	if len(parts) == 0 {
+		d.mu.RLock()
+		defer d.mu.RUnlock()
+		if d.closed {
+			return fmt.Errorf("durable: commit in %q: %w", d.path, ErrClosed)
+		}
 		return nil
 	}
 	req := &commitReq{parts: parts}
@@ -151,5 +156,6 @@ func (d *Dir) appendLocked(batch []*commitReq) error {
 	d.apply(d.jrnl, d.jend, &header{seq: d.seq + 1, entries: entries, hlen: int64(len(h) - prefixSize)})
 	d.mu.Unlock()
 	d.jend += int64(len(rec))
+	d.sealed = false
 	return nil
 }

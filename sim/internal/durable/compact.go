@@ -95,7 +95,7 @@ func (d *Dir) compactLocked() error {
 	oldSnap, oldJrnl, oldGen := d.snap, d.jrnl, d.gen
 	d.snap, d.jrnl, d.gen, d.index = f, nil, gen, index
 	d.mu.Unlock()
-	d.jend, d.compactFailedAt, d.dirtyJournal = 0, 0, false
+	d.jend, d.compactFailedAt, d.dirtyJournal, d.compactErr = 0, 0, false, nil
 
 	var errs []error
 	for _, old := range []*os.File{oldSnap, oldJrnl} {

@@ -22,7 +22,7 @@ type Mode int
 
 const (
 	// ReadOnly takes a shared lock: readers run side by side, and no writer runs while they
-	// hold it. A ReadOnly [Dir] writes nothing.
+	// hold it. A ReadOnly [Dir] writes nothing (but the lock file, if it is missing).
 	ReadOnly Mode = iota + 1
 	// ReadWrite takes an exclusive lock, creating the directory if needed.
 	ReadWrite
@@ -105,6 +105,7 @@ type Dir struct {
 	jend   int64 // length of the journal's valid records
 	// dirtyJournal reports whether the journal was created and the directory not yet synced.
 	dirtyJournal bool
+	sealed       bool  // the journal ends with a seal
 	compactErr   error // the last automatic compaction's error, reported by Close
 	// compactFailedAt is the journal length when an automatic compaction last failed.
 	compactFailedAt int64
@@ -192,9 +193,6 @@ func (d *Dir) lock(ctx context.Context) error {
 	}
 	delay := time.Millisecond
 	for {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("held by another process: %w", err)
-		}
 		ok, err := try()
 		if err != nil || ok {
 			return err
@@ -203,6 +201,7 @@ func (d *Dir) lock(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			return fmt.Errorf("held by another process: %w", ctx.Err())
 		case <-t.C:
 		}
 		delay = min(2*delay, 50*time.Millisecond)
@@ -217,18 +216,18 @@ func (d *Dir) load() error {
 		return err
 	}
 	d.gen = gen
-	flag := os.O_RDONLY
-	if d.mode == ReadWrite {
-		flag = os.O_RDWR
-	}
 	if gen > 0 {
 		name := filepath.Join(d.path, snapPrefix+strconv.FormatUint(gen, 10))
-		if d.snap, err = os.OpenFile(name, flag, 0); err != nil {
+		if d.snap, err = os.Open(name); err != nil {
 			return fmt.Errorf("snapshot named by %s: %w", manifestName, err)
 		}
 		if err := d.loadSnapshot(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+	}
+	flag := os.O_RDONLY
+	if d.mode == ReadWrite {
+		flag = os.O_RDWR
 	}
 	name := filepath.Join(d.path, jrnlPrefix+strconv.FormatUint(gen, 10))
 	d.jrnl, err = os.OpenFile(name, flag, 0)
@@ -289,11 +288,13 @@ func (d *Dir) loadSnapshot() error {
 // replay applies the journal's records in order, up to the end of the last whole record.
 //
 // Each append follows the fsync of the record before it, so a crash can tear only the last
-// record, and leaves nothing after it. Hence the last record's contents are checked here (the
-// others' when read), and the bytes after the last whole record are discarded only if they
-// could be one torn append: if the last record fails its CRCs with bytes after it, or a whole
-// record follows the damaged bytes, the damage is in acknowledged records, and replay reports
-// it as [ErrCorrupt] rather than dropping them.
+// record, and leaves nothing after it. Hence the bytes after the last whole record are
+// discarded only if they could be one torn append (no whole record follows them), and the
+// last record's contents are checked here, the others' when read: unless the journal ends
+// with a seal, an empty record that a writer's Close appends to vouch that the records before
+// it are whole, so that the next reader reads only the parts it asks for. If the last record
+// fails its CRCs with bytes after it, or a whole record follows damaged bytes, the damage is in
+// acknowledged records: replay reports it as [ErrCorrupt] rather than dropping them.
 func (d *Dir) replay() error {
 	fi, err := d.jrnl.Stat()
 	if err != nil {
@@ -307,6 +308,7 @@ func (d *Dir) replay() error {
 	}
 	var recs []rec
 	var off int64
+	seq, sealed := d.seq, false
 	for off < size {
 		h, err := readHeader(w, off)
 		if errors.Is(err, errTorn) {
@@ -315,10 +317,17 @@ func (d *Dir) replay() error {
 		if err != nil {
 			return err
 		}
-		if want := d.seq + uint64(len(recs)) + 1; h.seq != want {
+		want := seq + 1
+		if len(h.entries) == 0 {
+			want = seq // a seal changes nothing
+		}
+		if h.seq != want {
 			return fmt.Errorf("%w: record at offset %d has sequence number %d, want %d", ErrCorrupt, off, h.seq, want)
 		}
-		recs = append(recs, rec{off, h})
+		if sealed = len(h.entries) == 0; !sealed {
+			recs = append(recs, rec{off, h})
+			seq++
+		}
 		off += h.size()
 	}
 	if off < size {
@@ -328,7 +337,7 @@ func (d *Dir) replay() error {
 			return fmt.Errorf("%w: damaged record at offset %d, followed by a whole record at offset %d", ErrCorrupt, off, next)
 		}
 	}
-	if n := len(recs); n > 0 {
+	if n := len(recs); n > 0 && !sealed {
 		last := recs[n-1]
 		if err := verifyPayload(d.jrnl, last.off, last.h); err != nil {
 			if !errors.Is(err, ErrCorrupt) || off < size {
@@ -340,11 +349,15 @@ func (d *Dir) replay() error {
 	for _, r := range recs {
 		d.apply(d.jrnl, r.off, r.h)
 	}
-	d.jend = off
-	if off < size && d.mode == ReadWrite {
-		if err := d.jrnl.Truncate(off); err != nil {
-			return err
+	d.jend, d.sealed = off, sealed
+	if d.mode == ReadWrite && (off < size || !sealed) {
+		if off < size {
+			if err := d.jrnl.Truncate(off); err != nil {
+				return err
+			}
 		}
+		// Also, a writer killed before its fsync leaves a whole record that a power loss
+		// could still tear: make it durable before a seal vouches for it.
 		if err := d.jrnl.Sync(); err != nil {
 			return err
 		}
@@ -356,7 +369,7 @@ func (d *Dir) replay() error {
 // -1 if there is none.
 func findRecord(w *window, from int64) (int64, error) {
 	for pos := from; pos+prefixSize <= w.size; {
-		n := min(windowSize, w.size-pos)
+		n := min(maxWindow, w.size-pos)
 		b, err := w.bytes(pos, n)
 		if err != nil {
 			return 0, err
@@ -450,7 +463,8 @@ func (d *Dir) removeLeftovers() error {
 }
 
 // Close releases the lock and the files. It waits for commits in progress, and reports the
-// error of an automatic compaction that failed (the commits themselves were durable).
+// error of an automatic compaction that failed (the commits themselves were durable). A
+// writer's Close appends a seal to the journal (see [Open]).
 func (d *Dir) Close() error {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
@@ -461,6 +475,12 @@ func (d *Dir) Close() error {
 	}
 	d.closed = true
 	d.mu.Unlock()
+	if d.mode == ReadWrite && d.jrnl != nil && !d.sealed && d.broken == nil {
+		// Not synced: every record before it is, and if the seal is lost or torn the next
+		// Open checks the last record instead. So its error is of no consequence either.
+		d.jrnl.WriteAt(encodeHeader(d.seq, nil), d.jend)
+		d.hook("seal-written")
+	}
 	err := d.closeFiles()
 	if uerr := d.lk.Close(); uerr != nil {
 		err = errors.Join(err, fmt.Errorf("unlock: %w", uerr))

@@ -405,3 +405,37 @@ func TestLeftoversRemoved(t *testing.T) {
 		t.Errorf("writer sees %q, want a=1", got)
 	}
 }
+
+// A failed automatic compaction does not fail the commit that triggered it (the commit is
+// durable); Close reports it, and the directory keeps every commit.
+func TestAutoCompactFailure(t *testing.T) {
+	path := t.TempDir()
+	d := openT(t, path, ReadWrite, func(o *Options) { o.CompactMin = 1 << 10 })
+	tmp := filepath.Join(path, "tmp")
+	if err := os.Remove(tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tmp, nil, 0o600); err != nil { // compaction cannot write tmp/snapshot.1
+		t.Fatal(err)
+	}
+	val := bytes.Repeat([]byte("v"), 600)
+	for i := range 10 {
+		if err := d.Commit(map[string][]byte{"p": append(val, byte('0'+i))}); err != nil {
+			t.Fatalf("commit %d: %v", i, err)
+		}
+	}
+	if d.gen != 0 {
+		t.Fatalf("generation %d, want compaction to have failed", d.gen)
+	}
+	if err := d.Close(); err == nil || !strings.Contains(err.Error(), "compact") {
+		t.Errorf("Close: %v, want the compaction's error", err)
+	}
+	os.Remove(tmp)
+	d = openT(t, path, ReadWrite)
+	if got, err := d.Part("p"); err != nil || !bytes.Equal(got, append(val, '9')) {
+		t.Errorf("after reopen: Part(p) = %.10q…, %v; want the last commit", got, err)
+	}
+	if err := d.Compact(nil); err != nil || d.gen != 1 {
+		t.Errorf("Compact: %v, generation %d; want 1", err, d.gen)
+	}
+}

@@ -18,11 +18,14 @@
 //
 // A record is a prefix (magic "DUR1", header length, payload length, CRC-32C of prefix and
 // header), a header (sequence number, then for each part its name, put or delete, size and
-// CRC-32C) and the parts' contents in header order. Open reads the manifest, the snapshot's
-// header and the journal's headers, and builds an index of where each part's latest contents
-// are; [Dir.Part] reads (and checks) only the part asked for, so a reader that needs two small
-// parts does not pay for a large one. Sequence numbers increase by one per journal record,
-// starting after the snapshot's.
+// CRC-32C) and the parts' contents in header order. Sequence numbers increase by one per
+// journal record, starting after the snapshot's. A record with no parts is a seal: a writer's
+// Close appends one to say that the records before it are whole.
+//
+// Open reads the manifest, the snapshot's header and the journal's headers (stepping over the
+// contents), and builds an index of where each part's latest contents are; [Dir.Part] reads
+// (and checks) only the part asked for, so a reader that needs two small parts does not pay
+// for a large one.
 //
 // # Durability
 //
@@ -40,13 +43,20 @@
 // leaves either generation N whole or generation N+1 whole.
 //
 // Recovery: each append follows the fsync of the record before it, so only the journal's last
-// record can be torn by a crash. Open stops at the first record whose prefix is short, has the
-// wrong magic or CRC, or runs past the end of the file, and checks every CRC of the last whole
-// record; what follows is discarded (a writer truncates it and fsyncs). A record before the
-// last one that fails its CRC when read is reported as [ErrCorrupt], never skipped. A writer's
-// Open also fsyncs the directory before building on the manifest (a writer killed between its
-// rename and its fsync leaves one a power loss could undo) and removes leftovers: tmp/*, and
-// snapshots and journals of other generations.
+// record can be torn by a crash, and nothing follows it. Open stops at the first record whose
+// prefix is short, has the wrong magic or CRC, or runs past the end of the file; unless the
+// journal ends with a seal, it also checks every CRC of the last whole record. What follows
+// the last good record is discarded (a writer truncates it and fsyncs) if it could be one torn
+// append; if a whole record follows it, or bytes follow a last record that fails its CRCs, the
+// damage is in acknowledged records and Open fails with [ErrCorrupt] rather than drop them. A
+// part that fails its CRC when read is reported as ErrCorrupt too, never skipped.
+//
+// A writer's Open also fsyncs the journal unless it is sealed (a writer killed before its
+// fsync leaves a record a power loss could still tear, and a seal must vouch only for durable
+// records), fsyncs the directory before building on the manifest (a writer killed between
+// its rename and its fsync leaves one a power loss could undo), and removes leftovers: tmp/*,
+// and snapshots and journals of other generations. The seal itself is not fsynced: if it is
+// lost, the next Open checks the last record.
 //
 // A failed write is cut off the journal; a failed fsync leaves the Dir refusing commits until
 // it is reopened, because after one the kernel may have dropped the pages it could not write.

@@ -99,22 +99,34 @@ func encodeHeader(seq uint64, entries []entry) []byte {
 }
 
 // window reads a file through a buffer, so that walking many small records costs few reads.
+// Its reads start small and double while the walk goes on from the end of the last one, so
+// that stepping over large records does not read their contents.
 type window struct {
 	r    io.ReaderAt
 	size int64
 	base int64
 	buf  []byte
+	next int64 // the size of the next read
 }
 
-const windowSize = 64 << 10
+const (
+	minWindow = 4 << 10
+	maxWindow = 64 << 10
+)
 
 // bytes returns the n bytes at off, which must lie within the file. The slice is valid until
 // the next call.
 func (w *window) bytes(off int64, n int64) ([]byte, error) {
-	if off >= w.base && off+n <= w.base+int64(len(w.buf)) {
+	end := w.base + int64(len(w.buf))
+	if off >= w.base && off+n <= end {
 		return w.buf[off-w.base:][:n], nil
 	}
-	want := max(n, min(windowSize, w.size-off))
+	if off >= w.base && off <= end && len(w.buf) > 0 {
+		w.next = min(2*w.next, maxWindow)
+	} else {
+		w.next = minWindow
+	}
+	want := max(n, min(w.next, w.size-off))
 	if int64(cap(w.buf)) < want {
 		w.buf = make([]byte, want)
 	}
