@@ -37,6 +37,7 @@ type Cloud struct {
 	params   *ssmsim.Store
 	registry registry
 	hooks    hooks
+	disk     *disk // nil unless made by Open
 }
 
 type options struct {
@@ -131,7 +132,10 @@ func (c *Cloud) Now() time.Time { return c.clock.Now() }
 
 // Advance moves the simulator's clock forward by d: sessions expire, and signed requests
 // and presigned URLs age, without waiting.
-func (c *Cloud) Advance(d time.Duration) { c.clock.Advance(d) }
+func (c *Cloud) Advance(d time.Duration) {
+	c.clock.Advance(d)
+	c.commit(false) // a cloud from Open keeps the clock's position; Sync reports a failure
+}
 
 // ConfigOption adjusts the aws.Config that [Cloud.Config] returns.
 type ConfigOption func(*configOptions)
@@ -175,6 +179,9 @@ func (c *Cloud) HTTPClient() *http.Client { return &http.Client{Transport: Trans
 // with .localhost and its port in place of .amazonaws.com. ok is false when there is no such
 // bucket.
 func (c *Cloud) WebsiteURL(bucket string) (url string, ok bool) {
+	if c.needs(c.buckets) != nil {
+		return "", false
+	}
 	region, ok := c.buckets.Region(bucket)
 	if !ok {
 		return "", false

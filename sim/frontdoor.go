@@ -40,6 +40,9 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *Cloud) handle(r *http.Request) *service.Response {
 	req := &service.Request{HTTP: r}
 	resp := c.serve(req)
+	if err := c.commit(false); err != nil {
+		resp = c.fail(req, core.Errorf(core.InternalError, "The change could not be saved: %v", err))
+	}
 	c.record(req, resp)
 	return resp
 }
@@ -55,6 +58,11 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 	}
 	if svc.IDFirst {
 		c.withID(req)
+	}
+	if svc.State != nil {
+		if err := c.needs(svc.State); err != nil {
+			return c.fail(req, err)
+		}
 	}
 	if err := c.authenticate(req, v4, v2); err != nil {
 		return c.fail(req, err)
@@ -110,6 +118,11 @@ func (c *Cloud) call(ctx context.Context, name, op string, in any) (any, error) 
 	svc := c.registry.byName[name]
 	if svc == nil {
 		return nil, core.Errorf(core.NotImplemented, "The simulator does not serve the %q service.", name)
+	}
+	if svc.State != nil {
+		if err := c.needs(svc.State); err != nil {
+			return nil, err
+		}
 	}
 	req := &service.Request{Service: svc, Caller: core.CallerFrom(ctx), Region: core.RegionFrom(ctx), Op: op, In: in}
 	if err := c.authorizeRequest(req); err != nil {

@@ -37,6 +37,9 @@ func (c *Cloud) Metadata(id string) http.Handler { return metadataService{c, id}
 // SDK's own provider (ec2rolecreds) fetches from the instance's metadata service. Requests
 // go to this simulator in memory, as [Cloud.Config]'s do.
 func (c *Cloud) InstanceConfig(id string) (aws.Config, error) {
+	if err := c.needs(c.compute); err != nil {
+		return aws.Config{}, err
+	}
 	v, ok := c.compute.Instance(id)
 	if !ok {
 		return aws.Config{}, fmt.Errorf("sim: no instance %s", id)
@@ -63,6 +66,13 @@ const (
 )
 
 func (m metadataService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := m.c.needs(m.c.compute); err != nil {
+		http.Error(w, "awsx sim: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	// Reading iam/ may start the role's session, and the Spot market may play: a change to
+	// keep before the answer, as a request's is.
+	defer m.c.commit(false)
 	v, ok := m.c.compute.Instance(m.id)
 	if !ok || v.Instance.State == nil || v.Instance.State.Name != types.InstanceStateNameRunning {
 		// On AWS nothing answers: the instance is not running. Say so rather than hang.

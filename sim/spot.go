@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -44,11 +45,14 @@ type SpotNotice struct {
 // the new price passes: two simulated minutes later ([Cloud.Advance]), they are interrupted.
 // Open requests whose maximum price covers the new price are fulfilled.
 func (c *Cloud) SetSpotPrice(m SpotMarket, price string) (now string, notices []SpotNotice, err error) {
+	if err := c.needs(c.compute); err != nil {
+		return "", nil, err
+	}
 	now, ns, err := c.compute.SetSpotPrice(ec2sim.SpotMarket(m), price)
 	for _, n := range ns {
 		notices = append(notices, SpotNotice(n))
 	}
-	return now, notices, err
+	return now, notices, errors.Join(err, c.commit(false))
 }
 
 // InterruptOptions adjusts [Cloud.InterruptSpotInstance].
@@ -69,8 +73,11 @@ func (c *Cloud) InterruptSpotInstance(id string, optFns ...func(*InterruptOption
 	for _, f := range optFns {
 		f(&o)
 	}
+	if err := c.needs(c.compute); err != nil {
+		return SpotNotice{}, err
+	}
 	n, err := c.compute.InterruptSpotInstance(id, o.Now)
-	return SpotNotice(n), err
+	return SpotNotice(n), errors.Join(err, c.commit(false))
 }
 
 // spotMetadata adds a Spot Instance's notice to its metadata: spot/instance-action,

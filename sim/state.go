@@ -30,6 +30,9 @@ type savedState struct {
 // buckets and objects, its clock's offset and its ID generator's position. Requests that run during Save are either
 // wholly in each service's state or not.
 func (c *Cloud) Save(w io.Writer) error {
+	if err := c.loadAll(); err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	iamState, err := c.identity.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
@@ -108,5 +111,10 @@ func (c *Cloud) Load(r io.Reader) error {
 		return fmt.Errorf("sim: load: %w", err)
 	}
 	c.clock.SetOffset(st.Offset)
+	if c.disk != nil {
+		for _, p := range c.disk.parts {
+			p.once.Do(func() { p.ready = true }) // replaced whole: nothing left to read from disk
+		}
+	}
 	return nil
 }

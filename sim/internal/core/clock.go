@@ -2,6 +2,7 @@ package core
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,3 +51,14 @@ func (c *Clock) SetOffset(d time.Duration) {
 	c.offset = d
 	c.mu.Unlock()
 }
+
+// Generation counts the changes to a store's state, so that saving can tell a store that
+// changed from one that did not without comparing their contents. A store bumps it whenever
+// it takes its lock to write; reads leave it alone. Its zero value is ready to use.
+type Generation struct{ n atomic.Uint64 }
+
+// Bump records a change.
+func (g *Generation) Bump() { g.n.Add(1) }
+
+// Load returns the number of changes so far.
+func (g *Generation) Load() uint64 { return g.n.Load() }

@@ -25,6 +25,7 @@ type InstanceView struct {
 // region has it, or it is no longer visible.
 func (s *Store) Instance(id string) (v InstanceView, ok bool) {
 	s.mu.Lock() // to play the region's Spot market up to now: a notice may have fallen due
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	now := s.now()
 	for name, r := range s.regions {

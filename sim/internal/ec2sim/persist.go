@@ -33,6 +33,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 		regions[name] = r
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	s.regions = regions
 	s.mu.Unlock()
 	return nil

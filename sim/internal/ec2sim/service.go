@@ -12,6 +12,7 @@ import (
 func (s *Store) Service() *service.Service {
 	return &service.Service{
 		Name:      "ec2",
+		State:     s,
 		Protocol:  query.EC2.Wire(),
 		Handler:   service.Methods(New(s)),
 		Resources: s.accesses,

@@ -573,6 +573,7 @@ func (s *Store) SetSpotPrice(m SpotMarket, amount string) (now string, notices [
 		}
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	r, err := s.region(name)
 	if err != nil {
@@ -602,6 +603,7 @@ func (s *Store) SetSpotPrice(m SpotMarket, amount string) (now string, notices [
 // at once. An instance already under notice keeps its notice.
 func (s *Store) InterruptSpotInstance(id string, now bool) (SpotNotice, error) {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	for _, r := range s.regions {
 		i, ok := r.Instances[id]

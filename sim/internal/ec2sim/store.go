@@ -16,6 +16,7 @@ import (
 // handed out is built fresh from the records, never shared.
 type Store struct {
 	mu       sync.RWMutex
+	gen      core.Generation // bumped with every write lock
 	account  string
 	clock    *core.Clock
 	ids      *core.IDs
@@ -135,6 +136,7 @@ func (s *Store) read(ctx context.Context, fn func(r *regionState) error) error {
 func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error {
 	name := core.RegionFrom(ctx)
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	r, err := s.region(name)
 	if err != nil {
@@ -173,3 +175,6 @@ func (s *Store) now() time.Time { return s.clock.Now() }
 func (s *Store) arn(region, resource string) string {
 	return "arn:aws:ec2:" + region + ":" + s.account + ":" + resource
 }
+
+// Generation changes with every change to the store's state, and never on a read.
+func (s *Store) Generation() uint64 { return s.gen.Load() }

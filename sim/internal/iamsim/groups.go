@@ -27,6 +27,7 @@ func (h *IAM) CreateGroup(ctx context.Context, in *iam.CreateGroupInput) (*iam.C
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	name := *in.GroupName
 	if _, ok := s.st.Groups[key(name)]; ok {
@@ -47,6 +48,7 @@ func (s *Store) withGroup(name string, f func(*group) error) error {
 		return err
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	g, err := s.group(name)
 	if err != nil {

@@ -23,6 +23,7 @@ func (s *Store) putInline(e entity, name, policyName, text string) error {
 		return err
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	pc, err := s.find(e, name)
 	if err != nil {
@@ -48,6 +49,7 @@ func (s *Store) getInline(e entity, name, policyName string) (string, string, er
 
 func (s *Store) deleteInline(e entity, name, policyName string) error {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	pc, err := s.find(e, name)
 	if err != nil {

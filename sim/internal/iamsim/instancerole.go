@@ -35,6 +35,7 @@ var ec2Principal = policy.Principal{Service: "ec2.amazonaws.com"}
 // there is no such profile.
 func (s *Store) InstanceRole(profileARN, instanceID string) (r InstanceRole, ok bool) {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	var ip *instanceProfile
 	for _, p := range s.st.InstanceProfiles {

@@ -62,6 +62,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 		d.d.parsed = p
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	s.st = st
 	s.mu.Unlock()
 	return nil

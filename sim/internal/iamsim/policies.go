@@ -29,6 +29,7 @@ func (h *IAM) CreatePolicy(ctx context.Context, in *iam.CreatePolicyInput) (*iam
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	path := pathOr(in.Path)
 	arn := s.arn("policy", path, *in.PolicyName)
@@ -182,6 +183,7 @@ func (s *Store) customer(arn string) (*managedPolicy, error) {
 func (h *IAM) DeletePolicy(ctx context.Context, in *iam.DeletePolicyInput) (*iam.DeletePolicyOutput, error) {
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	p, err := s.customer(aws.ToString(in.PolicyArn))
 	if err != nil {
@@ -213,6 +215,7 @@ func (h *IAM) CreatePolicyVersion(ctx context.Context, in *iam.CreatePolicyVersi
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	p, err := s.customer(aws.ToString(in.PolicyArn))
 	if err != nil {
@@ -290,6 +293,7 @@ func (h *IAM) ListPolicyVersions(ctx context.Context, in *iam.ListPolicyVersions
 func (h *IAM) SetDefaultPolicyVersion(ctx context.Context, in *iam.SetDefaultPolicyVersionInput) (*iam.SetDefaultPolicyVersionOutput, error) {
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	p, err := s.customer(aws.ToString(in.PolicyArn))
 	if err != nil {
@@ -307,6 +311,7 @@ func (h *IAM) SetDefaultPolicyVersion(ctx context.Context, in *iam.SetDefaultPol
 func (h *IAM) DeletePolicyVersion(ctx context.Context, in *iam.DeletePolicyVersionInput) (*iam.DeletePolicyVersionOutput, error) {
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	p, err := s.customer(aws.ToString(in.PolicyArn))
 	if err != nil {
@@ -369,6 +374,7 @@ func (s *Store) attach(e entity, name, arn string) error {
 		return err
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	pc, err := s.find(e, name)
 	if err != nil {
@@ -392,6 +398,7 @@ func (s *Store) detach(e entity, name, arn string) error {
 		return err
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	pc, err := s.find(e, name)
 	if err != nil {
@@ -531,6 +538,7 @@ func (s *Store) checkBoundary(arn *string) error {
 
 func (s *Store) setBoundary(e entity, name string, arn *string) error {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	pc, err := s.find(e, name)
 	if err != nil {

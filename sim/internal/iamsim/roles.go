@@ -53,6 +53,7 @@ func (h *IAM) CreateRole(ctx context.Context, in *iam.CreateRoleInput) (*iam.Cre
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	name := *in.RoleName
 	if _, ok := s.st.Roles[key(name)]; ok {
@@ -78,6 +79,7 @@ func (h *IAM) CreateRole(ctx context.Context, in *iam.CreateRoleInput) (*iam.Cre
 // withRole runs f on the named role under the write lock.
 func (s *Store) withRole(name string, f func(*role) error) error {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	pc, err := s.find(roleEntity, name)
 	if err != nil {
@@ -223,6 +225,7 @@ func (h *IAM) CreateInstanceProfile(ctx context.Context, in *iam.CreateInstanceP
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	name := *in.InstanceProfileName
 	if _, ok := s.st.InstanceProfiles[key(name)]; ok {
@@ -285,6 +288,7 @@ func (h *IAM) ListInstanceProfilesForRole(ctx context.Context, in *iam.ListInsta
 func (h *IAM) DeleteInstanceProfile(ctx context.Context, in *iam.DeleteInstanceProfileInput) (*iam.DeleteInstanceProfileOutput, error) {
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	ip, err := s.profile(aws.ToString(in.InstanceProfileName))
 	if err != nil {
@@ -302,6 +306,7 @@ func (h *IAM) DeleteInstanceProfile(ctx context.Context, in *iam.DeleteInstanceP
 func (h *IAM) AddRoleToInstanceProfile(ctx context.Context, in *iam.AddRoleToInstanceProfileInput) (*iam.AddRoleToInstanceProfileOutput, error) {
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	ip, err := s.profile(aws.ToString(in.InstanceProfileName))
 	if err != nil {
@@ -321,6 +326,7 @@ func (h *IAM) AddRoleToInstanceProfile(ctx context.Context, in *iam.AddRoleToIns
 func (h *IAM) RemoveRoleFromInstanceProfile(ctx context.Context, in *iam.RemoveRoleFromInstanceProfileInput) (*iam.RemoveRoleFromInstanceProfileOutput, error) {
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	ip, err := s.profile(aws.ToString(in.InstanceProfileName))
 	if err != nil {

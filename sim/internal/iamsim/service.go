@@ -14,6 +14,7 @@ import (
 func (s *Store) IAMService() *service.Service {
 	return &service.Service{
 		Name:     "iam",
+		State:    s,
 		Protocol: query.IAM.Wire(),
 		Handler:  service.Methods(NewIAM(s)),
 		Resources: func(r *service.Request) ([]service.Access, error) {
@@ -28,6 +29,7 @@ func (s *Store) IAMService() *service.Service {
 func (s *Store) STSService() *service.Service {
 	return &service.Service{
 		Name:      "sts",
+		State:     s,
 		Protocol:  query.STS.Wire(),
 		Handler:   service.Methods(NewSTS(s)),
 		Resources: s.stsAccesses,

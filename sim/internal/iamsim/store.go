@@ -13,6 +13,7 @@ import (
 // it, and every value handed out is built fresh from the records, never shared.
 type Store struct {
 	mu      sync.RWMutex
+	gen     core.Generation // bumped with every write lock
 	account string
 	clock   *core.Clock
 	ids     *core.IDs
@@ -184,3 +185,6 @@ func (s *Store) groupsOf(name string) []*group {
 	}
 	return out
 }
+
+// Generation changes with every change to the store's state, and never on a read.
+func (s *Store) Generation() uint64 { return s.gen.Load() }

@@ -53,6 +53,7 @@ func (h *STS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput) (*sts.Ass
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	r, err := s.roleByARN(aws.ToString(in.RoleArn))
 	if err != nil {
@@ -123,6 +124,7 @@ func (h *STS) GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput)
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	ses := s.newSession(dur)
 	ses.User, ses.Root = c.UserName, c.Kind == core.Root

@@ -49,6 +49,7 @@ func (h *IAM) CreateUser(ctx context.Context, in *iam.CreateUserInput) (*iam.Cre
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	name := *in.UserName
 	if _, ok := s.st.Users[key(name)]; ok {
@@ -149,6 +150,7 @@ func (h *IAM) UpdateUser(ctx context.Context, in *iam.UpdateUserInput) (*iam.Upd
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
@@ -191,6 +193,7 @@ func (h *IAM) DeleteUser(ctx context.Context, in *iam.DeleteUserInput) (*iam.Del
 	}
 	s := h.s
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	u, err := s.user(*in.UserName)
 	if err != nil {
@@ -251,6 +254,7 @@ func (s *Store) withUser(name string, f func(*user) error) error {
 		return err
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	u, err := s.user(name)
 	if err != nil {

@@ -154,6 +154,7 @@ func createBucket(s *Store, ctx context.Context, r *Request) (*Response, error) 
 		return nil, errorf(InvalidBucketAclWithObjectOwnership, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	if b, ok := s.buckets[r.Bucket]; ok {
 		// us-east-1 answers a repeated CreateBucket of one's own bucket with success.
@@ -185,6 +186,7 @@ func validOwnership(v string) bool {
 
 func deleteBucket(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	b, ok := s.buckets[r.Bucket]
 	if !ok {

@@ -18,6 +18,7 @@ import (
 func (s *Store) withBucket(r *Request, write bool, fn func(b *bucket) (*Response, error)) (*Response, error) {
 	if write {
 		s.mu.Lock()
+		s.gen.Bump()
 		defer s.mu.Unlock()
 	} else {
 		s.mu.RLock()

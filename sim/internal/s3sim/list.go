@@ -412,6 +412,7 @@ func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error)
 	}
 	var out deleteResult
 	s.mu.Lock()
+	s.gen.Bump()
 	b, ok := s.buckets[r.Bucket]
 	if !ok {
 		s.mu.Unlock()

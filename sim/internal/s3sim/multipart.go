@@ -67,6 +67,7 @@ func createMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response
 		return nil, invalidArgument("Value for x-amz-checksum-type header is invalid.", "x-amz-checksum-type", typ)
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	b, err := s.bucketForWrite(r)
 	if err != nil {
@@ -122,6 +123,7 @@ func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	_, u, err := s.findUpload(r)
 	if err != nil {
@@ -148,6 +150,7 @@ func uploadPartCopy(s *Store, ctx context.Context, r *Request) (*Response, error
 		return nil, err
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	_, u, err := s.findUpload(r)
 	if err != nil {
@@ -217,6 +220,7 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 		return nil, errorf(MalformedXML, msgMalformedXML)
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	b, u, err := s.findUpload(r)
 	if err != nil {
@@ -286,6 +290,7 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 
 func abortMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	b, u, err := s.findUpload(r)
 	if err != nil {

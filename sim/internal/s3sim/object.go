@@ -207,6 +207,7 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	}
 	o.Data, o.ETag, o.Checksum = r.Body, etag(md5sum), sum
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	b, err := s.bucketForWrite(r)
 	if err != nil {
@@ -480,6 +481,7 @@ func headObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 
 func deleteObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	b, ok := s.buckets[r.Bucket]
 	if !ok {
@@ -667,6 +669,7 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 		return nil, invalidArgument("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", "x-amz-checksum-algorithm", alg)
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	defer s.mu.Unlock()
 	b, err := s.bucketForWrite(r)
 	if err != nil {

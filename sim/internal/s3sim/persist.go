@@ -51,6 +51,7 @@ func (s *Store) UnmarshalJSON(data []byte) error {
 		saved = map[string]*bucket{}
 	}
 	s.mu.Lock()
+	s.gen.Bump()
 	s.buckets = saved
 	s.mu.Unlock()
 	return nil

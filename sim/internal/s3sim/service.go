@@ -17,6 +17,7 @@ import (
 func (s *Store) Service(maxBody int64) *service.Service {
 	return &service.Service{
 		Name:      "s3",
+		State:     s,
 		Protocol:  restXML{},
 		Handler:   handlerOf{s},
 		Resources: func(r *service.Request) ([]service.Access, error) { return s.accesses(r.In.(*Request)) },
@@ -37,6 +38,7 @@ func (s *Store) Service(maxBody int64) *service.Service {
 func (s *Store) WebsiteService() *service.Service {
 	return &service.Service{
 		Name:            "s3",
+		State:           s,
 		Protocol:        website{},
 		Handler:         websiteHandler{s},
 		Resources:       func(*service.Request) ([]service.Access, error) { return []service.Access{}, nil },

@@ -20,6 +20,7 @@ import (
 // is never changed once stored (an overwrite stores a new record), so responses share it.
 type Store struct {
 	mu      sync.RWMutex
+	gen     core.Generation // bumped with every write lock
 	account string
 	owner   string // the account's canonical user ID
 	clock   *core.Clock
@@ -223,3 +224,6 @@ func (s *Store) Buckets() []string {
 	slices.Sort(out)
 	return out
 }
+
+// Generation changes with every change to the store's state, and never on a read.
+func (s *Store) Generation() uint64 { return s.gen.Load() }

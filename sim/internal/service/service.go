@@ -25,6 +25,10 @@ type Service struct {
 	Resources func(*Request) ([]Access, error)
 	// Dialect words credential and signature refusals and the refusal of an authorization.
 	Dialect Dialect
+	// State is the service's persisted state (services that share a store name the same
+	// one: STS IAM's). It is saved as the part named after the first service registered with
+	// it, and read from disk before the first request that needs it.
+	State State
 	// Public lists operations AWS answers without consulting any policy
 	// (sts:GetCallerIdentity).
 	Public map[string]bool
@@ -156,4 +160,12 @@ func DryRun(in any) bool {
 	}
 	f := v.Elem().FieldByName("DryRun")
 	return f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.Bool && f.Elem().Bool()
+}
+
+// State is a service's persisted state. Generation changes with every change and never on a
+// read, so that only what changed is written.
+type State interface {
+	MarshalJSON() ([]byte, error)
+	UnmarshalJSON([]byte) error
+	Generation() uint64
 }

@@ -16,6 +16,7 @@ var protocol = jsonproto.New11(schemas.AmazonSSM, (*ssm.Client)(nil)).Wire()
 func (s *Store) Service() *service.Service {
 	return &service.Service{
 		Name:     "ssm",
+		State:    s,
 		Protocol: protocol,
 		Handler:  service.Methods(NewSSM(s)),
 		Resources: func(r *service.Request) ([]service.Access, error) {
