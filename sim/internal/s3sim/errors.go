@@ -47,7 +47,7 @@ var statuses = map[core.Code]int{
 	AccessDenied:                         http.StatusForbidden,
 	AccountProblem:                       http.StatusForbidden,
 	AllAccessDisabled:                    http.StatusForbidden,
-	InvalidAccessKeyID:                http.StatusForbidden,
+	InvalidAccessKeyID:                   http.StatusForbidden,
 	InvalidObjectState:                   http.StatusForbidden,
 	RequestTimeTooSkewed:                 http.StatusForbidden,
 	SignatureDoesNotMatch:                http.StatusForbidden,
