@@ -38,12 +38,16 @@ const (
 
 // errorf returns an SSM error. SSM answers every client error with 400 (AccessDeniedException
 // for a reserved name included: the Terraform and SDK logs quoting it show StatusCode: 400)
-// and its own failures with 500, whatever other services use the same code for.
+// and its own failures with 500, whatever other services use the same code for. The
+// simulator's NotImplemented keeps its own status.
 func errorf(code core.Code, format string, args ...any) *core.Error {
 	e := core.Errorf(code, format, args...)
-	e.Status = http.StatusBadRequest
-	if code == InternalServerError {
+	switch code {
+	case core.NotImplemented:
+	case InternalServerError:
 		e.Status = http.StatusInternalServerError
+	default:
+		e.Status = http.StatusBadRequest
 	}
 	return e
 }

@@ -115,8 +115,12 @@ func wantError(t testing.TB, err error, code core.Code, msg string) {
 	if e.Code != code || !strings.Contains(e.Message, msg) {
 		t.Fatalf("error = %s %q, want %s with %q", e.Code, e.Message, code, msg)
 	}
-	if e.Code != core.NotImplemented && e.Status != 400 {
-		t.Fatalf("status of %s = %d, want 400", e.Code, e.Status)
+	want := 400
+	if e.Code == core.NotImplemented {
+		want = 501
+	}
+	if e.Status != want {
+		t.Fatalf("status of %s = %d, want %d", e.Code, e.Status, want)
 	}
 }
 

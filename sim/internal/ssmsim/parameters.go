@@ -48,7 +48,7 @@ var (
 	parameterTypes = []string{typeSecureString, typeStringList, typeString}
 	tiers          = []string{tierAdvanced, string(types.ParameterTierIntelligentTiering), tierStandard}
 	keyIDPattern   = regexp.MustCompile(`^([a-zA-Z0-9:/_-]+)$`)
-	nested         = regexp.MustCompile(`\{\{.*\}\}`)
+	nested         = regexp.MustCompile(`(?s)\{\{.*\}\}`)
 )
 
 // newerDataTypes are the data types AWS added beside text and aws:ec2:image, each with its own
@@ -460,7 +460,10 @@ func (h *SSM) GetParameters(ctx context.Context, in *ssm.GetParametersInput) (*s
 	}
 	// "The results for GetParameters requests are listed in alphabetical order."
 	slices.SortStableFunc(out.Parameters, func(a, b types.Parameter) int {
-		return strings.Compare(*a.Name+aws.ToString(a.Selector), *b.Name+aws.ToString(b.Selector))
+		if c := strings.Compare(*a.Name, *b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(aws.ToString(a.Selector), aws.ToString(b.Selector))
 	})
 	return out, nil
 }

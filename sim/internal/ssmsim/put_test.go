@@ -55,6 +55,7 @@ func TestPutParameterRefusals(t *testing.T) {
 		{"aws path", str("/aws/service/mine", "v"), ssmsim.AccessDeniedException, "No access to reserved parameter name: aws/service/mine."},
 		{"Aws path", str("/Awsome/x", "v"), ssmsim.AccessDeniedException, "No access to reserved parameter name: Awsome/x."},
 		{"nested parameter", str("/a", "x{{ssm:/b}}y"), ssmsim.ValidationException, `Parameter value can't nest another parameter. Do not use "{{}}" in the value.`},
+		{"nested over lines", str("/a", "x{{\nssm:/b\n}}"), ssmsim.ValidationException, "can't nest another parameter"},
 		{"standard over 4 KB", str("/a", strings.Repeat("x", 4097)), ssmsim.ValidationException, "Standard tier parameters support a maximum parameter value of 4096 characters."},
 		{"advanced over 8 KB", with(str("/a", strings.Repeat("x", 8193)), func(in *ssm.PutParameterInput) { in.Tier = types.ParameterTierAdvanced }), ssmsim.ValidationException, "8192"},
 		{"KeyId on a String", with(str("/a", "v"), func(in *ssm.PutParameterInput) { in.KeyId = aws.String("alias/mine") }), ssmsim.ValidationException, "KeyId is required for SecureString type parameter only."},

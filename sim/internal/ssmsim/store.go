@@ -16,7 +16,7 @@ type Store struct {
 	mu      sync.RWMutex
 	account string
 	clock   *core.Clock
-	ids     *core.IDs
+	ids     *core.IDs // the cloud's generator: Parameter Store makes no IDs of its own yet
 	images  func(region string) []Image
 	st      state
 	gen     uint64 // counts the changes to st
