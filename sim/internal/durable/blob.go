@@ -46,7 +46,12 @@ func (d *Dir) putBlob(ref string, data []byte) error {
 	final := filepath.Join(sub, ref)
 	if d.opts.BlobGrace > 0 {
 		d.recentMu.Lock()
-		d.recent[ref] = time.Now()
+		now := time.Now()
+		d.recent[ref] = now
+		if len(d.recent) > d.recentMax {
+			d.forgetLocked(now)
+			d.recentMax = max(1024, 2*len(d.recent))
+		}
 		d.recentMu.Unlock()
 	}
 	if fi, err := os.Stat(final); err == nil && fi.Size() == int64(len(data)) {
@@ -74,6 +79,15 @@ func (d *Dir) putBlob(ref string, data []byte) error {
 	}
 	d.hook("blob-renamed")
 	return syncDir(sub)
+}
+
+// forgetLocked drops from recent the refs whose grace is over.
+func (d *Dir) forgetLocked(now time.Time) {
+	for ref, t := range d.recent {
+		if d.opts.BlobGrace < 0 || now.Sub(t) >= d.opts.BlobGrace {
+			delete(d.recent, ref)
+		}
+	}
 }
 
 // blobDir returns blobs/xx for ref, creating it if needed. The first time a Dir uses it, it

@@ -203,13 +203,8 @@ func (d *Dir) sweepBlobs(live func(ref string) bool) error {
 	if err != nil {
 		return fmt.Errorf("durable: compact %q: %w", d.path, err)
 	}
-	now := time.Now()
 	d.recentMu.Lock()
-	for ref, t := range d.recent {
-		if d.opts.BlobGrace < 0 || now.Sub(t) >= d.opts.BlobGrace {
-			delete(d.recent, ref)
-		}
-	}
+	d.forgetLocked(time.Now())
 	recent := len(d.recent) > 0
 	d.recentMu.Unlock()
 	var errs []error

@@ -98,8 +98,8 @@ type Dir struct {
 	qmu   sync.Mutex
 	queue []*commitReq
 
-	// wmu serializes what changes the files: commits, compaction, Close. The fields below
-	// change only under both wmu and mu, so a holder of wmu reads them without mu.
+	// wmu serializes what changes the files: commits, compaction, Close. It guards the
+	// fields from here to mu.
 	wmu    sync.Mutex
 	broken error // set when a failed write leaves the journal in doubt
 	jend   int64 // length of the journal's valid records
@@ -110,8 +110,9 @@ type Dir struct {
 	// compactFailedAt is the journal length when an automatic compaction last failed.
 	compactFailedAt int64
 
-	// mu guards the state readers see; readers hold it across their reads of the files, so
-	// that compaction does not close a file under them.
+	// mu guards the state readers see, the fields from here to gcMu. Readers hold it across
+	// their reads of the files, so that compaction does not close a file under them. These
+	// fields change under wmu too, so a holder of wmu reads them without mu.
 	mu     sync.RWMutex
 	closed bool
 	index  map[string]loc
@@ -125,7 +126,9 @@ type Dir struct {
 	gcMu     sync.RWMutex
 	recentMu sync.Mutex
 	recent   map[string]time.Time // refs PutBlob returned, for BlobGrace
-	blobDirs [256]bool            // blobs/xx directories known durable, under recentMu
+	// recentMax is the size of recent at which PutBlob forgets the refs past their grace.
+	recentMax int
+	blobDirs  [256]bool // blobs/xx directories known durable, under recentMu
 }
 
 // loc is where a part's contents are.
@@ -462,12 +465,15 @@ func (d *Dir) removeLeftovers() error {
 	return nil
 }
 
-// Close releases the lock and the files. It waits for commits in progress, and reports the
+// Close releases the lock and the files. It waits for commits and blob writes in progress,
+// and reports the
 // error of an automatic compaction that failed (the commits themselves were durable). A
 // writer's Close appends a seal to the journal (see [Open]).
 func (d *Dir) Close() error {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
+	d.gcMu.Lock() // wait for PutBlob calls in progress: they write under the lock too
+	defer d.gcMu.Unlock()
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
