@@ -115,11 +115,4 @@ func BenchmarkStateParts(b *testing.B) {
 			}
 		}
 	})
-	b.Run("replace", func(b *testing.B) {
-		for b.Loop() {
-			if err := d.replace(saved.Bytes()); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 }
