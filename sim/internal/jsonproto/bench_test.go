@@ -2,12 +2,18 @@ package jsonproto_test
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
+	ssoschemas "github.com/aws/aws-sdk-go-v2/service/sso/schemas"
+	ssotypes "github.com/aws/aws-sdk-go-v2/service/sso/types"
+
+	"github.com/awsxlab/awsx/sim/internal/jsonproto"
 )
 
 // BenchmarkDecodeEncode is the codec's work for one request: Decode of the SDK client's body,
@@ -71,5 +77,30 @@ func BenchmarkDecodeEncode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkRestDecodeEncode is BenchmarkDecodeEncode for restJson1: SSO's GetRoleCredentials,
+// whose input is in the query string and a header.
+func BenchmarkRestDecodeEncode(b *testing.B) {
+	p := jsonproto.NewRest(ssoschemas.SWBPortalService, (*sso.Client)(nil))
+	r := httptest.NewRequest("GET", "http://portal.sso.us-east-1.amazonaws.com/federation/credentials?role_name=ReadOnly&account_id=123456789012", nil)
+	r.Header.Set("X-Amz-Sso_bearer_token", "aoaAAAAAGZfakeTokenValue")
+	out := &sso.GetRoleCredentialsOutput{RoleCredentials: &ssotypes.RoleCredentials{
+		AccessKeyId: aws.String("ASIAIOSFODNN7EXAMPLE"), Expiration: 1715531081000,
+		SecretAccessKey: aws.String("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), SessionToken: aws.String("FwoGZXIvYXdzEBYaDfakeSessionToken"),
+	}}
+	b.ReportAllocs()
+	for b.Loop() {
+		op, err := p.Operation(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Decode(op, r, nil, &sso.GetRoleCredentialsInput{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, _, err := p.Encode(op, out); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

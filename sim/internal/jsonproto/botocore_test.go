@@ -11,17 +11,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
+	ssoschemas "github.com/aws/aws-sdk-go-v2/service/sso/schemas"
+	ssotypes "github.com/aws/aws-sdk-go-v2/service/sso/types"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/jsonproto"
 )
 
 // parseScript reads responses from stdin and prints what botocore's parser (the AWS CLI's and
-// boto3's) makes of each, with the SSM model that ships with botocore.
+// boto3's) makes of each, with the service models that ship with botocore.
 const parseScript = `
 import base64, datetime, json, sys
 import botocore.session, botocore.parsers
-model = botocore.session.get_session().get_service_model('ssm')
-parser = botocore.parsers.create_parser('json')
+session = botocore.session.get_session()
 def plain(v):
     if isinstance(v, datetime.datetime): return v.timestamp()
     if isinstance(v, bytes): return base64.b64encode(v).decode()
@@ -30,6 +33,8 @@ def plain(v):
     return v
 out = []
 for c in json.load(sys.stdin):
+    model = session.get_service_model(c['service'])
+    parser = botocore.parsers.create_parser(model.metadata['protocol'])
     shape = model.operation_model(c['op']).output_shape
     resp = {'body': c['body'].encode(), 'headers': c['headers'], 'status_code': c['status']}
     out.append(plain(parser.parse(resp, shape)))
@@ -43,6 +48,7 @@ func TestBotocoreReads(t *testing.T) {
 		t.Skip("python3 with botocore is not installed")
 	}
 	type response struct {
+		Service string            `json:"service"`
 		Op      string            `json:"op"`
 		Body    string            `json:"body"`
 		Headers map[string]string `json:"headers"`
@@ -53,12 +59,12 @@ func TestBotocoreReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return response{op, string(b), map[string]string{"content-type": ssmProto.ContentType()}, 200}
+		return response{"ssm", op, string(b), map[string]string{"content-type": ssmProto.ContentType()}, 200}
 	}
 	fail := func(code, msg string) response {
 		h := http.Header{}
 		ssmProto.SetErrorHeaders(h, core.Code(code))
-		return response{"GetParameter", string(ssmProto.EncodeError(core.Code(code), msg)),
+		return response{"ssm", "GetParameter", string(ssmProto.EncodeError(core.Code(code), msg)),
 			map[string]string{"content-type": h.Get("Content-Type"), "x-amzn-errortype": h.Get("X-Amzn-ErrorType")}, 400}
 	}
 	cases := []response{
@@ -75,6 +81,18 @@ func TestBotocoreReads(t *testing.T) {
 		fail("ParameterNotFound", ""),
 		fail("ValidationException", "1 validation error detected"),
 	}
+	rest := jsonproto.NewRest(ssoschemas.SWBPortalService, (*sso.Client)(nil))
+	status, header, body, err := rest.Encode("GetRoleCredentials", &sso.GetRoleCredentialsOutput{RoleCredentials: &ssotypes.RoleCredentials{
+		AccessKeyId: aws.String("ASIAEXAMPLE"), Expiration: 1715531081000, SecretAccessKey: aws.String("s"), SessionToken: aws.String("t"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, response{"sso", "GetRoleCredentials", string(body), map[string]string{"content-type": header.Get("Content-Type")}, status})
+	h := http.Header{}
+	rest.SetErrorHeaders(h, "UnauthorizedException")
+	cases = append(cases, response{"sso", "ListAccounts", string(rest.EncodeError("UnauthorizedException", "Session token not found or invalid")),
+		map[string]string{"content-type": h.Get("Content-Type"), "x-amzn-errortype": h.Get("X-Amzn-ErrorType")}, 401})
 	in, err := json.Marshal(cases)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +109,9 @@ func TestBotocoreReads(t *testing.T) {
 		`{"TaskInvocationParameters":{"Lambda":{"Payload":"AAEC/v8="}}},` +
 		`{"Error":{"Message":"Parameter /app/db not found.","Code":"ParameterNotFound"}},` +
 		`{"Error":{"Message":"","Code":"ParameterNotFound"}},` +
-		`{"Error":{"Message":"1 validation error detected","Code":"ValidationException"}}]`
+		`{"Error":{"Message":"1 validation error detected","Code":"ValidationException"}},` +
+		`{"roleCredentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":"s","sessionToken":"t","expiration":1715531081000}},` +
+		`{"Error":{"Message":"Session token not found or invalid","Code":"UnauthorizedException"}}]`
 	var got, exp any
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, out)

@@ -40,8 +40,7 @@ func (p *Protocol) Decode(op string, body []byte, in any) error {
 		return err
 	}
 	d := decoder{buf: body}
-	d.skipSpace()
-	if d.i == len(d.buf) {
+	if d.atEnd() {
 		return nil
 	}
 	if d.buf[d.i] != '{' {
@@ -50,8 +49,7 @@ func (p *Protocol) Decode(op string, body []byte, in any) error {
 	if err := d.object(sp, rv.Elem()); err != nil {
 		return d.serializationError(err)
 	}
-	d.skipSpace()
-	if d.i != len(d.buf) {
+	if !d.atEnd() {
 		return d.serializationError(d.fail("unexpected %s after the JSON object", d.found()))
 	}
 	return nil
@@ -139,7 +137,14 @@ func (d *decoder) skipSpace() {
 	}
 }
 
-// next skips white space and returns the next byte, 0 at the end of input.
+// atEnd skips white space and reports whether the input is all read.
+func (d *decoder) atEnd() bool {
+	d.skipSpace()
+	return d.i == len(d.buf)
+}
+
+// next skips white space and returns the next byte, 0 at the end of input (or a NUL byte,
+// which is no JSON token either).
 func (d *decoder) next() byte {
 	d.skipSpace()
 	if d.i == len(d.buf) {
@@ -254,14 +259,14 @@ func (d *decoder) elements(fn func(n int) error) error {
 // object reads a structure into v (a struct). Unknown and null members are passed over.
 func (d *decoder) object(sp *structPlan, v reflect.Value) error {
 	return d.members(func(key []byte) error {
-		f := sp.byName[string(key)]
+		f := sp.byKey[string(key)]
 		if f == nil {
 			return d.skip()
 		}
 		if null, err := d.null(); null || err != nil {
 			return err
 		}
-		return in(d.value(f.c, v.Field(f.index)), f.name)
+		return in(d.value(f.c, v.Field(f.index)), f.key)
 	})
 }
 

@@ -1,14 +1,18 @@
-// Package jsonproto is the simulator's codec for AWS's JSON RPC protocols, awsJson1.0 and
-// awsJson1.1 (SSM, CloudWatch Logs, DynamoDB and others), on the server side.
+// Package jsonproto is the simulator's codec for AWS's JSON protocols, on the server side:
+// awsJson1.0 and awsJson1.1 (SSM, CloudWatch Logs, DynamoDB and others) and restJson1 (EFS,
+// Lambda, IAM Identity Center and others).
 //
-// A [Protocol] is made from a service's schema and its SDK client type:
+// A [Protocol] (awsJson) or a [Rest] (restJson1) is made from a service's schema and its SDK
+// client type:
 //
 //	p := jsonproto.New11(schemas.AmazonSSM, (*ssm.Client)(nil))
 //
 // [Protocol.Operation] reads the operation from a request's X-Amz-Target header;
 // [Protocol.Decode] fills the SDK's input struct (*ssm.PutParameterInput) from the JSON body;
 // [Protocol.Encode] writes the SDK's output struct as the body the SDK's client reads; and
-// [Protocol.EncodeError] with [Protocol.SetErrorHeaders] writes AWS's JSON error.
+// [Protocol.EncodeError] with [Protocol.SetErrorHeaders] writes AWS's JSON error. [Rest] has
+// the same methods: its Operation routes by method and path, its Decode reads the URI, the
+// query string and headers too, and its Encode returns a status and headers with the body.
 //
 // # Wire facts come from the SDK
 //
@@ -19,26 +23,32 @@
 // per Go type, a plan asks that method: it sets one field at a time, serializes the struct
 // into a recorder, and notes which member schema was written. The decoder then walks the
 // JSON body with the plan. Union member types, which reflection cannot enumerate, are listed
-// by `go generate` (./internal/gen reads the SDK's types.go) in unions_gen.go, and the SDK's
-// serializer again says which member each one is.
+// by `go generate` (./internal/gen reads the SDK's types.go) in sdk_gen.go, and the SDK's
+// serializer again says which member each one is. The same file lists the operation schemas,
+// whose @http traits are restJson1's routes.
 //
 // Responses are written by the SDK itself: the output's Serialize method drives the SDK's
-// own JSON serializer, reached through the public awsjson client protocol. Its reader, the
-// SDK client's, is therefore reading its own writer's output.
+// own serializer, reached through the public awsjson and restjson1 client protocols (a
+// response's header and body bindings are a request's). Its reader, the SDK client's, is
+// therefore reading its own writer's output.
 //
 // The wire format follows the SDK: member names as keys (awsJson ignores @jsonName),
 // timestamps as epoch seconds unless a timestampFormat trait says otherwise, blobs in
 // standard base64, floats' NaN and infinities as the strings "NaN", "Infinity" and
 // "-Infinity", a union as an object with one member. As in the SDK's reader, a null member is
-// absent and a null list element or map value is the zero value.
+// absent and a null list element or map value is the zero value. restJson1 adds @jsonName
+// keys, and its HTTP bindings as smithy-go writes them: labels and query values as text,
+// timestamps there as RFC 3339 and in headers as HTTP dates, header lists comma-separated
+// with quoted strings, blobs and @mediaType strings in headers in base64.
 //
 // # Errors
 //
 // Decode answers SerializationException (400) for a body that is not JSON or a value of the
 // wrong JSON type, and passes over members the operation does not have, as AWS does.
 // Operation answers UnknownOperationException (400) for a missing X-Amz-Target or one that
-// names no operation of the service. Neither code is in any service model: they are AWS's
-// service framework's own.
+// names no operation of the service; [Rest.Operation] answers it with 404 for a request no
+// route matches. Neither code is in any service model: they are AWS's service framework's
+// own.
 //
 // # Cost
 //
@@ -54,8 +64,15 @@
 //   - Enum values, lengths, ranges and patterns are not checked either.
 //   - Document members and big numbers are not supported (no service served so far has
 //     them); building a plan that meets one fails with an error naming the shape.
-//   - Event streams are not supported.
-//   - restJson1 (HTTP bindings) is not covered.
+//   - Event streams and streaming payloads are not supported.
+//   - restJson1: prefix header keys are read in lower case (as the SDK reads them);
+//     Content-Type and Accept are not checked; the route of a request with a path prefix
+//     (an endpoint URL with a path) does not match.
+//   - restJson1 is tested with the real clients of the schema-serialized restJson1 modules
+//     in go.mod (sso, ssooidc, signin: queries, headers, @jsonName, structure payloads) and,
+//     for the bindings they lack (labels, greedy labels, header lists, prefix headers,
+//     blob, string and union payloads, @httpResponseCode), with a small service written as
+//     smithy-go's generator writes one, through smithy-go's own restJson1 client protocol.
 package jsonproto
 
-//go:generate go run ./internal/gen -o unions_gen.go
+//go:generate go run ./internal/gen -o sdk_gen.go

@@ -38,53 +38,53 @@ func (p *Protocol) Encode(op string, out any) ([]byte, error) {
 	if v.IsNil() {
 		return []byte("{}"), nil
 	}
-	s, err := o.outputSchema(p.prefix)
-	if err != nil {
-		return nil, err
+	s, err := o.encodingSchema(false, func(top *smithy.Schema) *smithy.OperationSchema {
+		// Only the "input" (our output) and the name matter to the awsJson serializer.
+		opSchema := smithy.NewSchema(smithy.ShapeID{Namespace: top.ID().Namespace, Name: o.name}, smithy.ShapeTypeOperation, 0)
+		return smithy.NewOperationSchema(opSchema, top, nil)
+	})
+	if err != nil || s == nil {
+		return []byte("{}"), err
 	}
 	req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
 	if err := p.sdk.SerializeRequest(context.Background(), s, out.(smithy.Serializable), req); err != nil {
 		return nil, fmt.Errorf("jsonproto: encoding the %s output: %w", op, err)
 	}
+	b, err := requestBody(req)
+	if err != nil || b == nil {
+		return []byte("{}"), err
+	}
+	return b, nil
+}
+
+// requestBody returns the body the SDK's serializer set on req, nil for none.
+func requestBody(req *smithyhttp.Request) ([]byte, error) {
 	switch body := req.GetStream().(type) {
 	case *bytes.Reader:
 		b := make([]byte, body.Len())
 		body.Read(b)
 		return b, nil
 	case nil:
-		return []byte("{}"), nil
+		return nil, nil
 	default:
 		return io.ReadAll(body)
 	}
 }
 
-// outputSchema returns the operation schema under which the SDK's client protocol serializes
-// the output as if it were a request. Only its input (our output) and its name matter to it.
-func (o *operation) outputSchema(service string) (*smithy.OperationSchema, error) {
-	o.once.Do(func() {
-		top, err := topSchema(o.out.Elem())
-		if err != nil {
-			o.err = err
-			return
-		}
-		opSchema := smithy.NewSchema(smithy.ShapeID{Namespace: top.ID().Namespace, Name: o.name}, smithy.ShapeTypeOperation, 0)
-		o.schema = smithy.NewOperationSchema(opSchema, top, nil)
-		if o.schema.IsInputEventStream() {
-			o.schema, o.err = nil, fmt.Errorf("jsonproto: %s.%s answers an event stream, which is not supported", service, o.name)
-		}
-	})
-	return o.schema, o.err
-}
-
 // EncodeError returns AWS's JSON error document: {"__type":"ParameterNotFound","message":"…"}.
 // An empty message is left out, as SSM does for ParameterNotFound.
+func (p *Protocol) EncodeError(code core.Code, message string) []byte {
+	return encodeError(code, message)
+}
+
+// encodeError writes the error document of both awsJson and restJson1.
 //
 // The code goes without a namespace: the SDKs strip one if present ("aws.protocols#" in
 // smithy-go's SanitizeErrorCode, botocore's `code.rsplit('#', 1)`), so either reads it. The
 // message key is lower case, as in SSM's and CloudWatch Logs' models; the SDKs read both
 // casings (botocore: body.get('message', body.get('Message')); smithy-go matches either
 // against the modeled member of an error shape).
-func (p *Protocol) EncodeError(code core.Code, message string) []byte {
+func encodeError(code core.Code, message string) []byte {
 	b, err := json.Marshal(struct {
 		Type    string `json:"__type"`
 		Message string `json:"message,omitempty"`

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http/httptest"
 	"reflect"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/signin"
+	signinschemas "github.com/aws/aws-sdk-go-v2/service/signin/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/schemas"
 	"github.com/aws/smithy-go"
@@ -25,14 +28,24 @@ var fuzzOps = []string{
 	"RegisterTaskWithMaintenanceWindow", "PutInventory", "StartAutomationExecution",
 }
 
-// FuzzDecode decodes each body as the input of several operations. Decode must not panic;
-// its errors must be SerializationExceptions; it must accept only valid JSON (encoding/json is
-// the reference); and what it accepts must survive the SDK's own serializer: once written by
-// the SDK and read back (which settles the protocol's precision: milliseconds, UTF-8), a
-// value must read back the same again.
+// FuzzDecode decodes each body as the input of several operations, of awsJson and restJson1.
+// Decode must not panic; its errors must be SerializationExceptions; it must accept only valid
+// JSON (encoding/json is the reference); and for awsJson, what it accepts must survive the
+// SDK's own serializer: once written by the SDK and read back (which settles the protocol's
+// precision: milliseconds, UTF-8), a value must read back the same again.
 func FuzzDecode(f *testing.F) {
 	p := New11(schemas.AmazonSSM, (*ssm.Client)(nil))
 	sdk := awsjson.New11(schemas.AmazonSSM)
+	rest := NewRest(things, (*thingsClient)(nil))
+	signinREST := NewRest(signinschemas.Signin, (*signin.Client)(nil))
+	restCases := []struct {
+		p              *Rest
+		op, method, to string
+	}{
+		{signinREST, "CreateOAuth2Token", "POST", "/v1/token"},    // a structure payload, @jsonName keys
+		{rest, "PostBox", "POST", "/boxes"},                       // a union payload
+		{rest, "PutThing", "PUT", "/things/a/files/b?versioning"}, // body members beside bound ones
+	}
 	for _, seed := range []string{
 		`{"Name":"/app/db","Value":"s3cr\u00e9t","Type":"SecureString","Overwrite":true,"Tags":[{"Key":"env","Value":"dev"}]}`,
 		`{"Path":"/app","Recursive":true,"MaxResults":10,"ParameterFilters":[{"Key":"Type","Option":"Equals","Values":["String"]}]}`,
@@ -42,7 +55,10 @@ func FuzzDecode(f *testing.F) {
 		`{"InstanceId":"i-1","Items":[{"TypeName":"Custom:X","Content":[{"a":"b"}],"Context":{"c":"d"}}]}`,
 		`{"DocumentName":"d","Parameters":{"p":["a","b"]},"Targets":[{"Key":"k","Values":["v"]}]}`,
 		`{"Name":null,"Unknown":{"x":[1,-2.5e-3,true,false,null,"\ud83d\ude00"]}}`,
-		`{"Name":`, `[]`, ``, `{"Name":"a"} {}`,
+		`{"tokenInput":{"clientId":"c","grantType":"authorization_code","code":"x"}}`,
+		`{"clientId":"c","grantType":"refresh_token","refreshToken":"r"}`,
+		`{"circle":1.5}`, `{"name":"n","circle":null}`, `{"note_text":"n","Stamp":1.5e9,"Inner":{"Label":"l"}}`,
+		`{"Name":`, `[]`, ``, `{"Name":"a"} {}`, `null`, `"text"`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -65,6 +81,21 @@ func FuzzDecode(f *testing.F) {
 			v3 := sdkRoundTrip(t, sdk, p, op, v2)
 			if d := diff(v2.Elem(), v3.Elem(), "in"); d != "" {
 				t.Fatalf("%s: not stable through the SDK's serializer: %s\nbody %q", op, d, body)
+			}
+		}
+		for _, rc := range restCases {
+			r := httptest.NewRequest(rc.method, "http://rest.test"+rc.to, nil)
+			in := reflect.New(rc.p.ops[rc.op].in.Elem())
+			err := rc.p.Decode(rc.op, r, body, in.Interface())
+			if err != nil {
+				var e *core.Error
+				if !errors.As(err, &e) || e.Code != SerializationException || e.Status != 400 {
+					t.Fatalf("%s: Decode error %v (%T), want a SerializationException", rc.op, err, err)
+				}
+				continue
+			}
+			if len(bytes.TrimSpace(body)) > 0 && !json.Valid(body) {
+				t.Fatalf("%s: Decode accepted invalid JSON %q", rc.op, body)
 			}
 		}
 	})

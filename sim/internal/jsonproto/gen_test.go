@@ -8,13 +8,13 @@ import (
 	"testing"
 )
 
-// TestGeneratedUpToDate regenerates unions_gen.go from the SDK modules in go.mod and compares
+// TestGeneratedUpToDate regenerates sdk_gen.go from the SDK modules in go.mod and compares
 // it with the committed one: after an SDK upgrade, run `go generate`.
 func TestGeneratedUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the generator over the SDK sources")
 	}
-	out := filepath.Join(t.TempDir(), "unions_gen.go")
+	out := filepath.Join(t.TempDir(), "sdk_gen.go")
 	if b, err := exec.Command("go", "run", "./internal/gen", "-o", out).CombinedOutput(); err != nil {
 		t.Fatalf("generator: %v\n%s", err, b)
 	}
@@ -22,11 +22,11 @@ func TestGeneratedUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("unions_gen.go")
+	got, err := os.ReadFile("sdk_gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Error("unions_gen.go is stale: run go generate in sim/internal/jsonproto")
+		t.Error("sdk_gen.go is stale: run go generate in sim/internal/jsonproto")
 	}
 }

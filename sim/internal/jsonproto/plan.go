@@ -3,8 +3,10 @@ package jsonproto
 import (
 	"fmt"
 	"math/big"
+	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,11 +35,13 @@ const (
 // codec is the plan for one value: a struct field, a list element, a map value or a union
 // member's Value.
 type codec struct {
-	kind kind
-	ptr  bool         // the Go value is a pointer to typ
-	typ  reflect.Type // the value's type, pointer removed
-	bits int          // integer and float sizes
-	tf   string       // kTime: "epoch-seconds", "date-time" or "http-date"
+	kind  kind
+	ptr   bool         // the Go value is a pointer to typ
+	typ   reflect.Type // the value's type, pointer removed
+	bits  int          // integer and float sizes
+	tf    string       // kTime: "epoch-seconds", "date-time" or "http-date"
+	tfSet bool         // kTime: tf is the member's timestampFormat, not the body's default
+	media bool         // kString: the shape has @mediaType (base64 in a header)
 
 	st   *structPlan // kStruct
 	elem *codec      // kList, kMap
@@ -53,16 +57,37 @@ type variant struct {
 	c     *codec
 }
 
+// binding is where restJson1 carries a top-level input member.
+type binding uint8
+
+const (
+	inBody binding = iota
+	inLabel
+	inQuery
+	inQueryParams
+	inHeader
+	inPrefixHeaders
+	inPayload
+)
+
 type fieldPlan struct {
 	index int
-	name  string // the member name: the JSON key
+	name  string  // the member name
+	key   string  // its JSON key: the name, or under restJson1 its @jsonName
+	bind  binding // restJson1's top-level inputs; inBody otherwise
+	loc   string  // the label, query parameter or header name, or the header prefix
 	c     *codec
 }
 
 type structPlan struct {
 	typ    reflect.Type
 	fields []fieldPlan
-	byName map[string]*fieldPlan
+	byKey  map[string]*fieldPlan // the members in the JSON object, by key
+
+	// restJson1's top-level inputs
+	bound   []*fieldPlan // members in the URI, the query string or headers
+	payload *fieldPlan   // the @httpPayload member: the whole body
+	body    bool         // some members are in a JSON body
 }
 
 var (
@@ -80,7 +105,7 @@ type members interface {
 }
 
 // inputPlan returns the decoding plan of a top-level input struct type.
-func (p *Protocol) inputPlan(t reflect.Type) (*structPlan, error) {
+func (p *planCache) inputPlan(t reflect.Type) (*structPlan, error) {
 	if sp, ok := p.plans.Load(t); ok {
 		return sp.(*structPlan), nil
 	}
@@ -93,8 +118,13 @@ func (p *Protocol) inputPlan(t reflect.Type) (*structPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := builder{built: p.built}
-	sp, err := b.structPlan(t, top)
+	if top == nil {
+		sp := &structPlan{typ: t, byKey: map[string]*fieldPlan{}}
+		p.plans.Store(t, sp)
+		return sp, nil
+	}
+	b := builder{built: p.built, rest: p.rest}
+	sp, err := b.structPlan(t, top, true)
 	if err != nil {
 		// Drop what this attempt half-built, so that a later call reports the same error.
 		for _, k := range b.added {
@@ -107,7 +137,8 @@ func (p *Protocol) inputPlan(t reflect.Type) (*structPlan, error) {
 }
 
 // topSchema returns the schema a top-level input or output type writes itself as: the
-// SDK's Serialize method opens the struct with it.
+// SDK's Serialize method opens the struct with it. It is nil for Unit, which the SDK
+// writes as a struct without schema or members.
 func topSchema(t reflect.Type) (*smithy.Schema, error) {
 	v, ok := reflect.New(t).Interface().(smithy.Serializable)
 	if !ok {
@@ -115,10 +146,10 @@ func topSchema(t reflect.Type) (*smithy.Schema, error) {
 	}
 	var r recorder
 	v.Serialize(&r)
-	if len(r.events) == 0 || r.events[0].s.Type() != smithy.ShapeTypeStructure {
+	if len(r.events) == 0 || r.events[0].v != "" || r.events[0].s != nil && r.events[0].s.Type() != smithy.ShapeTypeStructure {
 		return nil, fmt.Errorf("jsonproto: %v does not serialize as a structure", t)
 	}
-	return r.events[0].s, nil
+	return r.events[0].s, nil // nil for Smithy's Unit: an operation without input or output
 }
 
 // builder builds plans; the caller holds Protocol.mu. built holds every plan made so far,
@@ -126,23 +157,82 @@ func topSchema(t reflect.Type) (*smithy.Schema, error) {
 type builder struct {
 	built map[reflect.Type]*structPlan
 	added []reflect.Type
+	rest  bool // restJson1: @jsonName keys, and HTTP bindings at the top level
 }
 
-// structPlan learns which member each field of t is by asking the SDK: it sets one field at
-// a time and notes the member schema that t's SerializeMembers writes.
-func (b *builder) structPlan(t reflect.Type, s *smithy.Schema) (*structPlan, error) {
+// structPlan learns which member each field of t is by asking the SDK (see fieldMembers),
+// and builds the codec of each. top says t is an operation's input.
+func (b *builder) structPlan(t reflect.Type, s *smithy.Schema, top bool) (*structPlan, error) {
 	if sp := b.built[t]; sp != nil {
 		return sp, nil
 	}
+	sp := &structPlan{typ: t, byKey: map[string]*fieldPlan{}}
+	b.built[t] = sp
+	b.added = append(b.added, t)
+	fms, err := fieldMembers(t, s)
+	if err != nil {
+		return nil, err
+	}
+	fields := make([]fieldPlan, 0, len(fms))
+	for _, fm := range fms {
+		f := t.Field(fm.index)
+		c, err := b.codec(f.Type, fm.m, fm.probe)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		fp := fieldPlan{index: fm.index, name: fm.m.MemberName(), key: fm.m.MemberName(), c: c}
+		if b.rest {
+			if jn, ok := smithy.SchemaTrait[*traits.JSONName](fm.m); ok {
+				fp.key = jn.Name
+			}
+			if top {
+				if err := bind(&fp, fm.m); err != nil {
+					return nil, fmt.Errorf("%s: %w", f.Name, err)
+				}
+			}
+		}
+		fields = append(fields, fp)
+	}
+	sp.fields = fields
+	for i := range sp.fields {
+		f := &sp.fields[i]
+		switch f.bind {
+		case inBody:
+			if sp.byKey[f.key] != nil {
+				return nil, fmt.Errorf("two members of %s have the JSON key %q", s.ID(), f.key)
+			}
+			sp.byKey[f.key] = f
+			sp.body = true
+		case inPayload:
+			sp.payload = f
+		default:
+			sp.bound = append(sp.bound, f)
+		}
+	}
+	if sp.payload != nil && sp.body {
+		return nil, fmt.Errorf("%s has an @httpPayload member and members in the body", s.ID())
+	}
+	return sp, nil
+}
+
+// fieldMember is a field of an SDK struct and the member schema the SDK writes it as.
+type fieldMember struct {
+	index int
+	m     *smithy.Schema
+	probe func(reflect.Value) *recorder // serializes t with the field set to a value
+}
+
+// fieldMembers asks the SDK which member each field of t (a struct of schema s) is: it sets
+// one field at a time and notes the member schema that t's SerializeMembers writes
+// differently from the zero struct's.
+func fieldMembers(t reflect.Type, s *smithy.Schema) ([]fieldMember, error) {
 	if _, ok := reflect.New(t).Interface().(members); !ok {
 		return nil, fmt.Errorf("%v (shape %s) has no SerializeMembers method", t, s.ID())
 	}
-	sp := &structPlan{typ: t, byName: map[string]*fieldPlan{}}
-	b.built[t] = sp
-	b.added = append(b.added, t)
 	var base recorder
 	reflect.New(t).Interface().(members).SerializeMembers(&base)
-	var fields []fieldPlan
+	var fms []fieldMember
+	seen := map[*smithy.Schema]bool{}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() || f.Type == metadataType {
@@ -163,23 +253,72 @@ func (b *builder) structPlan(t reflect.Type, s *smithy.Schema) (*structPlan, err
 		if m == nil || s.Member(m.MemberName()) != m {
 			return nil, fmt.Errorf("%s: the SDK serializes the field as no member of %s", f.Name, s.ID())
 		}
-		c, err := b.codec(f.Type, m, probe)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		if seen[m] {
+			return nil, fmt.Errorf("%s: two fields are member %s of %s", f.Name, m.MemberName(), s.ID())
 		}
-		fields = append(fields, fieldPlan{index: i, name: m.MemberName(), c: c})
+		seen[m] = true
+		fms = append(fms, fieldMember{index: i, m: m, probe: probe})
 	}
-	if len(fields) != len(s.Members()) {
-		return nil, fmt.Errorf("%d of the %d members of %s have a field", len(fields), len(s.Members()), s.ID())
+	if len(fms) != len(s.Members()) {
+		return nil, fmt.Errorf("%d of the %d members of %s have a field", len(fms), len(s.Members()), s.ID())
 	}
-	sp.fields = fields
-	for i := range sp.fields {
-		if sp.byName[sp.fields[i].name] != nil {
-			return nil, fmt.Errorf("two fields are member %s of %s", sp.fields[i].name, s.ID())
+	return fms, nil
+}
+
+// bind sets where restJson1 carries a top-level input member, in the order of precedence of
+// smithy-go's binding serializer (header, label, query), and checks that the member's type
+// suits the place.
+func bind(f *fieldPlan, m *smithy.Schema) error {
+	c := f.c
+	scalar := c.kind != kStruct && c.kind != kList && c.kind != kMap && c.kind != kUnion
+	scalars := scalar || c.kind == kList && c.elem.kind != kStruct && c.elem.kind != kList && c.elem.kind != kMap && c.elem.kind != kUnion
+	if h, ok := smithy.SchemaTrait[*traits.HTTPHeader](m); ok {
+		f.bind, f.loc = inHeader, http.CanonicalHeaderKey(h.Name)
+		if !scalars {
+			return fmt.Errorf("header %s of a %v", h.Name, m.Type())
 		}
-		sp.byName[sp.fields[i].name] = &sp.fields[i]
+		return nil
 	}
-	return sp, nil
+	if _, ok := smithy.SchemaTrait[*traits.HTTPLabel](m); ok {
+		f.bind, f.loc = inLabel, m.MemberName()
+		if !scalar || c.kind == kBlob {
+			return fmt.Errorf("label of a %v", m.Type())
+		}
+		return nil
+	}
+	if q, ok := smithy.SchemaTrait[*traits.HTTPQuery](m); ok {
+		f.bind, f.loc = inQuery, q.Name
+		if !scalars {
+			return fmt.Errorf("query parameter %s of a %v", q.Name, m.Type())
+		}
+		return nil
+	}
+	if _, ok := smithy.SchemaTrait[*traits.HTTPQueryParams](m); ok {
+		f.bind = inQueryParams
+		if c.kind != kMap || c.elem.kind != kString && (c.elem.kind != kList || c.elem.elem.kind != kString) {
+			return fmt.Errorf("query parameters in a %v", c.typ)
+		}
+		return nil
+	}
+	if ph, ok := smithy.SchemaTrait[*traits.HTTPPrefixHeaders](m); ok {
+		f.bind, f.loc = inPrefixHeaders, strings.ToLower(ph.Prefix)
+		if c.kind != kMap || c.elem.kind != kString {
+			return fmt.Errorf("prefix headers in a %v", c.typ)
+		}
+		return nil
+	}
+	if _, ok := smithy.SchemaTrait[*traits.HTTPPayload](m); ok {
+		f.bind = inPayload
+		switch c.kind {
+		case kStruct, kUnion, kBlob, kString:
+		default:
+			return fmt.Errorf("payload of a %v", m.Type())
+		}
+		if _, ok := smithy.SchemaTrait[*traits.Streaming](m); ok {
+			return fmt.Errorf("streaming payloads are not supported")
+		}
+	}
+	return nil
 }
 
 // codec returns the codec of a value of Go type t written with member schema s. probe
@@ -200,6 +339,7 @@ func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Val
 			return bad()
 		}
 		c.kind = kString
+		_, c.media = smithy.SchemaTrait[*traits.MediaType](s)
 	case smithy.ShapeTypeBoolean:
 		if k != reflect.Bool {
 			return bad()
@@ -221,7 +361,7 @@ func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Val
 		}
 		c.kind, c.tf = kTime, "epoch-seconds" // awsJson's default
 		if tf, ok := smithy.SchemaTrait[*traits.TimestampFormat](s); ok {
-			c.tf = tf.Format
+			c.tf, c.tfSet = tf.Format, true
 		}
 		switch c.tf {
 		case "epoch-seconds", "date-time", "http-date":
@@ -263,7 +403,7 @@ func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Val
 		if k != reflect.Struct || t == timeType || t == bigIntType || t == bigFloatType {
 			return bad()
 		}
-		sp, err := b.structPlan(t, s)
+		sp, err := b.structPlan(t, s, false)
 		if err != nil {
 			return nil, err
 		}
@@ -282,7 +422,7 @@ func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Val
 	return c, nil
 }
 
-// union fills c's variants: for each member type of the union (unions_gen.go), the SDK's
+// union fills c's variants: for each member type of the union (sdk_gen.go), the SDK's
 // serializer names the member it writes.
 func (b *builder) union(c *codec, s *smithy.Schema, probe func(reflect.Value) *recorder) error {
 	c.kind, c.variants = kUnion, map[string]variant{}
@@ -319,7 +459,7 @@ func (b *builder) union(c *codec, s *smithy.Schema, probe func(reflect.Value) *r
 		c.variants[m.MemberName()] = variant{typ: mt, value: vf.Index[0], c: vc}
 	}
 	if len(c.variants) != len(s.Members()) {
-		return fmt.Errorf("union %v: %d of the %d members of %s have a type in unions_gen.go (run go generate)", c.typ, len(c.variants), len(s.Members()), s.TargetID())
+		return fmt.Errorf("union %v: %d of the %d members of %s have a type in sdk_gen.go (run go generate)", c.typ, len(c.variants), len(s.Members()), s.TargetID())
 	}
 	return nil
 }
@@ -357,7 +497,7 @@ func probeValue(t reflect.Type) (reflect.Value, error) {
 				return v, nil
 			}
 		}
-		return v, fmt.Errorf("interface %v: no union member type in unions_gen.go implements it (run go generate)", t)
+		return v, fmt.Errorf("interface %v: no union member type in sdk_gen.go implements it (run go generate)", t)
 	default:
 		return v, fmt.Errorf("unsupported Go type %v", t)
 	}
@@ -441,8 +581,9 @@ func (r *recorder) changed(base *recorder) *smithy.Schema {
 	return found
 }
 
-// planCache is the per-Go-type plan cache of a Protocol.
+// planCache is the per-Go-type plan cache of a protocol.
 type planCache struct {
+	rest  bool                         // restJson1's plans: @jsonName keys and HTTP bindings
 	mu    sync.Mutex                   // guards building plans
 	plans sync.Map                     // reflect.Type → *structPlan, top-level inputs
 	built map[reflect.Type]*structPlan // every struct plan, by type

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/traits"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
@@ -31,9 +32,10 @@ type operation struct {
 	name    string
 	in, out reflect.Type // *XInput, *XOutput
 
-	once   sync.Once
-	schema *smithy.OperationSchema // for the SDK's serializer: the output as the "input"
-	err    error
+	once     sync.Once
+	encoding *smithy.OperationSchema // the output as the "input" of the SDK's request serializer
+	respCode int                     // restJson1: the field bound by @httpResponseCode, or -1
+	err      error
 }
 
 // New10 returns the awsJson1.0 codec of service (e.g. dynamodb's schemas.DynamoDB_20120810),
@@ -57,13 +59,19 @@ var (
 )
 
 func newProtocol(version string, service *smithy.ServiceSchema, client any, sdk *awsjson.Protocol) *Protocol {
-	p := &Protocol{
+	return &Protocol{
 		version:     version,
 		contentType: "application/x-amz-json-" + version,
 		prefix:      service.ID().Name,
-		ops:         map[string]*operation{},
+		ops:         operations(client),
 		sdk:         sdk,
 	}
+}
+
+// operations returns the operation methods of an SDK client type. It panics if there are
+// none: the caller passed something else.
+func operations(client any) map[string]*operation {
+	ops := map[string]*operation{}
 	ct := reflect.TypeOf(client)
 	for i := range ct.NumMethod() {
 		m := ct.Method(i)
@@ -77,12 +85,12 @@ func newProtocol(version string, service *smithy.ServiceSchema, client any, sdk 
 			!in.Implements(serializableType) || !out.Implements(serializableType) {
 			continue
 		}
-		p.ops[m.Name] = &operation{name: m.Name, in: in, out: out}
+		ops[m.Name] = &operation{name: m.Name, in: in, out: out}
 	}
-	if len(p.ops) == 0 {
+	if len(ops) == 0 {
 		panic(fmt.Sprintf("jsonproto: %v has no operation methods of a schema-serialized SDK client", ct))
 	}
-	return p
+	return ops
 }
 
 // ContentType returns the protocol's media type, which requests and responses carry:
@@ -108,10 +116,46 @@ func (p *Protocol) Operation(r *http.Request) (string, error) {
 }
 
 // op returns the operation named, or a programming error.
-func (p *Protocol) op(name string) (*operation, error) {
-	o := p.ops[name]
+func (p *Protocol) op(name string) (*operation, error) { return op(p.ops, p.prefix, name) }
+
+func op(ops map[string]*operation, service, name string) (*operation, error) {
+	o := ops[name]
 	if o == nil {
-		return nil, fmt.Errorf("jsonproto: %s has no operation %q", p.prefix, name)
+		return nil, fmt.Errorf("jsonproto: %s has no operation %q", service, name)
 	}
 	return o, nil
+}
+
+// encodingSchema returns the operation schema under which the SDK's client protocol
+// serializes the output as if it were a request body; build makes it from the output's
+// schema. It is nil for an output of Smithy's Unit type, which has no body. For restJson1
+// (rest), it also finds the member bound by @httpResponseCode.
+func (o *operation) encodingSchema(rest bool, build func(top *smithy.Schema) *smithy.OperationSchema) (*smithy.OperationSchema, error) {
+	o.once.Do(func() {
+		t := o.out.Elem()
+		top, err := topSchema(t)
+		o.respCode, o.err = -1, err
+		if top == nil {
+			return // Unit, or an error: no body
+		}
+		o.encoding = build(top)
+		if o.encoding.IsInputEventStream() {
+			o.encoding, o.err = nil, fmt.Errorf("jsonproto: %s answers an event stream, which is not supported", o.name)
+			return
+		}
+		if !rest {
+			return
+		}
+		fms, err := fieldMembers(t, top)
+		if err != nil {
+			o.encoding, o.err = nil, fmt.Errorf("jsonproto: %v: %w", t, err)
+			return
+		}
+		for _, fm := range fms {
+			if _, ok := smithy.SchemaTrait[*traits.HTTPResponseCode](fm.m); ok {
+				o.respCode = fm.index
+			}
+		}
+	})
+	return o.encoding, o.err
 }

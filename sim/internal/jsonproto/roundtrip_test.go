@@ -167,14 +167,24 @@ type gen struct {
 	r        *rand.Rand
 	maxDepth int
 	unit     time.Duration // timestamp precision
+	nonEmpty bool          // strings and blobs have at least one rune or byte
+	alphabet []rune        // of strings; runes if nil
 }
 
 var runes = []rune("aZ09 -_/.:\"\\\n\t\x01\x7féß€\u2028😀<>&")
 
 func (g *gen) string() string {
 	var b strings.Builder
-	for range g.r.IntN(12) {
-		b.WriteRune(runes[g.r.IntN(len(runes))])
+	n := g.r.IntN(12)
+	if g.nonEmpty {
+		n++
+	}
+	alphabet := g.alphabet
+	if alphabet == nil {
+		alphabet = runes
+	}
+	for range n {
+		b.WriteRune(alphabet[g.r.IntN(len(alphabet))])
 	}
 	return b.String()
 }
@@ -214,7 +224,11 @@ func (g *gen) fill(v reflect.Value, depth int) {
 		}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
-			b := make([]byte, g.r.IntN(9))
+			n := g.r.IntN(9)
+			if g.nonEmpty {
+				n++
+			}
+			b := make([]byte, n)
 			for i := range b {
 				b[i] = byte(g.r.IntN(256))
 			}
