@@ -79,7 +79,12 @@ func (d *Dir) compactLocked() error {
 	}
 	if err == nil {
 		d.hook("snapshot-renamed")
-		err = writeManifest(d.path, gen)
+		var switched bool
+		if switched, err = writeManifest(d.path, gen); switched && err != nil {
+			// The manifest on disk may name generation N+1, or may not: appending to
+			// journal.N could lose commits, and so could journal.N+1.
+			d.broken = err
+		}
 	}
 	if err != nil {
 		f.Close()
@@ -167,12 +172,13 @@ func (d *Dir) writeSnapshot(name string) (_ *os.File, _ map[string]loc, err erro
 	return f, index, nil
 }
 
-// writeManifest atomically replaces the manifest with one naming gen.
-func writeManifest(dir string, gen uint64) error {
+// writeManifest atomically replaces the manifest with one naming gen. switched reports
+// whether it renamed the new manifest into place (made durable only if err is nil).
+func writeManifest(dir string, gen uint64) (switched bool, err error) {
 	tmp := filepath.Join(dir, tmpName, manifestName)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return err
+		return false, fmt.Errorf("manifest: %w", err)
 	}
 	_, err = fmt.Fprintf(f, "%sgeneration %d\n", manifestHead, gen)
 	if err == nil {
@@ -184,14 +190,14 @@ func writeManifest(dir string, gen uint64) error {
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(dir, manifestName))
 	}
-	if err == nil {
-		err = syncDir(dir)
-	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("manifest: %w", err)
+		return false, fmt.Errorf("manifest: %w", err)
 	}
-	return nil
+	if err := syncDir(dir); err != nil {
+		return true, fmt.Errorf("manifest: %w", err)
+	}
+	return true, nil
 }
 
 // sweepBlobs removes the blobs that live reports dead and that are not within their grace.

@@ -222,7 +222,8 @@ func (d *Dir) load() error {
 	if gen > 0 {
 		name := filepath.Join(d.path, snapPrefix+strconv.FormatUint(gen, 10))
 		if d.snap, err = os.Open(name); err != nil {
-			return fmt.Errorf("snapshot named by %s: %w", manifestName, err)
+			// Not %w: a missing snapshot must not read as a missing directory.
+			return fmt.Errorf("%w: the snapshot %s names: %v", ErrCorrupt, manifestName, err)
 		}
 		if err := d.loadSnapshot(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
