@@ -7,20 +7,19 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx"
+	"github.com/awsxlab/awsx/internal/awsmodel"
 	"github.com/awsxlab/awsx/internal/cli/params"
 	"github.com/awsxlab/awsx/internal/cli/s3cmd"
 )
 
+//go:generate go run ./internal/clientgen -o clients_gen.go
+
 // awsService is one AWS service the command speaks, through the SDK's own client.
 type awsService struct {
 	name    string // the SDK's package name and its models': "ec2", "s3"
-	command string // the AWS CLI's command, when not name: "s3api"
+	command string // the AWS CLI's command: "ec2", "s3api"
 	// newClient makes the SDK's client for the backend ("sim", "aws" or a URL).
 	newClient func(cfg aws.Config, backend string) any
 	client    reflect.Type
@@ -29,12 +28,32 @@ type awsService struct {
 	ops  []*operation
 }
 
-// awsServices are the services the simulator serves.
-var awsServices = []*awsService{
-	{name: "ec2", newClient: func(c aws.Config, _ string) any { return ec2.NewFromConfig(c) }, client: reflect.TypeFor[*ec2.Client]()},
-	{name: "iam", newClient: func(c aws.Config, _ string) any { return iam.NewFromConfig(c) }, client: reflect.TypeFor[*iam.Client]()},
-	{name: "s3", command: "s3api", newClient: newS3Client, client: reflect.TypeFor[*s3.Client]()},
-	{name: "sts", newClient: func(c aws.Config, _ string) any { return sts.NewFromConfig(c) }, client: reflect.TypeFor[*sts.Client]()},
+// sdkClient makes the SDK's client of one service; clients_gen.go has one per service of
+// awsmodel's list.
+type sdkClient struct {
+	new    func(aws.Config) any
+	client reflect.Type
+}
+
+// ownClients are the services whose client the command makes its own way, by Name.
+var ownClients = map[string]func(cfg aws.Config, backend string) any{"s3": newS3Client}
+
+// awsServices are the services the simulator serves: awsmodel's list.
+var awsServices = servicesOf(awsmodel.Services())
+
+// servicesOf returns the command's services of the list, each with its SDK client.
+func servicesOf(list []awsmodel.Service) []*awsService {
+	out := make([]*awsService, 0, len(list))
+	for _, m := range list {
+		c := sdkClients[m.Name] // clientgen's test keeps clients_gen.go in step with the list
+		s := &awsService{name: m.Name, command: m.Command, client: c.client,
+			newClient: func(cfg aws.Config, _ string) any { return c.new(cfg) }}
+		if own := ownClients[m.Name]; own != nil {
+			s.newClient = own
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // newS3Client addresses buckets in the path on the simulators, as botocore does on any
@@ -44,12 +63,7 @@ func newS3Client(cfg aws.Config, backend string) any {
 }
 
 // cliName is the service's command: "s3api" for s3, whose "s3" is the hand-made commands.
-func (s *awsService) cliName() string {
-	if s.command != "" {
-		return s.command
-	}
-	return s.name
-}
+func (s *awsService) cliName() string { return s.command }
 
 // lookupService returns the service of the AWS CLI command name ("s3api"), or nil.
 func lookupService(name string) *awsService {

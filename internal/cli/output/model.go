@@ -9,11 +9,12 @@ import (
 	"sync"
 )
 
-//go:generate go run ./internal/modelgen -primary /usr/lib/python3/dist-packages/awscli/botocore/data -extra /root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/botocore/data -out model ec2 iam sts s3
+//go:generate go run ./internal/modelgen -out model
 
-// The models are extracted from botocore's service models by internal/modelgen: the AWS CLI
-// v2's own (2.9.19) for the order of the members it knows, a newer botocore for the members
-// added since, appended after.
+// The models of the services of internal/awsmodel's list are extracted from botocore's service
+// models by internal/modelgen: the AWS CLI v2's own (2.9.19) for the order of the members it
+// knows, a newer botocore (python3's, the AWS CLI v1's) for the members added since, appended
+// after.
 //
 //go:embed model/*.json.gz
 var modelFS embed.FS

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -124,13 +125,13 @@ func countStamps(t *testing.T, m *serviceModel, shapeName string, v any, path st
 	return 0
 }
 
-// Every timestamp member of every operation output of IAM, STS and EC2 — the ones the SDK's
+// Every timestamp member of every operation output of IAM, STS, EC2 and SSM — the ones the SDK's
 // types reach within six levels — prints as the AWS CLI v2 prints it, and nothing else does.
 func TestEveryTimestampPath(t *testing.T) {
 	for _, svc := range []struct {
 		name   string
 		client any
-	}{{"iam", &iam.Client{}}, {"sts", &sts.Client{}}, {"ec2", &ec2.Client{}}} {
+	}{{"iam", &iam.Client{}}, {"sts", &sts.Client{}}, {"ec2", &ec2.Client{}}, {"ssm", &ssm.Client{}}} {
 		t.Run(svc.name, func(t *testing.T) {
 			m := modelOf(svc.name)
 			if m == nil {

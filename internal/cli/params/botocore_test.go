@@ -2,15 +2,21 @@ package params
 
 import (
 	"encoding/json"
+	"maps"
 	"os/exec"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsxlab/awsx/internal/awsmodel"
 )
 
 // knownDifferences are members the SDK leaves out on purpose: it computes them itself.
@@ -26,11 +32,11 @@ var knownDifferences = map[string]bool{
 // member names), that every botocore member is a parameter, and that Required agrees.
 func TestMatchesBotocore(t *testing.T) {
 	script := `
-import json, botocore.session
+import json, sys, botocore.session
 from botocore import xform_name
 s = botocore.session.get_session()
 out = {}
-for svc in ["ec2", "iam", "sts"]:
+for svc in sys.argv[1:]:
     m = s.get_service_model(svc)
     ops = {}
     for op in m.operation_names:
@@ -45,7 +51,13 @@ print(json.dumps(out))
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	out, err := exec.Command(py, "-c", script).Output()
+	clients := map[string]any{"ec2": &ec2.Client{}, "iam": &iam.Client{}, "s3": &s3.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
+	for _, s := range awsmodel.Services() {
+		if clients[s.Name] == nil {
+			t.Errorf("%s: no client to compare", s.Name)
+		}
+	}
+	out, err := exec.Command(py, append([]string{"-c", script}, slices.Sorted(maps.Keys(clients))...)...).Output()
 	if err != nil {
 		t.Skipf("botocore is not importable by python3: %v", err)
 	}
@@ -53,7 +65,6 @@ print(json.dumps(out))
 		Members, Flags, Required []string
 	}
 	must(t, json.Unmarshal(out, &boto))
-	clients := map[string]any{"ec2": &ec2.Client{}, "iam": &iam.Client{}, "sts": &sts.Client{}}
 	compared, extra := 0, 0
 	for svc, client := range clients {
 		ct := reflect.TypeOf(client)

@@ -11,10 +11,11 @@ import (
 	"sync"
 )
 
-//go:generate /usr/bin/python3 internal/inputmodel/extract.py -out model ec2 iam s3 sts
+//go:generate go run ./internal/inputmodel -out model
 
-// The input models are extracted from the AWS CLI v2's botocore models by
-// internal/inputmodel, with the documentation's first sentences as the AWS CLI cuts them.
+// The input models of the services of internal/awsmodel's list are extracted from the AWS CLI
+// v2's botocore models by internal/inputmodel, with the documentation's first sentences as the
+// AWS CLI cuts them.
 //
 //go:embed model/*.json.gz
 var modelFS embed.FS

@@ -2,16 +2,18 @@
 // print like the AWS CLI: each operation's output shape, the member order of every structure
 // reachable from an output (the order botocore's parser, and so the AWS CLI, emits keys in),
 // the shapes' minimum lengths and values (which botocore's stubber checks sample outputs
-// against), and the paginators.
+// against), and the paginators. It does so for each service of internal/awsmodel's list, at
+// the API version the list names, and removes the model files of services no longer listed.
 //
 // Usage:
 //
-//	go run ./internal/modelgen -primary DIR [-extra DIR] -out DIR service...
+//	go run ./internal/modelgen [-primary DIR] [-extra DIR] [-out DIR]
 //
 // -primary is the botocore data directory whose member order wins (the AWS CLI v2's own,
-// /usr/lib/python3/dist-packages/awscli/botocore/data); -extra a newer botocore's, whose
-// members the primary lacks are appended after the primary's, in the newer order, marked
-// "new" (the AWS CLI v2 of the primary models does not print them).
+// /usr/lib/python3/dist-packages/awscli/botocore/data); -extra a newer botocore's (by default
+// python3's, the AWS CLI v1's), whose members the primary lacks are appended after the
+// primary's, in the newer order, marked "new" (the AWS CLI v2 of the primary models does not
+// print them).
 package main
 
 import (
@@ -23,8 +25,12 @@ import (
 	"io"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
+
+	"github.com/awsxlab/awsx/internal/awsmodel"
 )
 
 type member struct {
@@ -92,33 +98,63 @@ type outShape struct {
 	Value   string      `json:"value,omitempty"`
 }
 
+// PrimaryData is the AWS CLI v2's botocore data directory (Debian's awscli package).
+const PrimaryData = "/usr/lib/python3/dist-packages/awscli/botocore/data"
+
 func main() {
-	primary := flag.String("primary", "", "botocore data directory whose order wins")
-	extra := flag.String("extra", "", "newer botocore data directory for members the primary lacks")
+	primary := flag.String("primary", PrimaryData, "botocore data directory whose order wins")
+	extra := flag.String("extra", "", "newer botocore data directory for members the primary lacks (default: python3's botocore)")
 	out := flag.String("out", "model", "output directory")
 	flag.Parse()
-	for _, svc := range flag.Args() {
-		p, pdir, err := load(*primary, svc)
-		if err != nil {
+	if *extra == "" {
+		var err error
+		if *extra, err = ExtraData(); err != nil {
 			log.Fatal(err)
+		}
+	}
+	if err := Generate(*primary, *extra, *out, awsmodel.Services()); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// ExtraData returns the data directory of python3's botocore, the AWS CLI v1's.
+func ExtraData() (string, error) {
+	out, err := exec.Command("python3", "-c", "import botocore, os; print(os.path.dirname(botocore.__file__))").Output()
+	if err != nil {
+		return "", fmt.Errorf("modelgen: python3 has no botocore (pip install botocore, or pass -extra): %v", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "data"), nil
+}
+
+// Generate writes the models of services into out, from the botocore data directories
+// primary and extra ("" for none).
+func Generate(primary, extra, out string, services []awsmodel.Service) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, svc := range services {
+		p, pdir, err := load(primary, svc)
+		if err != nil {
+			return err
 		}
 		var x *model
 		xdir := ""
-		if *extra != "" {
-			if x, xdir, err = load(*extra, svc); err != nil {
-				log.Fatal(err)
+		if extra != "" {
+			if x, xdir, err = load(extra, svc); err != nil {
+				return err
 			}
 		}
 		o := build(p, x)
 		pag, err := paginators(pdir)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		// The primary's CLI pages only what its own paginators name; the newer paginators
 		// serve the operations the primary does not have at all.
 		newer, err := paginators(xdir)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		for op, v := range newer {
 			if _, known := p.Operations[op]; !known {
@@ -126,28 +162,38 @@ func main() {
 			}
 		}
 		o.Paginators = pag
-		if err := write(filepath.Join(*out, svc+".json.gz"), o); err != nil {
-			log.Fatal(err)
+		name := svc.Name + ".json.gz"
+		keep[name] = true
+		if err := write(filepath.Join(out, name), o); err != nil {
+			return err
 		}
-		fmt.Printf("%s: %d operations, %d shapes, %d paginators\n", svc, len(o.Operations), len(o.Shapes), len(o.Paginators))
+		fmt.Fprintf(os.Stderr, "%s: %d operations, %d shapes, %d paginators\n", svc.Name, len(o.Operations), len(o.Shapes), len(o.Paginators))
 	}
+	old, err := filepath.Glob(filepath.Join(out, "*.json.gz"))
+	if err != nil {
+		return err
+	}
+	for _, f := range old {
+		if !keep[filepath.Base(f)] {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-func load(root, svc string) (*model, string, error) {
-	vers, err := filepath.Glob(filepath.Join(root, svc, "*"))
-	if err != nil || len(vers) == 0 {
-		return nil, "", fmt.Errorf("no model for %s under %s", svc, root)
-	}
-	sort.Strings(vers)
-	dir := vers[len(vers)-1]
+// load reads the service's model, of the list's API version, under the data directory root.
+func load(root string, svc awsmodel.Service) (*model, string, error) {
+	dir := filepath.Join(root, svc.Botocore, svc.APIVersion)
 	r, err := openMaybeGz(filepath.Join(dir, "service-2.json"))
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("modelgen: no model of %s %s under %s: %w", svc.Botocore, svc.APIVersion, root, err)
 	}
 	defer r.Close()
 	var m model
 	if err := json.NewDecoder(r).Decode(&m); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", dir, err)
+		return nil, "", fmt.Errorf("modelgen: %s: %w", dir, err)
 	}
 	return &m, dir, nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/awsxlab/awsx/internal/awsmodel"
 )
 
 // TestFresh fails when required_gen.go is not what the generator writes for the SDK versions
@@ -26,6 +28,11 @@ func TestFresh(t *testing.T) {
 	} {
 		if !bytes.Contains(got, []byte(`"`+key+`"`)) {
 			t.Errorf("required_gen.go lacks %s", key)
+		}
+	}
+	for _, s := range awsmodel.Services() {
+		if !bytes.Contains(got, []byte(`"`+s.Module+".")) {
+			t.Errorf("required_gen.go has nothing of %s", s.Name)
 		}
 	}
 }

@@ -1,13 +1,14 @@
 """Extract what --generate-cli-skeleton yaml-input and help need from the AWS CLI v2's models.
 
-For each service named on the command line, writes <out>/<service>.json.gz holding
-every operation's input shape and the first sentence of its documentation, and every shape
+For each service named on the command line as NAME:BOTOCORE:API_VERSION (the Go wrapper in
+this directory passes internal/awsmodel's list), writes <out>/<NAME>.json.gz holding every
+operation's input shape and the first sentence of its documentation, and every shape
 reachable from an input: its type, enum values, and for a structure its members in the
 model's order with the first sentence of their documentation and whether they are required.
 The sentences are the AWS CLI's own (awscli.customizations.utils.get_shape_doc_overview), so
 this runs on the system Python that has Debian's AWS CLI v2:
 
-    /usr/bin/python3 extract.py -out ../../model ec2 iam sts
+    go run ./internal/inputmodel -out model    (from internal/cli/params: go generate)
 """
 import gzip
 import json
@@ -63,12 +64,16 @@ def main():
     if args[:1] == ['-out']:
         out, args = args[1], args[2:]
     session = botocore_session.get_session()
-    for service in args:
-        data = json.dumps(extract(session.get_service_model(service)), sort_keys=True,
-                          separators=(',', ':')).encode()
-        with gzip.GzipFile(os.path.join(out, service + '.json.gz'), 'wb', mtime=0) as f:
+    for arg in args:
+        name, service, version = arg.split(':')
+        model = session.get_service_model(service)  # the one the AWS CLI v2 uses
+        if model.api_version != version:
+            sys.exit('%s: the AWS CLI v2 has version %s of %s, the list %s'
+                     % (name, model.api_version, service, version))
+        data = json.dumps(extract(model), sort_keys=True, separators=(',', ':')).encode()
+        with gzip.GzipFile(os.path.join(out, name + '.json.gz'), 'wb', mtime=0) as f:
             f.write(data)
-        print('%s: %d bytes' % (service, len(data)))
+        print('%s: %d bytes' % (name, len(data)), file=sys.stderr)
 
 
 main()

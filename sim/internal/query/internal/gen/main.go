@@ -23,6 +23,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/awsxlab/awsx/internal/awsmodel"
 )
 
 type service struct {
@@ -31,11 +33,22 @@ type service struct {
 	prefix string // awsEc2query, awsAwsquery
 }
 
-var services = []service{
-	{"ec2", "github.com/aws/aws-sdk-go-v2/service/ec2", "awsEc2query"},
-	{"iam", "github.com/aws/aws-sdk-go-v2/service/iam", "awsAwsquery"},
-	{"sts", "github.com/aws/aws-sdk-go-v2/service/sts", "awsAwsquery"},
+// prefixes are the SDK's names, in its generated code, of the two query protocols.
+var prefixes = map[awsmodel.Protocol]string{
+	awsmodel.EC2Query: "awsEc2query",
+	awsmodel.AWSQuery: "awsAwsquery",
 }
+
+// services are the services of awsmodel's list that speak a query protocol.
+var services = func() []service {
+	var out []service
+	for _, s := range awsmodel.Services() {
+		if p, ok := prefixes[s.Protocol]; ok {
+			out = append(out, service{s.Name, s.Module, p})
+		}
+	}
+	return out
+}()
 
 func main() {
 	dataDir := flag.String("data", "data", "directory for the <service>.shapes files")
