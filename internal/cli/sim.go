@@ -2,14 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -80,32 +76,21 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 		opts = append(opts, sim.WithoutEnforcement())
 	}
 	cloud := sim.New(opts...)
-	var statePath string
 	if o.StateDir != "" {
-		if err := os.MkdirAll(o.StateDir, 0o700); err != nil {
+		// The server holds the directory for its lifetime; each change is journaled before
+		// its request is answered.
+		var err error
+		if cloud, err = sim.Open(ctx, o.StateDir, false, opts...); err != nil {
 			return err
 		}
-		statePath = filepath.Join(o.StateDir, "state.json")
-		if f, err := os.Open(statePath); err == nil {
-			err = cloud.Load(f)
-			f.Close()
-			if err != nil {
-				return err
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
+		defer cloud.Close()
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return err
 	}
 	logger := log.New(o.IO.Err, "", log.LstdFlags|log.Lmicroseconds)
-	var handler http.Handler = cloud
-	if statePath != "" {
-		handler = persist(cloud, statePath, handler, logger)
-	}
-	srv := &http.Server{Handler: logRequests(logger, handler), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: logRequests(logger, cloud), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(o.IO.Err, "awsx sim: serving account %s on http://%s\n", cloud.Account(), ln.Addr())
 	if o.Ready != nil {
 		o.Ready(ln.Addr().String())
@@ -141,61 +126,4 @@ func logRequests(l *log.Logger, next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r)
 		l.Printf("%s %s %s %d %s", r.RemoteAddr, r.Method, r.URL.RequestURI(), sw.status, time.Since(start).Round(time.Microsecond))
 	})
-}
-
-// persist saves the state after each request, before the response is acknowledged, by writing a temporary file and
-// renaming it over the state, so an acknowledged write survives a crash and a torn write
-// never replaces good state.
-func persist(cloud *sim.Cloud, path string, next http.Handler, l *log.Logger) http.Handler {
-	var mu sync.Mutex // one save at a time: each captures every change acknowledged before it
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		mu.Lock()
-		err := saveFile(cloud, path)
-		mu.Unlock()
-		if err != nil {
-			l.Printf("saving state: %v", err)
-			http.Error(w, "saving state failed", http.StatusInternalServerError)
-			return
-		}
-		for k, v := range rec.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.status)
-		w.Write(rec.body)
-	})
-}
-
-type bufferedWriter struct {
-	header http.Header
-	status int
-	body   []byte
-}
-
-func (b *bufferedWriter) Header() http.Header  { return b.header }
-func (b *bufferedWriter) WriteHeader(code int) { b.status = code }
-func (b *bufferedWriter) Write(p []byte) (int, error) {
-	b.body = append(b.body, p...)
-	return len(p), nil
-}
-
-func saveFile(cloud *sim.Cloud, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".state-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := cloud.Save(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
