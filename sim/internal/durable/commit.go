@@ -9,12 +9,13 @@ import (
 	"strconv"
 )
 
-// commitReq is a Commit waiting for the writer lock. Its result fields are written and read
-// under Dir.wmu.
+// commitReq is a Commit waiting in Dir.queue.
 type commitReq struct {
 	parts map[string][]byte
-	done  bool
 	err   error
+	// wake receives false once the request is written (err is then set), or true when the
+	// request is to lead: to write the queue as one record.
+	wake chan bool
 }
 
 // Commit atomically replaces the named parts: each part whose value is nil is deleted,
@@ -47,26 +48,41 @@ func (d *Dir) Commit(parts map[string][]byte) error {
 		}
 		return nil
 	}
-	req := &commitReq{parts: parts}
+	// Group commit: the first request in an empty queue leads; it writes every request
+	// queued by then as one record, wakes their callers, and hands the lead to the first
+	// request queued during its write. Callers wait on their own channel, not on wmu, so
+	// they return as soon as their record is durable.
+	req := &commitReq{parts: parts, wake: make(chan bool, 1)}
 	d.qmu.Lock()
 	d.queue = append(d.queue, req)
+	lead := !d.leading
+	d.leading = true
+	d.qmu.Unlock()
+	if !lead && !<-req.wake {
+		return req.err
+	}
+	d.qmu.Lock()
+	batch := d.queue
+	d.queue = nil
 	d.qmu.Unlock()
 
 	d.wmu.Lock()
-	leader := !req.done
-	if leader {
-		d.qmu.Lock()
-		batch := d.queue
-		d.queue = nil
-		d.qmu.Unlock()
-		err := d.appendLocked(batch)
-		for _, r := range batch {
-			r.done, r.err = true, err
+	err := d.appendLocked(batch)
+	compact := err == nil && d.compactDueLocked()
+	d.wmu.Unlock()
+	for _, r := range batch {
+		if r != req {
+			r.err = err
+			r.wake <- false
 		}
 	}
-	err := req.err
-	compact := leader && err == nil && d.compactDueLocked()
-	d.wmu.Unlock()
+	d.qmu.Lock()
+	if len(d.queue) > 0 {
+		d.queue[0].wake <- true
+	} else {
+		d.leading = false
+	}
+	d.qmu.Unlock()
 
 	if compact {
 		// The commit is durable: a failed compaction leaves the directory as it was, and is

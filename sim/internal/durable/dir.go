@@ -94,9 +94,11 @@ type Dir struct {
 	opts Options
 	lk   *flock.Flock
 
-	// qmu guards queue, the commits waiting for wmu.
-	qmu   sync.Mutex
-	queue []*commitReq
+	// qmu guards queue, the commits waiting to be written, and leading, whether a Commit
+	// is writing them or has been told to.
+	qmu     sync.Mutex
+	queue   []*commitReq
+	leading bool
 
 	// wmu serializes what changes the files: commits, compaction, Close. It guards the
 	// fields from here to mu.

@@ -137,3 +137,42 @@ func TestConcurrent(t *testing.T) {
 		t.Errorf("after reopen:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestGroupCommit holds the first commit in its write until ten more are queued, and checks
+// that those ten are written together, as the second record.
+func TestGroupCommit(t *testing.T) {
+	d := openT(t, t.TempDir(), ReadWrite)
+	inWrite, release := make(chan bool), make(chan bool)
+	var once sync.Once
+	testHook = func(_ *Dir, point string) {
+		if point == "journal-written" {
+			once.Do(func() { inWrite <- true; <-release })
+		}
+	}
+	t.Cleanup(func() { testHook = nil })
+
+	var wg sync.WaitGroup
+	wg.Go(func() { commitT(t, d, "first", "1") })
+	<-inWrite
+	for i := range 10 {
+		wg.Go(func() { commitT(t, d, fmt.Sprint("k", i), fmt.Sprint(i)) })
+	}
+	for queued := 0; queued < 10; time.Sleep(time.Millisecond) {
+		d.qmu.Lock()
+		queued = len(d.queue)
+		d.qmu.Unlock()
+	}
+	close(release)
+	wg.Wait()
+	if d.Seq() != 2 {
+		t.Errorf("11 commits, 10 of them queued together: Seq = %d, want 2 records", d.Seq())
+	}
+	if got := len(d.Parts()); got != 11 {
+		t.Errorf("%d parts, want 11", got)
+	}
+	d.qmu.Lock()
+	defer d.qmu.Unlock()
+	if d.leading || len(d.queue) != 0 {
+		t.Errorf("after the commits: leading %v, %d queued; want neither", d.leading, len(d.queue))
+	}
+}
