@@ -19,11 +19,14 @@ import (
 // [Dir.PutBlob] returned within [Options.BlobGrace].
 //
 // live must return true for every ref that a committed part references and for every ref
-// that a Commit in progress or to come may reference. Compact calls it after compacting,
-// without holding the lock that commits take, so live may take the caller's own locks; a
-// caller that holds its lock across each change and its Commit and derives live from its
-// state under that lock meets the contract. Blobs are removed only in ReadWrite mode, that
-// is under the exclusive lock, so no other process can be using them.
+// that a Commit in progress or to come may reference. Compact calls it once per blob, from
+// one goroutine, after compacting and without holding the lock that commits take, so live
+// may take the caller's own locks: a caller that holds its lock across each change and its
+// Commit, and derives live from its state under that lock, meets the contract (the grace
+// covers a PutBlob made before taking the lock). A live that checks a set of refs in flight
+// and then the committed parts must check in that order, as a ref leaves the set only after
+// its Commit is visible. Other processes cannot be using the blobs: Compact runs under the
+// exclusive lock.
 func (d *Dir) Compact(live func(ref string) bool) error {
 	if d.mode != ReadWrite {
 		return fmt.Errorf("durable: compact %q: %w", d.path, ErrReadOnly)

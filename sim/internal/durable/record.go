@@ -26,7 +26,10 @@ const (
 	prefixSize  = 20
 	// maxHeader bounds the allocation made for a header before its CRC is checked.
 	maxHeader = 64 << 20
+)
 
+// Limits on parts.
+const (
 	// MaxPartSize is the largest part [Dir.Commit] accepts.
 	MaxPartSize = 1 << 30
 	// MaxNameLen is the longest part name, in bytes.
