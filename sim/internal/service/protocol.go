@@ -89,3 +89,17 @@ const (
 	MyProtocol             // the protocol's shape, but nothing names this service
 	Mine                   // the shape and the service's own mark (its API version, target prefix)
 )
+
+// Lazy returns a Protocol that is made by make on its first use, so that a service whose
+// protocol takes a while to build (reflection over a large SDK client) costs nothing to a
+// program that never calls it.
+func Lazy(make func() Protocol) Protocol { return lazy(make) }
+
+type lazy func() Protocol
+
+func (l lazy) Operation(r *Request) (string, error)          { return l().Operation(r) }
+func (l lazy) Decode(r *Request, in any) error               { return l().Decode(r, in) }
+func (l lazy) Encode(r *Request, out any) (*Response, error) { return l().Encode(r, out) }
+func (l lazy) Error(r *Request, e *core.Error) *Response     { return l().Error(r, e) }
+func (l lazy) RequestID(ids *core.IDs) string                { return l().RequestID(ids) }
+func (l lazy) Recognizes(r *Request) Recognition             { return l().Recognizes(r) }
