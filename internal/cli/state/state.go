@@ -21,12 +21,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/awsxlab/awsx/sim"
 )
 
 // EnvDir is the environment variable that overrides the default state directory.
 const EnvDir = "AWSX_STATE_DIR"
+
+// LockWait is how long an invocation waits for another that holds the directory: other
+// commands hold it for milliseconds; a server (`awsx sim serve --state-dir`) for its life.
+var LockWait = 10 * time.Second
 
 // Dir is a state directory. Its methods are safe for concurrent use by goroutines and by
 // processes: they serialize on a file lock.
@@ -97,7 +102,12 @@ func (d *Dir) View(ctx context.Context, opts []sim.Option, f func(*sim.Cloud) er
 }
 
 func (d *Dir) run(ctx context.Context, opts []sim.Option, f func(*sim.Cloud) error, readOnly bool) error {
-	cloud, err := sim.Open(ctx, d.Path, readOnly, opts...)
+	wait, cancel := context.WithTimeout(ctx, LockWait)
+	defer cancel()
+	cloud, err := sim.Open(wait, d.Path, readOnly, opts...)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return fmt.Errorf("state: %s is held by another process for more than %v — a running `awsx sim serve --state-dir %s`? Talk to it with --endpoint-url instead", d.Path, LockWait, d.Path)
+	}
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}

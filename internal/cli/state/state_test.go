@@ -401,3 +401,20 @@ func listing(t *testing.T, d *Dir) []string {
 	})
 	return out
 }
+
+// A directory held longer than LockWait — by a server — is refused with a hint, not waited
+// on forever.
+func TestHeldDirectorySaysWhy(t *testing.T) {
+	d := openTemp(t)
+	other := flock.New(filepath.Join(d.Path, "lock"))
+	if err := other.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	defer func(w time.Duration) { LockWait = w }(LockWait)
+	LockWait = 50 * time.Millisecond
+	err := d.Update(context.Background(), nil, func(*sim.Cloud) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "awsx sim serve --state-dir") || !strings.Contains(err.Error(), "--endpoint-url") {
+		t.Fatalf("Update on a held directory = %v", err)
+	}
+}
