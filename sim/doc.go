@@ -1,5 +1,5 @@
-// Package sim is an in-memory AWS: one account whose IAM, STS, EC2 and S3 answer in AWS's
-// own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
+// Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3 and Systems Manager
+// Parameter Store answer in AWS's own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
 //	cloud := sim.New()
@@ -64,8 +64,31 @@
 //     also needs s3:GetObject on its source). Objects are held in memory: a request body is
 //     at most [WithMaxObjectSize] (1 GiB by default), larger objects go in parts.
 //
+//   - Systems Manager Parameter Store: String, StringList and SecureString parameters per
+//     region, versions, labels, hierarchies and GetParametersByPath, history, tags, tiers and
+//     policies as far as AWS validates them, and AWS's public parameters of the newest images
+//     (/aws/service/ami-amazon-linux-latest/…, Canonical's, Debian's, Windows'), which point at
+//     EC2's catalog in each region; RunInstances takes resolve:ssm:NAME as an image ID.
+//
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.
+//
+// # One path for every service
+//
+// Each service is a package that fills one contract (sim/internal/service): its signing
+// name, its wire protocol (awsQuery, ec2query, restXml, awsJson — codecs derived from the
+// SDK's own generated code), its operations (methods with the SDK's signatures), the
+// resources each request acts on, its refusals' wording, and its state. Every request takes
+// the same path: route, authenticate once, decode, authorize once, call, encode. Adding a
+// service is a package and a registry line: sim/ADDING.md.
+//
+// # Test hooks
+//
+// [Cloud.Calls] is the log of the latest requests: who called what, the authorization's
+// decision and the statement that made it, the error answered. [Cloud.Inject] answers the
+// requests that match a [Fault] as a test says — an error, the service's throttle, a
+// latency, or an answer of the test's own — after they are authenticated and authorized, so
+// code's retries and fallbacks can be tested (see the examples).
 //
 // # Determinism, time and state
 //
@@ -75,7 +98,15 @@
 // terminated one is listed for an hour of the simulator's clock. The Spot market is played
 // up to the clock before each request: a notice falls due when the clock has moved two
 // minutes past it, however it moved. A Cloud is safe
-// for concurrent use. [Cloud.Save] and [Cloud.Load] write and read its whole state.
+// for concurrent use. [Cloud.Save] and [Cloud.Load] write and read its whole state as one
+// JSON document.
+//
+// [Open] keeps a cloud in a directory instead: each service's state is a part of a journaled
+// store, a change is on disk (journal and directory synced) before the request that made it
+// is answered, only the services that changed are written, a request that changes nothing
+// writes nothing, and a service's part is read only when a request first needs it. A
+// process killed at any point loses no answered change. The awsx command's state directory
+// and `awsx sim serve --state-dir` are such directories.
 //
 // # When not to use it
 //
