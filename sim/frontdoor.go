@@ -30,6 +30,12 @@ const (
 // ServeHTTP is the simulator's only entry: route, authenticate, decode, authorize, call,
 // encode — the order AWS takes, the same for every service.
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// A client that asked to be told to send its body waits for 100 Continue. Go's server
+	// sends it when the body is first read, and never for an empty body: botocore, whose
+	// next request on the connection then stalls for its read timeout, must hear it anyway.
+	if r.ContentLength == 0 && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		w.WriteHeader(http.StatusContinue)
+	}
 	resp := c.handle(r)
 	maps.Copy(w.Header(), resp.Header)
 	w.WriteHeader(resp.Status)
