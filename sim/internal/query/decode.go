@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/base64"
+	"github.com/awsxlab/awsx/sim/internal/core"
 	"math"
 	"net/url"
 	"reflect"
@@ -121,7 +122,7 @@ func (d *decoder) path(extra ...string) string {
 	return strings.Join(append(slices.Clip(d.keys), extra...), ".")
 }
 
-func (d *decoder) fail(code, msg string) {
+func (d *decoder) fail(code core.Code, msg string) {
 	if d.err == nil {
 		d.err = &Error{Code: code, Message: msg}
 	}
@@ -130,7 +131,7 @@ func (d *decoder) fail(code, msg string) {
 // unknown reports a parameter the shape does not have: EC2 refuses it; IAM and STS pass over it.
 func (d *decoder) unknown(path string) {
 	if d.ec2 {
-		d.fail("UnknownParameter", "The parameter "+path+" is not recognized")
+		d.fail(UnknownParameter, "The parameter "+path+" is not recognized")
 	}
 }
 
@@ -187,7 +188,7 @@ func lowerFirst(name string) string {
 func (d *decoder) missingError() *Error {
 	if d.ec2 {
 		// EC2: "The request must contain the parameter ImageId" (AWS EC2 API error codes: MissingParameter).
-		return &Error{Code: "MissingParameter", Message: "The request must contain the parameter " + d.missing[0]}
+		return &Error{Code: MissingParameter, Message: "The request must contain the parameter " + d.missing[0]}
 	}
 	// IAM and STS answer in Coral's validation wording, e.g.
 	// "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null".
@@ -204,7 +205,7 @@ func (d *decoder) missingError() *Error {
 		}
 		b.WriteString("Value null at '" + m + "' failed to satisfy constraint: Member must not be null")
 	}
-	return &Error{Code: "ValidationError", Message: b.String()}
+	return &Error{Code: ValidationError, Message: b.String()}
 }
 
 func (d *decoder) value(n *node, c *codec, v reflect.Value, flat bool) {
@@ -252,9 +253,9 @@ func (d *decoder) indexed(n *node) []*node {
 		if !ok {
 			p := d.path(k.seg)
 			if d.ec2 {
-				d.fail("UnknownParameter", "The parameter "+p+" is not recognized")
+				d.fail(UnknownParameter, "The parameter "+p+" is not recognized")
 			} else {
-				d.fail("InvalidQueryParameter", "Invalid list index '"+k.seg+"' in parameter '"+p+"': expected a positive integer")
+				d.fail(InvalidQueryParameter, "Invalid list index '"+k.seg+"' in parameter '"+p+"': expected a positive integer")
 			}
 			return nil
 		}
@@ -373,7 +374,7 @@ func (d *decoder) mapValue(n *node, c *codec, v reflect.Value, flat bool) {
 			return
 		}
 		if key == nil || !key.has {
-			d.fail("InvalidParameterValue", "Map entry "+d.path(e.seg)+" has no "+c.key)
+			d.fail(InvalidParameterValue, "Map entry "+d.path(e.seg)+" has no "+c.key)
 			return
 		}
 		ev := reflect.New(c.typ.Elem()).Elem()
@@ -401,7 +402,7 @@ func (d *decoder) union(n *node, c *codec, v reflect.Value) {
 			continue
 		}
 		if set != "" {
-			d.fail("InvalidParameterValue", "Only one of "+d.path(set)+" and "+d.path(k.seg)+" may be set")
+			d.fail(InvalidParameterValue, "Only one of "+d.path(set)+" and "+d.path(k.seg)+" may be set")
 			return
 		}
 		set = k.seg
@@ -478,10 +479,10 @@ func (d *decoder) badValue(s, want string) {
 	}
 	if d.ec2 {
 		// EC2's wording: "Value (abc) for parameter MaxCount is invalid."
-		d.fail("InvalidParameterValue", "Value ("+s+") for parameter "+path+" is invalid. Expected "+want+".")
+		d.fail(InvalidParameterValue, "Value ("+s+") for parameter "+path+" is invalid. Expected "+want+".")
 		return
 	}
-	d.fail("InvalidParameterValue", "Invalid value '"+s+"' for parameter "+path+": expected "+want)
+	d.fail(InvalidParameterValue, "Invalid value '"+s+"' for parameter "+path+": expected "+want)
 }
 
 // parseFloat accepts decimal numbers and the SDK's NaN, Infinity and -Infinity.

@@ -102,7 +102,7 @@ func TestDecodeBadInput(t *testing.T) {
 			if !errors.As(err, &qe) {
 				t.Fatalf("Decode(%q) = %v, want *query.Error %s", tt.form, err, tt.code)
 			}
-			if qe.Code != tt.code || !strings.Contains(qe.Message, tt.message) {
+			if string(qe.Code) != tt.code || !strings.Contains(qe.Message, tt.message) {
 				t.Errorf("Decode(%q) = %s: %q, want %s containing %q", tt.form, qe.Code, qe.Message, tt.code, tt.message)
 			}
 			if qe.StatusCode() != http.StatusBadRequest {

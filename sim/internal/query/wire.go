@@ -72,7 +72,7 @@ func (w wire) Decode(r *service.Request, in any) error {
 	err := w.s.Decode(r.Scratch.(url.Values), in)
 	var qe *Error
 	if errors.As(err, &qe) {
-		return &core.Error{Code: core.Code(qe.Code), Message: qe.Message, Status: http.StatusBadRequest}
+		return &core.Error{Code: qe.Code, Message: qe.Message, Status: http.StatusBadRequest}
 	}
 	if err != nil {
 		return core.Errorf(core.InternalFailure, "decoding the request: %v", err)
