@@ -35,7 +35,9 @@ func TestCompletion(t *testing.T) {
 		directive string
 	}{
 		{words: []string{"i"}, want: []string{"iam"}, exactly: true, directive: ":4"},
-		{words: []string{""}, want: []string{"ec2", "iam", "sts", "sim", "netcalc", "configure", "completion"}},
+		{words: []string{""}, want: []string{"ec2", "iam", "s3api", "ssm", "sts", "sim", "netcalc", "configure", "completion"}},
+		{words: []string{"ssm", "get-parameters"}, want: []string{"get-parameters", "get-parameters-by-path"}, exactly: true},
+		{words: []string{"ssm", "put-parameter", "--type", ""}, want: []string{"String", "StringList", "SecureString"}, exactly: true},
 		{words: []string{"iam", "create-u"}, want: []string{"create-user"}, exactly: true, directive: ":4"},
 		{words: []string{"iam", "list-"}, want: []string{"list-users", "list-roles", "list-policies"}, wantNot: []string{"create-user"}},
 		{words: []string{"sts", ""}, want: []string{"get-caller-identity", "assume-role"}},

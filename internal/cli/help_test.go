@@ -40,6 +40,7 @@ func TestHelpMatchesAWSCLI(t *testing.T) {
 		{"sts", "get-caller-identity"}, {"sts", "assume-role"},
 		{"ec2", "describe-regions"}, {"ec2", "describe-instances"}, {"ec2", "create-vpc"},
 		{"ec2", "run-instances"}, {"ec2", "authorize-security-group-ingress"}, {"ec2", "modify-subnet-attribute"}, {"ec2", "modify-instance-attribute"},
+		{"ssm", "put-parameter"}, {"ssm", "get-parameters-by-path"}, {"ssm", "label-parameter-version"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			want := run(t, v2, env, home, append(args, "help")...)

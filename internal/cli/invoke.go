@@ -106,6 +106,7 @@ type invocation struct {
 	outfile        string
 	extra          []string
 	autoEncodedURL bool // s3: encoding-type=url was asked for on the caller's behalf
+	wire           wireMessage
 }
 
 // parseArgs splits the words after the operation name into global options and operation
@@ -402,6 +403,11 @@ func (iv *invocation) bind(in any, dir string) error {
 	var missing []string
 	if iv.g.cliInputJSON == "" && iv.g.cliInputYAML == "" {
 		for _, p := range params.Params(iv.op.in) {
+			if p.Kind == params.Bool {
+				// The AWS CLI's parser requires no --flag/--no-flag pair (awscli/arguments.py,
+				// BooleanArgument); botocore's validation then names the member, as Validate does.
+				continue
+			}
 			if _, ok := iv.args[p.Flag]; p.Required && !ok && !custom.removes(p.Flag) {
 				missing = append(missing, "--"+p.Flag)
 			}
@@ -494,7 +500,7 @@ func (iv *invocation) callError(err error) error {
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return &exitError{exitService, fmt.Sprintf("\nAn error occurred (%s) when calling the %s operation: %s\n", ae.ErrorCode(), iv.op.name, ae.ErrorMessage())}
+		return &exitError{exitService, fmt.Sprintf("\nAn error occurred (%s) when calling the %s operation: %s\n", ae.ErrorCode(), iv.op.name, iv.wire.message(ae))}
 	}
 	return &exitError{exitOther, "\n" + err.Error() + "\n"}
 }
@@ -526,7 +532,7 @@ func fail(streams *IO, err error) int {
 // [output.Stream] for the formats the AWS CLI prints page by page: yaml-stream prints them as
 // they came, text prints each page's result keys (see textPages).
 func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, backend string, in reflect.Value, format string) (any, error) {
-	client := reflect.ValueOf(iv.svc.newClient(cfg, backend))
+	client := reflect.ValueOf(iv.svc.newClient(iv.wire.addTo(cfg), backend))
 	method := client.MethodByName(iv.op.name)
 	isS3 := iv.svc.name == "s3"
 	if isS3 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -125,6 +126,10 @@ func TestParityWithAWSCLI(t *testing.T) {
 				{"iam", "get-user", "--cli-input-yaml", "UserName: alex", "--cli-input-json", `{"UserName": "alex"}`},
 				{"ec2", "describe-regions", "--cli-input-yaml", "RegionNames: [eu-west-1, us-east-1]\nAllRegions: yes"},
 				{"ec2", "describe-regions", "--cli-input-yaml", "RegionNames: [eu-west-1, us-east-1]\nAllRegions: true", "--output", "text"},
+				// A required boolean is not the parser's to require; botocore's validation names it.
+				{"ec2", "create-network-acl-entry", "--network-acl-id", "acl-1", "--rule-number", "100", "--protocol", "-1", "--rule-action", "allow"},
+				// A required member the SDK's validators cannot check (an int32) is required all the same.
+				{"ssm", "create-maintenance-window", "--name", "w", "--schedule", "rate(1 day)", "--duration", "2", "--no-allow-unassociated-targets"},
 			}
 			for _, args := range tests {
 				compareWithCLI(t, c, args, awsx(args...), aws(args...))
@@ -255,9 +260,10 @@ func decodeBoth(t *testing.T, name, want, got string) (w, g any, ok bool) {
 // v1Timestamp is a timestamp as the AWS CLI v1 prints it: as the service sent it.
 var v1Timestamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$`)
 
-// normaliseV1 rewrites v1's timestamps as v2 prints them (not the strings that only look like
-// timestamps, such as an image's CreationDate, which both print as sent) and drops the object
-// keys that awsx's data (like) lacks: members of v1's newer models.
+// normaliseV1 rewrites v1's timestamps as v2 prints them (strings, and the JSON protocols'
+// epoch numbers; not the strings that only look like timestamps, such as an image's
+// CreationDate, which both print as sent) and drops the object keys that awsx's data (like)
+// lacks: members of v1's newer models.
 func normaliseV1(v, like any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -281,6 +287,12 @@ func normaliseV1(v, like any) any {
 			if ts, err := time.Parse(time.RFC3339Nano, x); err == nil {
 				return output.Timestamp(ts)
 			}
+		}
+	case float64:
+		// A JSON protocol's timestamp, which v1 prints as sent: seconds since the epoch.
+		if like, _ := like.(string); v1Timestamp.MatchString(like) {
+			sec, frac := math.Modf(x)
+			return output.Timestamp(time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3))
 		}
 	}
 	return v

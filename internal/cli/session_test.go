@@ -158,10 +158,23 @@ var paritySessions = []struct {
 	{"iamSTSSession", iamSTSSession, []string{"iam", "sts"}},
 	{"ec2Session", ec2Session, []string{"ec2"}},
 	{"s3Session", s3Session, []string{"s3api"}},
+	{"ssmSession", ssmSession, []string{"ssm"}},
 }
 
-// A new operation in the simulator cannot land without its parity step.
+// A new operation in the simulator cannot land without its parity step, nor a new service of
+// awsmodel's list without its session.
 func TestParityCoversEveryAnsweredOperation(t *testing.T) {
+	inSession := map[string]bool{}
+	for _, ps := range paritySessions {
+		for _, name := range ps.services {
+			inSession[name] = true
+		}
+	}
+	for _, s := range awsServices {
+		if !inSession[s.cliName()] {
+			t.Errorf("%s has no parity session", s.cliName())
+		}
+	}
 	for _, ps := range paritySessions {
 		t.Run(ps.name, func(t *testing.T) {
 			covered := map[string]bool{}

@@ -59,6 +59,11 @@ func TestSkeletonParity(t *testing.T) {
 		{"ec2", "run-instances", "--generate-cli-skeleton", "yaml-input"},
 		{"ec2", "authorize-security-group-ingress", "--generate-cli-skeleton", "yaml-input"},
 		{"ec2", "create-launch-template", "--generate-cli-skeleton", "yaml-input"},
+		{"ssm", "get-parameter", "--generate-cli-skeleton", "output"},
+		{"ssm", "describe-parameters", "--generate-cli-skeleton", "output", "--output", "yaml"},
+		{"ssm", "get-parameter-history", "--generate-cli-skeleton", "output", "--output", "text"},
+		{"ssm", "put-parameter", "--generate-cli-skeleton", "yaml-input"},
+		{"ssm", "get-parameters-by-path", "--generate-cli-skeleton", "yaml-input"},
 		{"iam", "list-users", "--output", "yml"},
 	}
 	aws := startCLIWorld(t, v2, env, home, "")
