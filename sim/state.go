@@ -111,9 +111,13 @@ func (c *Cloud) Load(r io.Reader) error {
 		return fmt.Errorf("sim: load: %w", err)
 	}
 	c.clock.SetOffset(st.Offset)
-	if c.disk != nil {
-		for _, p := range c.disk.parts {
-			p.once.Do(func() { p.ready = true }) // replaced whole: nothing left to read from disk
+	if d := c.disk; d != nil {
+		for _, p := range d.parts {
+			p.once.Do(func() { // replaced whole: nothing left to read from disk
+				d.mu.Lock()
+				p.ready = true
+				d.mu.Unlock()
+			})
 		}
 	}
 	return nil
