@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,53 +15,26 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/awsxlab/awsx/sim"
+	"github.com/awsxlab/awsx/sim/internal/conformance"
 )
 
 // addressings are the two ways a client names a bucket: in the host (what the SDK does by
 // default) and in the path (UsePathStyle, and any client of an IP endpoint).
 var addressings = []string{"virtual", "path"}
 
-// s3Client returns an S3 client of c, virtual-hosted or path-style. Over loopback, a
-// virtual-hosted client sends bucket.localhost:port, dialled to the loopback server.
-func s3Client(t testing.TB, c *sim.Cloud, style string, opts ...sim.ConfigOption) *s3.Client {
+// s3Client returns an S3 client of c, virtual-hosted or path-style. On a server, a
+// virtual-hosted client sends bucket.localhost:port, which the account's HTTP client dials to
+// the server.
+func s3Client(t testing.TB, c *conformance.Account, style string, opts ...conformance.ConfigOption) *s3.Client {
 	t.Helper()
-	cfg := config(t, c, opts...)
-	if overLoopback && style == "virtual" {
-		u, err := url.Parse(aws.ToString(cfg.BaseEndpoint))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.BaseEndpoint = aws.String("http://localhost:" + u.Port())
-		cfg.HTTPClient = s3HTTP(t, c)
-	}
-	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = style == "path" })
+	return s3.NewFromConfig(c.Config(opts...), func(o *s3.Options) { o.UsePathStyle = style == "path" })
 }
 
-// s3HTTP returns a plain HTTP client that reaches c: in memory, or over loopback with every
-// host (bucket.localhost:port) dialled to the loopback server.
-func s3HTTP(t testing.TB, c *sim.Cloud) *http.Client {
-	t.Helper()
-	cfg := config(t, c)
-	if !overLoopback {
-		return cfg.HTTPClient.(*http.Client)
-	}
-	u, err := url.Parse(aws.ToString(cfg.BaseEndpoint))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, network, u.Host)
-		},
-	}}
-}
-
-// forEachAddressing runs test with a fresh cloud and a root client of each addressing.
-func forEachAddressing(t *testing.T, test func(t *testing.T, c *sim.Cloud, client *s3.Client)) {
+// forEachAddressing runs test with a fresh account of b and a root client of each addressing.
+func forEachAddressing(t *testing.T, b conformance.Backend, test func(t *testing.T, c *conformance.Account, client *s3.Client)) {
 	for _, style := range addressings {
 		t.Run(style, func(t *testing.T) {
-			c := sim.New()
+			c := b.Open(t)
 			test(t, c, s3Client(t, c, style))
 		})
 	}
@@ -113,244 +84,256 @@ func readBody(t *testing.T, out *s3.GetObjectOutput) string {
 }
 
 func TestS3Buckets(t *testing.T) {
-	forEachAddressing(t, func(t *testing.T, c *sim.Cloud, client *s3.Client) {
-		ctx := context.Background()
-		mustBucket(t, client, "my-first-bucket")
-		// us-east-1 answers a repeated CreateBucket of one's own bucket with success.
-		if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("my-first-bucket")}); err != nil {
-			t.Errorf("second CreateBucket in us-east-1: %v", err)
-		}
-		eu := s3Client(t, c, "path", sim.WithRegion("eu-west-1"))
-		_, err := eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("euro-bucket"),
-			CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("euro-bucket"),
-			CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}})
-		wantS3Error(t, err, "BucketAlreadyOwnedByYou", 409)
-		_, err = eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("no-constraint")})
-		wantS3Error(t, err, "IllegalLocationConstraintException", 400)
-		_, err = client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("east-named"),
-			CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "us-east-1"}})
-		wantS3Error(t, err, "InvalidLocationConstraint", 400)
-		for _, bad := range []string{"Upper-Case", "ab", "192.168.5.4", "-dash", "a..b", "xn--bucket"} {
-			_, err = s3Client(t, c, "path").CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bad)})
-			if apiCode(t, err) != "InvalidBucketName" {
-				t.Errorf("CreateBucket(%q): %v, want InvalidBucketName", bad, err)
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		forEachAddressing(t, b, func(t *testing.T, c *conformance.Account, client *s3.Client) {
+			ctx := context.Background()
+			mustBucket(t, client, "my-first-bucket")
+			// us-east-1 answers a repeated CreateBucket of one's own bucket with success.
+			if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("my-first-bucket")}); err != nil {
+				t.Errorf("second CreateBucket in us-east-1: %v", err)
 			}
-		}
-
-		list, err := client.ListBuckets(ctx, &s3.ListBucketsInput{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var names []string
-		for _, b := range list.Buckets {
-			names = append(names, aws.ToString(b.Name))
-			if b.CreationDate == nil || b.CreationDate.IsZero() {
-				t.Errorf("bucket %s has no creation date", aws.ToString(b.Name))
+			eu := s3Client(t, c, "path", conformance.WithRegion("eu-west-1"))
+			_, err := eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("euro-bucket"),
+				CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if strings.Join(names, ",") != "euro-bucket,my-first-bucket" || list.Owner == nil || len(aws.ToString(list.Owner.ID)) != 64 {
-			t.Errorf("ListBuckets = %v, owner %+v", names, list.Owner)
-		}
+			_, err = eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("euro-bucket"),
+				CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}})
+			wantS3Error(t, err, "BucketAlreadyOwnedByYou", 409)
+			_, err = eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("no-constraint")})
+			wantS3Error(t, err, "IllegalLocationConstraintException", 400)
+			_, err = client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("east-named"),
+				CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "us-east-1"}})
+			wantS3Error(t, err, "InvalidLocationConstraint", 400)
+			c.Diverges(t, conformance.Moto, "moto takes invalid bucket names (Upper-Case, 192.168.5.4, -dash, a..b, xn--bucket)")
+			for _, bad := range []string{"Upper-Case", "ab", "192.168.5.4", "-dash", "a..b", "xn--bucket"} {
+				_, err = s3Client(t, c, "path").CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bad)})
+				if apiCode(t, err) != "InvalidBucketName" {
+					t.Errorf("CreateBucket(%q): %v, want InvalidBucketName", bad, err)
+				}
+			}
 
-		head, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("my-first-bucket")})
-		if err != nil || aws.ToString(head.BucketRegion) != "us-east-1" {
-			t.Errorf("HeadBucket: %v, region %q", err, aws.ToString(head.BucketRegion))
-		}
-		_, err = client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("missing-bucket")})
-		if httpStatus(err) != 404 {
-			t.Errorf("HeadBucket(missing) = %v, want 404", err)
-		}
-		loc, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("euro-bucket")})
-		if err != nil || loc.LocationConstraint != "eu-west-1" {
-			t.Errorf("GetBucketLocation(euro-bucket) = %v, %q", err, loc.LocationConstraint)
-		}
-		loc, err = client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("my-first-bucket")})
-		if err != nil || loc.LocationConstraint != "" {
-			t.Errorf("GetBucketLocation(my-first-bucket) = %v, %q", err, loc.LocationConstraint)
-		}
-		// A bucket answers requests signed for its own region only.
-		_, err = client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("euro-bucket")})
-		wantS3Error(t, err, "AuthorizationHeaderMalformed", 400)
+			list, err := client.ListBuckets(ctx, &s3.ListBucketsInput{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, b := range list.Buckets {
+				names = append(names, aws.ToString(b.Name))
+				if b.CreationDate == nil || b.CreationDate.IsZero() {
+					t.Errorf("bucket %s has no creation date", aws.ToString(b.Name))
+				}
+			}
+			if strings.Join(names, ",") != "euro-bucket,my-first-bucket" || list.Owner == nil || len(aws.ToString(list.Owner.ID)) != 64 {
+				t.Errorf("ListBuckets = %v, owner %+v", names, list.Owner)
+			}
 
-		mustPut(t, client, "my-first-bucket", "k", "v")
-		_, err = client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("my-first-bucket")})
-		wantS3Error(t, err, "BucketNotEmpty", 409)
-		if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("my-first-bucket"), Key: aws.String("k")}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("my-first-bucket")}); err != nil {
-			t.Fatal(err)
-		}
-		_, err = client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("my-first-bucket")})
-		wantS3Error(t, err, "NoSuchBucket", 404)
-		_, err = client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("my-first-bucket")})
-		wantS3Error(t, err, "NoSuchBucket", 404)
+			head, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("my-first-bucket")})
+			if err != nil || aws.ToString(head.BucketRegion) != "us-east-1" {
+				t.Errorf("HeadBucket: %v, region %q", err, aws.ToString(head.BucketRegion))
+			}
+			_, err = client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("missing-bucket")})
+			if httpStatus(err) != 404 {
+				t.Errorf("HeadBucket(missing) = %v, want 404", err)
+			}
+			loc, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("euro-bucket")})
+			if err != nil || loc.LocationConstraint != "eu-west-1" {
+				t.Errorf("GetBucketLocation(euro-bucket) = %v, %q", err, loc.LocationConstraint)
+			}
+			loc, err = client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("my-first-bucket")})
+			if err != nil || loc.LocationConstraint != "" {
+				t.Errorf("GetBucketLocation(my-first-bucket) = %v, %q", err, loc.LocationConstraint)
+			}
+			// A bucket answers requests signed for its own region only.
+			_, err = client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("euro-bucket")})
+			wantS3Error(t, err, "AuthorizationHeaderMalformed", 400)
+
+			mustPut(t, client, "my-first-bucket", "k", "v")
+			_, err = client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("my-first-bucket")})
+			wantS3Error(t, err, "BucketNotEmpty", 409)
+			if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("my-first-bucket"), Key: aws.String("k")}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("my-first-bucket")}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("my-first-bucket")})
+			wantS3Error(t, err, "NoSuchBucket", 404)
+			_, err = client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("my-first-bucket")})
+			wantS3Error(t, err, "NoSuchBucket", 404)
+		})
 	})
 }
 
 func TestS3Objects(t *testing.T) {
-	forEachAddressing(t, func(t *testing.T, c *sim.Cloud, client *s3.Client) {
-		ctx := context.Background()
-		mustBucket(t, client, "objects")
-		body := "hello, simulated world"
-		put, err := client.PutObject(ctx, &s3.PutObjectInput{
-			Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt"), Body: strings.NewReader(body),
-			ContentType: aws.String("text/plain"), CacheControl: aws.String("max-age=60"),
-			ContentDisposition: aws.String(`attachment; filename="h.txt"`), Metadata: map[string]string{"Colour": "blue"},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		const md5hex = `"` + "2b4b0b1d2f2e4f0b0c6b0d4b1c0e1d1f" + `"`
-		_ = md5hex
-		if tag := aws.ToString(put.ETag); len(tag) != 34 || tag[0] != '"' {
-			t.Errorf("PutObject ETag = %s", tag)
-		}
-		get, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := readBody(t, get); got != body {
-			t.Errorf("GetObject body = %q", got)
-		}
-		if aws.ToString(get.ContentType) != "text/plain" || aws.ToString(get.CacheControl) != "max-age=60" ||
-			get.Metadata["colour"] != "blue" || aws.ToString(get.ETag) != aws.ToString(put.ETag) ||
-			aws.ToInt64(get.ContentLength) != int64(len(body)) || get.LastModified == nil || get.ServerSideEncryption != "AES256" {
-			t.Errorf("GetObject = %+v", get)
-		}
-		head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt")})
-		if err != nil || aws.ToInt64(head.ContentLength) != int64(len(body)) || aws.ToString(head.ContentDisposition) != `attachment; filename="h.txt"` {
-			t.Errorf("HeadObject = %+v, %v", head, err)
-		}
-		mustPut(t, client, "objects", "plain", "x")
-		h2, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")})
-		if err != nil || aws.ToString(h2.ContentType) != "application/octet-stream" && aws.ToString(h2.ContentType) != "binary/octet-stream" {
-			t.Errorf("default content type = %q, %v", aws.ToString(h2.ContentType), err)
-		}
-
-		// Ranges.
-		for _, tc := range []struct {
-			rng, want, contentRange string
-		}{
-			{"bytes=0-4", "hello", "bytes 0-4/22"},
-			{"bytes=7-", "simulated world", "bytes 7-21/22"},
-			{"bytes=-5", "world", "bytes 17-21/22"},
-			{"bytes=17-100", "world", "bytes 17-21/22"},
-		} {
-			out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt"), Range: aws.String(tc.rng)})
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		forEachAddressing(t, b, func(t *testing.T, c *conformance.Account, client *s3.Client) {
+			ctx := context.Background()
+			mustBucket(t, client, "objects")
+			body := "hello, simulated world"
+			put, err := client.PutObject(ctx, &s3.PutObjectInput{
+				Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt"), Body: strings.NewReader(body),
+				ContentType: aws.String("text/plain"), CacheControl: aws.String("max-age=60"),
+				ContentDisposition: aws.String(`attachment; filename="h.txt"`), Metadata: map[string]string{"Colour": "blue"},
+			})
 			if err != nil {
-				t.Fatalf("Range %s: %v", tc.rng, err)
-			}
-			if got := readBody(t, out); got != tc.want || aws.ToString(out.ContentRange) != tc.contentRange {
-				t.Errorf("Range %s = %q, %q; want %q, %q", tc.rng, got, aws.ToString(out.ContentRange), tc.want, tc.contentRange)
-			}
-		}
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), Range: aws.String("bytes=5-9")})
-		wantS3Error(t, err, "InvalidRange", 416)
-
-		// Conditions.
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfMatch: aws.String(`"nope"`)})
-		wantS3Error(t, err, "PreconditionFailed", 412)
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfNoneMatch: put.ETag})
-		if err != nil {
-			t.Errorf("If-None-Match of another ETag: %v", err)
-		}
-		h3, _ := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")})
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfNoneMatch: h3.ETag})
-		if httpStatus(err) != 304 {
-			t.Errorf("If-None-Match of its ETag: %v, want 304", err)
-		}
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfModifiedSince: aws.Time(c.Now().Add(time.Hour))})
-		if httpStatus(err) != 304 {
-			t.Errorf("If-Modified-Since later: %v, want 304", err)
-		}
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfUnmodifiedSince: aws.Time(c.Now().Add(-time.Hour))})
-		wantS3Error(t, err, "PreconditionFailed", 412)
-
-		// Response header overrides.
-		ov, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"),
-			ResponseContentType: aws.String("text/csv"), ResponseContentDisposition: aws.String("inline")})
-		if err != nil || aws.ToString(ov.ContentType) != "text/csv" || aws.ToString(ov.ContentDisposition) != "inline" {
-			t.Errorf("overrides: %v %+v", err, ov)
-		}
-
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("missing")})
-		wantS3Error(t, err, "NoSuchKey", 404)
-		var nsk *s3types.NoSuchKey
-		if !errors.As(err, &nsk) {
-			t.Errorf("GetObject(missing) is not a *types.NoSuchKey: %T", err)
-		}
-		_, err = client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("missing")})
-		if httpStatus(err) != 404 {
-			t.Errorf("HeadObject(missing) = %v", err)
-		}
-		for range 2 { // idempotent
-			if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")}); err != nil {
 				t.Fatal(err)
 			}
-		}
-		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")})
-		wantS3Error(t, err, "NoSuchKey", 404)
+			const md5hex = `"` + "2b4b0b1d2f2e4f0b0c6b0d4b1c0e1d1f" + `"`
+			_ = md5hex
+			if tag := aws.ToString(put.ETag); len(tag) != 34 || tag[0] != '"' {
+				t.Errorf("PutObject ETag = %s", tag)
+			}
+			get, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := readBody(t, get); got != body {
+				t.Errorf("GetObject body = %q", got)
+			}
+			c.Diverges(t, conformance.Moto, "moto does not encrypt new objects (no ServerSideEncryption AES256)")
+			if aws.ToString(get.ContentType) != "text/plain" || aws.ToString(get.CacheControl) != "max-age=60" ||
+				get.Metadata["colour"] != "blue" || aws.ToString(get.ETag) != aws.ToString(put.ETag) ||
+				aws.ToInt64(get.ContentLength) != int64(len(body)) || get.LastModified == nil || get.ServerSideEncryption != "AES256" {
+				t.Errorf("GetObject = %+v", get)
+			}
+			head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt")})
+			if err != nil || aws.ToInt64(head.ContentLength) != int64(len(body)) || aws.ToString(head.ContentDisposition) != `attachment; filename="h.txt"` {
+				t.Errorf("HeadObject = %+v, %v", head, err)
+			}
+			mustPut(t, client, "objects", "plain", "x")
+			h2, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")})
+			if err != nil || aws.ToString(h2.ContentType) != "application/octet-stream" && aws.ToString(h2.ContentType) != "binary/octet-stream" {
+				t.Errorf("default content type = %q, %v", aws.ToString(h2.ContentType), err)
+			}
+
+			// Ranges.
+			for _, tc := range []struct {
+				rng, want, contentRange string
+			}{
+				{"bytes=0-4", "hello", "bytes 0-4/22"},
+				{"bytes=7-", "simulated world", "bytes 7-21/22"},
+				{"bytes=-5", "world", "bytes 17-21/22"},
+				{"bytes=17-100", "world", "bytes 17-21/22"},
+			} {
+				out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("dir/hello world+1.txt"), Range: aws.String(tc.rng)})
+				if err != nil {
+					t.Fatalf("Range %s: %v", tc.rng, err)
+				}
+				if got := readBody(t, out); got != tc.want || aws.ToString(out.ContentRange) != tc.contentRange {
+					t.Errorf("Range %s = %q, %q; want %q, %q", tc.rng, got, aws.ToString(out.ContentRange), tc.want, tc.contentRange)
+				}
+			}
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), Range: aws.String("bytes=5-9")})
+			wantS3Error(t, err, "InvalidRange", 416)
+
+			// Conditions.
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfMatch: aws.String(`"nope"`)})
+			wantS3Error(t, err, "PreconditionFailed", 412)
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfNoneMatch: put.ETag})
+			if err != nil {
+				t.Errorf("If-None-Match of another ETag: %v", err)
+			}
+			h3, _ := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")})
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfNoneMatch: h3.ETag})
+			if httpStatus(err) != 304 {
+				t.Errorf("If-None-Match of its ETag: %v, want 304", err)
+			}
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfModifiedSince: aws.Time(c.Now().Add(time.Hour))})
+			if httpStatus(err) != 304 {
+				t.Errorf("If-Modified-Since later: %v, want 304", err)
+			}
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"), IfUnmodifiedSince: aws.Time(c.Now().Add(-time.Hour))})
+			wantS3Error(t, err, "PreconditionFailed", 412)
+
+			// Response header overrides.
+			ov, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain"),
+				ResponseContentType: aws.String("text/csv"), ResponseContentDisposition: aws.String("inline")})
+			if err != nil || aws.ToString(ov.ContentType) != "text/csv" || aws.ToString(ov.ContentDisposition) != "inline" {
+				t.Errorf("overrides: %v %+v", err, ov)
+			}
+
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("missing")})
+			wantS3Error(t, err, "NoSuchKey", 404)
+			var nsk *s3types.NoSuchKey
+			if !errors.As(err, &nsk) {
+				t.Errorf("GetObject(missing) is not a *types.NoSuchKey: %T", err)
+			}
+			_, err = client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("objects"), Key: aws.String("missing")})
+			if httpStatus(err) != 404 {
+				t.Errorf("HeadObject(missing) = %v", err)
+			}
+			for range 2 { // idempotent
+				if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("objects"), Key: aws.String("plain")})
+			wantS3Error(t, err, "NoSuchKey", 404)
+		})
 	})
 }
 
 func TestS3CopyObject(t *testing.T) {
-	forEachAddressing(t, func(t *testing.T, c *sim.Cloud, client *s3.Client) {
-		ctx := context.Background()
-		mustBucket(t, client, "source-bucket")
-		mustBucket(t, client, "target-bucket")
-		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("source-bucket"), Key: aws.String("a b/ü.txt"),
-			Body: strings.NewReader("copy me"), ContentType: aws.String("text/plain"), Metadata: map[string]string{"k": "v"}}); err != nil {
-			t.Fatal(err)
-		}
-		src := url.PathEscape("source-bucket/a b/ü.txt")
-		out, err := client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String(src)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out.CopyObjectResult == nil || aws.ToString(out.CopyObjectResult.ETag) == "" {
-			t.Errorf("CopyObject result = %+v", out.CopyObjectResult)
-		}
-		get, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if readBody(t, get) != "copy me" || get.Metadata["k"] != "v" || aws.ToString(get.ContentType) != "text/plain" {
-			t.Errorf("copy = %+v", get)
-		}
-		// REPLACE takes the request's metadata.
-		if _, err := client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String(src),
-			MetadataDirective: s3types.MetadataDirectiveReplace, Metadata: map[string]string{"new": "1"}, ContentType: aws.String("text/markdown")}); err != nil {
-			t.Fatal(err)
-		}
-		head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt")})
-		if err != nil || head.Metadata["new"] != "1" || head.Metadata["k"] != "" || aws.ToString(head.ContentType) != "text/markdown" {
-			t.Errorf("after REPLACE: %+v %v", head.Metadata, err)
-		}
-		// Onto itself without a change.
-		_, err = client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String("target-bucket/copy.txt")})
-		wantS3Error(t, err, "InvalidRequest", 400)
-		_, err = client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("x"), CopySource: aws.String("source-bucket/missing")})
-		wantS3Error(t, err, "NoSuchKey", 404)
-		_, err = client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("x"), CopySource: aws.String("nokey")})
-		wantS3Error(t, err, "InvalidArgument", 400)
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		forEachAddressing(t, b, func(t *testing.T, c *conformance.Account, client *s3.Client) {
+			ctx := context.Background()
+			mustBucket(t, client, "source-bucket")
+			mustBucket(t, client, "target-bucket")
+			if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("source-bucket"), Key: aws.String("a b/ü.txt"),
+				Body: strings.NewReader("copy me"), ContentType: aws.String("text/plain"), Metadata: map[string]string{"k": "v"}}); err != nil {
+				t.Fatal(err)
+			}
+			src := url.PathEscape("source-bucket/a b/ü.txt")
+			out, err := client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String(src)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.CopyObjectResult == nil || aws.ToString(out.CopyObjectResult.ETag) == "" {
+				t.Errorf("CopyObject result = %+v", out.CopyObjectResult)
+			}
+			get, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if readBody(t, get) != "copy me" || get.Metadata["k"] != "v" || aws.ToString(get.ContentType) != "text/plain" {
+				t.Errorf("copy = %+v", get)
+			}
+			// REPLACE takes the request's metadata.
+			if _, err := client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String(src),
+				MetadataDirective: s3types.MetadataDirectiveReplace, Metadata: map[string]string{"new": "1"}, ContentType: aws.String("text/markdown")}); err != nil {
+				t.Fatal(err)
+			}
+			head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt")})
+			if err != nil || head.Metadata["new"] != "1" || head.Metadata["k"] != "" || aws.ToString(head.ContentType) != "text/markdown" {
+				t.Errorf("after REPLACE: %+v %v", head.Metadata, err)
+			}
+			// Onto itself without a change.
+			_, err = client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String("target-bucket/copy.txt")})
+			wantS3Error(t, err, "InvalidRequest", 400)
+			_, err = client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("x"), CopySource: aws.String("source-bucket/missing")})
+			wantS3Error(t, err, "NoSuchKey", 404)
+			c.Diverges(t, conformance.Moto, "moto answers a CopySource without a key with a 500")
+			_, err = client.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("target-bucket"), Key: aws.String("x"), CopySource: aws.String("nokey")})
+			wantS3Error(t, err, "InvalidArgument", 400)
+		})
 	})
 }
 
 func TestS3Unimplemented(t *testing.T) {
-	c := sim.New()
-	client := s3Client(t, c, "virtual")
-	mustBucket(t, client, "lifecycle-bucket")
-	_, err := client.GetBucketLifecycleConfiguration(context.Background(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("lifecycle-bucket")})
-	wantS3Error(t, err, "NotImplemented", 501)
-	var ae interface{ ErrorMessage() string }
-	if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:GetBucketLifecycleConfiguration yet." {
-		t.Errorf("message: %v", err)
-	}
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		c := b.Open(t)
+		c.Require(t, conformance.Simulator) // what the simulator lacks, AWS has
+		client := s3Client(t, c, "virtual")
+		mustBucket(t, client, "lifecycle-bucket")
+		_, err := client.GetBucketLifecycleConfiguration(context.Background(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("lifecycle-bucket")})
+		wantS3Error(t, err, "NotImplemented", 501)
+		var ae interface{ ErrorMessage() string }
+		if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:GetBucketLifecycleConfiguration yet." {
+			t.Errorf("message: %v", err)
+		}
+	})
 }
 
 var _ = bytes.NewReader
