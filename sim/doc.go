@@ -28,8 +28,10 @@
 //     of package policy, inline policies, attachment to users, groups and roles, permissions
 //     boundaries, roles with trust policies, instance profiles, tags, Marker/MaxItems
 //     pagination, SimulatePrincipalPolicy and SimulateCustomPolicy.
+//
 //   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
 //     policies, role chaining's one-hour limit), GetSessionToken.
+//
 //   - EC2: the commercial regions and their zones; per region, a default network that every
 //     new account has (default VPC, a default subnet per zone, internet gateway, main route
 //     table, default network ACL and security group); VPCs, subnets, internet gateways, route
@@ -38,18 +40,21 @@
 //     of public images, instance types, instances (run, stop, start, reboot, terminate,
 //     attributes, status, filters and pagination), and tags. Instance operations authorize on
 //     the instances' ARNs.
+//
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
 //     (RequestSpotInstances, one-time and persistent; Describe- and
 //     CancelSpotInstanceRequests) and RunInstances' InstanceMarketOptions, with their status
 //     codes; the two-minute interruption notice in the instance's metadata, then the stop or
 //     termination. [Cloud.SetSpotPrice] and [Cloud.InterruptSpotInstance] play the market.
+//
 //   - Instance metadata: [Cloud.Metadata] is the service an instance reaches at
 //     169.254.169.254 — IMDSv2 session tokens (IMDSv1 where the image allows it), the
 //     meta-data categories, user data, the identity document, and the credentials of the
 //     instance profile's role, a session named after the instance that EC2 renews hourly.
 //     [Cloud.InstanceConfig] is an aws.Config as code on the instance has it, its
 //     credentials fetched from that service by the SDK's own provider.
+//
 //   - S3: buckets (names global, each in a region; virtual-hosted, path-style and
 //     bucket.localhost addressing), objects with metadata, ranges, conditional requests,
 //     checksums (Content-MD5 and the flexible checksums, sent in headers or aws-chunked
