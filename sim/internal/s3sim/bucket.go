@@ -200,6 +200,9 @@ func deleteBucket(s *Store, ctx context.Context, r *Request) (*Response, error) 
 		return nil, errorf(BucketNotEmpty, "%s", msg).With("BucketName", r.Bucket)
 	}
 	delete(s.buckets, r.Bucket)
+	for _, u := range b.Uploads {
+		s.droppedUpload(u)
+	}
 	return empty(http.StatusNoContent), nil
 }
 

@@ -1,5 +1,5 @@
 // Package s3sim is the simulator's S3: buckets (global by name, each in a region) and their
-// objects, in memory, answered in S3's REST-XML protocol.
+// objects, in memory or with their bodies in blob storage, answered in S3's REST-XML protocol.
 //
 // # Routing
 //
@@ -21,10 +21,20 @@
 // DeleteObjects checks each key) and asks the front door's [Request.Authorize], handing it
 // the bucket policy that applies.
 //
+// # Bodies
+//
+// A store keeps object and part bodies in memory, unless it is given blob storage
+// ([Store.UseBlobs]; package sim gives it the state directory's): then each new body is
+// written there, durably, before the change that brings it is made, the state holds refs
+// and sizes, and its saved form ([Store.MarshalJSON]) is metadata only. A copy shares its
+// source's blob; identical bodies are one blob. [Store.Garbage] and [Store.LiveBlobs] let
+// the caller remove the blobs no state references (see body.go for why that is safe while
+// requests run).
+//
 // # Scope and limitations
 //
-// One account owns every bucket. Objects live in memory, each at most the front door's
-// body limit, stored whole. ACLs other than the owner's FULL_CONTROL, server-side
+// One account owns every bucket. Each object is at most the front door's body limit, and a
+// body is read whole into memory to be served. ACLs other than the owner's FULL_CONTROL, server-side
 // encryption other than the default SSE-S3, object lock, lifecycle, replication, CORS,
 // notifications, S3 Select and S3 Express are not simulated.
 package s3sim

@@ -23,8 +23,8 @@ type upload struct {
 }
 
 type part struct {
-	Number       int
-	Data         []byte
+	Number int
+	payload
 	MD5          []byte
 	ETag         string
 	LastModified time.Time
@@ -122,21 +122,32 @@ func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
+	s.mu.RLock()
 	_, u, err := s.findUpload(r)
+	s.mu.RUnlock()
 	if err != nil {
-		return nil, err
+		return nil, err // before the body is stored
 	}
+	// u.Algorithm is set when the upload is made, and never changes.
 	if u.Algorithm != "" && sum.Algorithm != "" && sum.Algorithm != u.Algorithm {
 		return nil, errorf(InvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(u.Algorithm), strings.ToLower(sum.Algorithm))
 	}
 	if u.Algorithm != "" && sum.Algorithm == "" {
 		sum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, r.Body), Type: "FULL_OBJECT"}
 	}
-	p := &part{Number: n, Data: r.Body, MD5: md5sum, ETag: etag(md5sum), LastModified: s.now(), Checksum: sum}
-	u.Parts[n] = p
+	body, err := s.keep(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.gen.Bump()
+	defer s.mu.Unlock()
+	defer body.release()
+	if _, u, err = s.findUpload(r); err != nil {
+		return nil, err
+	}
+	p := &part{Number: n, payload: body.take(), MD5: md5sum, ETag: etag(md5sum), LastModified: s.now(), Checksum: sum}
+	s.setPart(u, p)
 	h := http.Header{"Etag": {p.ETag}, "X-Amz-Server-Side-Encryption": {"AES256"}}
 	if sum.Algorithm != "" {
 		h.Set("X-Amz-Checksum-"+sum.Algorithm, sum.Value)
@@ -149,31 +160,42 @@ func uploadPartCopy(s *Store, ctx context.Context, r *Request) (*Response, error
 	if err != nil {
 		return nil, err
 	}
+	src, cs, body, err := s.partSource(r)
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.body(src.payload)
+	if err != nil {
+		body.release()
+		return nil, err
+	}
+	if v := r.Header.Get("X-Amz-Copy-Source-Range"); v != "" {
+		start, end, partial, rerr := parseRange(v, src.size())
+		if rerr != nil || !partial {
+			body.release()
+			return nil, invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range", v)
+		}
+		if data = data[start : end+1]; int64(len(data)) != src.size() {
+			body.release()
+			if body, err = s.keep(data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	m := md5.Sum(data)
 	s.mu.Lock()
 	s.gen.Bump()
 	defer s.mu.Unlock()
+	defer body.release()
 	_, u, err := s.findUpload(r)
 	if err != nil {
 		return nil, err
 	}
-	src, cs, err := s.source(r)
-	if err != nil {
-		return nil, err
-	}
-	data := src.Data
-	if v := r.Header.Get("X-Amz-Copy-Source-Range"); v != "" {
-		start, end, partial, rerr := parseRange(v, src.size())
-		if rerr != nil || !partial {
-			return nil, invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range", v)
-		}
-		data = data[start : end+1]
-	}
-	m := md5.Sum(data)
-	p := &part{Number: n, Data: data, MD5: m[:], ETag: etag(m[:]), LastModified: s.now()}
+	p := &part{Number: n, payload: body.take(), MD5: m[:], ETag: etag(m[:]), LastModified: s.now()}
 	if u.Algorithm != "" {
 		p.Checksum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, data), Type: "FULL_OBJECT"}
 	}
-	u.Parts[n] = p
+	s.setPart(u, p)
 	resp, err := xmlResponse(copyPartResult{ETag: p.ETag, LastModified: timeXML(p.LastModified), checksumFields: fieldsOf(Checksum{Algorithm: p.Checksum.Algorithm, Value: p.Checksum.Value})})
 	if err != nil {
 		return nil, err
@@ -182,6 +204,32 @@ func uploadPartCopy(s *Store, ctx context.Context, r *Request) (*Response, error
 		resp.Header.Set("X-Amz-Copy-Source-Version-Id", cs.VersionID)
 	}
 	return resp, nil
+}
+
+// partSource finds the object an UploadPartCopy reads, once the upload is known to exist,
+// and holds its body for the copy; the caller releases it.
+func (s *Store) partSource(r *Request) (*object, copySource, *newBody, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, _, err := s.findUpload(r); err != nil {
+		return nil, copySource{}, nil, err
+	}
+	src, cs, err := s.source(r)
+	if err != nil {
+		return nil, cs, nil, err
+	}
+	return src, cs, s.share(src.payload), nil
+}
+
+// setPart adds p to u, in place of a part of the same number. s.mu is held for writing.
+func (s *Store) setPart(u *upload, p *part) {
+	if old := u.Parts[p.Number]; old != nil {
+		s.dropped(old.payload)
+	}
+	if u.Parts == nil {
+		u.Parts = map[int]*part{} // a loaded upload that had none
+	}
+	u.Parts[p.Number] = p
 }
 
 type completeRequest struct {
@@ -219,16 +267,6 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 	if len(in.Parts) == 0 {
 		return nil, errorf(MalformedXML, msgMalformedXML)
 	}
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	b, u, err := s.findUpload(r)
-	if err != nil {
-		return nil, err
-	}
-	var data []byte
-	var md5s [][]byte
-	var sums []string
 	prev := 0
 	for _, p := range in.Parts {
 		if p.PartNumber <= prev {
@@ -236,56 +274,116 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 		}
 		prev = p.PartNumber
 	}
+	// The parts are read and the object's body stored outside the lock; if the upload
+	// changed meanwhile (a part uploaded again), it is done again.
+	for {
+		u, parts, err := s.completedParts(r, &in)
+		if err != nil {
+			return nil, err
+		}
+		var total int64
+		for _, p := range parts {
+			total += p.size()
+		}
+		data := make([]byte, 0, total)
+		var md5s [][]byte
+		var sums []string
+		for _, p := range parts {
+			b, err := s.body(p.payload)
+			if err != nil {
+				return nil, err
+			}
+			data = append(data, b...)
+			md5s = append(md5s, p.MD5)
+			sums = append(sums, p.Checksum.Value)
+		}
+		o := *u.Object
+		o.ETag, o.PartsCount = multipartETag(md5s), len(parts)
+		switch {
+		case u.Algorithm != "" && u.Type == "COMPOSITE" && !slices.Contains(sums, ""):
+			o.Checksum = Checksum{Algorithm: u.Algorithm, Value: compositeChecksum(u.Algorithm, sums), Type: "COMPOSITE"}
+		case u.Algorithm != "":
+			o.Checksum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, data), Type: "FULL_OBJECT"}
+		default:
+			o.Checksum = defaultChecksum(data)
+		}
+		body, err := s.keep(data)
+		if err != nil {
+			return nil, err
+		}
+		resp, again, err := s.complete(r, u, parts, &o, body)
+		if !again {
+			return resp, err
+		}
+	}
+}
+
+// completedParts returns the upload r completes and the parts in names, checked as S3
+// checks them, and checks the write's conditions.
+func (s *Store) completedParts(r *Request, in *completeRequest) (*upload, []*part, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, u, err := s.findUpload(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	var parts []*part
 	for i, p := range in.Parts {
 		got, ok := u.Parts[p.PartNumber]
 		if !ok || normalizeETag(p.ETag) != got.ETag {
 			e := errorf(InvalidPart, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.").
 				With("UploadId", u.ID).With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", p.ETag)
-			return nil, e
+			return nil, nil, e
 		}
-		if i < len(in.Parts)-1 && len(got.Data) < minPartSize {
-			return nil, errorf(EntityTooSmall, "Your proposed upload is smaller than the minimum allowed size").
-				With("ProposedSize", strconv.Itoa(len(got.Data))).With("MinSizeAllowed", strconv.Itoa(minPartSize)).
+		if i < len(in.Parts)-1 && got.size() < minPartSize {
+			return nil, nil, errorf(EntityTooSmall, "Your proposed upload is smaller than the minimum allowed size").
+				With("ProposedSize", strconv.FormatInt(got.size(), 10)).With("MinSizeAllowed", strconv.Itoa(minPartSize)).
 				With("PartNumber", strconv.Itoa(p.PartNumber)).With("ETag", got.ETag)
 		}
-		md5s = append(md5s, got.MD5)
-		sums = append(sums, got.Checksum.Value)
-	}
-	total := 0
-	for _, p := range in.Parts {
-		total += len(u.Parts[p.PartNumber].Data)
-	}
-	data = make([]byte, 0, total)
-	for _, p := range in.Parts {
-		data = append(data, u.Parts[p.PartNumber].Data...)
+		parts = append(parts, got)
 	}
 	if err := checkWriteConditions(b, r); err != nil {
-		return nil, err
+		return nil, nil, err // before the body is stored; checked again when it is
 	}
-	o := *u.Object
-	o.Data, o.ETag, o.PartsCount, o.LastModified = data, multipartETag(md5s), len(in.Parts), s.now()
-	switch {
-	case u.Algorithm != "" && u.Type == "COMPOSITE" && !slices.Contains(sums, ""):
-		o.Checksum = Checksum{Algorithm: u.Algorithm, Value: compositeChecksum(u.Algorithm, sums), Type: "COMPOSITE"}
-	case u.Algorithm != "":
-		o.Checksum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, data), Type: "FULL_OBJECT"}
-	default:
-		o.Checksum = defaultChecksum(data)
+	return u, parts, nil
+}
+
+// complete stores o, made of parts of u, as the upload's object with body, and ends the
+// upload. It reports again, having changed nothing, if one of the parts was uploaded again
+// since it was read.
+func (s *Store) complete(r *Request, u *upload, parts []*part, o *object, body *newBody) (_ *Response, again bool, _ error) {
+	s.mu.Lock()
+	s.gen.Bump()
+	defer s.mu.Unlock()
+	defer body.release()
+	b, now, err := s.findUpload(r)
+	if err != nil {
+		return nil, false, err
 	}
+	for _, p := range parts {
+		if now != u || u.Parts[p.Number] != p {
+			return nil, true, nil
+		}
+	}
+	if err := checkWriteConditions(b, r); err != nil {
+		return nil, false, err
+	}
+	o.payload, o.LastModified = body.take(), s.now()
 	delete(b.Uploads, u.ID)
+	s.droppedUpload(u)
 	h := http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}
-	if v := s.store(b, &o); v != "" {
+	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
 	}
 	resp, err := xmlResponse(completeResult{Location: "https://" + r.Bucket + ".s3." + b.Region + ".amazonaws.com/" + r.Key,
 		Bucket: r.Bucket, Key: r.Key, ETag: o.ETag, checksumFields: fieldsOf(o.Checksum)})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for k, v := range h {
 		resp.Header[k] = v
 	}
-	return resp, nil
+	return resp, false, nil
 }
 
 func abortMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response, error) {
@@ -297,6 +395,7 @@ func abortMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response,
 		return nil, err
 	}
 	delete(b.Uploads, u.ID)
+	s.droppedUpload(u)
 	return empty(http.StatusNoContent), nil
 }
 
@@ -304,7 +403,7 @@ type partEntry struct {
 	PartNumber   int    `xml:"PartNumber"`
 	LastModified string `xml:"LastModified"`
 	ETag         string `xml:"ETag"`
-	Size         int    `xml:"Size"`
+	Size         int64  `xml:"Size"`
 	checksumFields
 }
 
@@ -368,7 +467,7 @@ func listParts(s *Store, ctx context.Context, r *Request) (*Response, error) {
 			break
 		}
 		p := u.Parts[n]
-		out.Parts = append(out.Parts, partEntry{PartNumber: n, LastModified: timeXML(p.LastModified), ETag: p.ETag, Size: len(p.Data),
+		out.Parts = append(out.Parts, partEntry{PartNumber: n, LastModified: timeXML(p.LastModified), ETag: p.ETag, Size: p.size(),
 			checksumFields: fieldsOf(Checksum{Algorithm: p.Checksum.Algorithm, Value: p.Checksum.Value})})
 		out.NextPartNumberMarker = n
 	}

@@ -14,12 +14,12 @@ import (
 )
 
 // object is one version of an object, or a delete marker. A stored object is never changed:
-// an update stores a changed copy, so that responses may share Data.
+// an update stores a changed copy, so that responses may share its body.
 type object struct {
-	Key                string
-	VersionID          string            `json:",omitempty"` // "null" when made while versioning was off or suspended
-	DeleteMarker       bool              `json:",omitempty"`
-	Data               []byte            `json:",omitempty"`
+	Key          string
+	VersionID    string `json:",omitempty"` // "null" when made while versioning was off or suspended
+	DeleteMarker bool   `json:",omitempty"`
+	payload
 	ETag               string            `json:",omitempty"`
 	LastModified       time.Time         //
 	ContentType        string            `json:",omitempty"`
@@ -35,8 +35,6 @@ type object struct {
 	PartsCount         int               `json:",omitempty"`
 	Tags               []Tag             `json:",omitempty"`
 }
-
-func (o *object) size() int64 { return int64(len(o.Data)) }
 
 func (o *object) storageClass() string {
 	if o.StorageClass == "" {
@@ -86,6 +84,8 @@ func (s *Store) store(b *bucket, o *object) string {
 		for _, v := range vs {
 			if v.VersionID != "null" {
 				kept = append(kept, v)
+			} else {
+				s.dropped(v.payload)
 			}
 		}
 		vs = append(kept, o)
@@ -95,6 +95,19 @@ func (s *Store) store(b *bucket, o *object) string {
 		return ""
 	}
 	return o.VersionID
+}
+
+// checkWrite refuses, before a body is stored, a write of an object that would fail: its
+// bucket is missing, or takes no ACL headers, or it is conditional and its condition fails.
+// The write checks again once it holds the lock.
+func (s *Store) checkWrite(r *Request) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucketForWrite(r)
+	if err != nil {
+		return err
+	}
+	return checkWriteConditions(b, r)
 }
 
 // bucketForWrite returns the bucket a write of an object names, once its ACL headers are ones
@@ -205,10 +218,18 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if sum.Algorithm == "" {
 		sum = defaultChecksum(r.Body)
 	}
-	o.Data, o.ETag, o.Checksum = r.Body, etag(md5sum), sum
+	o.ETag, o.Checksum = etag(md5sum), sum
+	if err := s.checkWrite(r); err != nil {
+		return nil, err // before the body is stored
+	}
+	body, err := s.keep(r.Body)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	s.gen.Bump()
 	defer s.mu.Unlock()
+	defer body.release()
 	b, err := s.bucketForWrite(r)
 	if err != nil {
 		return nil, err
@@ -216,7 +237,7 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err := checkWriteConditions(b, r); err != nil {
 		return nil, err
 	}
-	o.LastModified = s.now()
+	o.payload, o.LastModified = body.take(), s.now()
 	h := http.Header{"Etag": {o.ETag}, "X-Amz-Server-Side-Encryption": {"AES256"}}
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
@@ -326,11 +347,11 @@ func getObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, s.missing(r, err)
 	}
-	return objectResponse(r, o, versioned)
+	return s.objectResponse(r, o, versioned)
 }
 
-// objectResponse answers GetObject and HeadObject for o.
-func objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
+// objectResponse answers GetObject and HeadObject for o. It reads the body for a GET only.
+func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
 	h := http.Header{}
 	h.Set("Last-Modified", timeHTTP(o.LastModified))
 	h.Set("Etag", o.ETag)
@@ -390,16 +411,21 @@ func objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
 	if !partial && strings.EqualFold(r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") {
 		o.Checksum.header(h)
 	}
-	status := http.StatusOK
-	body := o.Data
+	status, length := http.StatusOK, size
 	if partial {
-		status = http.StatusPartialContent
-		body = o.Data[start : end+1]
+		status, length = http.StatusPartialContent, end+1-start
 		h.Set("Content-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(end, 10)+"/"+strconv.FormatInt(size, 10))
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	if r.Method == http.MethodHead {
-		body = nil
+		return &Response{Status: status, Header: h}, nil
+	}
+	body, err := s.body(o.payload)
+	if err != nil {
+		return nil, err
+	}
+	if partial {
+		body = body[start : end+1]
 	}
 	return &Response{Status: status, Header: h, Body: body}, nil
 }
@@ -517,6 +543,7 @@ func (s *Store) deleteVersion(b *bucket, key, id string) (string, bool, error) {
 		if v.VersionID == id {
 			rest := append(append([]*object(nil), vs[:i]...), vs[i+1:]...)
 			b.setVersions(key, rest)
+			s.dropped(v.payload)
 			return id, v.DeleteMarker, nil
 		}
 	}
@@ -528,6 +555,9 @@ func (s *Store) deleteVersion(b *bucket, key, id string) (string, bool, error) {
 // s.mu is held.
 func (s *Store) deleteCurrent(b *bucket, key string) string {
 	if b.Versioning == "" {
+		for _, v := range b.Objects[key] {
+			s.dropped(v.payload)
+		}
 		b.setVersions(key, nil)
 		return ""
 	}
@@ -604,6 +634,29 @@ func (s *Store) source(r *Request) (*object, copySource, error) {
 	return o, src, nil
 }
 
+// copySource finds the object a CopyObject reads and holds its body for the copy; the
+// caller releases it. It refuses a copy onto itself that changes nothing.
+func (s *Store) copySource(r *Request, directive, alg string) (*object, copySource, *newBody, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucketForWrite(r)
+	if err != nil {
+		return nil, copySource{}, nil, err
+	}
+	src, cs, err := s.source(r)
+	if err != nil {
+		return nil, cs, nil, err
+	}
+	// Copying an object onto itself must change something.
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+	if cs.Bucket == r.Bucket && cs.Key == r.Key && directive != "REPLACE" && (cs.VersionID == "" || cs.VersionID == b.current(r.Key).VersionID) &&
+		r.Header.Get("X-Amz-Storage-Class") == "" && r.Header.Get("X-Amz-Website-Redirect-Location") == "" &&
+		r.Header.Get("X-Amz-Server-Side-Encryption") == "" && alg == "" {
+		return nil, cs, nil, errorf(InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	return src, cs, s.share(src.payload), nil
+}
+
 type copyObjectResult struct {
 	XMLName      xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ CopyObjectResult"`
 	ETag         string   `xml:"ETag"`
@@ -668,23 +721,9 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if alg != "" && newHash(alg) == nil {
 		return nil, invalidArgument("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", "x-amz-checksum-algorithm", alg)
 	}
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	b, err := s.bucketForWrite(r)
+	src, cs, body, err := s.copySource(r, directive, alg)
 	if err != nil {
 		return nil, err
-	}
-	src, cs, err := s.source(r)
-	if err != nil {
-		return nil, err
-	}
-	// Copying an object onto itself must change something.
-	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
-	if cs.Bucket == r.Bucket && cs.Key == r.Key && directive != "REPLACE" && (cs.VersionID == "" || cs.VersionID == b.current(r.Key).VersionID) &&
-		r.Header.Get("X-Amz-Storage-Class") == "" && r.Header.Get("X-Amz-Website-Redirect-Location") == "" &&
-		r.Header.Get("X-Amz-Server-Side-Encryption") == "" && alg == "" {
-		return nil, errorf(InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	o := fresh
 	if directive != "REPLACE" {
@@ -696,17 +735,40 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if tagDirective != "REPLACE" {
 		o.Tags = src.Tags
 	}
-	o.Data, o.PartsCount = src.Data, 0
-	sum := md5.Sum(src.Data)
-	o.ETag = etag(sum[:])
+	o.PartsCount = 0
+	// The copy shares the source's body; it is read only when the copy's ETag or checksum
+	// is not the source's.
+	var data []byte
+	if src.PartsCount > 0 || alg != "" || src.Checksum.Type != "FULL_OBJECT" {
+		if data, err = s.body(src.payload); err != nil {
+			body.release()
+			return nil, err
+		}
+	}
+	switch {
+	case src.PartsCount > 0:
+		sum := md5.Sum(data)
+		o.ETag = etag(sum[:])
+	default:
+		o.ETag = src.ETag
+	}
 	switch {
 	case alg != "":
-		o.Checksum = Checksum{Algorithm: alg, Value: sumOf(alg, src.Data), Type: "FULL_OBJECT"}
+		o.Checksum = Checksum{Algorithm: alg, Value: sumOf(alg, data), Type: "FULL_OBJECT"}
 	case src.Checksum.Type == "FULL_OBJECT":
 		o.Checksum = src.Checksum
 	default:
-		o.Checksum = defaultChecksum(src.Data)
+		o.Checksum = defaultChecksum(data)
 	}
+	s.mu.Lock()
+	s.gen.Bump()
+	defer s.mu.Unlock()
+	defer body.release()
+	b, err := s.bucketForWrite(r)
+	if err != nil {
+		return nil, err
+	}
+	o.payload = body.take()
 	o.LastModified = s.now()
 	h := http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}
 	if v := s.store(b, o); v != "" {

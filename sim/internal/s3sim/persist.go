@@ -6,7 +6,8 @@ import (
 	"slices"
 )
 
-// MarshalJSON writes the store's whole state: every bucket and its objects.
+// MarshalJSON writes the store's whole state: every bucket and its objects. A body in blob
+// storage is written as its ref and size (Blob, Size), one in memory as its bytes (Data).
 func (s *Store) MarshalJSON() ([]byte, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -20,17 +21,44 @@ func (s *Store) Empty() bool {
 	return len(s.buckets) == 0
 }
 
-// UnmarshalJSON replaces the store's state with one written by MarshalJSON. A state that does
-// not load leaves the store as it was.
+// UnmarshalJSON replaces the store's state with one written by MarshalJSON. Bodies may be
+// inline (Data, as every state saved before blob storage has them) or refs (Blob and Size),
+// which only a store given blob storage takes; inline bodies stay in memory until
+// [Store.UseBlobs] moves them. A state that does not load leaves the store as it was.
 func (s *Store) UnmarshalJSON(data []byte) error {
 	var saved map[string]*bucket
 	if err := json.Unmarshal(data, &saved); err != nil {
 		return fmt.Errorf("s3sim: load: %w", err)
 	}
+	blobs := s.blobs.Load() != nil
 	for name, b := range saved {
 		if b == nil || b.Name != name {
 			return fmt.Errorf("s3sim: load: the bucket saved under %q is not named so", name)
 		}
+		for key, vs := range b.Objects {
+			for _, o := range vs {
+				if o == nil {
+					return fmt.Errorf("s3sim: load: object %q of bucket %q: a version is null", key, name)
+				}
+				if err := loadPayload(&o.payload, blobs); err != nil {
+					return fmt.Errorf("s3sim: load: object %q of bucket %q: %w", key, name, err)
+				}
+			}
+		}
+		for id, u := range b.Uploads {
+			if u == nil || u.Object == nil {
+				return fmt.Errorf("s3sim: load: upload %q of bucket %q: no object", id, name)
+			}
+			for n, p := range u.Parts {
+				if p == nil {
+					return fmt.Errorf("s3sim: load: upload %q of bucket %q: part %d is null", id, name, n)
+				}
+				if err := loadPayload(&p.payload, blobs); err != nil {
+					return fmt.Errorf("s3sim: load: upload %q of bucket %q, part %d: %w", id, name, n, err)
+				}
+			}
+		}
+
 		if b.Policy != "" {
 			p, err := parseBucketPolicy(name, b.Policy)
 			if err != nil {
@@ -52,7 +80,42 @@ func (s *Store) UnmarshalJSON(data []byte) error {
 	}
 	s.mu.Lock()
 	s.gen.Bump()
+	s.garbage.Add(uint64(len(s.refsLocked())))
 	s.buckets = saved
 	s.mu.Unlock()
 	return nil
+}
+
+// loadPayload checks a loaded body and sets the size of one saved inline. blobs reports
+// whether the store has blob storage to read a ref from.
+func loadPayload(p *payload, blobs bool) error {
+	if p.Blob == "" {
+		p.Size = int64(len(p.Data))
+		return nil
+	}
+	switch {
+	case len(p.Data) > 0:
+		return fmt.Errorf("the body is saved both inline and as blob %s", p.Blob)
+	case !validRef(p.Blob):
+		return fmt.Errorf("the body's blob ref %q is not 64 lowercase hex digits (a SHA-256)", p.Blob)
+	case p.Size < 0:
+		return fmt.Errorf("the body's size %d is negative", p.Size)
+	case !blobs:
+		return fmt.Errorf("the body is blob %s, and this store has no blob storage (a state saved from a cloud with a state directory loads only there)", p.Blob)
+	}
+	p.Data = nil
+	return nil
+}
+
+// validRef reports whether ref has the shape of a blob ref: a SHA-256 in lowercase hex.
+func validRef(ref string) bool {
+	if len(ref) != 64 {
+		return false
+	}
+	for i := 0; i < len(ref); i++ {
+		if c := ref[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

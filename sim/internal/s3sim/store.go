@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/awsxlab/awsx/iamx/policy"
@@ -18,6 +19,7 @@ import (
 // Store is the S3 state of one account: its buckets, which are global by name and each in a
 // region, and their objects. It is safe for concurrent use: one lock guards it. Object data
 // is never changed once stored (an overwrite stores a new record), so responses share it.
+// Bodies are in memory, or in blob storage once the store is given some ([Store.UseBlobs]).
 type Store struct {
 	mu      sync.RWMutex
 	gen     core.Generation // bumped with every write lock
@@ -26,6 +28,10 @@ type Store struct {
 	clock   *core.Clock
 	ids     *core.IDs
 	buckets map[string]*bucket
+
+	blobs   atomic.Pointer[blobStore] // nil: bodies in memory
+	pending atomic.Int64              // refs of changes in progress (see Bodies in body.go)
+	garbage atomic.Uint64             // refs let go of, for Garbage
 }
 
 // NewStore returns the empty S3 state of account.

@@ -230,7 +230,7 @@ func (s *Store) websiteObject(ctx context.Context, r *Request, b *bucket, key st
 	if o.WebsiteRedirect != "" {
 		return redirect(http.StatusMovedPermanently, o.WebsiteRedirect), 0, nil
 	}
-	resp, rerr := objectResponse(q, o, false)
+	resp, rerr := s.objectResponse(q, o, false)
 	if rerr != nil {
 		e := AsError(rerr)
 		return nil, e.Status, e

@@ -169,3 +169,29 @@ type State interface {
 	UnmarshalJSON([]byte) error
 	Generation() uint64
 }
+
+// Blobs keeps large bodies outside a state's parts, named by ref: content-addressed and
+// immutable, each durable once PutBlob returns. Package durable's Dir is one.
+type Blobs interface {
+	PutBlob(data []byte) (ref string, err error)
+	ReadBlob(ref string) ([]byte, error)
+}
+
+// BlobKeeper is a State that can keep its bodies (S3's objects) as [Blobs], so that its
+// parts hold refs and a change writes what it changes, not every body. Whoever keeps the
+// parts also collects the blobs no part references any more, with LiveBlobs.
+type BlobKeeper interface {
+	State
+	// UseBlobs makes the state read bodies from b and, unless readOnly, write each new body
+	// to b before the change that brings it is made. It moves to b the bodies the state holds
+	// in memory (loaded from a part that held them inline), changing the Generation if there
+	// were any. With readOnly, new bodies stay in memory.
+	UseBlobs(b Blobs, readOnly bool) error
+	// Garbage counts the refs the state has let go of since it was made: while it has not
+	// grown, there is nothing to collect.
+	Garbage() uint64
+	// LiveBlobs returns the state's Generation and a function that reports whether a ref is
+	// referenced by the state as of that generation, by a change in progress or by the state
+	// as it is when the function is called. It is meant for one collection, from one goroutine.
+	LiveBlobs() (live func(ref string) bool, gen uint64)
+}
