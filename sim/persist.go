@@ -25,6 +25,12 @@ import (
 // from disk the first time a request needs its service, so a command that only asks STS who
 // it is does not read the account's buckets. The awsx command's state directory and `awsx
 // sim serve --state-dir` both use it.
+//
+// Bodies (S3's objects) are not in the parts: a state that keeps them as blobs
+// ([service.BlobKeeper]) is given the directory's blob storage, writes each new body there
+// before the change that brings it, and saves refs, so that a change writes what it changes.
+// A body is stored once however many objects hold it. Blobs no part references any more are
+// removed when the cloud is closed, if it let some go (see [Cloud.Close]).
 
 // legacyStateFile is the whole-state JSON file that awsx wrote before the journal; Open
 // reads it once and moves it into the journal.
@@ -75,7 +81,8 @@ func Open(ctx context.Context, path string, readOnly bool, opts ...Option) (*Clo
 	if readOnly {
 		mode = durable.ReadOnly
 	}
-	dir, err := durable.Open(ctx, path, mode)
+	// No grace for new blobs: the live function of a collection covers changes in progress.
+	dir, err := durable.Open(ctx, path, mode, func(o *durable.Options) { o.BlobGrace = -1 })
 	if err != nil {
 		return nil, fmt.Errorf("sim: open: %w", err)
 	}
@@ -86,6 +93,12 @@ func Open(ctx context.Context, path string, readOnly bool, opts ...Option) (*Clo
 		if s.State != nil && !seen[s.State] {
 			seen[s.State] = true
 			d.parts = append(d.parts, &part{name: s.Name, state: s.State})
+		}
+	}
+	for _, p := range d.parts {
+		if err := d.useBlobs(p); err != nil { // the states are empty yet: nothing moves
+			dir.Close()
+			return nil, err
 		}
 	}
 	if err := c.openDisk(d); err != nil {
@@ -146,7 +159,10 @@ func (c *Cloud) migrate(d *disk) error {
 		return fmt.Errorf("sim: open %s: %w", legacy, err)
 	}
 	for _, p := range d.parts {
-		p.once.Do(func() { p.ready = true }) // p.saved stays 0: every part is written
+		p.once.Do(func() { p.ready = true })  // p.saved stays 0: every part is written
+		if err := d.useBlobs(p); err != nil { // the bodies state.json held move to blobs
+			return err
+		}
 	}
 	c.disk = d
 	if d.readOnly {
@@ -179,11 +195,29 @@ func (c *Cloud) load(s state) error {
 					p.err = fmt.Errorf("sim: %s state: %w", p.name, err)
 				}
 			}
+			saved := p.state.Generation()
+			if p.err == nil {
+				// Bodies a part saved inline (before blobs) move to blobs, and the
+				// generation moves on, so that the next commit writes the part with refs.
+				p.err = d.useBlobs(p)
+			}
 			d.mu.Lock()
-			p.saved, p.ready = p.state.Generation(), true
+			p.saved, p.ready = saved, true
 			d.mu.Unlock()
 		})
 		return p.err
+	}
+	return nil
+}
+
+// useBlobs gives p's state the directory's blob storage, if it keeps bodies as blobs.
+func (d *disk) useBlobs(p *part) error {
+	k, ok := p.state.(service.BlobKeeper)
+	if !ok {
+		return nil
+	}
+	if err := k.UseBlobs(d.dir, d.readOnly); err != nil {
+		return fmt.Errorf("sim: %s state: %w", p.name, err)
 	}
 	return nil
 }
@@ -256,14 +290,66 @@ func (c *Cloud) commit(all bool) error {
 // [New] or a read-only one.
 func (c *Cloud) Sync() error { return c.commit(false) }
 
-// Close syncs the cloud (see [Cloud.Sync]) and releases its directory. It does nothing for a
-// cloud from [New].
+// Close syncs the cloud (see [Cloud.Sync]) and releases its directory. If the cloud let go
+// of bodies (an object deleted or overwritten, an upload completed or aborted), Close also
+// removes the blobs no part references any more. Requests should be over: one that runs
+// alongside Close may fail. It does nothing for a cloud from [New].
 func (c *Cloud) Close() error {
 	if c.disk == nil {
 		return nil
 	}
 	err := c.commit(false)
+	if err == nil {
+		err = c.collect()
+	}
 	return errors.Join(err, c.disk.dir.Close())
+}
+
+// collect removes the blobs that no part references, when a state that keeps blobs has let
+// some go. It holds commits back while it runs, and collects only if every such state is
+// read and saved as it is, so that what it finds referenced is the committed parts' refs;
+// each state's live function adds the refs of changes in progress and to come (see
+// [service.BlobKeeper]). Blobs that a crashed writer stored and never committed stay until
+// the next collection, which a later Close runs when its cloud lets bodies go.
+func (c *Cloud) collect() error {
+	d := c.disk
+	if d.readOnly {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var lives []func(string) bool
+	due := false
+	for _, p := range d.parts {
+		k, ok := p.state.(service.BlobKeeper)
+		if !ok {
+			continue
+		}
+		if !p.ready || p.err != nil {
+			return nil // its refs are not known without reading it: it let none go
+		}
+		live, gen := k.LiveBlobs()
+		if gen != p.saved {
+			return nil // a change not committed: the next Close collects
+		}
+		due = due || k.Garbage() > 0
+		lives = append(lives, live)
+	}
+	if !due {
+		return nil
+	}
+	err := d.dir.Compact(func(ref string) bool {
+		for _, live := range lives {
+			if live(ref) {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return fmt.Errorf("sim: removing unreferenced blobs: %w", err)
+	}
+	return nil
 }
 
 // needs reads the state of a service before it is used.
