@@ -66,8 +66,9 @@
 //     [Cloud.HTTPClient] and [Cloud.WebsiteURL], or .localhost:port on a server), with index
 //     and error documents, redirects and AWS's HTML error pages. Each operation authorizes
 //     as AWS does (ListObjectsV2 is s3:ListBucket on the bucket, with s3:prefix; CopyObject
-//     also needs s3:GetObject on its source). Objects are held in memory: a request body is
-//     at most [WithMaxObjectSize] (1 GiB by default), larger objects go in parts.
+//     also needs s3:GetObject on its source). A request body is at most [WithMaxObjectSize] (1 GiB
+//     by default); larger objects go in parts. Objects are held in memory, or, in a cloud
+//     from [Open], as files in its directory (one per distinct body).
 //
 //   - Systems Manager Parameter Store: String, StringList and SecureString parameters per
 //     region, versions, labels, hierarchies and GetParametersByPath, history, tags, tiers and

@@ -800,3 +800,27 @@ func TestOpenBodiesSurviveKill(t *testing.T) {
 	_, blobs, _ := stateSizes(t, dir)
 	t.Logf("%d rounds, %d acknowledged puts and copies, %d deletes; %d blobs", rounds, len(put), len(deleted), blobs)
 }
+
+// Save writes a cloud from Open whole, bodies and all: a cloud from New loads it.
+func TestSaveOfOpenedCloudIsWhole(t *testing.T) {
+	ctx := context.Background()
+	c := openCloud(t, t.TempDir(), false)
+	defer c.Close()
+	client := s3.NewFromConfig(c.Config(), func(o *s3.Options) { o.UsePathStyle = true })
+	must(client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("whole")}))(t)
+	must(client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("whole"), Key: aws.String("k"), Body: strings.NewReader("in a blob")}))(t)
+	var buf bytes.Buffer
+	if err := c.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	other := sim.New()
+	if err := other.Load(&buf); err != nil {
+		t.Fatal(err)
+	}
+	obj := must(s3.NewFromConfig(other.Config(), func(o *s3.Options) { o.UsePathStyle = true }).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("whole"), Key: aws.String("k")}))(t)
+	var body bytes.Buffer
+	body.ReadFrom(obj.Body)
+	if body.String() != "in a blob" {
+		t.Errorf("body = %q", body.String())
+	}
+}

@@ -43,7 +43,7 @@ func (c *Cloud) Save(w io.Writer) error {
 	}
 	var s3State json.RawMessage
 	if !c.buckets.Empty() {
-		if s3State, err = c.buckets.MarshalJSON(); err != nil {
+		if s3State, err = c.buckets.MarshalInline(); err != nil {
 			return fmt.Errorf("sim: save: %w", err)
 		}
 	}

@@ -119,3 +119,51 @@ func validRef(ref string) bool {
 	}
 	return true
 }
+
+// MarshalInline is MarshalJSON with every body written as its bytes, read from blob storage
+// where it is kept there: a state that a store without blob storage loads whole (what
+// [sim.Cloud.Save] writes).
+func (s *Store) MarshalInline() ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	inline := func(p payload) (payload, error) {
+		if p.Blob == "" {
+			return p, nil
+		}
+		data, err := s.body(p)
+		return payload{Data: data}, err
+	}
+	out := make(map[string]*bucket, len(s.buckets))
+	for name, b := range s.buckets {
+		c := *b
+		c.Objects = make(map[string][]*object, len(b.Objects))
+		for key, vs := range b.Objects {
+			cvs := make([]*object, len(vs))
+			for i, o := range vs {
+				co := *o
+				var err error
+				if co.payload, err = inline(o.payload); err != nil {
+					return nil, err
+				}
+				cvs[i] = &co
+			}
+			c.Objects[key] = cvs
+		}
+		c.Uploads = make(map[string]*upload, len(b.Uploads))
+		for id, u := range b.Uploads {
+			cu := *u
+			cu.Parts = make(map[int]*part, len(u.Parts))
+			for n, p := range u.Parts {
+				cp := *p
+				var err error
+				if cp.payload, err = inline(p.payload); err != nil {
+					return nil, err
+				}
+				cu.Parts[n] = &cp
+			}
+			c.Uploads[id] = &cu
+		}
+		out[name] = &c
+	}
+	return json.Marshal(out)
+}
