@@ -51,7 +51,9 @@ func (g *registry) sigV2() *service.Service {
 // it carries, else the service its host names (iam.amazonaws.com), else one whose protocol
 // it speaks, else the fallback service (an anonymous GET of an object, path-style).
 func (g *registry) unsigned(req *service.Request, readBody func(*service.Request) error) *service.Service {
-	readBody(req) // a query form may be in the body; a body too large is refused later
+	if isForm(req.HTTP) {
+		readBody(req) // a query API call's form is in its body; a body too large is refused later
+	}
 	var speaks *service.Service
 	for _, s := range g.all {
 		switch s.Protocol.Recognizes(req) {
@@ -110,4 +112,11 @@ func (g *registry) operations() map[string][]string {
 		out[name] = service.Operations(s.Handler)
 	}
 	return out
+}
+
+// isForm reports whether r carries a form in its body, as a query API call does. Only then is
+// the body read before the service is known: an anonymous S3 PUT's may be larger than any
+// form.
+func isForm(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
 }

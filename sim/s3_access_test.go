@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -310,5 +311,39 @@ func TestS3PublicBucket(t *testing.T) {
 		}
 		_, err = root.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("public-site")})
 		wantS3Error(t, err, "NoSuchBucketPolicy", 404)
+	})
+}
+
+// An anonymous PUT is an S3 request from its first byte: its body is not held to the 8 MiB a
+// query API form may have before the door knows the service.
+func TestS3AnonymousLargePut(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		c := b.Open(t)
+		c.Require(t, conformance.Simulator)
+		ctx := context.Background()
+		root := s3Client(t, c, "path")
+		mustBucket(t, root, "drop-box")
+		if _, err := root.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("drop-box")}); err != nil {
+			t.Fatal(err)
+		}
+		policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::drop-box/*"}]}`
+		if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("drop-box"), Policy: aws.String(policy)}); err != nil {
+			t.Fatal(err)
+		}
+		body := bytes.Repeat([]byte("a"), 9<<20)
+		req, _ := http.NewRequest(http.MethodPut, objectURL(t, c, "drop-box", "big"), bytes.NewReader(body))
+		resp, err := c.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("anonymous PUT of 9 MiB = %d %s", resp.StatusCode, msg)
+		}
+		head, err := root.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("drop-box"), Key: aws.String("big")})
+		if err != nil || aws.ToInt64(head.ContentLength) != int64(len(body)) {
+			t.Errorf("HeadObject = %v, %v", err, head)
+		}
 	})
 }
