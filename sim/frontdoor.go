@@ -70,7 +70,8 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 			return c.fail(req, err)
 		}
 	}
-	if err := c.authenticate(req, v4, v2); err != nil {
+	readBody, err := c.authenticate(req, v4, v2)
+	if err != nil {
 		return c.fail(req, err)
 	}
 	if svc.NoSessionTokenCallers && req.Caller.FromSessionToken {
@@ -102,6 +103,15 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 	}
 	if service.DryRun(in) {
 		return c.fail(req, core.Errorf(service.DryRunOperation, "Request would have succeeded, but DryRun flag is set."))
+	}
+	if readBody != nil {
+		// Allowed: now the body, and the input again with it.
+		if err := readBody(); err != nil {
+			return c.fail(req, err)
+		}
+		if err := svc.Protocol.Decode(req, in); err != nil {
+			return c.fail(req, err)
+		}
 	}
 	if resp, handled := c.inject(ctx, req); handled {
 		return resp
@@ -182,58 +192,65 @@ func (c *Cloud) route(req *service.Request) (*service.Service, *sigv4.Auth, *sig
 // authenticate resolves the caller of the request and checks its signature: SigV4 (in the
 // Authorization header or presigned, with a session token, over an aws-chunked body whose
 // every chunk is signed), SigV2 where the service takes it, or none, as the anonymous
-// principal where the service allows one. The body is read once the access key is known.
-func (c *Cloud) authenticate(req *service.Request, v4 *sigv4.Auth, v2 *sigv2.Auth) error {
+// principal where the service allows one. It returns how to read the body: nil when it has
+// read it already (the signature covers it, or the service decodes it before authorizing);
+// else a function for after authorization (see [service.Service.LateBody]).
+func (c *Cloud) authenticate(req *service.Request, v4 *sigv4.Auth, v2 *sigv2.Auth) (readBody func() error, err error) {
 	r, svc := req.HTTP, req.Service
 	root := iamsim.Root{AccessKeyID: c.opts.rootKey, Secret: c.opts.rootSecret, AcceptAny: c.opts.anyKey}
 	var (
 		caller *core.Caller
 		secret string
 		verify bool
-		err    error
 	)
 	switch {
 	case v4 != nil:
-		if err := v4.CheckScope(svc.Name); err != nil {
-			var se *sigv4.Error
-			if errors.As(err, &se) {
-				return svc.Dialect.Signature(se)
-			}
-			return err
+		if err := v4.CheckScope(svc.Name, svc.Regions...); err != nil {
+			return nil, c.signatureError(svc, err)
 		}
 		caller, secret, verify, err = c.identity.Authenticate(root, v4.AccessKeyID, v4.SessionToken)
 		if err != nil {
-			return credentialError(svc, err, v4.AccessKeyID)
+			return nil, credentialError(svc, err, v4.AccessKeyID)
 		}
 		req.Region, req.Auth = v4.Region, service.Auth{Version: 4, Presigned: v4.Presigned}
 		if !verify {
 			secret = "" // a key accepted without its secret (WithAnyAccessKey)
 		}
-		if err := c.readSigned(req, v4, secret); err != nil {
-			return err
+		if svc.LateBody && v4.DeclaresPayload() {
+			// The signature covers the declared payload hash: check it now, the body later.
+			if secret != "" {
+				if err := sigv4.VerifyHeaders(r, v4, secret, c.signingNow(v4.Presigned)); err != nil {
+					return nil, c.signatureError(svc, err)
+				}
+			}
+			readBody = func() error { return c.readDeclared(req, v4, secret) }
+		} else if err := c.readSigned(req, v4, secret); err != nil {
+			return nil, err
 		}
 	case v2 != nil:
 		caller, secret, verify, err = c.identity.Authenticate(root, v2.AccessKeyID, v2.SessionToken)
 		if err != nil {
-			return credentialError(svc, err, v2.AccessKeyID)
+			return nil, credentialError(svc, err, v2.AccessKeyID)
 		}
 		req.Auth = service.Auth{Version: 2, Presigned: v2.Presigned}
 		if verify {
 			if err := sigv2.Verify(r, v2, secret, svc.SigV2(r), c.signingNow(v2.Presigned)); err != nil {
-				return v2Error(err)
+				return nil, v2Error(err)
 			}
 		}
-		if err := c.readBody(req); err != nil {
-			return err
-		}
+		readBody = func() error { return c.readBody(req) }
 	default:
 		if !svc.Anonymous {
-			return svc.Dialect.Signature(sigv4.ErrNoAuth)
+			return nil, svc.Dialect.Signature(sigv4.ErrNoAuth)
 		}
 		caller = &core.Caller{Kind: core.Anonymous}
-		if err := c.readBody(req); err != nil {
-			return err
+		readBody = func() error { return c.readBody(req) }
+	}
+	if readBody != nil && !svc.LateBody {
+		if err := readBody(); err != nil {
+			return nil, err
 		}
+		readBody = nil
 	}
 	if caller.Kind == core.User {
 		c.identity.RecordUse(caller.AccessKeyID, svc.Name, req.Region)
@@ -241,7 +258,16 @@ func (c *Cloud) authenticate(req *service.Request, v4 *sigv4.Auth, v2 *sigv2.Aut
 	caller.SourceIP = sourceIP(r)
 	caller.Secure = r.TLS != nil || r.URL.Scheme == "https"
 	req.Caller = caller
-	return nil
+	return readBody, nil
+}
+
+// signatureError is the service's answer to a signature it refuses.
+func (c *Cloud) signatureError(svc *service.Service, err error) error {
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return svc.Dialect.Signature(se)
+	}
+	return err
 }
 
 // credentialError is the service's answer to an access key or token it does not accept.
@@ -273,7 +299,6 @@ func (c *Cloud) signingNow(presigned bool) time.Time {
 // request's seed signature before the body, each chunk's as it is read; any other's over the
 // whole body.
 func (c *Cloud) readSigned(req *service.Request, auth *sigv4.Auth, secret string) error {
-	svc := req.Service
 	if !isStreaming(auth) {
 		if err := c.readBody(req); err != nil {
 			return err
@@ -283,6 +308,29 @@ func (c *Cloud) readSigned(req *service.Request, auth *sigv4.Auth, secret string
 	if err := c.verify(req, nil, auth, secret); err != nil {
 		return err
 	}
+	return c.readChunked(req, auth, secret)
+}
+
+// readDeclared reads the body of a request whose signature was checked over the payload hash
+// it declared: an aws-chunked body checking each chunk's signature, any other checking that
+// it has the declared hash.
+func (c *Cloud) readDeclared(req *service.Request, auth *sigv4.Auth, secret string) error {
+	if isStreaming(auth) {
+		return c.readChunked(req, auth, secret)
+	}
+	if err := c.readBody(req); err != nil {
+		return err
+	}
+	if err := sigv4.CheckPayload(auth, req.Body); err != nil {
+		return c.signatureError(req.Service, err)
+	}
+	return nil
+}
+
+// readChunked reads an aws-chunked body, checking each chunk's signature (unless the key was
+// taken without its secret) and the decoded length the request declared.
+func (c *Cloud) readChunked(req *service.Request, auth *sigv4.Auth, secret string) error {
+	svc := req.Service
 	r := req.HTTP
 	declared := r.ContentLength
 	if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" {
@@ -376,11 +424,15 @@ func (c *Cloud) tooLarge(svc *service.Service, n int64) error {
 		With("ProposedSize", strconv.FormatInt(n, 10)).With("MaxSizeAllowed", strconv.FormatInt(svc.MaxBody, 10))
 }
 
-// readAll is io.ReadAll with room for the declared size up front.
+// maxPrealloc is the most readAll reserves on a client's word: a body claimed larger grows
+// as its bytes arrive, so a claim alone costs no memory.
+const maxPrealloc = 1 << 20
+
+// readAll is io.ReadAll with room for the declared size up front, up to maxPrealloc.
 func readAll(r io.Reader, declared int64) ([]byte, error) {
 	var buf []byte
 	if declared > 0 {
-		buf = make([]byte, 0, declared)
+		buf = make([]byte, 0, min(declared, maxPrealloc))
 	}
 	for {
 		if len(buf) == cap(buf) {

@@ -61,6 +61,15 @@ var (
 	ids3 = []int{1, 2, 3}
 )
 
+// RegionNames returns the names of the regions, which signatures may be scoped to.
+func RegionNames() []string {
+	out := make([]string, len(regions))
+	for i, r := range regions {
+		out[i] = r.Name
+	}
+	return out
+}
+
 // lookupRegion returns the region named name.
 func lookupRegion(name string) (*region, bool) {
 	for i := range regions {

@@ -17,6 +17,7 @@ func (s *Store) Service() *service.Service {
 		Handler:   service.Methods(New(s)),
 		Resources: s.accesses,
 		Dialect:   service.EC2Dialect,
+		Regions:   RegionNames(),
 	}
 }
 

@@ -22,6 +22,9 @@ func (s *Store) IAMService() *service.Service {
 		},
 		Dialect:               service.QueryDialect,
 		NoSessionTokenCallers: true,
+		// IAM is global: AWS signs it for us-east-1 only.
+		// https://docs.aws.amazon.com/general/latest/gr/iam-service.html
+		Regions: []string{"us-east-1"},
 	}
 }
 

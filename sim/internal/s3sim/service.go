@@ -25,6 +25,7 @@ func (s *Store) Service(maxBody int64) *service.Service {
 		Anonymous: true,
 		SigV2:     func(r *http.Request) string { return ParseHost(hostOf(r)).Bucket },
 		MaxBody:   maxBody,
+		LateBody:  true,
 		Claims:    func(r *http.Request) bool { e := ParseHost(hostOf(r)); return e.S3 && !e.Website },
 		Fallback:  true,
 		IDFirst:   true,

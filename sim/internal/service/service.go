@@ -44,6 +44,14 @@ type Service struct {
 	NoSessionTokenCallers bool
 	// MaxBody is the largest request body taken; 0 means 8 MiB.
 	MaxBody int64
+	// LateBody reports whether the service's requests are routed, decoded and authorized from
+	// their headers, their bodies read only once they are allowed (S3, whose signature
+	// declares the payload's hash in a header): an unauthorized upload is refused unread.
+	// Decode runs again once the body is read.
+	LateBody bool
+	// Regions are the regions a signature may be scoped to (IAM's is us-east-1 alone); nil
+	// takes any.
+	Regions []string
 	// Claims reports whether the service answers r by its host or path alone, before any
 	// signature is read (S3's virtual-hosted buckets); nil claims nothing.
 	Claims func(r *http.Request) bool

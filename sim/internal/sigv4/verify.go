@@ -40,6 +40,56 @@ func Verify(r *http.Request, body []byte, a *Auth, secret string, now time.Time)
 	if err != nil {
 		return err
 	}
+	return verifyWith(r, a, secret, hashes)
+}
+
+// DeclaresPayload reports whether a's request says its payload hash in a header S3 reads
+// (X-Amz-Content-Sha256: a hash, UNSIGNED-PAYLOAD or a streaming mode) or is presigned for
+// S3, so that its signature can be checked before its body is read, with [VerifyHeaders].
+func (a *Auth) DeclaresPayload() bool {
+	if !isS3(a.Service) {
+		return false
+	}
+	return a.Presigned || a.PayloadHash == UnsignedPayload || isStreaming(a.PayloadHash) || isHexHash(a.PayloadHash)
+}
+
+// VerifyHeaders is [Verify] before the body is read, for a request that [Auth.DeclaresPayload]:
+// the signature is checked over the payload hash the request declares. Once the body is
+// read, [CheckPayload] checks that it has that hash.
+func VerifyHeaders(r *http.Request, a *Auth, secret string, now time.Time) error {
+	if !a.DeclaresPayload() {
+		return incomplete(a.Presigned, "the payload hash is not declared")
+	}
+	if err := checkTime(a, now); err != nil {
+		return err
+	}
+	h := a.PayloadHash
+	switch {
+	case h == "":
+		h = UnsignedPayload // presigned S3
+	case !isHexHash(h) && h != UnsignedPayload && !isStreaming(h):
+		return payloadHashError(a)
+	}
+	return verifyWith(r, a, secret, []string{h})
+}
+
+// CheckPayload reports whether body has the hash the request declared, when it declared one.
+func CheckPayload(a *Auth, body []byte) error {
+	if h := a.PayloadHash; isHexHash(h) && !strings.EqualFold(h, bodyHash(body)) {
+		return &Error{Kind: PayloadMismatch, Presigned: a.Presigned, Message: msgPayloadS3}
+	}
+	return nil
+}
+
+func isStreaming(h string) bool {
+	return h == StreamingPayload || h == StreamingPayloadTrailer || h == StreamingUnsignedTrailer
+}
+
+func payloadHashError(a *Auth) *Error {
+	return &Error{Kind: Incomplete, Presigned: a.Presigned, Message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value."}
+}
+
+func verifyWith(r *http.Request, a *Auth, secret string, hashes []string) error {
 	for _, h := range hashes {
 		sig, err := computeSignature(r, a, secret, h)
 		if err != nil {
@@ -98,19 +148,23 @@ func checkTime(a *Auth, now time.Time) error {
 
 func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
-// payloadHashes returns the payload hashes to try, in order. A presigned request of a service
-// other than S3 is accepted with either the body's hash (what the Go SDK signs) or
-// UNSIGNED-PAYLOAD (what botocore's SigV4QueryAuth signs), as STS accepts both.
+// payloadHashes returns the payload hashes to try, in order. Only S3 takes the payload hash a
+// request declares (a hash, UNSIGNED-PAYLOAD, a streaming mode); the other services sign the
+// body's own hash whatever X-Amz-Content-Sha256 says, so a body cannot be swapped after
+// signing. A presigned request of a service other than S3 is accepted with either the body's
+// hash (what the Go SDK signs) or UNSIGNED-PAYLOAD (what botocore's SigV4QueryAuth signs), as
+// STS accepts both.
 func payloadHashes(a *Auth, body []byte) ([]string, error) {
 	switch h := a.PayloadHash; {
-	case h == UnsignedPayload, h == StreamingPayload, h == StreamingPayloadTrailer, h == StreamingUnsignedTrailer:
+	case !isS3(a.Service) && a.Presigned:
+		return []string{bodyHash(body), UnsignedPayload}, nil
+	case !isS3(a.Service):
+		return []string{bodyHash(body)}, nil
+	case h == UnsignedPayload, isStreaming(h):
 		return []string{h}, nil
 	case h != "":
 		if !isHexHash(h) {
-			if isS3(a.Service) {
-				return nil, &Error{Kind: Incomplete, Presigned: a.Presigned, Message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value."}
-			}
-			return []string{h}, nil
+			return nil, payloadHashError(a)
 		}
 		if !strings.EqualFold(h, bodyHash(body)) {
 			msg := msgPayloadS3
