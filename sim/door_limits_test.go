@@ -162,3 +162,38 @@ func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// A request signed for a service the simulator does not have is authenticated first: a
+// stranger gets the refusal of its key, a caller who signed well hears the service is not
+// simulated.
+func TestUnknownServiceAuthenticatesFirst(t *testing.T) {
+	c := sim.New()
+	ctx := context.Background()
+	send := func(creds aws.Credentials) string {
+		req, _ := http.NewRequest(http.MethodPost, "https://logs.us-east-1.amazonaws.com/", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", "Logs_20140328.DescribeLogGroups")
+		if err := v4.NewSigner().SignHTTP(ctx, creds, req, sha256Hex(`{}`), "logs", "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := c.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.Status + " " + string(b)
+	}
+	if got := send(aws.Credentials{AccessKeyID: "AKIANOTAKEY000000000", SecretAccessKey: "x"}); !strings.HasPrefix(got, "400") || !strings.Contains(got, "UnrecognizedClientException") {
+		t.Errorf("an unknown key = %s", got)
+	}
+	root := must(c.Config().Credentials.Retrieve(ctx))(t)
+	wrong := root
+	wrong.SecretAccessKey = "not the secret"
+	if got := send(wrong); !strings.HasPrefix(got, "400") || !strings.Contains(got, "InvalidSignatureException") {
+		t.Errorf("a bad signature = %s", got)
+	}
+	if got := send(root); !strings.HasPrefix(got, "501") || !strings.Contains(got, `The simulator does not serve the \"logs\" service.`) {
+		t.Errorf("the root = %s", got)
+	}
+}

@@ -169,7 +169,7 @@ func (c *Cloud) route(req *service.Request) (*service.Service, *sigv4.Auth, *sig
 	case err == nil:
 		if svc == nil {
 			if svc = c.registry.byName[auth.Service]; svc == nil {
-				return nil, nil, nil, core.Errorf(core.NotImplemented, "The simulator does not serve the %q service.", auth.Service)
+				return nil, nil, nil, c.unknownService(req, auth)
 			}
 		}
 		return svc, auth, nil, nil
@@ -187,6 +187,28 @@ func (c *Cloud) route(req *service.Request) (*service.Service, *sigv4.Auth, *sig
 		svc = c.registry.unsigned(req, c.readBody)
 	}
 	return svc, nil, nil, nil
+}
+
+// unknownService answers a request signed for a service the simulator does not have, as AWS
+// answers one for a service it does not know at an endpoint: its key and signature are
+// checked first, so that a stranger learns nothing; a caller who signed well is told the
+// service is not simulated. Refusals are worded as the service the request looks like.
+func (c *Cloud) unknownService(req *service.Request, auth *sigv4.Auth) error {
+	like := c.registry.unsigned(req, c.readBody)
+	root := iamsim.Root{AccessKeyID: c.opts.rootKey, Secret: c.opts.rootSecret, AcceptAny: c.opts.anyKey}
+	_, secret, verify, err := c.identity.Authenticate(root, auth.AccessKeyID, auth.SessionToken)
+	if err != nil {
+		return credentialError(like, err, auth.AccessKeyID)
+	}
+	if verify {
+		if err := c.readBody(req); err != nil {
+			return err
+		}
+		if err := sigv4.Verify(req.HTTP, req.Body, auth, secret, c.signingNow(auth.Presigned)); err != nil {
+			return c.signatureError(like, err)
+		}
+	}
+	return core.Errorf(core.NotImplemented, "The simulator does not serve the %q service.", auth.Service)
 }
 
 // authenticate resolves the caller of the request and checks its signature: SigV4 (in the

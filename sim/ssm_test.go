@@ -119,7 +119,8 @@ func TestSSMAuthorization(t *testing.T) {
 }
 
 // A request for a JSON service the simulator does not have is refused in JSON, which its
-// client reads; an unsigned one too.
+// client reads (its bad signature first, as AWS checks it before anything); an unsigned
+// one too.
 func TestJSONRefusals(t *testing.T) {
 	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
 		c := b.Open(t)
@@ -133,7 +134,7 @@ func TestJSONRefusals(t *testing.T) {
 		}{
 			{"unsigned", "AmazonSSM.GetParameter", "", "MissingAuthenticationTokenException"},
 			{"unknown service", "Logs_20140328.DescribeLogGroups",
-				"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261207/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00", "NotImplemented"},
+				"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261207/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00", "InvalidSignatureException"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				req, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewBufferString(`{}`))
