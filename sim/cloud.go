@@ -99,8 +99,8 @@ func New(opts ...Option) *Cloud {
 	c := &Cloud{opts: o, clock: core.NewClock(o.clock), ids: core.NewIDs(o.seed)}
 	c.identity = iamsim.NewStore(o.account, c.clock, c.ids)
 	c.compute = ec2sim.NewStore(o.account, c.clock, c.ids, func(nameOrARN string) (ec2sim.Profile, bool) {
-		arn, id, ok := c.identity.InstanceProfile(nameOrARN)
-		return ec2sim.Profile{ARN: arn, ID: id}, ok
+		arn, id, role, ok := c.identity.InstanceProfileRole(nameOrARN)
+		return ec2sim.Profile{ARN: arn, ID: id, Role: role}, ok
 	})
 	c.buckets = s3sim.NewStore(o.account, c.clock, c.ids)
 	c.params = ssmsim.NewStore(o.account, c.clock, c.ids, publicImages)

@@ -34,8 +34,13 @@ type ParameterFunc func(ctx context.Context, name string) (string, error)
 // they are invalid image IDs. Call it before the store serves requests.
 func (s *Store) ResolveParameters(f ParameterFunc) { s.resolve = f }
 
-// Profile is an IAM instance profile as an instance shows it.
-type Profile struct{ ARN, ID string }
+// Profile is an IAM instance profile as an instance shows it, with the ARN of its role.
+type Profile struct {
+	ARN, ID string
+	// Role is the ARN of the profile's role when it was looked up, "" when it holds none: the
+	// role a launch or an association passes (iam:PassRole). IAM's to say, so not kept.
+	Role string `json:"-"`
+}
 
 // ProfileFunc resolves an IAM instance profile by name or by ARN; ok is false when IAM has
 // none. The simulator's front door gives the store one over its IAM state, so that this

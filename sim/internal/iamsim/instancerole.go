@@ -1,6 +1,7 @@
 package iamsim
 
 import (
+	"strings"
 	"time"
 
 	"github.com/awsxlab/awsx/iamx/policy"
@@ -79,4 +80,32 @@ func (s *Store) InstanceRole(profileARN, instanceID string) (r InstanceRole, ok 
 	r.AccessKeyID, r.SecretAccessKey, r.Token = ses.KeyID, ses.Secret, ses.Token
 	r.Expires, r.LastUpdated = ses.Expires, ses.Expires.Add(-instanceSessionLife)
 	return r, true
+}
+
+// InstanceProfileRole finds an instance profile by name or by ARN, as [Store.InstanceProfile]
+// does, for EC2's launches and associations: it returns the profile's ARN and ID, the ARN of
+// the role in it ("" when it holds none), which the caller must be allowed to pass
+// (iam:PassRole), and whether the profile exists.
+func (s *Store) InstanceProfileRole(nameOrARN string) (arn, id, roleARN string, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	name := nameOrARN
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		name = nameOrARN[strings.LastIndexByte(nameOrARN, '/')+1:]
+	}
+	ip, found := s.st.InstanceProfiles[key(name)]
+	if !found {
+		return "", "", "", false
+	}
+	arn = s.arn("instance-profile", ip.Path, ip.Name)
+	if strings.HasPrefix(nameOrARN, "arn:") && arn != nameOrARN {
+		return "", "", "", false
+	}
+	if len(ip.Roles) > 0 {
+		// IAM refuses to delete a role that is in a profile (DeleteConflict), so it is there.
+		if ro, found := s.st.Roles[key(ip.Roles[0])]; found {
+			roleARN = s.arn("role", ro.Path, ro.Name)
+		}
+	}
+	return arn, ip.ID, roleARN, true
 }
