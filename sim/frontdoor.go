@@ -168,6 +168,10 @@ func (c *Cloud) route(req *service.Request) (*service.Service, *sigv4.Auth, *sig
 	switch {
 	case err == nil:
 		if svc == nil {
+			// AWS's endpoint for one service refuses a signature scoped to another.
+			if h := c.registry.byAWSHost(r); h != nil && h.Name != auth.Service {
+				return h, nil, nil, c.signatureError(h, auth.CheckScope(h.Name))
+			}
 			if svc = c.registry.byName[auth.Service]; svc == nil {
 				return nil, nil, nil, c.unknownService(req, auth)
 			}

@@ -98,11 +98,6 @@ var hostilePending = map[string]string{
 	"routing/raw GET with a request line of *": `404 NoSuchBucket: "*" is looked up as a bucket's name`,
 	"routing/host of a 300-byte bucket":        "404 NoSuchBucket: a virtual-hosted name longer than 63 bytes is looked up",
 	"routing/host bucket..s3":                  `404 NoSuchBucket: the name "bucket." is looked up`,
-	"routing/host of STS, signed for IAM":      "400 InvalidAction: the scope's service routes the request, whatever the host it was sent to",
-	"routing/IAM DELETE":                       "200: the query services answer any method; AWS's query API takes GET and POST (the code of its refusal is not documented)",
-	"routing/IAM PUT of a form":                "200: the query services answer any method",
-	"routing/STS PATCH":                        "200: the query services answer any method",
-	"routing/EC2 DELETE":                       "200: the query services answer any method",
 
 	"auth/garbage header, S3":                        "400 AuthorizationHeaderMalformed; S3 answers an Authorization of another scheme with InvalidArgument \"Unsupported Authorization Type\"",
 	"auth/bearer token, S3":                          "400 AuthorizationHeaderMalformed, not InvalidArgument \"Unsupported Authorization Type\"",

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"net"
 	"net/http"
 	"strings"
 
@@ -89,6 +90,22 @@ func (g *registry) byHost(r *http.Request) *service.Service {
 		return g.byName[host[:i]]
 	}
 	return nil
+}
+
+// byAWSHost is byHost for AWS's own hosts (…amazonaws.com) only: the endpoint a request was
+// sent to, when it names one.
+func (g *registry) byAWSHost(r *http.Request) *service.Service {
+	host := r.Host
+	if host == "" && r.URL != nil {
+		host = r.URL.Host
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if !strings.HasSuffix(strings.ToLower(host), ".amazonaws.com") {
+		return nil
+	}
+	return g.byHost(r)
 }
 
 // protocolFor returns the protocol to answer req in: its service's, or, for a service the

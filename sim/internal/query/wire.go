@@ -17,6 +17,7 @@ const (
 	MissingAction        core.Code = "MissingAction"
 	InvalidAction        core.Code = "InvalidAction"
 	MalformedQueryString core.Code = "MalformedQueryString"
+	MethodNotAllowed     core.Code = "MethodNotAllowed"
 )
 
 // Wire returns s as the request path's protocol: the operation is the form's Action, the
@@ -26,6 +27,10 @@ func (s *Service) Wire() service.Protocol { return wire{s} }
 type wire struct{ s *Service }
 
 func (w wire) Operation(r *service.Request) (string, error) {
+	// The query APIs take their parameters by GET or by POST, nothing else.
+	if m := r.HTTP.Method; m != http.MethodGet && m != http.MethodPost {
+		return "", &core.Error{Code: MethodNotAllowed, Message: "The requested method " + m + " is not allowed for the query API.", Status: http.StatusMethodNotAllowed}
+	}
 	form, err := formOf(r.HTTP, r.Body)
 	if err != nil {
 		return "", err
