@@ -39,8 +39,11 @@
 // templates, Spot Fleet and EC2 Fleet, Spot launch groups and Availability Zone groups (kept
 // and shown, not enforced), Spot capacity (a request is refused only by its price),
 // placement groups, image creation, key material in PuTTY's ppk format, per-family vCPU
-// quotas (a flat 1,000 instances per region stands in), and the condition keys of EC2's
-// policies (ec2:ResourceTag and the like).
+// quotas (a flat 1,000 instances per region stands in), the ec2:Attribute/… keys of
+// ModifyInstanceAttribute, and ec2:CreateTags' authorization of tags given at launch.
+// Launches check iam:PassRole on the instance profile's role, and each action carries the
+// condition keys EC2 documents for it (ec2:Region, ec2:InstanceType, ec2:ResourceTag/…,
+// aws:RequestTag/…, aws:TagKeys, the image's keys): conditions.go.
 // Public addresses come from 3.0.0.0/8 rather than each region's own ranges, and RSA key
 // pairs differ from run to run: Go's crypto does not take a seeded source.
 package ec2sim
