@@ -14,6 +14,7 @@ const (
 	MalformedPolicyDocument    core.Code = "MalformedPolicyDocument"
 	MissingAuthenticationToken core.Code = "MissingAuthenticationToken"
 	NoSuchEntity               core.Code = "NoSuchEntity"
+	PackedPolicyTooLarge       core.Code = "PackedPolicyTooLarge"
 	PasswordPolicyViolation    core.Code = "PasswordPolicyViolation"
 	ValidationError            core.Code = "ValidationError"
 )

@@ -12,13 +12,17 @@ import (
 
 // Inline policies of users, groups and roles.
 
+// inlineLimit is the size of all the inline policies of a principal, by kind, without white
+// space. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+var inlineLimit = map[string]int{"user": maxUserInlineSize, "group": maxGroupInlineSize, "role": maxRoleInlineSize}
+
 func (s *Store) putInline(e entity, name, policyName, text string) error {
 	var v validation
 	v.name("policyName", policyName, 128)
 	if err := v.err(); err != nil {
 		return err
 	}
-	doc, err := parseDocument(text, policy.Identity)
+	doc, err := parseDocument("policyDocument", text, policy.Identity)
 	if err != nil {
 		return err
 	}
@@ -28,6 +32,17 @@ func (s *Store) putInline(e entity, name, policyName, text string) error {
 	pc, err := s.find(e, name)
 	if err != nil {
 		return err
+	}
+	// The quota is on all of a principal's inline policies together, the one replaced left out.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+	total := policySize(doc.Text)
+	for n, d := range pc.Inline {
+		if n != policyName {
+			total += policySize(d.Text)
+		}
+	}
+	if limit := inlineLimit[e.kind]; total > limit {
+		return core.Errorf(LimitExceeded, "Maximum policy size of %d bytes exceeded for %s %s", limit, e.kind, pc.Name)
 	}
 	pc.Inline[policyName] = doc
 	return nil

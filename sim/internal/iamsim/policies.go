@@ -20,11 +20,18 @@ func (h *IAM) CreatePolicy(ctx context.Context, in *iam.CreatePolicyInput) (*iam
 	var v validation
 	v.name("policyName", aws.ToString(in.PolicyName), 128)
 	v.path("path", in.Path)
+	v.tags(in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	doc, err := parseDocument(aws.ToString(in.PolicyDocument), policy.Identity)
+	if err := reservedTags(in.Tags); err != nil {
+		return nil, err
+	}
+	doc, err := parseDocument("policyDocument", aws.ToString(in.PolicyDocument), policy.Identity)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkManagedSize(doc); err != nil {
 		return nil, err
 	}
 	s := h.s
@@ -209,8 +216,11 @@ func versionOut(v *policyVersion, isDefault, withDocument bool) *types.PolicyVer
 }
 
 func (h *IAM) CreatePolicyVersion(ctx context.Context, in *iam.CreatePolicyVersionInput) (*iam.CreatePolicyVersionOutput, error) {
-	doc, err := parseDocument(aws.ToString(in.PolicyDocument), policy.Identity)
+	doc, err := parseDocument("policyDocument", aws.ToString(in.PolicyDocument), policy.Identity)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkManagedSize(doc); err != nil {
 		return nil, err
 	}
 	s := h.s

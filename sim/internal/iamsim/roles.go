@@ -41,13 +41,17 @@ func (h *IAM) CreateRole(ctx context.Context, in *iam.CreateRoleInput) (*iam.Cre
 	var v validation
 	v.name("roleName", aws.ToString(in.RoleName), 64)
 	v.path("path", in.Path)
+	v.tags(in.Tags)
 	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := reservedTags(in.Tags); err != nil {
 		return nil, err
 	}
 	if err := checkMaxSession(in.MaxSessionDuration); err != nil {
 		return nil, err
 	}
-	trust, err := parseDocument(aws.ToString(in.AssumeRolePolicyDocument), policy.Trust)
+	trust, err := parseDocument("assumeRolePolicyDocument", aws.ToString(in.AssumeRolePolicyDocument), policy.Trust)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +140,7 @@ func (h *IAM) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput) (*iam.Upd
 }
 
 func (h *IAM) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRolePolicyInput) (*iam.UpdateAssumeRolePolicyOutput, error) {
-	trust, err := parseDocument(aws.ToString(in.PolicyDocument), policy.Trust)
+	trust, err := parseDocument("policyDocument", aws.ToString(in.PolicyDocument), policy.Trust)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +170,9 @@ func (h *IAM) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput) (*iam.Del
 }
 
 func (h *IAM) TagRole(ctx context.Context, in *iam.TagRoleInput) (*iam.TagRoleOutput, error) {
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
 	return &iam.TagRoleOutput{}, h.s.withRole(aws.ToString(in.RoleName), func(r *role) (err error) {
 		r.Tags, err = mergeTags(r.Tags, in.Tags)
 		return err
@@ -220,7 +227,11 @@ func (h *IAM) CreateInstanceProfile(ctx context.Context, in *iam.CreateInstanceP
 	var v validation
 	v.name("instanceProfileName", aws.ToString(in.InstanceProfileName), 128)
 	v.path("path", in.Path)
+	v.tags(in.Tags)
 	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := reservedTags(in.Tags); err != nil {
 		return nil, err
 	}
 	s := h.s

@@ -59,6 +59,13 @@ func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
 		return service.On(), nil
 	}
 	arn := aws.ToString(in.RoleArn)
+	// A role ARN outside the model's 20–2048 characters is refused before any policy is read,
+	// with every other fault of the request; an ARN of the right length is authorized first
+	// (quota/role ARN of 19 characters; quota/role ARN of another account, whose session name
+	// is too short too, is AccessDenied).
+	if !validRoleARNLength(arn) {
+		return nil, validateAssumeRole(in)
+	}
 	a := service.Access{Resource: arn, Trust: true}
 	if trust, ok := s.Trust(arn); ok {
 		a.Policy, a.PolicyName = trust, arn+" trust policy"

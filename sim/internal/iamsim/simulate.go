@@ -140,7 +140,7 @@ func (s *Store) simulate(sim *simulation, principal policy.Principal, username s
 		return nil, core.Errorf(ValidationError, "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null")
 	}
 	for i, text := range r.inputs {
-		d, err := parseDocument(text, policy.Identity)
+		d, err := parseDocument("policyInputList", text, policy.Identity)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +148,7 @@ func (s *Store) simulate(sim *simulation, principal policy.Principal, username s
 		sim.add(&sim.policies.Identity, id, d.parsed, types.Statement{SourcePolicyId: aws.String(id), SourcePolicyType: inputPolicy})
 	}
 	for i, text := range r.boundaries {
-		d, err := parseDocument(text, policy.Identity)
+		d, err := parseDocument("permissionsBoundaryPolicyInputList", text, policy.Identity)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +159,7 @@ func (s *Store) simulate(sim *simulation, principal policy.Principal, username s
 		sim.policies.Boundary = []policy.Attached{}
 	}
 	if r.resourcePolicy != nil {
-		d, err := parseDocument(*r.resourcePolicy, policy.Resource)
+		d, err := parseDocument("resourcePolicy", *r.resourcePolicy, policy.Resource)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package iamsim
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -37,19 +38,25 @@ var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 func (h *STS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput, error) {
 	c := core.CallerFrom(ctx)
-	name := aws.ToString(in.RoleSessionName)
-	if !sessionNamePattern.MatchString(name) {
-		return nil, core.Errorf(ValidationError, `1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]* and have length between 2 and 64`, name)
+	if err := validateAssumeRole(in); err != nil {
+		return nil, err
 	}
+	name := aws.ToString(in.RoleSessionName)
 	if c != nil && c.Kind == core.Root {
 		return nil, core.Errorf(AccessDenied, "Roles may not be assumed by root accounts.")
 	}
 	var session *document
 	if in.Policy != nil {
 		var err error
-		if session, err = parseDocument(*in.Policy, policy.Identity); err != nil {
+		if session, err = parseDocument("policy", *in.Policy, policy.Identity); err != nil {
 			return nil, err
 		}
+	}
+	// AWS refuses session policies and tags that pack to more than their allotted space, in
+	// these words. https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+	// (quota/AssumeRole with a policy of 3 KiB packed, …with 50 session tags of 256 characters)
+	if p := packedPercent(in); p > 100 {
+		return nil, core.Errorf(PackedPolicyTooLarge, "Packed policy consumes %d%% of allotted space, please use smaller policy.", p)
 	}
 	s := h.s
 	s.mu.Lock()
@@ -99,11 +106,58 @@ func packedSize(in *sts.AssumeRoleInput) *int32 {
 	if in.Policy == nil && len(in.PolicyArns) == 0 && len(in.Tags) == 0 {
 		return nil
 	}
+	return aws.Int32(int32(packedPercent(in)))
+}
+
+// packedPercent estimates the share of AWS's packed space the session policy, policy ARNs
+// and tags take, rounded up: AWS's packing is not documented, so this counts a plaintext of
+// 2,048 characters (the documented limit of a session policy) as the whole space.
+func packedPercent(in *sts.AssumeRoleInput) int {
 	n := len(aws.ToString(in.Policy)) + 64*len(in.PolicyArns)
 	for _, t := range in.Tags {
 		n += len(aws.ToString(t.Key)) + len(aws.ToString(t.Value))
 	}
-	return aws.Int32(int32(min(100, 1+n*100/2048)))
+	return max(1, (n*100+2047)/2048)
+}
+
+// Bounds of AssumeRole's members in STS's model.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+const (
+	maxPolicyArns  = 10
+	maxSessionTags = 50
+)
+
+// validRoleARNLength reports whether a role ARN has the model's 20–2048 characters.
+func validRoleARNLength(arn string) bool { return len(arn) >= 20 && len(arn) <= 2048 }
+
+// validateAssumeRole checks an AssumeRole against its model. The front door calls it through
+// [Store.stsAccesses] before authorizing when the role ARN's length is wrong; AssumeRole
+// calls it for the rest.
+func validateAssumeRole(in *sts.AssumeRoleInput) error {
+	var v validation
+	if arn := aws.ToString(in.RoleArn); len(arn) < 20 {
+		v = append(v, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", arn))
+	} else if !validRoleARNLength(arn) {
+		v = append(v, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048", arn))
+	}
+	if name := aws.ToString(in.RoleSessionName); !sessionNamePattern.MatchString(name) {
+		v = append(v, fmt.Sprintf(`Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]* and have length between 2 and 64`, name))
+	}
+	if len(in.PolicyArns) > maxPolicyArns {
+		arns := make([]string, len(in.PolicyArns))
+		for i, p := range in.PolicyArns {
+			arns[i] = aws.ToString(p.Arn)
+		}
+		v = append(v, fmt.Sprintf("Value '[%s]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(arns, ", "), maxPolicyArns))
+	}
+	if len(in.Tags) > maxSessionTags {
+		keys := make([]string, len(in.Tags))
+		for i, t := range in.Tags {
+			keys[i] = aws.ToString(t.Key)
+		}
+		v = append(v, fmt.Sprintf("Value '[%s]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(keys, ", "), maxSessionTags))
+	}
+	return v.err()
 }
 
 // GetSessionToken issues temporary credentials for a user or root. Role sessions may not call

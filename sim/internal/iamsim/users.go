@@ -44,7 +44,11 @@ func (h *IAM) CreateUser(ctx context.Context, in *iam.CreateUserInput) (*iam.Cre
 	var v validation
 	v.name("userName", aws.ToString(in.UserName), 64)
 	v.path("path", in.Path)
+	v.tags(in.Tags)
 	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := reservedTags(in.Tags); err != nil {
 		return nil, err
 	}
 	s := h.s
@@ -225,6 +229,9 @@ func (s *Store) hasKeys(user string) bool {
 }
 
 func (h *IAM) TagUser(ctx context.Context, in *iam.TagUserInput) (*iam.TagUserOutput, error) {
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
 	return &iam.TagUserOutput{}, h.s.withUser(aws.ToString(in.UserName), func(u *user) (err error) {
 		u.Tags, err = mergeTags(u.Tags, in.Tags)
 		return err

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -75,10 +77,18 @@ func pathOr(p *string) string {
 	return *p
 }
 
-// parseDocument validates a policy text as IAM does when it is stored.
-func parseDocument(text string, kind policy.Kind) (*document, error) {
+// parseDocument validates a policy text as IAM does when it is stored; field names the
+// request's member in a ValidationError.
+func parseDocument(field, text string, kind policy.Kind) (*document, error) {
 	if len(text) == 0 {
-		return nil, core.Errorf(ValidationError, "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must have length greater than or equal to 1")
+		return nil, core.Errorf(ValidationError, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to 1", field)
+	}
+	// The model's policyDocumentType is [\u0009\u000A\u000D\u0020-\u00FF]+; AWS decodes invalid
+	// UTF-8 to U+FFFD, outside it, so the document fails the pattern. Characters above U+00FF
+	// that are valid UTF-8 are taken, as AWS takes them in practice.
+	// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html (quota/policy document not UTF-8)
+	if !utf8.ValidString(text) {
+		return nil, core.Errorf(ValidationError, `1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`, strings.ToValidUTF8(text, "\uFFFD"), field)
 	}
 	p, err := policy.Parse(text, kind)
 	if err != nil {
@@ -115,6 +125,88 @@ func fromTags(in []tag) []types.Tag {
 		out = append(out, types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
 	}
 	return out
+}
+
+// Limits of policy documents, counted without white space.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+const (
+	maxManagedPolicySize = 6144
+	maxUserInlineSize    = 2048
+	maxGroupInlineSize   = 5120
+	maxRoleInlineSize    = 10240
+)
+
+// policySize is a document's size as IAM counts it against its quotas: "IAM doesn't count
+// white space when calculating the size of a policy against these quotas."
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+func policySize(text string) int {
+	n := 0
+	for _, r := range text {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// checkManagedSize refuses a managed policy version over 6,144 characters, with AWS's words.
+func checkManagedSize(doc *document) error {
+	if policySize(doc.Text) > maxManagedPolicySize {
+		return core.Errorf(LimitExceeded, "Cannot exceed quota for PolicySize: %d", maxManagedPolicySize)
+	}
+	return nil
+}
+
+// maxTags is the length of the model's tagListType: 50 tags on a user, role, policy or
+// instance profile. https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html
+const maxTags = 50
+
+// tags checks tags against the model's tagListType and Tag: at most 50, keys of 1–128
+// characters, values of at most 256.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html
+func (v *validation) tags(in []types.Tag) {
+	if len(in) > maxTags {
+		keys := make([]string, len(in))
+		for i, t := range in {
+			keys[i] = aws.ToString(t.Key)
+		}
+		*v = append(*v, fmt.Sprintf("Value '[%s]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(keys, ", "), maxTags))
+	}
+	for i, t := range in {
+		k, val := aws.ToString(t.Key), aws.ToString(t.Value)
+		switch n := utf8.RuneCountInString(k); {
+		case n < 1:
+			*v = append(*v, fmt.Sprintf("Value '' at 'tags.%d.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1", i+1))
+		case n > 128:
+			*v = append(*v, fmt.Sprintf("Value '%s' at 'tags.%d.member.key' failed to satisfy constraint: Member must have length less than or equal to 128", k, i+1))
+		}
+		if utf8.RuneCountInString(val) > 256 {
+			*v = append(*v, fmt.Sprintf("Value '%s' at 'tags.%d.member.value' failed to satisfy constraint: Member must have length less than or equal to 256", val, i+1))
+		}
+	}
+}
+
+// checkTags validates the tags of a request: the model's bounds (ValidationError), then the
+// prefix aws:, which AWS keeps for itself in any case ("You can't create, edit, or delete
+// tag keys that begin with aws:"; InvalidInput, quota/tag key aws: on a user).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
+func checkTags(in []types.Tag) error {
+	var v validation
+	v.tags(in)
+	if err := v.err(); err != nil {
+		return err
+	}
+	return reservedTags(in)
+}
+
+// reservedTags refuses tag keys that begin with aws:, in any case.
+func reservedTags(in []types.Tag) error {
+	for _, t := range in {
+		if k := aws.ToString(t.Key); len(k) >= 4 && strings.EqualFold(k[:4], "aws:") {
+			return core.Errorf(InvalidInput, "User-defined tag keys can't start with 'aws:', which AWS reserves for its own use: %s", k)
+		}
+	}
+	return nil
 }
 
 // mergeTags adds or replaces tags by key, keeping at most 50 as IAM allows.

@@ -96,6 +96,11 @@ func ValidBucketName(name string) bool {
 	if first == '.' || first == '-' || last == '.' || last == '-' || strings.Contains(name, "..") {
 		return false
 	}
+	// A period next to a hyphen is refused: each label between periods begins and ends with
+	// a letter or number, as in DNS (TestHostileInput, s3/bucket abc.-def and abc-.def).
+	if strings.Contains(name, ".-") || strings.Contains(name, "-.") {
+		return false
+	}
 	if net.ParseIP(name) != nil {
 		return false
 	}

@@ -43,6 +43,11 @@ func parseBucketPolicy(name, doc string) (*policy.Policy, error) {
 	if len(doc) > maxPolicy {
 		return nil, errorf(PolicyTooLarge, "Policy exceeds the maximum allowed document size.")
 	}
+	// JSON is UTF-8 (RFC 8259 §8.1); S3 refuses other bytes as it refuses any text that is
+	// not JSON (TestHostileInput, s3/policy not UTF-8).
+	if !utf8.ValidString(doc) {
+		return nil, errorf(MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'")
+	}
 	p, err := policy.Parse(doc, policy.Resource)
 	if err != nil {
 		var pe *policy.Error
