@@ -117,6 +117,9 @@ var hostilePending = map[string]string{
 	"body/XML nested 100k deep (complete upload)": "400 InvalidPartOrder: 1.3 MB of <Part> nested in <Part> is decoded as a list of parts, not refused as MalformedXML",
 
 	"s3/metadata of 2 MiB of headers": "431 from Go's server (http.Server.MaxHeaderBytes, 1 MB) in plain text, before the door sees the request",
+
+	"quota/SSM get of a name of 2049 bytes in 2048 characters":  "400 ParameterNotFound: checkName counts a name of more than 2,048 bytes in characters and, when they are 2,048 or fewer, returns without checking them (FuzzParameterName finds it)",
+	"quota/SSM get of a name of 1025 levels in 2048 characters": "400 ParameterNotFound: the same early return skips the limit of 15 levels",
 }
 
 // TestHostileInput sends every entry of the table and checks its answer, the server's health
@@ -1483,5 +1486,15 @@ func quotaCases() []hostileCase {
 		{name: "role ARN of another account", req: stsQ("Action=AssumeRole&RoleSessionName=s&RoleArn="+url.QueryEscape("arn:aws:iam::999999999999:role/target"), as("user")), status: 403, code: "AccessDenied"},
 		{name: "session token duration 899", req: stsQ("Action=GetSessionToken&DurationSeconds=899", as("user")), status: 400, code: "ValidationError"},
 		{name: "session token duration 129601", req: stsQ("Action=GetSessionToken&DurationSeconds=129601", as("user")), status: 400, code: "ValidationError"},
+
+		// Systems Manager's names: 2,048 characters of [a-zA-Z0-9_.-/], at most 15 levels.
+		{name: "SSM name of 2049 bytes in 2048 characters", req: ssmJ("AmazonSSM.PutParameter", `{"Name":"é`+strings.Repeat("!", 2047)+`","Value":"x","Type":"String"}`), status: 400, code: "ValidationException"},
+		{name: "SSM name of 1025 levels in 2048 characters", req: ssmJ("AmazonSSM.PutParameter", `{"Name":"/é`+strings.Repeat("/a", 1023)+`","Value":"x","Type":"String"}`), status: 400, code: "ValidationException"},
+		{name: "SSM name of 2049 characters", req: ssmJ("AmazonSSM.PutParameter", `{"Name":"`+strings.Repeat("a", 2049)+`","Value":"x","Type":"String"}`), status: 400, code: "ValidationException"},
+		{name: "SSM name of 16 levels", req: ssmJ("AmazonSSM.PutParameter", `{"Name":"`+strings.Repeat("/l", 16)+`","Value":"x","Type":"String"}`), status: 400, code: "HierarchyLevelLimitExceededException"},
+		{name: "SSM name with a space", req: ssmJ("AmazonSSM.PutParameter", `{"Name":"/my param","Value":"x","Type":"String"}`), status: 400, code: "ValidationException"},
+		{name: "SSM get of a name of 2049 bytes in 2048 characters", req: ssmJ("AmazonSSM.GetParameter", `{"Name":"é`+strings.Repeat("!", 2047)+`"}`), status: 400, code: "ValidationException"},
+		{name: "SSM get of a name of 1025 levels in 2048 characters", req: ssmJ("AmazonSSM.GetParameter", `{"Name":"/é`+strings.Repeat("/a", 1023)+`"}`), status: 400, code: "ValidationException"},
+		{name: "SSM get of a name with a space", req: ssmJ("AmazonSSM.GetParameter", `{"Name":"/my param"}`), status: 400, code: "ValidationException"},
 	}
 }
