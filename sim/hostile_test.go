@@ -117,9 +117,6 @@ var hostilePending = map[string]string{
 	"body/XML nested 100k deep (complete upload)": "400 InvalidPartOrder: 1.3 MB of <Part> nested in <Part> is decoded as a list of parts, not refused as MalformedXML",
 
 	"s3/metadata of 2 MiB of headers": "431 from Go's server (http.Server.MaxHeaderBytes, 1 MB) in plain text, before the door sees the request",
-
-	"quota/SSM get of a name of 2049 bytes in 2048 characters":  "400 ParameterNotFound: checkName counts a name of more than 2,048 bytes in characters and, when they are 2,048 or fewer, returns without checking them (FuzzParameterName finds it)",
-	"quota/SSM get of a name of 1025 levels in 2048 characters": "400 ParameterNotFound: the same early return skips the limit of 15 levels",
 }
 
 // TestHostileInput sends every entry of the table and checks its answer, the server's health

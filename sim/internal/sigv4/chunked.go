@@ -2,6 +2,7 @@ package sigv4
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -154,10 +155,12 @@ func (c *ChunkedReader) nextChunk() error {
 			return c.malformed("chunk without chunk-signature")
 		}
 	}
-	data := make([]byte, size)
-	if _, err := io.ReadFull(c.r, data); err != nil {
+	// The chunk grows as its bytes arrive: a size claimed and not sent costs nothing.
+	var chunk bytes.Buffer
+	if _, err := io.CopyN(&chunk, c.r, int64(size)); err != nil {
 		return c.malformed("unexpected end of body in a chunk of %d bytes", size)
 	}
+	data := chunk.Bytes()
 	if c.signed {
 		want, err := c.stream.GetSignature(context.Background(), nil, data, c.a.Time)
 		if err != nil {

@@ -98,9 +98,13 @@ func nameChar(c byte) bool {
 // hierarchical name starts with a slash and has no empty level, at most 15 levels deep.
 func checkName(name string) error {
 	if len(name) == 0 || len(name) > maxNameLength {
+		// The model counts characters; a name of more bytes than that may still be short
+		// enough, and is then checked as any other.
 		var v validation
 		v.length("name", name, 1, maxNameLength)
-		return v.err()
+		if err := v.err(); err != nil {
+			return err
+		}
 	}
 	for i := range len(name) {
 		if !nameChar(name[i]) {
