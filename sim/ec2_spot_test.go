@@ -762,6 +762,9 @@ func TestEC2SpotTagsAndPages(t *testing.T) {
 		for _, q := range must(client.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{
 			LaunchSpecification: course(), InstanceCount: aws.Int32(7), SpotPrice: aws.String("0.001"),
 			TagSpecifications: nameTag(types.ResourceTypeSpotInstancesRequest, "batch"),
+			// A client token, so that a retry of the SDK's (a connection lost on a loaded
+			// machine) answers the same seven requests rather than making seven more.
+			ClientToken: aws.String("tags-and-pages"),
 		}))(t).SpotInstanceRequests {
 			ids = append(ids, *q.SpotInstanceRequestId)
 		}
