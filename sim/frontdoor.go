@@ -82,7 +82,7 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 		return c.fail(req, err)
 	}
 	req.Op = op
-	req.Authorize = func(a service.Access) error { return c.check(req, a) }
+	req.Authorize = c.authorizer(req)
 	ctx := core.WithRegion(core.WithCaller(r.Context(), req.Caller), req.Region)
 
 	in, ok := svc.Handler.Input(op)
@@ -141,6 +141,7 @@ func (c *Cloud) call(ctx context.Context, name, op string, in any) (any, error) 
 		}
 	}
 	req := &service.Request{Service: svc, Caller: core.CallerFrom(ctx), Region: core.RegionFrom(ctx), Op: op, In: in}
+	req.Authorize = c.authorizer(req)
 	if err := c.authorizeRequest(req); err != nil {
 		return nil, err
 	}
@@ -526,51 +527,70 @@ func (c *Cloud) authorizeRequest(req *service.Request) error {
 	return c.authorize(req, acc)
 }
 
-// authorize checks each access; all must be allowed.
+// authorize checks each access with req.Authorize; all must be allowed.
 func (c *Cloud) authorize(req *service.Request, accesses []service.Access) error {
-	if req.Service.Public[req.Op] {
-		return nil
-	}
 	for _, a := range accesses {
-		if err := c.check(req, a); err != nil {
+		if err := req.Authorize(a); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// check evaluates one access as IAM does within one account: the caller's identity policies
-// (with its groups', boundaries and session policies) and the resource's policy; explicit
-// deny wins, then any allow, else implicit deny. The root user is allowed what no resource
-// policy denies; an anonymous caller only what a resource policy allows.
-func (c *Cloud) check(req *service.Request, a service.Access) error {
-	caller := req.Caller
-	if c.opts.noEnforce && caller.Kind != core.Anonymous {
+// evaluator checks the accesses of one request as IAM does within one account: the caller's
+// identity policies (with its groups', boundaries and session policies) and the resource's
+// policy; explicit deny wins, then any allow, else implicit deny. The root user is allowed
+// what no resource policy denies; an anonymous caller only what a resource policy allows.
+// The caller's policies and the request's global condition keys are read once, for all of
+// the request's accesses.
+type evaluator struct {
+	c      *Cloud
+	req    *service.Request
+	loaded bool
+	pols   policy.Policies
+	base   policy.Context
+}
+
+// authorizer returns the function that checks req's accesses.
+func (c *Cloud) authorizer(req *service.Request) func(service.Access) error {
+	e := &evaluator{c: c, req: req}
+	return e.check
+}
+
+func (e *evaluator) check(a service.Access) error {
+	req, caller := e.req, e.req.Caller
+	if e.c.opts.noEnforce && caller.Kind != core.Anonymous {
 		return nil
 	}
 	if caller.Kind == core.Root && a.Policy == nil && !a.Trust {
 		return nil
 	}
+	if !e.loaded {
+		e.loaded = true
+		var tags map[string]string
+		if caller.Kind != core.Anonymous {
+			e.pols, tags = e.c.identity.Policies(caller)
+		}
+		if caller.Kind == core.Root {
+			e.pols.Identity = []policy.Attached{{Name: "root", Policy: rootPolicy}}
+		}
+		e.base = iamsim.Context(caller, tags, req.Region, e.c.clock.Now())
+	}
 	action := a.Action
 	if action == "" {
 		action = req.Service.ActionPrefix() + ":" + req.Op
 	}
-	var (
-		pols policy.Policies
-		tags map[string]string
-	)
-	if caller.Kind != core.Anonymous {
-		pols, tags = c.identity.Policies(caller)
-	}
-	if caller.Kind == core.Root {
-		pols.Identity = []policy.Attached{{Name: "root", Policy: rootPolicy}}
-	}
+	pols := e.pols
+	pols.Resource = nil
 	if a.Policy != nil {
 		pols.Resource = []policy.Attached{{Name: a.PolicyName, Policy: a.Policy}}
 	}
-	ctx := iamsim.Context(caller, tags, req.Region, c.clock.Now())
-	for k, v := range a.Context {
-		ctx[strings.ToLower(k)] = []string{v}
+	ctx := e.base
+	if len(a.Context) > 0 {
+		ctx = maps.Clone(e.base)
+		for k, v := range a.Context {
+			ctx[strings.ToLower(k)] = []string{v}
+		}
 	}
 	preq := &policy.Request{Principal: iamsim.Principal(caller), Action: action, Resource: a.Resource, Context: ctx}
 	d := policy.Evaluate(preq, &pols)

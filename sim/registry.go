@@ -122,15 +122,6 @@ func (g *registry) protocolFor(req *service.Request) service.Protocol {
 	return g.all[0].Protocol
 }
 
-// operations returns, by signing name, the operations each service implements.
-func (g *registry) operations() map[string][]string {
-	out := map[string][]string{}
-	for name, s := range g.byName {
-		out[name] = service.Operations(s.Handler)
-	}
-	return out
-}
-
 // isForm reports whether r carries a form in its body, as a query API call does. Only then is
 // the body read before the service is known: an anonymous S3 PUT's may be larger than any
 // form.

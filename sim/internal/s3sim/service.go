@@ -180,15 +180,6 @@ func (h handlerOf) Call(ctx context.Context, op string, in any) (any, error) {
 	return resp, nil
 }
 
-// Operations lists the operations with a handler.
-func (h handlerOf) Operations() []string {
-	out := make([]string, 0, len(handlers))
-	for op := range handlers {
-		out = append(out, op)
-	}
-	return out
-}
-
 // website is the protocol of the website endpoints: one operation, pages out.
 type website struct{}
 

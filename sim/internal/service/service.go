@@ -140,21 +140,6 @@ func (m methods) Call(ctx context.Context, op string, in any) (any, error) {
 	return out[0].Interface(), nil
 }
 
-// Operations returns the names of the operations h implements, when it can list them.
-func Operations(h Handler) []string {
-	if m, ok := h.(methods); ok {
-		out := make([]string, 0, len(m))
-		for name := range m {
-			out = append(out, name)
-		}
-		return out
-	}
-	if l, ok := h.(interface{ Operations() []string }); ok {
-		return l.Operations()
-	}
-	return nil
-}
-
 // DryRunOperation is EC2's answer to a request whose DryRun flag is set and that would have
 // been allowed.
 const DryRunOperation core.Code = "DryRunOperation"
