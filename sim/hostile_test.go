@@ -99,14 +99,6 @@ var hostilePending = map[string]string{
 	"routing/host of a 300-byte bucket":        "404 NoSuchBucket: a virtual-hosted name longer than 63 bytes is looked up",
 	"routing/host bucket..s3":                  `404 NoSuchBucket: the name "bucket." is looked up`,
 
-	"auth/garbage header, S3":                        "400 AuthorizationHeaderMalformed; S3 answers an Authorization of another scheme with InvalidArgument \"Unsupported Authorization Type\"",
-	"auth/bearer token, S3":                          "400 AuthorizationHeaderMalformed, not InvalidArgument \"Unsupported Authorization Type\"",
-	"auth/algorithm SHA512, S3":                      "400 AuthorizationHeaderMalformed, not InvalidArgument \"Unsupported Authorization Type\"",
-	"auth/date of a word, S3":                        "400 AuthorizationHeaderMalformed; S3 answers 403 AccessDenied \"AWS authentication requires a valid Date or x-amz-date header\"",
-	"auth/no date, S3":                               "400 AuthorizationHeaderMalformed, not 403 AccessDenied",
-	"auth/presigned and an Authorization header, S3": "400 AuthorizationHeaderMalformed; S3 answers InvalidArgument \"Only one auth mechanism allowed\"",
-	"auth/content hash not hex, S3":                  "400 AuthorizationHeaderMalformed; S3 answers InvalidArgument, ArgumentName x-amz-content-sha256",
-
 	"body/JSON string not UTF-8":                  "400 ValidationException: invalid UTF-8 in a JSON string is decoded rather than refused as SerializationException",
 	"body/JSON key not UTF-8":                     "400 ValidationException: an invalid UTF-8 member name is skipped as unknown",
 	"body/form of 100k unknown parameters (IAM)":  "400 MalformedQueryString (Go's url.ParseQuery refuses more than 10,000 parameters): AWS's common errors give MalformedQueryString 404",

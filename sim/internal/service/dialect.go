@@ -45,6 +45,7 @@ const (
 	IncompleteSignature                 core.Code = "IncompleteSignature"
 	IncompleteSignatureException        core.Code = "IncompleteSignatureException"
 	InvalidAccessKeyID                  core.Code = "InvalidAccessKeyId"
+	InvalidArgument                     core.Code = "InvalidArgument"
 	InvalidClientTokenID                core.Code = "InvalidClientTokenId"
 	InvalidSignatureException           core.Code = "InvalidSignatureException"
 	InvalidToken                        core.Code = "InvalidToken"
@@ -119,7 +120,7 @@ func (d Dialect) Signature(se *sigv4.Error) *core.Error {
 		switch k {
 		case sigv4.NoAuth:
 			return refusal(MissingAuthenticationToken, http.StatusUnauthorized, se.Message)
-		case sigv4.Incomplete:
+		case sigv4.Incomplete, sigv4.Unsupported, sigv4.Undated:
 			return refusal(IncompleteSignature, http.StatusBadRequest, se.Message)
 		case sigv4.Expired, sigv4.Skewed, sigv4.NotYetValid:
 			return refusal(RequestExpired, http.StatusBadRequest, se.Message)
@@ -127,6 +128,13 @@ func (d Dialect) Signature(se *sigv4.Error) *core.Error {
 		return refusal(AuthFailure, http.StatusUnauthorized, se.Message)
 	case S3Dialect:
 		switch k {
+		case sigv4.Unsupported:
+			msg := se.Message
+			if se.S3Message != "" {
+				msg = se.S3Message
+			}
+			return refusal(InvalidArgument, http.StatusBadRequest, msg).
+				With("ArgumentName", se.Argument).With("ArgumentValue", se.Value)
 		case sigv4.Incomplete:
 			if se.Presigned {
 				return refusal(AuthorizationQueryParametersError, http.StatusBadRequest, se.Message)
@@ -134,7 +142,7 @@ func (d Dialect) Signature(se *sigv4.Error) *core.Error {
 			return refusal(AuthorizationHeaderMalformed, http.StatusBadRequest, se.Message)
 		case sigv4.Scope:
 			return refusal(AuthorizationHeaderMalformed, http.StatusBadRequest, se.Message)
-		case sigv4.NoAuth, sigv4.Expired, sigv4.NotYetValid:
+		case sigv4.NoAuth, sigv4.Expired, sigv4.NotYetValid, sigv4.Undated:
 			return refusal(AccessDenied, http.StatusForbidden, se.Message)
 		case sigv4.Skewed:
 			return refusal(RequestTimeTooSkewed, http.StatusForbidden, se.Message)
@@ -146,7 +154,7 @@ func (d Dialect) Signature(se *sigv4.Error) *core.Error {
 		switch k {
 		case sigv4.NoAuth:
 			return refusal(MissingAuthenticationTokenException, http.StatusBadRequest, se.Message)
-		case sigv4.Incomplete:
+		case sigv4.Incomplete, sigv4.Unsupported, sigv4.Undated:
 			return refusal(IncompleteSignatureException, http.StatusBadRequest, se.Message)
 		}
 		return refusal(InvalidSignatureException, http.StatusBadRequest, se.Message)
@@ -154,7 +162,7 @@ func (d Dialect) Signature(se *sigv4.Error) *core.Error {
 	switch k {
 	case sigv4.NoAuth:
 		return refusal(MissingAuthenticationToken, http.StatusForbidden, se.Message)
-	case sigv4.Incomplete:
+	case sigv4.Incomplete, sigv4.Unsupported, sigv4.Undated:
 		return refusal(IncompleteSignature, http.StatusBadRequest, se.Message)
 	}
 	return refusal(SignatureDoesNotMatch, http.StatusForbidden, se.Message)

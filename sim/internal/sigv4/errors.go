@@ -22,6 +22,8 @@ import (
 //	Skewed          SignatureDoesNotMatch 403           RequestExpired 400                RequestTimeTooSkewed 403
 //	NotYetValid     SignatureDoesNotMatch 403           RequestExpired 400                AccessDenied 403 "Request is not yet valid"
 //	PayloadMismatch SignatureDoesNotMatch 403           AuthFailure 401                   XAmzContentSHA256Mismatch 400
+//	Unsupported     IncompleteSignature 400             IncompleteSignature 400           InvalidArgument 400
+//	Undated         IncompleteSignature 400             IncompleteSignature 400           AccessDenied 403
 //
 // IAM and STS report clock problems as SignatureDoesNotMatch with a "Signature expired: …" or
 // "Signature not yet current: …" message, which is how the SDKs recognise clock skew.
@@ -48,6 +50,14 @@ const (
 	NotYetValid
 	// PayloadMismatch: X-Amz-Content-Sha256 is a hash that does not match the body.
 	PayloadMismatch
+	// Unsupported: an authentication the service does not take — an Authorization header of
+	// another scheme, both a header and query authentication, an X-Amz-Content-Sha256 that is
+	// neither a hash nor a known keyword. S3 names the offending argument ([Error.Argument]);
+	// the other services answer as for [Incomplete].
+	Unsupported
+	// Undated: a signed request without a readable X-Amz-Date or Date. S3 refuses it as
+	// access denied; the other services answer as for [Incomplete].
+	Undated
 )
 
 var kindNames = [...]string{
@@ -59,6 +69,8 @@ var kindNames = [...]string{
 	Skewed:          "Skewed",
 	NotYetValid:     "NotYetValid",
 	PayloadMismatch: "PayloadMismatch",
+	Unsupported:     "Unsupported",
+	Undated:         "Undated",
 }
 
 func (k Kind) String() string {
@@ -77,6 +89,11 @@ type Error struct {
 	// Presigned reports whether the request used query-string authentication; S3 answers a
 	// malformed presigned request with a different code than a malformed Authorization header.
 	Presigned bool
+	// S3Message is S3's wording where it differs from Message.
+	S3Message string
+	// Argument and Value name the header or parameter refused ([Unsupported]): S3 returns them
+	// as its error's ArgumentName and ArgumentValue.
+	Argument, Value string
 }
 
 func (e *Error) Error() string { return "sigv4: " + e.Kind.String() + ": " + e.Message }
@@ -107,7 +124,7 @@ func Code(service string, k Kind) (code string, status int) {
 		switch k {
 		case NoAuth:
 			return "MissingAuthenticationToken", http.StatusUnauthorized
-		case Incomplete:
+		case Incomplete, Unsupported, Undated:
 			return "IncompleteSignature", http.StatusBadRequest
 		case Expired, Skewed, NotYetValid:
 			return "RequestExpired", http.StatusBadRequest
@@ -116,8 +133,10 @@ func Code(service string, k Kind) (code string, status int) {
 		}
 	case isS3(service):
 		switch k {
-		case NoAuth, Expired, NotYetValid:
+		case NoAuth, Expired, NotYetValid, Undated:
 			return "AccessDenied", http.StatusForbidden
+		case Unsupported:
+			return "InvalidArgument", http.StatusBadRequest
 		case Incomplete, Scope:
 			return "AuthorizationHeaderMalformed", http.StatusBadRequest
 		case Skewed:
@@ -131,7 +150,7 @@ func Code(service string, k Kind) (code string, status int) {
 		switch k {
 		case NoAuth:
 			return "MissingAuthenticationToken", http.StatusForbidden
-		case Incomplete:
+		case Incomplete, Unsupported, Undated:
 			return "IncompleteSignature", http.StatusBadRequest
 		default:
 			return "SignatureDoesNotMatch", http.StatusForbidden
@@ -154,6 +173,8 @@ const (
 	msgExpiredEC2 = "Request has expired."
 	msgPayloadS3  = "The provided 'x-amz-content-sha256' header does not match what was computed."
 	msgNoDateS3   = "AWS authentication requires a valid Date or x-amz-date header"
+	msgTypeS3     = "Unsupported Authorization Type"
+	msgTwoAuth    = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
 	msgQueryS3    = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
 	msgHeaderS3   = "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."
 	maxExpires    = 7 * 24 * time.Hour

@@ -82,7 +82,7 @@ func Parse(r *http.Request) (*Auth, error) {
 	hasQuery := query.Has("X-Amz-Algorithm") || query.Has("X-Amz-Credential") || query.Has("X-Amz-Signature")
 	switch {
 	case hasHeader && hasQuery:
-		return nil, incomplete(false, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
+		return nil, &Error{Kind: Unsupported, Message: msgTwoAuth, Argument: "Authorization", Value: authz}
 	case hasHeader:
 		return parseHeader(r, authz)
 	case hasQuery:
@@ -126,7 +126,7 @@ func parseHeader(r *http.Request, authz string) (*Auth, error) {
 	if !haveCred || !haveSigned || !haveSig || !(haveAmzDate || haveDate) {
 		if service := serviceOf(cred); isS3(service) {
 			if !haveAmzDate && !haveDate && haveCred && haveSigned && haveSig {
-				return nil, &Error{Kind: Incomplete, Message: msgNoDateS3}
+				return nil, &Error{Kind: Undated, Message: msgNoDateS3}
 			}
 			return nil, &Error{Kind: Incomplete, Message: msgHeaderS3}
 		}
@@ -145,6 +145,10 @@ func parseHeader(r *http.Request, authz string) (*Auth, error) {
 			}
 		}
 		msg.WriteString("Authorization=" + authz)
+		if !ok {
+			// Another scheme than AWS4-HMAC-SHA256 (Bearer, AWS4-HMAC-SHA512, garbage).
+			return nil, &Error{Kind: Unsupported, Message: msg.String(), S3Message: msgTypeS3, Argument: "Authorization", Value: authz}
+		}
 		return nil, &Error{Kind: Incomplete, Message: msg.String()}
 	}
 	a := &Auth{Signature: sig}
@@ -248,7 +252,7 @@ func (a *Auth) setTime(amzDate string, haveAmzDate bool, httpDate string, presig
 			case presigned && isS3(a.Service):
 				return incomplete(true, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
 			case isS3(a.Service):
-				return &Error{Kind: Incomplete, Message: msgNoDateS3}
+				return &Error{Kind: Undated, Message: msgNoDateS3}
 			}
 			return incomplete(presigned, "Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", amzDate)
 		}
@@ -257,7 +261,7 @@ func (a *Auth) setTime(amzDate string, haveAmzDate bool, httpDate string, presig
 		t, err := http.ParseTime(httpDate)
 		if err != nil {
 			if isS3(a.Service) {
-				return &Error{Kind: Incomplete, Message: msgNoDateS3}
+				return &Error{Kind: Undated, Message: msgNoDateS3}
 			}
 			return incomplete(false, "Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", httpDate)
 		}

@@ -16,7 +16,7 @@ func TestParseErrors(t *testing.T) {
 		code                     string // for the credential's service, or iam
 	}{
 		{name: "no auth", kind: NoAuth, msg: "Request is missing Authentication Token", code: "MissingAuthenticationToken"},
-		{name: "bearer", authz: "Bearer x", date: "20260101T000000Z", kind: Incomplete, code: "IncompleteSignature",
+		{name: "bearer", authz: "Bearer x", date: "20260101T000000Z", kind: Unsupported, code: "IncompleteSignature",
 			msg: "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=Bearer x"},
 		{name: "only credential, no date", authz: "AWS4-HMAC-SHA256 Credential=ABCDEF", kind: Incomplete, code: "IncompleteSignature",
 			msg: "Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256 Credential=ABCDEF"},
@@ -32,7 +32,7 @@ func TestParseErrors(t *testing.T) {
 			msg: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260101' != '20260102', from '20260102T000000Z'."},
 		{name: "bad x-amz-date", authz: good, date: "2026-01-01T00:00:00Z", kind: Incomplete,
 			msg: "Date must be in ISO-8601 'basic format'. Got '2026-01-01T00:00:00Z'. See http://en.wikipedia.org/wiki/ISO_8601"},
-		{name: "both header and query", authz: good, date: "20260101T000000Z", query: "X-Amz-Algorithm=AWS4-HMAC-SHA256", kind: Incomplete,
+		{name: "both header and query", authz: good, date: "20260101T000000Z", query: "X-Amz-Algorithm=AWS4-HMAC-SHA256", kind: Unsupported,
 			msg: "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"},
 		{name: "query missing signature", query: "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20260101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-SignedHeaders=host", kind: Incomplete,
 			msg: "AWS query-string parameters must include 'X-Amz-Signature'. Re-examine the query-string parameters."},
@@ -46,6 +46,9 @@ func TestParseErrors(t *testing.T) {
 			msg: "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"", code: "AuthorizationQueryParametersError"},
 		{name: "s3 header missing parts", authz: "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/s3/aws4_request", date: "20260101T000000Z", kind: Incomplete,
 			msg: msgHeaderS3, code: "AuthorizationHeaderMalformed"},
+		{name: "s3 bearer", authz: "Bearer x", date: "20260101T000000Z", kind: Unsupported, code: "InvalidArgument",
+			msg: "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=Bearer x"},
+		{name: "s3 no date", authz: "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=a", kind: Undated, code: "AccessDenied", msg: msgNoDateS3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +68,7 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("Parse = %+v, %v; want %v %q", a, err, tt.kind, tt.msg)
 			}
 			service := "iam"
-			if tt.code == "AuthorizationQueryParametersError" || tt.code == "AuthorizationHeaderMalformed" {
+			if tt.code == "AuthorizationQueryParametersError" || tt.code == "AuthorizationHeaderMalformed" || tt.code == "InvalidArgument" || tt.code == "AccessDenied" {
 				service = "s3"
 			}
 			if tt.code != "" {
