@@ -93,11 +93,6 @@ type rawExchange struct {
 // hostilePending lists the entries whose answer today differs from AWS's, with what the
 // simulator answers instead. Delete a line when its fix lands.
 var hostilePending = map[string]string{
-	"routing/GET //bucket//key":                "200 ListBuckets: a path of an empty bucket and a key is answered as the service's root (AWS's code for it is not documented)",
-	"routing/GET /../":                         `404 NoSuchBucket: the name ".." is looked up rather than refused`,
-	"routing/raw GET with a request line of *": `404 NoSuchBucket: "*" is looked up as a bucket's name`,
-	"routing/host of a 300-byte bucket":        "404 NoSuchBucket: a virtual-hosted name longer than 63 bytes is looked up",
-	"routing/host bucket..s3":                  `404 NoSuchBucket: the name "bucket." is looked up`,
 
 	"body/JSON string not UTF-8":                  "400 ValidationException: invalid UTF-8 in a JSON string is decoded rather than refused as SerializationException",
 	"body/JSON key not UTF-8":                     "400 ValidationException: an invalid UTF-8 member name is skipped as unknown",

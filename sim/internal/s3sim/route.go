@@ -163,6 +163,33 @@ func TargetOf(e Endpoint, path string) Target {
 	return Target{Bucket: b, Key: k}
 }
 
+// addressable reports whether t's bucket could be the name of a bucket, so that looking it
+// up means something: a path-style request may name a bucket of the legacy rules that still
+// hold in us-east-1 (3 to 255 letters of either case, digits, periods, hyphens and
+// underscores), a virtual-hosted one only a name that is a host name's labels (at most 63
+// bytes, no empty label). Anything else — "..", "*", a name of 300 bytes, "bucket." from
+// bucket..s3.amazonaws.com, the empty name of a path "//bucket//key" — is refused as
+// InvalidBucketName, not looked up (TestHostileInput, routing/).
+func addressable(t Target, hosted bool) bool {
+	b := t.Bucket
+	if b == "" {
+		return t.Key == ""
+	}
+	if len(b) < 3 || len(b) > 255 || hosted && len(b) > 63 {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	if strings.Trim(b, ".") == "" {
+		return false
+	}
+	return !hosted || !strings.HasPrefix(b, ".") && !strings.HasSuffix(b, ".") && !strings.Contains(b, "..")
+}
+
 // match returns the operation a request is: among the routes of its method and path form
 // whose required query parameters it has, those that ask for the most; among them, one whose
 // required headers it has, the one asking for the most (CopyObject over PutObject when

@@ -67,6 +67,9 @@ type restXML struct{}
 
 func (restXML) Operation(r *service.Request) (string, error) {
 	req := newRequest(r)
+	if !addressable(req.Target, ParseHost(hostOf(r.HTTP)).Bucket != "") {
+		return "", errorf(InvalidBucketName, "The specified bucket is not valid.").With("BucketName", req.Bucket)
+	}
 	rt, ok := match(req.Method, req.Target, req.Query, req.Header)
 	if !ok {
 		return "", methodNotAllowed(req)
