@@ -8,6 +8,7 @@ const (
 	CannotDelete                          core.Code = "CannotDelete"
 	DependencyViolation                   core.Code = "DependencyViolation"
 	GatewayNotAttached                    core.Code = "Gateway.NotAttached"
+	FilterLimitExceeded                   core.Code = "FilterLimitExceeded"
 	IncorrectInstanceState                core.Code = "IncorrectInstanceState"
 	IncorrectSpotRequestState             core.Code = "IncorrectSpotRequestState"
 	InstanceLimitExceeded                 core.Code = "InstanceLimitExceeded"

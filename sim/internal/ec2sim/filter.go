@@ -16,8 +16,26 @@ import (
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Filtering.html
 type filters []types.Filter
 
+// maxFilterValues is how many filter values EC2 takes in one call, over all its filters.
+const maxFilterValues = 200
+
+// limit refuses more filter values than EC2 takes.
+func (fs filters) limit() error {
+	n := 0
+	for _, f := range fs {
+		n += max(len(f.Values), 1)
+	}
+	if n > maxFilterValues {
+		return core.Errorf(FilterLimitExceeded, "The maximum number of filter values specified on a single call is %d", maxFilterValues)
+	}
+	return nil
+}
+
 // check rejects filter names the operation does not know, as EC2 does.
 func (fs filters) check(known ...string) error {
+	if err := fs.limit(); err != nil {
+		return err
+	}
 	for _, f := range fs {
 		name := aws.ToString(f.Name)
 		ok := false
@@ -90,6 +108,9 @@ type fields[T any] map[string]func(T) []string
 // when tagsOf is not nil, one of the tag filters every taggable resource has: tag:<key>,
 // tag-key and tag-value.
 func where[T any](fs []types.Filter, known fields[T], tagsOf func(T) []types.Tag, items []T) ([]T, error) {
+	if err := filters(fs).limit(); err != nil {
+		return nil, err
+	}
 	for _, f := range fs {
 		name := aws.ToString(f.Name)
 		_, ok := known[name]

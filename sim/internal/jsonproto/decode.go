@@ -600,7 +600,8 @@ func (d *decoder) string() (string, error) {
 }
 
 // stringBytes consumes a JSON string and returns its value, which may alias the body.
-// Invalid UTF-8 becomes U+FFFD, as encoding/json does.
+// Invalid UTF-8 is refused (AWS's JSON services answer SerializationException; encoding/json
+// would make it U+FFFD).
 func (d *decoder) stringBytes() ([]byte, error) {
 	d.i++ // the opening quote, checked by the caller
 	start := d.i
@@ -633,7 +634,11 @@ func (d *decoder) slowString(start, i int) ([]byte, error) {
 			return nil, d.fail("control character %#02x in a string", c)
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(b[i:])
-			out = utf8.AppendRune(out, r) // RuneError for an invalid byte
+			if r == utf8.RuneError && size == 1 {
+				d.i = i
+				return nil, d.fail("invalid UTF-8 byte %#02x in a string", c)
+			}
+			out = utf8.AppendRune(out, r)
 			i += size
 		case c != '\\':
 			out = append(out, c)

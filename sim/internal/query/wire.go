@@ -54,7 +54,7 @@ func (w wire) Operation(r *service.Request) (string, error) {
 func formOf(r *http.Request, body []byte) (url.Values, error) {
 	form, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, core.Errorf(MalformedQueryString, "The query string is malformed: %v", err)
+		return nil, malformed("The query string is malformed: %v", err)
 	}
 	if len(body) == 0 {
 		return form, nil
@@ -65,12 +65,22 @@ func formOf(r *http.Request, body []byte) (url.Values, error) {
 	}
 	bf, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, core.Errorf(MalformedQueryString, "The request body is not well-formed form data: %v", err)
+		return nil, malformed("The request body is not well-formed form data: %v", err)
 	}
 	for k, v := range bf {
 		form[k] = append(form[k], v...)
 	}
 	return form, nil
+}
+
+// malformed is the answer to parameters that cannot be read: broken percent-encoding, or more
+// than the 10,000 parameters Go's url.ParseQuery takes (the simulator's limit). AWS's common
+// errors give MalformedQueryString the status 404.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/CommonErrors.html
+func malformed(format string, err error) *core.Error {
+	e := core.Errorf(MalformedQueryString, format, err)
+	e.Status = http.StatusNotFound
+	return e
 }
 
 func (w wire) Decode(r *service.Request, in any) error {
