@@ -57,6 +57,7 @@ const (
 	PermanentRedirect                              core.Code = "PermanentRedirect"
 	PolicyTooLarge                                 core.Code = "PolicyTooLarge"
 	PreconditionFailed                             core.Code = "PreconditionFailed"
+	RequestHeaderSectionTooLarge                   core.Code = "RequestHeaderSectionTooLarge"
 	RequestTimeTooSkewed                           core.Code = "RequestTimeTooSkewed"
 	ServerSideEncryptionConfigurationNotFoundError core.Code = "ServerSideEncryptionConfigurationNotFoundError"
 	ServiceUnavailable                             core.Code = "ServiceUnavailable"

@@ -66,6 +66,10 @@ func hostOf(r *http.Request) string {
 type restXML struct{}
 
 func (restXML) Operation(r *service.Request) (string, error) {
+	if n := headerSection(r.HTTP.Header); n > maxHeaderSection {
+		return "", errorf(RequestHeaderSectionTooLarge, "Your request header section exceeds the maximum allowed size.").
+			With("MaxSizeAllowed", strconv.Itoa(maxHeaderSection))
+	}
 	req := newRequest(r)
 	if !addressable(req.Target, ParseHost(hostOf(r.HTTP)).Bucket != "") {
 		return "", errorf(InvalidBucketName, "The specified bucket is not valid.").With("BucketName", req.Bucket)
@@ -77,6 +81,22 @@ func (restXML) Operation(r *service.Request) (string, error) {
 	req.op = rt
 	r.Scratch = req
 	return rt.op, nil
+}
+
+// maxHeaderSection is the size of the header section S3 takes: 8 KiB of names, values and
+// their separators. Larger sections up to the HTTP server's own limit (Go's
+// http.DefaultMaxHeaderBytes, 1 MiB) get S3's error; beyond it the server answers 431.
+const maxHeaderSection = 8192
+
+// headerSection is the size of h as it was sent: "Name: value\r\n" for each value.
+func headerSection(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
 }
 
 // newRequest is the S3 request of r as far as routing needs it.
