@@ -2,6 +2,7 @@ package iamsim
 
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx/sim/internal/query"
@@ -13,19 +14,35 @@ import (
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
 func (s *Store) IAMService() *service.Service {
 	return &service.Service{
-		Name:     "iam",
-		State:    s,
-		Protocol: query.IAM.Wire(),
-		Handler:  service.Methods(NewIAM(s)),
-		Resources: func(r *service.Request) ([]service.Access, error) {
-			return service.On(s.Resource(r.Caller, r.Op, r.In)), nil
-		},
+		Name:                  "iam",
+		State:                 s,
+		Protocol:              query.IAM.Wire(),
+		Handler:               service.Methods(NewIAM(s)),
+		Resources:             s.iamAccesses,
 		Dialect:               service.QueryDialect,
 		NoSessionTokenCallers: true,
 		// IAM is global: AWS signs it for us-east-1 only.
 		// https://docs.aws.amazon.com/general/latest/gr/iam-service.html
 		Regions: []string{"us-east-1"},
 	}
+}
+
+// iamAccesses are what an IAM request needs: its action on the entity it names and, for
+// AddRoleToInstanceProfile, iam:PassRole on the role, which the profile hands to any EC2
+// instance it is associated with; AWS names that instance arn:aws:ec2:*:ACCOUNT:instance/*.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html
+func (s *Store) iamAccesses(r *service.Request) ([]service.Access, error) {
+	out := service.On(s.Resource(r.Caller, r.Op, r.In))
+	if in, ok := r.In.(*iam.AddRoleToInstanceProfileInput); ok {
+		s.mu.RLock()
+		role := s.existing("role", aws.ToString(in.RoleName))
+		s.mu.RUnlock()
+		out = append(out, service.Access{Action: "iam:PassRole", Resource: role, Context: map[string]string{
+			"iam:PassedToService":       "ec2.amazonaws.com",
+			"iam:AssociatedResourceArn": "arn:aws:ec2:*:" + s.account + ":instance/*",
+		}})
+	}
+	return out, nil
 }
 
 // STSService returns STS as the door serves it.
