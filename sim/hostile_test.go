@@ -1004,6 +1004,9 @@ func authCases() []hostileCase {
 		{name: "scope of an empty service, STS", req: gci(cred(func(p []string) { p[3] = "" })), status: 400, code: "IncompleteSignature"},
 		{name: "scope of eu-west-1 for IAM", req: users(inRegion("eu-west-1")), status: 403, code: "SignatureDoesNotMatch"},
 		{name: "scope of xx-fake-1 for EC2", req: regions(inRegion("xx-fake-1")), status: 401, code: "AuthFailure"},
+		{name: "scope of xx-fake-1 for STS", req: gci(inRegion("xx-fake-1")), status: 403, code: "SignatureDoesNotMatch"},
+		{name: "scope of eu-west-1 for STS", req: gci(inRegion("eu-west-1")), status: 200},
+		{name: "scope of xx-fake-1 for SSM", req: params(inRegion("xx-fake-1")), status: 400, code: "InvalidSignatureException"},
 		{name: "scope of eu-west-1 for S3 on its us-east-1 host", req: object(inRegion("eu-west-1"), onHost("s3.us-east-1.amazonaws.com")), status: 400, code: "AuthorizationHeaderMalformed"},
 		{name: "scope of S3 for a bucket's host, service iam", req: s3R("GET", "/ten", onHost(hostileBucket+".s3.amazonaws.com"), signedAs("iam")), status: 400, code: "AuthorizationHeaderMalformed"},
 

@@ -3,6 +3,8 @@ package ec2sim
 import (
 	"strconv"
 	"strings"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
 // region is one commercial AWS region as EC2 describes it.
@@ -61,14 +63,9 @@ var (
 	ids3 = []int{1, 2, 3}
 )
 
-// RegionNames returns the names of the regions, which signatures may be scoped to.
-func RegionNames() []string {
-	out := make([]string, len(regions))
-	for i, r := range regions {
-		out[i] = r.Name
-	}
-	return out
-}
+// RegionNames returns the names of the regions, which signatures may be scoped to: the
+// partition's (core.Regions), which this table describes.
+func RegionNames() []string { return core.Regions() }
 
 // lookupRegion returns the region named name.
 func lookupRegion(name string) (*region, bool) {

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/query"
 	"github.com/awsxlab/awsx/sim/internal/service"
 )
@@ -54,6 +55,8 @@ func (s *Store) STSService() *service.Service {
 		Handler:   service.Methods(NewSTS(s)),
 		Resources: s.stsAccesses,
 		Dialect:   service.QueryDialect,
+		// STS has an endpoint in every region; the simulator is all of them.
+		Regions: core.Regions(),
 		Public: map[string]bool{
 			// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 			"GetCallerIdentity": true,

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/schemas"
 
+	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/jsonproto"
 	"github.com/awsxlab/awsx/sim/internal/service"
 )
@@ -28,5 +29,6 @@ func (s *Store) Service() *service.Service {
 			return service.On(Resources(s.account, r.Region, r.In)...), nil
 		},
 		Dialect: service.JSONDialect,
+		Regions: core.Regions(),
 	}
 }
