@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ const (
 	requestEntityTooLarge core.Code = "RequestEntityTooLarge"
 	entityTooLarge        core.Code = "EntityTooLarge"
 	incompleteBody        core.Code = "IncompleteBody"
+	requestTimeout        core.Code = "RequestTimeout"
 	invalidArgument       core.Code = "InvalidArgument"
 )
 
@@ -36,21 +38,27 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength == 0 && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
 		w.WriteHeader(http.StatusContinue)
 	}
-	resp := c.handle(r)
+	req, resp := c.handle(r)
 	maps.Copy(w.Header(), resp.Header)
+	if req.Body == nil && r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
+		// Refused before its body was read (or while it was): Go's server would read what is
+		// left before answering, so a client that holds its body would not hear the answer.
+		// Answer, and close the connection, as AWS does.
+		w.Header().Set("Connection", "close")
+	}
 	w.WriteHeader(resp.Status)
 	w.Write(resp.Body)
 }
 
-// handle answers r, reading its body (which it does not close).
-func (c *Cloud) handle(r *http.Request) *service.Response {
+// handle answers r, reading its body (which it does not close) unless it is refused first.
+func (c *Cloud) handle(r *http.Request) (*service.Request, *service.Response) {
 	req := &service.Request{HTTP: r}
 	resp := c.serve(req)
 	if err := c.commit(false); err != nil {
 		resp = c.fail(req, core.Errorf(core.InternalError, "The change could not be saved: %v", err))
 	}
 	c.record(req, resp)
-	return resp
+	return req, resp
 }
 
 // serve takes req through the door. Every refusal is written by the service's protocol, or,
@@ -383,7 +391,7 @@ func (c *Cloud) readChunked(req *service.Request, auth *sigv4.Auth, secret strin
 		if errors.As(err, &se) && se.Kind != sigv4.Incomplete {
 			return svc.Dialect.Signature(se)
 		}
-		return core.Errorf(incompleteBody, "The request body terminated unexpectedly")
+		return bodyError(err)
 	}
 	if int64(len(body)) > svc.Limit() {
 		return c.tooLarge(svc, int64(len(body)))
@@ -432,13 +440,24 @@ func (c *Cloud) readBody(req *service.Request) error {
 	}
 	body, err := readAll(io.LimitReader(r.Body, limit+1), r.ContentLength)
 	if err != nil {
-		return core.Errorf(incompleteBody, "The request body terminated unexpectedly")
+		return bodyError(err)
 	}
 	if int64(len(body)) > limit {
 		return c.tooLarge(req.Service, int64(len(body)))
 	}
 	req.Body = body
 	return nil
+}
+
+// bodyError is the answer to a body that could not be read: one the client stopped sending
+// for longer than the server waits (its read deadline passed: `awsx sim serve`'s progress
+// limit) gets S3's RequestTimeout before the connection closes; one that ended early,
+// IncompleteBody.
+func bodyError(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return core.Errorf(requestTimeout, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.")
+	}
+	return core.Errorf(incompleteBody, "The request body terminated unexpectedly")
 }
 
 // tooLarge refuses a body larger than the service takes, in S3's words for a service that

@@ -14,7 +14,7 @@ func Transport(c *Cloud) http.RoundTripper { return transport{c} }
 type transport struct{ c *Cloud }
 
 func (t transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp := t.c.handle(r)
+	_, resp := t.c.handle(r)
 	if r.Body != nil {
 		r.Body.Close()
 	}

@@ -66,10 +66,11 @@ func TestServeCutsTrickledBody(t *testing.T) {
 		uri    string
 		header string
 		every  time.Duration // one byte each
+		answer string        // the response the client reads before the connection closes
 	}{
-		{"a byte a second, read", presignPut(t, client, "read"), "", time.Second},
-		{"ten bytes a second, read", presignPut(t, client, "read10"), "", 100 * time.Millisecond},
-		{"a byte a second, unread", "/trickle/unread", "Authorization: AWS4-HMAC-SHA256 Credential=malformed\r\n", time.Second},
+		{"a byte a second, read", presignPut(t, client, "read"), "", time.Second, "<Code>RequestTimeout</Code>"},
+		{"ten bytes a second, read", presignPut(t, client, "read10"), "", 100 * time.Millisecond, "<Code>RequestTimeout</Code>"},
+		{"a byte a second, unread", "/trickle/unread", "Authorization: AWS4-HMAC-SHA256 Credential=malformed\r\n", time.Second, "<Code>AuthorizationHeaderMalformed</Code>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,8 +84,9 @@ func TestServeCutsTrickledBody(t *testing.T) {
 			}
 			start := time.Now()
 			closed := make(chan time.Duration, 1)
+			var answer bytes.Buffer
 			go func() {
-				io.Copy(io.Discard, conn)
+				io.Copy(&answer, conn)
 				closed <- time.Since(start)
 			}()
 			tick := time.NewTicker(tt.every)
@@ -104,6 +106,9 @@ func TestServeCutsTrickledBody(t *testing.T) {
 			}
 			if took < trickleWindow*8/10 || took > trickleWindow+time.Second {
 				t.Errorf("the server closed the connection after %v, want about the window, %v", took, trickleWindow)
+			}
+			if got := answer.String(); !strings.HasPrefix(got, "HTTP/1.1 400 ") || !strings.Contains(got, tt.answer) {
+				t.Errorf("the client read %.400q, want a 400 with %s", got, tt.answer)
 			}
 			path := strings.SplitN(tt.uri, "?", 2)[0]
 			text := waitForLog(t, log, regexp.MustCompile(`(?m) PUT `+regexp.QuoteMeta(path)+`\S* \d{3} `))
