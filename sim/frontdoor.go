@@ -40,14 +40,28 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req, resp := c.handle(r)
 	maps.Copy(w.Header(), resp.Header)
-	if req.Body == nil && r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
-		// Refused before its body was read (or while it was): Go's server would read what is
-		// left before answering, so a client that holds its body would not hear the answer.
-		// Answer, and close the connection, as AWS does.
+	if req.Body == nil && r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody && !drained(r) {
+		// Refused before its body was read (or while it was), and the rest is large, held or
+		// broken: answer at once and close the connection, as AWS does. (Go's server would
+		// first try to read the rest, so a client holding its body would hear nothing.)
 		w.Header().Set("Connection", "close")
 	}
 	w.WriteHeader(resp.Status)
 	w.Write(resp.Body)
+}
+
+// drainLimit is the most of an unread body the door reads past to keep the connection.
+const drainLimit = 64 << 10
+
+// drained reads what is left of a small body that the request was refused without reading
+// (its signature, say), so that the connection can carry the client's next request; it
+// reports whether the body ended. A body of unknown or larger length is not read.
+func drained(r *http.Request) bool {
+	if r.ContentLength < 0 || r.ContentLength > drainLimit {
+		return false
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(r.Body, drainLimit+1))
+	return err == nil && n <= drainLimit
 }
 
 // handle answers r, reading its body (which it does not close) unless it is refused first.
