@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"gopkg.in/ini.v1"
+
+	"github.com/awsxlab/awsx/internal/cli/waiter"
 )
 
 // NewCmdService returns the command of one AWS service: `awsx ec2 <operation> [parameters]`.
@@ -44,6 +46,11 @@ func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, arg
 			return fail(streams, usageErr("the following arguments are required: operation"))
 		}
 		return exitOK
+	}
+	if args[0] == "wait" {
+		if ws, _ := waiter.Of(svc.name); len(ws) > 0 {
+			return runWait(cmd, streams, svc, g, args[1:])
+		}
 	}
 	op := svc.operation(args[0])
 	if op == nil {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -35,6 +37,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var ec *exitCode
 		if errors.As(err, &ec) {
 			return ec.code
+		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			io.WriteString(stderr, ee.msg)
+			return ee.code
 		}
 		var ce *configure.ExitError
 		if errors.As(err, &ce) {
@@ -74,6 +81,36 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 		root.AddCommand(NewCmdService(streams, svc, g))
 	}
 	root.AddCommand(NewCmdS3(streams, g))
-	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams), NewCmdLab(streams), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err))
+	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams, g), NewCmdLab(streams), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err))
+	// A command awsx does not have is refused as the AWS CLI refuses one, exit 252, rather
+	// than answered with the help and success.
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		return &exitCode{fail(streams, unknownCommand(root, args[0]))}
+	}
 	return root
+}
+
+// unknownCommand is the refusal of a command awsx does not have: the AWS CLI's "Invalid
+// choice" with awsx's commands, or, for one of the AWS CLI's services that awsx does not
+// speak yet, a message that says so.
+func unknownCommand(root *cobra.Command, name string) *exitError {
+	var choices, services []string
+	for _, c := range root.Commands() {
+		if c.IsAvailableCommand() {
+			choices = append(choices, c.Name())
+		}
+	}
+	for _, s := range awsServices {
+		services = append(services, s.cliName())
+	}
+	services = append(services, "s3")
+	slices.Sort(services)
+	if _, known := slices.BinarySearch(awsCLICommands, name); known {
+		return usageErr("argument command: '%s' is an AWS CLI command that awsx does not speak yet; awsx speaks %s (see `awsx help`)", name, strings.Join(services, ", "))
+	}
+	return invalidChoice("command", name, choices)
 }

@@ -276,6 +276,11 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 // withBackend calls fn with the config of the backend the options and settings choose:
 // for the embedded simulator inside a transaction on its state directory.
 func withBackend(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Config, backend string) error) error {
+	return withCloud(ctx, streams, g, func(cfg aws.Config, backend string, _ *sim.Cloud) error { return fn(cfg, backend) })
+}
+
+// withCloud is [withBackend], also handing fn the embedded simulator (nil for another backend).
+func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Config, backend string, cloud *sim.Cloud) error) error {
 	backend, simOpts, err := backendOf(g)
 	if err != nil {
 		return &exitError{exitConfig, err.Error() + "\n"}
@@ -313,7 +318,7 @@ func withBackend(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Co
 			cfg.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
 			cfg.Logger = logging.NewStandardLogger(streams.Err)
 		}
-		return fn(cfg, backend)
+		return fn(cfg, backend, cloud)
 	}
 	if backend != awsx.BackendSim {
 		return call(nil)

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,22 +13,35 @@ import (
 	"github.com/awsxlab/awsx/netcalc"
 )
 
-// NewCmdNetcalc returns `awsx netcalc`: CIDR math over package netcalc, printed in the AWS
-// CLI's formats.
-func NewCmdNetcalc(streams *IO) *cobra.Command {
+// NewCmdNetcalc returns `awsx netcalc`: CIDR math over package netcalc, printed as every
+// command prints, with --output (table unless given) and --query.
+func NewCmdNetcalc(streams *IO, g *globals) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "netcalc",
 		Short: "CIDR and subnet math for VPCs: describe, split, overlaps, summarize",
 	}
-	cmd.PersistentFlags().StringVar(&format, "format", "table", "output format: json, text or table")
-	write := func(v any, title string) error { return output.Write(streams.Out, format, v, title) }
+	cmd.PersistentFlags().StringVar(&format, "format", "", "the output format (use --output)")
+	cmd.PersistentFlags().MarkDeprecated("format", "use --output")
+	write := func(v any, title string) error {
+		out := cmp.Or(g.output, format, "table")
+		if !slices.Contains(output.Formats, out) {
+			return invalidChoice("--output", out, output.Formats)
+		}
+		if g.query != "" {
+			var err error
+			if v, err = output.Query(v, g.query); err != nil {
+				return &exitError{exitUsage, "\nBad value for --query " + g.query + ": " + err.Error() + "\n"}
+			}
+		}
+		return output.Write(streams.Out, out, v, title)
+	}
 
 	cmd.AddCommand(&cobra.Command{
 		Use:   "describe CIDR...",
 		Short: "Describe blocks: range, masks, address counts, AWS's usable addresses, bit layout",
 		Example: `  awsx netcalc describe 10.0.0.0/24 10.1.0.0/24
-  awsx netcalc describe 172.31.0.0/16 --format json`,
+  awsx netcalc describe 172.31.0.0/16 --output json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var blocks []any

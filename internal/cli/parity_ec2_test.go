@@ -234,6 +234,13 @@ var ec2Session = []step{
 	{args: []string{"ec2", "describe-instance-status", "--include-all-instances", "--filters", "Name=instance-state-name,Values=stopped", "--output", "text"}},
 	{args: []string{"ec2", "describe-instance-status", "--instance-ids", "{i-pair1}"}},
 	{args: []string{"ec2", "start-instances", "--instance-ids", "{i-pair1}", "--output", "table"}},
+	{args: []string{"ec2", "wait", "instance-running", "--instance-ids", "{i-pair1}"}},
+	{args: []string{"ec2", "wait", "instance-stopped", "--instance-ids", "{i-pair2}"}},
+	{args: []string{"ec2", "wait", "instance-exists", "--instance-ids", "{i-pair1}", "{i-pair2}"}},
+	{args: []string{"ec2", "wait", "instance-status-ok", "--instance-ids", "{i-pair1}"}},
+	{args: []string{"ec2", "wait", "instance-running", "--filters", "Name=instance-state-name,Values=running", "--query", "x"}},
+	{args: []string{"ec2", "wait", "instance-runing", "--instance-ids", "{i-pair1}"}},
+	{args: []string{"ec2", "wait"}},
 	{args: []string{"ec2", "reboot-instances", "--instance-ids", "{i-web}", "{i-pair1}"}},
 	{args: []string{"ec2", "describe-instances", "--instance-ids", "{i-pair1}", "{i-pair2}", "--query", "Reservations[].Instances[].[InstanceId,State.Name,StateReason.Code,StateTransitionReason]", "--output", "text"}},
 
@@ -261,6 +268,9 @@ var ec2Session = []step{
 	{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "{i-web}", "--instance-type", "Value=t2.small"}},
 	{args: []string{"ec2", "describe-instance-attribute", "--instance-id", "{i-web}", "--attribute", "colour"}},
 	{args: []string{"ec2", "terminate-instances", "--instance-ids", "{i-web}"}},
+	{args: []string{"ec2", "wait", "instance-terminated", "--instance-ids", "{i-web}"}},
+	{args: []string{"ec2", "wait", "instance-running", "--instance-ids", "{i-web}"}},
+	{args: []string{"ec2", "wait", "instance-stopped", "--instance-ids", "{i-web}", "{i-pair2}"}},
 	{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "{i-web}", "--enable-api-termination"}},
 	{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "{i-web}", "--no-disable-api-termination"}},
 

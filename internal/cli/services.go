@@ -15,6 +15,7 @@ import (
 )
 
 //go:generate go run ./internal/clientgen -o clients_gen.go
+//go:generate go run ./internal/commandgen -o awscommands_gen.go
 
 // awsService is one AWS service the command speaks, through the SDK's own client.
 type awsService struct {
