@@ -624,3 +624,29 @@ func TestCreateBucket(t *testing.T) {
 	}
 	_ = cloud
 }
+
+// A pipe is an *os.File, a Seeker that cannot seek: it is read as a stream.
+func TestUploadPipe(t *testing.T) {
+	_, c := newCloud(t)
+	ctx := context.Background()
+	s3x.CreateBucket(ctx, c, "bkt", "us-east-1")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w.Write([]byte("through a pipe"))
+		w.Close()
+	}()
+	if err := s3x.Upload(ctx, c, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("piped"), Body: r}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("piped")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(out.Body)
+	if string(b) != "through a pipe" {
+		t.Errorf("got %q", b)
+	}
+}

@@ -139,6 +139,11 @@ func Upload(ctx context.Context, c API, in *s3.PutObjectInput, optFns ...func(*F
 				s.Seek(cur, io.SeekStart)
 			}
 		}
+		if size < 0 {
+			// A seeker that cannot seek (standard input on a pipe): read it as a stream, which
+			// the manager would otherwise refuse.
+			in.Body = struct{ io.Reader }{in.Body}
+		}
 	}
 	in.ContentLength = nil
 	_, err := o.uploader(c, PartSize(o.PartSize, size)).Upload(ctx, in)

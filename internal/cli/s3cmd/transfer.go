@@ -449,27 +449,10 @@ func (t *transfer) compare(src, dest []*fileStat) []*fileStat {
 	return out
 }
 
-// shouldSync is the sync strategy of a file at both ends: sizes, then modification times
-// as the AWS CLI compares them (an upload or copy when the source is newer; a download
-// only when the local file is newer, or with --exact-timestamps when the times differ).
+// shouldSync is the sync strategy of a file at both ends: [s3x.Outdated].
 func (t *transfer) shouldSync(src, dest *fileStat) bool {
-	sameSize := src.size == dest.size
-	if t.a.has("size-only") && !t.a.has("exact-timestamps") {
-		return !sameSize
-	}
-	delta := dest.lastUpdate.Sub(src.lastUpdate)
-	var sameTime bool
-	switch src.op {
-	case "upload", "copy":
-		sameTime = delta >= 0
-	case "download":
-		if t.a.has("exact-timestamps") {
-			sameTime = delta == 0
-		} else {
-			sameTime = delta <= 0
-		}
-	}
-	return !sameSize || !sameTime
+	return s3x.Outdated(s3x.Op(src.op), s3x.Stat{Size: src.size, ModTime: src.lastUpdate}, s3x.Stat{Size: dest.size, ModTime: dest.lastUpdate},
+		t.a.has("size-only"), t.a.has("exact-timestamps"))
 }
 
 // metadataArg reads --metadata: shorthand key=value,… or a JSON object.
