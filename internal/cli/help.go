@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 	"github.com/awsxlab/awsx/internal/cli/params"
 )
 
