@@ -21,9 +21,9 @@ import (
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/awsxlab/awsx"
-	"github.com/awsxlab/awsx/internal/output"
 	"github.com/awsxlab/awsx/internal/cli/params"
 	"github.com/awsxlab/awsx/internal/cli/state"
+	"github.com/awsxlab/awsx/internal/output"
 	"github.com/awsxlab/awsx/sim"
 	"github.com/awsxlab/awsx/simbackend"
 )
