@@ -43,10 +43,10 @@
 //
 // # Transfers
 //
-// Uploads and downloads use the SDK's transfer manager, github.com/aws/aws-sdk-go-v2/
-// feature/s3/manager (v1.23): one PutObject up to the part size, else a multipart upload of
-// parts sent five at a time, aborted on failure; downloads in ranged GETs fetched in
-// parallel. Its successor, feature/s3/transfermanager, needs service/sts v1.52, a newer
+// Uploads and downloads use the SDK's transfer manager,
+// github.com/aws/aws-sdk-go-v2/feature/s3/manager (v1.23): one PutObject up to the part
+// size, else a multipart upload of parts sent five at a time, aborted on failure; downloads
+// in ranged GETs fetched in parallel. Its successor, feature/s3/transfermanager, needs service/sts v1.52, a newer
 // SDK than this module's simulator can read yet; it will replace manager here, behind the
 // same functions. [FileOptions] reaches the manager's own settings.
 //

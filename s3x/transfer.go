@@ -166,7 +166,7 @@ func DownloadFile(ctx context.Context, c API, bucket, key, path string, optFns .
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return fmt.Errorf("s3x: download s3://%s/%s: %w", bucket, key, err)
 	}
-	tmp, err := CreateTemp(path)
+	tmp, err := createTemp(path)
 	if err != nil {
 		return fmt.Errorf("s3x: download s3://%s/%s: %w", bucket, key, err)
 	}
@@ -233,10 +233,10 @@ func (l *lastModified) get() time.Time {
 	return l.t
 }
 
-// CreateTemp creates the file a download of dest is written into before it is renamed into
+// createTemp creates the file a download of dest is written into before it is renamed into
 // place, as s3transfer names it: dest's name, a dot and eight random hex digits, with the
 // umask's permissions.
-func CreateTemp(dest string) (*os.File, error) {
+func createTemp(dest string) (*os.File, error) {
 	for {
 		var b [4]byte
 		rand.Read(b[:])
