@@ -8,11 +8,19 @@
 //
 // # Backends
 //
-//   - "sim" (the default): an embedded simulator, in memory, in this process.
+//   - "aws" (the default): real AWS. Nothing is simulated; the config is the SDK's own.
+//   - "sim": an embedded simulator, in memory, in this process: [Options.Simulator], or the
+//     one that package github.com/awsxlab/awsx/simbackend registers when it is imported
+//     ([RegisterSimulator]). Without either, "sim" is an error.
 //   - a URL such as http://127.0.0.1:4566: a simulator served by `awsx sim serve`.
-//   - "aws": real AWS. Nothing is simulated; the config is the SDK's own.
 //
 // The backend is read, first to last, from [Options.Backend], the --backend flag when a
 // command binds it, the AWSX_BACKEND environment variable, and the backend key of
 // ~/.awsx/config.yaml (or the file AWSX_CONFIG names).
+//
+// This package imports no simulator: a program that talks to AWS links only the SDK, its
+// configuration libraries and these helpers, and a setting left unset (a missing
+// AWSX_BACKEND in automation) reaches AWS rather than silently "succeeding" against a
+// fake. The simulator is chosen explicitly, as a database/sql driver is; the awsx command,
+// a learning tool, makes its embedded simulator its own default.
 package awsx

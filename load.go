@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -18,17 +17,55 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/spf13/cast"
 	"github.com/spf13/viper"
-
-	"github.com/awsxlab/awsx/sim"
 )
 
 // The backends. Any other value must be an http or https URL of a simulator.
 const (
-	BackendSim = "sim"
-	BackendAWS = "aws"
+	BackendAWS = "aws" // real AWS: the SDK's own config, the library's default
+	BackendSim = "sim" // the embedded simulator: [Options.Simulator] or the one registered
 )
+
+// The simulators' root credentials and region: AWS's documented example key pair (the
+// simulator's defaults, sim.DefaultAccessKeyID and sim.DefaultSecretAccessKey), used when
+// a simulator backend is chosen and no credentials are configured.
+const (
+	simAccessKeyID     = "AKIAIOSFODNN7EXAMPLE"
+	simSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	simRegion          = "us-east-1"
+)
+
+// A Simulator is an AWS simulator that answers in this process, the "sim" backend: its
+// HTTP client sends every request to it. *sim.Cloud is one.
+type Simulator interface {
+	HTTPClient() *http.Client
+}
+
+var registered struct {
+	mu sync.Mutex
+	fn func() Simulator
+}
+
+// RegisterSimulator makes fn the simulator of the "sim" backend when [Options.Simulator] is
+// nil; it is called once, on the first Load that needs it. Package
+// github.com/awsxlab/awsx/simbackend registers the simulator when it is imported, as a
+// database/sql driver registers itself: a program that does not import it links no
+// simulator, and a "sim" backend is an error in it.
+func RegisterSimulator(fn func() Simulator) {
+	registered.mu.Lock()
+	defer registered.mu.Unlock()
+	registered.fn = fn
+}
+
+func registeredSimulator() Simulator {
+	registered.mu.Lock()
+	fn := registered.fn
+	registered.mu.Unlock()
+	if fn == nil {
+		return nil
+	}
+	return fn()
+}
 
 // Options tunes [Load].
 type Options struct {
@@ -37,12 +74,12 @@ type Options struct {
 	// Region overrides the profile's region; with none anywhere, the simulator backends use
 	// us-east-1.
 	Region string
-	// Backend chooses where requests go: "sim", "aws" or a simulator URL. Empty means the
-	// setting (flag, AWSX_BACKEND, config file), and "sim" when there is none.
+	// Backend chooses where requests go: "aws", "sim" or a simulator URL. Empty means the
+	// setting (flag, AWSX_BACKEND, config file), and "aws" when there is none.
 	Backend string
-	// Cloud is the embedded simulator of the "sim" backend. Nil means one per process, made
-	// on first use.
-	Cloud *sim.Cloud
+	// Simulator answers the "sim" backend. Nil means the one registered with
+	// [RegisterSimulator] (by importing package simbackend).
+	Simulator Simulator
 	// Settings is where the backend setting is read when Backend is empty: a command passes
 	// its own, with its --backend flag bound. Nil means [NewSettings].
 	Settings *viper.Viper
@@ -55,7 +92,6 @@ func NewSettings() (*viper.Viper, error) {
 	v.SetEnvPrefix("AWSX")
 	v.AutomaticEnv()
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.SetDefault("backend", BackendSim)
 	file := os.Getenv("AWSX_CONFIG")
 	if file == "" {
 		home, err := os.UserHomeDir()
@@ -74,44 +110,10 @@ func NewSettings() (*viper.Viper, error) {
 	return v, nil
 }
 
-// SimOptions returns the options for an embedded simulator that the settings hold:
-// "clock", an RFC 3339 time at which the simulator's clock stands still unless advanced (labs
-// set it, so that the dates they print are the same on every run), and "seed", the seed of
-// its IDs.
-func SimOptions(v *viper.Viper) ([]sim.Option, error) {
-	var opts []sim.Option
-	if s := v.GetString("clock"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return nil, fmt.Errorf("awsx: setting clock: %q is not an RFC 3339 time such as 2026-01-01T09:00:00Z", s)
-		}
-		opts = append(opts, sim.WithClock(func() time.Time { return t }))
-	}
-	if v.IsSet("seed") {
-		seed, err := cast.ToUint64E(v.Get("seed"))
-		if err != nil {
-			return nil, fmt.Errorf("awsx: setting seed: %q is not an unsigned integer", v.GetString("seed"))
-		}
-		opts = append(opts, sim.WithSeed(seed))
-	}
-	return opts, nil
-}
-
-var (
-	defaultCloudOnce sync.Once
-	defaultCloud     *sim.Cloud
-)
-
-// DefaultCloud returns the process's embedded simulator, the "sim" backend's when
-// [Options.Cloud] is nil.
-func DefaultCloud() *sim.Cloud {
-	defaultCloudOnce.Do(func() { defaultCloud = sim.New() })
-	return defaultCloud
-}
-
 // Load returns an aws.Config for the backend the options and settings choose, with the
-// profile, region and credentials the SDK's loader finds in ~/.aws and the environment. On a
-// simulator backend, a profile with no credentials signs as the simulated account's root.
+// profile, region and credentials the SDK's loader finds in ~/.aws and the environment. With
+// no backend chosen it is real AWS, and the config is the SDK's own. On a simulator backend,
+// a profile with no credentials signs as the simulated account's root.
 func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 	var o Options
 	for _, f := range optFns {
@@ -128,13 +130,16 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 		}
 		backend = v.GetString("backend")
 	}
+	if backend == "" {
+		backend = BackendAWS
+	}
 	var endpoint string
 	switch backend {
 	case BackendSim, BackendAWS:
 	default:
 		u, err := url.Parse(backend)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return aws.Config{}, fmt.Errorf("awsx: backend %q: want %q, %q or a simulator URL such as http://127.0.0.1:4566", backend, BackendSim, BackendAWS)
+			return aws.Config{}, fmt.Errorf("awsx: backend %q: want %q, %q or a simulator URL such as http://127.0.0.1:4566", backend, BackendAWS, BackendSim)
 		}
 		endpoint = backend
 	}
@@ -155,11 +160,11 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 	var simHTTP *http.Client
 	if backend != BackendAWS {
 		loadOpts = append(loadOpts,
-			config.WithDefaultRegion(sim.DefaultRegion),
+			config.WithDefaultRegion(simRegion),
 			// A simulator is never on EC2: do not let the credential chain wait for instance metadata.
 			config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 		if !configuresCredentials(ctx, o.Profile, files) {
-			root := credentials.NewStaticCredentialsProvider(sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey, "")
+			root := credentials.NewStaticCredentialsProvider(simAccessKeyID, simSecretAccessKey, "")
 			loadOpts = append(loadOpts, config.WithCredentialsProvider(root))
 		}
 	}
@@ -167,11 +172,14 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 	case endpoint != "":
 		loadOpts = append(loadOpts, config.WithBaseEndpoint(endpoint))
 	case backend == BackendSim:
-		c := o.Cloud
+		c := o.Simulator
 		if c == nil {
-			c = DefaultCloud()
+			c = registeredSimulator()
 		}
-		simHTTP = &http.Client{Transport: sim.Transport(c)}
+		if c == nil {
+			return aws.Config{}, fmt.Errorf("awsx: backend %q: this program has no simulator: import _ \"github.com/awsxlab/awsx/simbackend\" or set Options.Simulator", BackendSim)
+		}
+		simHTTP = c.HTTPClient()
 		// The STS client of a role_arn profile is built by the loader: send it to the simulator.
 		loadOpts = append(loadOpts, config.WithAssumeRoleCredentialOptions(func(ao *stscreds.AssumeRoleOptions) {
 			if client, ok := ao.Client.(*sts.Client); ok {

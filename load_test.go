@@ -2,9 +2,11 @@ package awsx_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -56,9 +58,9 @@ func TestLoadBackends(t *testing.T) {
 	srv := httptest.NewServer(cloud)
 	defer srv.Close()
 
-	t.Run("embedded simulator by default, root without credentials", func(t *testing.T) {
+	t.Run("embedded simulator, root without credentials", func(t *testing.T) {
 		home(t, nil)
-		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Cloud = cloud })
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Backend, o.Simulator = awsx.BackendSim, cloud })
 		if got := callerARN(t, err, sts.NewFromConfig(cfg)); got != "arn:aws:iam::123456789012:root" {
 			t.Errorf("caller = %s", got)
 		}
@@ -73,7 +75,7 @@ func TestLoadBackends(t *testing.T) {
 			"ca.pem":      testCA,
 		})
 		t.Setenv("AWS_CA_BUNDLE", filepath.Join(dir, "ca.pem"))
-		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Cloud, o.Profile = cloud, "lab" })
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Backend, o.Simulator, o.Profile = awsx.BackendSim, cloud, "lab" })
 		callerARN(t, err, sts.NewFromConfig(cfg))
 		if cfg.Region != "eu-west-1" {
 			t.Errorf("region = %q, want the profile's eu-west-1", cfg.Region)
@@ -98,6 +100,23 @@ func TestLoadBackends(t *testing.T) {
 		callerARN(t, err, sts.NewFromConfig(cfg))
 		if cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != srv.URL {
 			t.Errorf("BaseEndpoint = %v, want %s", cfg.BaseEndpoint, srv.URL)
+		}
+	})
+
+	t.Run("real AWS by default: no simulator answers", func(t *testing.T) {
+		home(t, map[string]string{".aws/config": "[default]\nregion = us-west-2\n"})
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Simulator = cloud })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Region != "us-west-2" || cfg.BaseEndpoint != nil {
+			t.Errorf("region %q endpoint %v", cfg.Region, cfg.BaseEndpoint)
+		}
+		if _, err := cfg.Credentials.Retrieve(ctx); err == nil {
+			t.Error("credentials without any configured: the simulator's root in disguise")
+		}
+		if _, ok := cfg.HTTPClient.(*http.Client); ok { // the SDK's own is an *awshttp.BuildableClient
+			t.Errorf("HTTP client %T: the simulator's, on the AWS backend", cfg.HTTPClient)
 		}
 	})
 
@@ -134,18 +153,27 @@ func TestLoadBackends(t *testing.T) {
 			".aws/config": "[profile reader]\nrole_arn = arn:aws:iam::123456789012:role/reader\nsource_profile = rita\n" +
 				"role_session_name = lab\n[profile nobody]\nrole_arn = arn:aws:iam::123456789012:role/missing\nsource_profile = rita\n",
 		})
-		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Cloud, o.Profile = cloud, "reader" })
+		cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Backend, o.Simulator, o.Profile = awsx.BackendSim, cloud, "reader" })
 		if got := callerARN(t, err, sts.NewFromConfig(cfg)); got != "arn:aws:sts::123456789012:assumed-role/reader/lab" {
 			t.Errorf("caller = %s", got)
 		}
 
 		// A role that cannot be assumed is an error, never the root in disguise.
-		cfg, err = awsx.Load(ctx, func(o *awsx.Options) { o.Cloud, o.Profile = cloud, "nobody" })
+		cfg, err = awsx.Load(ctx, func(o *awsx.Options) { o.Backend, o.Simulator, o.Profile = awsx.BackendSim, cloud, "nobody" })
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
 			t.Error("GetCallerIdentity succeeded with a role that does not exist")
+		}
+	})
+
+	t.Run("sim without a simulator", func(t *testing.T) {
+		home(t, nil)
+		t.Setenv("AWSX_BACKEND", "sim")
+		_, err := awsx.Load(ctx)
+		if err == nil || !strings.Contains(err.Error(), "simbackend") {
+			t.Fatalf("Load with no simulator: %v", err)
 		}
 	})
 
@@ -171,3 +199,17 @@ Wf86aX6PepsntZv2GYlA5UpabfT2EZICIDpJIfvbsCgVmSGpXi2ZRvNyIF6pSGUm
 3W5i8u9lyvF7
 -----END CERTIFICATE-----
 `
+
+// The root's fallback credentials and region are the simulator's.
+func TestSimulatorDefaults(t *testing.T) {
+	home(t, nil)
+	cloud := sim.New()
+	cfg, err := awsx.Load(context.Background(), func(o *awsx.Options) { o.Backend, o.Simulator = awsx.BackendSim, cloud })
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil || creds.AccessKeyID != sim.DefaultAccessKeyID || creds.SecretAccessKey != sim.DefaultSecretAccessKey || cfg.Region != sim.DefaultRegion {
+		t.Errorf("credentials %v (%v), region %s", creds.AccessKeyID, err, cfg.Region)
+	}
+}

@@ -3,7 +3,7 @@ package awsx
 import (
 	"fmt"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // Query applies the JMESPath expression to the output of an SDK call, as the AWS CLI's --query
@@ -16,7 +16,8 @@ import (
 //	out, _ := client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
 //	ids, _ := awsx.Query(out, "Reservations[].Instances[?State.Name=='running'].InstanceId[]")
 //
-// It is the conversion and query of the awsx command, so a query gives in Go what
+// It is the conversion and query of the awsx command (package internal/output, which the
+// command shares; no command code is linked in), so a query gives in Go what
 // `awsx … --query` prints. Query is safe for concurrent use.
 func Query(out any, expression string) (any, error) {
 	res, err := output.Query(output.ValueAll(out), expression)

@@ -13,7 +13,9 @@ package ec2x
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
 )
 
 // The image [Launch] uses when none is named: the newest Amazon Linux 2023 for x86_64.
@@ -138,6 +141,16 @@ type Instance struct {
 }
 
 // Launch starts one instance tagged Name=name and waits until it runs.
+//
+// Launch never leaves a billed instance behind it cannot report: if the wait fails (the
+// instance stops or terminates while starting, MaxWait passes, ctx is cancelled, a call
+// is refused), Launch terminates the instance it started and returns a nil Instance and the
+// error, which names the instance and says it was terminated. Only if that termination
+// fails too does it return the Instance (its ID, and what it knows of it) with the error:
+// the instance may still run, and the caller holds its ID to terminate it. RunInstances is
+// sent with a client token, so that a retry never starts a second instance, and so that a
+// RunInstances left without an answer (ctx cancelled in flight) is asked again and what it
+// started terminated.
 func Launch(ctx context.Context, cfg aws.Config, name string, optFns ...func(*LaunchOptions)) (*Instance, error) {
 	o := LaunchOptions{InstanceType: types.InstanceTypeT2Micro, MaxWait: 5 * time.Minute}
 	for _, f := range optFns {
@@ -145,7 +158,7 @@ func Launch(ctx context.Context, cfg aws.Config, name string, optFns ...func(*La
 	}
 	i, err := launch(ctx, ec2.NewFromConfig(cfg), name, o)
 	if err != nil {
-		return nil, fmt.Errorf("ec2x: launch %q: %w", name, err)
+		return i, fmt.Errorf("ec2x: launch %q: %w", name, err)
 	}
 	return i, nil
 }
@@ -177,16 +190,53 @@ func launch(ctx context.Context, client *ec2.Client, name string, o LaunchOption
 	if o.UserData != "" {
 		in.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte(o.UserData)))
 	}
+	in.ClientToken = aws.String(clientToken())
 	out, err := client.RunInstances(ctx, in)
 	if err != nil {
-		return nil, err
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			return nil, err // EC2 answered: nothing was started
+		}
+		// No answer (a cancelled context, a lost connection): the instance may have started.
+		// The same request with the same client token answers the same reservation
+		// (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html), whose
+		// instances are terminated; if it had not started, this starts it, to be terminated.
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		again, rerr := client.RunInstances(tctx, in)
+		if rerr != nil {
+			return nil, fmt.Errorf("%w; whether an instance started is unknown: asking again failed: %w", err, rerr)
+		}
+		var ids []string
+		for _, i := range again.Instances {
+			ids = append(ids, aws.ToString(i.InstanceId))
+		}
+		if _, terr := client.TerminateInstances(tctx, &ec2.TerminateInstancesInput{InstanceIds: ids}); terr != nil {
+			return instance(again.Instances[0]), fmt.Errorf("%w; terminating %s failed, so it may still run: %w", err, ids[0], terr)
+		}
+		return nil, fmt.Errorf("%w (%s was terminated)", err, ids[0])
 	}
-	id := aws.ToString(out.Instances[0].InstanceId)
+	started := out.Instances[0]
+	id := aws.ToString(started.InstanceId)
 	running, err := ec2.NewInstanceRunningWaiter(client).WaitForOutput(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, o.MaxWait)
 	if err != nil {
-		return nil, fmt.Errorf("waiting for %s to run: %w", id, err)
+		// Undo on a context of its own: the caller's may be what ended the wait.
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if _, terr := client.TerminateInstances(tctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); terr != nil {
+			return instance(started), fmt.Errorf("waiting for %s to run: %w; terminating it failed, so it may still run: %w", id, err, terr)
+		}
+		return nil, fmt.Errorf("waiting for %s to run: %w (it was terminated)", id, err)
 	}
 	return instance(running.Reservations[0].Instances[0]), nil
+}
+
+// clientToken is a RunInstances idempotency token: 32 random hex digits (AWS takes up to
+// 64 ASCII characters).
+func clientToken() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func instance(i types.Instance) *Instance {

@@ -136,3 +136,79 @@ func TestParameterImage(t *testing.T) {
 		t.Errorf("no parameter: %v", err)
 	}
 }
+
+// A Launch whose wait fails terminates what it started: nothing runs, nothing is billed.
+// Only when the termination fails too does it hand back the instance, with the error.
+func TestLaunchNeverOrphans(t *testing.T) {
+	ctx := context.Background()
+	states := func(t *testing.T, cloud *sim.Cloud, name string) []types.InstanceStateName {
+		t.Helper()
+		out, err := ec2.NewFromConfig(cloud.Config()).DescribeInstances(ctx, &ec2.DescribeInstancesInput{
+			Filters: []types.Filter{{Name: aws.String("tag:Name"), Values: []string{name}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s []types.InstanceStateName
+		for _, r := range out.Reservations {
+			for _, i := range r.Instances {
+				s = append(s, i.State.Name)
+			}
+		}
+		return s
+	}
+	refuse := func(op string) sim.Fault {
+		return sim.Fault{Service: "ec2", Operation: op, Code: "UnauthorizedOperation", Status: 403,
+			Message: "You are not authorized to perform this operation."}
+	}
+
+	t.Run("terminated", func(t *testing.T) {
+		cloud := sim.New()
+		var token string
+		cloud.Inject(sim.Fault{Service: "ec2", Operation: "RunInstances", Latency: time.Nanosecond,
+			Match: func(in any) bool { token = aws.ToString(in.(*ec2.RunInstancesInput).ClientToken); return true }})
+		remove := cloud.Inject(refuse("DescribeInstances"))
+		i, err := ec2x.Launch(ctx, cloud.Config(), "web")
+		remove()
+		if i != nil || err == nil || !strings.Contains(err.Error(), "UnauthorizedOperation") || !strings.Contains(err.Error(), "(it was terminated)") {
+			t.Fatalf("Launch = %+v, %v", i, err)
+		}
+		if len(token) != 32 {
+			t.Errorf("client token %q", token)
+		}
+		if got := states(t, cloud, "web"); len(got) != 1 || (got[0] != types.InstanceStateNameShuttingDown && got[0] != types.InstanceStateNameTerminated) {
+			t.Errorf("states %v, want one terminated", got)
+		}
+	})
+
+	t.Run("termination refused too", func(t *testing.T) {
+		cloud := sim.New()
+		removeD := cloud.Inject(refuse("DescribeInstances"))
+		removeT := cloud.Inject(refuse("TerminateInstances"))
+		i, err := ec2x.Launch(ctx, cloud.Config(), "web")
+		removeD()
+		removeT()
+		if i == nil || !strings.HasPrefix(i.ID, "i-") || err == nil || !strings.Contains(err.Error(), "may still run") {
+			t.Fatalf("Launch = %+v, %v", i, err)
+		}
+		if got := states(t, cloud, "web"); len(got) != 1 || got[0] == types.InstanceStateNameTerminated {
+			t.Errorf("states %v", got)
+		}
+		if err := ec2x.Terminate(ctx, cloud.Config(), time.Minute, i.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("cancelled while RunInstances is in flight", func(t *testing.T) {
+		cloud := sim.New()
+		cctx, cancel := context.WithCancel(ctx)
+		cloud.Inject(sim.Fault{Service: "ec2", Operation: "RunInstances", Latency: time.Nanosecond,
+			Match: func(any) bool { cancel(); return true }}) // cancelled as the instance starts
+		i, err := ec2x.Launch(cctx, cloud.Config(), "web")
+		if i != nil || err == nil {
+			t.Fatalf("Launch = %+v, %v", i, err)
+		}
+		if got := states(t, cloud, "web"); len(got) > 1 || (len(got) == 1 && got[0] != types.InstanceStateNameShuttingDown && got[0] != types.InstanceStateNameTerminated) {
+			t.Errorf("states %v, want none running", got)
+		}
+	})
+}

@@ -93,3 +93,22 @@ func ExampleExplain() {
 	// ec2:TerminateInstances on *: explicitDeny by ec2-no-terminate (user)
 	// s3:ListBucket on *: implicitDeny
 }
+
+// A user with a key, a password and an admin group is deleted in one call, which IAM
+// alone refuses (DeleteConflict) until each of them is gone; run again, it is a no-op.
+func ExampleDeleteUser() {
+	ctx := context.Background()
+	cloud := sim.New()
+	cfg := cloud.Config()
+	if _, err := iamx.CreateAdminUser(ctx, cfg, "alex", func(o *iamx.AdminOptions) { o.Password = "Lab-Passw0rd!" }); err != nil {
+		panic(err)
+	}
+	_, err := iam.NewFromConfig(cfg).DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("alex")})
+	fmt.Println(err != nil)
+	fmt.Println(iamx.DeleteUser(ctx, cfg, "alex"))
+	fmt.Println(iamx.DeleteUser(ctx, cfg, "alex"))
+	// Output:
+	// true
+	// <nil>
+	// <nil>
+}

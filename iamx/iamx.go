@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -37,34 +38,130 @@ type AdminOptions struct {
 
 // CreateAdminUser does what the course asks first: an IAM user in an admin group that has
 // AdministratorAccess, with an access key for the CLI, so that nobody works as root.
-func CreateAdminUser(ctx context.Context, cfg aws.Config, name string, optFns ...func(*AdminOptions)) (*Credentials, error) {
+//
+// It is all or nothing: if a step fails, what this call made is undone — the user (with
+// its key, login profile and membership), the group if it made it, the policy if it
+// attached it to a group that existed — and the error (wrapping IAM's) is returned. A user
+// that exists already is an error (EntityAlreadyExists), and is left as it was. Undoing
+// runs on a context of its own, so a cancelled ctx still cleans up.
+//
+// On AWS, IAM is free; the user's access key is a long-term secret to keep out of code.
+func CreateAdminUser(ctx context.Context, cfg aws.Config, name string, optFns ...func(*AdminOptions)) (creds *Credentials, err error) {
 	o := AdminOptions{Group: "admin"}
 	for _, f := range optFns {
 		f(&o)
 	}
 	client := iam.NewFromConfig(cfg)
-	if _, err := client.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(o.Group)}); err != nil && !isCode(err, "EntityAlreadyExists") {
+	var undo []func(context.Context) error
+	defer func() {
+		if err == nil {
+			return
+		}
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		for i := len(undo) - 1; i >= 0; i-- {
+			if uerr := undo[i](uctx); uerr != nil {
+				err = errors.Join(err, fmt.Errorf("iamx: admin user %q: undoing: %w", name, uerr))
+			}
+		}
+		creds = nil
+	}()
+	group := aws.String(o.Group)
+	_, err = client.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: group})
+	switch {
+	case err == nil:
+		undo = append(undo, func(ctx context.Context) error { return deleteGroup(ctx, client, o.Group) })
+	case isCode(err, "EntityAlreadyExists"):
+		attached, lerr := hasGroupPolicy(ctx, client, o.Group, AdministratorAccess)
+		if lerr != nil {
+			return nil, fmt.Errorf("iamx: admin user %q: group %q: %w", name, o.Group, lerr)
+		}
+		if !attached {
+			undo = append(undo, func(ctx context.Context) error {
+				_, err := client.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: group, PolicyArn: aws.String(AdministratorAccess)})
+				if isCode(err, "NoSuchEntity") {
+					return nil
+				}
+				return err
+			})
+		}
+	default:
 		return nil, fmt.Errorf("iamx: admin user %q: group %q: %w", name, o.Group, err)
 	}
-	if _, err := client.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String(o.Group), PolicyArn: aws.String(AdministratorAccess)}); err != nil {
+	if _, err = client.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: group, PolicyArn: aws.String(AdministratorAccess)}); err != nil {
 		return nil, fmt.Errorf("iamx: admin user %q: group %q: %w", name, o.Group, err)
 	}
-	creds, err := createUser(ctx, client, name, o.Password, o.PasswordResetRequired)
+	creds, err = createUser(ctx, client, name, o.Password, o.PasswordResetRequired, &undo)
 	if err != nil {
 		return nil, fmt.Errorf("iamx: admin user %q: %w", name, err)
 	}
-	if _, err := client.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(o.Group), UserName: aws.String(name)}); err != nil {
+	if _, err = client.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: group, UserName: aws.String(name)}); err != nil {
 		return nil, fmt.Errorf("iamx: admin user %q: %w", name, err)
 	}
 	return creds, nil
 }
 
-// createUser makes a user with an access key and, given a password, a login profile.
-func createUser(ctx context.Context, client *iam.Client, name, password string, reset bool) (*Credentials, error) {
+// hasGroupPolicy reports whether the managed policy arn is attached to the group.
+func hasGroupPolicy(ctx context.Context, client *iam.Client, group, arn string) (bool, error) {
+	p := iam.NewListAttachedGroupPoliciesPaginator(client, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(group)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, a := range page.AttachedPolicies {
+			if aws.ToString(a.PolicyArn) == arn {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// deleteGroup detaches the group's managed policies, deletes its inline ones and the group.
+func deleteGroup(ctx context.Context, client *iam.Client, group string) error {
+	name := aws.String(group)
+	ap := iam.NewListAttachedGroupPoliciesPaginator(client, &iam.ListAttachedGroupPoliciesInput{GroupName: name})
+	for ap.HasMorePages() {
+		page, err := ap.NextPage(ctx)
+		if isCode(err, "NoSuchEntity") {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, a := range page.AttachedPolicies {
+			if _, err := client.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: name, PolicyArn: a.PolicyArn}); err != nil && !isCode(err, "NoSuchEntity") {
+				return err
+			}
+		}
+	}
+	ip := iam.NewListGroupPoliciesPaginator(client, &iam.ListGroupPoliciesInput{GroupName: name})
+	for ip.HasMorePages() {
+		page, err := ip.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range page.PolicyNames {
+			if _, err := client.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: name, PolicyName: aws.String(p)}); err != nil && !isCode(err, "NoSuchEntity") {
+				return err
+			}
+		}
+	}
+	if _, err := client.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: name}); err != nil && !isCode(err, "NoSuchEntity") {
+		return err
+	}
+	return nil
+}
+
+// createUser makes a user with an access key and, given a password, a login profile; it
+// adds the user's deletion to undo once the user exists.
+func createUser(ctx context.Context, client *iam.Client, name, password string, reset bool, undo *[]func(context.Context) error) (*Credentials, error) {
 	u, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
 	if err != nil {
 		return nil, err
 	}
+	*undo = append(*undo, func(ctx context.Context) error { return deleteUser(ctx, client, name) })
 	if password != "" {
 		if _, err := client.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{
 			UserName: aws.String(name), Password: aws.String(password), PasswordResetRequired: reset,
@@ -84,16 +181,28 @@ func createUser(ctx context.Context, client *iam.Client, name, password string, 
 
 // CreateUserWithPolicy makes a user whose only permissions are document, an identity policy
 // kept inline under the name policyName: the least-privilege lesson's user.
+// Like [CreateAdminUser] it is all or nothing: a user whose policy is refused is deleted.
 func CreateUserWithPolicy(ctx context.Context, cfg aws.Config, name, policyName, document string) (*Credentials, error) {
 	client := iam.NewFromConfig(cfg)
-	creds, err := createUser(ctx, client, name, "", false)
-	if err != nil {
-		return nil, fmt.Errorf("iamx: user %q: %w", name, err)
+	var undo []func(context.Context) error
+	creds, err := createUser(ctx, client, name, "", false, &undo)
+	if err == nil {
+		_, err = client.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
+			UserName: aws.String(name), PolicyName: aws.String(policyName), PolicyDocument: aws.String(document),
+		})
+		if err != nil {
+			err = fmt.Errorf("policy %q: %w", policyName, err)
+		}
 	}
-	if _, err := client.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
-		UserName: aws.String(name), PolicyName: aws.String(policyName), PolicyDocument: aws.String(document),
-	}); err != nil {
-		return nil, fmt.Errorf("iamx: user %q: policy %q: %w", name, policyName, err)
+	if err != nil {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		for _, u := range undo {
+			if uerr := u(uctx); uerr != nil {
+				err = errors.Join(err, fmt.Errorf("undoing: %w", uerr))
+			}
+		}
+		return nil, fmt.Errorf("iamx: user %q: %w", name, err)
 	}
 	return creds, nil
 }

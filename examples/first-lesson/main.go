@@ -3,7 +3,12 @@
 //
 //	go run ./examples/first-lesson
 //
-// With AWSX_BACKEND=http://127.0.0.1:4566 it runs against `awsx sim serve` instead.
+// With AWSX_BACKEND=http://127.0.0.1:4566 it runs against `awsx sim serve` instead, and
+// with AWSX_BACKEND=aws against the account of your ~/.aws profile (it makes a user "alex"
+// and a group "admin" there, which cost nothing; delete them afterwards).
+//
+// The library's default backend is AWS; this program makes the embedded simulator its own
+// default, which needs the simulator linked in: the blank import of package simbackend.
 package main
 
 import (
@@ -20,11 +25,17 @@ import (
 
 	"github.com/awsxlab/awsx"
 	"github.com/awsxlab/awsx/iamx"
+	_ "github.com/awsxlab/awsx/simbackend" // the "sim" backend's simulator
 )
 
 func main() {
 	ctx := context.Background()
-	cfg, err := awsx.Load(ctx)
+	settings, err := awsx.NewSettings()
+	if err != nil {
+		log.Fatal(err)
+	}
+	settings.SetDefault("backend", awsx.BackendSim)
+	cfg, err := awsx.Load(ctx, func(o *awsx.Options) { o.Settings = settings })
 	if err != nil {
 		log.Fatal(err)
 	}

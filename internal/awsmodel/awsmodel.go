@@ -6,7 +6,7 @@
 // Every generator of the module that is per service takes its services from [Services]:
 // the query codec's shape files (sim/internal/query), the awsx command's required members
 // (internal/cli/params), its input models for help and skeletons (internal/cli/params), its
-// output models and paginators (internal/cli/output), and its table of SDK clients
+// output models and paginators (internal/output), and its table of SDK clients
 // (internal/cli). Adding a service to them is one entry here and `go generate`; each
 // generator's output is checked fresh by a test of its own.
 //

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
 	"github.com/awsxlab/awsx/internal/cli/params"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // Shell completion is cobra's: `awsx completion bash|zsh|fish|powershell` prints a script

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // TestCustomizations checks the AWS CLI's hand-made arguments of ec2 by the input they bind,

@@ -5,8 +5,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
 	"github.com/awsxlab/awsx/internal/cli/params"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // Help pages follow the AWS CLI's layout (NAME, DESCRIPTION, SYNOPSIS, OPTIONS), as plain

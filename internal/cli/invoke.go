@@ -21,10 +21,11 @@ import (
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/awsxlab/awsx"
-	"github.com/awsxlab/awsx/internal/cli/output"
 	"github.com/awsxlab/awsx/internal/cli/params"
 	"github.com/awsxlab/awsx/internal/cli/state"
+	"github.com/awsxlab/awsx/internal/output"
 	"github.com/awsxlab/awsx/sim"
+	"github.com/awsxlab/awsx/simbackend"
 )
 
 // The AWS CLI v2's exit codes.
@@ -307,7 +308,10 @@ func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Conf
 				return &exitError{exitConfig, "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n"}
 			}
 		} else if cfg, err = awsx.Load(ctx, func(o *awsx.Options) {
-			o.Profile, o.Region, o.Backend, o.Cloud = g.profile, g.region, backend, cloud
+			o.Profile, o.Region, o.Backend = g.profile, g.region, backend
+			if cloud != nil {
+				o.Simulator = cloud
+			}
 		}); err != nil {
 			return &exitError{exitConfig, err.Error() + "\n"}
 		}
@@ -474,7 +478,8 @@ func (iv *invocation) outputFormat() string {
 }
 
 // backendOf is --endpoint-url or AWS_ENDPOINT_URL (any endpoint), else the awsx setting, with
-// the settings' options for the embedded simulator.
+// the settings' options for the embedded simulator. The command's default backend is its
+// embedded simulator (the library's is AWS).
 func backendOf(g globals) (string, []sim.Option, error) {
 	if g.endpoint != "" {
 		return g.endpoint, nil, nil
@@ -486,7 +491,8 @@ func backendOf(g globals) (string, []sim.Option, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	opts, err := awsx.SimOptions(s)
+	s.SetDefault("backend", awsx.BackendSim)
+	opts, err := simbackend.Options(s)
 	return s.GetString("backend"), opts, err
 }
 

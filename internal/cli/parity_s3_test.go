@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // s3SessionFiles are the files the S3 session's commands read, in each world's home.

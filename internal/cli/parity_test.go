@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // runAwsx runs awsx in-process with args and returns what it printed and its exit code.

@@ -9,7 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // FromYAML fills in, a pointer to an input struct, from --cli-input-yaml text, as [FromJSON]

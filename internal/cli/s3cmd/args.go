@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/awsxlab/awsx/s3x"
 )
 
 // The s3 commands' arguments are read as argparse reads the AWS CLI's argument tables
@@ -97,7 +99,7 @@ type positional struct {
 // args are a command line read against a command's table.
 type args struct {
 	values  map[string][]string // options given, by name: their words
-	filters []filterRule
+	filters []s3x.Rule
 	paths   []string
 	unknown []string
 }
@@ -257,7 +259,7 @@ func parseArgs(specs []argSpec, pos positional, words []string) (*args, error) {
 			}
 		}
 		if spec.nargs == nargsAppend {
-			a.filters = append(a.filters, filterRule{include: name == "include", pattern: vals[0]})
+			a.filters = append(a.filters, s3x.Rule{Include: name == "include", Pattern: vals[0]})
 		}
 		a.values[name] = append(a.values[name], vals...)
 		if spec.nargs == nargsFlag {

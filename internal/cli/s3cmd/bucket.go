@@ -3,6 +3,7 @@ package s3cmd
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/awsxlab/awsx/s3x"
 )
 
 // runMb creates the bucket, in the client's region (a LocationConstraint outside
@@ -88,7 +91,8 @@ func runWebsite(ctx context.Context, c *s3.Client, env *Env, a *args) (int, erro
 }
 
 // runPresign prints a presigned URL that GETs the object for --expires-in seconds (3600),
-// signed with SigV4 in the query as botocore's generate_presigned_url signs it.
+// signed with SigV4 in the query as botocore's generate_presigned_url signs it ([s3x.Presign],
+// which refuses an expiry beyond SigV4's seven days, where botocore signs a URL AWS refuses).
 func runPresign(ctx context.Context, c *s3.Client, env *Env, a *args) (int, error) {
 	expires := int64(3600)
 	if a.has("expires-in") {
@@ -106,9 +110,7 @@ func runPresign(ctx context.Context, c *s3.Client, env *Env, a *args) (int, erro
 	if key == "" {
 		return 0, &paramError{"Parameter validation failed:\nInvalid length for parameter Key, value: 0, valid min length: 1"}
 	}
-	p := s3.NewPresignClient(c)
-	req, err := p.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)},
-		s3.WithPresignExpires(time.Duration(expires)*time.Second),
+	url, err := s3x.Presign(ctx, s3.NewPresignClient(c), http.MethodGet, bucket, key, time.Duration(expires)*time.Second,
 		func(o *s3.PresignOptions) {
 			o.ClientOptions = append(o.ClientOptions, func(o *s3.Options) {
 				o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
@@ -117,9 +119,9 @@ func runPresign(ctx context.Context, c *s3.Client, env *Env, a *args) (int, erro
 			})
 		})
 	if err != nil {
-		return 0, err
+		return 0, cliError(err, "")
 	}
-	fmt.Fprintln(env.Out, req.URL)
+	fmt.Fprintln(env.Out, url)
 	return 0, nil
 }
 

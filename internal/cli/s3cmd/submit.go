@@ -1,12 +1,11 @@
 package s3cmd
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net/url"
 	"os"
@@ -16,10 +15,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/awsxlab/awsx/internal/cli/params"
+	"github.com/awsxlab/awsx/s3x"
 )
 
 // submit checks the file for the AWS CLI's warnings, then queues its transfer (or prints
@@ -232,9 +233,9 @@ func parseTimestamp(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not a timestamp: %q", v)
 }
 
-// upload puts a file (or standard input) in one PutObject below the multipart threshold,
-// in parts of 8 MiB above it, with the content type Python's mimetypes guesses unless
-// --content-type or --no-guess-mime-type says otherwise.
+// upload puts a file (or standard input) with the transfer manager of package s3x: one
+// PutObject up to the part size (8 MiB), parts above it, with the content type Python's
+// mimetypes guesses unless --content-type or --no-guess-mime-type says otherwise.
 func (t *transfer) upload(ctx context.Context, f *fileStat) error {
 	bucket, key, err := FindBucketKey(f.dest)
 	if err != nil {
@@ -244,84 +245,71 @@ func (t *transfer) upload(ctx context.Context, f *fileStat) error {
 	if err != nil {
 		return err
 	}
-	if o.contentType == nil && !t.a.has("no-guess-mime-type") && f.src != "-" {
-		if ct := GuessContentType(f.src); ct != "" {
-			o.contentType = aws.String(ct)
-		}
-	}
-	if f.src == "-" {
-		return t.uploadStream(ctx, bucket, key, o)
-	}
-	file, err := os.Open(f.src)
-	if err != nil {
-		return errors.New(params.PyOSError(err, f.src))
-	}
-	defer file.Close()
-	fi, err := file.Stat()
-	if err != nil {
-		return err
-	}
-	size := fi.Size()
-	if size < t.multipartThresh {
-		return t.putObject(ctx, bucket, key, o, io.NewSectionReader(file, 0, size), size)
-	}
-	chunk := adjustChunk(t.chunkSize, size)
-	return t.multipart(ctx, bucket, key, o, func(part int) (io.ReadSeeker, int64, bool) {
-		off := int64(part-1) * chunk
-		if off >= size {
-			return nil, 0, false
-		}
-		n := min(chunk, size-off)
-		return io.NewSectionReader(file, off, n), n, true
+	opts := t.fileOptions(func(fo *s3x.FileOptions) {
+		fo.NoGuessContentType = t.a.has("no-guess-mime-type")
+		fo.Put = o.put
 	})
+	if f.src == "-" {
+		chunk := t.chunkSize
+		if v := t.a.get("expected-size"); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("invalid literal for int() with base 10: '%s'", v)
+			}
+			chunk = s3x.PartSize(chunk, n)
+		}
+		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: struct{ io.Reader }{t.env.In}}
+		return cliError(s3x.Upload(ctx, t.client, in, opts, func(fo *s3x.FileOptions) { fo.PartSize = chunk }), f.src)
+	}
+	return cliError(s3x.UploadFile(ctx, t.client, f.src, bucket, key, opts), f.src)
 }
 
-func (t *transfer) putObject(ctx context.Context, bucket, key string, o objectArgs, body io.ReadSeeker, size int64) error {
-	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: body, ContentLength: aws.Int64(size),
-		ACL: o.acl, StorageClass: o.storageClass, WebsiteRedirectLocation: o.redirect, ContentType: o.contentType,
-		CacheControl: o.cacheControl, ContentDisposition: o.disposition, ContentEncoding: o.encoding, ContentLanguage: o.language,
-		Expires: o.expires, GrantRead: o.grantRead, GrantFullControl: o.grantFull, GrantReadACP: o.grantReadACP, GrantWriteACP: o.grantWriteACP,
-		Metadata: o.metadata, ServerSideEncryption: o.sse, SSEKMSKeyId: o.kmsKey, SSECustomerAlgorithm: o.sseCAlg, SSECustomerKey: o.sseCKey,
-		RequestPayer: o.payer}
-	_, err := t.client.PutObject(ctx, in)
-	return err
+// fileOptions are the transfer manager's settings for the AWS CLI's transfers: parts of
+// the chunk size, and checksums only when asked for (the client's setting).
+func (t *transfer) fileOptions(more ...func(*s3x.FileOptions)) func(*s3x.FileOptions) {
+	return func(fo *s3x.FileOptions) {
+		fo.PartSize = t.chunkSize
+		fo.Uploader = append(fo.Uploader, func(u *manager.Uploader) {
+			u.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		})
+		for _, f := range more {
+			f(fo)
+		}
+	}
 }
 
-// multipart uploads the parts part(1), part(2), … until it reports none, as one multipart
-// upload, aborted if a part fails.
-func (t *transfer) multipart(ctx context.Context, bucket, key string, o objectArgs, part func(int) (io.ReadSeeker, int64, bool)) error {
-	create := &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key),
-		ACL: o.acl, StorageClass: o.storageClass, WebsiteRedirectLocation: o.redirect, ContentType: o.contentType,
-		CacheControl: o.cacheControl, ContentDisposition: o.disposition, ContentEncoding: o.encoding, ContentLanguage: o.language,
-		Expires: o.expires, GrantRead: o.grantRead, GrantFullControl: o.grantFull, GrantReadACP: o.grantReadACP, GrantWriteACP: o.grantWriteACP,
-		Metadata: o.metadata, ServerSideEncryption: o.sse, SSEKMSKeyId: o.kmsKey, SSECustomerAlgorithm: o.sseCAlg, SSECustomerKey: o.sseCKey,
-		RequestPayer: o.payer}
-	mu, err := t.client.CreateMultipartUpload(ctx, create)
-	if err != nil {
+// cliError takes off package s3x's wording of an error, for the AWS CLI's: a service's
+// error as botocore prints it, a file's as Python's OSError.
+func cliError(err error, path string) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := clientErrorText(err); ok {
 		return err
 	}
-	var parts []types.CompletedPart
-	for n := 1; ; n++ {
-		body, size, ok := part(n)
-		if !ok {
-			break
-		}
-		out, err := t.client.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: mu.UploadId,
-			PartNumber: aws.Int32(int32(n)), Body: body, ContentLength: aws.Int64(size),
-			SSECustomerAlgorithm: o.sseCAlg, SSECustomerKey: o.sseCKey, RequestPayer: o.payer})
-		if err != nil {
-			t.abort(bucket, key, mu.UploadId, o.payer)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return errors.New(params.PyOSError(pe, path))
+	}
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
 			return err
 		}
-		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(n))})
+		if !strings.HasPrefix(err.Error(), "s3x: ") {
+			return err
+		}
+		err = u
 	}
-	_, err = t.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key),
-		UploadId: mu.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}, RequestPayer: o.payer,
-		SSECustomerAlgorithm: o.sseCAlg, SSECustomerKey: o.sseCKey})
-	if err != nil {
-		t.abort(bucket, key, mu.UploadId, o.payer)
-	}
-	return err
+}
+
+// put sets the command line's parameters on an upload's request.
+func (o objectArgs) put(in *s3.PutObjectInput) {
+	in.ACL, in.StorageClass, in.WebsiteRedirectLocation, in.ContentType = o.acl, o.storageClass, o.redirect, o.contentType
+	in.CacheControl, in.ContentDisposition, in.ContentEncoding, in.ContentLanguage = o.cacheControl, o.disposition, o.encoding, o.language
+	in.Expires, in.GrantRead, in.GrantFullControl, in.GrantReadACP, in.GrantWriteACP = o.expires, o.grantRead, o.grantFull, o.grantReadACP, o.grantWriteACP
+	in.Metadata, in.ServerSideEncryption, in.SSEKMSKeyId, in.SSECustomerAlgorithm, in.SSECustomerKey = o.metadata, o.sse, o.kmsKey, o.sseCAlg, o.sseCKey
+	in.RequestPayer = o.payer
 }
 
 func (t *transfer) abort(bucket, key string, id *string, payer types.RequestPayer) {
@@ -329,102 +317,32 @@ func (t *transfer) abort(bucket, key string, id *string, payer types.RequestPaye
 		UploadId: id, RequestPayer: payer})
 }
 
-// uploadStream uploads standard input: one PutObject when it ends before the multipart
-// threshold, else parts of the chunk size (larger with --expected-size, to stay within
-// 10,000 parts).
-func (t *transfer) uploadStream(ctx context.Context, bucket, key string, o objectArgs) error {
-	chunk := t.chunkSize
-	if v := t.a.get("expected-size"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return fmt.Errorf("invalid literal for int() with base 10: '%s'", v)
-		}
-		chunk = adjustChunk(chunk, n)
-	}
-	first := make([]byte, t.multipartThresh)
-	n, err := io.ReadFull(t.env.In, first)
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return t.putObject(ctx, bucket, key, o, bytes.NewReader(first[:n]), int64(n))
-	}
-	if err != nil {
-		return err
-	}
-	pending := first[:n]
-	return t.multipart(ctx, bucket, key, o, func(int) (io.ReadSeeker, int64, bool) {
-		buf := make([]byte, 0, chunk)
-		take := min(int64(len(pending)), chunk)
-		buf = append(buf, pending[:take]...)
-		pending = pending[take:]
-		if int64(len(buf)) < chunk {
-			more := make([]byte, chunk-int64(len(buf)))
-			m, _ := io.ReadFull(t.env.In, more)
-			buf = append(buf, more[:m]...)
-		}
-		if len(buf) == 0 {
-			return nil, 0, false
-		}
-		return bytes.NewReader(buf), int64(len(buf)), true
-	})
-}
-
-// adjustChunk is s3transfer's ChunksizeAdjuster: doubled until the size fits in 10,000
-// parts, within S3's part sizes (5 MiB to 5 GiB).
-func adjustChunk(chunk, size int64) int64 {
-	for size > 0 && (size+chunk-1)/chunk > maxParts {
-		chunk *= 2
-	}
-	return min(max(chunk, 5<<20), 5<<30)
-}
-
-// download gets an object into a temporary file beside the destination, renamed into place,
-// with the object's modification time; into standard output for a stream. Objects from the
-// multipart threshold up are fetched in ranges of the chunk size.
+// download gets an object into a file with the transfer manager of package s3x (into a
+// temporary file beside the destination, renamed into place, with the object's modification
+// time), or into standard output for a stream.
 func (t *transfer) download(ctx context.Context, f *fileStat) error {
 	bucket, key, err := FindBucketKey(f.src)
 	if err != nil {
 		return err
 	}
-	get := func(rng string) (*s3.GetObjectOutput, error) {
-		in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
-		if rng != "" {
-			in.Range = aws.String(rng)
-		}
+	tune := func(in *s3.GetObjectInput) {
 		if alg := t.a.get("sse-c"); alg != "" {
 			in.SSECustomerAlgorithm, in.SSECustomerKey = aws.String(alg), aws.String(t.a.get("sse-c-key"))
 		}
 		if p := t.a.get("request-payer"); p != "" {
 			in.RequestPayer = types.RequestPayer(p)
 		}
-		return t.srcCl.GetObject(ctx, in)
 	}
-	write := func(w io.Writer) error {
-		if f.sizeKnown && f.size >= t.multipartThresh {
-			for off := int64(0); off < f.size; off += t.chunkSize {
-				out, err := get(fmt.Sprintf("bytes=%d-%d", off, min(off+t.chunkSize, f.size)-1))
-				if err != nil {
-					return err
-				}
-				_, err = io.Copy(w, out.Body)
-				out.Body.Close()
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		out, err := get("")
+	if t.isStream {
+		in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+		tune(in)
+		out, err := t.srcCl.GetObject(ctx, in)
 		if err != nil {
 			return err
 		}
 		defer out.Body.Close()
-		if !f.sizeKnown {
-			f.lastUpdate = aws.ToTime(out.LastModified)
-		}
-		_, err = io.Copy(w, out.Body)
+		_, err = io.Copy(t.env.Out, out.Body)
 		return err
-	}
-	if t.isStream {
-		return write(t.env.Out)
 	}
 	dir := filepath.Dir(f.dest)
 	if _, err := os.Stat(dir); err != nil {
@@ -432,39 +350,12 @@ func (t *transfer) download(ctx context.Context, f *fileStat) error {
 			return fmt.Errorf("Could not create directory %s: %s", dir, params.PyOSError(err, dir))
 		}
 	}
-	tmp, err := createTemp(f.dest)
-	if err != nil {
-		return errors.New(params.PyOSError(err, f.dest))
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), f.dest); err != nil {
-		return errors.New(params.PyOSError(err, f.dest))
-	}
-	mtime := f.lastUpdate.Truncate(time.Second)
-	if err := os.Chtimes(f.dest, mtime, mtime); err != nil {
-		return nil // the AWS CLI warns and counts the download done
-	}
-	return nil
-}
-
-// createTemp creates the file s3transfer downloads into: the destination's name and a dot
-// and eight random characters, with the umask's permissions.
-func createTemp(dest string) (*os.File, error) {
-	for {
-		var b [4]byte
-		rand.Read(b[:])
-		f, err := os.OpenFile(fmt.Sprintf("%s.%x", dest, b), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
-		if !errors.Is(err, os.ErrExist) {
-			return f, err
+	return cliError(s3x.DownloadFile(ctx, t.srcCl, bucket, key, f.dest, t.fileOptions(func(fo *s3x.FileOptions) {
+		fo.Get = tune
+		if f.sizeKnown {
+			fo.ModTime = f.lastUpdate
 		}
-	}
+	})), f.dest)
 }
 
 // copyObject copies an object with CopyObject below the multipart threshold, with
@@ -556,7 +447,7 @@ func (t *transfer) copyObject(ctx context.Context, f *fileStat) error {
 	if err != nil {
 		return err
 	}
-	chunk := adjustChunk(t.chunkSize, f.size)
+	chunk := s3x.PartSize(t.chunkSize, f.size)
 	var parts []types.CompletedPart
 	for n, off := int32(1), int64(0); off < f.size; n, off = n+1, off+chunk {
 		out, err := t.client.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String(bucket), Key: aws.String(key),

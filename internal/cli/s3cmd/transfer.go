@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/awsxlab/awsx/internal/cli/params"
+	"github.com/awsxlab/awsx/s3x"
 )
 
 // A fileStat is one file or object a transfer command found: the AWS CLI's FileStat.
@@ -54,7 +55,6 @@ const (
 	defaultThreshold = 8 << 20 // multipart_threshold: the AWS CLI's default
 	defaultChunk     = 8 << 20 // multipart_chunksize
 	maxConcurrency   = 10      // max_concurrent_requests
-	maxParts         = 10000
 	maxUploadSize    = 5 << 40
 )
 
@@ -229,12 +229,12 @@ func (t *transfer) submitAll(ctx context.Context, pool *pool) error {
 
 // generate lists the source of files (FileGenerator) and keeps what the filter passes;
 // warnings go to the pool in order.
-func (t *transfer) generate(ctx context.Context, pool *pool, files formatted, op string, flt *filter) ([]*fileStat, error) {
+func (t *transfer) generate(ctx context.Context, pool *pool, files formatted, op string, flt *s3x.Filter) ([]*fileStat, error) {
 	var out []*fileStat
 	add := func(src string, f *fileStat) {
 		f.src, f.srcKind, f.dstKind, f.op = src, files.src.kind, files.dest.kind, op
 		f.dest, f.compareKey = destPath(files, src)
-		if flt.keep(f.src, f.srcKind) {
+		if flt.Keep(f.src, f.srcKind == "local") {
 			out = append(out, f)
 		}
 	}
@@ -449,27 +449,10 @@ func (t *transfer) compare(src, dest []*fileStat) []*fileStat {
 	return out
 }
 
-// shouldSync is the sync strategy of a file at both ends: sizes, then modification times
-// as the AWS CLI compares them (an upload or copy when the source is newer; a download
-// only when the local file is newer, or with --exact-timestamps when the times differ).
+// shouldSync is the sync strategy of a file at both ends: [s3x.Outdated].
 func (t *transfer) shouldSync(src, dest *fileStat) bool {
-	sameSize := src.size == dest.size
-	if t.a.has("size-only") && !t.a.has("exact-timestamps") {
-		return !sameSize
-	}
-	delta := dest.lastUpdate.Sub(src.lastUpdate)
-	var sameTime bool
-	switch src.op {
-	case "upload", "copy":
-		sameTime = delta >= 0
-	case "download":
-		if t.a.has("exact-timestamps") {
-			sameTime = delta == 0
-		} else {
-			sameTime = delta <= 0
-		}
-	}
-	return !sameSize || !sameTime
+	return s3x.Outdated(s3x.Op(src.op), s3x.Stat{Size: src.size, ModTime: src.lastUpdate}, s3x.Stat{Size: dest.size, ModTime: dest.lastUpdate},
+		t.a.has("size-only"), t.a.has("exact-timestamps"))
 }
 
 // metadataArg reads --metadata: shorthand key=value,… or a JSON object.

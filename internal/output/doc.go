@@ -6,6 +6,10 @@
 // pagination does, and [Write] prints the result in an --output format: json, text, table,
 // yaml or yaml-stream. [Sample] is the sample output of --generate-cli-skeleton output.
 //
+// It is shared by the awsx command (internal/cli) and the root package's awsx.Query, which
+// is why it lives outside internal/cli: the library's query is the command's --query, with
+// no command code linked in.
+//
 // # Where the key order comes from
 //
 // The AWS CLI prints keys in the order of botocore's service model, not alphabetically (the

@@ -13,7 +13,7 @@ import (
 )
 
 // TestFresh fails when the output package's models are not what modelgen writes from the
-// botocore models on this machine for awsmodel's list: run `go generate ./internal/cli/output`.
+// botocore models on this machine for awsmodel's list: run `go generate ./internal/output`.
 func TestFresh(t *testing.T) {
 	if _, err := os.Stat(PrimaryData); err != nil {
 		t.Skipf("cannot check the output models without the AWS CLI v2's (apt-get install awscli): %v", err)
@@ -32,11 +32,11 @@ func TestFresh(t *testing.T) {
 		name := s.Name + ".json.gz"
 		want = append(want, name)
 		if _, err := os.Stat(filepath.Join(committed, name)); err != nil {
-			t.Errorf("model/%s is missing: run go generate ./internal/cli/output", name)
+			t.Errorf("model/%s is missing: run go generate ./internal/output", name)
 			continue
 		}
 		if !bytes.Equal(gunzip(t, filepath.Join(committed, name)), gunzip(t, filepath.Join(dir, name))) {
-			t.Errorf("model/%s is stale (or made from another botocore than %s's): run go generate ./internal/cli/output", name, extra)
+			t.Errorf("model/%s is stale (or made from another botocore than %s's): run go generate ./internal/output", name, extra)
 		}
 	}
 	got, _ := filepath.Glob(filepath.Join(committed, "*.json.gz"))
@@ -44,7 +44,7 @@ func TestFresh(t *testing.T) {
 		got[i] = filepath.Base(got[i])
 	}
 	if slices.Sort(want); !slices.Equal(got, want) {
-		t.Errorf("model/ holds %v, the list %v: run go generate ./internal/cli/output", got, want)
+		t.Errorf("model/ holds %v, the list %v: run go generate ./internal/output", got, want)
 	}
 }
 

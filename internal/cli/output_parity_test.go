@@ -1,4 +1,7 @@
-package output_test
+// The output package (internal/output) compared with the AWS CLI: the tests that run the
+// AWS CLI live here, beside the helpers that start it (internal/cli/internal/awscli).
+
+package cli_test
 
 import (
 	"bytes"
@@ -17,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 	"github.com/awsxlab/awsx/sim"
 )
 
@@ -226,7 +229,7 @@ func ours(t *testing.T, c parityCase, cloud *sim.Cloud, format string, all bool)
 // v1 json as data once timestamps are normalized (v1 prints them as they came over the wire
 // and orders keys by its newer models, which also have members v2 2.9.19 does not print:
 // v1 is compared with ValueAll).
-func TestParityWithAWSCLI(t *testing.T) {
+func TestOutputParityWithAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the AWS CLI: not in -short mode")
 	}

@@ -1,4 +1,4 @@
-package s3cmd
+package s3x
 
 import (
 	"bufio"
@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-//go:generate sh -c "/usr/bin/python3 internal/mimegen/mimegen.py | gofmt > mime_gen.go"
+//go:generate sh -c "/usr/bin/python3 internal/mimegen/mimegen.py | gofmt > contenttype_gen.go"
 
 // mimeFiles are the files Python's mimetypes reads, in order, each entry overriding the
 // built-in table and the files before it (mimetypes.knownfiles).
@@ -59,10 +59,12 @@ func readMimeFile(name string, m map[string]string) {
 	}
 }
 
-// GuessContentType is the content type the AWS CLI gives an upload of the file name:
-// Python's mimetypes.guess_type(name)[0], "" when it has none. "x.tar.gz" is
-// application/x-tar (gzip is its encoding, not its type); "x.gz" has none.
-func GuessContentType(name string) string {
+// ContentType is the content type the AWS CLI gives an upload of the file name: Python's
+// mimetypes.guess_type(name)[0], "" when it has none — the built-in table of Python 3.11,
+// then the machine's mime.types files as Python reads them. "x.tar.gz" is application/x-tar
+// (gzip is its encoding, not its type); "x.gz" has none. Uploads of [UploadFile], [Sync] and
+// [StaticSite] get it unless told otherwise. ContentType is safe for concurrent use.
+func ContentType(name string) string {
 	base, ext := splitExt(name)
 	for {
 		s, ok := pySuffixMap[strings.ToLower(ext)]
