@@ -26,8 +26,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
 	"github.com/awsxlab/awsx/internal/cli/params"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 //go:generate go run ./internal/gen -out data

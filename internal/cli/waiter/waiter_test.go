@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awsxlab/awsx/internal/cli/output"
+	"github.com/awsxlab/awsx/internal/output"
 )
 
 // instances is the output data of a DescribeInstances answer with instances in states.
