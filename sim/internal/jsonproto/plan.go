@@ -204,9 +204,16 @@ func (b *builder) structPlan(t reflect.Type, s *smithy.Schema, top bool) (*struc
 	return sp, nil
 }
 
-// fieldMembers asks the SDK which member each field of t (a struct of schema s) is.
+// fieldMembers asks the SDK which member each field of t (a struct of schema s) is. Every
+// field must be one: the JSON services served so far have no client-side fields.
 func fieldMembers(t reflect.Type, s *smithy.Schema) ([]sdkschema.Field, error) {
-	return sdkschema.Fields(t, s, unionMembers)
+	fs, err := sdkschema.Fields(t, s, unionMembers)
+	for _, f := range fs {
+		if err == nil && f.Member == nil {
+			err = fmt.Errorf("%s: the SDK serializes the field as no member of %s", t.Field(f.Index).Name, s.ID())
+		}
+	}
+	return fs, err
 }
 
 // bind sets where restJson1 carries a top-level input member, in the order of precedence of

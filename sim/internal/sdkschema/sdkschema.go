@@ -63,15 +63,18 @@ func Top(t reflect.Type) (*smithy.Schema, error) {
 // Field is a field of an SDK struct and the member schema the SDK writes it as.
 type Field struct {
 	Index  int            // of the field in the struct
-	Member *smithy.Schema // the member's schema, as the SDK's serializer hands it over
+	Member *smithy.Schema // the member's schema, as the SDK's serializer hands it over; nil for a field it never writes
 	// Probe serializes a zero struct with the field set to v, for callers that must learn
 	// more of the field's value (a union's member names) from the SDK.
 	Probe func(v reflect.Value) *Recorder
 }
 
 // Fields asks the SDK which member each exported field of t (a struct of schema s) is. unions
-// lists the union member types the codec knows (see [ProbeValue]). It fails when a field is
-// written as no member of s, two fields as one member, or a member has no field.
+// lists the union member types the codec knows (see [ProbeValue]). A field the SDK does not
+// write at all (a client-side input such as RDS's SourceRegion) is returned without Member.
+// Unexported fields are not probed (reflection cannot set them); each may be one member. It
+// fails when a field is written as no member of s, two fields as one member, or a member has
+// no field.
 func Fields(t reflect.Type, s *smithy.Schema, unions []reflect.Type) ([]Field, error) {
 	if _, ok := reflect.New(t).Interface().(Members); !ok {
 		return nil, fmt.Errorf("%v (shape %s) has no SerializeMembers method", t, s.ID())
@@ -80,8 +83,12 @@ func Fields(t reflect.Type, s *smithy.Schema, unions []reflect.Type) ([]Field, e
 	reflect.New(t).Interface().(Members).SerializeMembers(&base)
 	var fs []Field
 	seen := map[*smithy.Schema]bool{}
+	hidden := 0 // fields the SDK does not write itself: its middleware reads or sets them (RDS's SourceRegion, destinationRegion)
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() && f.Name != "noSmithyDocumentSerde" {
+			hidden++
+		}
 		if !f.IsExported() || f.Type == metadataType {
 			continue
 		}
@@ -96,7 +103,15 @@ func Fields(t reflect.Type, s *smithy.Schema, unions []reflect.Type) ([]Field, e
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		m := probe(pv).changed(&base)
+		r := probe(pv)
+		m := r.changed(&base)
+		if m == nil && r.same(&base) {
+			// Written as nothing: a member the SDK's middleware reads instead (RDS's
+			// SourceRegion, from which it makes PreSignedUrl), not sent.
+			fs = append(fs, Field{Index: i, Probe: probe})
+			hidden++
+			continue
+		}
 		if m == nil || s.Member(m.MemberName()) != m {
 			return nil, fmt.Errorf("%s: the SDK serializes the field as no member of %s", f.Name, s.ID())
 		}
@@ -106,8 +121,8 @@ func Fields(t reflect.Type, s *smithy.Schema, unions []reflect.Type) ([]Field, e
 		seen[m] = true
 		fs = append(fs, Field{Index: i, Member: m, Probe: probe})
 	}
-	if len(fs) != len(s.Members()) {
-		return nil, fmt.Errorf("%d of the %d members of %s have a field", len(fs), len(s.Members()), s.ID())
+	if len(seen)+hidden != len(s.Members()) {
+		return nil, fmt.Errorf("%d of the %d members of %s are written from a field, and %d fields are not written", len(seen), len(s.Members()), s.ID(), hidden)
 	}
 	return fs, nil
 }
@@ -215,6 +230,9 @@ func (r *Recorder) WriteUnion(s, v *smithy.Schema) {
 	}
 	r.open(s)
 }
+
+// same reports whether r wrote what base wrote.
+func (r *Recorder) same(base *Recorder) bool { return slices.Equal(r.events, base.events) }
 
 // changed returns the one schema written differently from base (the zero struct's members:
 // the SDK writes some non-pointer members, such as a bool with a default, even when zero),
