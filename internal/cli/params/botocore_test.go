@@ -22,7 +22,7 @@ import (
 
 // knownDifferences are members the SDK leaves out on purpose: it computes them itself.
 var knownDifferences = map[string]bool{
-	"ec2.CopySnapshot.DestinationRegion": true, // the SDK presigns CopySnapshot with its own region
+	"ec2.CopySnapshot.DestinationRegion":                          true, // the SDK presigns CopySnapshot with its own region
 	"rds.StartDBInstanceAutomatedBackupsReplication.SourceRegion": true, // botocore injects it for presigning; the SDK has no field
 	// Required in the installed botocore's model, optional in the (newer) SDK's.
 	"ec2.CreateCapacityReservationFleet.InstanceTypeSpecifications":            true,
