@@ -174,7 +174,10 @@ func TestRDSCreateInstanceErrors(t *testing.T) {
 			{"unknown version", func(in *rds.CreateDBInstanceInput) { in.EngineVersion = aws.String("5.9") }, "InvalidParameterCombination"},
 			{"unknown class", func(in *rds.CreateDBInstanceInput) { in.DBInstanceClass = aws.String("db.z9.huge") }, "InvalidParameterCombination"},
 			{"small storage", func(in *rds.CreateDBInstanceInput) { in.AllocatedStorage = aws.Int32(10) }, "InvalidParameterValue"},
-			{"io1 without iops", func(in *rds.CreateDBInstanceInput) { in.StorageType = aws.String("io1"); in.AllocatedStorage = aws.Int32(100) }, "InvalidParameterCombination"},
+			{"io1 without iops", func(in *rds.CreateDBInstanceInput) {
+				in.StorageType = aws.String("io1")
+				in.AllocatedStorage = aws.Int32(100)
+			}, "InvalidParameterCombination"},
 			{"short password", func(in *rds.CreateDBInstanceInput) { in.MasterUserPassword = aws.String("short") }, "InvalidParameterValue"},
 			{"password with @", func(in *rds.CreateDBInstanceInput) { in.MasterUserPassword = aws.String("abc@defgh") }, "InvalidParameterValue"},
 			{"no password", func(in *rds.CreateDBInstanceInput) { in.MasterUserPassword = nil }, "InvalidParameterValue"},
@@ -183,7 +186,10 @@ func TestRDSCreateInstanceErrors(t *testing.T) {
 			{"missing subnet group", func(in *rds.CreateDBInstanceInput) { in.DBSubnetGroupName = aws.String("nope") }, "DBSubnetGroupNotFoundFault"},
 			{"missing security group", func(in *rds.CreateDBInstanceInput) { in.VpcSecurityGroupIds = []string{"sg-0123456789abcdef0"} }, "InvalidParameterValue"},
 			{"security group of another VPC", func(in *rds.CreateDBInstanceInput) { in.DBSubnetGroupName = nil }, "InvalidParameterCombination"},
-			{"zone and Multi-AZ", func(in *rds.CreateDBInstanceInput) { in.MultiAZ = aws.Bool(true); in.AvailabilityZone = aws.String("us-east-1a") }, "InvalidParameterCombination"},
+			{"zone and Multi-AZ", func(in *rds.CreateDBInstanceInput) {
+				in.MultiAZ = aws.Bool(true)
+				in.AvailabilityZone = aws.String("us-east-1a")
+			}, "InvalidParameterCombination"},
 			{"missing parameter group", func(in *rds.CreateDBInstanceInput) { in.DBParameterGroupName = aws.String("tuned") }, "DBParameterGroupNotFound"},
 			{"retention", func(in *rds.CreateDBInstanceInput) { in.BackupRetentionPeriod = aws.Int32(36) }, "InvalidParameterValue"},
 		}

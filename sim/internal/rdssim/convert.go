@@ -176,6 +176,9 @@ func page[T any](items []T, key func(T) string, marker *string, max *int32) ([]T
 		start, _ = slices.BinarySearchFunc(items, string(k), func(a T, k string) int { return strings.Compare(key(a), k) })
 	}
 	items = items[start:]
+	if items == nil {
+		items = []T{} // AWS writes the empty list's element: <DBSnapshots/>
+	}
 	if len(items) <= n {
 		return items, nil, nil
 	}
