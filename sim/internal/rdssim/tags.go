@@ -16,7 +16,7 @@ import (
 // parameter group (the account's) or snapshot of this account and region.
 func (s *Store) tagged(r *regionState, region, arn string) (*[]tag, error) {
 	parts := strings.SplitN(arn, ":", 7)
-	if len(parts) != 7 || parts[0] != "arn" || parts[2] != "rds" || parts[3] != region || parts[4] != s.account {
+	if len(parts) != 7 || parts[0] != "arn" || parts[1] != "aws" || parts[2] != "rds" || parts[3] != region || parts[4] != s.account {
 		return nil, errorf(InvalidParameterValue, "The specified resource name does not match an RDS resource in this region.")
 	}
 	id := strings.ToLower(parts[6])
