@@ -160,6 +160,7 @@ func TestRDSCreateInstanceErrors(t *testing.T) {
 	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
 		ctx := context.Background()
 		c := b.Open(t)
+		c.Diverges(t, conformance.Moto, "moto checks none of CreateDBInstance's rules on versions, classes, storage, users, passwords, zones or security groups, nor a subnet group's zones")
 		client := rds.NewFromConfig(c.Config())
 		_, subnets, sg := rdsNetwork(t, c.Config())
 		must(client.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: aws.String("data"), DBSubnetGroupDescription: aws.String("d"), SubnetIds: subnets}))(t)
@@ -241,6 +242,7 @@ func TestRDSCatalogTagsAndPaging(t *testing.T) {
 	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
 		ctx := context.Background()
 		c := b.Open(t)
+		c.Diverges(t, conformance.Moto, "moto's DescribeDBEngineVersions answers XML the SDK cannot parse (an unquoted attribute)")
 		client := rds.NewFromConfig(c.Config())
 		vs := must(client.DescribeDBEngineVersions(ctx, &rds.DescribeDBEngineVersionsInput{Engine: aws.String("mysql"), DefaultOnly: aws.Bool(true)}))(t).DBEngineVersions
 		if len(vs) != 1 || aws.ToString(vs[0].EngineVersion) != "8.0.41" || aws.ToString(vs[0].DBParameterGroupFamily) != "mysql8.0" {
