@@ -407,3 +407,31 @@ func TestRDSSaveLoad(t *testing.T) {
 	}
 	must(rds.NewFromConfig(d.Config()).DescribeDBParameterGroups(ctx, &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String("p")}))(t)
 }
+
+// A cloud from Open keeps RDS's records across a reopen, and reading them writes nothing,
+// even as their states move on the clock.
+func TestRDSOpenKeepsState(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := openCloud(t, dir, false)
+	must(rds.NewFromConfig(c.Config()).CreateDBInstance(ctx, mysqlInput("kept", "", "")))(t)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c = openCloud(t, dir, false)
+	defer c.Close()
+	client := rds.NewFromConfig(c.Config())
+	before := dirBytes(t, dir)
+	for _, d := range []time.Duration{0, 5 * time.Minute} {
+		c.Advance(d)
+		before = dirBytes(t, dir)
+		st := aws.ToString(must(client.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String("kept")}))(t).DBInstances[0].DBInstanceStatus)
+		if want := map[time.Duration]string{0: "creating", 5 * time.Minute: "backing-up"}[d]; st != want {
+			t.Errorf("after %v: %s, want %s", d, st, want)
+		}
+		must(client.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{}))(t)
+		if after := dirBytes(t, dir); after != before {
+			t.Errorf("reads wrote:\nbefore\n%s\nafter\n%s", before, after)
+		}
+	}
+}
