@@ -69,7 +69,9 @@
 // (ManageMasterUserPassword is NotImplemented), parameter values (ModifyDBParameterGroup and
 // the engines' hundreds of parameters), maintenance windows (pending modifications wait
 // until a call applies them immediately), renaming an instance or moving it to another
-// subnet group or storage type (NotImplemented), events and quotas. Messages are AWS's where
+// subnet group or storage type (NotImplemented), events and quotas, and network interfaces:
+// EC2 does not know an instance is in its subnets and security groups, so it does not
+// refuse to delete them (AWS's DependencyViolation). Messages are AWS's where
 // its documentation or public logs quote them (instance not found, already exists, the
 // password and identifier rules, the subnet group's AZ coverage, deletion protection, the
 // unsupported class combination); elsewhere the message is the simulator's own and the code
