@@ -60,7 +60,8 @@ func instanceNotFound(id string) *core.Error {
 }
 
 func subnetGroupNotFound(name string) *core.Error {
-	return errorf(DBSubnetGroupNotFoundFault, "DBSubnetGroup %s not found.", name)
+	// As AWS words it (quoted in cloudtools/troposphere#1383).
+	return errorf(DBSubnetGroupNotFoundFault, "DB subnet group '%s' does not exist.", name)
 }
 
 func paramGroupNotFound(name string) *core.Error {

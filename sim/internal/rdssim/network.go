@@ -18,6 +18,11 @@ import (
 // subnets resolves subnet IDs to their VPC and Availability Zone. A subnet EC2 does not know
 // is InvalidSubnet, as are subnets of more than one VPC.
 func (s *Store) subnets(ctx context.Context, ids []string) (vpc string, out []subnet, err error) {
+	if len(ids) == 0 {
+		// Quoted from AWS in terraform-aws-modules/terraform-aws-rds#326. (Without this check
+		// DescribeSubnets would answer every subnet.)
+		return "", nil, errorf(InvalidSubnet, "Subnet IDs are required.")
+	}
 	if s.ec2 == nil {
 		return "", nil, errorf(InvalidSubnet, "Some input subnets in :%v are invalid.", ids)
 	}
