@@ -12,6 +12,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
+	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
 	"github.com/awsxlab/awsx/sim/internal/ssmsim"
 )
@@ -35,6 +36,7 @@ type Cloud struct {
 	compute  *ec2sim.Store
 	buckets  *s3sim.Store
 	params   *ssmsim.Store
+	dbs      *rdssim.Store
 	registry registry
 	hooks    hooks
 	disk     *disk // nil unless made by Open
@@ -111,6 +113,11 @@ func New(opts ...Option) *Cloud {
 		}
 		return aws.ToString(out.(*ssm.GetParameterOutput).Parameter.Value), nil
 	})
+	// RDS reads the network through EC2's operations as the account: AWS's service-linked
+	// role AWSServiceRoleForRDS, not the caller, describes subnets and security groups.
+	c.dbs = rdssim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
+		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
+	})
 	// The registry: one line per service. The first is the one whose protocol answers a
 	// request that looks like no service's.
 	c.registry.add(
@@ -120,8 +127,15 @@ func New(opts ...Option) *Cloud {
 		c.buckets.Service(o.maxObject),
 		c.buckets.WebsiteService(),
 		c.params.Service(),
+		c.dbs.Service(),
 	)
 	return c
+}
+
+// rootCaller is the account's root, as which the simulator's services act for themselves.
+func (c *Cloud) rootCaller() *core.Caller {
+	a := c.opts.account
+	return &core.Caller{Kind: core.Root, Account: a, ARN: "arn:aws:iam::" + a + ":root", UserID: a}
 }
 
 // Account returns the account's ID.

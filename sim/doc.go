@@ -1,5 +1,5 @@
-// Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3 and Systems Manager
-// Parameter Store answer in AWS's own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
+// Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3, Systems Manager
+// Parameter Store and RDS answer in AWS's own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
 //	cloud := sim.New()
@@ -75,6 +75,13 @@
 //     policies as far as AWS validates them, and AWS's public parameters of the newest images
 //     (/aws/service/ami-amazon-linux-latest/…, Canonical's, Debian's, Windows'), which point at
 //     EC2's catalog in each region; RunInstances takes resolve:ssm:NAME as an image ID.
+//
+//   - RDS, as records, not a database engine: DB instances of MySQL, MariaDB and PostgreSQL
+//     (engine, version, class, storage, master user and password checked against AWS's
+//     published rules), DB subnet groups over two Availability Zones of a VPC as EC2 knows it,
+//     security groups from EC2, the "default" group of the default VPC, parameter groups,
+//     manual snapshots and restores, tags; creating → backing-up → available and the other
+//     states on the simulator's clock, and an endpoint name that nothing answers at.
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

@@ -73,6 +73,7 @@ type Service struct {
 var services = []Service{
 	{Name: "ec2", Module: "github.com/aws/aws-sdk-go-v2/service/ec2", Botocore: "ec2", APIVersion: "2016-11-15", Protocol: EC2Query, Command: "ec2"},
 	{Name: "iam", Module: "github.com/aws/aws-sdk-go-v2/service/iam", Botocore: "iam", APIVersion: "2010-05-08", Protocol: AWSQuery, Command: "iam"},
+	{Name: "rds", Module: "github.com/aws/aws-sdk-go-v2/service/rds", Botocore: "rds", APIVersion: "2014-10-31", Protocol: AWSQuery, Command: "rds"},
 	{Name: "s3", Module: "github.com/aws/aws-sdk-go-v2/service/s3", Botocore: "s3", APIVersion: "2006-03-01", Protocol: RESTXML, Command: "s3api"},
 	{Name: "ssm", Module: "github.com/aws/aws-sdk-go-v2/service/ssm", Botocore: "ssm", APIVersion: "2014-11-06", Protocol: AWSJSON11, Command: "ssm"},
 	{Name: "sts", Module: "github.com/aws/aws-sdk-go-v2/service/sts", Botocore: "sts", APIVersion: "2011-06-15", Protocol: AWSQuery, Command: "sts"},

@@ -21,7 +21,7 @@
 // SerializeMembers method that hands each member set to a smithy.ShapeSerializer together
 // with the member's schema (its name, shape type and traits such as timestampFormat). Once
 // per Go type, a plan asks that method: it sets one field at a time, serializes the struct
-// into a recorder, and notes which member schema was written. The decoder then walks the
+// into a recorder (package sdkschema, shared with the query codec), and notes which member schema was written. The decoder then walks the
 // JSON body with the plan. Union member types, which reflection cannot enumerate, are listed
 // by `go generate` (./internal/gen reads the SDK's types.go) in sdk_gen.go, and the SDK's
 // serializer again says which member each one is. The same file lists the operation schemas,

@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/smithy-go/document"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/traits"
+
+	"github.com/awsxlab/awsx/sim/internal/sdkschema"
 )
 
 // kind is how a value is read from JSON.
@@ -98,12 +99,6 @@ var (
 	documentType = reflect.TypeFor[document.Value]()
 )
 
-// members is what the SDK's generated structs implement: SerializeMembers writes each member
-// that is set, with its schema.
-type members interface {
-	SerializeMembers(smithy.ShapeSerializer)
-}
-
 // inputPlan returns the decoding plan of a top-level input struct type.
 func (p *planCache) inputPlan(t reflect.Type) (*structPlan, error) {
 	if sp, ok := p.plans.Load(t); ok {
@@ -136,20 +131,14 @@ func (p *planCache) inputPlan(t reflect.Type) (*structPlan, error) {
 	return sp, nil
 }
 
-// topSchema returns the schema a top-level input or output type writes itself as: the
-// SDK's Serialize method opens the struct with it. It is nil for Unit, which the SDK
-// writes as a struct without schema or members.
+// topSchema returns the schema a top-level input or output type writes itself as (nil for
+// Smithy's Unit); see [sdkschema.Top].
 func topSchema(t reflect.Type) (*smithy.Schema, error) {
-	v, ok := reflect.New(t).Interface().(smithy.Serializable)
-	if !ok {
-		return nil, fmt.Errorf("jsonproto: %v has no Serialize method: not an SDK type of this generation", t)
+	s, err := sdkschema.Top(t)
+	if err != nil {
+		return nil, fmt.Errorf("jsonproto: %w", err)
 	}
-	var r recorder
-	v.Serialize(&r)
-	if len(r.events) == 0 || r.events[0].v != "" || r.events[0].s != nil && r.events[0].s.Type() != smithy.ShapeTypeStructure {
-		return nil, fmt.Errorf("jsonproto: %v does not serialize as a structure", t)
-	}
-	return r.events[0].s, nil // nil for Smithy's Unit: an operation without input or output
+	return s, nil
 }
 
 // builder builds plans; the caller holds Protocol.mu. built holds every plan made so far,
@@ -175,18 +164,18 @@ func (b *builder) structPlan(t reflect.Type, s *smithy.Schema, top bool) (*struc
 	}
 	fields := make([]fieldPlan, 0, len(fms))
 	for _, fm := range fms {
-		f := t.Field(fm.index)
-		c, err := b.codec(f.Type, fm.m, fm.probe)
+		f := t.Field(fm.Index)
+		c, err := b.codec(f.Type, fm.Member, fm.Probe)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		fp := fieldPlan{index: fm.index, name: fm.m.MemberName(), key: fm.m.MemberName(), c: c}
+		fp := fieldPlan{index: fm.Index, name: fm.Member.MemberName(), key: fm.Member.MemberName(), c: c}
 		if b.rest {
-			if jn, ok := smithy.SchemaTrait[*traits.JSONName](fm.m); ok {
+			if jn, ok := smithy.SchemaTrait[*traits.JSONName](fm.Member); ok {
 				fp.key = jn.Name
 			}
 			if top {
-				if err := bind(&fp, fm.m); err != nil {
+				if err := bind(&fp, fm.Member); err != nil {
 					return nil, fmt.Errorf("%s: %w", f.Name, err)
 				}
 			}
@@ -215,54 +204,16 @@ func (b *builder) structPlan(t reflect.Type, s *smithy.Schema, top bool) (*struc
 	return sp, nil
 }
 
-// fieldMember is a field of an SDK struct and the member schema the SDK writes it as.
-type fieldMember struct {
-	index int
-	m     *smithy.Schema
-	probe func(reflect.Value) *recorder // serializes t with the field set to a value
-}
-
-// fieldMembers asks the SDK which member each field of t (a struct of schema s) is: it sets
-// one field at a time and notes the member schema that t's SerializeMembers writes
-// differently from the zero struct's.
-func fieldMembers(t reflect.Type, s *smithy.Schema) ([]fieldMember, error) {
-	if _, ok := reflect.New(t).Interface().(members); !ok {
-		return nil, fmt.Errorf("%v (shape %s) has no SerializeMembers method", t, s.ID())
+// fieldMembers asks the SDK which member each field of t (a struct of schema s) is. Every
+// field must be one: the JSON services served so far have no client-side fields.
+func fieldMembers(t reflect.Type, s *smithy.Schema) ([]sdkschema.Field, error) {
+	fs, err := sdkschema.Fields(t, s, unionMembers)
+	for _, f := range fs {
+		if err == nil && f.Member == nil {
+			err = fmt.Errorf("%s: the SDK serializes the field as no member of %s", t.Field(f.Index).Name, s.ID())
+		}
 	}
-	var base recorder
-	reflect.New(t).Interface().(members).SerializeMembers(&base)
-	var fms []fieldMember
-	seen := map[*smithy.Schema]bool{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() || f.Type == metadataType {
-			continue
-		}
-		probe := func(fv reflect.Value) *recorder {
-			v := reflect.New(t)
-			v.Elem().Field(i).Set(fv)
-			var r recorder
-			v.Interface().(members).SerializeMembers(&r)
-			return &r
-		}
-		pv, err := probeValue(f.Type)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name, err)
-		}
-		m := probe(pv).changed(&base)
-		if m == nil || s.Member(m.MemberName()) != m {
-			return nil, fmt.Errorf("%s: the SDK serializes the field as no member of %s", f.Name, s.ID())
-		}
-		if seen[m] {
-			return nil, fmt.Errorf("%s: two fields are member %s of %s", f.Name, m.MemberName(), s.ID())
-		}
-		seen[m] = true
-		fms = append(fms, fieldMember{index: i, m: m, probe: probe})
-	}
-	if len(fms) != len(s.Members()) {
-		return nil, fmt.Errorf("%d of the %d members of %s have a field", len(fms), len(s.Members()), s.ID())
-	}
-	return fms, nil
+	return fs, err
 }
 
 // bind sets where restJson1 carries a top-level input member, in the order of precedence of
@@ -323,7 +274,7 @@ func bind(f *fieldPlan, m *smithy.Schema) error {
 
 // codec returns the codec of a value of Go type t written with member schema s. probe
 // serializes a value of type t in its place, for unions to learn their members' names.
-func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Value) *recorder) (*codec, error) {
+func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Value) *sdkschema.Recorder) (*codec, error) {
 	c := &codec{typ: t}
 	if t.Kind() == reflect.Pointer {
 		c.ptr, c.typ = true, t.Elem()
@@ -377,7 +328,7 @@ func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Val
 		if k != reflect.Slice || c.ptr {
 			return bad()
 		}
-		e, err := b.codec(t.Elem(), s.ListMember(), func(ev reflect.Value) *recorder {
+		e, err := b.codec(t.Elem(), s.ListMember(), func(ev reflect.Value) *sdkschema.Recorder {
 			sv := reflect.MakeSlice(t, 1, 1)
 			sv.Index(0).Set(ev)
 			return probe(sv)
@@ -390,7 +341,7 @@ func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Val
 		if k != reflect.Map || t.Key().Kind() != reflect.String || c.ptr {
 			return bad()
 		}
-		e, err := b.codec(t.Elem(), s.MapValue(), func(ev reflect.Value) *recorder {
+		e, err := b.codec(t.Elem(), s.MapValue(), func(ev reflect.Value) *sdkschema.Recorder {
 			mv := reflect.MakeMapWithSize(t, 1)
 			mv.SetMapIndex(reflect.ValueOf("k").Convert(t.Key()), ev)
 			return probe(mv)
@@ -424,7 +375,7 @@ func (b *builder) codec(t reflect.Type, s *smithy.Schema, probe func(reflect.Val
 
 // union fills c's variants: for each member type of the union (sdk_gen.go), the SDK's
 // serializer names the member it writes.
-func (b *builder) union(c *codec, s *smithy.Schema, probe func(reflect.Value) *recorder) error {
+func (b *builder) union(c *codec, s *smithy.Schema, probe func(reflect.Value) *sdkschema.Recorder) error {
 	c.kind, c.variants = kUnion, map[string]variant{}
 	for _, mt := range unionMembers {
 		if !reflect.PointerTo(mt).Implements(c.typ) {
@@ -435,18 +386,18 @@ func (b *builder) union(c *codec, s *smithy.Schema, probe func(reflect.Value) *r
 			return fmt.Errorf("union member %v has no Value field", mt)
 		}
 		mv := reflect.New(mt)
-		pv, err := probeValue(vf.Type)
+		pv, err := sdkschema.ProbeValue(vf.Type, unionMembers)
 		if err != nil {
 			return err
 		}
 		mv.Elem().Field(vf.Index[0]).Set(pv)
 		iv := reflect.New(c.typ).Elem()
 		iv.Set(mv)
-		m := probe(iv).variant
+		m := probe(iv).Variant()
 		if m == nil || s.Member(m.MemberName()) != m {
 			return fmt.Errorf("the SDK serializes union member %v as no member of %s", mt, s.TargetID())
 		}
-		vc, err := b.codec(vf.Type, m, func(v reflect.Value) *recorder {
+		vc, err := b.codec(vf.Type, m, func(v reflect.Value) *sdkschema.Recorder {
 			mv := reflect.New(mt)
 			mv.Elem().Field(vf.Index[0]).Set(v)
 			iv := reflect.New(c.typ).Elem()
@@ -462,123 +413,6 @@ func (b *builder) union(c *codec, s *smithy.Schema, probe func(reflect.Value) *r
 		return fmt.Errorf("union %v: %d of the %d members of %s have a type in sdk_gen.go (run go generate)", c.typ, len(c.variants), len(s.Members()), s.TargetID())
 	}
 	return nil
-}
-
-// probeValue returns a value of type t that the SDK's serializers write: they skip nil
-// pointers, slices and maps, empty strings and zero numbers.
-func probeValue(t reflect.Type) (reflect.Value, error) {
-	v := reflect.New(t).Elem()
-	switch t.Kind() {
-	case reflect.Pointer:
-		v.Set(reflect.New(t.Elem()))
-	case reflect.String:
-		v.SetString("x")
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		v.SetInt(1)
-	case reflect.Float32, reflect.Float64:
-		v.SetFloat(1)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(t, 0, 0))
-	case reflect.Map:
-		v.Set(reflect.MakeMap(t))
-	case reflect.Struct:
-		if t == timeType {
-			v.Set(reflect.ValueOf(time.Unix(1, 0)))
-		}
-	case reflect.Interface:
-		if t == documentType {
-			return v, fmt.Errorf("document members are not supported")
-		}
-		for _, mt := range unionMembers {
-			if reflect.PointerTo(mt).Implements(t) {
-				v.Set(reflect.New(mt))
-				return v, nil
-			}
-		}
-		return v, fmt.Errorf("interface %v: no union member type in sdk_gen.go implements it (run go generate)", t)
-	default:
-		return v, fmt.Errorf("unsupported Go type %v", t)
-	}
-	return v, nil
-}
-
-// recorder is a smithy.ShapeSerializer that writes nothing: it notes the schemas (and
-// scalar values) the SDK's generated Serialize methods hand it, which is how a plan learns
-// what member a Go field is.
-type recorder struct {
-	depth   int
-	events  []event        // what is written outside any container, in order
-	variant *smithy.Schema // the first union member written
-}
-
-type event struct {
-	s *smithy.Schema
-	v string // a scalar's value, "" for a container
-}
-
-var _ smithy.ShapeSerializer = (*recorder)(nil)
-
-func (r *recorder) note(s *smithy.Schema, v any) {
-	if r.depth == 0 {
-		e := event{s: s}
-		if v != nil {
-			e.v = fmt.Sprint(v)
-		}
-		r.events = append(r.events, e)
-	}
-}
-
-func (r *recorder) open(s *smithy.Schema) { r.note(s, nil); r.depth++ }
-func (r *recorder) close()                { r.depth-- }
-
-func (r *recorder) Bytes() []byte                                    { return nil }
-func (r *recorder) WriteInt8(s *smithy.Schema, v int8)               { r.note(s, v) }
-func (r *recorder) WriteInt16(s *smithy.Schema, v int16)             { r.note(s, v) }
-func (r *recorder) WriteInt32(s *smithy.Schema, v int32)             { r.note(s, v) }
-func (r *recorder) WriteInt64(s *smithy.Schema, v int64)             { r.note(s, v) }
-func (r *recorder) WriteFloat32(s *smithy.Schema, v float32)         { r.note(s, v) }
-func (r *recorder) WriteFloat64(s *smithy.Schema, v float64)         { r.note(s, v) }
-func (r *recorder) WriteBool(s *smithy.Schema, v bool)               { r.note(s, v) }
-func (r *recorder) WriteString(s *smithy.Schema, v string)           { r.note(s, "s"+v) }
-func (r *recorder) WriteBigInt(s *smithy.Schema, v *big.Int)         { r.note(s, v) }
-func (r *recorder) WriteBigFloat(s *smithy.Schema, v *big.Float)     { r.note(s, v) }
-func (r *recorder) WriteBlob(s *smithy.Schema, v []byte)             { r.note(s, v) }
-func (r *recorder) WriteTime(s *smithy.Schema, v time.Time)          { r.note(s, v.UnixNano()) }
-func (r *recorder) WriteDocument(s *smithy.Schema, v document.Value) { r.note(s, nil) }
-func (r *recorder) WriteNil(s *smithy.Schema)                        { r.note(s, "nil") }
-func (r *recorder) WriteStruct(s *smithy.Schema)                     { r.open(s) }
-func (r *recorder) CloseStruct()                                     { r.close() }
-func (r *recorder) WriteList(s *smithy.Schema)                       { r.open(s) }
-func (r *recorder) CloseList()                                       { r.close() }
-func (r *recorder) WriteMap(s *smithy.Schema)                        { r.open(s) }
-func (r *recorder) WriteKey(*smithy.Schema, string)                  {}
-func (r *recorder) CloseMap()                                        { r.close() }
-func (r *recorder) CloseUnion()                                      { r.close() }
-
-func (r *recorder) WriteUnion(s, v *smithy.Schema) {
-	if r.variant == nil {
-		r.variant = v
-	}
-	r.open(s)
-}
-
-// changed returns the one schema written differently from base (the zero struct's members:
-// the SDK writes some non-pointer members, such as a bool with a default, even when zero),
-// or nil when there is not exactly one.
-func (r *recorder) changed(base *recorder) *smithy.Schema {
-	var found *smithy.Schema
-	for _, e := range r.events {
-		if slices.Contains(base.events, e) {
-			continue
-		}
-		if found != nil && found != e.s {
-			return nil
-		}
-		found = e.s
-	}
-	return found
 }
 
 // planCache is the per-Go-type plan cache of a protocol.

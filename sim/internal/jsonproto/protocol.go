@@ -152,8 +152,8 @@ func (o *operation) encodingSchema(rest bool, build func(top *smithy.Schema) *sm
 			return
 		}
 		for _, fm := range fms {
-			if _, ok := smithy.SchemaTrait[*traits.HTTPResponseCode](fm.m); ok {
-				o.respCode = fm.index
+			if _, ok := smithy.SchemaTrait[*traits.HTTPResponseCode](fm.Member); ok {
+				o.respCode = fm.Index
 			}
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"math"
+	"net/http"
 	"net/url"
 	"reflect"
 	"slices"
@@ -456,6 +457,10 @@ func (d *decoder) scalar(s string, c *codec, v reflect.Value) bool {
 		d.badValue(s, "a number")
 	case kTime:
 		t, ok := parseTime(s)
+		if !ok && c.tf == "http-date" {
+			tt, err := time.Parse(http.TimeFormat, s)
+			t, ok = tt.UTC(), err == nil
+		}
 		if ok {
 			v.Set(reflect.ValueOf(t))
 			return true

@@ -48,7 +48,7 @@ func (s *Service) EncodeResult(dst []byte, op string, out any, requestID string)
 			}
 		}
 	}
-	e := encoder{ec2: s.protocol == EC2Query}
+	e := encoder{ec2: s.protocol == EC2Query, millis: s.protocol == EC2Query || s.ops != nil}
 	if e.ec2 {
 		dst = append(dst, xmlHeader...)
 	}
@@ -121,7 +121,8 @@ func (s *Service) EncodeError(dst []byte, code, message, requestID string, sende
 }
 
 type encoder struct {
-	ec2 bool
+	ec2    bool
+	millis bool // timestamps with milliseconds: EC2, and the services of FromSchema (as RDS, ELB and Auto Scaling write them)
 }
 
 func open(dst []byte, name string) []byte {
@@ -183,7 +184,13 @@ func (e *encoder) value(dst []byte, c *codec, v reflect.Value) []byte {
 		return appendFloat(dst, v.Float(), c.bits)
 	case kTime:
 		t := v.Interface().(time.Time).UTC()
-		if e.ec2 {
+		switch c.tf {
+		case "http-date":
+			return t.AppendFormat(dst, "Mon, 02 Jan 2006 15:04:05 GMT")
+		case "epoch-seconds":
+			return appendFloat(dst, float64(t.UnixMilli())/1e3, 64)
+		}
+		if e.millis {
 			return t.AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 		}
 		return t.AppendFormat(dst, "2006-01-02T15:04:05Z")

@@ -10,13 +10,15 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx/sim/internal/query"
 )
 
 // FuzzDecode feeds arbitrary form bodies to Decode for inputs with flattened lists, wrapped
-// lists, maps, unions, timestamps, blobs and floats: it must never panic, and any error must be
+// lists, maps, unions, timestamps, blobs and floats, of the generated and the schema-based
+// (RDS) paths: it must never panic, and any error must be
 // a *query.Error (bad input), never a caller error. Seeds are in testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
 	f.Add("Action=RunInstances&ImageId=ami-1&MinCount=1&MaxCount=1&TagSpecification.1.Tag.1.Key=Name")
@@ -43,6 +45,10 @@ func FuzzDecode(f *testing.F) {
 			{query.IAM, &iam.PutAccountPropertiesInput{}},
 			{query.IAM, &iam.SimulatePrincipalPolicyInput{}},
 			{query.STS, &sts.AssumeRoleInput{}},
+			{rdsCodec, &rds.CreateDBInstanceInput{}},
+			{rdsCodec, &rds.DescribeDBInstancesInput{}},
+			{rdsCodec, &rds.ModifyDBParameterGroupInput{}},
+			{rdsCodec, &rds.DescribeDBLogFilesInput{}},
 		}
 		for _, x := range inputs {
 			err := x.svc.Decode(form, x.in)

@@ -27,6 +27,7 @@ type transport struct {
 	body   []byte
 	status int
 	resp   []byte
+	reqID  string // when set, the X-Amzn-Requestid header (the schema-based SDK reads it there)
 }
 
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -39,10 +40,14 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		t.body = b
 	}
+	h := http.Header{"Content-Type": {"text/xml"}}
+	if t.reqID != "" {
+		h.Set("X-Amzn-Requestid", t.reqID)
+	}
 	return &http.Response{
 		StatusCode: t.status,
 		Status:     http.StatusText(t.status),
-		Header:     http.Header{"Content-Type": {"text/xml"}},
+		Header:     h,
 		Body:       io.NopCloser(bytes.NewReader(t.resp)),
 		Request:    r,
 	}, nil

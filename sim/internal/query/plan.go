@@ -30,6 +30,7 @@ type codec struct {
 	ptr  bool         // the Go value is a pointer to typ
 	typ  reflect.Type // the value's type, pointer removed
 	bits int          // integer and float sizes
+	tf   string       // kTime of a FromSchema service: "date-time", "http-date" or "epoch-seconds"
 
 	st *structPlan // kStruct
 
@@ -87,8 +88,11 @@ func (s *Service) buildTop(t reflect.Type, input bool) (*structPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.Kind() != reflect.Struct || t.PkgPath() != sdkPrefix+s.name {
+	if t.Kind() != reflect.Struct || s.pkg == "" && t.PkgPath() != sdkPrefix+s.name || s.pkg != "" && t.PkgPath() != s.pkg {
 		return nil, fmt.Errorf("query: %s: %v is not a %s input or output type", s.name, t, s.name)
+	}
+	if s.ops != nil {
+		return s.buildSchemaTop(tb, t, input)
 	}
 	shapes, cache, built := tb.out, &s.out, &s.outB
 	if input {

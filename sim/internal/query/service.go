@@ -31,6 +31,8 @@ type Service struct {
 	protocol Protocol
 	version  string
 	xmlns    string
+	pkg      string            // FromSchema: the SDK package's import path
+	ops      map[string]*opDef // FromSchema: the client's operations
 
 	load   sync.Once
 	tables *tables
@@ -50,7 +52,7 @@ var (
 	EC2 = &Service{name: "ec2", protocol: EC2Query, version: "2016-11-15", xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/"}
 )
 
-// Name returns the service's name in the SDK's module path: "iam", "sts" or "ec2".
+// Name returns the service's name in the SDK's module path: "iam", "sts", "ec2", "rds".
 func (s *Service) Name() string { return s.name }
 
 // Protocol returns the service's wire protocol.
@@ -77,7 +79,7 @@ func (s *Service) HasOperation(op string) bool {
 	return err == nil && t.ops[op] != nil
 }
 
-//go:embed data/*.shapes
+//go:embed data/*.shapes data/*.required
 var shapeFiles embed.FS
 
 // tables is a parsed shape file.
@@ -86,12 +88,15 @@ type tables struct {
 	ops     map[string]*opDef
 	opNames []string
 	in, out map[string]*shapeDef
+
+	required map[string]map[string]string // FromSchema: required fields by Go type, then field
 }
 
 type opDef struct {
 	name, input, output string
-	result              string // awsQuery: the <OpResult> element; "" for ec2query
-	discard             bool   // the SDK reads no body: the output has no members
+	result              string       // awsQuery: the <OpResult> element; "" for ec2query
+	discard             bool         // the SDK reads no body: the output has no members
+	outType             reflect.Type // FromSchema: the output struct type
 }
 
 type shapeDef struct {
@@ -114,6 +119,10 @@ type fieldDef struct {
 
 func (s *Service) data() (*tables, error) {
 	s.load.Do(func() {
+		if s.ops != nil {
+			s.tables, s.err = s.schemaData()
+			return
+		}
 		b, err := shapeFiles.ReadFile("data/" + s.name + ".shapes")
 		if err != nil {
 			s.err = fmt.Errorf("query: %s: %w", s.name, err)

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,9 +29,10 @@ import (
 )
 
 type service struct {
-	name   string // ec2, iam, sts
-	module string
-	prefix string // awsEc2query, awsAwsquery
+	name    string // ec2, iam, sts
+	module  string
+	prefix  string // awsEc2query, awsAwsquery
+	version string // the API version
 }
 
 // prefixes are the SDK's names, in its generated code, of the two query protocols.
@@ -44,7 +46,7 @@ var services = func() []service {
 	var out []service
 	for _, s := range awsmodel.Services() {
 		if p, ok := prefixes[s.Protocol]; ok {
-			out = append(out, service{s.Name, s.Module, p})
+			out = append(out, service{s.Name, s.Module, p, s.APIVersion})
 		}
 	}
 	return out
@@ -63,6 +65,17 @@ func main() {
 		dir, err := moduleDir(s.module)
 		if err != nil {
 			fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "serializers.go")); os.IsNotExist(err) {
+			// A module of the schema-based generation: its wire names are in its schemas,
+			// read at run time; only the required members (validators.go) are written here.
+			var b bytes.Buffer
+			n := writeRequired(&b, s, filepath.Base(dir), filepath.Join(dir, "validators.go"))
+			if err := os.WriteFile(filepath.Join(out, s.name+".required"), b.Bytes(), 0o644); err != nil {
+				fatal(err)
+			}
+			fmt.Fprintf(os.Stderr, "gen: %s: schema-based, %d required members, %d bytes\n", s.name, n, b.Len())
+			continue
 		}
 		g := &gen{svc: s, in: map[string]*shape{}, out: map[string]*shape{}, ops: map[string]*op{}}
 		g.readSerializers(filepath.Join(dir, "serializers.go"))
@@ -692,6 +705,52 @@ func (g *gen) readValidators(path string) {
 			return true
 		})
 	}
+}
+
+// writeRequired writes the required members of a schema-based module, which its schemas do
+// not carry (the SDK checks them in validators.go). Format, one record a line:
+//
+//	svc <name> <version> <sdk module@version>
+//	r <GoType> <GoField> <validator-name>   GoType as in the validator: "X" or "types.X"
+func writeRequired(b *bytes.Buffer, s service, sdk, path string) int {
+	g := &gen{svc: s}
+	f := g.parse(path)
+	var lines []string
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "validate") {
+			continue
+		}
+		pt, ok := fn.Type.Params.List[0].Type.(*ast.StarExpr)
+		if !ok {
+			continue
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			ifs, ok := n.(*ast.IfStmt)
+			if !ok {
+				return true
+			}
+			for _, c := range calls(ifs.Body) {
+				if callName(c) != "smithy.NewErrParamRequired" {
+					continue
+				}
+				member, ok := strLit(c.Args[0])
+				goName := selectorOf(ifs.Cond, "v")
+				if !ok || goName == "" {
+					g.failf(ifs, "required member without a name or field")
+				}
+				lines = append(lines, fmt.Sprintf("r %s %s %s\n", typeName(pt), goName, member))
+			}
+			return true
+		})
+	}
+	sort.Strings(lines)
+	lines = slices.Compact(lines)
+	fmt.Fprintf(b, "svc %s %s %s\n", s.name, s.version, sdk)
+	for _, l := range lines {
+		b.WriteString(l)
+	}
+	return len(lines)
 }
 
 func mark(b bool, c string) string {
