@@ -130,6 +130,7 @@ type Fault struct {
 	// ("RunInstances"); empty matches any.
 	Service, Operation string
 	// Match, when set, selects further by the decoded input (e.g. *ec2.RunInstancesInput).
+	// S3's operations are not decoded into the SDK's inputs: select them by Operation.
 	Match func(in any) bool
 	// Times is how many requests the fault answers before it retires; 0 is every one.
 	Times int
@@ -143,7 +144,7 @@ type Fault struct {
 	Code, Message string
 	Status        int
 	// Answer, when set, answers the request: its output (of the operation's SDK output type)
-	// or its error.
+	// or its error. S3's operations take errors only: an output is answered InternalFailure.
 	Answer func(ctx context.Context, in any) (out any, err error)
 	// With only Latency set, the service answers after the delay.
 }

@@ -124,6 +124,15 @@ func TestInjectedFaults(t *testing.T) {
 				}
 			}
 		})
+		t.Run("an S3 output is refused, not a panic", func(t *testing.T) {
+			remove := c.Cloud(t).Inject(sim.Fault{Service: "s3", Operation: "ListBuckets", Times: 1,
+				Answer: func(context.Context, any) (any, error) { return &s3.ListBucketsOutput{}, nil }})
+			defer remove()
+			cfg := c.Config()
+			cfg.RetryMaxAttempts = 1
+			_, err := s3.NewFromConfig(cfg).ListBuckets(ctx, &s3.ListBucketsInput{})
+			wantCode(t, err, "InternalFailure")
+		})
 		t.Run("match by input", func(t *testing.T) {
 			remove := c.Cloud(t).Inject(sim.Fault{Operation: "RunInstances", Code: "InsufficientInstanceCapacity", Message: "no capacity",
 				Match: func(in any) bool { return in.(*ec2.RunInstancesInput).InstanceType == types.InstanceTypeP548xlarge }})

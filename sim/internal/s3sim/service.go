@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -125,7 +126,13 @@ func fill(req *Request, r *service.Request) {
 }
 
 func (restXML) Encode(r *service.Request, out any) (*service.Response, error) {
-	return success(r, out.(*Response)), nil
+	resp, ok := out.(*Response)
+	if !ok {
+		// An answer injected by a test (sim.Fault.Answer) in the SDK's output type: S3's
+		// operations answer with their own documents, not the SDK's outputs.
+		return nil, fmt.Errorf("s3: an S3 operation cannot answer with a %T; inject an error instead", out)
+	}
+	return success(r, resp), nil
 }
 
 func (restXML) Error(r *service.Request, e *core.Error) *service.Response {
