@@ -268,9 +268,6 @@ var ec2Session = []step{
 	{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "{i-web}", "--instance-type", "Value=t2.small"}},
 	{args: []string{"ec2", "describe-instance-attribute", "--instance-id", "{i-web}", "--attribute", "colour"}},
 	{args: []string{"ec2", "terminate-instances", "--instance-ids", "{i-web}"}},
-	{args: []string{"ec2", "wait", "instance-terminated", "--instance-ids", "{i-web}"}},
-	{args: []string{"ec2", "wait", "instance-running", "--instance-ids", "{i-web}"}},
-	{args: []string{"ec2", "wait", "instance-stopped", "--instance-ids", "{i-web}", "{i-pair2}"}},
 	{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "{i-web}", "--enable-api-termination"}},
 	{args: []string{"ec2", "modify-instance-attribute", "--instance-id", "{i-web}", "--no-disable-api-termination"}},
 
@@ -351,6 +348,11 @@ var ec2Session = []step{
 	{args: []string{"ec2", "terminate-instances", "--instance-ids", "{i-public}", "{i-private}", "--output", "table"}},
 	{args: []string{"ec2", "terminate-instances", "--instance-ids", "{i-web}", "{i-pair1}"}},
 	{args: []string{"ec2", "terminate-instances", "--instance-ids", "{i-pair2}", "--output", "text"}},
+	// Waiters whose answer is known at the first poll (a failing one polls 40 times, 15 s apart,
+	// on the AWS CLIs' wall clock).
+	{args: []string{"ec2", "wait", "instance-terminated", "--instance-ids", "{i-web}", "{i-pair1}"}},
+	{args: []string{"ec2", "wait", "instance-running", "--instance-ids", "{i-web}"}},
+	{args: []string{"ec2", "wait", "instance-stopped", "--instance-ids", "{i-pair2}"}},
 	{args: []string{"ec2", "describe-instances", "--instance-ids", "{i-web}", "--query", "Reservations[0].Instances[0].[State,StateReason,PublicIpAddress]"}},
 	{args: []string{"ec2", "stop-instances", "--instance-ids", "{i-web}"}},
 	{args: []string{"ec2", "describe-instances", "--filters", "Name=instance-state-name,Values=terminated", "--output", "table", "--query", "Reservations[].Instances[].[InstanceId,State.Name]"}},
