@@ -37,7 +37,8 @@ type instance struct {
 	UserData         string // base64, as given
 	Profile          Profile
 	ENI, Attachment  string
-	Volume           string
+	Volume           string // the root volume's ID ("" for an instance-store root)
+	InstanceStore    bool   `json:",omitempty"` // its root device is instance store: it cannot stop
 	NoTerminate      bool
 	NoStop           bool
 	ShutdownBehavior types.ShutdownBehavior
@@ -113,6 +114,7 @@ type launch struct {
 	privateIP  *string
 	hasProfile bool
 	market     *marketLaunch // InstanceMarketOptions: spotmarket.go
+	volumeTags tags          // the TagSpecifications for its volumes
 }
 
 // checkLaunch checks what RunInstances can check before it looks at the region's state.
@@ -164,6 +166,9 @@ func (s *Store) checkLaunch(in *ec2.RunInstancesInput) (*launch, error) {
 		tagged = append(tagged, types.ResourceTypeSpotInstancesRequest)
 	}
 	if l.tags, err = tagsFor(in.TagSpecifications, types.ResourceTypeInstance, tagged...); err != nil {
+		return nil, err
+	}
+	if l.volumeTags, err = tagsFor(in.TagSpecifications, types.ResourceTypeVolume, append(tagged, types.ResourceTypeInstance)...); err != nil {
 		return nil, err
 	}
 	if l.market, err = checkMarket(in, s.now()); err != nil {
@@ -374,6 +379,10 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 	if err != nil {
 		return nil, err
 	}
+	plan, err := s.planVolumes(r, l, im)
+	if err != nil {
+		return nil, err
+	}
 	if l.market != nil {
 		if err := r.checkMarketPrice(l, sn.Zone, im, s.now()); err != nil {
 			return nil, err
@@ -401,6 +410,10 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 		if i.ShutdownBehavior == "" {
 			i.ShutdownBehavior = types.ShutdownBehaviorStop
 		}
+		if im.InstanceStore {
+			i.Volume, i.InstanceStore = "", true
+		}
+		s.makeVolumes(r, i, plan, l.volumeTags)
 		addr, _ := sn.allocate() // capacity checked there are enough
 		if l.privateIP != nil {
 			addr = netip.MustParseAddr(*l.privateIP)
@@ -546,7 +559,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 		Monitoring:     &types.Monitoring{State: monitoring},
 		PrivateDnsName: aws.String(private), PublicDnsName: aws.String(public),
 		Architecture: im.Arch, Hypervisor: types.HypervisorTypeXen, VirtualizationType: types.VirtualizationTypeHvm,
-		RootDeviceType: types.DeviceTypeEbs, RootDeviceName: aws.String(im.Root), EbsOptimized: aws.Bool(i.EbsOptimized),
+		RootDeviceType: im.rootDeviceType(), RootDeviceName: aws.String(im.Root), EbsOptimized: aws.Bool(i.EbsOptimized),
 		EnaSupport: aws.Bool(true), SourceDestCheck: aws.Bool(i.SourceDestCheck),
 		PlatformDetails: aws.String(im.platformDetails()), UsageOperation: aws.String(im.usageOperation()),
 		UsageOperationUpdateTime: aws.Time(i.Launched), ProductCodes: []types.ProductCode{},
@@ -584,12 +597,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 	if i.State == stateTerminated {
 		return out // a terminated instance has let its volume and network interface go
 	}
-	out.BlockDeviceMappings = append(out.BlockDeviceMappings, types.InstanceBlockDeviceMapping{
-		DeviceName: aws.String(im.Root),
-		Ebs: &types.EbsInstanceBlockDevice{
-			AttachTime: aws.Time(i.Launched), DeleteOnTermination: aws.Bool(true), Status: types.AttachmentStatusAttached, VolumeId: aws.String(i.Volume),
-		},
-	})
+	out.BlockDeviceMappings = s.blockDevices(r, i)
 	out.VpcId, out.SubnetId, out.PrivateIpAddress = aws.String(i.VPC), aws.String(i.Subnet), aws.String(i.PrivateIP)
 	var assoc *types.InstanceNetworkInterfaceAssociation
 	if i.PublicIP != "" {

@@ -72,6 +72,7 @@ type regionState struct {
 	ImageTags   map[string]tags   // tags this account gave public images, by image ID
 	Tokens      map[string]string // RunInstances client token → reservation ID
 	spotState                     // Spot requests and prices: spot.go
+	ebsState                      // volumes and snapshots: volume.go, snapshot.go
 }
 
 func newRegionState(name string) *regionState {
@@ -87,6 +88,7 @@ func newRegionState(name string) *regionState {
 		Instances:   map[string]*instance{},
 		ImageTags:   map[string]tags{},
 		Tokens:      map[string]string{},
+		ebsState:    ebsState{Volumes: map[string]*volume{}, Snapshots: map[string]*snapshot{}},
 	}
 }
 
@@ -148,6 +150,7 @@ func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error 
 		return err
 	}
 	s.forgetTerminated(r)
+	s.settleVolumes(r)
 	s.settleSpot(r)
 	if err := fn(r); err != nil {
 		return err

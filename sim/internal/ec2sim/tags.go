@@ -144,6 +144,12 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.SpotRequests {
 		add(spotRequestKind, &v.meta)
 	}
+	for _, v := range r.Volumes {
+		add(volumeKind, &v.meta)
+	}
+	for _, v := range r.Snapshots {
+		add(snapshotKind, &v.meta)
+	}
 	for id, t := range r.ImageTags {
 		out = append(out, tagged{id, imageKind.resource, 0, t})
 	}
@@ -199,6 +205,14 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 		}
 	case spotRequestKind:
 		if v, ok := r.SpotRequests[id]; ok {
+			m = &v.meta
+		}
+	case volumeKind:
+		if v, ok := r.Volumes[id]; ok {
+			m = &v.meta
+		}
+	case snapshotKind:
+		if v, ok := r.Snapshots[id]; ok {
 			m = &v.meta
 		}
 	case imageKind:
