@@ -214,8 +214,19 @@ func (h *EC2) DescribeVolumes(ctx context.Context, in *ec2.DescribeVolumesInput)
 		if err != nil {
 			return err
 		}
-		out.Volumes, out.NextToken, err = page(all, in.MaxResults, in.NextToken, 5, 500)
+		// "If MaxResults is given a value larger than 500, only 500 items are returned"
+		// (DescribeVolumes' reference before 2024); the CLIs send 1,000.
+		out.Volumes, out.NextToken, err = page(all, clamp(in.MaxResults, 500), in.NextToken, 5, 500)
 		out.Volumes = nonNil(out.Volumes)
 		return err
 	})
+}
+
+// clamp lowers a MaxResults above hi to hi, as the Describe operations that take any larger
+// value do.
+func clamp(max *int32, hi int32) *int32 {
+	if max != nil && *max > hi {
+		return &hi
+	}
+	return max
 }

@@ -146,7 +146,7 @@ func (h *EC2) DescribeSnapshots(ctx context.Context, in *ec2.DescribeSnapshotsIn
 				all = append(all, sn.out(s, now))
 			}
 		}
-		out.Snapshots, out.NextToken, err = describe(all, in.Filters, snapshotFields, func(sn types.Snapshot) []types.Tag { return sn.Tags }, in.MaxResults, in.NextToken)
+		out.Snapshots, out.NextToken, err = describe(all, in.Filters, snapshotFields, func(sn types.Snapshot) []types.Tag { return sn.Tags }, clamp(in.MaxResults, 1000), in.NextToken)
 		return err
 	})
 }

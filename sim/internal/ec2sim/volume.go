@@ -396,7 +396,7 @@ func (h *EC2) CreateVolume(ctx context.Context, in *ec2.CreateVolumeInput) (*ec2
 func volumeOut(s *Store, r *regionState, v *volume, now time.Time) types.Volume {
 	sp := v.specAt(now)
 	out := types.Volume{
-		VolumeId: aws.String(v.ID), AvailabilityZone: aws.String(v.Zone.Name), AvailabilityZoneId: aws.String(v.Zone.ID),
+		VolumeId: aws.String(v.ID), AvailabilityZone: aws.String(v.Zone.Name),
 		CreateTime: aws.Time(v.Created), Encrypted: aws.Bool(v.Encrypted), Size: aws.Int32(sp.Size),
 		SnapshotId: aws.String(v.Snapshot), State: v.stateAt(now), VolumeType: sp.Type, Iops: sp.shownIOPS(),
 		Throughput: sp.shownThroughput(), MultiAttachEnabled: aws.Bool(false), Tags: v.Tags.out(),
@@ -421,7 +421,7 @@ func (a *volAttach) out(volume string, now time.Time) types.VolumeAttachment {
 // created is CreateVolume's answer: the volume's own fields.
 func created(v types.Volume) *ec2.CreateVolumeOutput {
 	return &ec2.CreateVolumeOutput{
-		VolumeId: v.VolumeId, AvailabilityZone: v.AvailabilityZone, AvailabilityZoneId: v.AvailabilityZoneId,
+		VolumeId: v.VolumeId, AvailabilityZone: v.AvailabilityZone,
 		CreateTime: v.CreateTime, Encrypted: v.Encrypted, KmsKeyId: v.KmsKeyId, Size: v.Size, SnapshotId: v.SnapshotId,
 		State: v.State, VolumeType: v.VolumeType, Iops: v.Iops, Throughput: v.Throughput,
 		MultiAttachEnabled: v.MultiAttachEnabled, Tags: v.Tags, Attachments: v.Attachments,
