@@ -52,6 +52,12 @@
 //     instance cannot stop. Volumes and snapshots authorize on their ARNs with EC2's keys
 //     (ec2:VolumeType, ec2:VolumeSize, ec2:Encrypted…).
 //
+//   - Elastic IP addresses: allocate (five a region), describe with filters, associate with
+//     an instance or its network interface and private address (AllowReassociation's rule,
+//     Resource.AlreadyAssociated), disassociate, release (refused while associated), tags.
+//     While associated the address is the instance's public address, through stops and
+//     starts; an instance's own public address changes at every start.
+//
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
 //     (RequestSpotInstances, one-time and persistent; Describe- and

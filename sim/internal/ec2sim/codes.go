@@ -5,6 +5,7 @@ import "github.com/awsxlab/awsx/sim/internal/core"
 // EC2's error codes as the wire spells them (InternalError and NotImplemented are core's); the
 // source of truth is https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html.
 const (
+	AddressLimitExceeded                  core.Code = "AddressLimitExceeded"
 	CannotDelete                          core.Code = "CannotDelete"
 	DependencyViolation                   core.Code = "DependencyViolation"
 	GatewayNotAttached                    core.Code = "Gateway.NotAttached"
@@ -16,6 +17,10 @@ const (
 	InsufficientFreeAddressesInSubnet     core.Code = "InsufficientFreeAddressesInSubnet"
 	InvalidAMIIDMalformed                 core.Code = "InvalidAMIID.Malformed"
 	InvalidAMIIDNotFound                  core.Code = "InvalidAMIID.NotFound"
+	InvalidAddressNotFound                core.Code = "InvalidAddress.NotFound"
+	InvalidAllocationIDMalformed          core.Code = "InvalidAllocationID.Malformed"
+	InvalidAllocationIDNotFound           core.Code = "InvalidAllocationID.NotFound"
+	InvalidAssociationIDMalformed         core.Code = "InvalidAssociationID.Malformed"
 	InvalidAssociationIDNotFound          core.Code = "InvalidAssociationID.NotFound"
 	InvalidAttachmentNotFound             core.Code = "InvalidAttachment.NotFound"
 	InvalidBlockDeviceMapping             core.Code = "InvalidBlockDeviceMapping"
@@ -36,6 +41,8 @@ const (
 	InvalidKeyPairNotFound                core.Code = "InvalidKeyPair.NotFound"
 	InvalidNetworkAclIDMalformed          core.Code = "InvalidNetworkAclID.Malformed"
 	InvalidNetworkAclIDNotFound           core.Code = "InvalidNetworkAclID.NotFound"
+	InvalidNetworkInterfaceIDMalformed    core.Code = "InvalidNetworkInterfaceID.Malformed"
+	InvalidNetworkInterfaceIDNotFound     core.Code = "InvalidNetworkInterfaceID.NotFound"
 	InvalidPaginationToken                core.Code = "InvalidPaginationToken"
 	InvalidParameter                      core.Code = "InvalidParameter"
 	InvalidParameterCombination           core.Code = "InvalidParameterCombination"

@@ -466,10 +466,7 @@ var publicPool = netip.MustParsePrefix("3.0.0.0/8")
 
 // publicIP returns a free public address from the seeded generator.
 func (s *Store) publicIP(r *regionState) string {
-	used := map[string]bool{}
-	for _, i := range r.Instances {
-		used[i.PublicIP] = true
-	}
+	used := r.usedPublic()
 	base := publicPool.Addr().As4()
 	for {
 		b := s.ids.Bytes(3)
@@ -491,10 +488,12 @@ func (r *regionState) dnsNames(i *instance) (private, public string) {
 			private = "ip-" + strings.ReplaceAll(i.PrivateIP, ".", "-") + "." + r.Name + ".compute.internal"
 		}
 	}
-	if v, ok := r.VPCs[i.VPC]; ok && i.PublicIP != "" && v.DNSHostnames {
-		public = "ec2-" + strings.ReplaceAll(i.PublicIP, ".", "-") + ".compute-1.amazonaws.com"
-		if r.Name != "us-east-1" {
-			public = "ec2-" + strings.ReplaceAll(i.PublicIP, ".", "-") + "." + r.Name + ".compute.amazonaws.com"
+	if ip := r.publicAddr(i); ip != "" {
+		if v, ok := r.VPCs[i.VPC]; ok && v.DNSHostnames {
+			public = "ec2-" + strings.ReplaceAll(ip, ".", "-") + ".compute-1.amazonaws.com"
+			if r.Name != "us-east-1" {
+				public = "ec2-" + strings.ReplaceAll(ip, ".", "-") + "." + r.Name + ".compute.amazonaws.com"
+			}
 		}
 	}
 	return private, public
@@ -600,7 +599,11 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 	out.BlockDeviceMappings = s.blockDevices(r, i)
 	out.VpcId, out.SubnetId, out.PrivateIpAddress = aws.String(i.VPC), aws.String(i.Subnet), aws.String(i.PrivateIP)
 	var assoc *types.InstanceNetworkInterfaceAssociation
-	if i.PublicIP != "" {
+	if eip := r.eipOf(i); eip != nil {
+		// An Elastic IP's owner is the account, EC2's own addresses' "amazon".
+		out.PublicIpAddress = aws.String(eip.PublicIP)
+		assoc = &types.InstanceNetworkInterfaceAssociation{IpOwnerId: aws.String(s.account), PublicIp: aws.String(eip.PublicIP), PublicDnsName: aws.String(public)}
+	} else if i.PublicIP != "" {
 		out.PublicIpAddress = aws.String(i.PublicIP)
 		assoc = &types.InstanceNetworkInterfaceAssociation{IpOwnerId: aws.String("amazon"), PublicIp: aws.String(i.PublicIP), PublicDnsName: aws.String(public)}
 	}

@@ -52,7 +52,7 @@ var (
 		verb: "started", from: []types.InstanceStateName{stopped}, shown: types.InstanceStateNamePending, to: running,
 		apply: func(s *Store, r *regionState, i *instance) {
 			i.Reason = ""
-			if i.WantsPublicIP {
+			if i.WantsPublicIP && r.eipOf(i) == nil { // an Elastic IP stays through a stop
 				i.PublicIP = s.publicIP(r)
 			}
 		},
@@ -71,6 +71,9 @@ var (
 			}
 			i.PublicIP, i.PrivateIP, i.VPC, i.Subnet = "", "", "", ""
 			s.releaseVolumes(r, i)
+			if a := r.eipOf(i); a != nil {
+				a.Assoc = nil // the address stays the account's
+			}
 			i.Terminated = s.now()
 			i.Reason = userInitiated(s)
 		},

@@ -38,6 +38,10 @@ func (s *Store) Service() *service.Service {
 //     DetachVolume the instance and the volume; Delete- and ModifyVolume the volume;
 //     CreateSnapshot the volume and the new snapshot (snapshot/*, an ARN without account);
 //     DeleteSnapshot the snapshot; CopySnapshot the source and the new snapshot;
+//   - the Elastic IP operations (addressaccess.go): AllocateAddress the new address
+//     (elastic-ip/*) with its tags; Associate-, Disassociate- and ReleaseAddress the address
+//     (elastic-ip/eipalloc-…, with ec2:AllocationId, ec2:PublicIpAddress, ec2:Domain), and
+//     AssociateAddress the instance or network interface too;
 //   - AssociateIamInstanceProfile: the instance and iam:PassRole on the profile's role;
 //     ReplaceIamInstanceProfileAssociation: iam:PassRole on the new profile's role. The
 //     simulator does not implement these yet (the door refuses them by name without asking
@@ -49,6 +53,9 @@ func (s *Store) Service() *service.Service {
 func (s *Store) accesses(r *service.Request) ([]service.Access, error) {
 	region := r.Region
 	if out, ok := s.ebsAccesses(region, r.In); ok {
+		return out, nil
+	}
+	if out, ok := s.addressAccesses(region, r.In); ok {
 		return out, nil
 	}
 	switch in := r.In.(type) {

@@ -150,6 +150,9 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.Snapshots {
 		add(snapshotKind, &v.meta)
 	}
+	for _, v := range r.Addresses {
+		add(addressKind, &v.meta)
+	}
 	for id, t := range r.ImageTags {
 		out = append(out, tagged{id, imageKind.resource, 0, t})
 	}
@@ -213,6 +216,10 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 		}
 	case snapshotKind:
 		if v, ok := r.Snapshots[id]; ok {
+			m = &v.meta
+		}
+	case addressKind:
+		if v, ok := r.Addresses[id]; ok {
 			m = &v.meta
 		}
 	case imageKind:
