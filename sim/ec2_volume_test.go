@@ -700,3 +700,28 @@ func TestEC2VolumesPersist(t *testing.T) {
 		t.Error("encryption by default is off after Open")
 	}
 }
+
+// BenchmarkDescribeVolumes lists 50 volumes, 10 of them attached to instances, tagged, as
+// alex, beside the floor.
+func BenchmarkDescribeVolumes(b *testing.B) {
+	ctx := context.Background()
+	c, cfg := benchCloud(b)
+	client := ec2.NewFromConfig(c.Config())
+	if _, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696"), MinCount: aws.Int32(10), MaxCount: aws.Int32(10),
+		InstanceType: types.InstanceTypeT2Micro, TagSpecifications: nameTag(types.ResourceTypeVolume, "root")}); err != nil {
+		b.Fatal(err)
+	}
+	for range 40 {
+		if _, err := client.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(10),
+			VolumeType: types.VolumeTypeGp3, TagSpecifications: nameTag(types.ResourceTypeVolume, "data")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		out, err := ec2.NewFromConfig(cfg).DescribeVolumes(ctx, &ec2.DescribeVolumesInput{})
+		if err == nil && len(out.Volumes) != 50 {
+			err = fmt.Errorf("%d volumes, want 50", len(out.Volumes))
+		}
+		return err
+	})
+}
