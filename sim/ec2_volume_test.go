@@ -725,3 +725,40 @@ func BenchmarkDescribeVolumes(b *testing.B) {
 		return err
 	})
 }
+
+// DescribeVolumes pages; a Windows instance takes Windows' device names.
+func TestEC2VolumePagesAndWindowsDevices(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c, client := ebsCloud(t, b)
+		var made []string
+		for range 12 {
+			made = append(made, *newVolume(t, client, ec2.CreateVolumeInput{Size: aws.Int32(1)}).VolumeId)
+		}
+		var seen []string
+		pages := ec2.NewDescribeVolumesPaginator(client, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(5)})
+		n := 0
+		for pages.HasMorePages() {
+			n++
+			for _, v := range must(pages.NextPage(ctx))(t).Volumes {
+				seen = append(seen, *v.VolumeId)
+			}
+		}
+		if n != 3 || strings.Join(seen, ",") != strings.Join(made, ",") {
+			t.Errorf("%d pages: %v, want %v", n, seen, made)
+		}
+		_, err := client.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(4)})
+		wantCode(t, err, "InvalidParameterValue")
+		_, err = client.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: made[:1], MaxResults: aws.Int32(5)})
+		wantCode(t, err, "InvalidParameterCombination")
+
+		win := run(t, client, ec2.RunInstancesInput{ImageId: aws.String(imageID(t, client, "Windows_Server-2022-English-Full-Base-*")), InstanceType: types.InstanceTypeT3Micro})[0]
+		c.Advance(t, 5*time.Second)
+		_, err = client.AttachVolume(ctx, &ec2.AttachVolumeInput{VolumeId: aws.String(made[0]), InstanceId: win.InstanceId, Device: aws.String("/dev/xvdf")})
+		wantCode(t, err, "InvalidParameterValue")
+		must(client.AttachVolume(ctx, &ec2.AttachVolumeInput{VolumeId: aws.String(made[0]), InstanceId: win.InstanceId, Device: aws.String("xvdf")}))(t)
+		if bdm := win.BlockDeviceMappings; len(bdm) != 1 || *bdm[0].DeviceName != "/dev/sda1" || *volumeNow(t, client, *bdm[0].Ebs.VolumeId).Size != 30 {
+			t.Errorf("Windows root = %+v", bdm)
+		}
+	})
+}
