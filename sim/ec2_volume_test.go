@@ -285,7 +285,7 @@ func TestEC2RootVolumes(t *testing.T) {
 
 		out := must(launch(
 			ebs("/dev/xvda", types.EbsBlockDevice{VolumeSize: aws.Int32(20)}),
-			ebs("/dev/sdf", types.EbsBlockDevice{VolumeSize: aws.Int32(125), VolumeType: types.VolumeTypeSt1, DeleteOnTermination: aws.Bool(false)}),
+			ebs("/dev/sdf", types.EbsBlockDevice{VolumeSize: aws.Int32(125), VolumeType: types.VolumeTypeSt1}), // kept at termination by default
 			types.BlockDeviceMapping{DeviceName: aws.String("/dev/sdb"), VirtualName: aws.String("ephemeral0")},
 		))(t).Instances[0]
 		if out.RootDeviceType != types.DeviceTypeEbs || *out.RootDeviceName != "/dev/xvda" || len(out.BlockDeviceMappings) != 2 {
@@ -760,5 +760,30 @@ func TestEC2VolumePagesAndWindowsDevices(t *testing.T) {
 		if bdm := win.BlockDeviceMappings; len(bdm) != 1 || *bdm[0].DeviceName != "/dev/sda1" || *volumeNow(t, client, *bdm[0].Ebs.VolumeId).Size != 30 {
 			t.Errorf("Windows root = %+v", bdm)
 		}
+	})
+}
+
+// A stopped instance's root volume may be swapped: detached, and another attached at the root
+// device, which is then the root that a running instance keeps.
+func TestEC2SwapRootVolume(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c, client := ebsCloud(t, b)
+		i := run(t, client, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: types.InstanceTypeT2Micro})[0]
+		old := *i.BlockDeviceMappings[0].Ebs.VolumeId
+		spare := *newVolume(t, client, ec2.CreateVolumeInput{Size: aws.Int32(16), AvailabilityZone: i.Placement.AvailabilityZone}).VolumeId
+		c.Advance(t, 5*time.Second)
+		must(client.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{*i.InstanceId}}))(t)
+		must(client.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: aws.String(old)}))(t)
+		c.Advance(t, 5*time.Second)
+		must(client.AttachVolume(ctx, &ec2.AttachVolumeInput{VolumeId: aws.String(spare), InstanceId: i.InstanceId, Device: aws.String("/dev/xvda")}))(t)
+		c.Advance(t, 5*time.Second)
+		must(client.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: []string{*i.InstanceId}}))(t)
+		_, err := client.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: aws.String(spare)})
+		wantCode(t, err, "IncorrectInstanceState")
+		if bdm := describeInstance(t, client, *i.InstanceId).BlockDeviceMappings; len(bdm) != 1 || *bdm[0].Ebs.VolumeId != spare {
+			t.Errorf("block devices after the swap = %s", must(jsonOf(bdm))(t))
+		}
+		must(client.DeleteVolume(ctx, &ec2.DeleteVolumeInput{VolumeId: aws.String(old)}))(t)
 	})
 }

@@ -10,15 +10,6 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
-// ebsState is a region's EBS: its volumes and snapshots, and whether it encrypts new volumes
-// by default, with which key.
-type ebsState struct {
-	Volumes       map[string]*volume   `json:",omitempty"`
-	Snapshots     map[string]*snapshot `json:",omitempty"`
-	EBSEncryption bool                 `json:",omitempty"`
-	EBSKey        string               `json:",omitempty"` // the default key's ARN; "" for aws/ebs
-}
-
 var volumeKind = kind{"vol", InvalidVolumeIDMalformed, InvalidVolumeNotFound, "The volume '%s' does not exist.", types.ResourceTypeVolume}
 
 // AttachVolume attaches an available volume to a running or stopped instance in its zone, as
@@ -112,7 +103,9 @@ func (h *EC2) DetachVolume(ctx context.Context, in *ec2.DetachVolumeInput) (*ec2
 		if !a.Detach.IsZero() && !aws.ToBool(in.Force) {
 			return core.Errorf(IncorrectState, "Volume '%s' is in the 'detaching' state.", v.ID)
 		}
-		if i := r.Instances[a.Instance]; i != nil && i.Volume == v.ID && i.State != stopped {
+		// The root is whatever volume is at the image's root device: the one RunInstances made,
+		// or one attached there after that was detached (an instance's rescue).
+		if i := r.Instances[a.Instance]; i != nil && i.State != stopped && a.Device == rootDevice(r.Name, i) {
 			return core.Errorf(IncorrectInstanceState, "Unable to detach root volume '%s' from instance '%s' as the instance is not in the 'stopped' state.", v.ID, i.ID)
 		}
 		shown := *a
@@ -229,4 +222,10 @@ func clamp(max *int32, hi int32) *int32 {
 		return &hi
 	}
 	return max
+}
+
+// rootDevice is the device name of the instance's root volume.
+func rootDevice(region string, i *instance) string {
+	im, _ := imageByID(region, i.Image)
+	return im.Root
 }

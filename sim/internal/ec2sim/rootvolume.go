@@ -26,8 +26,10 @@ type plannedVolume struct {
 // image's root device changes its size (never below the snapshot's), type, IOPS, throughput,
 // encryption and DeleteOnTermination; other devices add volumes (empty, or from the account's
 // snapshots) or are instance store (VirtualName), which EC2 does not list; NoDevice drops a
-// mapping of the image's. Volumes made at launch are deleted on termination unless told.
+// mapping of the image's. The root volume is deleted on termination unless told, the others
+// are not unless told ("True for the root volume … False for all other volume types").
 // https://docs.aws.amazon.com/ebs/latest/userguide/block-device-mapping-concepts.html
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html
 func (s *Store) planVolumes(r *regionState, l *launch, im regionImage) ([]plannedVolume, error) {
 	var out []plannedVolume
 	if !im.InstanceStore {
@@ -87,7 +89,7 @@ func (s *Store) planVolumes(r *regionState, l *launch, im regionImage) ([]planne
 // planMapping is one EBS mapping of a launch, over the image's own for the device when at is
 // its index in have (else -1).
 func (s *Store) planMapping(r *regionState, dev string, e *types.EbsBlockDevice, at int, have []plannedVolume) (plannedVolume, error) {
-	p := plannedVolume{device: dev, dot: true, spec: volSpec{Type: types.VolumeTypeGp2}}
+	p := plannedVolume{device: dev, spec: volSpec{Type: types.VolumeTypeGp2}}
 	minSize := int32(0)
 	var snap *snapshot
 	if at >= 0 {

@@ -24,6 +24,15 @@ const (
 	volumeOptimize  = 10 * time.Minute // optimizing → completed
 )
 
+// ebsState is a region's EBS: its volumes and snapshots, and whether it encrypts new volumes
+// by default, with which key.
+type ebsState struct {
+	Volumes       map[string]*volume   `json:",omitempty"`
+	Snapshots     map[string]*snapshot `json:",omitempty"`
+	EBSEncryption bool                 `json:",omitempty"`
+	EBSKey        string               `json:",omitempty"` // the default key's ARN; "" for aws/ebs
+}
+
 // volSpec is what a volume is: its type, size, and the IOPS and throughput provisioned for the
 // types that take them (0 for the others).
 type volSpec struct {
