@@ -44,7 +44,8 @@
 //   - EBS: volumes of every type (gp2, gp3, io1, io2, st1, sc1, standard) with AWS's size,
 //     IOPS and throughput rules, creating → available on the simulator's clock; attach and
 //     detach (attaching, detaching, Force) with the device names of the instance's platform;
-//     ModifyVolume's modifying → optimizing → completed and AWS's four a day; snapshots
+//     ModifyVolume's modifying → optimizing → completed and AWS's four a day; volume status
+//     checks and the autoEnableIO attribute; snapshots
 //     (pending with their progress, then completed), volumes from snapshots, CopySnapshot;
 //     encryption by default and its key, per region. RunInstances makes the root volume from
 //     the image and the request's block device mappings; terminating deletes the volumes

@@ -787,3 +787,44 @@ func TestEC2SwapRootVolume(t *testing.T) {
 		must(client.DeleteVolume(ctx, &ec2.DeleteVolumeInput{VolumeId: aws.String(old)}))(t)
 	})
 }
+
+// Volume status checks and the autoEnableIO attribute.
+func TestEC2VolumeStatusAndAttributes(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c, client := ebsCloud(t, b)
+		vol := *newVolume(t, client, ec2.CreateVolumeInput{Size: aws.Int32(1)}).VolumeId
+		status := func() types.VolumeStatusItem {
+			out := must(client.DescribeVolumeStatus(ctx, &ec2.DescribeVolumeStatusInput{VolumeIds: []string{vol}}))(t).VolumeStatuses
+			if len(out) != 1 {
+				t.Fatalf("DescribeVolumeStatus = %+v", out)
+			}
+			return out[0]
+		}
+		if st := status(); st.VolumeStatus.Status != types.VolumeStatusInfoStatusInsufficientData {
+			t.Errorf("creating: %s", st.VolumeStatus.Status)
+		}
+		c.Advance(t, 5*time.Second)
+		if st := status(); st.VolumeStatus.Status != types.VolumeStatusInfoStatusOk || *st.VolumeStatus.Details[0].Status != "passed" {
+			t.Errorf("available: %s", must(jsonOf(st))(t))
+		}
+		ok := must(client.DescribeVolumeStatus(ctx, &ec2.DescribeVolumeStatusInput{Filters: []types.Filter{filter("volume-status.status", "ok")}}))(t)
+		if len(ok.VolumeStatuses) != 1 {
+			t.Errorf("volume-status.status=ok finds %d", len(ok.VolumeStatuses))
+		}
+
+		attr := must(client.DescribeVolumeAttribute(ctx, &ec2.DescribeVolumeAttributeInput{VolumeId: aws.String(vol), Attribute: types.VolumeAttributeNameAutoEnableIO}))(t)
+		if *attr.AutoEnableIO.Value {
+			t.Error("autoEnableIO is on by default")
+		}
+		must(client.ModifyVolumeAttribute(ctx, &ec2.ModifyVolumeAttributeInput{VolumeId: aws.String(vol), AutoEnableIO: &types.AttributeBooleanValue{Value: aws.Bool(true)}}))(t)
+		attr = must(client.DescribeVolumeAttribute(ctx, &ec2.DescribeVolumeAttributeInput{VolumeId: aws.String(vol), Attribute: types.VolumeAttributeNameAutoEnableIO}))(t)
+		if !*attr.AutoEnableIO.Value {
+			t.Error("autoEnableIO is off after ModifyVolumeAttribute")
+		}
+		_, err := client.ModifyVolumeAttribute(ctx, &ec2.ModifyVolumeAttributeInput{VolumeId: aws.String(vol)})
+		wantCode(t, err, "InvalidParameterCombination")
+		_, err = client.DescribeVolumeAttribute(ctx, &ec2.DescribeVolumeAttributeInput{VolumeId: aws.String(vol), Attribute: "colour"})
+		wantCode(t, err, "InvalidParameterValue")
+	})
+}

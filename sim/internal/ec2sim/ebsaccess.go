@@ -64,6 +64,8 @@ func (s *Store) ebsAccesses(region string, in any) ([]service.Access, bool) {
 		return []service.Access{s.volumeAccess(region, aws.ToString(in.VolumeId))}, true
 	case *ec2.ModifyVolumeInput:
 		return []service.Access{s.volumeAccess(region, aws.ToString(in.VolumeId))}, true
+	case *ec2.ModifyVolumeAttributeInput:
+		return []service.Access{s.volumeAccess(region, aws.ToString(in.VolumeId))}, true
 	case *ec2.AttachVolumeInput:
 		return append(s.instanceAccesses(region, []string{aws.ToString(in.InstanceId)}), s.volumeAccess(region, aws.ToString(in.VolumeId))), true
 	case *ec2.DetachVolumeInput:

@@ -48,14 +48,15 @@ type volume struct {
 	meta
 	Zone zone
 	volSpec
-	Encrypted   bool
-	KMSKey      string // the key's ARN, when encrypted
-	Snapshot    string // the snapshot it was made from, or ""
-	Created     time.Time
-	Ready       time.Time
-	Attach      *volAttach `json:",omitempty"`
-	Mods        []*volMod  `json:",omitempty"` // its modifications, oldest first
-	ClientToken string     `json:",omitempty"`
+	Encrypted    bool
+	KMSKey       string // the key's ARN, when encrypted
+	Snapshot     string // the snapshot it was made from, or ""
+	Created      time.Time
+	Ready        time.Time
+	Attach       *volAttach `json:",omitempty"`
+	Mods         []*volMod  `json:",omitempty"` // its modifications, oldest first
+	ClientToken  string     `json:",omitempty"`
+	AutoEnableIO bool       `json:",omitempty"`
 }
 
 // volAttach is a volume's attachment to an instance.
