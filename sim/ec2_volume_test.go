@@ -828,3 +828,61 @@ func TestEC2VolumeStatusAndAttributes(t *testing.T) {
 		wantCode(t, err, "InvalidParameterValue")
 	})
 }
+
+// A snapshot shared with an account, made public, and private again; encrypted ones are not
+// made public, nor shared under the AWS managed key.
+func TestEC2SnapshotPermissions(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c, client := ebsCloud(t, b)
+		vol := *newVolume(t, client, ec2.CreateVolumeInput{Size: aws.Int32(1)}).VolumeId
+		enc := *newVolume(t, client, ec2.CreateVolumeInput{Size: aws.Int32(1), Encrypted: aws.Bool(true)}).VolumeId
+		c.Advance(t, 5*time.Second)
+		sn := must(client.CreateSnapshot(ctx, &ec2.CreateSnapshotInput{VolumeId: aws.String(vol)}))(t).SnapshotId
+		encSn := must(client.CreateSnapshot(ctx, &ec2.CreateSnapshotInput{VolumeId: aws.String(enc)}))(t).SnapshotId
+		perms := func(id *string) string {
+			out := must(client.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{SnapshotId: id, Attribute: types.SnapshotAttributeNameCreateVolumePermission}))(t)
+			var s []string
+			for _, p := range out.CreateVolumePermissions {
+				s = append(s, string(p.Group)+aws.ToString(p.UserId))
+			}
+			return strings.Join(s, ",")
+		}
+		if p := perms(sn); p != "" {
+			t.Errorf("a new snapshot's permissions = %q", p)
+		}
+		must(client.ModifySnapshotAttribute(ctx, &ec2.ModifySnapshotAttributeInput{SnapshotId: sn, Attribute: types.SnapshotAttributeNameCreateVolumePermission,
+			OperationType: types.OperationTypeAdd, UserIds: []string{"111122223333"}}))(t)
+		must(client.ModifySnapshotAttribute(ctx, &ec2.ModifySnapshotAttributeInput{SnapshotId: sn,
+			CreateVolumePermission: &types.CreateVolumePermissionModifications{Add: []types.CreateVolumePermission{{Group: types.PermissionGroupAll}}}}))(t)
+		if p := perms(sn); p != "all,111122223333" {
+			t.Errorf("shared and public: %q", p)
+		}
+		must(client.ModifySnapshotAttribute(ctx, &ec2.ModifySnapshotAttributeInput{SnapshotId: sn, OperationType: types.OperationTypeRemove, GroupNames: []string{"all"}}))(t)
+		if p := perms(sn); p != "111122223333" {
+			t.Errorf("shared: %q", p)
+		}
+		must(client.ResetSnapshotAttribute(ctx, &ec2.ResetSnapshotAttributeInput{SnapshotId: sn, Attribute: types.SnapshotAttributeNameCreateVolumePermission}))(t)
+		if p := perms(sn); p != "" {
+			t.Errorf("reset: %q", p)
+		}
+		for _, tc := range []struct {
+			name string
+			in   ec2.ModifySnapshotAttributeInput
+			code string
+		}{
+			{"encrypted, public", ec2.ModifySnapshotAttributeInput{SnapshotId: encSn, OperationType: types.OperationTypeAdd, GroupNames: []string{"all"}}, "InvalidParameter"},
+			{"AWS managed key, shared", ec2.ModifySnapshotAttributeInput{SnapshotId: encSn, OperationType: types.OperationTypeAdd, UserIds: []string{"111122223333"}}, "InvalidParameter"},
+			{"bad account", ec2.ModifySnapshotAttributeInput{SnapshotId: sn, OperationType: types.OperationTypeAdd, UserIds: []string{"alex"}}, "InvalidUserID.Malformed"},
+			{"bad group", ec2.ModifySnapshotAttributeInput{SnapshotId: sn, OperationType: types.OperationTypeAdd, GroupNames: []string{"everyone"}}, "InvalidParameterValue"},
+			{"nothing", ec2.ModifySnapshotAttributeInput{SnapshotId: sn}, "MissingParameter"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				_, err := client.ModifySnapshotAttribute(ctx, &tc.in)
+				wantCode(t, err, tc.code)
+			})
+		}
+		_, err := client.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{SnapshotId: sn, Attribute: "colour"})
+		wantCode(t, err, "InvalidParameterValue")
+	})
+}

@@ -71,7 +71,7 @@
 // and the other route targets, network interfaces of one's own (an Elastic IP associates with
 // an instance's primary interface), Elastic IPs from BYOIP, IPAM or customer-owned pools and
 // the recovery of a released address, Multi-Attach volumes, fast snapshot restore, snapshots'
-// archive tier and sharing, public snapshots, launch templates, Spot Fleet and EC2 Fleet,
+// archive tier, other accounts' snapshots (sharing is recorded and shown), launch templates, Spot Fleet and EC2 Fleet,
 // Spot launch groups and Availability Zone groups (kept and shown, not enforced), Spot
 // capacity (a request is refused only by its price), placement groups, image creation, key
 // material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000 instances per region

@@ -81,6 +81,10 @@ func (s *Store) ebsAccesses(region string, in any) ([]service.Access, bool) {
 		return append(out, access(snapshotARN(region, "*"), c, specTags(in.TagSpecifications, types.ResourceTypeSnapshot))...), true
 	case *ec2.DeleteSnapshotInput:
 		return []service.Access{s.snapshotAccess(region, aws.ToString(in.SnapshotId))}, true
+	case *ec2.ModifySnapshotAttributeInput:
+		return []service.Access{s.snapshotAccess(region, aws.ToString(in.SnapshotId))}, true
+	case *ec2.ResetSnapshotAttributeInput:
+		return []service.Access{s.snapshotAccess(region, aws.ToString(in.SnapshotId))}, true
 	case *ec2.CopySnapshotInput:
 		out := []service.Access{s.snapshotAccess(aws.ToString(in.SourceRegion), aws.ToString(in.SourceSnapshotId))}
 		return append(out, access(snapshotARN(region, "*"), regionCond(region), specTags(in.TagSpecifications, types.ResourceTypeSnapshot))...), true

@@ -28,7 +28,9 @@ type snapshot struct {
 	KMSKey      string
 	Started     time.Time
 	Done        time.Time
-	ClientToken string `json:",omitempty"`
+	ClientToken string   `json:",omitempty"`
+	Public      bool     `json:",omitempty"` // anyone may make volumes of it (createVolumePermission: all)
+	SharedWith  []string `json:",omitempty"` // the accounts that may, besides the owner
 }
 
 var snapshotKind = kind{"snap", InvalidSnapshotIDMalformed, InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", types.ResourceTypeSnapshot}
@@ -120,7 +122,7 @@ var snapshotFields = fields[types.Snapshot]{
 }
 
 // DescribeSnapshots lists the account's snapshots (OwnerIds may say self or the account's
-// ID; the simulator has no public or shared snapshots), 5 to 1,000 a page.
+// ID; the simulator has no other accounts, so no snapshots of theirs), 5 to 1,000 a page.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSnapshots.html
 func (h *EC2) DescribeSnapshots(ctx context.Context, in *ec2.DescribeSnapshotsInput) (*ec2.DescribeSnapshotsOutput, error) {
 	s := h.s
