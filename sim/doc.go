@@ -45,8 +45,8 @@
 //     IOPS and throughput rules, creating → available on the simulator's clock; attach and
 //     detach (attaching, detaching, Force) with the device names of the instance's platform;
 //     ModifyVolume's modifying → optimizing → completed and AWS's four a day; volume status
-//     checks and the autoEnableIO attribute; snapshots, their sharing (createVolumePermission),
-//     (pending with their progress, then completed), volumes from snapshots, CopySnapshot;
+//     checks and the autoEnableIO attribute; snapshots (pending with their progress, then
+//     completed) and their sharing, volumes from snapshots, CopySnapshot;
 //     encryption by default and its key, per region. RunInstances makes the root volume from
 //     the image and the request's block device mappings; terminating deletes the volumes
 //     marked DeleteOnTermination and detaches the others; an instance-store-backed image's

@@ -71,14 +71,14 @@
 // and the other route targets, network interfaces of one's own (an Elastic IP associates with
 // an instance's primary interface), Elastic IPs from BYOIP, IPAM or customer-owned pools and
 // the recovery of a released address, Multi-Attach volumes, fast snapshot restore, snapshots'
-// archive tier, other accounts' snapshots (sharing is recorded and shown), launch templates, Spot Fleet and EC2 Fleet,
-// Spot launch groups and Availability Zone groups (kept and shown, not enforced), Spot
-// capacity (a request is refused only by its price), placement groups, image creation, key
-// material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000 instances per region
-// stands in), RunInstances' authorization on the volumes it makes (volume/*), which instance
-// types have instance store (any type launches the instance-store image), the
-// ec2:Attribute/… keys of ModifyInstanceAttribute, and ec2:CreateTags' authorization of tags
-// given at launch.
+// archive tier, other accounts' snapshots (sharing is recorded and shown), launch templates,
+// Spot Fleet and EC2 Fleet, Spot launch groups and Availability Zone groups (kept and shown,
+// not enforced), Spot capacity (a request is refused only by its price), placement groups,
+// image creation, key material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000
+// instances per region stands in), RunInstances' authorization on the volumes it makes
+// (volume/*), which instance types have instance store (any type launches the instance-store
+// image), the ec2:Attribute/… keys of ModifyInstanceAttribute, and ec2:CreateTags'
+// authorization of tags given at launch.
 // Launches check iam:PassRole on the instance profile's role, and each action carries the
 // condition keys EC2 documents for it (ec2:Region, ec2:InstanceType, ec2:ResourceTag/…,
 // aws:RequestTag/…, aws:TagKeys, the image's keys): conditions.go.
