@@ -41,6 +41,24 @@
 //     attributes, status, filters and pagination), and tags. Instance operations authorize on
 //     the instances' ARNs.
 //
+//   - EBS: volumes of every type (gp2, gp3, io1, io2, st1, sc1, standard) with AWS's size,
+//     IOPS and throughput rules, creating → available on the simulator's clock; attach and
+//     detach (attaching, detaching, Force) with the device names of the instance's platform;
+//     ModifyVolume's modifying → optimizing → completed and AWS's four a day; volume status
+//     checks and the autoEnableIO attribute; snapshots (pending with their progress, then
+//     completed) and their sharing, volumes from snapshots, CopySnapshot;
+//     encryption by default and its key, per region. RunInstances makes the root volume from
+//     the image and the request's block device mappings; terminating deletes the volumes
+//     marked DeleteOnTermination and detaches the others; an instance-store-backed image's
+//     instance cannot stop. Volumes and snapshots authorize on their ARNs with EC2's keys
+//     (ec2:VolumeType, ec2:VolumeSize, ec2:Encrypted…).
+//
+//   - Elastic IP addresses: allocate (five a region), describe with filters, associate with
+//     an instance or its network interface and private address (AllowReassociation's rule,
+//     Resource.AlreadyAssociated), disassociate, release (refused while associated), tags.
+//     While associated the address is the instance's public address, through stops and
+//     starts; an instance's own public address changes at every start.
+//
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
 //     (RequestSpotInstances, one-time and persistent; Describe- and
@@ -110,7 +128,8 @@
 // is "pending" in the answer of RunInstances and "running" from the next call on; a
 // terminated one is listed for an hour of the simulator's clock. The Spot market is played
 // up to the clock before each request: a notice falls due when the clock has moved two
-// minutes past it, however it moved. A Cloud is safe
+// minutes past it, however it moved. EBS's states (a volume creating, attaching, detaching,
+// modifying; a snapshot pending) are a function of the clock, so Advance moves them too. A Cloud is safe
 // for concurrent use. [Cloud.Save] and [Cloud.Load] write and read its whole state as one
 // JSON document.
 //

@@ -33,7 +33,7 @@ func TestEC2DescribeImages(t *testing.T) {
 			want int
 		}{
 			{"all current", ec2.DescribeImagesInput{}, 8},
-			{"with deprecated", ec2.DescribeImagesInput{IncludeDeprecated: aws.Bool(true)}, 10},
+			{"with deprecated", ec2.DescribeImagesInput{IncludeDeprecated: aws.Bool(true)}, 11},
 			{"amazon", ec2.DescribeImagesInput{Owners: []string{"amazon"}}, 4},
 			{"Canonical", ec2.DescribeImagesInput{Owners: []string{"099720109477"}}, 3},
 			{"self", ec2.DescribeImagesInput{Owners: []string{"self"}}, 0},

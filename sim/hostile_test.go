@@ -1226,6 +1226,13 @@ func bodyCases() []hostileCase {
 		{name: "query index 0 (IAM tags)", req: iamQ("Action=CreateUser&UserName=zero&Tags.member.0.Key=k&Tags.member.0.Value=v"), status: 400, code: "InvalidQueryParameter"},
 		{name: "query index of 20 digits (IAM tags)", req: iamQ("Action=CreateUser&UserName=huge&Tags.member.99999999999999999999.Key=k&Tags.member.99999999999999999999.Value=v"), status: 400, code: "InvalidQueryParameter"},
 		{name: "query member without index (IAM tags)", req: iamQ("Action=CreateUser&UserName=flat&Tags.member.Key=k"), status: 400, code: "InvalidQueryParameter"},
+		{name: "query member the SDK keeps unexported (EC2 CopySnapshot's DestinationRegion)", req: ec2Q("Action=CopySnapshot&SourceRegion=us-east-1&SourceSnapshotId=snap-0123456789abcdef0&DestinationRegion=eu-west-1"),
+			status: 400, code: "InvalidSnapshot.NotFound"},
+		{name: "volume size of 20 digits (EC2 CreateVolume)", req: ec2Q("Action=CreateVolume&AvailabilityZone=us-east-1a&Size=99999999999999999999"), status: 400, code: "InvalidParameterValue"},
+		{name: "volume size -1 (EC2 CreateVolume)", req: ec2Q("Action=CreateVolume&AvailabilityZone=us-east-1a&Size=-1"), status: 400, code: "InvalidParameterValue"},
+		{name: "IOPS of 2^31 (EC2 CreateVolume)", req: ec2Q("Action=CreateVolume&AvailabilityZone=us-east-1a&Size=10&VolumeType=io2&Iops=2147483648"), status: 400, code: "InvalidParameterValue"},
+		{name: "zone of 1 MiB (EC2 CreateVolume)", req: ec2Q("Action=CreateVolume&Size=1&AvailabilityZone=" + strings.Repeat("z", 1<<20)), status: 400, code: "InvalidZone.NotFound"},
+		{name: "allocation ID of 1 MiB (EC2 ReleaseAddress)", req: ec2Q("Action=ReleaseAddress&AllocationId=eipalloc-" + strings.Repeat("f", 1<<20)), status: 400, code: "InvalidAllocationID.Malformed"},
 
 		// XML that expands, nests or lists too much.
 		{name: "XML entity expansion (tagging)", req: s3R("PUT", "/"+hostileBucket+"/ten?tagging", body(text(`<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet><Tag><Key>k</Key><Value>&c;</Value></Tag></TagSet></Tagging>`))), status: 400, code: "MalformedXML"},

@@ -152,7 +152,7 @@ func imageAccess(region, id string) service.Access {
 		c[keyImageID] = im.ID
 		c[keyImageType] = string(types.ImageTypeValuesMachine)
 		c[keyPublic] = "true"
-		c[keyRootDeviceType] = string(types.DeviceTypeEbs)
+		c[keyRootDeviceType] = string(im.rootDeviceType())
 		c[keyOwner] = im.Owner
 		if im.Alias != "" {
 			c[keyOwner] = im.Alias

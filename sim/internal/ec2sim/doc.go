@@ -1,7 +1,8 @@
 // Package ec2sim simulates EC2 for one account: its geography (regions and Availability
 // Zones), and per region its default network, VPCs, subnets, internet gateways, route tables,
 // network ACLs, security groups and their rules, key pairs, a catalog of public images, a
-// table of instance types, instances, Spot prices and requests, and tags.
+// table of instance types, instances, EBS volumes and snapshots, Elastic IP addresses, Spot
+// prices and requests, and tags.
 //
 // [EC2] has one method per operation with the SDK's own signature, over a [Store]; operations
 // it does not have are answered by the front door with an error that names them.
@@ -17,6 +18,38 @@
 // Instances are always in a settled state (running, stopped, terminated): the transitional
 // states show only in the answer of the call that caused them. A terminated instance stays
 // listed for an hour of the simulator's clock.
+//
+// # EBS
+//
+// A volume (volume.go) is a record of what it is — type, size, IOPS, throughput, encryption,
+// zone — and of the times at which its states change, so that its state is a function of the
+// simulator's clock and a read needs no timer: creating for 5 seconds, then available; in
+// use from AttachVolume, the attachment attaching for 5 seconds; detaching for 5 seconds
+// after DetachVolume, then available (Force: at once). ModifyVolume (volumemod.go) is
+// modifying for a minute, optimizing for ten (the new size and type show from here), then
+// completed; a volume takes four modifications in any 24 hours, each once the one before
+// completed. A snapshot (snapshot.go) is pending for two minutes, its progress rising evenly,
+// then completed. Writes first settle what the clock has finished (Store.settleVolumes).
+// AWS publishes no such durations: these are short so that a lab sees every state.
+//
+// RunInstances (rootvolume.go) makes each instance's volumes from the image's block device
+// mappings and the request's, checked before anything is made; the root volume takes the ID
+// drawn for it with the instance, so that IDs come in the order they always did. Instance
+// store mappings are accepted and not listed, as EC2 lists only EBS volumes.
+//
+// Encryption uses KMS key ARNs without KMS: the AWS managed key aws/ebs has an ID made from
+// the account and region, and other keys are taken by their shape, not looked up.
+//
+// # Elastic IP addresses
+//
+// An address (address.go) is allocated from the same public pool as instances' own addresses
+// (never one in use), five a region. Associated with an instance's network interface — its
+// primary one, the only kind the simulator has — it is the instance's public address: the
+// instance's own address of EC2's is released, DescribeInstances shows the Elastic IP with
+// the account as its owner, and a stop and start keep it while an address of EC2's would
+// change. Disassociated, a running instance whose interface takes a public address gets a
+// new one of EC2's; terminated, the address stays the account's, unassociated. The
+// instance's VPC must have an internet gateway.
 //
 // # Spot
 //
@@ -35,12 +68,17 @@
 //
 // Not simulated: IPv6 blocks and addresses, secondary VPC blocks, an instance's secondary
 // private addresses (refused by name), network ACL rules of one's own, NAT gateways, peering
-// and the other route targets, Elastic IPs, volumes and snapshots as resources, launch
-// templates, Spot Fleet and EC2 Fleet, Spot launch groups and Availability Zone groups (kept
-// and shown, not enforced), Spot capacity (a request is refused only by its price),
-// placement groups, image creation, key material in PuTTY's ppk format, per-family vCPU
-// quotas (a flat 1,000 instances per region stands in), the ec2:Attribute/… keys of
-// ModifyInstanceAttribute, and ec2:CreateTags' authorization of tags given at launch.
+// and the other route targets, network interfaces of one's own (an Elastic IP associates with
+// an instance's primary interface), Elastic IPs from BYOIP, IPAM or customer-owned pools and
+// the recovery of a released address, Multi-Attach volumes, fast snapshot restore, snapshots'
+// archive tier, other accounts' snapshots (sharing is recorded and shown), launch templates,
+// Spot Fleet and EC2 Fleet, Spot launch groups and Availability Zone groups (kept and shown,
+// not enforced), Spot capacity (a request is refused only by its price), placement groups,
+// image creation, key material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000
+// instances per region stands in), RunInstances' authorization on the volumes it makes
+// (volume/*), which instance types have instance store (any type launches the instance-store
+// image), the ec2:Attribute/… keys of ModifyInstanceAttribute, and ec2:CreateTags'
+// authorization of tags given at launch.
 // Launches check iam:PassRole on the instance profile's role, and each action carries the
 // condition keys EC2 documents for it (ec2:Region, ec2:InstanceType, ec2:ResourceTag/…,
 // aws:RequestTag/…, aws:TagKeys, the image's keys): conditions.go.

@@ -99,7 +99,7 @@ func (h *EC2) DetachInternetGateway(ctx context.Context, in *ec2.DetachInternetG
 			return core.Errorf(GatewayNotAttached, "resource %s is not attached to network %s", g.ID, v.ID)
 		}
 		for _, i := range r.Instances {
-			if i.VPC == v.ID && i.PublicIP != "" {
+			if i.VPC == v.ID && r.publicAddr(i) != "" {
 				return core.Errorf(DependencyViolation, "Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", v.ID)
 			}
 		}

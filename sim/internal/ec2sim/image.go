@@ -26,6 +26,7 @@ type image struct {
 	ID                string // a fixed ID, or "" for one per region made from the name
 	Region            string // the only region it is in, or "" for all
 	IMDSv2            bool   // requires IMDSv2 (the image's imds-support is v2.0)
+	InstanceStore     bool   // its root device is instance store (an S3-backed image), not EBS
 }
 
 // AMI owners. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/finding-an-ami.html
@@ -72,6 +73,12 @@ var catalog = []image{
 		Description: "Amazon Linux AMI 2017.03.0.20170417 x86_64 HVM GP2",
 		Owner:       ownerAmazon, Alias: "amazon", Arch: types.ArchitectureValuesX8664, Root: "/dev/xvda", Size: 8, Volume: types.VolumeTypeGp2,
 		Created: "2017-04-17T08:16:25.000Z", Deprecated: "2021-01-01T00:00:00.000Z"},
+	// An instance-store-backed image, for what such an instance cannot do (stop). Amazon
+	// published S3-backed Amazon Linux AMI images of this name pattern; this one is the
+	// simulator's stand-in, as its description says, not a copy of a real image.
+	{Name: "amzn-ami-hvm-2018.03.0.20181129-x86_64-s3", Description: "Amazon Linux AMI 2018.03 x86_64 HVM instance-store (simulator stand-in)",
+		Owner: ownerAmazon, Alias: "amazon", Arch: types.ArchitectureValuesX8664, Root: "/dev/sda1", InstanceStore: true,
+		Created: "2018-11-29T18:39:33.000Z", Deprecated: "2020-12-31T00:00:00.000Z"},
 }
 
 // regionImage is an image as one region has it: with its ID there.
@@ -130,6 +137,28 @@ func (im regionImage) usageOperation() string {
 	return "RunInstances"
 }
 
+func (im regionImage) rootDeviceType() types.DeviceType {
+	if im.InstanceStore {
+		return types.DeviceTypeInstanceStore
+	}
+	return types.DeviceTypeEbs
+}
+
+// mappings are the image's block device mappings: its root volume's snapshot, or for an
+// instance-store image its first instance store volume.
+func (im regionImage) mappings() []types.BlockDeviceMapping {
+	if im.InstanceStore {
+		return []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/sdb"), VirtualName: aws.String("ephemeral0")}}
+	}
+	return []types.BlockDeviceMapping{{
+		DeviceName: aws.String(im.Root),
+		Ebs: &types.EbsBlockDevice{
+			DeleteOnTermination: aws.Bool(true), SnapshotId: aws.String(im.Snapshot), VolumeSize: aws.Int32(im.Size),
+			VolumeType: im.Volume, Encrypted: aws.Bool(false),
+		},
+	}}
+}
+
 func (im regionImage) out(t tags) types.Image {
 	location := im.Owner + "/" + im.Name
 	if im.Alias != "" {
@@ -139,17 +168,10 @@ func (im regionImage) out(t tags) types.Image {
 		ImageId: aws.String(im.ID), Name: aws.String(im.Name), Description: aws.String(im.Description),
 		OwnerId: aws.String(im.Owner), ImageLocation: aws.String(location), State: types.ImageStateAvailable,
 		Public: aws.Bool(true), Architecture: im.Arch, ImageType: types.ImageTypeValuesMachine,
-		CreationDate: aws.String(im.Created), RootDeviceType: types.DeviceTypeEbs, RootDeviceName: aws.String(im.Root),
+		CreationDate: aws.String(im.Created), RootDeviceType: im.rootDeviceType(), RootDeviceName: aws.String(im.Root),
 		VirtualizationType: types.VirtualizationTypeHvm, Hypervisor: types.HypervisorTypeXen, EnaSupport: aws.Bool(true),
 		SriovNetSupport: aws.String("simple"), PlatformDetails: aws.String(im.platformDetails()),
-		UsageOperation: aws.String(im.usageOperation()), Tags: t.out(),
-		BlockDeviceMappings: []types.BlockDeviceMapping{{
-			DeviceName: aws.String(im.Root),
-			Ebs: &types.EbsBlockDevice{
-				DeleteOnTermination: aws.Bool(true), SnapshotId: aws.String(im.Snapshot), VolumeSize: aws.Int32(im.Size),
-				VolumeType: im.Volume, Encrypted: aws.Bool(false),
-			},
-		}},
+		UsageOperation: aws.String(im.usageOperation()), Tags: t.out(), BlockDeviceMappings: im.mappings(),
 	}
 	if im.Alias != "" {
 		out.ImageOwnerAlias = aws.String(im.Alias)
@@ -185,13 +207,31 @@ var imageFields = fields[types.Image]{
 	"ena-support":         func(i types.Image) []string { return boolValue(*i.EnaSupport) },
 	"creation-date":       func(i types.Image) []string { return one(*i.CreationDate) },
 	"block-device-mapping.device-name": func(i types.Image) []string {
-		return one(*i.BlockDeviceMappings[0].DeviceName)
+		return collect(i.BlockDeviceMappings, func(m types.BlockDeviceMapping) *string { return m.DeviceName })
 	},
 	"block-device-mapping.volume-size": func(i types.Image) []string {
-		return one(itoa(*i.BlockDeviceMappings[0].Ebs.VolumeSize))
+		return collect(i.BlockDeviceMappings, func(m types.BlockDeviceMapping) *string {
+			if m.Ebs == nil {
+				return nil
+			}
+			return aws.String(itoa(*m.Ebs.VolumeSize))
+		})
 	},
 	"block-device-mapping.volume-type": func(i types.Image) []string {
-		return one(string(i.BlockDeviceMappings[0].Ebs.VolumeType))
+		return collect(i.BlockDeviceMappings, func(m types.BlockDeviceMapping) *string {
+			if m.Ebs == nil {
+				return nil
+			}
+			return aws.String(string(m.Ebs.VolumeType))
+		})
+	},
+	"block-device-mapping.snapshot-id": func(i types.Image) []string {
+		return collect(i.BlockDeviceMappings, func(m types.BlockDeviceMapping) *string {
+			if m.Ebs == nil {
+				return nil
+			}
+			return m.Ebs.SnapshotId
+		})
 	},
 }
 

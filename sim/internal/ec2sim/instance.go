@@ -37,7 +37,8 @@ type instance struct {
 	UserData         string // base64, as given
 	Profile          Profile
 	ENI, Attachment  string
-	Volume           string
+	Volume           string // the root volume's ID ("" for an instance-store root)
+	InstanceStore    bool   `json:",omitempty"` // its root device is instance store: it cannot stop
 	NoTerminate      bool
 	NoStop           bool
 	ShutdownBehavior types.ShutdownBehavior
@@ -113,6 +114,7 @@ type launch struct {
 	privateIP  *string
 	hasProfile bool
 	market     *marketLaunch // InstanceMarketOptions: spotmarket.go
+	volumeTags tags          // the TagSpecifications for its volumes
 }
 
 // checkLaunch checks what RunInstances can check before it looks at the region's state.
@@ -164,6 +166,9 @@ func (s *Store) checkLaunch(in *ec2.RunInstancesInput) (*launch, error) {
 		tagged = append(tagged, types.ResourceTypeSpotInstancesRequest)
 	}
 	if l.tags, err = tagsFor(in.TagSpecifications, types.ResourceTypeInstance, tagged...); err != nil {
+		return nil, err
+	}
+	if l.volumeTags, err = tagsFor(in.TagSpecifications, types.ResourceTypeVolume, append(tagged, types.ResourceTypeInstance)...); err != nil {
 		return nil, err
 	}
 	if l.market, err = checkMarket(in, s.now()); err != nil {
@@ -374,6 +379,10 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 	if err != nil {
 		return nil, err
 	}
+	plan, err := s.planVolumes(r, l, im)
+	if err != nil {
+		return nil, err
+	}
 	if l.market != nil {
 		if err := r.checkMarketPrice(l, sn.Zone, im, s.now()); err != nil {
 			return nil, err
@@ -401,6 +410,10 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 		if i.ShutdownBehavior == "" {
 			i.ShutdownBehavior = types.ShutdownBehaviorStop
 		}
+		if im.InstanceStore {
+			i.Volume, i.InstanceStore = "", true
+		}
+		s.makeVolumes(r, i, plan, l.volumeTags)
 		addr, _ := sn.allocate() // capacity checked there are enough
 		if l.privateIP != nil {
 			addr = netip.MustParseAddr(*l.privateIP)
@@ -453,10 +466,7 @@ var publicPool = netip.MustParsePrefix("3.0.0.0/8")
 
 // publicIP returns a free public address from the seeded generator.
 func (s *Store) publicIP(r *regionState) string {
-	used := map[string]bool{}
-	for _, i := range r.Instances {
-		used[i.PublicIP] = true
-	}
+	used := r.usedPublic()
 	base := publicPool.Addr().As4()
 	for {
 		b := s.ids.Bytes(3)
@@ -478,10 +488,12 @@ func (r *regionState) dnsNames(i *instance) (private, public string) {
 			private = "ip-" + strings.ReplaceAll(i.PrivateIP, ".", "-") + "." + r.Name + ".compute.internal"
 		}
 	}
-	if v, ok := r.VPCs[i.VPC]; ok && i.PublicIP != "" && v.DNSHostnames {
-		public = "ec2-" + strings.ReplaceAll(i.PublicIP, ".", "-") + ".compute-1.amazonaws.com"
-		if r.Name != "us-east-1" {
-			public = "ec2-" + strings.ReplaceAll(i.PublicIP, ".", "-") + "." + r.Name + ".compute.amazonaws.com"
+	if ip := r.publicAddr(i); ip != "" {
+		if v, ok := r.VPCs[i.VPC]; ok && v.DNSHostnames {
+			public = "ec2-" + strings.ReplaceAll(ip, ".", "-") + ".compute-1.amazonaws.com"
+			if r.Name != "us-east-1" {
+				public = "ec2-" + strings.ReplaceAll(ip, ".", "-") + "." + r.Name + ".compute.amazonaws.com"
+			}
 		}
 	}
 	return private, public
@@ -546,7 +558,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 		Monitoring:     &types.Monitoring{State: monitoring},
 		PrivateDnsName: aws.String(private), PublicDnsName: aws.String(public),
 		Architecture: im.Arch, Hypervisor: types.HypervisorTypeXen, VirtualizationType: types.VirtualizationTypeHvm,
-		RootDeviceType: types.DeviceTypeEbs, RootDeviceName: aws.String(im.Root), EbsOptimized: aws.Bool(i.EbsOptimized),
+		RootDeviceType: im.rootDeviceType(), RootDeviceName: aws.String(im.Root), EbsOptimized: aws.Bool(i.EbsOptimized),
 		EnaSupport: aws.Bool(true), SourceDestCheck: aws.Bool(i.SourceDestCheck),
 		PlatformDetails: aws.String(im.platformDetails()), UsageOperation: aws.String(im.usageOperation()),
 		UsageOperationUpdateTime: aws.Time(i.Launched), ProductCodes: []types.ProductCode{},
@@ -584,15 +596,14 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 	if i.State == stateTerminated {
 		return out // a terminated instance has let its volume and network interface go
 	}
-	out.BlockDeviceMappings = append(out.BlockDeviceMappings, types.InstanceBlockDeviceMapping{
-		DeviceName: aws.String(im.Root),
-		Ebs: &types.EbsInstanceBlockDevice{
-			AttachTime: aws.Time(i.Launched), DeleteOnTermination: aws.Bool(true), Status: types.AttachmentStatusAttached, VolumeId: aws.String(i.Volume),
-		},
-	})
+	out.BlockDeviceMappings = s.blockDevices(r, i)
 	out.VpcId, out.SubnetId, out.PrivateIpAddress = aws.String(i.VPC), aws.String(i.Subnet), aws.String(i.PrivateIP)
 	var assoc *types.InstanceNetworkInterfaceAssociation
-	if i.PublicIP != "" {
+	if eip := r.eipOf(i); eip != nil {
+		// An Elastic IP's owner is the account, EC2's own addresses' "amazon".
+		out.PublicIpAddress = aws.String(eip.PublicIP)
+		assoc = &types.InstanceNetworkInterfaceAssociation{IpOwnerId: aws.String(s.account), PublicIp: aws.String(eip.PublicIP), PublicDnsName: aws.String(public)}
+	} else if i.PublicIP != "" {
 		out.PublicIpAddress = aws.String(i.PublicIP)
 		assoc = &types.InstanceNetworkInterfaceAssociation{IpOwnerId: aws.String("amazon"), PublicIp: aws.String(i.PublicIP), PublicDnsName: aws.String(public)}
 	}

@@ -134,7 +134,10 @@ func editOf(in *ec2.ModifyInstanceAttributeInput) (edit, error) {
 		}
 		edits = append(edits, e)
 	}
-	if in.Kernel != nil || in.Ramdisk != nil || in.SriovNetSupport != nil || in.EnaSupport != nil || len(in.BlockDeviceMappings) > 0 || in.EnclaveOptions != nil {
+	if len(in.BlockDeviceMappings) > 0 {
+		edits = append(edits, blockDeviceEdit(in.BlockDeviceMappings))
+	}
+	if in.Kernel != nil || in.Ramdisk != nil || in.SriovNetSupport != nil || in.EnaSupport != nil || in.EnclaveOptions != nil {
 		return edit{}, core.Errorf(core.NotImplemented, "The simulator does not change that instance attribute.")
 	}
 	switch len(edits) {

@@ -31,6 +31,11 @@ var (
 	stop = change{
 		verb: "stopped", from: []types.InstanceStateName{running}, shown: types.InstanceStateNameStopping, to: stopped,
 		check: func(i *instance) error {
+			// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html: an
+			// instance with an instance-store root can only be rebooted or terminated.
+			if i.InstanceStore {
+				return core.Errorf(UnsupportedOperation, "The instance '%s' does not have an 'ebs' root device type and cannot be stopped.", i.ID)
+			}
 			if i.NoStop && i.State == running {
 				return core.Errorf(OperationNotPermitted, "The instance '%s' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.", i.ID)
 			}
@@ -47,7 +52,7 @@ var (
 		verb: "started", from: []types.InstanceStateName{stopped}, shown: types.InstanceStateNamePending, to: running,
 		apply: func(s *Store, r *regionState, i *instance) {
 			i.Reason = ""
-			if i.WantsPublicIP {
+			if i.WantsPublicIP && r.eipOf(i) == nil { // an Elastic IP stays through a stop
 				i.PublicIP = s.publicIP(r)
 			}
 		},
@@ -65,6 +70,10 @@ var (
 				delete(sn.Used, i.PrivateIP)
 			}
 			i.PublicIP, i.PrivateIP, i.VPC, i.Subnet = "", "", "", ""
+			s.releaseVolumes(r, i)
+			if a := r.eipOf(i); a != nil {
+				a.Assoc = nil // the address stays the account's
+			}
 			i.Terminated = s.now()
 			i.Reason = userInitiated(s)
 		},

@@ -33,6 +33,15 @@ func (s *Store) Service() *service.Service {
 //   - CancelSpotInstanceRequests: each request (spot-instances-request/sir-…);
 //   - StartInstances, StopInstances, RebootInstances, TerminateInstances: each instance;
 //     Describe- and ModifyInstanceAttribute: the instance;
+//   - the EBS operations (ebsaccess.go): CreateVolume the new volume (volume/*) with its
+//     zone, type, size, IOPS, throughput, encryption and tags, and its snapshot; Attach- and
+//     DetachVolume the instance and the volume; Delete- and ModifyVolume the volume;
+//     CreateSnapshot the volume and the new snapshot (snapshot/*, an ARN without account);
+//     DeleteSnapshot the snapshot; CopySnapshot the source and the new snapshot;
+//   - the Elastic IP operations (addressaccess.go): AllocateAddress the new address
+//     (elastic-ip/*) with its tags; Associate-, Disassociate- and ReleaseAddress the address
+//     (elastic-ip/eipalloc-…, with ec2:AllocationId, ec2:PublicIpAddress, ec2:Domain), and
+//     AssociateAddress the instance or network interface too;
 //   - AssociateIamInstanceProfile: the instance and iam:PassRole on the profile's role;
 //     ReplaceIamInstanceProfileAssociation: iam:PassRole on the new profile's role. The
 //     simulator does not implement these yet (the door refuses them by name without asking
@@ -43,6 +52,12 @@ func (s *Store) Service() *service.Service {
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
 func (s *Store) accesses(r *service.Request) ([]service.Access, error) {
 	region := r.Region
+	if out, ok := s.ebsAccesses(region, r.In); ok {
+		return out, nil
+	}
+	if out, ok := s.addressAccesses(region, r.In); ok {
+		return out, nil
+	}
 	switch in := r.In.(type) {
 	case *ec2.RunInstancesInput:
 		return s.runAccesses(region, in), nil

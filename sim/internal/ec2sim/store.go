@@ -58,35 +58,39 @@ func NewStore(account string, clock *core.Clock, ids *core.IDs, profiles Profile
 
 // regionState is everything of one region, in the form persist.go writes.
 type regionState struct {
-	Name        string
-	Seq         uint64 // the last sequence number handed to a record: records list in creation order
-	DHCPOptions string
-	VPCs        map[string]*vpc
-	Subnets     map[string]*subnet
-	Gateways    map[string]*gateway
-	RouteTables map[string]*routeTable
-	ACLs        map[string]*networkACL
-	Groups      map[string]*securityGroup
-	KeyPairs    map[string]*keyPair // by name
-	Instances   map[string]*instance
-	ImageTags   map[string]tags   // tags this account gave public images, by image ID
-	Tokens      map[string]string // RunInstances client token → reservation ID
-	spotState                     // Spot requests and prices: spot.go
+	Name         string
+	Seq          uint64 // the last sequence number handed to a record: records list in creation order
+	DHCPOptions  string
+	VPCs         map[string]*vpc
+	Subnets      map[string]*subnet
+	Gateways     map[string]*gateway
+	RouteTables  map[string]*routeTable
+	ACLs         map[string]*networkACL
+	Groups       map[string]*securityGroup
+	KeyPairs     map[string]*keyPair // by name
+	Instances    map[string]*instance
+	ImageTags    map[string]tags   // tags this account gave public images, by image ID
+	Tokens       map[string]string // RunInstances client token → reservation ID
+	spotState                      // Spot requests and prices: spot.go
+	ebsState                       // volumes and snapshots: volume.go, snapshot.go
+	addressState                   // Elastic IP addresses: address.go
 }
 
 func newRegionState(name string) *regionState {
 	return &regionState{
-		Name:        name,
-		VPCs:        map[string]*vpc{},
-		Subnets:     map[string]*subnet{},
-		Gateways:    map[string]*gateway{},
-		RouteTables: map[string]*routeTable{},
-		ACLs:        map[string]*networkACL{},
-		Groups:      map[string]*securityGroup{},
-		KeyPairs:    map[string]*keyPair{},
-		Instances:   map[string]*instance{},
-		ImageTags:   map[string]tags{},
-		Tokens:      map[string]string{},
+		Name:         name,
+		VPCs:         map[string]*vpc{},
+		Subnets:      map[string]*subnet{},
+		Gateways:     map[string]*gateway{},
+		RouteTables:  map[string]*routeTable{},
+		ACLs:         map[string]*networkACL{},
+		Groups:       map[string]*securityGroup{},
+		KeyPairs:     map[string]*keyPair{},
+		Instances:    map[string]*instance{},
+		ImageTags:    map[string]tags{},
+		Tokens:       map[string]string{},
+		ebsState:     ebsState{Volumes: map[string]*volume{}, Snapshots: map[string]*snapshot{}},
+		addressState: addressState{Addresses: map[string]*address{}},
 	}
 }
 
@@ -148,6 +152,7 @@ func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error 
 		return err
 	}
 	s.forgetTerminated(r)
+	s.settleVolumes(r)
 	s.settleSpot(r)
 	if err := fn(r); err != nil {
 		return err

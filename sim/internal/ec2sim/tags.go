@@ -144,6 +144,15 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.SpotRequests {
 		add(spotRequestKind, &v.meta)
 	}
+	for _, v := range r.Volumes {
+		add(volumeKind, &v.meta)
+	}
+	for _, v := range r.Snapshots {
+		add(snapshotKind, &v.meta)
+	}
+	for _, v := range r.Addresses {
+		add(addressKind, &v.meta)
+	}
 	for id, t := range r.ImageTags {
 		out = append(out, tagged{id, imageKind.resource, 0, t})
 	}
@@ -199,6 +208,18 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 		}
 	case spotRequestKind:
 		if v, ok := r.SpotRequests[id]; ok {
+			m = &v.meta
+		}
+	case volumeKind:
+		if v, ok := r.Volumes[id]; ok {
+			m = &v.meta
+		}
+	case snapshotKind:
+		if v, ok := r.Snapshots[id]; ok {
+			m = &v.meta
+		}
+	case addressKind:
+		if v, ok := r.Addresses[id]; ok {
 			m = &v.meta
 		}
 	case imageKind:

@@ -143,6 +143,9 @@ func (d *decoder) structValue(n *node, p *structPlan, v reflect.Value) {
 	}
 	for _, k := range n.kids {
 		f := p.byWire[k.seg]
+		if f == nil && p.ignored[k.seg] {
+			continue
+		}
 		if f == nil {
 			d.unknown(d.path(k.seg))
 			continue

@@ -136,6 +136,10 @@ func TestDecodeValues(t *testing.T) {
 		{"ec2 flattened lists", query.EC2, "Filter.1.Name=tag:Name&Filter.1.Value.1=a&Filter.1.Value.2=b&InstanceId.1=i-1&MaxResults=5&DryRun=TRUE",
 			&ec2.DescribeInstancesInput{Filters: []ec2types.Filter{{Name: aws.String("tag:Name"), Values: []string{"a", "b"}}},
 				InstanceIds: []string{"i-1"}, MaxResults: aws.Int32(5), DryRun: aws.Bool(true)}},
+		// botocore sends DestinationRegion, which the SDK keeps unexported (its presigner sets
+		// it): accepted and dropped, not a panic on the unexported field.
+		{"ec2 member the SDK keeps unexported", query.EC2, "SourceRegion=us-east-1&SourceSnapshotId=snap-1&DestinationRegion=eu-west-1",
+			&ec2.CopySnapshotInput{SourceRegion: aws.String("us-east-1"), SourceSnapshotId: aws.String("snap-1")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,6 +63,10 @@ type structPlan struct {
 	fields []fieldPlan
 	byWire map[string]*fieldPlan
 	hasReq bool
+	// ignored are the wire names of members the SDK keeps unexported, such as CopySnapshot's
+	// DestinationRegion, which its presigning sets: the model has them and clients send them,
+	// but the Go input cannot hold them. They are accepted and dropped.
+	ignored map[string]bool
 }
 
 var timeType = reflect.TypeFor[time.Time]()
@@ -143,6 +147,13 @@ func (b *builder) structPlan(t reflect.Type, d *shapeDef) (*structPlan, error) {
 		sf, ok := t.FieldByName(fd.goName)
 		if !ok || len(sf.Index) != 1 {
 			return nil, fmt.Errorf("query: %s: %v has no field %s", b.svc.name, t, fd.goName)
+		}
+		if !sf.IsExported() {
+			if p.ignored == nil {
+				p.ignored = map[string]bool{}
+			}
+			p.ignored[fd.wire] = true
+			continue
 		}
 		c, err := b.codec(sf.Type, fd.ref)
 		if err != nil {
