@@ -248,7 +248,8 @@ func TestEC2AddressConditions(t *testing.T) {
 		user := policyClient(t, c, "netadmin", `
 			{"Effect":"Allow","Action":"ec2:AllocateAddress","Resource":"arn:aws:ec2:*:*:elastic-ip/*","Condition":{"StringEquals":{"aws:RequestTag/team":"web"}}},
 			{"Effect":"Allow","Action":["ec2:AssociateAddress","ec2:ReleaseAddress"],"Resource":"arn:aws:ec2:*:*:elastic-ip/*","Condition":{"StringEquals":{"ec2:ResourceTag/team":"web"}}},
-			{"Effect":"Allow","Action":"ec2:AssociateAddress","Resource":"arn:aws:ec2:*:*:instance/*"}`)
+			{"Effect":"Allow","Action":"ec2:AssociateAddress","Resource":"arn:aws:ec2:*:*:instance/*"},
+			{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"StringEquals":{"ec2:CreateAction":"AllocateAddress"}}}`)
 		_, err := user.AllocateAddress(ctx, &ec2.AllocateAddressInput{})
 		wantCode(t, err, "UnauthorizedOperation")
 		mine := must(user.AllocateAddress(ctx, &ec2.AllocateAddressInput{TagSpecifications: []types.TagSpecification{tagSpec(types.ResourceTypeElasticIp, "team", "web")}}))(t)

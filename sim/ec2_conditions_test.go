@@ -36,7 +36,9 @@ func TestEC2RunInstancesConditions(t *testing.T) {
 		c := b.Open(t)
 		root := ec2Client(t, c)
 		c.Require(t, conformance.EnforcesIAM)
-		const image = `{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"arn:aws:ec2:*::image/*"}`
+		// Tags given at launch need ec2:CreateTags too, for the creating action.
+		const image = `{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"arn:aws:ec2:*::image/*"},
+			{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"StringEquals":{"ec2:CreateAction":"RunInstances"}}}`
 		launch := func(client *ec2.Client, typ types.InstanceType, specs ...types.TagSpecification) error {
 			_, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
 				InstanceType: typ, TagSpecifications: specs})
@@ -231,6 +233,50 @@ func TestEC2RegionConditions(t *testing.T) {
 				_, err = there.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
 				wantCode(t, err, "UnauthorizedOperation")
 			})
+		}
+	})
+}
+
+// Tagging what a request creates is tagging: RunInstances, CreateVolume and the other
+// creating actions with TagSpecifications need ec2:CreateTags on the new resources, whose
+// ec2:CreateAction names the creating action; without tags they need nothing more.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html
+func TestEC2TagOnCreateNeedsCreateTags(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		c.Require(t, conformance.EnforcesIAM)
+		root := ec2Client(t, c)
+		const launch = `{"Effect":"Allow","Action":["ec2:RunInstances","ec2:CreateVpc"],"Resource":"*"}`
+		run := func(client *ec2.Client, specs ...types.TagSpecification) error {
+			_, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+				InstanceType: types.InstanceTypeT2Micro, TagSpecifications: specs})
+			return err
+		}
+		name := tagSpec(types.ResourceTypeInstance, "Name", "web")
+
+		plain := policyClient(t, c, "launcher", launch)
+		before := instanceCount(t, root)
+		if err := run(plain); err != nil { // no tags: no CreateTags needed
+			t.Fatalf("an untagged launch: %v", err)
+		}
+		err := run(plain, name)
+		wantCode(t, err, "UnauthorizedOperation")
+		if err != nil && !strings.Contains(err.Error(), "ec2:CreateTags on resource: arn:aws:ec2:us-east-1:123456789012:instance/*") {
+			t.Errorf("the refusal does not name ec2:CreateTags on the new instances: %v", err)
+		}
+		_, err = plain.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.7.0.0/16"), TagSpecifications: []types.TagSpecification{tagSpec(types.ResourceTypeVpc, "Name", "lab")}})
+		wantCode(t, err, "UnauthorizedOperation")
+		if n := instanceCount(t, root); n != before+1 {
+			t.Errorf("%d instances after one allowed launch, want %d", n, before+1)
+		}
+
+		otherAction := policyClient(t, c, "volume-tagger", launch+`,{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"StringEquals":{"ec2:CreateAction":"CreateVolume"}}}`)
+		wantCode(t, run(otherAction, name), "UnauthorizedOperation")
+
+		tagger := policyClient(t, c, "tagger", launch+`,{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"arn:aws:ec2:*:*:instance/*","Condition":{"StringEquals":{"ec2:CreateAction":"RunInstances"}}}`)
+		if err := run(tagger, name); err != nil {
+			t.Errorf("tags with CreateTags for RunInstances: %v", err)
 		}
 	})
 }

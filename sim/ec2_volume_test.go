@@ -581,7 +581,8 @@ func TestEC2VolumeConditions(t *testing.T) {
 		user := policyClient(t, c, "storage", `
 			{"Effect":"Allow","Action":"ec2:CreateVolume","Resource":"arn:aws:ec2:*:*:volume/*","Condition":{"StringEquals":{"ec2:VolumeType":"gp3","aws:RequestTag/team":"data"},"NumericLessThanEquals":{"ec2:VolumeSize":"100"}}},
 			{"Effect":"Allow","Action":["ec2:DeleteVolume","ec2:AttachVolume"],"Resource":"arn:aws:ec2:*:*:volume/*","Condition":{"StringEquals":{"ec2:ResourceTag/team":"data"}}},
-			{"Effect":"Allow","Action":"ec2:AttachVolume","Resource":"arn:aws:ec2:*:*:instance/*"}`)
+			{"Effect":"Allow","Action":"ec2:AttachVolume","Resource":"arn:aws:ec2:*:*:instance/*"},
+			{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"StringEquals":{"ec2:CreateAction":"CreateVolume"}}}`)
 		team := []types.TagSpecification{tagSpec(types.ResourceTypeVolume, "team", "data")}
 		create := func(typ types.VolumeType, size int32, specs []types.TagSpecification) (*ec2.CreateVolumeOutput, error) {
 			return user.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(size), VolumeType: typ, TagSpecifications: specs})

@@ -27,6 +27,7 @@ const (
 	keyPublic         = "ec2:Public"
 	keyRootDeviceType = "ec2:RootDeviceType"
 	keyTagKeys        = "aws:TagKeys"
+	keyCreateAction   = "ec2:CreateAction"
 )
 
 // The keys of iam:PassRole, the permission to hand EC2 a role.

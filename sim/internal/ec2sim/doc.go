@@ -77,11 +77,12 @@
 // image creation, key material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000
 // instances per region stands in), RunInstances' authorization on the volumes it makes
 // (volume/*), which instance types have instance store (any type launches the instance-store
-// image), the ec2:Attribute/… keys of ModifyInstanceAttribute, and ec2:CreateTags'
-// authorization of tags given at launch.
+// image), and the ec2:Attribute/… keys of ModifyInstanceAttribute.
 // Launches check iam:PassRole on the instance profile's role, and each action carries the
 // condition keys EC2 documents for it (ec2:Region, ec2:InstanceType, ec2:ResourceTag/…,
-// aws:RequestTag/…, aws:TagKeys, the image's keys): conditions.go.
+// aws:RequestTag/…, aws:TagKeys, the image's keys): conditions.go. Tags given when a resource
+// is created (TagSpecifications of RunInstances, CreateVolume, CreateVpc, …) need
+// ec2:CreateTags on the new resources too, with ec2:CreateAction naming the creating action.
 // Public addresses come from 3.0.0.0/8 rather than each region's own ranges, and RSA key
 // pairs differ from run to run: Go's crypto does not take a seeded source.
 package ec2sim

@@ -1,8 +1,11 @@
 package ec2sim
 
 import (
+	"reflect"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/awsxlab/awsx/sim/internal/query"
 	"github.com/awsxlab/awsx/sim/internal/service"
@@ -51,6 +54,50 @@ func (s *Store) Service() *service.Service {
 // on "*". Every EC2 access carries ec2:Region.
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
 func (s *Store) accesses(r *service.Request) ([]service.Access, error) {
+	out, err := s.resourceAccesses(r)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, s.createTagsOnCreate(r.Region, r.Op, r.In)...), nil
+}
+
+// createTagsOnCreate is the permission to tag what a request creates: ec2:CreateTags on each
+// resource type its TagSpecifications tag (instance/*, volume/*, …), with ec2:CreateAction
+// the operation and the tags as aws:RequestTag/… and aws:TagKeys. A request without tags
+// needs none.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html
+func (s *Store) createTagsOnCreate(region, op string, in any) []service.Access {
+	v := reflect.ValueOf(in)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return nil
+	}
+	f := v.Elem().FieldByName("TagSpecifications")
+	if !f.IsValid() {
+		return nil
+	}
+	specs, ok := f.Interface().([]types.TagSpecification)
+	if !ok {
+		return nil
+	}
+	var out []service.Access
+	seen := map[types.ResourceType]bool{}
+	for _, sp := range specs {
+		if sp.ResourceType == "" || len(sp.Tags) == 0 || seen[sp.ResourceType] {
+			continue
+		}
+		seen[sp.ResourceType] = true
+		c := regionCond(region)
+		c[keyCreateAction] = op
+		for _, a := range access(s.arn(region, string(sp.ResourceType)+"/*"), c, specTags(specs, sp.ResourceType)) {
+			a.Action = "ec2:CreateTags"
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// resourceAccesses are the request's own action on the resources it names.
+func (s *Store) resourceAccesses(r *service.Request) ([]service.Access, error) {
 	region := r.Region
 	if out, ok := s.ebsAccesses(region, r.In); ok {
 		return out, nil
