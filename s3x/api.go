@@ -6,17 +6,20 @@ import (
 	"fmt"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 )
 
 // API is the part of the S3 client the helpers call; *s3.Client satisfies it, and a test
-// may give a fake of its own. It holds the transfer manager's UploadAPIClient and
-// DownloadAPIClient.
+// may give a fake of its own. It holds what the transfer manager sends for an upload
+// (PutObject and the multipart operations) and a download (GetObject).
 type API interface {
-	manager.UploadAPIClient
-	manager.DownloadAPIClient
+	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	CreateMultipartUpload(context.Context, *s3.CreateMultipartUploadInput, ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error)
+	UploadPart(context.Context, *s3.UploadPartInput, ...func(*s3.Options)) (*s3.UploadPartOutput, error)
+	CompleteMultipartUpload(context.Context, *s3.CompleteMultipartUploadInput, ...func(*s3.Options)) (*s3.CompleteMultipartUploadOutput, error)
+	AbortMultipartUpload(context.Context, *s3.AbortMultipartUploadInput, ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error)
+	GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 	s3.ListObjectsV2APIClient
 	s3.ListObjectVersionsAPIClient
 	s3.ListMultipartUploadsAPIClient

@@ -44,11 +44,14 @@
 // # Transfers
 //
 // Uploads and downloads use the SDK's transfer manager,
-// github.com/aws/aws-sdk-go-v2/feature/s3/manager (v1.23): one PutObject up to the part
-// size, else a multipart upload of parts sent five at a time, aborted on failure; downloads
-// in ranged GETs fetched in parallel. Its successor, feature/s3/transfermanager, needs service/sts v1.52, a newer
-// SDK than this module's simulator can read yet; it will replace manager here, behind the
-// same functions. [FileOptions] reaches the manager's own settings.
+// github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager (v0.5), the successor of the
+// deprecated feature/s3/manager: one PutObject up to the part size, else a multipart upload
+// of parts sent five at a time, aborted on failure; downloads in ranged GETs of the part
+// size fetched in parallel, as the AWS CLI fetches them. [FileOptions] reaches the manager's
+// own settings ([FileOptions.Transfer]). The SDK's PutObjectInput and GetObjectInput stay
+// this package's request types: the few members the manager cannot send (ContentMD5, a
+// whole-object checksum of the XXHASH or MD5 kinds, an object lock event hold, a write
+// offset, a part number) are refused, naming the member, not dropped.
 //
 // # What it costs on real AWS
 //

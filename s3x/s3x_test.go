@@ -650,3 +650,64 @@ func TestUploadPipe(t *testing.T) {
 		t.Errorf("got %q", b)
 	}
 }
+
+// The transfer manager (feature/s3/transfermanager) sends a file up to the part size in one
+// PutObject and a larger one in parts of the part size, as the AWS CLI does; downloads are
+// ranged GETs of the part size; FileOptions.ClientOptions reach every request; a member the
+// manager cannot send is refused, naming it.
+func TestTransferParts(t *testing.T) {
+	cloud, c := newCloud(t)
+	ctx := context.Background()
+	s3x.CreateBucket(ctx, c, "bkt", "us-east-1")
+	dir := t.TempDir()
+	ops := func() string {
+		var names []string
+		for _, call := range cloud.Calls() {
+			names = append(names, call.Operation)
+		}
+		cloud.ResetCalls()
+		return strings.Join(names, " ")
+	}
+	for _, tt := range []struct {
+		size int
+		want string
+	}{
+		{0, "PutObject"},
+		{s3x.MinPartSize, "PutObject"},
+		{s3x.MinPartSize + 1, "CreateMultipartUpload UploadPart UploadPart CompleteMultipartUpload"},
+		{2*s3x.MinPartSize + 1, "CreateMultipartUpload UploadPart UploadPart UploadPart CompleteMultipartUpload"},
+	} {
+		path := filepath.Join(dir, fmt.Sprint(tt.size))
+		data := bytes.Repeat([]byte{7}, tt.size)
+		os.WriteFile(path, data, 0o644)
+		var calls atomic.Int32
+		cloud.ResetCalls()
+		err := s3x.UploadFile(ctx, c, path, "bkt", "k", func(o *s3x.FileOptions) {
+			o.PartSize = s3x.MinPartSize
+			o.ClientOptions = append(o.ClientOptions, func(*s3.Options) { calls.Add(1) })
+		})
+		got := ops()
+		if err != nil || got != tt.want || int(calls.Load()) != len(strings.Fields(tt.want)) {
+			t.Errorf("upload of %d bytes: %q, %d tuned requests, %v; want %q", tt.size, got, calls.Load(), err, tt.want)
+		}
+		dest := filepath.Join(dir, "out")
+		if err := s3x.DownloadFile(ctx, c, "bkt", "k", dest, func(o *s3x.FileOptions) { o.PartSize = s3x.MinPartSize }); err != nil {
+			t.Fatalf("download of %d bytes: %v", tt.size, err)
+		}
+		back, _ := os.ReadFile(dest)
+		if gets := strings.Count(ops(), "GetObject"); !bytes.Equal(back, data) || gets != max(1, (tt.size+s3x.MinPartSize-1)/s3x.MinPartSize) {
+			t.Errorf("download of %d bytes: %d bytes back (equal %v) in %d GETs", tt.size, len(back), bytes.Equal(back, data), gets)
+		}
+	}
+	err := s3x.Upload(ctx, c, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("md5"), Body: strings.NewReader("x"),
+		ContentMD5: aws.String("nZQ5nD1m3p8KG9vOa2yBJw==")})
+	if err == nil || !strings.Contains(err.Error(), "ContentMD5") || ops() != "" {
+		t.Errorf("upload with ContentMD5: %v", err)
+	}
+	err = s3x.DownloadFile(ctx, c, "bkt", "k", filepath.Join(dir, "p"), func(o *s3x.FileOptions) {
+		o.Get = func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(1) }
+	})
+	if err == nil || !strings.Contains(err.Error(), "PartNumber") {
+		t.Errorf("download with PartNumber: %v", err)
+	}
+}

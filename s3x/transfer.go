@@ -8,11 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -62,10 +62,10 @@ type FileOptions struct {
 	ModTime time.Time
 	// ClientOptions tune each request (for example the region of the bucket).
 	ClientOptions []func(*s3.Options)
-	// Uploader and Downloader tune the transfer manager (for example its
-	// RequestChecksumCalculation).
-	Uploader   []func(*manager.Uploader)
-	Downloader []func(*manager.Downloader)
+	// Transfer tunes the transfer manager (feature/s3/transfermanager), for example its
+	// RequestChecksumCalculation or ChecksumAlgorithm; it is called after the part size,
+	// the multipart threshold and the concurrency above are set.
+	Transfer []func(*transfermanager.Options)
 }
 
 func fileOptions(optFns []func(*FileOptions)) FileOptions {
@@ -76,14 +76,22 @@ func fileOptions(optFns []func(*FileOptions)) FileOptions {
 	return o
 }
 
-func (o *FileOptions) uploader(c manager.UploadAPIClient, partSize int64) *manager.Uploader {
-	return manager.NewUploader(c, append([]func(*manager.Uploader){func(u *manager.Uploader) {
-		u.PartSize = partSize
-		u.ClientOptions = append(u.ClientOptions, o.ClientOptions...)
+// manager returns a transfer manager over c for parts of partSize bytes, and the client it
+// sends its requests through.
+func (o *FileOptions) manager(c API, partSize int64) (*transfermanager.Client, *transferClient) {
+	tc := &transferClient{API: c, opts: o.ClientOptions}
+	return transfermanager.New(tc, append([]func(*transfermanager.Options){func(t *transfermanager.Options) {
+		t.PartSizeBytes = partSize
+		// One PutObject up to the part size (the manager's threshold is the smallest size sent
+		// in parts), as the AWS CLI sends a file of its chunk size.
+		t.MultipartUploadThreshold = partSize + 1
+		// Downloads in ranged GETs of the part size, as the AWS CLI fetches them (the manager's
+		// default is the parts the object was uploaded in).
+		t.GetObjectType = tmtypes.GetObjectRanges
 		if o.Concurrency > 0 {
-			u.Concurrency = o.Concurrency
+			t.Concurrency = o.Concurrency
 		}
-	}}, o.Uploader...)...)
+	}}, o.Transfer...)...), tc
 }
 
 // UploadFile uploads the local file path to bucket/key with the SDK's transfer manager: one
@@ -116,7 +124,11 @@ func UploadFile(ctx context.Context, c API, path, bucket, key string, optFns ...
 	}
 	in.Body = io.NewSectionReader(f, 0, fi.Size())
 	in.ContentLength = nil // the manager sets each request's
-	_, err = o.uploader(c, PartSize(o.PartSize, fi.Size())).Upload(ctx, in)
+	up, err := uploadInput(in)
+	if err == nil {
+		m, _ := o.manager(c, PartSize(o.PartSize, fi.Size()))
+		_, err = m.UploadObject(ctx, up)
+	}
 	return wrap(err, "upload %s to s3://%s/%s", path, bucket, key)
 }
 
@@ -146,7 +158,11 @@ func Upload(ctx context.Context, c API, in *s3.PutObjectInput, optFns ...func(*F
 		}
 	}
 	in.ContentLength = nil
-	_, err := o.uploader(c, PartSize(o.PartSize, size)).Upload(ctx, in)
+	up, err := uploadInput(in)
+	if err == nil {
+		m, _ := o.manager(c, PartSize(o.PartSize, size))
+		_, err = m.UploadObject(ctx, up)
+	}
 	return wrap(err, "upload to s3://%s/%s", aws.ToString(in.Bucket), aws.ToString(in.Key))
 }
 
@@ -181,15 +197,12 @@ func DownloadFile(ctx context.Context, c API, bucket, key, path string, optFns .
 	if o.Get != nil {
 		o.Get(in)
 	}
-	rec := &lastModified{DownloadAPIClient: c}
-	d := manager.NewDownloader(rec, append([]func(*manager.Downloader){func(d *manager.Downloader) {
-		d.PartSize = PartSize(o.PartSize, 0)
-		d.ClientOptions = append(d.ClientOptions, o.ClientOptions...)
-		if o.Concurrency > 0 {
-			d.Concurrency = o.Concurrency
-		}
-	}}, o.Downloader...)...)
-	if _, err := d.Download(ctx, tmp, in); err != nil {
+	din, err := downloadInput(in, tmp)
+	if err != nil {
+		return wrap(err, "download s3://%s/%s", bucket, key)
+	}
+	m, tc := o.manager(c, PartSize(o.PartSize, 0))
+	if _, err := m.DownloadObject(ctx, din); err != nil {
 		return wrap(err, "download s3://%s/%s", bucket, key)
 	}
 	if err := tmp.Close(); err != nil {
@@ -201,36 +214,13 @@ func DownloadFile(ctx context.Context, c API, bucket, key, path string, optFns .
 	ok = true
 	mtime := o.ModTime
 	if mtime.IsZero() {
-		mtime = rec.get()
+		mtime = tc.lastModified()
 	}
 	if !mtime.IsZero() {
 		mtime = mtime.Truncate(time.Second)
 		os.Chtimes(path, mtime, mtime) // as the AWS CLI, a download whose time cannot be set is done
 	}
 	return nil
-}
-
-// lastModified remembers the LastModified of the GetObject answers it passes on.
-type lastModified struct {
-	manager.DownloadAPIClient
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (l *lastModified) GetObject(ctx context.Context, in *s3.GetObjectInput, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
-	out, err := l.DownloadAPIClient.GetObject(ctx, in, optFns...)
-	if err == nil && out.LastModified != nil {
-		l.mu.Lock()
-		l.t = *out.LastModified
-		l.mu.Unlock()
-	}
-	return out, err
-}
-
-func (l *lastModified) get() time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.t
 }
 
 // createTemp creates the file a download of dest is written into before it is renamed into

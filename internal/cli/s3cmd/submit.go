@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -269,8 +269,8 @@ func (t *transfer) upload(ctx context.Context, f *fileStat) error {
 func (t *transfer) fileOptions(more ...func(*s3x.FileOptions)) func(*s3x.FileOptions) {
 	return func(fo *s3x.FileOptions) {
 		fo.PartSize = t.chunkSize
-		fo.Uploader = append(fo.Uploader, func(u *manager.Uploader) {
-			u.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		fo.Transfer = append(fo.Transfer, func(o *transfermanager.Options) {
+			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		})
 		for _, f := range more {
 			f(fo)

@@ -28,6 +28,7 @@ var unionMembers = []reflect.Type{
 // operationSchemas lists the operation schemas of the services in internal/gen: nothing
 // reachable refers to them, and restJson1's routes are in their @http trait.
 var operationSchemas = []*smithy.Schema{
+	signinschemas.CreateBearerToken,
 	signinschemas.CreateOAuth2Token,
 	signinschemas.CreateOAuth2TokenWithIAM,
 	signinschemas.CreateOAuth2TokenWithTokenExchange,

@@ -32,8 +32,9 @@
 // the SDK's own awsQuery serializer and XML reader use them: a member's xmlName or name; a
 // list as Name.<member's xmlName, else member>.N (Tags.Tag.1.Key for RDS), or Name.N when
 // @xmlFlattened; a map as Name.entry.N.key/value; timestamps by their timestampFormat
-// (date-time by default, written with milliseconds as RDS and ELB write them). Decoding and
-// encoding then run on the same plans, with the same errors, as for the generated services.
+// (date-time by default, written with milliseconds as RDS and ELB write them, and to the
+// second for STS, as STS writes them). Decoding and encoding then run on the same plans,
+// with the same errors, as for the generated services.
 // The schemas do not carry @required (the SDK checks it client-side in validators.go), so
 // `go generate` writes data/<name>.required from validators.go for every schema-based
 // service of internal/awsmodel's list. Unions, documents and big numbers are refused when a

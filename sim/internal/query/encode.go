@@ -48,7 +48,7 @@ func (s *Service) EncodeResult(dst []byte, op string, out any, requestID string)
 			}
 		}
 	}
-	e := encoder{ec2: s.protocol == EC2Query, millis: s.protocol == EC2Query || s.ops != nil}
+	e := encoder{ec2: s.protocol == EC2Query, millis: s.protocol == EC2Query || s.ops != nil && !s.seconds}
 	if e.ec2 {
 		dst = append(dst, xmlHeader...)
 	}
@@ -122,7 +122,7 @@ func (s *Service) EncodeError(dst []byte, code, message, requestID string, sende
 
 type encoder struct {
 	ec2    bool
-	millis bool // timestamps with milliseconds: EC2, and the services of FromSchema (as RDS, ELB and Auto Scaling write them)
+	millis bool // timestamps with milliseconds: EC2, and the services of FromSchema but STS (as RDS, ELB and Auto Scaling write them)
 }
 
 func open(dst []byte, name string) []byte {

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/awsxlab/awsx/sim/internal/query"
@@ -184,5 +186,27 @@ func TestSchemaEncodeError(t *testing.T) {
 				t.Errorf("SDK error %q lacks the request ID", err)
 			}
 		})
+	}
+}
+
+// TestSTSTimestampsToTheSecond: STS, of the schema-based generation since service/sts v1.52,
+// keeps its identity and writes a session's Expiration to the second, as STS does (the
+// AssumeRole example of its API reference), where RDS writes milliseconds; the SDK reads it.
+func TestSTSTimestampsToTheSecond(t *testing.T) {
+	s := query.STS
+	if s.Name() != "sts" || s.Version() != "2011-06-15" || s.XMLNS() != "https://sts.amazonaws.com/doc/2011-06-15/" || s.Protocol() != query.AWSQuery {
+		t.Errorf("got %s %s %s %v", s.Name(), s.Version(), s.XMLNS(), s.Protocol())
+	}
+	exp := time.Date(2019, 11, 9, 13, 34, 41, 359000000, time.UTC)
+	out := &sts.GetSessionTokenOutput{Credentials: &ststypes.Credentials{AccessKeyId: aws.String("ASIAX"), SecretAccessKey: aws.String("s"),
+		SessionToken: aws.String("t"), Expiration: &exp}}
+	b, err := s.EncodeResult(nil, "GetSessionToken", out, "req-1")
+	if err != nil || !strings.Contains(string(b), "<Expiration>2019-11-09T13:34:41Z</Expiration>") {
+		t.Fatalf("EncodeResult = %s, %v", b, err)
+	}
+	c := sts.NewFromConfig(testConfig(&transport{status: 200, resp: b, reqID: "req-1"}))
+	got, err := c.GetSessionToken(context.Background(), &sts.GetSessionTokenInput{})
+	if err != nil || got.Credentials == nil || !got.Credentials.Expiration.Equal(exp.Truncate(time.Second)) {
+		t.Errorf("SDK read %+v, %v", got, err)
 	}
 }

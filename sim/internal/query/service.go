@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	stsschemas "github.com/aws/aws-sdk-go-v2/service/sts/schemas"
 )
 
 // Protocol is one of AWS's two query protocols.
@@ -33,6 +36,7 @@ type Service struct {
 	xmlns    string
 	pkg      string            // FromSchema: the SDK package's import path
 	ops      map[string]*opDef // FromSchema: the client's operations
+	seconds  bool              // FromSchema: timestamps written to the second (STS), not with milliseconds
 
 	load   sync.Once
 	tables *tables
@@ -45,12 +49,21 @@ type Service struct {
 	outB map[reflect.Type]*structPlan
 }
 
-// The services. Their shape data is loaded on first use.
+// The services. Their shape data is loaded on first use. STS is of the SDK's schema-based
+// generation since service/sts v1.52 (no serializers.go).
 var (
 	IAM = &Service{name: "iam", protocol: AWSQuery, version: "2010-05-08", xmlns: "https://iam.amazonaws.com/doc/2010-05-08/"}
-	STS = &Service{name: "sts", protocol: AWSQuery, version: "2011-06-15", xmlns: "https://sts.amazonaws.com/doc/2011-06-15/"}
+	STS = toTheSecond(FromSchema(stsschemas.AWSSecurityTokenServiceV20110615, (*sts.Client)(nil)))
 	EC2 = &Service{name: "ec2", protocol: EC2Query, version: "2016-11-15", xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/"}
 )
+
+// toTheSecond makes s write timestamps to the second, as STS writes a session's Expiration
+// (2019-11-09T13:34:41Z in the AssumeRole example of STS's API reference; pinned by
+// TestSTSTimestampsToTheSecond), where the other services of FromSchema write milliseconds.
+func toTheSecond(s *Service) *Service {
+	s.seconds = true
+	return s
+}
 
 // Name returns the service's name in the SDK's module path: "iam", "sts", "ec2", "rds".
 func (s *Service) Name() string { return s.name }
