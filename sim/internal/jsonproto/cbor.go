@@ -3,9 +3,9 @@ package jsonproto
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"slices"
