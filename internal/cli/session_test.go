@@ -159,6 +159,7 @@ var paritySessions = []struct {
 	{"ec2Session", ec2Session, []string{"ec2"}},
 	{"s3Session", s3Session, []string{"s3api"}},
 	{"ssmSession", ssmSession, []string{"ssm"}},
+	{"cloudWatchSession", cloudWatchSession, []string{"cloudwatch"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of

@@ -11,9 +11,13 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/service"
 )
 
-// protocol is CloudWatch's Smithy RPC v2 CBOR, from the SDK's own schemas, made on first use.
+// protocol is CloudWatch's Smithy RPC v2 CBOR (today's SDKs) and awsJson1.0 (the AWS CLI
+// v1), from the SDK's own schemas, each request answered in the one it speaks; made on first
+// use.
 var protocol = sync.OnceValue(func() service.Protocol {
-	return jsonproto.NewCBOR(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil), cloudwatch.TypeRegistry).Wire()
+	return jsonproto.Negotiate(
+		jsonproto.NewCBOR(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil), cloudwatch.TypeRegistry),
+		jsonproto.New10(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil)))
 })
 
 // Service returns CloudWatch as the door serves it: signing name "monitoring", IAM prefix
