@@ -38,7 +38,7 @@ type point struct {
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#metrics-retention
 const retention = 455 * 24 * time.Hour
 
-// maxPoints bounds the points of one series, the oldest going first: the simulator keeps
+// maxPoints bounds the points of one series (give or take an eighth), the oldest going first: the simulator keeps
 // every point as it came, not AWS's roll-ups.
 const maxPoints = 100_000
 
@@ -75,12 +75,16 @@ func dimsOut(ds []dim) []types.Dimension {
 	return out
 }
 
-// add inserts p in time order and lets the oldest points go.
+// add inserts p in time order and lets the oldest points go: those past retention, and
+// beyond maxPoints, an eighth at a time so that a full series costs no more to add to.
 func (m *series) add(p point, now time.Time) {
 	i := sort.Search(len(m.Points), func(i int) bool { return m.Points[i].T.After(p.T) })
 	m.Points = slices.Insert(m.Points, i, p)
 	cut := 0
-	for cut < len(m.Points) && (now.Sub(m.Points[cut].T) > retention || len(m.Points)-cut > maxPoints) {
+	if len(m.Points) > maxPoints+maxPoints/8 {
+		cut = len(m.Points) - maxPoints
+	}
+	for cut < len(m.Points) && now.Sub(m.Points[cut].T) > retention {
 		cut++
 	}
 	if cut > 0 {
