@@ -21,6 +21,11 @@ var cloudWatchSession = unlikeV2([]step{
 	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Web", "--metric-data", `[{"MetricName":"Latency","Values":[10,20,30],"Counts":[1,2,1],"Unit":"Milliseconds","Dimensions":[{"Name":"Host","Value":"web-2"}]}]`}},
 	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Jobs", "--metric-data", `[{"MetricName":"Done","StatisticValues":{"SampleCount":4,"Sum":10,"Minimum":1,"Maximum":4},"Unit":"Count"}]`}},
 	{args: []string{"cloudwatch", "put-metric-data", "--cli-input-json", `{"Namespace":"App/Jobs","MetricData":[{"MetricName":"Queue","Value":3}]}`}},
+	// The AWS CLI's scalar arguments: one datum.
+	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Jobs", "--metric-name", "Queue", "--value", "4.5", "--unit", "Count"}},
+	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Web", "--metric-name", "Errors", "--value", "2", "--dimensions", "Host=web-1,Path=/api"}},
+	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Web", "--metric-name", "Bytes", "--statistic-values", "Sum=30,Minimum=1,Maximum=20,SampleCount=3", "--storage-resolution", "1", "--unit", "Bytes"}},
+	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Web", "--metric-name", "Errors", "--metric-data", "MetricName=x,Value=1"}},
 
 	// Listed.
 	{args: []string{"cloudwatch", "list-metrics"}},
