@@ -1,9 +1,10 @@
 // Package cwsim is the simulator's Amazon CloudWatch: custom metrics, the metrics the
 // account's own resources produce, and metric alarms evaluated on the simulator's clock.
 //
-// It speaks CloudWatch's protocol of aws-sdk-go-v2 v1.76 and botocore 1.43, Smithy RPC v2
-// CBOR (package jsonproto's [jsonproto.CBOR]); its signing name is "monitoring" and its IAM
-// prefix "cloudwatch". Errors carry CloudWatch's awsQuery codes (InvalidParameterValue,
+// It speaks CloudWatch's protocols of aws-sdk-go-v2 v1.76 and botocore 1.43: Smithy RPC v2
+// CBOR (package jsonproto's CBOR: the Go SDK, boto3) and awsJson1.0 (the AWS CLI v1, whose
+// botocore lists both and takes JSON), each request answered in the one it speaks
+// (jsonproto.Negotiate). Its signing name is "monitoring" and its IAM prefix "cloudwatch". Errors carry CloudWatch's awsQuery codes (InvalidParameterValue,
 // MissingParameter, ResourceNotFound …) as x-amzn-query-error, which both SDKs report, and
 // the modeled error shape in __type, which the Go SDK returns as its typed error.
 //
@@ -51,6 +52,8 @@
 //
 //   - Alarm actions are not delivered: SNS, Auto Scaling and the rest are not simulated. Each
 //     attempt is recorded in the history as a failed Action, saying so.
+//   - CloudWatch's awsQuery API is not served: clients whose models still say awsQuery (an
+//     older botocore, such as Debian's AWS CLI v2's) are answered UnknownOperationException.
 //   - Composite alarms, metric math, anomaly detection, dashboards, metric streams,
 //     Contributor Insights and the other operations answer NotImplemented.
 //   - A stopped instance's stop time is not known to CloudWatch: it produces and costs
