@@ -84,6 +84,7 @@ var cloudWatchSession = unlikeV2([]step{
 	// Deletes.
 	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency", "nope"}},
 	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency", "jobs-idle"}},
+	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency"}},
 	{args: []string{"cloudwatch", "describe-alarms", "--output", "text"}},
 })
 

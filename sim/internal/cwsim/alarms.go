@@ -406,7 +406,10 @@ func (h *CloudWatch) DescribeAlarmsForMetric(ctx context.Context, in *cloudwatch
 	return out, err
 }
 
-// DeleteAlarms deletes alarms: all of them, or none when one is not found.
+// DeleteAlarms deletes alarms. Names of no alarm are passed over: AWS deletes what exists
+// and answers success (the AWS CloudFormation contract tests found it so,
+// github.com/aws-cloudformation/cloudformation-cli/issues/456; moto agrees), although the API
+// reference lists ResourceNotFound. Pinned by TestCloudWatchAlarms.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteAlarms.html
 func (h *CloudWatch) DeleteAlarms(ctx context.Context, in *cloudwatch.DeleteAlarmsInput) (*cloudwatch.DeleteAlarmsOutput, error) {
 	if len(in.AlarmNames) == 0 {
@@ -416,19 +419,14 @@ func (h *CloudWatch) DeleteAlarms(ctx context.Context, in *cloudwatch.DeleteAlar
 		return nil, validation("1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to 100")
 	}
 	return &cloudwatch.DeleteAlarmsOutput{}, h.s.write(core.RegionFrom(ctx), func(r *regionState, now time.Time) (bool, error) {
-		var gone []string
+		changed := false
 		for _, n := range in.AlarmNames {
-			if r.Alarms[n] == nil && !slices.Contains(gone, n) {
-				gone = append(gone, n)
+			if r.Alarms[n] != nil {
+				delete(r.Alarms, n)
+				changed = true
 			}
 		}
-		if len(gone) > 0 {
-			return false, notFound(ResourceNotFound, "The following alarms were not found: [%s]", strings.Join(gone, ", "))
-		}
-		for _, n := range in.AlarmNames {
-			delete(r.Alarms, n)
-		}
-		return true, nil
+		return changed, nil
 	})
 }
 
