@@ -369,6 +369,14 @@ func TestCloudWatchProducedMetrics(t *testing.T) {
 		if len(netIn.Datapoints) != 1 || *netIn.Datapoints[0].Sum != 1000*1800 {
 			t.Errorf("NetworkIn: %+v", netIn.Datapoints)
 		}
+		ec2Metrics := must(cw.ListMetrics(ctx, &cloudwatch.ListMetricsInput{Namespace: aws.String("AWS/EC2"), Dimensions: []types.DimensionFilter{{Name: aws.String("InstanceId"), Value: aws.String(id)}}}))(t)
+		var ec2Names []string
+		for _, m := range ec2Metrics.Metrics {
+			ec2Names = append(ec2Names, aws.ToString(m.MetricName))
+		}
+		if strings.Join(ec2Names, " ") != "CPUUtilization NetworkIn NetworkOut StatusCheckFailed StatusCheckFailed_Instance StatusCheckFailed_System" {
+			t.Errorf("AWS/EC2 metrics of the instance: %v", ec2Names)
+		}
 
 		// An m5.large is $0.096 an hour: past $1 after 10 h 25 min; the charge is published every
 		// six hours, at 18:00, 00:00 and 06:00; the alarm, evaluated every minute on the six hours

@@ -24,7 +24,7 @@
 // # The metrics the account produces
 //
 // Each running EC2 instance produces AWS/EC2 CPUUtilization, NetworkIn, NetworkOut and
-// StatusCheckFailed (dimension InstanceId) every five minutes, or every minute with
+// StatusCheckFailed (and its _Instance and _System halves) (dimension InstanceId) every five minutes, or every minute with
 // detailed monitoring, from the simulator's load model: a [Load] set per instance (sim's
 // Cloud.SetInstanceLoad), idle until set. AWS/Billing EstimatedCharges (us-east-1 only,
 // Currency=USD, and with ServiceName=AmazonEC2) is published every six hours once the

@@ -8,7 +8,8 @@ import (
 // The metrics the account's own resources produce, and AWS's billing metric.
 //
 // EC2 publishes CPUUtilization (Percent), NetworkIn and NetworkOut (Bytes) and
-// StatusCheckFailed (Count) per instance, in AWS/EC2 with the dimension InstanceId, every
+// StatusCheckFailed, StatusCheckFailed_Instance and StatusCheckFailed_System (Count; the
+// load model fails both checks at once) per instance, in AWS/EC2 with the dimension InstanceId, every
 // five minutes (every minute with detailed monitoring), from the load model ([Load]).
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
 //
@@ -126,7 +127,9 @@ func (s *Store) produceInstance(i Instance, from, now time.Time) bool {
 		s.emit(r, "AWS/EC2", "CPUUtilization", dims, "Percent", t, math.Round(l.CPU*100*1e6)/1e6, now)
 		s.emit(r, "AWS/EC2", "NetworkIn", dims, "Bytes", t, math.Round(l.NetworkIn*sec), now)
 		s.emit(r, "AWS/EC2", "NetworkOut", dims, "Bytes", t, math.Round(l.NetworkOut*sec), now)
-		s.emit(r, "AWS/EC2", "StatusCheckFailed", dims, "Count", t, failed, now)
+		for _, name := range []string{"StatusCheckFailed", "StatusCheckFailed_Instance", "StatusCheckFailed_System"} {
+			s.emit(r, "AWS/EC2", name, dims, "Count", t, failed, now)
+		}
 		changed = true
 	}
 	return changed
