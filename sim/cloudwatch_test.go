@@ -149,9 +149,28 @@ func TestCloudWatchMetrics(t *testing.T) {
 		_, err = cw.GetMetricStatistics(ctx, &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("App/Web"), MetricName: aws.String("Latency"),
 			StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now), Period: aws.Int32(90), Statistics: []types.Statistic{types.StatisticSum}})
 		wantCode(t, err, "InvalidParameterValue")
-		_, err = cw.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now),
-			MetricDataQueries: []types.MetricDataQuery{{Id: aws.String("e1"), Expression: aws.String("SUM(METRICS())")}}})
-		wantCode(t, err, "NotImplemented")
+		// Metric math, the subset simulated.
+		lat := func(id, host string, ret bool) types.MetricDataQuery {
+			return types.MetricDataQuery{Id: aws.String(id), ReturnData: aws.Bool(ret), MetricStat: &types.MetricStat{Metric: &types.Metric{Namespace: aws.String("App/Web"), MetricName: aws.String("Latency"),
+				Dimensions: []types.Dimension{{Name: aws.String("Host"), Value: aws.String(host)}}}, Period: aws.Int32(60), Stat: aws.String("Maximum")}}
+		}
+		expr := func(id, e string) types.MetricDataQuery {
+			return types.MetricDataQuery{Id: aws.String(id), Expression: aws.String(e)}
+		}
+		math := must(cw.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-10 * time.Minute)), EndTime: aws.Time(now), ScanBy: types.ScanByTimestampAscending,
+			MetricDataQueries: []types.MetricDataQuery{expr("double", "m1 * 2"), expr("total", "SUM(METRICS())"), expr("gap", "(m2 - m1) / 10"), lat("m1", "web-1", false), lat("m2", "web-2", false)}}))(t)
+		var got []string
+		for _, r := range math.MetricDataResults {
+			got = append(got, fmt.Sprintf("%s %v", aws.ToString(r.Id), r.Values))
+		}
+		if want := "double [20 40 60 80 100 120 140 160 180 200]; total [10 20 30 40 50 560 70 80 90 100]; gap [44]"; strings.Join(got, "; ") != want {
+			t.Errorf("metric math: %s, want %s", strings.Join(got, "; "), want)
+		}
+		for _, c := range []struct{ e, code string }{{"FILL(m1, 0)", "NotImplemented"}, {"m1 +", "ValidationError"}, {"m9 * 2", "ValidationError"}, {"e1 + 1", "ValidationError"}, {"1 + 2", "ValidationError"}} {
+			_, err = cw.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now),
+				MetricDataQueries: []types.MetricDataQuery{expr("e1", c.e), lat("m1", "web-1", false)}})
+			wantCode(t, err, c.code)
+		}
 
 		// Metrics are regional.
 		west := cloudwatch.NewFromConfig(c.Config(conformance.WithRegion("eu-west-1")))

@@ -78,7 +78,7 @@
 //
 //   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3) and awsJson1.0 (the AWS CLI
 //     v1): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics
-//     with percentiles, GetMetricData's MetricStat queries; metric math is refused), metric
+//     with percentiles, GetMetricData's MetricStat queries and a subset of metric math), metric
 //     alarms evaluated every minute of the simulator's clock with AWS's state reasons, their
 //     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
 //     a load model ([Cloud.SetInstanceLoad]) and AWS/Billing EstimatedCharges in us-east-1

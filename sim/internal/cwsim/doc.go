@@ -18,8 +18,10 @@
 // SampleCount, Average, Sum, Minimum, Maximum and percentiles (pNN.NN, nearest rank over the
 // values sent as Value or Values; none for statistic sets), a datapoint per unit when no Unit
 // is given, at most 1,440 of them. GetMetricData answers MetricStat queries with their ids,
-// ReturnData, ScanBy and MaxDatapoints with NextToken; metric math (Expression) is refused
-// with NotImplemented, naming the query.
+// ReturnData, ScanBy and MaxDatapoints with NextToken, and a subset of metric math: numbers,
+// query ids, + - * / and parentheses, ABS, and SUM, AVG, MIN, MAX of a list or of
+// METRICS(); AWS's other functions (FILL, RATE, SEARCH …) are refused with NotImplemented,
+// naming them and the query.
 //
 // # The metrics the account produces
 //
@@ -54,7 +56,7 @@
 //     attempt is recorded in the history as a failed Action, saying so.
 //   - CloudWatch's awsQuery API is not served: clients whose models still say awsQuery (an
 //     older botocore, such as Debian's AWS CLI v2's) are answered UnknownOperationException.
-//   - Composite alarms, metric math, anomaly detection, dashboards, metric streams,
+//   - Composite alarms, alarms on metric math, anomaly detection, dashboards, metric streams,
 //     Contributor Insights and the other operations answer NotImplemented.
 //   - A stopped instance's stop time is not known to CloudWatch: it produces and costs
 //     nothing from the last time CloudWatch looked. Spot Instances are priced on demand.

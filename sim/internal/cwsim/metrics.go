@@ -3,6 +3,7 @@ package cwsim
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -508,9 +509,10 @@ var queryID = regexp.MustCompile(`^[a-z][a-zA-Z0-9_]*$`)
 // maxGetMetricData is GetMetricData's default and largest MaxDatapoints.
 const maxGetMetricData = 100_800
 
-// GetMetricData answers MetricStat queries: one series of values per query that returns
-// data, newest first unless ScanBy says otherwise, MaxDatapoints at a time. Metric math
-// (Expression) is not simulated and is refused, naming the query.
+// GetMetricData answers MetricStat queries and expressions of the metric math of expr.go:
+// one series of values per query that returns data, newest first unless ScanBy says
+// otherwise, MaxDatapoints at a time. An expression using a function not simulated is
+// refused, naming it.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
 func (h *CloudWatch) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput) (*cloudwatch.GetMetricDataOutput, error) {
 	switch {
@@ -552,10 +554,12 @@ func (h *CloudWatch) GetMetricData(ctx context.Context, in *cloudwatch.GetMetric
 	type query struct {
 		id, label string
 		m         *types.MetricStat
+		expr      *exprNode
 		period    int64
 		ret       bool
 	}
 	var qs []query
+	var stats []string // the ids of the MetricStat queries: METRICS()
 	for i, q := range in.MetricDataQueries {
 		p := fmt.Sprintf("MetricDataQueries.member.%d", i+1)
 		if q.Id == nil {
@@ -568,81 +572,165 @@ func (h *CloudWatch) GetMetricData(ctx context.Context, in *cloudwatch.GetMetric
 			return nil, validation("The values of %s.Id must be unique: %s appears twice.", "MetricDataQueries", *q.Id)
 		}
 		ids[*q.Id] = true
+		qy := query{id: *q.Id, label: *q.Id, ret: q.ReturnData == nil || *q.ReturnData}
 		switch {
 		case q.Expression != nil && q.MetricStat != nil:
 			return nil, validation("The parameters %s.Expression and %s.MetricStat are mutually exclusive and you have specified both.", p, p)
 		case q.Expression != nil:
-			return nil, core.Errorf(core.NotImplemented, "The simulator does not evaluate metric math: query %s has an Expression. Use MetricStat queries.", *q.Id)
+			n, err := parseExpr(*q.Expression)
+			var un *unsupported
+			switch {
+			case errors.As(err, &un):
+				return nil, core.Errorf(core.NotImplemented, "The simulator does not evaluate %s in metric math (query %s); it takes numbers, query ids, + - * / ( ), ABS, and SUM, AVG, MIN, MAX of [..] or METRICS().", un.name, *q.Id)
+			case err != nil:
+				return nil, validation("Error in expression %s: %v.", *q.Id, err)
+			}
+			qy.expr = n
+			if q.Period != nil {
+				qy.period = int64(*q.Period)
+			}
 		case q.MetricStat == nil:
 			return nil, validation("Exactly one of %s.Expression and %s.MetricStat must be specified.", p, p)
+		default:
+			ms := q.MetricStat
+			if ms.Metric == nil || ms.Metric.Namespace == nil || ms.Metric.MetricName == nil {
+				return nil, missing(p + ".MetricStat.Metric")
+			}
+			if ms.Stat == nil {
+				return nil, missing(p + ".MetricStat.Stat")
+			}
+			if _, ok := percentile(*ms.Stat); !ok && !slices.Contains(statistics, types.Statistic(*ms.Stat)) {
+				return nil, invalid("The value %s for parameter %s.MetricStat.Stat is invalid.", *ms.Stat, p)
+			}
+			period, err := checkPeriod(ms.Period, p+".MetricStat.Period")
+			if err != nil {
+				return nil, err
+			}
+			if err := checkDimensions(ms.Metric.Dimensions, p+".MetricStat.Metric.Dimensions"); err != nil {
+				return nil, err
+			}
+			qy.m, qy.period, qy.label = ms, period, *ms.Metric.MetricName
+			stats = append(stats, *q.Id)
 		}
-		ms := q.MetricStat
-		if ms.Metric == nil || ms.Metric.Namespace == nil || ms.Metric.MetricName == nil {
-			return nil, missing(p + ".MetricStat.Metric")
-		}
-		if ms.Stat == nil {
-			return nil, missing(p + ".MetricStat.Stat")
-		}
-		if _, ok := percentile(*ms.Stat); !ok && !slices.Contains(statistics, types.Statistic(*ms.Stat)) {
-			return nil, invalid("The value %s for parameter %s.MetricStat.Stat is invalid.", *ms.Stat, p)
-		}
-		period, err := checkPeriod(ms.Period, p+".MetricStat.Period")
-		if err != nil {
-			return nil, err
-		}
-		if err := checkDimensions(ms.Metric.Dimensions, p+".MetricStat.Metric.Dimensions"); err != nil {
-			return nil, err
-		}
-		label := *ms.Metric.MetricName
 		if q.Label != nil {
-			label = *q.Label
+			qy.label = *q.Label
 		}
-		qs = append(qs, query{id: *q.Id, label: label, m: ms, period: period, ret: q.ReturnData == nil || *q.ReturnData})
+		qs = append(qs, qy)
+	}
+	// Expressions refer to queries that exist, without cycles: evaluated in an order where
+	// every id comes before what uses it.
+	order, err := exprOrder(len(qs), func(i int) (string, []string) {
+		if qs[i].expr == nil {
+			return qs[i].id, nil
+		}
+		return qs[i].id, qs[i].expr.ids(nil, stats)
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := &cloudwatch.GetMetricDataOutput{MetricDataResults: []types.MetricDataResult{}, Messages: []types.MessageData{}}
-	err := h.s.read(core.RegionFrom(ctx), func(r *regionState, now time.Time) error {
+	err = h.s.read(core.RegionFrom(ctx), func(r *regionState, now time.Time) error {
+		series := map[string]timeSeries{}
+		for _, i := range order {
+			q := qs[i]
+			if q.expr != nil {
+				v, err := q.expr.eval(series, stats)
+				if err != nil {
+					return validation("Error in expression %s: %v.", q.id, err)
+				}
+				if v.scalar {
+					return validation("Error in expression %s: it gives a number, not a time series.", q.id)
+				}
+				series[q.id] = v.s
+				continue
+			}
+			ts := timeSeries{}
+			if m := r.Metrics[seriesKey(*q.m.Metric.Namespace, *q.m.Metric.MetricName, dimsIn(q.m.Metric.Dimensions))]; m != nil {
+				from := alignStart(start, q.period)
+				bs := buckets(m.window(from, end), from, q.period, string(q.m.Unit))
+				for k, byUnit := range bs {
+					a := &agg{}
+					for _, u := range slices.Sorted(mapsKeys(byUnit)) {
+						a.merge(byUnit[u])
+					}
+					if v, ok := a.stat(*q.m.Stat); ok {
+						ts[from.Add(time.Duration(k*q.period)*time.Second)] = v
+					}
+				}
+			}
+			series[q.id] = ts
+		}
 		seen, budget := 0, max
 		for _, q := range qs {
 			if !q.ret {
 				continue
 			}
 			res := types.MetricDataResult{Id: aws.String(q.id), Label: aws.String(q.label), Timestamps: []time.Time{}, Values: []float64{}, StatusCode: types.StatusCodeComplete}
-			m := r.Metrics[seriesKey(*q.m.Metric.Namespace, *q.m.Metric.MetricName, dimsIn(q.m.Metric.Dimensions))]
-			if m != nil {
-				from := alignStart(start, q.period)
-				bs := buckets(m.window(from, end), from, q.period, string(q.m.Unit))
-				keys := slices.Sorted(mapsKeys(bs))
-				if in.ScanBy != types.ScanByTimestampAscending {
-					slices.Reverse(keys)
+			times := slices.SortedFunc(mapsKeys(series[q.id]), func(a, b time.Time) int { return a.Compare(b) })
+			if in.ScanBy != types.ScanByTimestampAscending {
+				slices.Reverse(times)
+			}
+			for _, t := range times {
+				seen++
+				if seen <= skip {
+					continue
 				}
-				for _, k := range keys {
-					a := &agg{}
-					for _, u := range slices.Sorted(mapsKeys(bs[k])) {
-						a.merge(bs[k][u])
+				if budget == 0 {
+					res.StatusCode = types.StatusCodePartialData
+					if out.NextToken == nil {
+						out.NextToken = aws.String("dp-" + strconv.Itoa(seen-1))
 					}
-					v, ok := a.stat(*q.m.Stat)
-					if !ok {
-						continue
-					}
-					seen++
-					if seen <= skip {
-						continue
-					}
-					if budget == 0 {
-						res.StatusCode = types.StatusCodePartialData
-						if out.NextToken == nil {
-							out.NextToken = aws.String("dp-" + strconv.Itoa(seen-1))
-						}
-						break
-					}
-					budget--
-					res.Timestamps = append(res.Timestamps, from.Add(time.Duration(k*q.period)*time.Second))
-					res.Values = append(res.Values, v)
+					break
 				}
+				budget--
+				res.Timestamps = append(res.Timestamps, t)
+				res.Values = append(res.Values, series[q.id][t])
 			}
 			out.MetricDataResults = append(out.MetricDataResults, res)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// exprOrder orders n queries so that each comes after the ids it uses (deps of query i),
+// refusing an id no query has and a cycle.
+func exprOrder(n int, deps func(i int) (id string, uses []string)) ([]int, error) {
+	byID := map[string]int{}
+	for i := range n {
+		id, _ := deps(i)
+		byID[id] = i
+	}
+	state := make([]int, n) // 0 new, 1 visiting, 2 done
+	var order []int
+	var visit func(i int) error
+	visit = func(i int) error {
+		switch state[i] {
+		case 1:
+			id, _ := deps(i)
+			return validation("Error in expression %s: it refers to itself, through the queries it uses.", id)
+		case 2:
+			return nil
+		}
+		state[i] = 1
+		id, uses := deps(i)
+		for _, u := range uses {
+			j, ok := byID[u]
+			if !ok {
+				return validation("Error in expression %s: no query has the id %s.", id, u)
+			}
+			if err := visit(j); err != nil {
+				return err
+			}
+		}
+		state[i] = 2
+		order = append(order, i)
+		return nil
+	}
+	for i := range n {
+		if err := visit(i); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
 }

@@ -1,10 +1,12 @@
 package cwsim
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPercentile(t *testing.T) {
@@ -71,4 +73,31 @@ func TestJavaDouble(t *testing.T) {
 			t.Errorf("javaDouble(%v) = %q, want %q", v, got, want)
 		}
 	}
+}
+
+// FuzzParseExpr parses and evaluates metric math: no panic, errors of the two kinds, and a
+// parse of what it accepts is stable (an expression evaluates the same twice).
+func FuzzParseExpr(f *testing.F) {
+	for _, s := range []string{"m1 * 2", "SUM(METRICS())", "(m2 - m1) / 10", "AVG([m1, m2, 3])", "-(-m1)", "ABS(m1 - 100)", "FILL(m1, 0)",
+		"m1 +", "((((m1))))", "MAX([m1", "1.5e3", "SUM(METRICS(\"x\"))", strings.Repeat("(", 100) + "m1" + strings.Repeat(")", 100)} {
+		f.Add(s)
+	}
+	t0 := time.Unix(1_700_000_000, 0)
+	series := map[string]timeSeries{"m1": {t0: 1, t0.Add(time.Minute): -2}, "m2": {t0: 10}}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseExpr(s)
+		if err != nil {
+			var e *exprError
+			var u *unsupported
+			if !errors.As(err, &e) && !errors.As(err, &u) {
+				t.Fatalf("parseExpr(%q): %T %v", s, err, err)
+			}
+			return
+		}
+		a, errA := n.eval(series, []string{"m1", "m2"})
+		b, errB := n.eval(series, []string{"m1", "m2"})
+		if (errA == nil) != (errB == nil) || errA == nil && (a.scalar != b.scalar || len(a.s) != len(b.s)) {
+			t.Fatalf("%q evaluates differently twice", s)
+		}
+	})
 }
