@@ -344,10 +344,37 @@ func TestCloudWatchAlarms(t *testing.T) {
 		}, "ValidationError")
 		bad(func(in *cloudwatch.PutMetricAlarmInput) { in.EvaluationPeriods = aws.Int32(1441) }, "ValidationError")
 		bad(func(in *cloudwatch.PutMetricAlarmInput) { in.TreatMissingData = aws.String("sometimes") }, "ValidationError")
+		loadQuery := func(ret bool) types.MetricDataQuery {
+			return types.MetricDataQuery{Id: aws.String("m1"), ReturnData: aws.Bool(ret), MetricStat: &types.MetricStat{Period: aws.Int32(60), Stat: aws.String("Maximum"),
+				Metric: &types.Metric{Namespace: aws.String("App"), MetricName: aws.String("Load"), Dimensions: []types.Dimension{{Name: aws.String("Host"), Value: aws.String("a")}}}}}
+		}
+		math := func(e string) []types.MetricDataQuery {
+			return []types.MetricDataQuery{{Id: aws.String("e1"), Expression: aws.String(e), ReturnData: aws.Bool(true)}, loadQuery(false)}
+		}
+		noMetric := func(in *cloudwatch.PutMetricAlarmInput) {
+			in.MetricName, in.Namespace, in.Statistic, in.Period, in.Dimensions = nil, nil, "", nil, nil
+		}
+		bad(func(in *cloudwatch.PutMetricAlarmInput) { in.Metrics = math("m1 * 2") }, "InvalidParameterCombination")
+		bad(func(in *cloudwatch.PutMetricAlarmInput) { noMetric(in); in.Metrics = math("FILL(m1, 0)") }, "NotImplemented")
 		bad(func(in *cloudwatch.PutMetricAlarmInput) {
-			in.MetricName, in.Namespace, in.Statistic, in.Period = nil, nil, "", nil
-			in.Metrics = []types.MetricDataQuery{{Id: aws.String("e1"), Expression: aws.String("m1*2")}}
-		}, "NotImplemented")
+			noMetric(in)
+			in.Metrics = []types.MetricDataQuery{{Id: aws.String("e1"), Expression: aws.String("m1 * 2")}, loadQuery(true)}
+		}, "ValidationError")
+		bad(func(in *cloudwatch.PutMetricAlarmInput) { noMetric(in); in.Metrics = math("m2 * 2") }, "ValidationError")
+
+		// An alarm on metric math: twice the load over 100.
+		in := *alarmIn
+		in.AlarmName, in.Threshold, in.AlarmActions, in.Tags = aws.String("twice"), aws.Float64(100), nil, nil
+		noMetric(&in)
+		in.Metrics = math("m1 * 2")
+		must(cw.PutMetricAlarm(ctx, &in))(t)
+		put(60)
+		c.Advance(t, time.Minute)
+		tw := must(cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"twice"}}))(t).MetricAlarms[0]
+		if tw.StateValue != types.StateValueAlarm || len(tw.Metrics) != 2 || aws.ToString(tw.Metrics[0].Expression) != "m1 * 2" || tw.MetricName != nil ||
+			!strings.HasPrefix(aws.ToString(tw.StateReason), "Threshold Crossed: 1 datapoint [120.0 (") {
+			t.Errorf("alarm on m1 * 2 with 60: %s %q %+v", tw.StateValue, aws.ToString(tw.StateReason), tw.Metrics)
+		}
 	})
 }
 

@@ -49,6 +49,10 @@ var cloudWatchSession = unlikeV2([]step{
 		"--alarm-actions", "arn:aws:sns:us-east-1:123456789012:ops", "--tags", "Key=team,Value=web"}},
 	{args: []string{"cloudwatch", "put-metric-alarm", "--alarm-name", "jobs-idle", "--namespace", "App/Jobs", "--metric-name", "Done", "--statistic", "Sum",
 		"--period", "300", "--evaluation-periods", "3", "--datapoints-to-alarm", "2", "--threshold", "1", "--comparison-operator", "LessThanThreshold", "--treat-missing-data", "notBreaching"}},
+	{args: []string{"cloudwatch", "put-metric-alarm", "--alarm-name", "latency-math", "--evaluation-periods", "1", "--threshold", "100", "--comparison-operator", "GreaterThanOrEqualToThreshold",
+		"--metrics", `[{"Id":"e1","Expression":"m1 * 2","Label":"twice"},{"Id":"m1","ReturnData":false,"MetricStat":{"Metric":{"Namespace":"App/Web","MetricName":"Latency","Dimensions":[{"Name":"Host","Value":"web-1"}]},"Period":60,"Stat":"Maximum"}}]`}},
+	{args: []string{"cloudwatch", "put-metric-alarm", "--alarm-name", "bad-math", "--evaluation-periods", "1", "--threshold", "100", "--comparison-operator", "GreaterThanThreshold",
+		"--metrics", `[{"Id":"e1","Expression":"m1 * 2"},{"Id":"m1","MetricStat":{"Metric":{"Namespace":"App/Web","MetricName":"Latency"},"Period":60,"Stat":"Maximum"}}]`}},
 	{args: []string{"cloudwatch", "describe-alarms"}},
 	{args: []string{"cloudwatch", "describe-alarms", "--alarm-names", "high-latency", "--query", "MetricAlarms[0].[StateValue,StateReason]", "--output", "text"}},
 	{args: []string{"cloudwatch", "describe-alarms", "--alarm-name-prefix", "jobs", "--output", "table"}},
@@ -85,7 +89,7 @@ var cloudWatchSession = unlikeV2([]step{
 
 	// Deletes.
 	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency", "nope"}},
-	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency", "jobs-idle"}},
+	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency", "jobs-idle", "latency-math"}},
 	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency"}},
 	{args: []string{"cloudwatch", "describe-alarms", "--output", "text"}},
 })

@@ -39,8 +39,9 @@ type alarm struct {
 	State, Reason, ReasonData  string
 	StateUpdated, Transitioned time.Time
 	Configured                 time.Time
-	Evaluated                  time.Time // the last evaluation's instant
-	Tags                       []tag     `json:",omitempty"`
+	Evaluated                  time.Time    // the last evaluation's instant
+	Tags                       []tag        `json:",omitempty"`
+	Queries                    []alarmQuery `json:",omitempty"` // an alarm on metric math: its Metrics
 }
 
 type tag struct{ Key, Value string }
@@ -112,8 +113,8 @@ func checkActions(actions []string, param, region string) error {
 
 // PutMetricAlarm creates or replaces an alarm on one metric. A new alarm starts in
 // INSUFFICIENT_DATA and is evaluated on the simulator's clock; an update keeps its state.
-// Alarms on metric math (Metrics) and anomaly detection (ThresholdMetricId) are not
-// simulated and are refused.
+// Alarms on metric math (Metrics) take the subset of expr.go; PromQL (EvaluationCriteria)
+// and anomaly detection (ThresholdMetricId) are not simulated and are refused.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
 func (h *CloudWatch) PutMetricAlarm(ctx context.Context, in *cloudwatch.PutMetricAlarmInput) (*cloudwatch.PutMetricAlarmOutput, error) {
 	region := core.RegionFrom(ctx)
@@ -165,10 +166,24 @@ func newAlarm(in *cloudwatch.PutMetricAlarmInput, region string) (*alarm, error)
 		return nil, validation("1 validation error detected: Value '%d' at 'evaluationPeriods' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.EvaluationPeriods)
 	case in.ComparisonOperator == "":
 		return nil, missing("ComparisonOperator")
-	case len(in.Metrics) > 0 || in.EvaluationCriteria != nil:
-		return nil, core.Errorf(core.NotImplemented, "The simulator does not evaluate alarms on metric math or PromQL (Metrics, EvaluationCriteria); give MetricName, Namespace, Statistic and Period.")
+	case in.EvaluationCriteria != nil:
+		return nil, core.Errorf(core.NotImplemented, "The simulator does not evaluate PromQL alarms (EvaluationCriteria); give MetricName, Namespace, Statistic and Period, or Metrics.")
 	case in.ThresholdMetricId != nil:
 		return nil, core.Errorf(core.NotImplemented, "The simulator does not evaluate anomaly detection alarms (ThresholdMetricId).")
+	case len(in.Metrics) > 0:
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"MetricName", in.MetricName != nil}, {"Namespace", in.Namespace != nil}, {"Statistic", in.Statistic != ""}, {"ExtendedStatistic", in.ExtendedStatistic != nil},
+			{"Period", in.Period != nil}, {"Dimensions", len(in.Dimensions) > 0}, {"Unit", in.Unit != ""}} {
+			if f.set {
+				return nil, combination("The parameters %s and Metrics are mutually exclusive and you have specified both.", f.name)
+			}
+		}
+		if in.Threshold == nil {
+			return nil, missing("Threshold")
+		}
+		return mathAlarm(in, region)
 	case in.MetricName == nil:
 		return nil, validation("One of MetricName or Metrics must be specified.")
 	case in.Namespace == nil:
@@ -258,6 +273,32 @@ func newAlarm(in *cloudwatch.PutMetricAlarmInput, region string) (*alarm, error)
 	return a, nil
 }
 
+// mathAlarm makes an alarm on metric math: its Metrics checked, and what it shares with
+// plain alarms (operator, periods, actions …) checked as theirs are.
+func mathAlarm(in *cloudwatch.PutMetricAlarmInput, region string) (*alarm, error) {
+	qs, period, err := alarmQueries(in.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	// The checks of a plain alarm, on the period and the first metric of the Metrics.
+	var first alarmQuery
+	for _, q := range qs {
+		if q.Expression == "" {
+			first = q
+			break
+		}
+	}
+	plain := *in
+	plain.Metrics, plain.MetricName, plain.Namespace, plain.Period = nil, aws.String(first.MetricName), aws.String(first.Namespace), aws.Int32(period)
+	plain.Statistic = types.StatisticSum
+	a, err := newAlarm(&plain, region)
+	if err != nil {
+		return nil, err
+	}
+	a.MetricName, a.Namespace, a.Statistic, a.Dims, a.Queries = "", "", "", nil, qs
+	return a, nil
+}
+
 func (a *alarm) out() types.MetricAlarm {
 	m := types.MetricAlarm{
 		AlarmName: aws.String(a.Name), AlarmArn: aws.String(a.ARN), AlarmConfigurationUpdatedTimestamp: aws.Time(a.Configured),
@@ -274,9 +315,12 @@ func (a *alarm) out() types.MetricAlarm {
 	if a.ReasonData != "" {
 		m.StateReasonData = aws.String(a.ReasonData)
 	}
-	if a.Statistic != "" {
+	switch {
+	case len(a.Queries) > 0:
+		m.Metrics, m.MetricName, m.Namespace, m.Period, m.Dimensions = metricsOut(a.Queries), nil, nil, nil, nil
+	case a.Statistic != "":
 		m.Statistic = types.Statistic(a.Statistic)
-	} else {
+	default:
 		m.ExtendedStatistic = aws.String(a.Extended)
 	}
 	if a.DatapointsToAlarm != 0 {

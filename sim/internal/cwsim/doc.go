@@ -56,7 +56,7 @@
 //     attempt is recorded in the history as a failed Action, saying so.
 //   - CloudWatch's awsQuery API is not served: clients whose models still say awsQuery (an
 //     older botocore, such as Debian's AWS CLI v2's) are answered UnknownOperationException.
-//   - Composite alarms, alarms on metric math, anomaly detection, dashboards, metric streams,
+//   - Composite alarms, anomaly detection, dashboards, metric streams,
 //     Contributor Insights and the other operations answer NotImplemented.
 //   - A stopped instance's stop time is not known to CloudWatch: it produces and costs
 //     nothing from the last time CloudWatch looked. Spot Instances are priced on demand.

@@ -80,6 +80,13 @@ func (s *Store) evaluateAt(region string, r *regionState, a *alarm, t time.Time)
 	for i := range n {
 		from := t.Add(-step * time.Duration(i+1))
 		dps[i].t = from
+		if len(a.Queries) > 0 {
+			if v, ok := mathValue(r, a.Queries, from, step); ok {
+				dps[i].v, dps[i].count, dps[i].ok = v, 1, true
+				present++
+			}
+			continue
+		}
 		if series == nil {
 			continue
 		}
