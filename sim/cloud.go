@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
@@ -37,6 +38,7 @@ type Cloud struct {
 	buckets  *s3sim.Store
 	params   *ssmsim.Store
 	dbs      *rdssim.Store
+	watch    *cwsim.Store
 	registry registry
 	hooks    hooks
 	disk     *disk // nil unless made by Open
@@ -106,6 +108,7 @@ func New(opts ...Option) *Cloud {
 	})
 	c.buckets = s3sim.NewStore(o.account, c.clock, c.ids)
 	c.params = ssmsim.NewStore(o.account, c.clock, c.ids, publicImages)
+	c.watch = cwsim.NewStore(o.account, c.clock, c.instanceUsage)
 	c.compute.ResolveParameters(func(ctx context.Context, name string) (string, error) {
 		out, err := c.call(ctx, "ssm", "GetParameter", &ssm.GetParameterInput{Name: aws.String(name)})
 		if err != nil {
@@ -128,6 +131,7 @@ func New(opts ...Option) *Cloud {
 		c.buckets.WebsiteService(),
 		c.params.Service(),
 		c.dbs.Service(),
+		c.watch.Service(),
 	)
 	return c
 }
@@ -212,4 +216,37 @@ func publicImages(region string) []ssmsim.Image {
 		}
 	}
 	return out
+}
+
+// instanceUsage is EC2's instances as CloudWatch's produced metrics and cost meter read them.
+func (c *Cloud) instanceUsage() []cwsim.Instance {
+	if c.needs(c.compute) != nil {
+		return nil
+	}
+	var out []cwsim.Instance
+	for _, u := range c.compute.Usage() {
+		out = append(out, cwsim.Instance{ID: u.ID, Region: u.Region, Type: string(u.Type), Running: u.Running,
+			Launched: u.Launched, Terminated: u.Terminated, Hourly: u.Hourly, Detailed: u.Detailed})
+	}
+	return out
+}
+
+// Load is what an instance is doing, as the simulator's load model has it: its CPU use
+// (0 to 1), its network traffic in bytes a second each way, and whether its status check
+// fails. CloudWatch's AWS/EC2 metrics (CPUUtilization, NetworkIn, NetworkOut,
+// StatusCheckFailed) are made from it. An instance whose load was never set is idle.
+type Load = cwsim.Load
+
+// SetInstanceLoad sets what the instance called id does from the simulator's now on, until
+// it is set again: cloud.SetInstanceLoad(id, sim.Load{CPU: 0.9}) makes its CPUUtilization
+// 90% in every period that follows. The instance need not exist yet.
+func (c *Cloud) SetInstanceLoad(id string, l Load) error {
+	if err := c.needs(c.watch); err != nil {
+		return err
+	}
+	if err := c.watch.SetLoad(id, l); err != nil {
+		return err
+	}
+	c.commit(false)
+	return nil
 }

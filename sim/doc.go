@@ -1,5 +1,6 @@
 // Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3, Systems Manager
-// Parameter Store and RDS answer in AWS's own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
+// Parameter Store, RDS and CloudWatch answer in AWS's own wire protocols, so that the real
+// aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
 //	cloud := sim.New()
@@ -101,13 +102,23 @@
 //     manual snapshots and restores, tags; creating → backing-up → available and the other
 //     states on the simulator's clock, and an endpoint name that nothing answers at.
 //
+//   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3) and awsJson1.0 (the AWS CLI
+//     v1): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics
+//     with percentiles, GetMetricData's MetricStat queries and a subset of metric math), metric
+//     alarms evaluated every minute of the simulator's clock with AWS's state reasons, their
+//     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
+//     a load model ([Cloud.SetInstanceLoad]) and AWS/Billing EstimatedCharges in us-east-1
+//     from a meter that prices each second an instance runs at its on-demand price. Alarm
+//     actions are validated and their attempts recorded in the history, not delivered: SNS
+//     and Auto Scaling are not simulated yet.
+//
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.
 //
 // # One path for every service
 //
 // Each service is a package that fills one contract (sim/internal/service): its signing
-// name, its wire protocol (awsQuery, ec2query, restXml, awsJson — codecs derived from the
+// name, its wire protocol (awsQuery, ec2query, restXml, awsJson, rpcv2Cbor — codecs derived from the
 // SDK's own generated code), its operations (methods with the SDK's signatures), the
 // resources each request acts on, its refusals' wording, and its state. Every request takes
 // the same path: route, authenticate once, decode, authorize once, call, encode. Adding a

@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/hmac"
 	"crypto/md5"
@@ -348,6 +349,10 @@ var (
 // errorCode reads the error code of an answer in any of the protocols: awsJson's
 // X-Amzn-Errortype or __type, or the <Code> of an XML error document.
 func errorCode(h http.Header, body []byte) string {
+	if v := h.Get("X-Amzn-Query-Error"); v != "" { // an awsQuery-compatible service's code
+		code, _, _ := strings.Cut(v, ";")
+		return code
+	}
 	if v := h.Get("X-Amzn-Errortype"); v != "" {
 		code, _, _ := strings.Cut(v, ":")
 		return code
@@ -572,6 +577,45 @@ func ec2Q(form string, opts ...opt) func(*hostileRig) *http.Request {
 // callerIdentity is the plainest signed call there is.
 const callerIdentity = "Action=GetCallerIdentity"
 
+// cwC is a signed Smithy RPC v2 CBOR call of CloudWatch.
+func cwC(op string, body []byte, opts ...opt) func(*hostileRig) *http.Request {
+	h := http.Header{"Content-Type": {"application/cbor"}, "Smithy-Protocol": {"rpc-v2-cbor"}}
+	return do(call{method: "POST", path: "/service/GraniteServiceVersion20100801/operation/" + op, service: "monitoring",
+		body: func() []byte { return body }, header: h}, opts...)
+}
+
+// cborCases: CloudWatch's CBOR bodies, malformed, deep, lying about their lengths, or
+// inflating without end.
+func cborCases() []hostileCase {
+	deep := append(bytes.Repeat([]byte{0xa1, 0x61, 'a'}, 10_000), 0xf6)
+	bomb := func() []byte {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		zw.Write(make([]byte, 64<<20))
+		zw.Close()
+		return b.Bytes()
+	}()
+	gz := hdr("Content-Encoding", "gzip")
+	return []hostileCase{
+		{name: "not CBOR", req: cwC("ListMetrics", []byte("{}")), status: 400, code: "SerializationException"},
+		{name: "an array at the top", req: cwC("ListMetrics", []byte{0x80}), status: 400, code: "SerializationException"},
+		{name: "truncated map", req: cwC("ListMetrics", []byte{0xbf, 0x69, 'N', 'a', 'm'}), status: 400, code: "SerializationException"},
+		{name: "nested 10,000 maps deep", req: cwC("ListMetrics", deep), status: 400, code: "SerializationException"},
+		{name: "array claiming 2^32 elements", req: cwC("ListMetrics", []byte{0xa1, 0x6a, 'D', 'i', 'm', 'e', 'n', 's', 'i', 'o', 'n', 's', 0x9a, 0xff, 0xff, 0xff, 0xff}), status: 400, code: "SerializationException"},
+		{name: "text claiming 2^63 bytes", req: cwC("ListMetrics", []byte{0xa1, 0x69, 'N', 'a', 'm', 'e', 's', 'p', 'a', 'c', 'e', 0x7b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}), status: 400, code: "SerializationException"},
+		{name: "wrong type of member", req: cwC("ListMetrics", []byte{0xa1, 0x69, 'N', 'a', 'm', 'e', 's', 'p', 'a', 'c', 'e', 0x01}), status: 400, code: "SerializationException"},
+		{name: "gzip of 64 MiB", req: cwC("PutMetricData", bomb, gz), status: 413, code: "RequestEntityTooLarge"},
+		{name: "gzip that is not", req: cwC("PutMetricData", []byte("not gzip"), gz), status: 400, code: "SerializationException"},
+		{name: "brotli", req: cwC("PutMetricData", []byte{0xa0}, hdr("Content-Encoding", "br")), status: 400, code: "SerializationException"},
+		{name: "operation it does not have", req: cwC("NoSuchOperation", []byte{0xa0}), status: 404, code: "UnknownOperationException"},
+		{name: "operation of another service", req: do(call{method: "POST", path: "/service/AmazonSSM/operation/GetParameter", service: "monitoring", body: func() []byte { return []byte{0xa0} },
+			header: http.Header{"Content-Type": {"application/cbor"}, "Smithy-Protocol": {"rpc-v2-cbor"}}}), status: 404, code: "UnknownOperationException"},
+		{name: "GET", req: cwC("ListMetrics", nil, method("GET")), status: 404, code: "UnknownOperationException"},
+		{name: "JSON of no operation", req: ssmJ("GraniteServiceVersion20100801.NoSuchOperation", "{}", signedAs("monitoring"), contentType("application/x-amz-json-1.0")), status: 400, code: "UnknownOperationException"},
+		{name: "a valid empty map", req: cwC("ListMetrics", []byte{0xa0}), status: 200},
+	}
+}
+
 // ssmJ is a signed awsJson1.1 call of Systems Manager.
 func ssmJ(target, body string, opts ...opt) func(*hostileRig) *http.Request {
 	h := http.Header{"Content-Type": {"application/x-amz-json-1.1"}}
@@ -795,6 +839,7 @@ func hostileCases() []hostileCase {
 		{"body", bodyCases()},
 		{"s3", s3Cases()},
 		{"quota", quotaCases()},
+		{"cbor", cborCases()},
 	} {
 		for _, c := range cat.cases {
 			c.name = cat.name + "/" + c.name

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
@@ -22,10 +23,11 @@ type savedState struct {
 	Offset  time.Duration   `json:"clockOffset"`
 	IDs     []byte          `json:"ids"`
 	IAM     json.RawMessage `json:"iam"`
-	EC2     json.RawMessage `json:"ec2,omitempty"` // absent from states saved before EC2 kept any
-	S3      json.RawMessage `json:"s3,omitempty"`  // absent when there is no bucket
-	SSM     json.RawMessage `json:"ssm,omitempty"` // absent from states saved before SSM
-	RDS     json.RawMessage `json:"rds,omitempty"` // absent from states saved before RDS
+	EC2     json.RawMessage `json:"ec2,omitempty"`        // absent from states saved before EC2 kept any
+	S3      json.RawMessage `json:"s3,omitempty"`         // absent when there is no bucket
+	SSM     json.RawMessage `json:"ssm,omitempty"`        // absent from states saved before SSM
+	RDS     json.RawMessage `json:"rds,omitempty"`        // absent from states saved before RDS
+	CW      json.RawMessage `json:"monitoring,omitempty"` // absent from states saved before CloudWatch
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -57,13 +59,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	cwState, err := c.watch.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -112,6 +118,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := rdssim.NewStore(c.opts.account, c.clock, ids, nil).UnmarshalJSON(st.RDS); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.CW) == 0 {
+		st.CW = json.RawMessage("{}")
+	}
+	if err := cwsim.NewStore(c.opts.account, c.clock, nil).UnmarshalJSON(st.CW); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -119,6 +131,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.buckets.UnmarshalJSON(st.S3)  // checked above
 	c.params.UnmarshalJSON(st.SSM)  // checked above
 	c.dbs.UnmarshalJSON(st.RDS)     // checked above
+	c.watch.UnmarshalJSON(st.CW)    // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -27,10 +27,14 @@ const (
 	AWSJSON10 Protocol = "awsJson1_0" // JSON bodies, X-Amz-Target, application/x-amz-json-1.0
 	AWSJSON11 Protocol = "awsJson1_1" // SSM: as 1.0, application/x-amz-json-1.1
 	RESTJSON1 Protocol = "restJson1"
+	// RPCV2CBOR is Smithy RPC v2 CBOR (smithy.protocols#rpcv2Cbor), CloudWatch's: POST
+	// /service/<Service>/operation/<Op>, CBOR bodies.
+	RPCV2CBOR Protocol = "rpcv2Cbor"
 )
 
 // Botocore returns the protocol as botocore's model metadata names it: protocol ("query",
-// "ec2", "rest-xml", "json", "rest-json") and, for JSON, jsonVersion ("1.0", "1.1").
+// "ec2", "rest-xml", "json", "rest-json", "smithy-rpc-v2-cbor") and, for JSON, jsonVersion
+// ("1.0", "1.1").
 func (p Protocol) Botocore() (protocol, jsonVersion string) {
 	switch p {
 	case AWSQuery:
@@ -45,6 +49,9 @@ func (p Protocol) Botocore() (protocol, jsonVersion string) {
 		return "json", "1.1"
 	case RESTJSON1:
 		return "rest-json", ""
+	case RPCV2CBOR:
+		// botocore's models of such services keep the jsonVersion of their awsJson fallback.
+		return "smithy-rpc-v2-cbor", "1.0"
 	}
 	return "", ""
 }
@@ -71,6 +78,7 @@ type Service struct {
 
 // services are the services the simulator serves, by Name.
 var services = []Service{
+	{Name: "cloudwatch", Module: "github.com/aws/aws-sdk-go-v2/service/cloudwatch", Botocore: "cloudwatch", APIVersion: "2010-08-01", Protocol: RPCV2CBOR, Command: "cloudwatch"},
 	{Name: "ec2", Module: "github.com/aws/aws-sdk-go-v2/service/ec2", Botocore: "ec2", APIVersion: "2016-11-15", Protocol: EC2Query, Command: "ec2"},
 	{Name: "iam", Module: "github.com/aws/aws-sdk-go-v2/service/iam", Botocore: "iam", APIVersion: "2010-05-08", Protocol: AWSQuery, Command: "iam"},
 	{Name: "rds", Module: "github.com/aws/aws-sdk-go-v2/service/rds", Botocore: "rds", APIVersion: "2014-10-31", Protocol: AWSQuery, Command: "rds"},

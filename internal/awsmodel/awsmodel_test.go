@@ -64,6 +64,7 @@ var sdkMarkers = map[awsmodel.Protocol][]string{
 	awsmodel.AWSJSON10: {"func awsAwsjson10_serializeOp", "awsjson.New10("},
 	awsmodel.AWSJSON11: {"func awsAwsjson11_serializeOp", "awsjson.New11("},
 	awsmodel.RESTJSON1: {"func awsRestjson1_serializeOp", "restjson.New("},
+	awsmodel.RPCV2CBOR: {"rpcv2.NewCBOR("},
 }
 
 // The list agrees with the SDK modules go.mod requires: API version and protocol.
@@ -129,6 +130,10 @@ func TestServicesMatchBotocore(t *testing.T) {
 				readModel(t, filepath.Join(dir, s.Botocore, s.APIVersion, "service-2.json"), &meta)
 				m := meta.Metadata
 				p, v := s.Protocol.Botocore()
+				if s.Protocol == awsmodel.RPCV2CBOR && m.Protocol != p && who == "AWS CLI v2" {
+					// Debian's AWS CLI v2 carries an older botocore, whose CloudWatch is awsQuery.
+					t.Skipf("the AWS CLI v2's model of %s predates its %s (protocol %q)", s.Name, p, m.Protocol)
+				}
 				if m.Protocol != p || m.JSONVersion != v || m.APIVersion != s.APIVersion {
 					t.Errorf("botocore: protocol %q, jsonVersion %q, apiVersion %q; the list %s (%q, %q), %s",
 						m.Protocol, m.JSONVersion, m.APIVersion, s.Protocol, p, v, s.APIVersion)

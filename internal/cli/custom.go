@@ -74,6 +74,7 @@ var customizations = map[string]*customization{
 	"ec2 authorize-security-group-egress":  secgroupRule,
 	"ec2 revoke-security-group-ingress":    secgroupRule,
 	"ec2 revoke-security-group-egress":     secgroupRule,
+	"cloudwatch put-metric-data":           putMetricData,
 }
 
 // secgroupRule is one rule in scalar arguments: --protocol tcp --port 22 --cidr 203.0.113.0/24,

@@ -19,7 +19,7 @@ import (
 func NewCmdSim(streams *IO) *cobra.Command {
 	cmd := &cobra.Command{Use: "sim", Short: "Run the simulator"}
 	cmd.AddCommand(NewCmdSimServe(streams, nil), NewCmdSimOn(streams), NewCmdSimCurl(streams))
-	cmd.AddCommand(NewCmdSimSpotPrice(streams), NewCmdSimInterrupt(streams), NewCmdSimAdvance(streams)) // simspot.go
+	cmd.AddCommand(NewCmdSimSpotPrice(streams), NewCmdSimInterrupt(streams), NewCmdSimAdvance(streams), NewCmdSimLoad(streams)) // simspot.go, simload.go
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -53,7 +54,7 @@ print(json.dumps(out))
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	clients := map[string]any{"ec2": &ec2.Client{}, "iam": &iam.Client{}, "rds": &rds.Client{}, "s3": &s3.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
+	clients := map[string]any{"cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "iam": &iam.Client{}, "rds": &rds.Client{}, "s3": &s3.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
 	for _, s := range awsmodel.Services() {
 		if clients[s.Name] == nil {
 			t.Errorf("%s: no client to compare", s.Name)

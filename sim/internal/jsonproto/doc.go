@@ -1,6 +1,10 @@
-// Package jsonproto is the simulator's codec for AWS's JSON protocols, on the server side:
-// awsJson1.0 and awsJson1.1 (SSM, CloudWatch Logs, DynamoDB and others) and restJson1 (EFS,
-// Lambda, IAM Identity Center and others).
+// Package jsonproto is the simulator's codec for the protocols of AWS's schema-serialized
+// SDK clients, on the server side: awsJson1.0 and awsJson1.1 (SSM, CloudWatch Logs, DynamoDB
+// and others), restJson1 (EFS, Lambda, IAM Identity Center and others) and Smithy RPC v2
+// CBOR (CloudWatch). CBOR lives here, not in a package of its own, because everything but
+// the bytes is shared: the plans built from the SDK's schemas, the union and operation
+// lists, the operation table read from the client type, and encoding by the SDK's own
+// serializer.
 //
 // A [Protocol] (awsJson) or a [Rest] (restJson1) is made from a service's schema and its SDK
 // client type:
@@ -40,6 +44,23 @@
 // keys, and its HTTP bindings as smithy-go writes them: labels and query values as text,
 // timestamps there as RFC 3339 and in headers as HTTP dates, header lists comma-separated
 // with quoted strings, blobs and @mediaType strings in headers in base64.
+//
+// # RPC v2 CBOR
+//
+// A [CBOR] (NewCBOR(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil),
+// cloudwatch.TypeRegistry)) takes POST /service/<ServiceName>/operation/<Operation> with a
+// CBOR body. Decode reads the body into values with smithy-go's encoding/cbor and walks them
+// with the same plans (member names as keys, timestamps as epoch seconds in tag 1, blobs as
+// byte strings, null members passed over); a gzip body (Content-Encoding: gzip, which the
+// SDK and botocore use for PutMetricData's larger bodies) is inflated first, up to 8 MiB.
+// Encode writes the output with the SDK's rpcv2Cbor serializer. An error's __type is the ID
+// of the modeled error shape whose name or awsQuery code is the error's code
+// ("com.amazonaws.cloudwatch#InvalidParameterValueException" for InvalidParameterValue), so
+// the SDK returns the modeled type; a service with @awsQueryCompatible (CloudWatch) also
+// gets x-amzn-query-error: "InvalidParameterValue;Sender", from which both the SDK and
+// botocore take the code they report, the one its awsQuery API gave. A path that names no
+// operation is an UnknownOperationException with status 404. smithy-go's decoder does not
+// report bytes after the first value; they are ignored.
 //
 // # Errors
 //

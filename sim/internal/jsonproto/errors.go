@@ -15,4 +15,7 @@ const (
 	// {"__type":"UnknownOperationException"} (github.com/aws/aws-sdk-net/issues/1536), and
 	// Storage Gateway's error table lists it as 400 "An unknown operation was specified".
 	UnknownOperationException core.Code = "UnknownOperationException"
+
+	// RequestEntityTooLarge: a body larger than the service takes, once inflated (413).
+	RequestEntityTooLarge core.Code = "RequestEntityTooLarge"
 )

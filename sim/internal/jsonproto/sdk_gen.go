@@ -5,6 +5,8 @@ package jsonproto
 import (
 	"reflect"
 
+	cloudwatchschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
+	cloudwatchtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	signinschemas "github.com/aws/aws-sdk-go-v2/service/signin/schemas"
 	ssmschemas "github.com/aws/aws-sdk-go-v2/service/ssm/schemas"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
@@ -16,6 +18,9 @@ import (
 // unionMembers lists the member types of the unions of the services in internal/gen:
 // unions are interfaces, and reflection cannot list an interface's implementations.
 var unionMembers = []reflect.Type{
+	reflect.TypeFor[cloudwatchtypes.EvaluationCriteriaMemberPromQLCriteria](),
+	reflect.TypeFor[cloudwatchtypes.EvaluationWindowMemberSlidingWindow](),
+	reflect.TypeFor[cloudwatchtypes.EvaluationWindowMemberWallClockWindow](),
 	reflect.TypeFor[ssmtypes.CloudConnectorConfigurationMemberAzureConfiguration](),
 	reflect.TypeFor[ssmtypes.CloudConnectorConfigurationMemberGcpConfiguration](),
 	reflect.TypeFor[ssmtypes.ConfigurationTargetsMemberSubscriptions](),
@@ -28,6 +33,65 @@ var unionMembers = []reflect.Type{
 // operationSchemas lists the operation schemas of the services in internal/gen: nothing
 // reachable refers to them, and restJson1's routes are in their @http trait.
 var operationSchemas = []*smithy.Schema{
+	cloudwatchschemas.AssociateDatasetKmsKey,
+	cloudwatchschemas.CreateResourceMetricsConfiguration,
+	cloudwatchschemas.DeleteAlarmMuteRule,
+	cloudwatchschemas.DeleteAlarms,
+	cloudwatchschemas.DeleteAnomalyDetector,
+	cloudwatchschemas.DeleteDashboards,
+	cloudwatchschemas.DeleteInsightRules,
+	cloudwatchschemas.DeleteMetricDataQueryDefinition,
+	cloudwatchschemas.DeleteMetricStream,
+	cloudwatchschemas.DeleteResourceMetricsConfiguration,
+	cloudwatchschemas.DescribeAlarmContributors,
+	cloudwatchschemas.DescribeAlarmHistory,
+	cloudwatchschemas.DescribeAlarms,
+	cloudwatchschemas.DescribeAlarmsForMetric,
+	cloudwatchschemas.DescribeAnomalyDetectors,
+	cloudwatchschemas.DescribeInsightRules,
+	cloudwatchschemas.DisableAlarmActions,
+	cloudwatchschemas.DisableInsightRules,
+	cloudwatchschemas.DisassociateDatasetKmsKey,
+	cloudwatchschemas.EnableAlarmActions,
+	cloudwatchschemas.EnableInsightRules,
+	cloudwatchschemas.GetAlarmMuteRule,
+	cloudwatchschemas.GetDashboard,
+	cloudwatchschemas.GetDataset,
+	cloudwatchschemas.GetInsightRuleReport,
+	cloudwatchschemas.GetMetricData,
+	cloudwatchschemas.GetMetricDataQueryDefinition,
+	cloudwatchschemas.GetMetricStatistics,
+	cloudwatchschemas.GetMetricStream,
+	cloudwatchschemas.GetMetricWidgetImage,
+	cloudwatchschemas.GetOTelEnrichment,
+	cloudwatchschemas.GetResourceMetricsConfiguration,
+	cloudwatchschemas.ListAlarmMuteRules,
+	cloudwatchschemas.ListDashboards,
+	cloudwatchschemas.ListManagedInsightRules,
+	cloudwatchschemas.ListMetricDataQueryDefinitions,
+	cloudwatchschemas.ListMetricStreams,
+	cloudwatchschemas.ListMetrics,
+	cloudwatchschemas.ListTagsForResource,
+	cloudwatchschemas.PutAlarmMuteRule,
+	cloudwatchschemas.PutAnomalyDetector,
+	cloudwatchschemas.PutCompositeAlarm,
+	cloudwatchschemas.PutDashboard,
+	cloudwatchschemas.PutInsightRule,
+	cloudwatchschemas.PutLogAlarm,
+	cloudwatchschemas.PutManagedInsightRules,
+	cloudwatchschemas.PutMetricAlarm,
+	cloudwatchschemas.PutMetricData,
+	cloudwatchschemas.PutMetricDataQueryDefinition,
+	cloudwatchschemas.PutMetricStream,
+	cloudwatchschemas.SetAlarmState,
+	cloudwatchschemas.StartMetricStreams,
+	cloudwatchschemas.StartOTelEnrichment,
+	cloudwatchschemas.StopMetricStreams,
+	cloudwatchschemas.StopOTelEnrichment,
+	cloudwatchschemas.TagResource,
+	cloudwatchschemas.UntagResource,
+	cloudwatchschemas.UpdateOTelEnrichment,
+	cloudwatchschemas.UpdateResourceMetricsConfiguration,
 	signinschemas.CreateBearerToken,
 	signinschemas.CreateOAuth2Token,
 	signinschemas.CreateOAuth2TokenWithIAM,

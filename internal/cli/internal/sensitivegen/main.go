@@ -208,8 +208,8 @@ func keys(m *model, svc awsmodel.Service) (map[string][]string, error) {
 			w.structure(in, "")
 		case awsmodel.RESTXML, awsmodel.RESTJSON1:
 			err = w.rest(in)
-		case awsmodel.AWSJSON10, awsmodel.AWSJSON11:
-			// The input is the body's JSON: nothing in the URL.
+		case awsmodel.AWSJSON10, awsmodel.AWSJSON11, awsmodel.RPCV2CBOR:
+			// The input is the body (JSON or CBOR): nothing in the URL.
 		default:
 			err = fmt.Errorf("sensitivegen: %s: protocol %q unknown", svc.Name, svc.Protocol)
 		}

@@ -34,9 +34,10 @@ import (
 	"strings"
 )
 
-// modules are the SDK modules of the services that speak awsJson or restJson1 in the
+// modules are the SDK modules of the services that speak awsJson, restJson1 or rpcv2Cbor in the
 // simulator, by import name.
 var modules = []struct{ name, path string }{
+	{"cloudwatch", "github.com/aws/aws-sdk-go-v2/service/cloudwatch"},
 	{"signin", "github.com/aws/aws-sdk-go-v2/service/signin"},
 	{"ssm", "github.com/aws/aws-sdk-go-v2/service/ssm"},
 	{"sso", "github.com/aws/aws-sdk-go-v2/service/sso"},

@@ -1,0 +1,63 @@
+package ec2sim
+
+import (
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// Usage is one instance as the metrics and the cost meter of the simulator's CloudWatch see
+// it: where it runs, since when, and what an hour of it costs.
+type Usage struct {
+	ID, Region string
+	Type       types.InstanceType
+	Running    bool      // it is running now
+	Launched   time.Time // when it was launched
+	Terminated time.Time // when it was terminated; zero while it is not
+	// Hourly is the on-demand price of an hour of it, in millionths of a US dollar (the
+	// simulator's table, price.go; a Spot Instance is priced on demand too); 0 when the
+	// table has no price for its type.
+	Hourly int64
+	// Detailed reports detailed monitoring (one-minute metrics).
+	Detailed bool
+}
+
+// Usage returns every instance of every region that DescribeInstances still shows,
+// terminated ones included, ordered by region and ID.
+func (s *Store) Usage() []Usage {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	now := s.now()
+	var out []Usage
+	for _, name := range sortedKeys(s.regions) {
+		r := s.regions[name]
+		for _, id := range sortedKeys(r.Instances) {
+			i := r.Instances[id]
+			if i.gone(now) {
+				continue
+			}
+			im, _ := imageByID(name, i.Image)
+			product := productLinux
+			if im.Windows {
+				product = productWindows
+			}
+			p, _ := onDemandPrice(i.Type, product)
+			u := Usage{ID: i.ID, Region: name, Type: i.Type, Running: i.State == running, Launched: i.Launched, Hourly: int64(p), Detailed: i.Monitoring}
+			if i.State == stateTerminated {
+				u.Terminated = i.Terminated
+			}
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
