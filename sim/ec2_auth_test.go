@@ -29,7 +29,8 @@ func TestEC2InstanceARNs(t *testing.T) {
 			UserName: aws.String("alex"), PolicyName: aws.String("one-instance"),
 			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
 			{"Effect":"Allow","Action":["ec2:StopInstances","ec2:DescribeInstanceAttribute"],"Resource":"` + arn + ids[0] + `"},
-			{"Effect":"Allow","Action":"ec2:RunInstances","Resource":["` + arn + `*","arn:aws:ec2:us-east-1::image/ami-4fffc834"]}]}`),
+			{"Effect":"Allow","Action":"ec2:RunInstances","Resource":["` + arn + `*","arn:aws:ec2:us-east-1::image/ami-4fffc834",
+				"arn:aws:ec2:us-east-1:123456789012:volume/*","arn:aws:ec2:us-east-1:123456789012:network-interface/*"]}]}`),
 		}))(t)
 
 		must(alex.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: ids[:1]}))(t)

@@ -37,7 +37,8 @@ func TestEC2RunInstancesConditions(t *testing.T) {
 		root := ec2Client(t, c)
 		c.Require(t, conformance.EnforcesIAM)
 		// Tags given at launch need ec2:CreateTags too, for the creating action.
-		const image = `{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"arn:aws:ec2:*::image/*"},
+		// A launch acts on its image and the volumes and network interface it makes too.
+		const image = `{"Effect":"Allow","Action":"ec2:RunInstances","Resource":["arn:aws:ec2:*::image/*","arn:aws:ec2:*:*:volume/*","arn:aws:ec2:*:*:network-interface/*"]},
 			{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"StringEquals":{"ec2:CreateAction":"RunInstances"}}}`
 		launch := func(client *ec2.Client, typ types.InstanceType, specs ...types.TagSpecification) error {
 			_, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),

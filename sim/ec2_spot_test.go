@@ -811,7 +811,7 @@ func TestEC2SpotAuthorization(t *testing.T) {
 			UserName: aws.String("alex"), PolicyName: aws.String("spot"),
 			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
 			{"Effect":"Allow","Action":["ec2:RequestSpotInstances","ec2:DescribeSpotInstanceRequests","ec2:DescribeSpotPriceHistory"],"Resource":"*"},
-			{"Effect":"Allow","Action":"ec2:RunInstances","Resource":["` + arn + `instance/*","arn:aws:ec2:us-east-1::image/*"]},
+			{"Effect":"Allow","Action":"ec2:RunInstances","Resource":["` + arn + `instance/*","arn:aws:ec2:us-east-1::image/*","` + arn + `volume/*","` + arn + `network-interface/*"]},
 			{"Effect":"Allow","Action":"ec2:CancelSpotInstanceRequests","Resource":"` + arn + `spot-instances-request/*","Condition":{"StringEquals":{"aws:username":"nobody"}}}]}`),
 		}))(t)
 		mine := *must(alex.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: course()}))(t).SpotInstanceRequests[0].SpotInstanceRequestId

@@ -97,7 +97,8 @@ func specTags(specs []types.TagSpecification, rt types.ResourceType) tags {
 
 // runAccesses are RunInstances': the new instances (instance/*), with the instance type,
 // market, Availability Zone (when the request names it), instance profile and the instances'
-// tags; the image, with what the catalog says of it; the Spot requests it makes
+// tags; the image, with what the catalog says of it; the new volumes (volume/*) and network
+// interfaces (network-interface/*) with their tags; the Spot requests it makes
 // (spot-instances-request/*) with their tags, when it launches Spot Instances; and passing
 // the instance profile's role to EC2 for new instances.
 func (s *Store) runAccesses(region string, in *ec2.RunInstancesInput) []service.Access {
@@ -120,6 +121,10 @@ func (s *Store) runAccesses(region string, in *ec2.RunInstancesInput) []service.
 	}
 	out := access(s.arn(region, "instance/*"), c, specTags(in.TagSpecifications, types.ResourceTypeInstance))
 	out = append(out, imageAccess(region, aws.ToString(in.ImageId)))
+	// The volumes and the network interface a launch makes are resources of the action too,
+	// which AWS requires a policy to allow (its examples name volume/* and network-interface/*).
+	out = append(out, access(s.arn(region, "volume/*"), regionCond(region), specTags(in.TagSpecifications, types.ResourceTypeVolume))...)
+	out = append(out, access(s.arn(region, "network-interface/*"), regionCond(region), specTags(in.TagSpecifications, types.ResourceTypeNetworkInterface))...)
 	if in.InstanceMarketOptions != nil {
 		out = append(out, access(s.arn(region, "spot-instances-request/*"), regionCond(region),
 			specTags(in.TagSpecifications, types.ResourceTypeSpotInstancesRequest))...)

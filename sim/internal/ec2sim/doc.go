@@ -75,8 +75,9 @@
 // Spot Fleet and EC2 Fleet, Spot launch groups and Availability Zone groups (kept and shown,
 // not enforced), Spot capacity (a request is refused only by its price), placement groups,
 // image creation, key material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000
-// instances per region stands in), RunInstances' authorization on the volumes it makes
-// (volume/*), which instance types have instance store (any type launches the instance-store
+// instances per region stands in), RunInstances' authorization on the subnet and security
+// groups it uses (it is asked on the volumes and network interface it makes), which instance
+// types have instance store (any type launches the instance-store
 // image), and the ec2:Attribute/… keys of ModifyInstanceAttribute.
 // Launches check iam:PassRole on the instance profile's role, and each action carries the
 // condition keys EC2 documents for it (ec2:Region, ec2:InstanceType, ec2:ResourceTag/…,
