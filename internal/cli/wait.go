@@ -51,8 +51,11 @@ func runWait(cmd *cobra.Command, streams *IO, svc *awsService, g globals, args [
 		return fail(streams, &exitError{exitOther, fmt.Sprintf("\nawsx: the waiter %s calls %s, which awsx cannot call\n", w.Command(), w.Operation)})
 	}
 	if len(args) > 1 && (args[1] == "help" || args[1] == "--help") {
-		fmt.Fprintf(streams.Out, "%s\n\n  awsx %s wait %s [parameters of %s]\n\nIt calls %s every %d seconds until it succeeds, at most %d times (on the embedded simulator the seconds pass on its clock).\n",
-			w.Description, svc.cliName(), w.Command(), op.command, op.command, w.Delay, w.MaxAttempts)
+		if w.Description != "" {
+			fmt.Fprintf(streams.Out, "%s\n\n", w.Description)
+		}
+		fmt.Fprintf(streams.Out, "  awsx %s wait %s [parameters of %s]\n\nIt calls %s every %d seconds until it succeeds, at most %d times (on the embedded simulator the seconds pass on its clock).\n",
+			svc.cliName(), w.Command(), op.command, op.command, w.Delay, w.MaxAttempts)
 		return exitOK
 	}
 	g, named, order, err := parseArgs(g, args[1:])
