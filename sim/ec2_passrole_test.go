@@ -100,7 +100,7 @@ func TestEC2PassRole(t *testing.T) {
 				return err
 			}},
 		}
-		spotRequests := func() int {
+		spotRequests := func(t *testing.T) int { // the subtest's t: a parent's FailNow from a subtest panics
 			return len(must(root.DescribeSpotInstanceRequests(ctx, &ec2.DescribeSpotInstanceRequestsInput{}))(t).SpotInstanceRequests)
 		}
 
@@ -143,7 +143,7 @@ func TestEC2PassRole(t *testing.T) {
 				client := userWith(t, c, "user"+string(rune('a'+n)), tc.statements)
 				for _, op := range ops {
 					for _, profile := range []string{"admin", "reader", "empty"} {
-						instances, requests := instanceCount(t, root), spotRequests()
+						instances, requests := instanceCount(t, root), spotRequests(t)
 						err := op.call(client, profile, false)
 						if profile == "empty" || tc.allowed[profile] {
 							if err != nil {
@@ -157,7 +157,7 @@ func TestEC2PassRole(t *testing.T) {
 						if msg := err.Error(); !strings.Contains(msg, want) || (profile == "admin" && !strings.Contains(msg, want+tc.deny)) {
 							t.Errorf("%s with %s: message = %q, want it to contain %q", op.name, profile, msg, want)
 						}
-						if i, r := instanceCount(t, root), spotRequests(); i != instances || r != requests {
+						if i, r := instanceCount(t, root), spotRequests(t); i != instances || r != requests {
 							t.Errorf("%s with %s refused: instances %d → %d, Spot requests %d → %d", op.name, profile, instances, i, requests, r)
 						}
 						// A dry run is refused alike, and answers DryRunOperation where the
