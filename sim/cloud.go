@@ -14,6 +14,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
+	"github.com/awsxlab/awsx/sim/internal/snssim"
 	"github.com/awsxlab/awsx/sim/internal/ssmsim"
 )
 
@@ -37,6 +38,7 @@ type Cloud struct {
 	buckets  *s3sim.Store
 	params   *ssmsim.Store
 	dbs      *rdssim.Store
+	topics   *snssim.Store
 	registry registry
 	hooks    hooks
 	disk     *disk // nil unless made by Open
@@ -118,6 +120,7 @@ func New(opts ...Option) *Cloud {
 	c.dbs = rdssim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	})
+	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
 	// The registry: one line per service. The first is the one whose protocol answers a
 	// request that looks like no service's.
 	c.registry.add(
@@ -128,6 +131,7 @@ func New(opts ...Option) *Cloud {
 		c.buckets.WebsiteService(),
 		c.params.Service(),
 		c.dbs.Service(),
+		c.topics.Service(),
 	)
 	return c
 }

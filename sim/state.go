@@ -10,6 +10,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
+	"github.com/awsxlab/awsx/sim/internal/snssim"
 	"github.com/awsxlab/awsx/sim/internal/ssmsim"
 )
 
@@ -26,6 +27,7 @@ type savedState struct {
 	S3      json.RawMessage `json:"s3,omitempty"`  // absent when there is no bucket
 	SSM     json.RawMessage `json:"ssm,omitempty"` // absent from states saved before SSM
 	RDS     json.RawMessage `json:"rds,omitempty"` // absent from states saved before RDS
+	SNS     json.RawMessage `json:"sns,omitempty"` // absent from states saved before SNS
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -57,13 +59,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	snsState, err := c.topics.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, SNS: snsState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -112,6 +118,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := rdssim.NewStore(c.opts.account, c.clock, ids, nil).UnmarshalJSON(st.RDS); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.SNS) == 0 {
+		st.SNS = json.RawMessage("{}")
+	}
+	if err := snssim.NewStore(c.opts.account, c.clock, ids).UnmarshalJSON(st.SNS); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -119,6 +131,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.buckets.UnmarshalJSON(st.S3)  // checked above
 	c.params.UnmarshalJSON(st.SSM)  // checked above
 	c.dbs.UnmarshalJSON(st.RDS)     // checked above
+	c.topics.UnmarshalJSON(st.SNS)  // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -160,6 +160,7 @@ var paritySessions = []struct {
 	{"s3Session", s3Session, []string{"s3api"}},
 	{"ssmSession", ssmSession, []string{"ssm"}},
 	{"rdsSession", rdsSession, []string{"rds"}},
+	{"snsSession", snsSession, []string{"sns"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of
