@@ -1,5 +1,5 @@
 // Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3, Systems Manager
-// Parameter Store and RDS answer in AWS's own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
+// Parameter Store, RDS and SNS answer in AWS's own wire protocols, so that the real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
 //	cloud := sim.New()
@@ -82,6 +82,14 @@
 //     security groups from EC2, the "default" group of the default VPC, parameter groups,
 //     manual snapshots and restores, tags; creating → backing-up → available and the other
 //     states on the simulator's clock, and an endpoint name that nothing answers at.
+//
+//   - SNS: topics (standard and FIFO, with AWS's default topic policy, attributes, tags),
+//     subscriptions whose endpoints are checked per protocol, email and HTTP ones pending
+//     until confirmed with the token SNS sent, Publish with subjects, message attributes,
+//     per-protocol JSON bodies, filter policies and FIFO deduplication. Nothing leaves the
+//     process: mail to email subscribers is kept in inboxes ([Cloud.Inbox], [Cloud.Confirm],
+//     `awsx sim inbox`), HTTP requests are recorded, not sent, and sqs, lambda and sms
+//     deliveries are recorded as undeliverable ([Cloud.Deliveries]).
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

@@ -60,9 +60,8 @@
 // # Authorization
 //
 // The door authorizes sns:<Operation> on the topic's ARN (the subscription operations on
-// the subscription's topic, the List operations and PublishBatch's topic likewise, the
-// account-wide lists on "*"), with the topic's Policy as a resource policy, and refuses as
-// SNS does, AuthorizationError (403).
+// the subscription's topic; ListTopics and ListSubscriptions on "*"), with the topic's
+// Policy as a resource policy, and refuses as SNS does: AuthorizationError (403).
 //
 // # Scope and limitations
 //

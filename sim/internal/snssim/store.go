@@ -110,7 +110,7 @@ type Delivery struct {
 	Undeliverable string `json:",omitempty"`
 }
 
-// maxDeliveries bounds the delivery log: the oldest are dropped past it.
+// maxDeliveries bounds the delivery log: past it (by up to a tenth), the oldest are dropped.
 const maxDeliveries = 10000
 
 // Account returns the store's account ID.
@@ -166,7 +166,8 @@ func (s *Store) deliver(d Delivery) {
 	s.st.Sequence++
 	d.Seq = s.st.Sequence
 	s.st.Deliveries = append(s.st.Deliveries, d)
-	if n := len(s.st.Deliveries) - maxDeliveries; n > 0 {
+	// Trimmed a tenth at a time, so that a busy topic does not copy the log on every delivery.
+	if n := len(s.st.Deliveries) - maxDeliveries; n > maxDeliveries/10 {
 		s.st.Deliveries = append([]Delivery(nil), s.st.Deliveries[n:]...)
 	}
 }
