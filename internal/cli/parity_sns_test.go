@@ -65,6 +65,11 @@ var snsSession = []step{
 	{args: []string{"sns", "publish", "--topic-arn", "{fifo}", "--message", "order 1", "--message-group-id", "g1"}},
 	{args: []string{"sns", "publish", "--topic-arn", "{fifo}", "--message", "order 1", "--message-group-id", "g1", "--output", "text"}},
 
+	{args: []string{"sns", "publish-batch", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:alerts", "--publish-batch-request-entries",
+		"Id=one,Message=first", "Id=two,Message=second,Subject=Two", "Id=bad,Message=x,MessageDeduplicationId=d"}},
+	{args: []string{"sns", "publish-batch", "--topic-arn", "{fifo}", "--publish-batch-request-entries", "Id=a,Message=m,MessageGroupId=g", "Id=b,Message=m"}},
+	{args: []string{"sns", "publish-batch", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:alerts", "--publish-batch-request-entries", "Id=a,Message=m", "Id=a,Message=n"}},
+
 	// The command line's own errors (252).
 	{args: []string{"sns", "create-topic"}},
 	{args: []string{"sns", "publish", "--topic-arn"}},

@@ -36,7 +36,8 @@
 // A FIFO topic requires MessageGroupId, and a MessageDeduplicationId unless
 // ContentBasedDeduplication is on (the SHA-256 of the body is then the ID); a duplicate
 // within five minutes of the simulator's clock is answered with the first message's ID and
-// sequence number and not delivered again.
+// sequence number and not delivered again. PublishBatch publishes up to ten entries so,
+// reporting each refused one in Failed.
 //
 // The rule of delivery: a message goes to each confirmed subscription of the topic whose
 // filter policy (see [FilterPolicy]) it matches, at once, in the order of the
@@ -67,7 +68,7 @@
 //
 // Not simulated: platform applications and endpoints (mobile push), SMS sandbox and
 // attributes, data protection policies, AddPermission/RemovePermission (set the Policy
-// attribute instead), PublishBatch, delivery retries and the delivery status logs, message
+// attribute instead), delivery retries and the delivery status logs, message
 // signatures, KMS encryption (KmsMasterKeyId is kept, not used), the three-day expiry of
 // unconfirmed subscriptions. Those operations answer NotImplemented.
 package snssim
