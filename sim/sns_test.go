@@ -35,15 +35,11 @@ func TestSNSTopics(t *testing.T) {
 		if again != arn {
 			t.Errorf("CreateTopic again = %q, want %q", again, arn)
 		}
-		_, err := client.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("alerts"),
-			Attributes: map[string]string{"DisplayName": "Other"}})
-		wantCode(t, err, "InvalidParameter")
-
 		for _, bad := range []string{"", "has space", "dots.not.allowed", strings.Repeat("a", 257), "x.fifo"} {
 			_, err := client.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(bad)})
 			wantCode(t, err, "InvalidParameter")
 		}
-		_, err = client.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("nofifo"), Attributes: map[string]string{"FifoTopic": "true"}})
+		_, err := client.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("nofifo"), Attributes: map[string]string{"FifoTopic": "true"}})
 		wantCode(t, err, "InvalidParameter")
 
 		attrs := must(client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: &arn}))(t).Attributes
@@ -71,12 +67,8 @@ func TestSNSTopics(t *testing.T) {
 		if got := must(client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: &arn}))(t).Attributes["DisplayName"]; got != "Ops" {
 			t.Errorf("DisplayName = %q after set", got)
 		}
-		_, err = client.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: &arn, AttributeName: aws.String("Bogus"), AttributeValue: aws.String("x")})
-		wantCode(t, err, "InvalidParameter")
 		_, err = client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String("arn:aws:sns:us-east-1:123456789012:nope")})
 		wantCode(t, err, "NotFound")
-		_, err = client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String("nope")})
-		wantCode(t, err, "InvalidParameter")
 
 		// Tags.
 		must(client.TagResource(ctx, &sns.TagResourceInput{ResourceArn: &arn, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("ops")}}}))(t)
@@ -116,6 +108,17 @@ func TestSNSTopics(t *testing.T) {
 		if out := must(west.ListTopics(ctx, &sns.ListTopicsInput{}))(t); len(out.Topics) != 0 {
 			t.Errorf("us-west-2 lists %d topics", len(out.Topics))
 		}
+
+		// The same name with other attributes is refused ("Topic already exists with
+		// different attributes").
+		c.Diverges(t, conformance.Moto, "moto answers CreateTopic with other attributes with the existing topic, sets an attribute SNS does not have, and fails on a malformed ARN")
+		must(client.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("again"), Attributes: map[string]string{"DisplayName": "One"}}))(t)
+		_, err = client.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("again"), Attributes: map[string]string{"DisplayName": "Other"}})
+		wantCode(t, err, "InvalidParameter")
+		_, err = client.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: aws.String("arn:aws:sns:us-east-1:123456789012:again"), AttributeName: aws.String("Bogus"), AttributeValue: aws.String("x")})
+		wantCode(t, err, "InvalidParameter")
+		_, err = client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String("nope")})
+		wantCode(t, err, "InvalidParameter")
 	})
 }
 
@@ -394,6 +397,7 @@ func TestSNSPublishBatch(t *testing.T) {
 		// reads as the required member missing (ValidationError) before the handler's
 		// EmptyBatchRequest.
 		_, err := client.PublishBatch(ctx, &sns.PublishBatchInput{TopicArn: &arn, PublishBatchRequestEntries: []types.PublishBatchRequestEntry{}})
+		c.Diverges(t, conformance.Moto, "moto takes an empty batch, and Ids of any characters")
 		if code := apiCode(t, err); code != "ValidationError" && code != "EmptyBatchRequest" {
 			t.Errorf("an empty batch: %v", err)
 		}
