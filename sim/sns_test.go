@@ -262,6 +262,22 @@ func TestSNSPublish(t *testing.T) {
 			t.Errorf("https deliveries = %+v", https)
 		}
 
+		// The https endpoint confirms with the token of the request it was sent, and gets the
+		// next message as SNS's JSON document.
+		must(client.ConfirmSubscription(ctx, &sns.ConfirmSubscriptionInput{TopicArn: &arn, Token: &https[0].Token}))(t)
+		must(client.Publish(ctx, &sns.PublishInput{TopicArn: &arn, Subject: aws.String("S"), Message: aws.String("to the hook")}))(t)
+		var last sim.Delivery
+		for _, d := range cloud.Deliveries() {
+			if d.Protocol == "https" {
+				last = d
+			}
+		}
+		var doc map[string]string
+		if err := json.Unmarshal([]byte(last.Body), &doc); err != nil || last.Protocol != "https" || doc["Type"] != "Notification" ||
+			doc["Message"] != "to the hook" || doc["Subject"] != "S" || doc["TopicArn"] != arn || doc["MessageId"] != last.MessageID {
+			t.Errorf("the https notification = %+v (%v)", last, err)
+		}
+
 		// FIFO: a group is required, and deduplication by ID or content.
 		fifo := *must(client.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("orders.fifo"), Attributes: map[string]string{"FifoTopic": "true"}}))(t).TopicArn
 		_, err = client.Publish(ctx, &sns.PublishInput{TopicArn: &fifo, Message: aws.String("m")})

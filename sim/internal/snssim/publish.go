@@ -242,11 +242,8 @@ func (s *Store) publish(region, arn string, m *message) error {
 			if sub.Topic != t.ARN || !sub.Confirmed {
 				continue
 			}
-			if fp := sub.Attrs["FilterPolicy"]; fp != "" {
-				p, err := ParseFilterPolicy(fp, sub.Attrs["FilterPolicyScope"])
-				if err != nil || !p.Match(m.attrs, m.bodyFor(sub.Protocol)) {
-					continue
-				}
+			if p, err := s.filter(sub); err != nil || (p != nil && !p.Match(m.attrs, m.bodyFor(sub.Protocol))) {
+				continue
 			}
 			s.notify(region, t, sub, m, now)
 		}

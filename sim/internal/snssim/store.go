@@ -22,6 +22,7 @@ type Store struct {
 	st       state
 	gen      uint64
 	policies sync.Map // policy text → *policy.Policy, the parsed topic policies
+	filters  sync.Map // scope + "\x00" + policy text → *FilterPolicy
 }
 
 // NewStore returns an empty store for account.
@@ -272,4 +273,23 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// filter returns a subscription's filter policy, parsed once per text and scope; nil when it
+// has none. A policy stored is one that was checked when set.
+func (s *Store) filter(sub *subscription) (*FilterPolicy, error) {
+	text := sub.Attrs["FilterPolicy"]
+	if text == "" {
+		return nil, nil
+	}
+	key := sub.Attrs["FilterPolicyScope"] + "\x00" + text
+	if p, ok := s.filters.Load(key); ok {
+		return p.(*FilterPolicy), nil
+	}
+	p, err := ParseFilterPolicy(text, sub.Attrs["FilterPolicyScope"])
+	if err != nil {
+		return nil, err
+	}
+	s.filters.Store(key, p)
+	return p, nil
 }
