@@ -64,7 +64,8 @@ func checkEndpoint(protocol, endpoint string, fifo bool) error {
 		}
 	case "sms":
 		if !e164.MatchString(strings.NewReplacer("-", "", ".", "", " ", "").Replace(endpoint)) {
-			return invalid("Invalid SMS endpoint: %s", endpoint)
+			// Without "Invalid parameter:", as AWS words it (aws-samples/aws-sagemaker-build#4).
+			return errorf(InvalidParameter, "Invalid SMS endpoint: %s", endpoint)
 		}
 	case "application":
 		// The simulator has no platform applications, so no endpoint of one exists.

@@ -98,7 +98,7 @@ func checkTopicAttr(name, value string, fifo bool) error {
 		}
 	case "DisplayName":
 		if len(value) > 100 {
-			return invalid("DisplayName")
+			return invalid("Attributes Reason: DisplayName") // as AWS words it (aws-solutions/cognito-user-profiles-export-reference-architecture#7)
 		}
 	case "FifoTopic", "ContentBasedDeduplication":
 		if value != "true" && value != "false" {
