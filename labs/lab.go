@@ -313,6 +313,9 @@ func readOnly(args []string) bool {
 	if len(args) >= 2 && args[0] == "awsx" && args[1] == "netcalc" {
 		return true
 	}
+	if len(args) >= 3 && args[0] == "awsx" && args[1] == "sim" && args[2] == "inbox" {
+		return !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--confirm") })
+	}
 	if len(args) < 3 {
 		return false
 	}

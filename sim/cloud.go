@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
@@ -15,6 +16,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
+	"github.com/awsxlab/awsx/sim/internal/snssim"
 	"github.com/awsxlab/awsx/sim/internal/ssmsim"
 )
 
@@ -39,6 +41,7 @@ type Cloud struct {
 	params   *ssmsim.Store
 	dbs      *rdssim.Store
 	watch    *cwsim.Store
+	topics   *snssim.Store
 	registry registry
 	hooks    hooks
 	disk     *disk // nil unless made by Open
@@ -121,6 +124,15 @@ func New(opts ...Option) *Cloud {
 	c.dbs = rdssim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	})
+	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
+	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
+	// topic's default policy lets the owner's CloudWatch publish.
+	c.watch.Notify(cwsim.Notifier{RegionName: ec2sim.RegionDescription,
+		Publish: func(region, topic, subject, message string) error {
+			ctx := core.WithRegion(core.WithCaller(context.Background(), c.rootCaller()), region)
+			_, err := c.call(ctx, "sns", "Publish", &sns.PublishInput{TopicArn: aws.String(topic), Subject: aws.String(subject), Message: aws.String(message)})
+			return err
+		}})
 	// The registry: one line per service. The first is the one whose protocol answers a
 	// request that looks like no service's.
 	c.registry.add(
@@ -132,6 +144,7 @@ func New(opts ...Option) *Cloud {
 		c.params.Service(),
 		c.dbs.Service(),
 		c.watch.Service(),
+		c.topics.Service(),
 	)
 	return c
 }
@@ -152,6 +165,10 @@ func (c *Cloud) Now() time.Time { return c.clock.Now() }
 // and presigned URLs age, without waiting.
 func (c *Cloud) Advance(d time.Duration) {
 	c.clock.Advance(d)
+	// What comes due as time passes happens now: CloudWatch's alarms evaluate and notify.
+	if c.needs(c.watch) == nil {
+		c.watch.Settle()
+	}
 	c.commit(false) // a cloud from Open keeps the clock's position; Sync reports a failure
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -256,7 +257,7 @@ func TestCloudWatchAlarms(t *testing.T) {
 		want := []string{
 			"StateUpdate: Alarm updated from OK to INSUFFICIENT_DATA",
 			"StateUpdate: Alarm updated from ALARM to OK",
-			`Action: Failed to execute action arn:aws:sns:us-east-1:123456789012:ops. Received error: "The simulator does not deliver sns actions yet"`,
+			`Action: Failed to execute action arn:aws:sns:us-east-1:123456789012:ops. Received error: "NotFound: Topic does not exist"`,
 			"StateUpdate: Alarm updated from INSUFFICIENT_DATA to ALARM",
 			`ConfigurationUpdate: Alarm "high-load" created`,
 		}
@@ -543,4 +544,52 @@ func TestCloudWatchPersists(t *testing.T) {
 	if n := len(must(cw.DescribeAlarmHistory(ctx, &cloudwatch.DescribeAlarmHistoryInput{}))(t).AlarmHistoryItems); n != 2 {
 		t.Errorf("reopened history: %d items", n)
 	}
+}
+
+// An alarm's action on an SNS topic publishes CloudWatch's notification there: a confirmed
+// email subscriber finds `ALARM: "name" in US East (N. Virginia)` in its inbox, with the alarm
+// as JSON, and the alarm's history says the action was executed.
+func TestCloudWatchAlarmNotifiesSNS(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, fixedClock(cwEpoch))
+		c.Require(t, conformance.ClockControl)
+		cloud := c.Cloud(t)
+		cw := cloudwatch.NewFromConfig(c.Config())
+		topics := sns.NewFromConfig(c.Config())
+		topic := must(topics.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("ops")}))(t).TopicArn
+		must(topics.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic, Protocol: aws.String("email"), Endpoint: aws.String("alex@example.com")}))(t)
+		inbox := cloud.Inbox("alex@example.com")
+		if len(inbox) != 1 {
+			t.Fatalf("inbox before the alarm: %+v", inbox)
+		}
+		must(cloud.Confirm(ctx, inbox[0]))(t)
+
+		must(cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+			AlarmName: aws.String("high-load"), Namespace: aws.String("App"), MetricName: aws.String("Load"),
+			Statistic: types.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(80),
+			ComparisonOperator: types.ComparisonOperatorGreaterThanThreshold, AlarmActions: []string{aws.ToString(topic)},
+		}))(t)
+		must(cw.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String("App"), MetricData: []types.MetricDatum{datum("Load", 95, c.Now())}}))(t)
+		c.Advance(t, time.Minute)
+
+		inbox = cloud.Inbox("alex@example.com")
+		if len(inbox) != 2 {
+			t.Fatalf("inbox after the alarm: %+v", inbox)
+		}
+		mail := inbox[1]
+		if mail.Subject != `ALARM: "high-load" in US East (N. Virginia)` {
+			t.Errorf("subject = %q", mail.Subject)
+		}
+		for _, want := range []string{`"AlarmName":"high-load"`, `"NewStateValue":"ALARM"`, `"OldStateValue":"INSUFFICIENT_DATA"`,
+			`"Region":"US East (N. Virginia)"`, `"MetricName":"Load"`, `"Threshold":80`, `"AWSAccountId":"123456789012"`} {
+			if !strings.Contains(mail.Body, want) {
+				t.Errorf("the notification lacks %s: %s", want, mail.Body)
+			}
+		}
+		history := must(cw.DescribeAlarmHistory(ctx, &cloudwatch.DescribeAlarmHistoryInput{AlarmName: aws.String("high-load"), HistoryItemType: types.HistoryItemTypeAction}))(t)
+		if len(history.AlarmHistoryItems) != 1 || aws.ToString(history.AlarmHistoryItems[0].HistorySummary) != "Successfully executed action "+aws.ToString(topic) {
+			t.Errorf("action history: %+v", history.AlarmHistoryItems)
+		}
+	})
 }

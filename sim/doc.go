@@ -1,6 +1,6 @@
 // Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3, Systems Manager
-// Parameter Store, RDS and CloudWatch answer in AWS's own wire protocols, so that the real
-// aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
+// Parameter Store, RDS, CloudWatch and SNS answer in AWS's own wire protocols, so that the
+// real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
 //	cloud := sim.New()
@@ -108,9 +108,17 @@
 //     alarms evaluated every minute of the simulator's clock with AWS's state reasons, their
 //     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
 //     a load model ([Cloud.SetInstanceLoad]) and AWS/Billing EstimatedCharges in us-east-1
-//     from a meter that prices each second an instance runs at its on-demand price. Alarm
-//     actions are validated and their attempts recorded in the history, not delivered: SNS
-//     and Auto Scaling are not simulated yet.
+//     from a meter that prices each second an instance runs at its on-demand price. An alarm's
+//     actions on SNS topics publish CloudWatch's notification there; its other actions (Auto
+//     Scaling and the rest, not simulated yet) are recorded in its history as failed.
+//
+//   - SNS: topics (standard and FIFO, with AWS's default topic policy, attributes, tags),
+//     subscriptions whose endpoints are checked per protocol, email and HTTP ones pending
+//     until confirmed with the token SNS sent, Publish with subjects, message attributes,
+//     per-protocol JSON bodies, filter policies and FIFO deduplication. Nothing leaves the
+//     process: mail to email subscribers is kept in inboxes ([Cloud.Inbox], [Cloud.Confirm],
+//     `awsx sim inbox`), HTTP requests are recorded, not sent, and sqs, lambda and sms
+//     deliveries are recorded as undeliverable ([Cloud.Deliveries]).
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

@@ -11,6 +11,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
+	"github.com/awsxlab/awsx/sim/internal/snssim"
 	"github.com/awsxlab/awsx/sim/internal/ssmsim"
 )
 
@@ -28,6 +29,7 @@ type savedState struct {
 	SSM     json.RawMessage `json:"ssm,omitempty"`        // absent from states saved before SSM
 	RDS     json.RawMessage `json:"rds,omitempty"`        // absent from states saved before RDS
 	CW      json.RawMessage `json:"monitoring,omitempty"` // absent from states saved before CloudWatch
+	SNS     json.RawMessage `json:"sns,omitempty"`        // absent from states saved before SNS
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -63,13 +65,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	snsState, err := c.topics.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -124,6 +130,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := cwsim.NewStore(c.opts.account, c.clock, nil).UnmarshalJSON(st.CW); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.SNS) == 0 {
+		st.SNS = json.RawMessage("{}")
+	}
+	if err := snssim.NewStore(c.opts.account, c.clock, ids).UnmarshalJSON(st.SNS); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -132,6 +144,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.params.UnmarshalJSON(st.SSM)  // checked above
 	c.dbs.UnmarshalJSON(st.RDS)     // checked above
 	c.watch.UnmarshalJSON(st.CW)    // checked above
+	c.topics.UnmarshalJSON(st.SNS)  // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -83,6 +83,7 @@ var services = []Service{
 	{Name: "iam", Module: "github.com/aws/aws-sdk-go-v2/service/iam", Botocore: "iam", APIVersion: "2010-05-08", Protocol: AWSQuery, Command: "iam"},
 	{Name: "rds", Module: "github.com/aws/aws-sdk-go-v2/service/rds", Botocore: "rds", APIVersion: "2014-10-31", Protocol: AWSQuery, Command: "rds"},
 	{Name: "s3", Module: "github.com/aws/aws-sdk-go-v2/service/s3", Botocore: "s3", APIVersion: "2006-03-01", Protocol: RESTXML, Command: "s3api"},
+	{Name: "sns", Module: "github.com/aws/aws-sdk-go-v2/service/sns", Botocore: "sns", APIVersion: "2010-03-31", Protocol: AWSQuery, Command: "sns"},
 	{Name: "ssm", Module: "github.com/aws/aws-sdk-go-v2/service/ssm", Botocore: "ssm", APIVersion: "2014-11-06", Protocol: AWSJSON11, Command: "ssm"},
 	{Name: "sts", Module: "github.com/aws/aws-sdk-go-v2/service/sts", Botocore: "sts", APIVersion: "2011-06-15", Protocol: AWSQuery, Command: "sts"},
 }

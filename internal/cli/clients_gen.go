@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -22,6 +23,7 @@ var sdkClients = map[string]sdkClient{
 	"iam":        {func(c aws.Config) any { return iam.NewFromConfig(c) }, reflect.TypeFor[*iam.Client]()},
 	"rds":        {func(c aws.Config) any { return rds.NewFromConfig(c) }, reflect.TypeFor[*rds.Client]()},
 	"s3":         {func(c aws.Config) any { return s3.NewFromConfig(c) }, reflect.TypeFor[*s3.Client]()},
+	"sns":        {func(c aws.Config) any { return sns.NewFromConfig(c) }, reflect.TypeFor[*sns.Client]()},
 	"ssm":        {func(c aws.Config) any { return ssm.NewFromConfig(c) }, reflect.TypeFor[*ssm.Client]()},
 	"sts":        {func(c aws.Config) any { return sts.NewFromConfig(c) }, reflect.TypeFor[*sts.Client]()},
 }

@@ -302,6 +302,7 @@ var renames = map[string]string{
 	"ec2 create-image no-no-reboot":    "reboot",
 	"ec2 * no-egress":                  "ingress",
 	"ec2 * no-disable-api-termination": "enable-api-termination",
+	"sns subscribe endpoint":           "notification-endpoint",
 }
 
 func renamed(service, command, flag string) string {

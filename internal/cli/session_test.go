@@ -161,6 +161,7 @@ var paritySessions = []struct {
 	{"ssmSession", ssmSession, []string{"ssm"}},
 	{"rdsSession", rdsSession, []string{"rds"}},
 	{"cloudWatchSession", cloudWatchSession, []string{"cloudwatch"}},
+	{"snsSession", snsSession, []string{"sns"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of

@@ -249,9 +249,9 @@ func reasonData(a *alarm, t time.Time, dps []datapoint, stat string) string {
 }
 
 // transition moves an alarm to state at t, records it in the history and attempts the
-// actions of the new state. The simulator delivers no action yet (SNS, Auto Scaling, EC2's
-// automate actions and the rest are not simulated): each attempt is in the history as the
-// failure it is.
+// actions of the new state: an SNS topic gets CloudWatch's notification through the
+// Notifier; the other actions (Auto Scaling, EC2's automate actions and the rest are not
+// simulated) are in the history as the failures they are.
 func (s *Store) transition(region string, r *regionState, a *alarm, t time.Time, state, reason, data string) {
 	old, oldReason := a.State, a.Reason
 	a.State, a.Reason, a.ReasonData, a.StateUpdated = state, reason, data, t
@@ -290,12 +290,100 @@ func (s *Store) transition(region string, r *regionState, a *alarm, t time.Time,
 		if m := actionARN.FindStringSubmatch(act); m != nil {
 			svc = m[1]
 		}
-		msg := fmt.Sprintf("The simulator does not deliver %s actions yet", svc)
-		ad, _ := json.Marshal(map[string]string{"actionState": "Failed", "stateUpdateTimestamp": t.Format(isoMillis), "error": msg})
+		var err error
+		if svc == "sns" && s.notifier.Publish != nil {
+			err = s.notify(region, a, act, old, t)
+		} else {
+			err = fmt.Errorf("The simulator does not deliver %s actions yet", svc)
+		}
+		if err == nil {
+			ad, _ := json.Marshal(map[string]string{"actionState": "Succeeded", "stateUpdateTimestamp": t.Format(isoMillis), "notificationResource": act})
+			r.record(historyItem{Alarm: a.Name, Time: t, Type: string(types.HistoryItemTypeAction),
+				Summary: "Successfully executed action " + act, Data: string(ad)})
+			continue
+		}
+		ad, _ := json.Marshal(map[string]string{"actionState": "Failed", "stateUpdateTimestamp": t.Format(isoMillis), "error": err.Error()})
 		r.record(historyItem{Alarm: a.Name, Time: t, Type: string(types.HistoryItemTypeAction),
-			Summary: fmt.Sprintf("Failed to execute action %s. Received error: %q", act, msg), Data: string(ad)})
+			Summary: fmt.Sprintf("Failed to execute action %s. Received error: %q", act, err.Error()), Data: string(ad)})
 	}
 }
+
+// notify publishes the alarm's new state to the SNS topic, as CloudWatch does: the subject
+// `ALARM: "name" in US East (N. Virginia)` and a JSON message of the alarm, its old and new
+// states, the reason and its trigger.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-sns-notifications.html (the message's fields)
+func (s *Store) notify(region string, a *alarm, topic, old string, t time.Time) error {
+	place := region
+	if s.notifier.RegionName != nil {
+		if n := s.notifier.RegionName(region); n != "" {
+			place = n
+		}
+	}
+	orEmpty := func(l []string) []string {
+		if l == nil {
+			return []string{}
+		}
+		return l
+	}
+	type dimension struct {
+		Value string `json:"value"`
+		Name  string `json:"name"`
+	}
+	dims := []dimension{}
+	for _, d := range a.Dims {
+		dims = append(dims, dimension{Value: d.Value, Name: d.Name})
+	}
+	var description, unit *string
+	if a.Description != "" {
+		description = &a.Description
+	}
+	if a.Unit != "" {
+		unit = &a.Unit
+	}
+	statType, stat := "Statistic", strings.ToUpper(a.Statistic)
+	if a.Extended != "" {
+		statType, stat = "ExtendedStatistic", a.Extended
+	}
+	treat := a.TreatMissing
+	if treat == "" {
+		treat = "missing"
+	}
+	msg, err := json.Marshal(struct {
+		AlarmName               string   `json:"AlarmName"`
+		AlarmDescription        *string  `json:"AlarmDescription"`
+		AWSAccountID            string   `json:"AWSAccountId"`
+		ConfigurationUpdated    string   `json:"AlarmConfigurationUpdatedTimestamp"`
+		NewStateValue           string   `json:"NewStateValue"`
+		NewStateReason          string   `json:"NewStateReason"`
+		StateChangeTime         string   `json:"StateChangeTime"`
+		Region                  string   `json:"Region"`
+		AlarmArn                string   `json:"AlarmArn"`
+		OldStateValue           string   `json:"OldStateValue"`
+		OKActions               []string `json:"OKActions"`
+		AlarmActions            []string `json:"AlarmActions"`
+		InsufficientDataActions []string `json:"InsufficientDataActions"`
+		Trigger                 any      `json:"Trigger"`
+	}{
+		AlarmName: a.Name, AlarmDescription: description, AWSAccountID: s.account,
+		ConfigurationUpdated: a.Configured.UTC().Format(notifyTime), NewStateValue: a.State, NewStateReason: a.Reason,
+		StateChangeTime: t.UTC().Format(notifyTime), Region: place, AlarmArn: a.ARN, OldStateValue: old,
+		OKActions: orEmpty(a.OKActions), AlarmActions: orEmpty(a.AlarmActions), InsufficientDataActions: orEmpty(a.InsufficientActions),
+		Trigger: map[string]any{
+			"MetricName": a.MetricName, "Namespace": a.Namespace, "StatisticType": statType, statType: stat,
+			"Unit": unit, "Dimensions": dims, "Period": a.Period, "EvaluationPeriods": a.EvaluationPeriods,
+			"ComparisonOperator": a.Comparison, "Threshold": a.Threshold, "TreatMissingData": treat,
+			"EvaluateLowSampleCountPercentile": a.LowSample,
+		},
+	})
+	if err != nil {
+		return err
+	}
+	subject := fmt.Sprintf("%s: %q in %s", a.State, a.Name, place)
+	return s.notifier.Publish(region, topic, subject, string(msg))
+}
+
+// notifyTime is how CloudWatch's notifications write times: 2026-12-07T06:01:00.000+0000.
+const notifyTime = "2006-01-02T15:04:05.000-0700"
 
 // javaDouble writes v as Java's Double.toString does, as AWS's messages quote values: 95.0,
 // 0.5, 1.0E7, 1.2345E-4.

@@ -17,8 +17,25 @@ type Store struct {
 	account   string
 	clock     *core.Clock
 	instances func() []Instance
+	notifier  Notifier
 	st        state
 	gen       uint64
+}
+
+// Notifier delivers alarm actions that name an SNS topic: Publish sends CloudWatch's
+// notification to the topic (the simulator publishes it through its SNS, as the account),
+// RegionName is a region's name as the notification writes it ("US East (N. Virginia)").
+// Without Publish, SNS actions are recorded as failed, as the other actions are.
+type Notifier struct {
+	Publish    func(region, topic, subject, message string) error
+	RegionName func(region string) string
+}
+
+// Notify sets how SNS alarm actions are delivered.
+func (s *Store) Notify(n Notifier) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notifier = n
 }
 
 // Instance is an EC2 instance as CloudWatch's produced metrics and the cost meter see it. The
@@ -162,6 +179,16 @@ func (s *Store) write(name string, f func(r *regionState, now time.Time) (bool, 
 	s.st.Regions[name] = r
 	s.gen++
 	return nil
+}
+
+// Settle plays the clock's work up to now — produced metrics, charges, alarm evaluations
+// and their actions — without a request: the simulator calls it when its clock moves, so
+// that an alarm's notification arrives when its time comes, not at the next CloudWatch call.
+func (s *Store) Settle() {
+	insts := s.instances()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(s.clock.Now(), insts)
 }
 
 // settle plays the clock up to now: the metrics the account's instances produced, the

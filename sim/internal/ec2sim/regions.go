@@ -68,6 +68,15 @@ var (
 func RegionNames() []string { return core.Regions() }
 
 // lookupRegion returns the region named name.
+// RegionDescription returns a region's name as AWS writes it for people ("US East (N.
+// Virginia)"), "" for a region it does not know.
+func RegionDescription(name string) string {
+	if r, ok := lookupRegion(name); ok {
+		return r.Description
+	}
+	return ""
+}
+
 func lookupRegion(name string) (*region, bool) {
 	for i := range regions {
 		if regions[i].Name == name {

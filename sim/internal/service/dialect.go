@@ -22,6 +22,9 @@ const (
 	S3Dialect
 	// JSONDialect is the awsJson and restJson services' (SSM, CloudWatch Logs, Lambda).
 	JSONDialect
+	// SNSDialect is QueryDialect but for the refusal of an action, which SNS words as
+	// AuthorizationError (botocore's AuthorizationErrorException, 403).
+	SNSDialect
 )
 
 // CredentialFault is why an access key or session token is refused.
@@ -38,6 +41,7 @@ const (
 	AccessDenied                        core.Code = "AccessDenied"
 	AccessDeniedException               core.Code = "AccessDeniedException"
 	AuthFailure                         core.Code = "AuthFailure"
+	AuthorizationError                  core.Code = "AuthorizationError"
 	AuthorizationHeaderMalformed        core.Code = "AuthorizationHeaderMalformed"
 	AuthorizationQueryParametersError   core.Code = "AuthorizationQueryParametersError"
 	ExpiredTokenCode                    core.Code = "ExpiredToken"
@@ -187,6 +191,8 @@ func (d Dialect) Denied(msg string, anonymous bool, resource string) *core.Error
 		return refusal(AccessDenied, http.StatusForbidden, msg)
 	case JSONDialect:
 		return refusal(AccessDeniedException, http.StatusBadRequest, msg)
+	case SNSDialect:
+		return refusal(AuthorizationError, http.StatusForbidden, msg)
 	}
 	return refusal(AccessDenied, http.StatusForbidden, msg)
 }
