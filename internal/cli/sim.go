@@ -20,7 +20,7 @@ func NewCmdSim(streams *IO) *cobra.Command {
 	cmd := &cobra.Command{Use: "sim", Short: "Run the simulator"}
 	cmd.AddCommand(NewCmdSimServe(streams, nil), NewCmdSimOn(streams), NewCmdSimCurl(streams))
 	cmd.AddCommand(NewCmdSimSpotPrice(streams), NewCmdSimInterrupt(streams), NewCmdSimAdvance(streams), NewCmdSimLoad(streams)) // simspot.go, simload.go
-	cmd.AddCommand(NewCmdSimInbox(streams))                                                             // siminbox.go
+	cmd.AddCommand(NewCmdSimInbox(streams))                                                                                     // siminbox.go
 	return cmd
 }
 
