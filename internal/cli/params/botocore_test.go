@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -54,7 +55,7 @@ print(json.dumps(out))
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	clients := map[string]any{"cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "iam": &iam.Client{}, "rds": &rds.Client{}, "s3": &s3.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
+	clients := map[string]any{"cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "iam": &iam.Client{}, "rds": &rds.Client{}, "s3": &s3.Client{}, "sns": &sns.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
 	for _, s := range awsmodel.Services() {
 		if clients[s.Name] == nil {
 			t.Errorf("%s: no client to compare", s.Name)
@@ -87,6 +88,9 @@ print(json.dumps(out))
 				byField[p.Field] = p
 			}
 			for j, member := range op.Members {
+				// botocore's SNS model names some members in lower camel case (phoneNumber);
+				// the SDK's field is the name exported.
+				member = exported(member)
 				p, ok := byField[member]
 				if !ok {
 					if !knownDifferences[svc+"."+m.Name+"."+member] {
@@ -102,7 +106,7 @@ print(json.dumps(out))
 			extra += len(byField)
 			req := map[string]bool{}
 			for _, r := range op.Required {
-				req[r] = true
+				req[exported(r)] = true
 			}
 			for _, p := range Params(m.Type.In(2)) {
 				if _, inBoto := req[p.Field]; p.Required != req[p.Field] && (inBoto || p.Required) && !knownDifferences[svc+"."+m.Name+"."+p.Field] {
@@ -139,4 +143,11 @@ func TestRequiredTable(t *testing.T) {
 			t.Errorf("%s: required %v, want %v", typ, got, want)
 		}
 	}
+}
+
+func exported(name string) string {
+	if name == "" {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
 }
