@@ -1,37 +1,10 @@
 package s3x
 
 import (
-	"encoding/json"
-	"os/exec"
-	"strings"
 	"testing"
-)
 
-// python runs a Python script on the interpreter the AWS CLI v2 runs on (Debian's
-// /usr/bin/python3), with in as JSON on standard input, and decodes its JSON answer into
-// out; the test skips without it.
-func python(t *testing.T, script string, in, out any) {
-	t.Helper()
-	if _, err := exec.LookPath("/usr/bin/python3"); err != nil {
-		t.Skip("no /usr/bin/python3 to compare with")
-	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("/usr/bin/python3", "-c", script)
-	cmd.Stdin = strings.NewReader(string(b))
-	res, err := cmd.Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("python: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatalf("python: %v", err)
-	}
-	if err := json.Unmarshal(res, out); err != nil {
-		t.Fatalf("python's answer: %v\n%s", err, res)
-	}
-}
+	"github.com/awsxlab/awsx/internal/pycompare"
+)
 
 // Patterns as fnmatch reads them, compared with Python's own fnmatch on the same names.
 func TestPatternMatchesPython(t *testing.T) {
@@ -55,7 +28,7 @@ func TestPatternMatchesPython(t *testing.T) {
 		}
 	}
 	var want []any // bool, or null where Python raises
-	python(t, `
+	pycompare.Run(t, `
 import fnmatch, json, sys
 out = []
 for p in json.load(sys.stdin):
@@ -87,7 +60,7 @@ func TestGuessContentTypeMatchesPython(t *testing.T) {
 		"/d/a.sh", "/d/a.c", "/d/a.h", "/d/a.go", "/d/a.rs", "/d/a.ts", "/d/a.tsv", "/d/a.ics", "/d/a.epub",
 	}
 	var want []*string
-	python(t, `
+	pycompare.Run(t, `
 import json, mimetypes, sys
 print(json.dumps([mimetypes.guess_type(n)[0] for n in json.load(sys.stdin)]))
 `, names, &want)

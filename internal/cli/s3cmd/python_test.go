@@ -6,34 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/awsxlab/awsx/internal/pycompare"
+
 	"github.com/awsxlab/awsx/s3x"
 )
-
-// python runs a Python script on the interpreter the AWS CLI v2 runs on (Debian's
-// /usr/bin/python3), with in as JSON on standard input, and decodes its JSON answer into
-// out; the test skips without it.
-func python(t *testing.T, script string, in, out any) {
-	t.Helper()
-	if _, err := exec.LookPath("/usr/bin/python3"); err != nil {
-		t.Skip("no /usr/bin/python3 to compare with")
-	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("/usr/bin/python3", "-c", script)
-	cmd.Stdin = strings.NewReader(string(b))
-	res, err := cmd.Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("python: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatalf("python: %v", err)
-	}
-	if err := json.Unmarshal(res, out); err != nil {
-		t.Fatalf("python's answer: %v\n%s", err, res)
-	}
-}
 
 // Keys decoded as botocore's unquote_str (urllib's unquote_plus) decodes them.
 func TestUnquotePlusMatchesPython(t *testing.T) {
@@ -41,7 +17,7 @@ func TestUnquotePlusMatchesPython(t *testing.T) {
 		"100%", "%%41", "+%2B+", "é%C3%A9",
 		"%c0%af", "%ed%a0%80", "%f4%90%80%80", "%f0%9f%98", "%80abc", "%e2%28%a1", "%f0%9f%98%80", "%e0%80%80", "%f5"}
 	var want []string
-	python(t, `
+	pycompare.Run(t, `
 import json, sys
 from urllib.parse import unquote_plus
 print(json.dumps([unquote_plus(s) for s in json.load(sys.stdin)]))
@@ -57,7 +33,7 @@ print(json.dumps([unquote_plus(s) for s in json.load(sys.stdin)]))
 func TestHumanSizeMatchesAWSCLI(t *testing.T) {
 	sizes := []int64{0, 1, 2, 1023, 1024, 1025, 1536, 10 << 10, 1048575, 1048576, 1<<20 + 1, 5 << 30, 1<<40 - 1, 1 << 40, 5 << 40, 1 << 50, 1 << 60}
 	var want []string
-	python(t, `
+	pycompare.Run(t, `
 import json, sys
 sys.path.insert(0, '/usr/lib/python3/dist-packages')
 from awscli.customizations.s3.utils import human_readable_size
@@ -78,7 +54,7 @@ func TestPathsAndFiltersMatchAWSCLI(t *testing.T) {
 		"arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/ap/key"}
 	type split struct{ Bucket, Key string }
 	var want []split
-	python(t, `
+	pycompare.Run(t, `
 import json, sys
 sys.path.insert(0, '/usr/lib/python3/dist-packages')
 from awscli.customizations.s3.utils import find_bucket_key
