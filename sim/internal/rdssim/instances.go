@@ -170,6 +170,26 @@ func (h *RDS) place(ctx context.Context, region, groupName, az string, multiAZ b
 
 // paramGroupFor checks a DBParameterGroupName for an engine version's family; "" is the
 // family's default group.
+// admit readies r for a new instance id at placement p (create or restore): no instance has
+// the id, its parameter group (name, or the engine's default) is found, and the default
+// subnet group that p made, if any, is stored. It returns the parameter group.
+func admit(r *regionState, id string, p *placement, paramGroup string, ev engineVersion) (string, error) {
+	if r.Instances[id] != nil {
+		return "", errorf(DBInstanceAlreadyExists, "DB instance already exists")
+	}
+	pg, err := paramGroupFor(r, paramGroup, ev)
+	if err != nil {
+		return "", err
+	}
+	if p.made != nil && r.SubnetGroups["default"] == nil {
+		if r.SubnetGroups == nil {
+			r.SubnetGroups = map[string]*subnetGroup{}
+		}
+		r.SubnetGroups["default"] = p.made
+	}
+	return pg, nil
+}
+
 func paramGroupFor(r *regionState, name string, ev engineVersion) (string, error) {
 	if name == "" {
 		return "default." + ev.family, nil
@@ -285,18 +305,9 @@ func (h *RDS) CreateDBInstance(ctx context.Context, in *rds.CreateDBInstanceInpu
 	now := s.clock.Now()
 	var out types.DBInstance
 	err = s.write(region, func(r *regionState) (bool, error) {
-		if r.Instances[id] != nil {
-			return false, errorf(DBInstanceAlreadyExists, "DB instance already exists")
-		}
-		pg, err := paramGroupFor(r, aws.ToString(in.DBParameterGroupName), ev)
+		pg, err := admit(r, id, p, aws.ToString(in.DBParameterGroupName), ev)
 		if err != nil {
 			return false, err
-		}
-		if p.made != nil && r.SubnetGroups["default"] == nil {
-			if r.SubnetGroups == nil {
-				r.SubnetGroups = map[string]*subnetGroup{}
-			}
-			r.SubnetGroups["default"] = p.made
 		}
 		inst := &instance{
 			ID: id, ResourceID: "db-" + s.ids.Unique("")[:17] + s.ids.Unique("")[:9], Class: *in.DBInstanceClass,

@@ -188,18 +188,9 @@ func (h *RDS) RestoreDBInstanceFromDBSnapshot(ctx context.Context, in *rds.Resto
 	}
 	var out types.DBInstance
 	err = s.write(region, func(r *regionState) (bool, error) {
-		if r.Instances[id] != nil {
-			return false, errorf(DBInstanceAlreadyExists, "DB instance already exists")
-		}
-		pg, err := paramGroupFor(r, aws.ToString(in.DBParameterGroupName), ev)
+		pg, err := admit(r, id, p, aws.ToString(in.DBParameterGroupName), ev)
 		if err != nil {
 			return false, err
-		}
-		if p.made != nil && r.SubnetGroups["default"] == nil {
-			if r.SubnetGroups == nil {
-				r.SubnetGroups = map[string]*subnetGroup{}
-			}
-			r.SubnetGroups["default"] = p.made
 		}
 		inst := &instance{
 			ID: id, ResourceID: "db-" + s.ids.Unique("")[:17] + s.ids.Unique("")[:9], Class: class,
