@@ -31,11 +31,7 @@ func (p *Protocol) Decode(op string, body []byte, in any) error {
 	if err != nil {
 		return err
 	}
-	rv := reflect.ValueOf(in)
-	if in == nil || rv.Type() != o.in || rv.IsNil() {
-		return fmt.Errorf("jsonproto: Decode(%s) needs a non-nil %v, not %T", op, o.in, in)
-	}
-	sp, err := p.inputPlan(o.in.Elem())
+	sp, rv, err := p.target(o, op, in)
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,18 @@ var (
 	documentType = reflect.TypeFor[document.Value]()
 )
 
+// target checks that in is what Decode of operation o (named op) fills in, a non-nil pointer
+// to its SDK input struct, and returns the struct's plan and in as a reflect.Value. Another
+// type is the caller's bug, a plain error.
+func (p *planCache) target(o *operation, op string, in any) (*structPlan, reflect.Value, error) {
+	rv := reflect.ValueOf(in)
+	if in == nil || rv.Type() != o.in || rv.IsNil() {
+		return nil, rv, fmt.Errorf("jsonproto: Decode(%s) needs a non-nil %v, not %T", op, o.in, in)
+	}
+	sp, err := p.inputPlan(o.in.Elem())
+	return sp, rv, err
+}
+
 // inputPlan returns the decoding plan of a top-level input struct type.
 func (p *planCache) inputPlan(t reflect.Type) (*structPlan, error) {
 	if sp, ok := p.plans.Load(t); ok {
