@@ -223,9 +223,9 @@ func TestRDSCreateInstanceErrors(t *testing.T) {
 		wantCode(t, err, "DBSubnetGroupDoesNotCoverEnoughAZs")
 		_, err = client.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: aws.String("bad"), DBSubnetGroupDescription: aws.String("d"), SubnetIds: []string{"subnet-0123456789abcdef0", subnets[0]}})
 		wantCode(t, err, "InvalidSubnet")
-		// An empty list is not every subnet.
+		// An empty list ("SubnetIds=" on the wire) is there, and names no subnet.
 		_, err = client.ModifyDBSubnetGroup(ctx, &rds.ModifyDBSubnetGroupInput{DBSubnetGroupName: aws.String("data"), SubnetIds: []string{}})
-		wantCode(t, err, "ValidationError")
+		wantCode(t, err, "InvalidSubnet")
 		_, err = client.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: aws.String("data"), DBSubnetGroupDescription: aws.String("d"), SubnetIds: subnets})
 		wantCode(t, err, "DBSubnetGroupAlreadyExists")
 		// No subnet group: the default VPC's "default" group, made once.

@@ -164,8 +164,10 @@ func (d *decoder) structValue(n *node, p *structPlan, v reflect.Value) {
 				continue
 			}
 			fv := v.Field(f.index)
-			if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Interface) && fv.IsNil() ||
-				(fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map || fv.Kind() == reflect.String) && fv.Len() == 0 {
+			// A list or map sent empty (`Entries=`) is there, and no longer null: the
+			// operation's own check answers it (SNS's EmptyBatchRequest).
+			if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Interface || fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.IsNil() ||
+				fv.Kind() == reflect.String && fv.Len() == 0 {
 				if d.ec2 {
 					d.missing = append(d.missing, d.path(f.wire))
 				} else {
