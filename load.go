@@ -1,6 +1,7 @@
 package awsx
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -81,22 +82,47 @@ type Options struct {
 	// [RegisterSimulator] (by importing package simbackend).
 	Simulator Simulator
 	// Settings is where the backend setting is read when Backend is empty: a command passes
-	// its own, with its --backend flag bound. Nil means [NewSettings].
+	// its own, with its --backend flag bound. Nil means [NewSettings] (or [NewSettingsFrom]
+	// with Getenv).
 	Settings *viper.Viper
+	// Getenv is the environment Load reads — HOME, AWS_PROFILE, AWS_REGION,
+	// AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+	// AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL and the AWSX_ settings —
+	// for a program that runs commands with environments of their own. Nil is the process's,
+	// read by the SDK's loader as usual. With Getenv, those variables are passed to the loader
+	// as options; the loader still reads the process's other AWS_ variables.
+	Getenv func(string) string
 }
 
 // NewSettings returns awsx's settings: the AWSX_* environment variables and the config file
-// (~/.awsx/config.yaml, or AWSX_CONFIG). A missing config file is no error.
+// (~/.awsx/config.yaml, or AWSX_CONFIG). A missing config file is no error. Keys a program
+// adds are read from AWSX_<KEY> too.
 func NewSettings() (*viper.Viper, error) {
-	v := viper.New()
+	v, err := NewSettingsFrom(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
 	v.SetEnvPrefix("AWSX")
 	v.AutomaticEnv()
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	file := os.Getenv("AWSX_CONFIG")
+	return v, nil
+}
+
+// SettingKeys are the settings awsx reads: "backend" (see [Options.Backend]), and the
+// embedded simulator's "clock" and "seed" (package simbackend).
+var SettingKeys = []string{"backend", "clock", "seed"}
+
+// NewSettingsFrom returns awsx's settings as an environment reads them, through getenv rather
+// than the process's: the config file (AWSX_CONFIG, or .awsx/config.yaml in HOME), then
+// AWSX_BACKEND, AWSX_CLOCK and AWSX_SEED over it. A command that runs with an environment of
+// its own (a lab's, a test's) reads its settings so; flags bound to the result still win.
+func NewSettingsFrom(getenv func(string) string) (*viper.Viper, error) {
+	v := viper.New()
+	file := getenv("AWSX_CONFIG")
 	if file == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return v, nil
+		home := getenv("HOME")
+		if home == "" {
+			return v, mergeEnv(v, getenv)
 		}
 		file = filepath.Join(home, ".awsx", "config.yaml")
 	}
@@ -107,7 +133,21 @@ func NewSettings() (*viper.Viper, error) {
 			return nil, fmt.Errorf("awsx: settings %s: %w", file, err)
 		}
 	}
-	return v, nil
+	return v, mergeEnv(v, getenv)
+}
+
+// mergeEnv lays the AWSX_* variables of the settings over the config file's values.
+func mergeEnv(v *viper.Viper, getenv func(string) string) error {
+	env := map[string]any{}
+	for _, k := range SettingKeys {
+		if val := getenv("AWSX_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_"))); val != "" {
+			env[k] = val
+		}
+	}
+	if len(env) == 0 {
+		return nil
+	}
+	return v.MergeConfigMap(env)
 }
 
 // Load returns an aws.Config for the backend the options and settings choose, with the
@@ -119,12 +159,21 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 	for _, f := range optFns {
 		f(&o)
 	}
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	backend := o.Backend
 	if backend == "" {
 		v := o.Settings
 		if v == nil {
 			var err error
-			if v, err = NewSettings(); err != nil {
+			if o.Getenv != nil {
+				v, err = NewSettingsFrom(o.Getenv)
+			} else {
+				v, err = NewSettings()
+			}
+			if err != nil {
 				return aws.Config{}, err
 			}
 		}
@@ -146,16 +195,32 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 
 	// The SDK fixes its default file names when the program starts; resolve them now, so that
 	// a HOME or AWS_CONFIG_FILE set since (a lab's own HOME, a test's) is the one read.
-	files := sharedFiles{config: sharedFile("AWS_CONFIG_FILE", "config"), credentials: sharedFile("AWS_SHARED_CREDENTIALS_FILE", "credentials")}
+	files := sharedFiles{config: sharedFile(getenv, "AWS_CONFIG_FILE", "config"), credentials: sharedFile(getenv, "AWS_SHARED_CREDENTIALS_FILE", "credentials")}
 	loadOpts := []func(*config.LoadOptions) error{
 		config.WithSharedConfigFiles([]string{files.config}),
 		config.WithSharedCredentialsFiles([]string{files.credentials}),
 	}
+	env := envConfig(getenv)
+	if o.Getenv == nil {
+		env = config.EnvConfig{} // the loader reads the process's environment itself
+	}
+	if o.Profile == "" {
+		o.Profile = env.SharedConfigProfile
+	}
 	if o.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.Profile))
 	}
+	if o.Region == "" {
+		o.Region = env.Region
+	}
 	if o.Region != "" {
 		loadOpts = append(loadOpts, config.WithRegion(o.Region))
+	}
+	if env.Credentials.HasKeys() {
+		loadOpts = append(loadOpts, config.WithCredentialsProvider(credentials.StaticCredentialsProvider{Value: env.Credentials}))
+	}
+	if env.BaseEndpoint != "" && endpoint == "" {
+		loadOpts = append(loadOpts, config.WithBaseEndpoint(env.BaseEndpoint))
 	}
 	var simHTTP *http.Client
 	if backend != BackendAWS {
@@ -163,7 +228,7 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 			config.WithDefaultRegion(simRegion),
 			// A simulator is never on EC2: do not let the credential chain wait for instance metadata.
 			config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
-		if !configuresCredentials(ctx, o.Profile, files) {
+		if !configuresCredentials(ctx, getenv, o.Profile, files) {
 			root := credentials.NewStaticCredentialsProvider(simAccessKeyID, simSecretAccessKey, "")
 			loadOpts = append(loadOpts, config.WithCredentialsProvider(root))
 		}
@@ -202,9 +267,9 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 // configuresCredentials says whether the environment or the profile names a source of
 // credentials: keys, a role to assume, a process, SSO or a web identity. Read with the SDK's
 // own parsers; a named profile that cannot be read is left for the loader to report.
-func configuresCredentials(ctx context.Context, profile string, files sharedFiles) bool {
-	env, err := config.NewEnvConfig()
-	if err != nil || env.Credentials.HasKeys() || env.WebIdentityTokenFilePath != "" {
+func configuresCredentials(ctx context.Context, getenv func(string) string, profile string, files sharedFiles) bool {
+	env := envConfig(getenv)
+	if env.Credentials.HasKeys() || getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "" {
 		return true
 	}
 	if profile == "" {
@@ -228,10 +293,33 @@ func configuresCredentials(ctx context.Context, profile string, files sharedFile
 type sharedFiles struct{ config, credentials string }
 
 // sharedFile returns the ~/.aws file name, or the one the environment variable env names.
-func sharedFile(env, name string) string {
-	if f := os.Getenv(env); f != "" {
+func sharedFile(getenv func(string) string, env, name string) string {
+	if f := getenv(env); f != "" {
 		return f
 	}
-	home, _ := os.UserHomeDir()
+	home := getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
 	return filepath.Join(home, ".aws", name)
+}
+
+// envConfig is the part of the SDK's environment configuration Load passes on, as the SDK
+// reads it (config.NewEnvConfig), from getenv: the profile, the region, static keys and
+// the endpoint.
+func envConfig(getenv func(string) string) config.EnvConfig {
+	var e config.EnvConfig
+	e.SharedConfigProfile = cmp.Or(getenv("AWS_PROFILE"), getenv("AWS_DEFAULT_PROFILE"))
+	e.Region = cmp.Or(getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"))
+	e.Credentials = aws.Credentials{
+		AccessKeyID:     cmp.Or(getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_ACCESS_KEY")),
+		SecretAccessKey: cmp.Or(getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SECRET_KEY")),
+		SessionToken:    getenv("AWS_SESSION_TOKEN"),
+		Source:          config.CredentialsSourceName,
+	}
+	if e.Credentials.AccessKeyID == "" || e.Credentials.SecretAccessKey == "" {
+		e.Credentials = aws.Credentials{}
+	}
+	e.BaseEndpoint = getenv("AWS_ENDPOINT_URL")
+	return e
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -16,7 +15,7 @@ import (
 // their parameters follow the AWS CLI's syntax, which cobra's flags cannot hold (a list takes
 // several words), so the command parses its own arguments, and completes them itself
 // ([completeService]).
-func NewCmdService(streams *IO, svc *awsService, g *globals) *cobra.Command {
+func NewCmdService(f *Factory, svc *awsService, g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:                svc.cliName() + " <operation> [parameters]",
 		Short:              "Call " + svc.cliName() + " operations, as the AWS CLI does",
@@ -25,7 +24,7 @@ func NewCmdService(streams *IO, svc *awsService, g *globals) *cobra.Command {
 			return completeService(cmd, svc, args, toComplete), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			code := runService(cmd, streams, svc, *g, args)
+			code := runService(cmd, f, svc, *g, args)
 			if code != exitOK {
 				return &exitCode{code}
 			}
@@ -39,7 +38,8 @@ type exitCode struct{ code int }
 
 func (e *exitCode) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, args []string) int {
+func runService(cmd *cobra.Command, f *Factory, svc *awsService, g globals, args []string) int {
+	streams := f.IO
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		serviceHelp(streams, svc)
 		if len(args) == 0 {
@@ -49,7 +49,7 @@ func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, arg
 	}
 	if args[0] == "wait" {
 		if ws, _ := waiter.Of(svc.name); len(ws) > 0 {
-			return runWait(cmd, streams, svc, g, args[1:])
+			return runWait(cmd, f, svc, g, args[1:])
 		}
 	}
 	op := svc.operation(args[0])
@@ -70,36 +70,31 @@ func runService(cmd *cobra.Command, streams *IO, svc *awsService, g globals, arg
 	if err != nil {
 		return fail(streams, err)
 	}
-	dir, _ := os.Getwd()
-	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order, dir: dir, takesOutfile: takesOutfile}
+	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order, f: f, takesOutfile: takesOutfile}
 	if len(positional) > 0 {
 		iv.outfile, iv.extra = positional[0], positional[1:]
 	}
 	iv.extra = append(unknown, iv.extra...)
-	return iv.run(cmd.Context(), streams, dir)
+	return iv.run(cmd.Context())
 }
 
 // profileSetting reads a setting of the profile (AWS_PROFILE or "default" when empty) from
 // the config file, as the AWS CLI does for settings the SDK does not load (output).
-func profileSetting(profile, key string) string {
+func profileSetting(f *Factory, profile, key string) string {
 	if profile == "" {
-		profile = os.Getenv("AWS_PROFILE")
+		profile = f.Getenv("AWS_PROFILE")
 	}
 	section := "default"
 	if profile != "" && profile != "default" {
 		section = "profile " + profile
 	}
-	file := os.Getenv("AWS_CONFIG_FILE")
+	file := f.Getenv("AWS_CONFIG_FILE")
 	if file == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		file = filepath.Join(home, ".aws", "config")
+		file = filepath.Join(f.home(), ".aws", "config")
 	}
-	f, err := ini.Load(file)
+	cfg, err := ini.Load(file)
 	if err != nil {
 		return ""
 	}
-	return f.Section(section).Key(key).String()
+	return cfg.Section(section).Key(key).String()
 }

@@ -26,12 +26,19 @@ type IO struct {
 	Out, Err io.Writer
 }
 
-// Main runs awsx with args and returns its exit code.
+// Main runs awsx with args, the process's environment and working directory, and returns
+// its exit code. SIGINT and SIGTERM cancel the command.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	streams := &IO{In: stdin, Out: stdout, Err: stderr}
-	root := NewCmdRoot(streams)
+	return Run(ctx, FromProcess(stdin, stdout, stderr), args)
+}
+
+// Run runs awsx with args in the factory's environment and returns its exit code. Runs with
+// factories of their own may go on at once.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	stderr := f.IO.Err
+	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
 		var ec *exitCode
@@ -54,7 +61,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // NewCmdRoot returns the awsx command with its subcommands.
-func NewCmdRoot(streams *IO) *cobra.Command {
+func NewCmdRoot(f *Factory) *cobra.Command {
+	streams := f.IO
 	root := &cobra.Command{
 		Use:           "awsx",
 		Short:         "AWS without an account: an in-memory AWS for learning and testing",
@@ -66,22 +74,22 @@ func NewCmdRoot(streams *IO) *cobra.Command {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
 	g := &globals{}
-	f := root.PersistentFlags()
-	f.StringVar(&g.output, "output", "", "output format: json, text, table, yaml, yaml-stream")
-	f.StringVar(&g.query, "query", "", "a JMESPath query applied to the response")
-	f.StringVar(&g.region, "region", "", "the region to use")
-	f.StringVar(&g.profile, "profile", "", "the profile in ~/.aws to use")
-	f.StringVar(&g.endpoint, "endpoint-url", "", "send requests to this URL (a simulator served by `awsx sim serve`, or AWS)")
-	f.BoolVar(&g.noPaginate, "no-paginate", false, "make one request, without following pages")
-	f.BoolVar(&g.debug, "debug", false, "log requests and responses")
-	f.BoolVar(&g.noSignRequest, "no-sign-request", false, "send requests unsigned")
+	flags := root.PersistentFlags()
+	flags.StringVar(&g.output, "output", "", "output format: json, text, table, yaml, yaml-stream")
+	flags.StringVar(&g.query, "query", "", "a JMESPath query applied to the response")
+	flags.StringVar(&g.region, "region", "", "the region to use")
+	flags.StringVar(&g.profile, "profile", "", "the profile in ~/.aws to use")
+	flags.StringVar(&g.endpoint, "endpoint-url", "", "send requests to this URL (a simulator served by `awsx sim serve`, or AWS)")
+	flags.BoolVar(&g.noPaginate, "no-paginate", false, "make one request, without following pages")
+	flags.BoolVar(&g.debug, "debug", false, "log requests and responses")
+	flags.BoolVar(&g.noSignRequest, "no-sign-request", false, "send requests unsigned")
 	root.RegisterFlagCompletionFunc("output", completeOutput)
 	root.TraverseChildren = true
 	for _, svc := range awsServices {
-		root.AddCommand(NewCmdService(streams, svc, g))
+		root.AddCommand(NewCmdService(f, svc, g))
 	}
-	root.AddCommand(NewCmdS3(streams, g))
-	root.AddCommand(NewCmdSim(streams), NewCmdNetcalc(streams, g), NewCmdLab(streams), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err))
+	root.AddCommand(NewCmdS3(f, g))
+	root.AddCommand(NewCmdSim(f), NewCmdNetcalc(streams, g), NewCmdLab(f), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err, f.Getenv))
 	// A command awsx does not have is refused as the AWS CLI refuses one, exit 252, rather
 	// than answered with the help and success.
 	root.Args = cobra.ArbitraryArgs

@@ -21,7 +21,7 @@ import (
 // NewCmdSimCurl returns `awsx sim curl URL`: curl from your machine to the embedded simulator,
 // for what a browser or curl fetches from AWS without the CLI: a bucket's website endpoint, a
 // presigned URL.
-func NewCmdSimCurl(streams *IO) *cobra.Command {
+func NewCmdSimCurl(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "curl [-s] [-f] [-i|-I] [-L] [-o FILE] [-X METHOD] [-H 'NAME: VALUE'] URL",
 		Short: "Fetch an AWS URL (a website endpoint, a presigned URL) from the embedded simulator",
@@ -40,10 +40,10 @@ signature. Only AWS's hosts (*.amazonaws.com) are there. With a simulator served
 			if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
 				return cmd.Help()
 			}
-			err := onEmbedded(cmd.Context(), "sim curl", func(c *sim.Cloud) error { return curl(streams, c, awsHostsOnly, args) })
+			err := onEmbedded(cmd.Context(), f, "sim curl", func(c *sim.Cloud) error { return curl(f, c, awsHostsOnly, args) })
 			var ee *exitError
 			if errors.As(err, &ee) {
-				io.WriteString(streams.Err, ee.msg)
+				io.WriteString(f.IO.Err, ee.msg)
 				return &exitCode{ee.code}
 			}
 			return err
@@ -51,20 +51,24 @@ signature. Only AWS's hosts (*.amazonaws.com) are there. With a simulator served
 	}
 }
 
-// onEmbedded runs f with the embedded simulator's state; command names the command in errors.
-func onEmbedded(ctx context.Context, command string, f func(*sim.Cloud) error) error {
-	backend, opts, err := backendOf(globals{})
+// onEmbedded runs fn with the embedded simulator's state; command names the command in errors.
+func onEmbedded(ctx context.Context, f *Factory, command string, fn func(*sim.Cloud) error) error {
+	backend, opts, err := backendOf(f, globals{})
 	if err != nil {
 		return err
 	}
 	if backend != awsx.BackendSim {
 		return fmt.Errorf("%s: works on the embedded simulator; the backend is %s", command, backend)
 	}
-	d, _, err := state.Open("")
+	path, err := f.StateDir()
 	if err != nil {
 		return err
 	}
-	return d.Update(ctx, opts, f)
+	d, _, err := state.Open(path)
+	if err != nil {
+		return err
+	}
+	return d.Update(ctx, opts, fn)
 }
 
 // A reach says whether a URL is reachable, and why not.
@@ -91,7 +95,8 @@ const maxRedirects = 10
 // curl does what curl does with the options a lab uses, answered by h: -s -S (silent; errors
 // are always shown), -f (exit 22 on an HTTP error), -i (headers too), -I (HEAD, headers only),
 // -L (follow redirects), -o FILE, -X METHOD, -H 'Name: value'.
-func curl(streams *IO, h http.Handler, reachable reach, args []string) error {
+func curl(f *Factory, h http.Handler, reachable reach, args []string) error {
+	streams := f.IO
 	method, header := "", http.Header{}
 	var target, outFile string
 	var include, head, fail, follow bool
@@ -183,12 +188,12 @@ func curl(streams *IO, h http.Handler, reachable reach, args []string) error {
 	}
 	out := streams.Out
 	if outFile != "" {
-		f, err := os.Create(outFile)
+		file, err := os.Create(f.Path(outFile))
 		if err != nil {
 			return &exitError{23, "curl: (23) Failure writing output to destination: " + err.Error() + "\n"}
 		}
-		defer f.Close()
-		out = f
+		defer file.Close()
+		out = file
 	}
 	if include {
 		fmt.Fprintf(out, "HTTP/1.1 %d %s\r\n", w.Code, http.StatusText(w.Code))

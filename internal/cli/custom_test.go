@@ -102,9 +102,9 @@ func bindOnly(args []string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order}
+	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order, f: NewFactory(&IO{}, nil, "")}
 	in := reflect.New(op.in.Elem()).Interface()
-	return in, iv.bind(in, "")
+	return in, iv.bind(in)
 }
 
 func asExit(err error, target **exitError) bool { return errors.As(err, target) }

@@ -12,37 +12,31 @@ import (
 	"testing"
 )
 
-// embeddedEnv gives the test a HOME of its own and the default (embedded) backend.
-func embeddedEnv(t *testing.T) string {
-	home := t.TempDir()
-	setEnv(t, []string{"HOME=" + home, "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"), "AWSX_STATE_DIR=", "AWSX_CONFIG="})
-	os.Unsetenv("AWSX_STATE_DIR")
-	os.Unsetenv("AWSX_CONFIG")
-	for _, v := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"} {
-		t.Setenv(v, "")
-		os.Unsetenv(v)
-	}
-	return home
+// embeddedEnv returns a HOME of the test's own and an environment with it, whose backend
+// is the default (embedded) one.
+func embeddedEnv(t *testing.T) (home string, env []string) {
+	home = t.TempDir()
+	return home, []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials")}
 }
 
 func TestEmbeddedStatePersists(t *testing.T) {
-	home := embeddedEnv(t)
-	r := runAwsx(t, home, "iam", "create-user", "--user-name", "alex")
+	home, env := embeddedEnv(t)
+	r := runAwsx(t, env, home, "iam", "create-user", "--user-name", "alex")
 	if r.code != 0 {
 		t.Fatalf("create-user: %d %s", r.code, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "embedded simulator") || !strings.Contains(r.stderr, filepath.Join(home, ".awsx")) {
 		t.Errorf("the first invocation does not say which backend it uses: %q", r.stderr)
 	}
-	r = runAwsx(t, home, "iam", "list-users", "--query", "Users[].UserName", "--output", "text")
+	r = runAwsx(t, env, home, "iam", "list-users", "--query", "Users[].UserName", "--output", "text")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "alex" {
 		t.Errorf("list-users in a later invocation: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if r.stderr != "" {
 		t.Errorf("later invocations repeat the backend line: %q", r.stderr)
 	}
-	r = runAwsx(t, home, "iam", "create-user", "--user-name", "alex")
+	r = runAwsx(t, env, home, "iam", "create-user", "--user-name", "alex")
 	if r.code != exitService || !strings.Contains(r.stderr, "An error occurred (EntityAlreadyExists) when calling the CreateUser operation") {
 		t.Errorf("create-user twice: %d %q", r.code, r.stderr)
 	}
@@ -58,7 +52,7 @@ func TestMain(m *testing.M) {
 
 // Several awsx processes writing to one state directory at once lose nothing.
 func TestConcurrentProcesses(t *testing.T) {
-	home := embeddedEnv(t)
+	home, env := embeddedEnv(t)
 	const procs, each = 6, 4
 	var wg sync.WaitGroup
 	errs := make(chan error, procs*each)
@@ -68,7 +62,7 @@ func TestConcurrentProcesses(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				cmd := exec.Command(os.Args[0], "iam", "create-user", "--user-name", fmt.Sprintf("u%d-%d", p, i))
-				cmd.Env = append(os.Environ(), "AWSX_TEST_MAIN=1")
+				cmd.Env = append(env, "AWSX_TEST_MAIN=1")
 				cmd.Dir = home
 				var stderr bytes.Buffer
 				cmd.Stderr = &stderr
@@ -83,7 +77,7 @@ func TestConcurrentProcesses(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	r := runAwsx(t, home, "iam", "list-users", "--query", "length(Users)")
+	r := runAwsx(t, env, home, "iam", "list-users", "--query", "length(Users)")
 	var n int
 	if err := json.Unmarshal([]byte(r.stdout), &n); err != nil || n != procs*each {
 		t.Errorf("%q users after %d concurrent creates (%v, %s)", r.stdout, procs*each, err, r.stderr)

@@ -44,7 +44,7 @@ func TestHelpMatchesAWSCLI(t *testing.T) {
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			want := run(t, v2, env, home, append(args, "help")...)
-			got := runAwsx(t, home, append(args, "help")...)
+			got := runAwsx(t, env, home, append(args, "help")...)
 			if want.code != 0 || got.code != 0 {
 				t.Fatalf("exit %d, the AWS CLI %d: %s", got.code, want.code, got.stderr+want.stderr)
 			}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -98,7 +97,7 @@ type invocation struct {
 	g    globals
 	args map[string][]string // operation parameters by flag, in the order given
 	seen []string
-	dir  string // the working directory, that relative paths start from
+	f    *Factory // the environment and the working directory, that relative paths start from
 
 	// outfile is the positional argument of an operation whose output streams (s3api
 	// get-object); takesOutfile says the operation has one, extra are positional words
@@ -196,7 +195,8 @@ func isOption(w string) bool { return strings.HasPrefix(w, "--") && len(w) > 2 }
 var skeletonChoices = []string{"input", "output", "yaml-input"}
 
 // run calls the operation and prints its result; it returns the exit code.
-func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
+func (iv *invocation) run(ctx context.Context) int {
+	streams := iv.f.IO
 	format := iv.outputFormat()
 	if !slices.Contains(output.Formats, format) {
 		return fail(streams, invalidChoice("--output", format, output.Formats))
@@ -219,10 +219,10 @@ func (iv *invocation) run(ctx context.Context, streams *IO, dir string) int {
 		}
 	}
 	in := reflect.New(iv.op.in.Elem())
-	if err := iv.bind(in.Interface(), dir); err != nil {
+	if err := iv.bind(in.Interface()); err != nil {
 		return fail(streams, err)
 	}
-	result, err := iv.result(ctx, streams, in, format)
+	result, err := iv.result(ctx, in, format)
 	if err != nil {
 		return fail(streams, err)
 	}
@@ -255,7 +255,7 @@ func queryResult(result any, query string) (any, error) {
 
 // result calls the operation on the backend, or makes the sample output
 // --generate-cli-skeleton output asks for.
-func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value, format string) (any, error) {
+func (iv *invocation) result(ctx context.Context, in reflect.Value, format string) (any, error) {
 	if iv.g.skeleton == "output" {
 		sample, err := output.Sample(iv.svc.name, iv.op.name)
 		if err != nil {
@@ -264,7 +264,7 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 		return sample, nil
 	}
 	var result any
-	err := withBackend(ctx, streams, iv.g, func(cfg aws.Config, backend string) (err error) {
+	err := withBackend(ctx, iv.f, iv.g, func(cfg aws.Config, backend string) (err error) {
 		result, err = iv.callAll(ctx, cfg, backend, in, format)
 		return err
 	})
@@ -276,13 +276,14 @@ func (iv *invocation) result(ctx context.Context, streams *IO, in reflect.Value,
 
 // withBackend calls fn with the config of the backend the options and settings choose:
 // for the embedded simulator inside a transaction on its state directory.
-func withBackend(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Config, backend string) error) error {
-	return withCloud(ctx, streams, g, func(cfg aws.Config, backend string, _ *sim.Cloud) error { return fn(cfg, backend) })
+func withBackend(ctx context.Context, f *Factory, g globals, fn func(cfg aws.Config, backend string) error) error {
+	return withCloud(ctx, f, g, func(cfg aws.Config, backend string, _ *sim.Cloud) error { return fn(cfg, backend) })
 }
 
 // withCloud is [withBackend], also handing fn the embedded simulator (nil for another backend).
-func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Config, backend string, cloud *sim.Cloud) error) error {
-	backend, simOpts, err := backendOf(g)
+func withCloud(ctx context.Context, f *Factory, g globals, fn func(cfg aws.Config, backend string, cloud *sim.Cloud) error) error {
+	streams := f.IO
+	backend, simOpts, err := backendOf(f, g)
 	if err != nil {
 		return &exitError{exitConfig, err.Error() + "\n"}
 	}
@@ -308,7 +309,7 @@ func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Conf
 				return &exitError{exitConfig, "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n"}
 			}
 		} else if cfg, err = awsx.Load(ctx, func(o *awsx.Options) {
-			o.Profile, o.Region, o.Backend = g.profile, g.region, backend
+			o.Profile, o.Region, o.Backend, o.Getenv = g.profile, g.region, backend, f.Getenv
 			if cloud != nil {
 				o.Simulator = cloud
 			}
@@ -327,7 +328,11 @@ func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Conf
 	if backend != awsx.BackendSim {
 		return call(nil)
 	}
-	d, created, err := state.Open("")
+	path, err := f.StateDir()
+	if err != nil {
+		return &exitError{exitConfig, err.Error() + "\n"}
+	}
+	d, created, err := state.Open(path)
 	if err != nil {
 		return &exitError{exitConfig, err.Error() + "\n"}
 	}
@@ -340,9 +345,9 @@ func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Conf
 
 // bind fills in from --cli-input-json or --cli-input-yaml and the parameters, and checks the
 // required ones.
-func (iv *invocation) bind(in any, dir string) error {
-	opts := params.Options{Dir: dir}
-	if err := iv.bindInput(in, dir); err != nil {
+func (iv *invocation) bind(in any) error {
+	opts := params.Options{Dir: iv.f.Dir(), Getenv: iv.f.Getenv}
+	if err := iv.bindInput(in); err != nil {
 		return err
 	}
 	custom := customizations[iv.svc.cliName()+" "+iv.op.command]
@@ -435,7 +440,7 @@ func (iv *invocation) bind(in any, dir string) error {
 }
 
 // bindInput fills in from --cli-input-json or --cli-input-yaml (text, or file://path).
-func (iv *invocation) bindInput(in any, dir string) error {
+func (iv *invocation) bindInput(in any) error {
 	name, text, from := "cli-input-json", iv.g.cliInputJSON, params.FromJSON
 	switch {
 	case iv.g.cliInputJSON != "" && iv.g.cliInputYAML != "":
@@ -446,7 +451,7 @@ func (iv *invocation) bindInput(in any, dir string) error {
 		return nil
 	}
 	if path, ok := strings.CutPrefix(text, "file://"); ok {
-		b, err := os.ReadFile(resolve(dir, path))
+		b, err := os.ReadFile(iv.f.Path(path))
 		if err != nil {
 			return &exitError{exitOther, "\nError parsing parameter '" + name + "': Unable to load paramfile " + text + ": " + err.Error() + "\n"}
 		}
@@ -455,23 +460,15 @@ func (iv *invocation) bindInput(in any, dir string) error {
 	return from(in, []byte(text))
 }
 
-// resolve makes a file:// path relative to the working directory dir.
-func resolve(dir, path string) string {
-	if filepath.IsAbs(path) || dir == "" {
-		return path
-	}
-	return filepath.Join(dir, path)
-}
-
 // outputFormat is --output, else AWS_DEFAULT_OUTPUT, else the profile's output, else json.
 func (iv *invocation) outputFormat() string {
 	if iv.g.output != "" {
 		return iv.g.output
 	}
-	if v := os.Getenv("AWS_DEFAULT_OUTPUT"); v != "" {
+	if v := iv.f.Getenv("AWS_DEFAULT_OUTPUT"); v != "" {
 		return v
 	}
-	if v := profileSetting(iv.g.profile, "output"); v != "" {
+	if v := profileSetting(iv.f, iv.g.profile, "output"); v != "" {
 		return v
 	}
 	return "json"
@@ -480,14 +477,14 @@ func (iv *invocation) outputFormat() string {
 // backendOf is --endpoint-url or AWS_ENDPOINT_URL (any endpoint), else the awsx setting, with
 // the settings' options for the embedded simulator. The command's default backend is its
 // embedded simulator (the library's is AWS).
-func backendOf(g globals) (string, []sim.Option, error) {
+func backendOf(f *Factory, g globals) (string, []sim.Option, error) {
 	if g.endpoint != "" {
 		return g.endpoint, nil, nil
 	}
-	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
+	if v := f.Getenv("AWS_ENDPOINT_URL"); v != "" {
 		return v, nil, nil
 	}
-	s, err := awsx.NewSettings()
+	s, err := f.Settings()
 	if err != nil {
 		return "", nil, err
 	}
@@ -555,7 +552,7 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, backend strin
 			return nil, err
 		}
 		if isS3 {
-			if err := s3After(out[0].Interface(), iv.autoEncodedURL, iv.outfile, iv.dir); err != nil {
+			if err := s3After(out[0].Interface(), iv.autoEncodedURL, iv.outfile, iv.f.Path); err != nil {
 				return nil, err
 			}
 		}

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +21,8 @@ import (
 const exitLab = 1
 
 // NewCmdLab returns `awsx lab`: the workbook's labs, to read, to watch and to check.
-func NewCmdLab(streams *IO) *cobra.Command {
+func NewCmdLab(f *Factory) *cobra.Command {
+	streams := f.IO
 	cmd := &cobra.Command{
 		Use:   "lab",
 		Short: "The workbook: list, read, watch and check the course's labs",
@@ -62,38 +65,38 @@ func NewCmdLab(streams *IO) *cobra.Command {
 		Use:   "run N",
 		Short: "Play a lab step by step in a scratch account, pausing between steps on a terminal",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := lab(args)
 			if err != nil {
 				return err
 			}
-			return runLab(streams, l)
+			return runLab(cmd.Context(), f, l)
 		},
 	}, &cobra.Command{
 		Use:   "check N",
 		Short: "Check that your own account meets a lab's goals, with a hint for each that does not",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := lab(args)
 			if err != nil {
 				return err
 			}
-			return checkLab(streams, l)
+			return checkLab(cmd.Context(), f, l)
 		},
 	})
 	return cmd
 }
 
 // checkLab runs the lab's goals against the learner's own state and configuration.
-func checkLab(streams *IO, lab *labs.Lab) error {
+func checkLab(ctx context.Context, f *Factory, lab *labs.Lab) error {
+	streams := f.IO
 	if len(lab.Goals) == 0 {
 		return fmt.Errorf("lab %d has no goals to check", lab.Number)
 	}
-	dir, _ := os.Getwd()
 	met := 0
 	fmt.Fprintf(streams.Out, "Lab %d: %s\n\n", lab.Number, lab.Title)
 	for _, g := range lab.Goals {
-		p := &labs.Player{Main: Main, Dir: dir, Lab: lab}
+		p := player(ctx, f, lab)
 		var failed error
 		for _, l := range g.Lines {
 			if failed = p.Play(l); failed != nil {
@@ -127,8 +130,9 @@ func checkLab(streams *IO, lab *labs.Lab) error {
 // runLab plays the lab in a scratch workspace of its own: a HOME with its own ~/.aws, a
 // simulator state of its own on the lab's clock, and the lab's files. The learner's own
 // configuration and state are left alone.
-func runLab(streams *IO, lab *labs.Lab) error {
-	base, err := state.DefaultPath()
+func runLab(ctx context.Context, f *Factory, lab *labs.Lab) error {
+	streams := f.IO
+	base, err := f.StateDir()
 	if err != nil {
 		return err
 	}
@@ -151,11 +155,6 @@ func runLab(streams *IO, lab *labs.Lab) error {
 	if _, _, err := state.Open(filepath.Join(work, ".awsx")); err != nil {
 		return err
 	}
-	restore, err := labEnvironment(work)
-	if err != nil {
-		return err
-	}
-	defer restore()
 
 	out := streams.Out
 	interactive := isTerminal(streams.In) && isTerminal(streams.Out)
@@ -165,7 +164,7 @@ func runLab(streams *IO, lab *labs.Lab) error {
 		fmt.Fprintf(out, "\n%s\n", labs.Wrap(p, "", ""))
 	}
 	fmt.Fprintf(out, "\n%s\n", labs.Wrap("This run works in a scratch account of its own, in "+work+"; your own ~/.aws and simulator state are untouched.", "", ""))
-	p := &labs.Player{Main: Main, Dir: work, Lab: lab}
+	p := player(ctx, f.With(nil, labEnvironment(work), work), lab)
 	for _, s := range lab.Steps {
 		if interactive {
 			fmt.Fprintf(out, "\n[Enter: step %d of %d, q: stop] ", s.Number, len(lab.Steps))
@@ -204,50 +203,30 @@ func runLab(streams *IO, lab *labs.Lab) error {
 	return nil
 }
 
-// labEnvironment points the process at the lab's workspace — HOME, the simulator's state
-// directory, the embedded backend on the lab's clock, no AWS variables of the learner's — and
-// changes to it. restore puts everything back.
-func labEnvironment(work string) (restore func(), err error) {
-	vars := map[string]string{
+// player returns a player of the lab's lines that runs awsx in f's environment and working
+// directory.
+func player(ctx context.Context, f *Factory, lab *labs.Lab) *labs.Player {
+	return &labs.Player{
+		Main: func(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			return Run(ctx, f.With(&IO{In: stdin, Out: stdout, Err: stderr}, nil, ""), args)
+		},
+		Dir: f.Dir(), Getenv: f.Getenv, Lab: lab,
+	}
+}
+
+// labEnvironment is the environment of a lab's workspace work: HOME there, the simulator's
+// state directory in it, the embedded backend on the lab's clock, and none of the learner's
+// AWS variables.
+func labEnvironment(work string) map[string]string {
+	env := map[string]string{
 		"HOME": work, state.EnvDir: filepath.Join(work, ".awsx"), "AWSX_BACKEND": "sim", "AWSX_CLOCK": labs.Clock,
 		"AWSX_CONFIG": filepath.Join(work, ".awsx", "config.yaml"),
 	}
 	for _, v := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
 		"AWS_DEFAULT_REGION", "AWS_DEFAULT_OUTPUT", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWSX_SEED"} {
-		vars[v] = ""
+		env[v] = ""
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
-	saved := map[string]*string{}
-	for k, v := range vars {
-		if old, ok := os.LookupEnv(k); ok {
-			saved[k] = &old
-		} else {
-			saved[k] = nil
-		}
-		if v == "" {
-			os.Unsetenv(k)
-		} else {
-			os.Setenv(k, v)
-		}
-	}
-	restore = func() {
-		for k, v := range saved {
-			if v == nil {
-				os.Unsetenv(k)
-			} else {
-				os.Setenv(k, *v)
-			}
-		}
-		os.Chdir(wd)
-	}
-	if err := os.Chdir(work); err != nil {
-		restore()
-		return nil, err
-	}
-	return restore, nil
+	return env
 }
 
 // isTerminal says whether f is a character device: a person at a terminal, not a pipe or file.

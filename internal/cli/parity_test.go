@@ -19,31 +19,20 @@ import (
 	"github.com/awsxlab/awsx/internal/output"
 )
 
-// runAwsx runs awsx in-process with args and returns what it printed and its exit code.
-func runAwsx(t *testing.T, dir string, args ...string) result {
+// runAwsx runs awsx in-process, as a process with the environment env and the working
+// directory dir would run it, and returns what it printed and its exit code. Runs with
+// environments of their own may go on at once.
+func runAwsx(t *testing.T, env []string, dir string, args ...string) result {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
-	code := Main(args, strings.NewReader(""), &stdout, &stderr)
-	return result{stdout.String(), stderr.String(), code}
+	return runAwsxStdin(t, env, dir, "", args...)
 }
 
-// setEnv makes the process environment the one cliEnv gives the AWS CLI, for in-process awsx.
-func setEnv(t *testing.T, env []string) {
-	for _, v := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL", "AWS_DEFAULT_OUTPUT", "AWSX_BACKEND", "AWS_SESSION_TOKEN"} {
-		t.Setenv(v, "")
-		os.Unsetenv(v)
-	}
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		if k != "PATH" {
-			t.Setenv(k, v)
-		}
-	}
+// runAwsxStdin is [runAwsx] with stdin.
+func runAwsxStdin(t *testing.T, env []string, dir, stdin string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Run(t.Context(), NewFactory(&IO{In: strings.NewReader(stdin), Out: &stdout, Err: &stderr}, env, dir), args)
+	return result{stdout.String(), stderr.String(), code}
 }
 
 // The same commands through the AWS CLI and through awsx, against one `awsx sim serve`:
@@ -54,11 +43,10 @@ func TestParityWithAWSCLI(t *testing.T) {
 			url := startServer(t)
 			home := t.TempDir()
 			env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			setEnv(t, env)
 			cli := startCLIWorld(t, c, env, home, url)
 			aws := func(args ...string) result { return cli.run(args) }
 			awsx := func(args ...string) result {
-				return runAwsx(t, home, append([]string{"--endpoint-url", url}, args...)...)
+				return runAwsx(t, env, home, append([]string{"--endpoint-url", url}, args...)...)
 			}
 			// Some state to read: a group with a policy, a user in it, a customer policy.
 			for _, args := range [][]string{

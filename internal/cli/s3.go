@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,7 +22,7 @@ var cliGlobals = map[string]bool{
 }
 
 // NewCmdS3 returns `awsx s3`, the AWS CLI's hand-made s3 commands (package s3cmd).
-func NewCmdS3(streams *IO, g *globals) *cobra.Command {
+func NewCmdS3(f *Factory, g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:                "s3 <command> [arguments]",
 		Short:              "The AWS CLI's s3 commands: ls, mb, rb, cp, mv, rm, sync, website, presign",
@@ -32,7 +31,7 @@ func NewCmdS3(streams *IO, g *globals) *cobra.Command {
 			return completeS3(args, toComplete)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if code := runS3(cmd.Context(), streams, *g, args); code != exitOK {
+			if code := runS3(cmd.Context(), f, *g, args); code != exitOK {
 				return &exitCode{code}
 			}
 			return nil
@@ -40,7 +39,8 @@ func NewCmdS3(streams *IO, g *globals) *cobra.Command {
 	}
 }
 
-func runS3(ctx context.Context, streams *IO, g globals, args []string) int {
+func runS3(ctx context.Context, f *Factory, g globals, args []string) int {
+	streams := f.IO
 	words, globalWords, err := splitGlobals(args)
 	if err != nil {
 		return fail(streams, err)
@@ -63,10 +63,9 @@ func runS3(ctx context.Context, streams *IO, g globals, args []string) int {
 	if err != nil {
 		return fail(streams, s3UsageError(err))
 	}
-	dir, _ := os.Getwd()
-	env := &s3cmd.Env{In: streams.In, Out: streams.Out, Err: streams.Err, Dir: dir, Terminal: isTerminal(streams.Out),
+	env := &s3cmd.Env{In: streams.In, Out: streams.Out, Err: streams.Err, Dir: f.Dir(), Terminal: isTerminal(streams.Out),
 		Run: func(ctx context.Context, fn func(*s3.Client) error) error {
-			return withBackend(ctx, streams, g, func(cfg aws.Config, backend string) error {
+			return withBackend(ctx, f, g, func(cfg aws.Config, backend string) error {
 				return fn(newS3Client(cfg, backend).(*s3.Client))
 			})
 		}}

@@ -18,28 +18,22 @@ import (
 // s3World is awsx in-process against one server, in a home of its own.
 type s3World struct {
 	t         *testing.T
+	env       []string
 	home, url string
 }
 
 func newS3World(t *testing.T) *s3World {
 	t.Helper()
 	home := t.TempDir()
-	setEnv(t, cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+	env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	url := startServerWith(t, func(o *ServeOptions) { o.Clock = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) })
-	return &s3World{t: t, home: home, url: url}
+	return &s3World{t: t, env: env, home: home, url: url}
 }
 
 // run runs awsx with args (and stdin) in the home directory.
 func (w *s3World) run(stdin string, args ...string) result {
 	w.t.Helper()
-	var stdout, stderr bytes.Buffer
-	wd, _ := os.Getwd()
-	if err := os.Chdir(w.home); err != nil {
-		w.t.Fatal(err)
-	}
-	defer os.Chdir(wd)
-	code := Main(append([]string{"--endpoint-url", w.url}, args...), strings.NewReader(stdin), &stdout, &stderr)
-	return result{stdout.String(), stderr.String(), code}
+	return runAwsxStdin(w.t, w.env, w.home, stdin, append([]string{"--endpoint-url", w.url}, args...)...)
 }
 
 // ok runs args and fails the test unless it exits 0; it returns the output.
@@ -368,17 +362,17 @@ func TestS3API(t *testing.T) {
 
 // With no endpoint, the s3 commands use the embedded simulator and keep its state.
 func TestS3EmbeddedState(t *testing.T) {
-	home := embeddedEnv(t)
+	home, env := embeddedEnv(t)
 	if err := os.WriteFile(filepath.Join(home, "note.txt"), []byte("kept\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := runAwsx(t, home, "s3", "mb", "s3://kept"); r.code != 0 || r.stdout != "make_bucket: kept\n" {
+	if r := runAwsx(t, env, home, "s3", "mb", "s3://kept"); r.code != 0 || r.stdout != "make_bucket: kept\n" {
 		t.Fatalf("mb: %d %q %q", r.code, r.stdout, r.stderr)
 	}
-	if r := runAwsx(t, home, "s3", "cp", "note.txt", "s3://kept/"); r.code != 0 {
+	if r := runAwsx(t, env, home, "s3", "cp", "note.txt", "s3://kept/"); r.code != 0 {
 		t.Fatalf("cp: %d %q", r.code, r.stderr)
 	}
-	if r := runAwsx(t, home, "s3api", "get-object", "--bucket", "kept", "--key", "note.txt", "back.txt"); r.code != 0 {
+	if r := runAwsx(t, env, home, "s3api", "get-object", "--bucket", "kept", "--key", "note.txt", "back.txt"); r.code != 0 {
 		t.Fatalf("get-object in a later invocation: %d %q", r.code, r.stderr)
 	}
 	if b, _ := os.ReadFile(filepath.Join(home, "back.txt")); string(b) != "kept\n" {
@@ -389,8 +383,8 @@ func TestS3EmbeddedState(t *testing.T) {
 // s3api's help: the synopsis of an operation whose output streams ends with <outfile>, a
 // streaming body is a "streaming blob"; the s3 commands are listed and completed.
 func TestS3HelpAndCompletion(t *testing.T) {
-	home := t.TempDir()
-	r := runAwsx(t, home, "s3api", "get-object", "help")
+	home, env := embeddedEnv(t)
+	r := runAwsx(t, env, home, "s3api", "get-object", "help")
 	syn := section(r.stdout, "SYNOPSIS", regexp.MustCompile(`^\s*\[--debug\]`))
 	if len(syn) == 0 || syn[len(syn)-1] != "<outfile>" || strings.Contains(r.stdout, "--cli-input-json") {
 		t.Errorf("get-object help's synopsis: %q", syn)
@@ -398,10 +392,10 @@ func TestS3HelpAndCompletion(t *testing.T) {
 	if !strings.Contains(r.stdout, "       outfile (string)\n") {
 		t.Errorf("get-object help has no outfile option:\n%s", r.stdout)
 	}
-	if r := runAwsx(t, home, "s3api", "put-object", "help"); !strings.Contains(r.stdout, "--body (streaming blob)") {
+	if r := runAwsx(t, env, home, "s3api", "put-object", "help"); !strings.Contains(r.stdout, "--body (streaming blob)") {
 		t.Errorf("put-object help: no streaming blob --body")
 	}
-	if r := runAwsx(t, home, "s3", "cp", "help"); r.code != 0 || !strings.Contains(r.stdout, "--recursive (boolean)") {
+	if r := runAwsx(t, env, home, "s3", "cp", "help"); r.code != 0 || !strings.Contains(r.stdout, "--recursive (boolean)") {
 		t.Errorf("s3 cp help: %d %q", r.code, r.stdout)
 	}
 	for _, tc := range []struct {
@@ -413,7 +407,7 @@ func TestS3HelpAndCompletion(t *testing.T) {
 		{[]string{"s3api", "get-obj"}, "get-object"},
 		{[]string{"s3a"}, "s3api"},
 	} {
-		got := runAwsx(t, home, append([]string{"__complete"}, tc.words...)...)
+		got := runAwsx(t, env, home, append([]string{"__complete"}, tc.words...)...)
 		if !containsLine(strings.Split(got.stdout, "\n"), tc.want) && !strings.Contains(got.stdout, tc.want+"\t") {
 			t.Errorf("completing %q: %q lacks %q", tc.words, got.stdout, tc.want)
 		}
@@ -432,7 +426,7 @@ func TestS3HelpMatchesAWSCLI(t *testing.T) {
 	globals := regexp.MustCompile(`^\s*\[--debug\]`)
 	for _, args := range [][]string{{"s3api", "get-object"}, {"s3api", "put-object"}, {"s3api", "list-objects-v2"}, {"s3api", "put-bucket-policy"}} {
 		want := run(t, v2, env, home, append(args, "help")...)
-		got := runAwsx(t, home, append(args, "help")...)
+		got := runAwsx(t, env, home, append(args, "help")...)
 		w, g := section(overstrike.ReplaceAllString(want.stdout, ""), "SYNOPSIS", globals), section(got.stdout, "SYNOPSIS", globals)
 		if want.code != 0 || got.code != 0 || strings.Join(w, "\n") != strings.Join(g, "\n") {
 			t.Errorf("%s help: exit %d (the AWS CLI %d); synopsis\nawsx:\n%s\naws:\n%s", strings.Join(args, " "), got.code, want.code,

@@ -159,8 +159,8 @@ func quoteCopySource(src *string) *string {
 
 // s3After adjusts an s3 output as botocore's parsers and handlers leave it: keys decoded
 // when the encoding was asked for on the caller's behalf, header maps present, the body
-// saved to outfile (relative to dir) and dropped.
-func s3After(out any, autoEncoding bool, outfile, dir string) error {
+// saved to outfile (path names the file it is in the working directory) and dropped.
+func s3After(out any, autoEncoding bool, outfile string, path func(string) string) error {
 	switch out := out.(type) {
 	case *s3.ListObjectsOutput:
 		if autoEncoding && out.EncodingType == types.EncodingTypeUrl {
@@ -203,9 +203,9 @@ func s3After(out any, autoEncoding bool, outfile, dir string) error {
 		if out.Metadata == nil {
 			out.Metadata = map[string]string{}
 		}
-		return saveBody(&out.Body, outfile, dir)
+		return saveBody(&out.Body, outfile, path)
 	case *s3.GetObjectTorrentOutput:
-		return saveBody(&out.Body, outfile, dir)
+		return saveBody(&out.Body, outfile, path)
 	}
 	return nil
 }
@@ -220,7 +220,7 @@ func unquoteAll(ps ...**string) {
 }
 
 // saveBody copies the body to the outfile, and drops it from the output.
-func saveBody(body *io.ReadCloser, outfile, dir string) error {
+func saveBody(body *io.ReadCloser, outfile string, path func(string) string) error {
 	if *body == nil {
 		return nil
 	}
@@ -231,7 +231,7 @@ func saveBody(body *io.ReadCloser, outfile, dir string) error {
 	if outfile == "" {
 		return nil
 	}
-	f, err := os.Create(resolve(dir, outfile))
+	f, err := os.Create(path(outfile))
 	if err != nil {
 		return &exitError{exitOther, "\n" + params.PyOSError(err, outfile) + "\n"}
 	}

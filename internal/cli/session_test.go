@@ -19,14 +19,15 @@ type world interface {
 	run(args []string) result
 }
 
-// awsxWorld runs awsx in-process; the process environment must be the session's.
+// awsxWorld runs awsx in-process, in the session's environment.
 type awsxWorld struct {
 	t         *testing.T
+	env       []string
 	home, url string
 }
 
 func (w awsxWorld) run(args []string) result {
-	return runAwsx(w.t, w.home, append([]string{"--endpoint-url", w.url}, args...)...)
+	return runAwsx(w.t, w.env, w.home, append([]string{"--endpoint-url", w.url}, args...)...)
 }
 
 // cliWorld is one AWS CLI session against a server.
@@ -136,8 +137,7 @@ func playSessions(t *testing.T, steps []step, fill func(t *testing.T, dir string
 		wg.Go(func() { results[i] = play(w, steps) })
 	}
 	dir := home()
-	setEnv(t, cliEnv(t, dir, key, secret))
-	mine := play(awsxWorld{t, dir, serve()}, steps)
+	mine := play(awsxWorld{t, cliEnv(t, dir, key, secret), dir, serve()}, steps)
 	wg.Wait()
 	for i, c := range cs {
 		for j, s := range steps {

@@ -16,11 +16,11 @@ import (
 )
 
 // NewCmdSim returns `awsx sim`, the simulator's own commands.
-func NewCmdSim(streams *IO) *cobra.Command {
+func NewCmdSim(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "sim", Short: "Run the simulator"}
-	cmd.AddCommand(NewCmdSimServe(streams, nil), NewCmdSimOn(streams), NewCmdSimCurl(streams))
-	cmd.AddCommand(NewCmdSimSpotPrice(streams), NewCmdSimInterrupt(streams), NewCmdSimAdvance(streams), NewCmdSimLoad(streams)) // simspot.go, simload.go
-	cmd.AddCommand(NewCmdSimInbox(streams))                                                                                     // siminbox.go
+	cmd.AddCommand(NewCmdSimServe(f, nil), NewCmdSimOn(f), NewCmdSimCurl(f))
+	cmd.AddCommand(NewCmdSimSpotPrice(f), NewCmdSimInterrupt(f), NewCmdSimAdvance(f), NewCmdSimLoad(f)) // simspot.go, simload.go
+	cmd.AddCommand(NewCmdSimInbox(f))                                                                   // siminbox.go
 	return cmd
 }
 
@@ -68,8 +68,8 @@ func serveLimits(o *ServeOptions) (header, progress, idle time.Duration) {
 }
 
 // NewCmdSimServe returns `awsx sim serve`; runF replaces the command's action in tests.
-func NewCmdSimServe(streams *IO, runF func(context.Context, *ServeOptions) error) *cobra.Command {
-	o := &ServeOptions{IO: streams}
+func NewCmdSimServe(f *Factory, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+	o := &ServeOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the simulator over HTTP for the AWS CLI, boto3 and the SDKs",
@@ -97,19 +97,22 @@ of any size goes through as long as it keeps moving (over loopback a 1 GiB PUT
 takes seconds).`, defaultHeaderTimeout/time.Second, progressBytes>>10, defaultProgressTimeout/time.Second, defaultIdleTimeout/time.Minute),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.StateDir != "" {
+				o.StateDir = f.Path(o.StateDir)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
 			return serveRun(cmd.Context(), o)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&o.Addr, "addr", "127.0.0.1:4566", "address to listen on (loopback unless you name another)")
-	f.StringVar(&o.StateDir, "state-dir", "", "directory that keeps the state across restarts (none: in memory only)")
-	f.Uint64Var(&o.Seed, "seed", 1, "seed of the generated IDs")
-	f.TimeVar(&o.Clock, "clock", time.Time{}, []string{time.RFC3339}, "stop the simulator's clock at this time (RFC 3339), for output with the same dates on every run")
-	f.BoolVar(&o.AnyKey, "any-access-key", false, "accept any unknown access key as the root (for tools that use dummy keys such as test/test)")
-	f.BoolVar(&o.NoAuthz, "no-enforce", false, "turn IAM authorization off (signatures are still checked)")
+	flags := cmd.Flags()
+	flags.StringVar(&o.Addr, "addr", "127.0.0.1:4566", "address to listen on (loopback unless you name another)")
+	flags.StringVar(&o.StateDir, "state-dir", "", "directory that keeps the state across restarts (none: in memory only)")
+	flags.Uint64Var(&o.Seed, "seed", 1, "seed of the generated IDs")
+	flags.TimeVar(&o.Clock, "clock", time.Time{}, []string{time.RFC3339}, "stop the simulator's clock at this time (RFC 3339), for output with the same dates on every run")
+	flags.BoolVar(&o.AnyKey, "any-access-key", false, "accept any unknown access key as the root (for tools that use dummy keys such as test/test)")
+	flags.BoolVar(&o.NoAuthz, "no-enforce", false, "turn IAM authorization off (signatures are still checked)")
 	return cmd
 }
 

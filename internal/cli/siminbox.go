@@ -11,7 +11,8 @@ import (
 
 // NewCmdSimInbox returns `awsx sim inbox`, which reads the mail SNS sent to email
 // subscribers of the embedded simulator, and follows a confirmation mail's link.
-func NewCmdSimInbox(streams *IO) *cobra.Command {
+func NewCmdSimInbox(f *Factory) *cobra.Command {
+	streams := f.IO
 	var confirm int
 	cmd := &cobra.Command{
 		Use:   "inbox [ADDRESS] [--confirm N]",
@@ -34,7 +35,7 @@ with the token the mail prints:
 			if confirm != 0 && len(args) == 0 {
 				return fmt.Errorf("sim inbox: --confirm needs the ADDRESS whose mail it follows")
 			}
-			return onEmbedded(cmd.Context(), "sim inbox", func(c *sim.Cloud) error {
+			return onEmbedded(cmd.Context(), f, "sim inbox", func(c *sim.Cloud) error {
 				if len(args) == 0 {
 					addrs := c.Inboxes()
 					if len(addrs) == 0 {

@@ -10,7 +10,7 @@ import (
 
 // NewCmdSimLoad returns `awsx sim load`, which sets what an instance does in the simulator's
 // load model: the source of its CloudWatch metrics.
-func NewCmdSimLoad(streams *IO) *cobra.Command {
+func NewCmdSimLoad(f *Factory) *cobra.Command {
 	var l sim.Load
 	cmd := &cobra.Command{
 		Use:   "load INSTANCE-ID --cpu FRACTION",
@@ -26,11 +26,11 @@ AWS the instance's own work does this.
   awsx sim advance 15m`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return onEmbedded(cmd.Context(), "sim load", func(c *sim.Cloud) error {
+			return onEmbedded(cmd.Context(), f, "sim load", func(c *sim.Cloud) error {
 				if err := c.SetInstanceLoad(args[0], l); err != nil {
 					return fmt.Errorf("sim load: %w", err)
 				}
-				fmt.Fprintf(streams.Out, "From %s, %s runs at %g%% CPU.\n", stamp(c.Now()), args[0], l.CPU*100)
+				fmt.Fprintf(f.IO.Out, "From %s, %s runs at %g%% CPU.\n", stamp(c.Now()), args[0], l.CPU*100)
 				return nil
 			})
 		},

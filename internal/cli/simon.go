@@ -14,7 +14,8 @@ import (
 // NewCmdSimOn returns `awsx sim on INSTANCE COMMAND…`: a command run as if on a simulated
 // instance, where 169.254.169.254 is the instance's metadata service and the AWS CLI signs
 // with the instance role's credentials.
-func NewCmdSimOn(streams *IO) *cobra.Command {
+func NewCmdSimOn(f *Factory) *cobra.Command {
+	streams := f.IO
 	return &cobra.Command{
 		Use:   "on INSTANCE-ID (aws|awsx|curl) ARGS…",
 		Short: "Run a command as if on a simulated instance: its metadata service and its role",
@@ -42,11 +43,11 @@ region and the credentials of the instance's IAM role from the metadata service.
 			var err error
 			switch prog {
 			case "aws", "awsx":
-				root := NewCmdRoot(streams)
+				root := NewCmdRoot(f)
 				root.SetArgs(rest)
 				return root.ExecuteContext(withInstance(cmd.Context(), id))
 			case "curl":
-				err = onInstance(cmd.Context(), id, func(c *sim.Cloud) error { return curl(streams, c.Metadata(id), metadataOnly, rest) })
+				err = onInstance(cmd.Context(), f, id, func(c *sim.Cloud) error { return curl(f, c.Metadata(id), metadataOnly, rest) })
 			default:
 				err = &exitError{127, prog + ": command not found (a simulated instance has aws, awsx and curl)\n"}
 			}
@@ -74,11 +75,11 @@ func instanceFrom(ctx context.Context) string {
 }
 
 // onInstance runs f with the embedded simulator's state, which must hold the instance.
-func onInstance(ctx context.Context, id string, f func(*sim.Cloud) error) error {
-	return onEmbedded(ctx, "sim on", func(c *sim.Cloud) error {
+func onInstance(ctx context.Context, f *Factory, id string, fn func(*sim.Cloud) error) error {
+	return onEmbedded(ctx, f, "sim on", func(c *sim.Cloud) error {
 		if _, err := c.InstanceConfig(id); err != nil {
 			return fmt.Errorf("sim on: the simulator has no instance %s", id)
 		}
-		return f(c)
+		return fn(c)
 	})
 }

@@ -10,12 +10,12 @@ import (
 // TestSimOn: on an instance, curl reaches its metadata service and the AWS CLI signs as its
 // role, with none of the learner's keys.
 func TestSimOn(t *testing.T) {
-	home := embeddedEnv(t)
+	home, env := embeddedEnv(t)
 	trust := filepath.Join(home, "trust.json")
 	os.WriteFile(trust, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`), 0o600)
 	ok := func(args ...string) string {
 		t.Helper()
-		r := runAwsx(t, home, args...)
+		r := runAwsx(t, env, home, args...)
 		if r.code != 0 {
 			t.Fatalf("awsx %s: %d %s", strings.Join(args, " "), r.code, r.stderr)
 		}
@@ -45,17 +45,17 @@ func TestSimOn(t *testing.T) {
 		{[]string{"aws", "iam", "list-users"}, 254, "", "An error occurred (AccessDenied) when calling the ListUsers operation: User: arn:aws:sts::123456789012:assumed-role/reader/" + id},
 		{[]string{"ssh", "somewhere"}, 127, "", "ssh: command not found"},
 	} {
-		r := runAwsx(t, home, append([]string{"sim", "on", id}, tc.args...)...)
+		r := runAwsx(t, env, home, append([]string{"sim", "on", id}, tc.args...)...)
 		if r.code != tc.code || strings.TrimSpace(r.stdout) != tc.stdout || !strings.Contains(r.stderr, tc.stderr) {
 			t.Errorf("sim on %s %v: %d %q %q, want %d %q %q", id, tc.args, r.code, r.stdout, r.stderr, tc.code, tc.stdout, tc.stderr)
 		}
 	}
 	// An instance without a role has no credentials; the learner's own are not used.
-	r := runAwsx(t, home, "sim", "on", bare, "aws", "sts", "get-caller-identity")
+	r := runAwsx(t, env, home, "sim", "on", bare, "aws", "sts", "get-caller-identity")
 	if r.code != 253 || !strings.Contains(r.stderr, "Unable to locate credentials") {
 		t.Errorf("sim on a role-less instance: %d %q", r.code, r.stderr)
 	}
-	r = runAwsx(t, home, "sim", "on", "i-00000000000000000", "curl", "http://169.254.169.254/")
+	r = runAwsx(t, env, home, "sim", "on", "i-00000000000000000", "curl", "http://169.254.169.254/")
 	if r.code == 0 || !strings.Contains(r.stderr, "no instance i-00000000000000000") {
 		t.Errorf("sim on no instance: %d %q", r.code, r.stderr)
 	}

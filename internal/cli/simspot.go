@@ -12,7 +12,7 @@ import (
 
 // SpotPriceOptions are the settings of `awsx sim spot-price`.
 type SpotPriceOptions struct {
-	IO      *IO
+	Factory *Factory
 	Market  sim.SpotMarket
 	Price   string // dollars an hour, or "" for the market's own price
 	Command string
@@ -20,8 +20,8 @@ type SpotPriceOptions struct {
 
 // NewCmdSimSpotPrice returns `awsx sim spot-price`, which moves a Spot price of the embedded
 // simulator as the market would.
-func NewCmdSimSpotPrice(streams *IO) *cobra.Command {
-	o := &SpotPriceOptions{IO: streams, Command: "sim spot-price"}
+func NewCmdSimSpotPrice(f *Factory) *cobra.Command {
+	o := &SpotPriceOptions{Factory: f, Command: "sim spot-price"}
 	cmd := &cobra.Command{
 		Use:   "spot-price --instance-type TYPE --availability-zone ZONE (PRICE|market)",
 		Short: "Set the Spot price of an instance type in an Availability Zone",
@@ -48,25 +48,25 @@ aws ec2 describe-spot-price-history.`,
 			return spotPriceRun(cmd.Context(), o)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&o.Market.InstanceType, "instance-type", "", "the instance type, such as m4.large")
-	f.StringVar(&o.Market.AvailabilityZone, "availability-zone", "", "the Availability Zone, such as us-east-1a")
-	f.StringVar(&o.Market.ProductDescription, "product-description", "Linux/UNIX", "the product: Linux/UNIX or Windows")
+	flags := cmd.Flags()
+	flags.StringVar(&o.Market.InstanceType, "instance-type", "", "the instance type, such as m4.large")
+	flags.StringVar(&o.Market.AvailabilityZone, "availability-zone", "", "the Availability Zone, such as us-east-1a")
+	flags.StringVar(&o.Market.ProductDescription, "product-description", "Linux/UNIX", "the product: Linux/UNIX or Windows")
 	cmd.MarkFlagRequired("instance-type")
 	cmd.MarkFlagRequired("availability-zone")
 	return cmd
 }
 
 func spotPriceRun(ctx context.Context, o *SpotPriceOptions) error {
-	return onEmbedded(ctx, o.Command, func(c *sim.Cloud) error {
+	return onEmbedded(ctx, o.Factory, o.Command, func(c *sim.Cloud) error {
 		now, notices, err := c.SetSpotPrice(o.Market, o.Price)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.Command, err)
 		}
 		m := o.Market
-		fmt.Fprintf(o.IO.Out, "%s in %s (%s): %s an hour from %s\n", m.InstanceType, m.AvailabilityZone, m.ProductDescription, now, stamp(c.Now()))
+		fmt.Fprintf(o.Factory.IO.Out, "%s in %s (%s): %s an hour from %s\n", m.InstanceType, m.AvailabilityZone, m.ProductDescription, now, stamp(c.Now()))
 		for _, n := range notices {
-			printNotice(o.IO, n)
+			printNotice(o.Factory.IO, n)
 		}
 		return nil
 	})
@@ -84,7 +84,7 @@ func printNotice(streams *IO, n sim.SpotNotice) {
 
 // NewCmdSimInterrupt returns `awsx sim interrupt`, which interrupts a Spot Instance of the
 // embedded simulator as EC2 does when it needs the capacity back.
-func NewCmdSimInterrupt(streams *IO) *cobra.Command {
+func NewCmdSimInterrupt(f *Factory) *cobra.Command {
 	var now bool
 	cmd := &cobra.Command{
 		Use:   "interrupt INSTANCE-ID",
@@ -104,12 +104,12 @@ On real AWS, AWS Fault Injection Service (aws:ec2:send-spot-instance-interruptio
 this to test how your application copes.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return onEmbedded(cmd.Context(), "sim interrupt", func(c *sim.Cloud) error {
+			return onEmbedded(cmd.Context(), f, "sim interrupt", func(c *sim.Cloud) error {
 				n, err := c.InterruptSpotInstance(args[0], func(o *sim.InterruptOptions) { o.Now = now })
 				if err != nil {
 					return fmt.Errorf("sim interrupt: %w", err)
 				}
-				printNotice(streams, n)
+				printNotice(f.IO, n)
 				return nil
 			})
 		},
@@ -119,7 +119,7 @@ this to test how your application copes.`,
 }
 
 // NewCmdSimAdvance returns `awsx sim advance`, which moves the embedded simulator's clock.
-func NewCmdSimAdvance(streams *IO) *cobra.Command {
+func NewCmdSimAdvance(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "advance DURATION",
 		Short: "Move the simulator's clock forward (2m, 1h30m)",
@@ -135,9 +135,9 @@ directory; it never goes back.
 			if err != nil || d <= 0 {
 				return fmt.Errorf("sim advance: %q is not a positive duration such as 2m or 1h30m", args[0])
 			}
-			return onEmbedded(cmd.Context(), "sim advance", func(c *sim.Cloud) error {
+			return onEmbedded(cmd.Context(), f, "sim advance", func(c *sim.Cloud) error {
 				c.Advance(d)
-				fmt.Fprintf(streams.Out, "The simulator's clock is at %s.\n", stamp(c.Now()))
+				fmt.Fprintf(f.IO.Out, "The simulator's clock is at %s.\n", stamp(c.Now()))
 				return nil
 			})
 		},

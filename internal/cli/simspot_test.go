@@ -15,11 +15,11 @@ var spotClock = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 // TestSimSpotCommands: awsx sim spot-price, interrupt and advance on the embedded simulator's
 // state, with the notice read on the instance.
 func TestSimSpotCommands(t *testing.T) {
-	home := embeddedEnv(t)
-	t.Setenv("AWSX_CLOCK", spotClock.Format(time.RFC3339))
+	home, env := embeddedEnv(t)
+	env = append(env, "AWSX_CLOCK="+spotClock.Format(time.RFC3339))
 	ok := func(args ...string) string {
 		t.Helper()
-		r := runAwsx(t, home, args...)
+		r := runAwsx(t, env, home, args...)
 		if r.code != 0 {
 			t.Fatalf("awsx %s: %d %s", strings.Join(args, " "), r.code, r.stderr)
 		}
@@ -70,13 +70,12 @@ func TestSimSpotCommands(t *testing.T) {
 		{[]string{"sim", "advance", "0s"}, "not a positive duration"},
 		{[]string{"sim", "advance", "soon"}, "not a positive duration"},
 	} {
-		r := runAwsx(t, home, tc.args...)
+		r := runAwsx(t, env, home, tc.args...)
 		if r.code == 0 || !strings.Contains(r.stderr, tc.err) {
 			t.Errorf("awsx %s: %d %q, want an error with %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.err)
 		}
 	}
-	t.Setenv("AWSX_BACKEND", "aws")
-	if r := runAwsx(t, home, "sim", "advance", "1m"); r.code == 0 || !strings.Contains(r.stderr, "embedded simulator") {
+	if r := runAwsx(t, append(env, "AWSX_BACKEND=aws"), home, "sim", "advance", "1m"); r.code == 0 || !strings.Contains(r.stderr, "embedded simulator") {
 		t.Errorf("sim advance on real AWS: %d %q", r.code, r.stderr)
 	}
 }
@@ -88,10 +87,9 @@ func TestSpotParityWithAWSCLI(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			home := t.TempDir()
 			env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			setEnv(t, env)
 			frozen := func(o *ServeOptions) { o.Clock = spotClock }
 			cli := startCLIWorld(t, c, env, home, startServerWith(t, frozen))
-			awsx := awsxWorld{t, home, startServerWith(t, frozen)}
+			awsx := awsxWorld{t, env, home, startServerWith(t, frozen)}
 			if err := os.WriteFile(filepath.Join(home, "spec.json"), []byte(`{"ImageId": "ami-4fffc834", "InstanceType": "m4.large"}`), 0o600); err != nil {
 				t.Fatal(err)
 			}

@@ -23,7 +23,6 @@ func TestSkeletonParity(t *testing.T) {
 	v2 := v2Only(t)
 	home := t.TempDir()
 	env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-	setEnv(t, env)
 	tests := [][]string{
 		{"iam", "get-user", "--generate-cli-skeleton", "output"},
 		{"iam", "list-users", "--generate-cli-skeleton", "output"},
@@ -69,7 +68,7 @@ func TestSkeletonParity(t *testing.T) {
 	aws := startCLIWorld(t, v2, env, home, "")
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			compareRuns(t, runAwsx(t, home, args...), aws.run(args))
+			compareRuns(t, runAwsx(t, env, home, args...), aws.run(args))
 		})
 	}
 }

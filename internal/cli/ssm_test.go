@@ -8,7 +8,7 @@ import (
 // SSM on the embedded simulator: each command an invocation of its own, the parameters kept in
 // the state directory between them, the AWS CLI's exit codes on the errors.
 func TestSSMOnEmbeddedSimulator(t *testing.T) {
-	home := embeddedEnv(t)
+	home, env := embeddedEnv(t)
 	for _, tt := range []struct {
 		args   []string
 		code   int
@@ -34,7 +34,7 @@ func TestSSMOnEmbeddedSimulator(t *testing.T) {
 		{args: []string{"ssm", "list-tags-for-resource", "--resource-type", "Parameter", "--resource-id", "/app/db"}, code: exitService,
 			stderr: "An error occurred (InvalidResourceId) when calling the ListTagsForResource operation: Invalid Resource Id"},
 	} {
-		r := runAwsx(t, home, tt.args...)
+		r := runAwsx(t, env, home, tt.args...)
 		if r.code != tt.code || r.stdout != tt.stdout || !strings.Contains(r.stderr, tt.stderr) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q, %q", strings.Join(tt.args, " "), r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"time"
@@ -25,7 +24,8 @@ import (
 // seconds apart. On the embedded simulator the delay passes on its clock, at once (what
 // waits on time happens as the clock moves); on any other backend it passes on the wall
 // clock, as with the AWS CLI.
-func runWait(cmd *cobra.Command, streams *IO, svc *awsService, g globals, args []string) int {
+func runWait(cmd *cobra.Command, f *Factory, svc *awsService, g globals, args []string) int {
+	streams := f.IO
 	ws, err := waiter.Of(svc.name)
 	if err != nil {
 		return fail(streams, err)
@@ -63,14 +63,13 @@ func runWait(cmd *cobra.Command, streams *IO, svc *awsService, g globals, args [
 		return fail(streams, err)
 	}
 	g.noPaginate = true // botocore's waiters call the operation once per attempt
-	dir, _ := os.Getwd()
-	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order, dir: dir}
+	iv := &invocation{svc: svc, op: op, g: g, args: named, seen: order, f: f}
 	in := reflect.New(op.in.Elem())
-	if err := iv.bind(in.Interface(), dir); err != nil {
+	if err := iv.bind(in.Interface()); err != nil {
 		return fail(streams, err)
 	}
 	ctx := cmd.Context()
-	err = withCloud(ctx, streams, g, func(cfg aws.Config, backend string, cloud *sim.Cloud) error {
+	err = withCloud(ctx, f, g, func(cfg aws.Config, backend string, cloud *sim.Cloud) error {
 		attempt := func(ctx context.Context) (waiter.Response, error) {
 			out, err := iv.callAll(ctx, cfg, backend, in, "json")
 			if err == nil {

@@ -31,7 +31,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -71,11 +70,12 @@ type options struct {
 }
 
 // NewCmdConfigure returns `configure` with its subcommands set, get and list. The commands
-// read in for prompts, write results to out and messages to errOut. They take --profile;
+// read in for prompts, write results to out and messages to errOut, and read the
+// environment (HOME, AWS_PROFILE, AWS_CONFIG_FILE, …) through getenv. They take --profile;
 // when a parent command defines a persistent --profile (the global option), that one is
 // honoured too.
-func NewCmdConfigure(in io.Reader, out, errOut io.Writer) *cobra.Command {
-	return newCmdConfigure(&options{in: in, out: out, errOut: errOut, getenv: os.Getenv})
+func NewCmdConfigure(in io.Reader, out, errOut io.Writer, getenv func(string) string) *cobra.Command {
+	return newCmdConfigure(&options{in: in, out: out, errOut: errOut, getenv: getenv})
 }
 
 func newCmdConfigure(o *options) *cobra.Command {
@@ -133,13 +133,7 @@ func (o *options) sessionProfile() string {
 	return o.getenv("AWS_DEFAULT_PROFILE")
 }
 
-func (o *options) home() string {
-	if h := o.getenv("HOME"); h != "" {
-		return h
-	}
-	h, _ := os.UserHomeDir()
-	return h
-}
+func (o *options) home() string { return o.getenv("HOME") }
 
 // configFileSetting is the config file as the AWS CLI names it in `configure list`.
 func (o *options) configFileSetting() string {

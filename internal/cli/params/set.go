@@ -25,15 +25,18 @@ type Options struct {
 	// RawBlobs takes blob values given as text as their UTF-8 bytes, as the AWS CLI v1 does
 	// (and v2 with cli_binary_format=raw-in-base64-out). By default they are base64, as in v2.
 	RawBlobs bool
+	// Getenv is the environment that ~ (HOME) and $VAR in file paths expand from; nil
+	// expands neither.
+	Getenv func(string) string
 }
 
 func (o Options) read(path string) ([]byte, error) {
-	if strings.HasPrefix(path, "~") {
-		if home, err := os.UserHomeDir(); err == nil && (path == "~" || strings.HasPrefix(path, "~/")) {
+	if o.Getenv != nil {
+		if home := o.Getenv("HOME"); home != "" && (path == "~" || strings.HasPrefix(path, "~/")) {
 			path = home + path[1:]
 		}
+		path = os.Expand(path, o.Getenv)
 	}
-	path = os.ExpandEnv(path)
 	if !filepath.IsAbs(path) && o.Dir != "" {
 		path = filepath.Join(o.Dir, path)
 	}

@@ -40,27 +40,25 @@ type Dir struct {
 	Path string
 }
 
-// DefaultPath returns the state directory awsx uses when none is given: $AWSX_STATE_DIR, or
-// ~/.awsx.
-func DefaultPath() (string, error) {
-	if p := os.Getenv(EnvDir); p != "" {
+// DefaultPath returns the state directory awsx uses when none is given, in the environment
+// getenv reads: $AWSX_STATE_DIR, or .awsx in $HOME.
+func DefaultPath(getenv func(string) string) (string, error) {
+	if p := getenv(EnvDir); p != "" {
 		return p, nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("state: no state directory: %w (set %s)", err, EnvDir)
+	home := getenv("HOME")
+	if home == "" {
+		return "", fmt.Errorf("state: no state directory: HOME is not set (set %s)", EnvDir)
 	}
 	return filepath.Join(home, ".awsx"), nil
 }
 
-// Open opens the state directory at path, or at [DefaultPath] when path is empty, creating it
-// with mode 0700 if it does not exist. created reports whether this call created it (the
-// command says which backend is in use the first time).
+// Open opens the state directory at path, creating it with mode 0700 if it does not exist.
+// created reports whether this call created it (the command says which backend is in use
+// the first time).
 func Open(path string) (d *Dir, created bool, err error) {
 	if path == "" {
-		if path, err = DefaultPath(); err != nil {
-			return nil, false, err
-		}
+		return nil, false, errors.New("state: open: no path")
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

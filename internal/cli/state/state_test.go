@@ -140,18 +140,20 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("default from env", func(t *testing.T) {
-		t.Setenv(EnvDir, filepath.Join(base, "env"))
-		d, created, err := Open("")
-		if err != nil || !created || d.Path != filepath.Join(base, "env") {
-			t.Fatalf("Open(\"\") = %+v, %v, %v", d, created, err)
+		env := map[string]string{EnvDir: filepath.Join(base, "env"), "HOME": filepath.Join(base, "home")}
+		p, err := DefaultPath(func(k string) string { return env[k] })
+		if err != nil || p != filepath.Join(base, "env") {
+			t.Fatalf("DefaultPath = %q, %v", p, err)
 		}
 	})
 	t.Run("default in home", func(t *testing.T) {
-		t.Setenv(EnvDir, "")
-		t.Setenv("HOME", filepath.Join(base, "home"))
-		p, err := DefaultPath()
+		env := map[string]string{"HOME": filepath.Join(base, "home")}
+		p, err := DefaultPath(func(k string) string { return env[k] })
 		if err != nil || p != filepath.Join(base, "home", ".awsx") {
 			t.Fatalf("DefaultPath = %q, %v", p, err)
+		}
+		if _, err := DefaultPath(func(string) string { return "" }); err == nil {
+			t.Errorf("DefaultPath with no HOME and no %s: no error", EnvDir)
 		}
 	})
 	t.Run("a file is not a directory", func(t *testing.T) {

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Invocations with factories of their own run at once in one process, each in its own
+// environment, working directory and state: none sees another's settings, files or users.
+func TestConcurrentInvocations(t *testing.T) {
+	t.Parallel()
+	const n = 8
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			home, env := embeddedEnv(t)
+			output := []string{"json", "text"}[i%2]
+			env = append(env, "AWS_DEFAULT_OUTPUT="+output)
+			user := fmt.Sprintf("user-%d", i)
+			if r := runAwsx(t, env, home, "configure", "set", "region", "eu-west-1"); r.code != 0 {
+				t.Errorf("%d: configure set: %d %s", i, r.code, r.stderr)
+				return
+			}
+			if r := runAwsx(t, env, home, "iam", "create-user", "--user-name", user); r.code != 0 {
+				t.Errorf("%d: create-user: %d %s", i, r.code, r.stderr)
+				return
+			}
+			// A relative file:// path is read from the invocation's own directory.
+			os.WriteFile(filepath.Join(home, "tags.json"), []byte(fmt.Sprintf(`[{"Key":"n","Value":"%d"}]`, i)), 0o600)
+			if r := runAwsx(t, env, home, "iam", "tag-user", "--user-name", user, "--tags", "file://tags.json"); r.code != 0 {
+				t.Errorf("%d: tag-user: %d %s", i, r.code, r.stderr)
+			}
+			r := runAwsx(t, env, home, "iam", "list-users", "--query", "Users[].UserName")
+			want := map[string]string{"json": "[\n    \"" + user + "\"\n]\n", "text": user + "\n"}[output]
+			if r.code != 0 || r.stdout != want {
+				t.Errorf("%d: list-users (--output from AWS_DEFAULT_OUTPUT=%s) = %d %q %s, want %q", i, output, r.code, r.stdout, r.stderr, want)
+			}
+			r = runAwsx(t, env, home, "configure", "get", "region")
+			if strings.TrimSpace(r.stdout) != "eu-west-1" {
+				t.Errorf("%d: configure get region = %q %s", i, r.stdout, r.stderr)
+			}
+			r = runAwsx(t, env, home, "iam", "list-user-tags", "--user-name", user, "--query", "Tags[0].Value", "--output", "text")
+			if strings.TrimSpace(r.stdout) != fmt.Sprint(i) {
+				t.Errorf("%d: the tag read from file://tags.json = %q %s", i, r.stdout, r.stderr)
+			}
+			if _, err := os.Stat(filepath.Join(home, ".awsx")); err != nil {
+				t.Errorf("%d: the state is not in the invocation's HOME: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// The factory's environment is a copy: With changes the copy, not the original.
+func TestFactoryWith(t *testing.T) {
+	t.Parallel()
+	f := NewFactory(&IO{}, []string{"HOME=/h", "AWS_PROFILE=p", "BROKEN", "=x"}, "/w")
+	g := f.With(nil, map[string]string{"AWS_PROFILE": "", "AWSX_BACKEND": "sim"}, "/lab")
+	if f.Getenv("AWS_PROFILE") != "p" || f.Getenv("AWSX_BACKEND") != "" || f.Dir() != "/w" {
+		t.Errorf("With changed the original: %v %q", f.Environ(), f.Dir())
+	}
+	if g.Getenv("AWS_PROFILE") != "" || g.Getenv("AWSX_BACKEND") != "sim" || g.Getenv("HOME") != "/h" || g.Dir() != "/lab" {
+		t.Errorf("With: %v %q", g.Environ(), g.Dir())
+	}
+	if g.Path("a/b") != "/lab/a/b" || g.Path("/abs") != "/abs" {
+		t.Errorf("Path: %q %q", g.Path("a/b"), g.Path("/abs"))
+	}
+	if p, err := g.StateDir(); err != nil || p != "/h/.awsx" {
+		t.Errorf("StateDir = %q, %v", p, err)
+	}
+}
