@@ -89,7 +89,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		root.AddCommand(NewCmdService(f, svc, g))
 	}
 	root.AddCommand(NewCmdS3(f, g))
-	root.AddCommand(NewCmdSim(f), NewCmdNetcalc(streams, g), NewCmdLab(f), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err, f.Getenv))
+	root.AddCommand(NewCmdSim(f), NewCmdNetcalc(streams, g), NewCmdLab(f), configure.NewCmdConfigure(streams.In, streams.Out, streams.Err, f.Getenv, configureFooter(f, g)))
 	// A command awsx does not have is refused as the AWS CLI refuses one, exit 252, rather
 	// than answered with the help and success.
 	root.Args = cobra.ArbitraryArgs

@@ -73,3 +73,36 @@ func TestFactoryWith(t *testing.T) {
 		t.Errorf("StateDir = %q, %v", p, err)
 	}
 }
+
+// configure list says which backend answers and who the caller is, and how to act as the
+// root again once a user's keys are the default profile's; the way it gives works.
+func TestConfigureListSaysBackendAndCaller(t *testing.T) {
+	t.Parallel()
+	home, env := embeddedEnv(t)
+	r := runAwsx(t, env, home, "configure", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "backend: the embedded simulator, its state in "+filepath.Join(home, ".awsx")) ||
+		!strings.Contains(r.stdout, "caller: arn:aws:iam::123456789012:root\n") || strings.Contains(r.stdout, "act as the account's root") {
+		t.Fatalf("configure list as the root: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	keys := runAwsx(t, env, home, "iam", "create-user", "--user-name", "alex")
+	keys = runAwsx(t, env, home, "iam", "create-access-key", "--user-name", "alex", "--query", "AccessKey.[AccessKeyId,SecretAccessKey]", "--output", "text")
+	id, secret, _ := strings.Cut(strings.TrimSpace(keys.stdout), "\t")
+	for _, kv := range [][2]string{{"aws_access_key_id", id}, {"aws_secret_access_key", secret}} {
+		if r := runAwsx(t, env, home, "configure", "set", kv[0], kv[1]); r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+	}
+	r = runAwsx(t, env, home, "configure", "list")
+	if !strings.Contains(r.stdout, "caller: arn:aws:iam::123456789012:user/alex\n") || !strings.Contains(r.stdout, "--profile root") {
+		t.Fatalf("configure list as alex:\n%s%s", r.stdout, r.stderr)
+	}
+	runAwsx(t, env, home, "configure", "set", "region", "us-east-1", "--profile", "root")
+	r = runAwsx(t, env, home, "sts", "get-caller-identity", "--profile", "root", "--query", "Arn", "--output", "text")
+	if strings.TrimSpace(r.stdout) != "arn:aws:iam::123456789012:root" {
+		t.Errorf("--profile root after the hint: %q %s", r.stdout, r.stderr)
+	}
+	r = runAwsx(t, append(env, "AWSX_BACKEND=aws"), home, "configure", "list")
+	if !strings.Contains(r.stdout, "backend: AWS") || strings.Contains(r.stdout, "caller:") {
+		t.Errorf("configure list on AWS asks AWS, or does not say it is AWS:\n%s", r.stdout)
+	}
+}

@@ -28,6 +28,7 @@ package configure
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -64,6 +65,9 @@ type options struct {
 	in          io.Reader
 	out, errOut io.Writer
 	getenv      func(string) string
+	// footer, when set, writes what follows list's table: the awsx command's backend and
+	// caller for the profile.
+	footer func(ctx context.Context, w io.Writer, profile string)
 	// profile is the --profile flag; profileSet reports whether it was given.
 	profile    string
 	profileSet bool
@@ -73,9 +77,10 @@ type options struct {
 // read in for prompts, write results to out and messages to errOut, and read the
 // environment (HOME, AWS_PROFILE, AWS_CONFIG_FILE, …) through getenv. They take --profile;
 // when a parent command defines a persistent --profile (the global option), that one is
-// honoured too.
-func NewCmdConfigure(in io.Reader, out, errOut io.Writer, getenv func(string) string) *cobra.Command {
-	return newCmdConfigure(&options{in: in, out: out, errOut: errOut, getenv: getenv})
+// honoured too. footer, unless nil, writes what `configure list` prints after the AWS CLI's
+// table (the profile is "" for none).
+func NewCmdConfigure(in io.Reader, out, errOut io.Writer, getenv func(string) string, footer func(ctx context.Context, w io.Writer, profile string)) *cobra.Command {
+	return newCmdConfigure(&options{in: in, out: out, errOut: errOut, getenv: getenv, footer: footer})
 }
 
 func newCmdConfigure(o *options) *cobra.Command {

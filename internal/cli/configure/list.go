@@ -1,6 +1,7 @@
 package configure
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -19,7 +20,7 @@ func newCmdList(o *options) *cobra.Command {
       region                us-east-1      config-file    ~/.aws/config`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return listRun(o)
+			return listRun(cmd.Context(), o)
 		},
 	}
 }
@@ -51,7 +52,7 @@ func (e *PartialCredentialsError) Error() string {
 	return fmt.Sprintf("Partial credentials found in %s, missing: %s", e.Provider, e.Missing)
 }
 
-func listRun(o *options) error {
+func listRun(ctx context.Context, o *options) error {
 	o.row("Name", source{"Value", "Type", "Location"})
 	o.row("----", source{"-----", "----", "--------"})
 	profile := o.sessionProfile()
@@ -88,6 +89,9 @@ func listRun(o *options) error {
 		region = source{v.s, "config-file", o.configFileSetting()}
 	}
 	o.row("region", region)
+	if o.footer != nil {
+		o.footer(ctx, o.out, profile)
+	}
 	return nil
 }
 
