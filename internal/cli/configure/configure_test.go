@@ -12,6 +12,7 @@ import (
 )
 
 func TestSetWritesTheRightFileAndSection(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name              string
 		env               map[string]string
@@ -80,6 +81,7 @@ func TestSetWritesTheRightFileAndSection(t *testing.T) {
 }
 
 func TestSetKeepsTheRestOfTheFile(t *testing.T) {
+	t.Parallel()
 	home, env := testHome(t)
 	const before = `# top
 [default]
@@ -133,6 +135,7 @@ s3 =
 }
 
 func TestFilesAreWrittenAtomicallyWithMode0600(t *testing.T) {
+	t.Parallel()
 	home, env := testHome(t)
 	dir := filepath.Join(home, ".aws")
 	writeFile(t, filepath.Join(dir, "config"), "[default]\nregion = a\n")
@@ -178,6 +181,7 @@ func TestFilesAreWrittenAtomicallyWithMode0600(t *testing.T) {
 }
 
 func TestInteractive(t *testing.T) {
+	t.Parallel()
 	home, env := testHome(t)
 	r := runAwsx(t, env, "AKIAIOSFODNN7EXAMPLE\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nus-east-1\n\n")
 	if want := "AWS Access Key ID [None]: AWS Secret Access Key [None]: Default region name [None]: Default output format [None]: "; r.stdout != want || r.code != 0 {
@@ -202,6 +206,7 @@ func TestInteractive(t *testing.T) {
 }
 
 func TestGetExitStatus(t *testing.T) {
+	t.Parallel()
 	home, env := testHome(t)
 	writeFile(t, filepath.Join(home, ".aws/config"), "[default]\nregion = r\nempty =\ns3 =\n    a = 1\n[profile dev]\noutput = text\n")
 	tests := []struct {
@@ -234,6 +239,7 @@ func TestGetExitStatus(t *testing.T) {
 }
 
 func TestList(t *testing.T) {
+	t.Parallel()
 	home, _ := testHome(t)
 	writeFile(t, filepath.Join(home, ".aws/config"), "[default]\nregion = us-east-1\n[profile cfg]\naws_access_key_id = AKIACONFIGFILE\naws_secret_access_key = cfgsecret\n")
 	writeFile(t, filepath.Join(home, ".aws/credentials"), "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[half]\naws_access_key_id = AKIAHALF\n")
@@ -287,6 +293,7 @@ func TestList(t *testing.T) {
 
 // The global --profile of a parent command, `awsx --profile dev configure list`, counts too.
 func TestParentProfileFlag(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	writeFile(t, filepath.Join(home, ".aws/config"), "[profile dev]\nregion = eu-west-1\n")
 	for _, args := range [][]string{
@@ -309,6 +316,7 @@ func TestParentProfileFlag(t *testing.T) {
 }
 
 func TestUnparsableFile(t *testing.T) {
+	t.Parallel()
 	home, env := testHome(t)
 	path := filepath.Join(home, ".aws/config")
 	writeFile(t, path, "[default\nregion\n")
@@ -322,6 +330,7 @@ func TestUnparsableFile(t *testing.T) {
 }
 
 func TestShellSplit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want []string

@@ -241,6 +241,7 @@ func TestParityWithAWSCLI(t *testing.T) {
 			t.Parallel()
 			for _, pc := range parityCases {
 				t.Run(pc.name, func(t *testing.T) {
+					t.Parallel()
 					if pc.v2only && c.name != "v2" {
 						t.Skip("the AWS CLI v1 words these differently; awsx follows v2")
 					}
