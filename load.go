@@ -216,7 +216,9 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 	if o.Region != "" {
 		loadOpts = append(loadOpts, config.WithRegion(o.Region))
 	}
-	if env.Credentials.HasKeys() {
+	// As the SDK's chain: a profile, named or from AWS_PROFILE, is read before keys in the
+	// environment.
+	if env.Credentials.HasKeys() && o.Profile == "" {
 		loadOpts = append(loadOpts, config.WithCredentialsProvider(credentials.StaticCredentialsProvider{Value: env.Credentials}))
 	}
 	if env.BaseEndpoint != "" && endpoint == "" {

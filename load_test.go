@@ -213,3 +213,71 @@ func TestSimulatorDefaults(t *testing.T) {
 		t.Errorf("credentials %v (%v), region %s", creds.AccessKeyID, err, cfg.Region)
 	}
 }
+
+// With Options.Getenv, Load reads the environment it is given, not the process's, in the SDK's
+// order: a profile (named or AWS_PROFILE) before keys in the environment, which come before
+// the shared files; AWS_REGION, then AWS_DEFAULT_REGION, before the profile's region; the
+// AWSX_ settings.
+func TestLoadGetenv(t *testing.T) {
+	home(t, nil) // the process's own environment is empty of AWS variables
+	ctx := context.Background()
+	cloud := sim.New()
+	iamc := iam.NewFromConfig(cloud.Config())
+	if _, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("sam")}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := iamc.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("sam")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	creds := "[sam]\naws_access_key_id = " + *key.AccessKey.AccessKeyId + "\naws_secret_access_key = " + *key.AccessKey.SecretAccessKey + "\n"
+	if err := os.MkdirAll(filepath.Join(dir, ".aws"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ".aws", "credentials"), []byte(creds), 0o600)
+	os.WriteFile(filepath.Join(dir, ".aws", "config"), []byte("[profile sam]\nregion = eu-west-1\n"), 0o600)
+	rootEnv := map[string]string{"HOME": dir, "AWSX_BACKEND": "sim", "AWS_ACCESS_KEY_ID": sim.DefaultAccessKeyID,
+		"AWS_SECRET_ACCESS_KEY": sim.DefaultSecretAccessKey, "AWS_DEFAULT_REGION": "ap-south-1"}
+	for _, tc := range []struct {
+		name, profile, region, arn string
+		env                        map[string]string
+	}{
+		{"keys in the environment", "", "ap-south-1", "arn:aws:iam::123456789012:root", rootEnv},
+		{"a named profile before them, the region in the environment before its", "sam", "ap-south-1", "arn:aws:iam::123456789012:user/sam", rootEnv},
+		{"AWS_PROFILE before them", "", "ap-south-1", "arn:aws:iam::123456789012:user/sam", merge(rootEnv, map[string]string{"AWS_PROFILE": "sam"})},
+		{"the profile's region", "sam", "eu-west-1", "arn:aws:iam::123456789012:user/sam", merge(rootEnv, map[string]string{"AWS_DEFAULT_REGION": ""})},
+		{"AWS_REGION before AWS_DEFAULT_REGION", "", "us-west-2", "arn:aws:iam::123456789012:root", merge(rootEnv, map[string]string{"AWS_REGION": "us-west-2"})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := awsx.Load(ctx, func(o *awsx.Options) {
+				o.Profile, o.Simulator = tc.profile, cloud
+				o.Getenv = func(k string) string { return tc.env[k] }
+			})
+			if got := callerARN(t, err, sts.NewFromConfig(cfg)); got != tc.arn || cfg.Region != tc.region {
+				t.Errorf("caller %s in %s, want %s in %s", got, cfg.Region, tc.arn, tc.region)
+			}
+		})
+	}
+	// The backend setting comes from the given environment: with none there, it is AWS,
+	// whatever the process's.
+	t.Setenv("AWSX_BACKEND", "sim")
+	if _, err := awsx.Load(ctx, func(o *awsx.Options) { o.Getenv = func(string) string { return "" } }); err != nil {
+		t.Fatal(err)
+	}
+	v, err := awsx.NewSettingsFrom(func(k string) string { return map[string]string{"AWSX_SEED": "7"}[k] })
+	if err != nil || v.GetString("backend") != "" || v.GetString("seed") != "7" {
+		t.Errorf("NewSettingsFrom: backend %q seed %q (%v); want none and 7", v.GetString("backend"), v.GetString("seed"), err)
+	}
+}
+
+func merge(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}

@@ -9,6 +9,7 @@ import (
 // A command awsx does not have exits 252 with the AWS CLI's refusal, never the help and 0 a
 // script would take for success; one of the AWS CLI's services awsx does not speak says so.
 func TestUnknownCommands(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string

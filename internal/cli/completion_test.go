@@ -27,6 +27,7 @@ func complete(t *testing.T, words ...string) (candidates []string, directive str
 }
 
 func TestCompletion(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		words     []string
 		want      []string // all of these
@@ -79,6 +80,7 @@ func TestCompletion(t *testing.T) {
 
 // The scripts each shell sources: they call back `awsx __complete`.
 func TestCompletionScripts(t *testing.T) {
+	t.Parallel()
 	for shell, marker := range map[string]string{
 		"bash":       "complete -o default -F __start_awsx awsx",
 		"zsh":        "#compdef awsx",

@@ -20,6 +20,7 @@ import (
 // TestCurl fetches a bucket's website endpoint and a presigned URL from a simulator, as
 // `awsx sim curl` does.
 func TestCurl(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cloud := sim.New()
 	client := s3.NewFromConfig(cloud.Config())

@@ -14,6 +14,7 @@ import (
 // TestCustomizations checks the AWS CLI's hand-made arguments of ec2 by the input they bind,
 // and their errors as the AWS CLI words them.
 func TestCustomizations(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string // the bound input as JSON, or the error's text
@@ -111,6 +112,7 @@ func asExit(err error, target **exitError) bool { return errors.As(err, target) 
 
 // TestDecodeToken reads --starting-token as botocore does: a resume token, or an old-style one.
 func TestDecodeToken(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		token string
 		want  map[string]string

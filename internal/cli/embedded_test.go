@@ -21,6 +21,7 @@ func embeddedEnv(t *testing.T) (home string, env []string) {
 }
 
 func TestEmbeddedStatePersists(t *testing.T) {
+	t.Parallel()
 	home, env := embeddedEnv(t)
 	r := runAwsx(t, env, home, "iam", "create-user", "--user-name", "alex")
 	if r.code != 0 {
@@ -52,6 +53,7 @@ func TestMain(m *testing.M) {
 
 // Several awsx processes writing to one state directory at once lose nothing.
 func TestConcurrentProcesses(t *testing.T) {
+	t.Parallel()
 	home, env := embeddedEnv(t)
 	const procs, each = 6, 4
 	var wg sync.WaitGroup

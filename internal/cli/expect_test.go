@@ -10,6 +10,7 @@ import (
 // for an empty body; a server that never says it leaves the connection stalled for the next
 // PUT with a body, until the read timeout. Each PUT here must be quick.
 func TestBoto3EmptyPutsKeepTheConnection(t *testing.T) {
+	t.Parallel()
 	skipWithoutBoto3(t)
 	url := startServer(t)
 	script := `

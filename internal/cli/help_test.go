@@ -27,6 +27,7 @@ func section(page, name string, stop *regexp.Regexp) []string {
 // An operation's help has the AWS CLI v2's synopsis, up to the global options, and its
 // description's first sentence.
 func TestHelpMatchesAWSCLI(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("groff"); err != nil {
 		t.Skip("groff, which the AWS CLI renders help with, is not installed")
 	}
@@ -43,6 +44,7 @@ func TestHelpMatchesAWSCLI(t *testing.T) {
 		{"ssm", "put-parameter"}, {"ssm", "get-parameters-by-path"}, {"ssm", "label-parameter-version"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
 			want := run(t, v2, env, home, append(args, "help")...)
 			got := runAwsx(t, env, home, append(args, "help")...)
 			if want.code != 0 || got.code != 0 {

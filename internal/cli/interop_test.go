@@ -85,6 +85,7 @@ func run(t *testing.T, c client, env []string, dir string, args ...string) resul
 
 // The notes' first IAM steps, typed into the real AWS CLI against `awsx sim serve`.
 func TestAWSCLIAgainstServe(t *testing.T) {
+	t.Parallel()
 	for _, c := range clients(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
@@ -201,6 +202,7 @@ func runBoto3(t *testing.T, env []string, script string, args ...string) []byte 
 
 // boto3, as the notes use it: a session, IAM and STS clients, against `awsx sim serve`.
 func TestBoto3AgainstServe(t *testing.T) {
+	t.Parallel()
 	skipWithoutBoto3(t)
 	url := startServer(t)
 	script := `

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNetcalcCommand(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int

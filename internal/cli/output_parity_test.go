@@ -230,6 +230,7 @@ func ours(t *testing.T, c parityCase, cloud *sim.Cloud, format string, all bool)
 // and orders keys by its newer models, which also have members v2 2.9.19 does not print:
 // v1 is compared with ValueAll).
 func TestOutputParityWithAWSCLI(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the AWS CLI: not in -short mode")
 	}

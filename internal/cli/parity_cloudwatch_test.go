@@ -107,5 +107,6 @@ func unlikeV2(steps []step) []step {
 // Every CloudWatch operation the simulator answers, through the AWS CLI v1 and awsx (and v2,
 // not compared).
 func TestParityCloudWatchSession(t *testing.T) {
+	t.Parallel()
 	compareSession(t, cloudWatchSession, nil)
 }

@@ -492,5 +492,6 @@ const v2CountBug = "v2: 2.9.19's addcount.py fails with a NameError on a bad --c
 
 // Every EC2 operation the simulator answers, through the AWS CLI v1, v2 and awsx.
 func TestParityEC2EveryOperation(t *testing.T) {
+	t.Parallel()
 	compareSession(t, ec2Session, ec2SessionFiles)
 }

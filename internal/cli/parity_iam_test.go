@@ -205,5 +205,6 @@ var iamSTSSession = []step{
 
 // Every IAM and STS operation the simulator answers, through the AWS CLI v1, v2 and awsx.
 func TestParityEveryIAMAndSTSOperation(t *testing.T) {
+	t.Parallel()
 	compareSession(t, iamSTSSession, sessionFiles)
 }

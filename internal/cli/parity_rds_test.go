@@ -102,5 +102,6 @@ var rdsSession = []step{
 
 // Every RDS operation the simulator answers, through the AWS CLI v1, v2 and awsx.
 func TestParityRDSSession(t *testing.T) {
+	t.Parallel()
 	compareSession(t, rdsSession, nil)
 }

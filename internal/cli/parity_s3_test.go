@@ -219,6 +219,7 @@ var s3Session = []step{
 // to a pipe; awsx only on a terminal) and, for transfers, sorted (the AWS CLI prints results
 // in the order its threads finish; awsx in the order of the files).
 func TestParityS3Session(t *testing.T) {
+	t.Parallel()
 	big := make([]byte, 9<<20+12345) // two parts of a multipart upload
 	for i := range big {
 		big[i] = byte(i * 7 % 251)

@@ -86,5 +86,6 @@ var snsSession = []step{
 
 // Every SNS operation the simulator answers, through the AWS CLI v1, v2 and awsx.
 func TestParitySNSSession(t *testing.T) {
+	t.Parallel()
 	compareSession(t, snsSession, nil)
 }

@@ -171,5 +171,6 @@ var ssmSession = []step{
 // Every SSM Parameter Store operation the simulator answers, through the AWS CLI v1, v2 and
 // awsx.
 func TestParitySSMSession(t *testing.T) {
+	t.Parallel()
 	compareSession(t, ssmSession, nil)
 }

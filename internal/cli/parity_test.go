@@ -38,6 +38,7 @@ func runAwsxStdin(t *testing.T, env []string, dir, stdin string, args ...string)
 // The same commands through the AWS CLI and through awsx, against one `awsx sim serve`:
 // JSON compared as data, text and table byte for byte, errors by exit code and message.
 func TestParityWithAWSCLI(t *testing.T) {
+	t.Parallel()
 	for _, c := range clients(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			url := startServer(t)

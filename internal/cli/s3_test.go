@@ -101,6 +101,7 @@ func wantLines(t *testing.T, what string, got []string, want ...string) {
 
 // The course notes' S3 steps, through the awsx command in-process.
 func TestS3CourseSteps(t *testing.T) {
+	t.Parallel()
 	w := newS3World(t)
 	w.write("dotfiles/.bashrc", "export PS1='$ '\n")
 	w.write("dotfiles/.vimrc", "set number\n")
@@ -208,6 +209,7 @@ func containsLine(ls []string, s string) bool {
 // Transfers: multipart above 8 MiB both ways and between buckets, streams from standard
 // input and to standard output, moves, content types, filters, sync's comparisons.
 func TestS3Transfers(t *testing.T) {
+	t.Parallel()
 	w := newS3World(t)
 	w.ok("s3", "mb", "s3://xfer-a")
 	w.ok("s3", "mb", "s3://xfer-b")
@@ -291,6 +293,7 @@ func TestS3Transfers(t *testing.T) {
 
 // Errors and exit codes of the s3 commands, as the AWS CLI v2 prints them.
 func TestS3Errors(t *testing.T) {
+	t.Parallel()
 	w := newS3World(t)
 	w.ok("s3", "mb", "s3://errs")
 	w.write("file.txt", "x")
@@ -331,6 +334,7 @@ func TestS3Errors(t *testing.T) {
 // s3api: the outfile of get-object, keys with spaces and non-ASCII letters through
 // encoding-type=url listings, pages of list-objects by botocore's tokens.
 func TestS3API(t *testing.T) {
+	t.Parallel()
 	w := newS3World(t)
 	w.ok("s3api", "create-bucket", "--bucket", "api-lab")
 	w.write("body.txt", "body text\n")
@@ -362,6 +366,7 @@ func TestS3API(t *testing.T) {
 
 // With no endpoint, the s3 commands use the embedded simulator and keep its state.
 func TestS3EmbeddedState(t *testing.T) {
+	t.Parallel()
 	home, env := embeddedEnv(t)
 	if err := os.WriteFile(filepath.Join(home, "note.txt"), []byte("kept\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -383,6 +388,7 @@ func TestS3EmbeddedState(t *testing.T) {
 // s3api's help: the synopsis of an operation whose output streams ends with <outfile>, a
 // streaming body is a "streaming blob"; the s3 commands are listed and completed.
 func TestS3HelpAndCompletion(t *testing.T) {
+	t.Parallel()
 	home, env := embeddedEnv(t)
 	r := runAwsx(t, env, home, "s3api", "get-object", "help")
 	syn := section(r.stdout, "SYNOPSIS", regexp.MustCompile(`^\s*\[--debug\]`))
@@ -416,6 +422,7 @@ func TestS3HelpAndCompletion(t *testing.T) {
 
 // s3api operations' help pages have the AWS CLI v2's synopsis.
 func TestS3HelpMatchesAWSCLI(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("groff"); err != nil {
 		t.Skip("groff, which the AWS CLI renders help with, is not installed")
 	}

@@ -59,6 +59,7 @@ func presignPut(t *testing.T, client *s3.Client, key string) string {
 // answers without it (a malformed signature, refused before the body is read), and the
 // request has its line in the log.
 func TestServeCutsTrickledBody(t *testing.T) {
+	t.Parallel()
 	srv, log, client := serveTrickle(t, 1)
 	host := strings.TrimPrefix(srv, "http://")
 	tests := []struct {
@@ -120,6 +121,7 @@ func TestServeCutsTrickledBody(t *testing.T) {
 // A body that keeps moving goes through however long it takes: 256 KiB in 64 KiB pieces, one
 // every 60 % of the window.
 func TestServeTakesSlowSteadyBody(t *testing.T) {
+	t.Parallel()
 	srv, log, client := serveTrickle(t, 1)
 	host := strings.TrimPrefix(srv, "http://")
 	uri := presignPut(t, client, "steady")
@@ -163,6 +165,7 @@ func TestServeTakesSlowSteadyBody(t *testing.T) {
 // Large transfers at loopback speed go through with the short window: 64 MiB up and down
 // through the SDK, each many times 64 KiB and, on most machines, longer than the window.
 func TestServeTakesLargeTransfers(t *testing.T) {
+	t.Parallel()
 	const size = 64 << 20
 	start := time.Now()
 	_, _, client := serveTrickle(t, size)
@@ -183,6 +186,7 @@ func TestServeTakesLargeTransfers(t *testing.T) {
 // A client that does not read its response is disconnected once a window passes with no
 // 64 KiB taken: the handler's write fails and the request has its line in the log.
 func TestServeCutsStalledReader(t *testing.T) {
+	t.Parallel()
 	const size = 64 << 20 // more than the kernel's socket buffers hold
 	srv, log, _ := serveTrickle(t, size)
 	host := strings.TrimPrefix(srv, "http://")
@@ -211,6 +215,7 @@ func TestServeCutsStalledReader(t *testing.T) {
 }
 
 func TestExposed(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		ip   string
 		want bool
@@ -236,6 +241,7 @@ func TestExposed(t *testing.T) {
 // On an address other than loopback, serve warns that the root's keys are public; on loopback
 // it says nothing more than where it serves.
 func TestServeWarnsOffLoopback(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		addr string
 		warn bool

@@ -94,6 +94,7 @@ func waitForLog(t *testing.T, log *syncBuffer, patterns ...*regexp.Regexp) strin
 }
 
 func TestRedactQuery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -184,6 +185,7 @@ func FuzzRedactQuery(f *testing.F) {
 // URLs (SigV4, and SigV2 made by botocore), a session token, a password in a query API call's
 // URL. The log has a line for each request, and holds none of the secrets.
 func TestServeLogHoldsNoSecret(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srv, log := serveLogged(t, nil)
 	root := serverConfig(srv)

@@ -33,6 +33,7 @@ func serverConfig(url string) aws.Config {
 // `sim serve --state-dir` keeps what it was told across restarts, and holds the directory
 // while it runs.
 func TestServeStateDirKeepsState(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	serve := func() (url string, stop func()) {
@@ -105,6 +106,7 @@ func startServeProcess(t *testing.T, dir string) (*exec.Cmd, string) {
 // at a random point, restarted on the same directory, and every answered creation is there.
 // AWSX_CRASH_ROUNDS sets the rounds (default 4).
 func TestServeStateDirSurvivesKill(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("short")
 	}

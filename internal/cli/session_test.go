@@ -167,6 +167,7 @@ var paritySessions = []struct {
 // A new operation in the simulator cannot land without its parity step, nor a new service of
 // awsmodel's list without its session.
 func TestParityCoversEveryAnsweredOperation(t *testing.T) {
+	t.Parallel()
 	inSession := map[string]bool{}
 	for _, ps := range paritySessions {
 		for _, name := range ps.services {

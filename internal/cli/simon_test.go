@@ -10,6 +10,7 @@ import (
 // TestSimOn: on an instance, curl reaches its metadata service and the AWS CLI signs as its
 // role, with none of the learner's keys.
 func TestSimOn(t *testing.T) {
+	t.Parallel()
 	home, env := embeddedEnv(t)
 	trust := filepath.Join(home, "trust.json")
 	os.WriteFile(trust, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`), 0o600)

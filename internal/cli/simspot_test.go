@@ -15,6 +15,7 @@ var spotClock = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 // TestSimSpotCommands: awsx sim spot-price, interrupt and advance on the embedded simulator's
 // state, with the notice read on the instance.
 func TestSimSpotCommands(t *testing.T) {
+	t.Parallel()
 	home, env := embeddedEnv(t)
 	env = append(env, "AWSX_CLOCK="+spotClock.Format(time.RFC3339))
 	ok := func(args ...string) string {
@@ -83,6 +84,7 @@ func TestSimSpotCommands(t *testing.T) {
 // The spot commands of the AWS CLI against `awsx sim serve`, and awsx's answers to the same
 // commands against a server of its own, compared.
 func TestSpotParityWithAWSCLI(t *testing.T) {
+	t.Parallel()
 	for _, c := range clients(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			home := t.TempDir()
@@ -130,6 +132,7 @@ func TestSpotParityWithAWSCLI(t *testing.T) {
 // boto3, as the course notes use it: request_spot_instances with a bid, the instance it got,
 // and the instance killed through the resource API, against `awsx sim serve`.
 func TestSpotBoto3AgainstServe(t *testing.T) {
+	t.Parallel()
 	skipWithoutBoto3(t)
 	url := startServer(t)
 	home := t.TempDir()

@@ -20,6 +20,7 @@ func v2Only(t *testing.T) client {
 // Skeletons need no backend: awsx and the AWS CLI v2 print them from their models, and
 // must print the same bytes, or fail with the same message and exit code.
 func TestSkeletonParity(t *testing.T) {
+	t.Parallel()
 	v2 := v2Only(t)
 	home := t.TempDir()
 	env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")

@@ -8,6 +8,7 @@ import (
 // SSM on the embedded simulator: each command an invocation of its own, the parameters kept in
 // the state directory between them, the AWS CLI's exit codes on the errors.
 func TestSSMOnEmbeddedSimulator(t *testing.T) {
+	t.Parallel()
 	home, env := embeddedEnv(t)
 	for _, tt := range []struct {
 		args   []string
