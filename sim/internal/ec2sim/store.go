@@ -74,6 +74,7 @@ type regionState struct {
 	spotState                      // Spot requests and prices: spot.go
 	ebsState                       // volumes and snapshots: volume.go, snapshot.go
 	addressState                   // Elastic IP addresses: address.go
+	natState                       // NAT gateways: nat.go
 }
 
 func newRegionState(name string) *regionState {
@@ -91,6 +92,7 @@ func newRegionState(name string) *regionState {
 		Tokens:       map[string]string{},
 		ebsState:     ebsState{Volumes: map[string]*volume{}, Snapshots: map[string]*snapshot{}},
 		addressState: addressState{Addresses: map[string]*address{}},
+		natState:     natState{NATs: map[string]*natGateway{}},
 	}
 }
 
@@ -132,7 +134,7 @@ func (s *Store) read(ctx context.Context, fn func(r *regionState) error) error {
 	name := core.RegionFrom(ctx)
 	s.mu.RLock()
 	r, ok := s.regions[name]
-	if ok && !r.spotBusy() {
+	if ok && !r.spotBusy() && !r.natsUnsettled(s.now()) {
 		defer s.mu.RUnlock()
 		return fn(r)
 	}
@@ -153,6 +155,7 @@ func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error 
 	}
 	s.forgetTerminated(r)
 	s.settleVolumes(r)
+	s.settleNATs(r)
 	s.settleSpot(r)
 	if err := fn(r); err != nil {
 		return err
