@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"maps"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ type Store struct {
 	profiles ProfileFunc
 	resolve  ParameterFunc
 	regions  map[string]*regionState
+	internet netip.Addr // the learner's address on the internet: reach.go
 }
 
 // ParameterFunc returns the value of a Systems Manager parameter, read as the caller of ctx:
