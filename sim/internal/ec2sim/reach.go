@@ -122,7 +122,10 @@ func (s *Store) Reach(f world.Flow) world.Verdict {
 	}
 	r := s.regions[region]
 	if r == nil {
-		return world.Verdict{Reason: fmt.Sprintf("nothing of the account's is in region %q yet", region)}
+		if _, ok := lookupRegion(region); !ok {
+			return world.Verdict{Reason: fmt.Sprintf("%q is not a region", region)}
+		}
+		r = newRegionState(region) // a region not used yet: its endpoints do not exist
 	}
 	if f.From.Internet && f.To.Internet {
 		return world.Verdict{Reason: "both ends are the internet: no resource of the account's is on the path"}
