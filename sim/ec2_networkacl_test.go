@@ -211,3 +211,27 @@ func TestEC2NetworkAcls(t *testing.T) {
 		})
 	})
 }
+
+// ACL operations authorize on the ACL's ARN, with its tags.
+func TestEC2NetworkAclConditions(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		c.Require(t, conformance.EnforcesIAM)
+		root := ec2Client(t, c)
+		user := policyClient(t, c, "netadmin", `
+			{"Effect":"Allow","Action":["ec2:CreateNetworkAclEntry","ec2:DeleteNetworkAcl"],"Resource":"arn:aws:ec2:*:*:network-acl/*","Condition":{"StringEquals":{"ec2:ResourceTag/team":"web"}}}`)
+		vpc, _ := newVPC(t, root, "10.0.0.0/16")
+		mine := *must(root.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: aws.String(vpc), TagSpecifications: []types.TagSpecification{tagSpec(types.ResourceTypeNetworkAcl, "team", "web")}}))(t).NetworkAcl.NetworkAclId
+		theirs := *must(root.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: aws.String(vpc)}))(t).NetworkAcl.NetworkAclId
+		must(user.CreateNetworkAclEntry(ctx, aclEntry(mine, 100, false, "tcp", true, "0.0.0.0/0", 80, 80)))(t)
+		_, err := user.CreateNetworkAclEntry(ctx, aclEntry(theirs, 100, false, "tcp", true, "0.0.0.0/0", 80, 80))
+		wantCode(t, err, "UnauthorizedOperation")
+		if !strings.Contains(apiMessage(t, err), "network-acl/"+theirs) {
+			t.Errorf("refusal = %s", apiMessage(t, err))
+		}
+		_, err = user.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: aws.String(vpc)})
+		wantCode(t, err, "UnauthorizedOperation")
+		must(user.DeleteNetworkAcl(ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: aws.String(mine)}))(t)
+	})
+}
