@@ -60,6 +60,22 @@
 //     While associated the address is the instance's public address, through stops and
 //     starts; an instance's own public address changes at every start.
 //
+//   - Private networks: network ACLs of one's own and their numbered rules (1 to 32766,
+//     each direction read in order, the catch-all rule last; the default ACL's rules are
+//     records too, editable as on AWS), subnet associations; NAT gateways, public with an
+//     Elastic IP or private, pending → available and deleting → deleted on the simulator's
+//     clock, and routes to them (CreateRoute, ReplaceRoute).
+//
+//   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
+//     the network — security groups (stateful; by CIDR or by group), network ACLs
+//     (stateless: the request through both subnets' rules, and the replies back on the
+//     ephemeral ports 1024–65535), route tables (the local route, an internet gateway for a
+//     public address, a NAT gateway for a private subnet's way out), public addresses and
+//     Elastic IPs, the instances' states — and names the component that stops a flow, with
+//     one sentence saying why. The learner's own address on the internet is
+//     [Cloud.InternetAddress] (203.0.113.10 unless set). Whether a service listens is not
+//     the network's to say.
+//
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
 //     (RequestSpotInstances, one-time and persistent; Describe- and
