@@ -1,8 +1,9 @@
 // Package ec2sim simulates EC2 for one account: its geography (regions and Availability
 // Zones), and per region its default network, VPCs, subnets, internet gateways, route tables,
-// network ACLs and their rules, NAT gateways, security groups and their rules, key pairs, a catalog of public images, a
-// table of instance types, instances, EBS volumes and snapshots, Elastic IP addresses, Spot
-// prices and requests, and tags.
+// network ACLs and their rules, NAT gateways, security groups and their rules, key pairs, a
+// catalog of public images, a table of instance types, instances, EBS volumes and snapshots,
+// Elastic IP addresses, Spot prices and requests, and tags; and the reachability of one
+// address from another through all of these.
 //
 // [EC2] has one method per operation with the SDK's own signature, over a [Store]; operations
 // it does not have are answered by the front door with an error that names them.
