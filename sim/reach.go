@@ -12,6 +12,9 @@ import (
 // an instance's addresses the flow goes to (private, public or Elastic IP); without it a
 // flow within a VPC goes to the private address and one from outside to the public one.
 //
+// An endpoint given by its Address alone is the instance that has it (private, public or
+// Elastic IP), or the internet at that address when no VPC of the region holds it.
+//
 // A service's endpoint that is no instance (a load balancer's node, an EFS mount target, a
 // database) is given instead by its Subnet and SecurityGroups, with Address its private
 // address, PublicAddress its public one if any, and Name what a verdict calls it.
@@ -66,6 +69,9 @@ func (e Endpoint) world() world.Endpoint {
 // states (the evaluator's model is described in the sim package's documentation). It says
 // nothing of whether a service listens on the port.
 func (c *Cloud) Reach(from, to Endpoint, protocol string, port int) Verdict {
+	if err := c.needs(c.compute); err != nil {
+		return Verdict{Reason: err.Error()}
+	}
 	v := c.compute.Reach(world.Flow{From: from.world(), To: to.world(), Protocol: protocol, Port: port})
 	return Verdict{OK: v.OK, Component: v.Component, Reason: v.Reason}
 }

@@ -21,6 +21,7 @@ func NewCmdSim(streams *IO) *cobra.Command {
 	cmd.AddCommand(NewCmdSimServe(streams, nil), NewCmdSimOn(streams), NewCmdSimCurl(streams))
 	cmd.AddCommand(NewCmdSimSpotPrice(streams), NewCmdSimInterrupt(streams), NewCmdSimAdvance(streams), NewCmdSimLoad(streams)) // simspot.go, simload.go
 	cmd.AddCommand(NewCmdSimInbox(streams))                                                                                     // siminbox.go
+	cmd.AddCommand(NewCmdSimWhy(streams))                                                                                       // simwhy.go
 	return cmd
 }
 

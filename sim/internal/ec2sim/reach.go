@@ -127,6 +127,11 @@ func (s *Store) Reach(f world.Flow) world.Verdict {
 		}
 		r = newRegionState(region) // a region not used yet: its endpoints do not exist
 	}
+	for _, e := range []*world.Endpoint{&f.From, &f.To} {
+		if v := byAddress(r, e); v != nil {
+			return *v
+		}
+	}
 	if f.From.Internet && f.To.Internet {
 		return world.Verdict{Reason: "both ends are the internet: no resource of the account's is on the path"}
 	}
@@ -580,3 +585,25 @@ func aclReturn(r *regionState, subnetID string, egress bool, fl flow, peer netip
 
 // The EC2 store is the simulator's network.
 var _ world.Network = (*Store)(nil)
+
+// byAddress resolves an endpoint given by its address alone: the instance that has it as its
+// private or public address, or the internet when it is in none of the region's VPCs.
+func byAddress(r *regionState, e *world.Endpoint) *world.Verdict {
+	if e.Instance != "" || e.Interface != "" || e.Subnet != "" || e.Internet || !e.Address.IsValid() {
+		return nil
+	}
+	a := e.Address.String()
+	for _, i := range inOrder(r.Instances) {
+		if i.State != stateTerminated && (i.PrivateIP == a || r.publicAddr(i) == a) {
+			e.Instance = i.ID
+			return nil
+		}
+	}
+	for _, v := range inOrder(r.VPCs) {
+		if v.CIDR.Contains(e.Address) {
+			return blocked(v.ID, "no instance has the address %s in %s", a, v.ID)
+		}
+	}
+	e.Internet = true
+	return nil
+}

@@ -17,6 +17,9 @@ import (
 // Address is the address the flow is sent to or from (a private, public or Elastic IP),
 // optional where the endpoint has only one.
 //
+// An endpoint given by its Address alone is the instance that has the address, or the
+// internet when no VPC holds it.
+//
 // A service's endpoint that EC2 does not list as an interface (a load balancer's node, an
 // EFS mount target, a database) is given instead by its Subnet and SecurityGroups, with
 // Address its private address, PublicAddress its public one if it has one (an
