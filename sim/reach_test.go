@@ -251,3 +251,25 @@ func TestReachInternetAddress(t *testing.T) {
 		t.Errorf("to a missing instance: %v", v)
 	}
 }
+
+// Reach reads the network while requests change it.
+func TestReachRace(t *testing.T) {
+	n := newNetwork(t)
+	ctx := context.Background()
+	acl := n.customACL(t, aclEntry("", 1, true, "-1", true, "0.0.0.0/0", 0, 0))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := int32(10); i < 30; i++ {
+			must(n.client.CreateNetworkAclEntry(ctx, aclEntry(acl, i, false, "tcp", true, "0.0.0.0/0", 22, 22)))(t)
+		}
+	}()
+	for range 50 {
+		n.c.Reach(sim.Endpoint{Internet: true}, web(n), "tcp", 22)
+		n.c.Reach(db(n), sim.Endpoint{Internet: true}, "tcp", 443)
+	}
+	<-done
+	if v := n.c.Reach(sim.Endpoint{Internet: true}, web(n), "tcp", 22); !v.OK {
+		t.Errorf("after the rules: %v", v)
+	}
+}

@@ -379,20 +379,21 @@ var ec2Session = []step{
 	{args: []string{"ec2", "delete-network-acl", "--network-acl-id", "{acl}"}},
 	{args: []string{"ec2", "delete-network-acl", "--network-acl-id", "{acl}"}},
 	{args: []string{"ec2", "allocate-address", "--query", "AllocationId", "--output", "text"}, capture: "nateip"},
-	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpub}", "--allocation-id", "{nateip}"}},
+	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpub}", "--allocation-id", "{nateip}", "--client-token", "nat-0", "--query", "NatGateway.[State,ConnectivityType,NatGatewayAddresses[0].[AllocationId,PrivateIp]]"}},
 	{args: []string{"ec2", "create-internet-gateway", "--query", "InternetGateway.InternetGatewayId", "--output", "text"}, capture: "natigw"},
 	{args: []string{"ec2", "attach-internet-gateway", "--internet-gateway-id", "{natigw}", "--vpc-id", "{natvpc}"}},
 	{args: []string{"ec2", "describe-nat-gateways", "--filter", "Name=state,Values=pending", "--query", "NatGateways[0].NatGatewayId", "--output", "text"}, capture: "natfailed"},
 	{args: []string{"ec2", "delete-nat-gateway", "--nat-gateway-id", "{natfailed}"}},
-	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpub}", "--allocation-id", "{nateip}", "--client-token", "nat-1", "--tag-specifications", "ResourceType=natgateway,Tags=[{Key=Name,Value=lab-nat}]"}},
+	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpub}", "--allocation-id", "{nateip}", "--client-token", "nat-1", "--tag-specifications", "ResourceType=natgateway,Tags=[{Key=Name,Value=lab-nat}]", "--query", "NatGateway.[State,Tags,NatGatewayAddresses[0].[AllocationId,PrivateIp,PublicIp]]"}},
 	{args: []string{"ec2", "describe-nat-gateways", "--filter", "Name=tag:Name,Values=lab-nat", "--query", "NatGateways[0].NatGatewayId", "--output", "text"}, capture: "nat"},
 	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpub}", "--allocation-id", "{nateip}", "--client-token", "nat-1", "--query", "NatGateway.NatGatewayId", "--output", "text"}},
-	{args: []string{"ec2", "describe-nat-gateways"}},
-	{args: []string{"ec2", "describe-nat-gateways", "--nat-gateway-ids", "{nat}", "--output", "table"}},
+	{args: []string{"ec2", "describe-nat-gateways"}, unlike: v2NatAddresses},
+	{args: []string{"ec2", "describe-nat-gateways", "--nat-gateway-ids", "{nat}", "--output", "table"}, unlike: v2NatAddresses},
+	{args: []string{"ec2", "describe-nat-gateways", "--nat-gateway-ids", "{nat}", "--query", "NatGateways[0].[NatGatewayId,SubnetId,VpcId,State,ConnectivityType]"}},
 	{args: []string{"ec2", "describe-nat-gateways", "--filter", "Name=vpc-id,Values={natvpc}", "--query", "NatGateways[].[NatGatewayId,State]", "--output", "text"}},
 	{args: []string{"ec2", "describe-addresses", "--allocation-ids", "{nateip}"}},
-	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpriv}", "--allocation-id", "{nateip}"}},
-	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpriv}"}},
+	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpriv}", "--allocation-id", "{nateip}", "--client-token", "nat-x"}},
+	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpriv}", "--client-token", "nat-y"}},
 	{args: []string{"ec2", "create-nat-gateway", "--subnet-id", "{natpriv}", "--connectivity-type", "private", "--client-token", "nat-2", "--query", "NatGateway.[ConnectivityType,State,NatGatewayAddresses[0].PrivateIp]", "--output", "text"}},
 	{args: []string{"ec2", "describe-nat-gateways", "--nat-gateway-ids", "nat-0123456789abcdef0"}},
 	{args: []string{"ec2", "create-route-table", "--vpc-id", "{natvpc}", "--query", "RouteTable.RouteTableId", "--output", "text"}, capture: "natrt"},
@@ -546,6 +547,10 @@ var ec2Session = []step{
 	{args: []string{"ec2", "describe-vpcs", "--output", "table"}},
 	{args: []string{"ec2", "describe-security-groups", "--query", "SecurityGroups[].[GroupName,VpcId]", "--output", "text"}},
 }
+
+// v2NatAddresses is why awsx shows more of a NAT gateway's addresses than the AWS CLI v2
+// 2.9.19: its model predates NatGatewayAddress's AssociationId, IsPrimary and Status.
+const v2NatAddresses = "v2: 2.9.19's model has no AssociationId, IsPrimary or Status in a NAT gateway's addresses"
 
 // v2CountBug is why awsx does not follow the AWS CLI v2 2.9.19 on a bad --count: its
 // addcount.py raises a ParamValidationError it does not import, so it exits 255 with "name

@@ -97,3 +97,26 @@ func TestLoadOldStateGivesDefaultACLRules(t *testing.T) {
 		t.Errorf("after loading an old state:\n%s\nbefore:\n%s", x, y)
 	}
 }
+
+// BenchmarkReach is one question to the evaluator: SSH from the internet to an instance of
+// the default VPC, through its security group (opened), ACL and route table.
+func BenchmarkReach(b *testing.B) {
+	ctx := core.WithRegion(context.Background(), "us-east-1")
+	s := NewStore("123456789012", core.NewClock(func() time.Time { return time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC) }), core.NewIDs(1), nil)
+	h := New(s)
+	out, err := h.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := out.Instances[0]
+	if _, err := h.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: i.SecurityGroups[0].GroupId,
+		IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), CidrIp: aws.String("0.0.0.0/0")}); err != nil {
+		b.Fatal(err)
+	}
+	fl := world.Flow{From: world.Endpoint{Internet: true}, To: world.Endpoint{Region: "us-east-1", Instance: *i.InstanceId}, Protocol: "tcp", Port: 22}
+	for b.Loop() {
+		if v := s.Reach(fl); !v.OK {
+			b.Fatal(v)
+		}
+	}
+}
