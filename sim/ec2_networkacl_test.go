@@ -209,6 +209,16 @@ func TestEC2NetworkAcls(t *testing.T) {
 			_, err := client.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{filter("entry.colour", "red")}})
 			wantCode(t, err, "InvalidParameterValue")
 		})
+
+		t.Run("twenty rules a direction", func(t *testing.T) {
+			acl := *must(client.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: aws.String(vpc)}))(t).NetworkAcl.NetworkAclId
+			for n := int32(1); n <= 20; n++ {
+				must(client.CreateNetworkAclEntry(ctx, aclEntry(acl, n*10, true, "-1", true, "0.0.0.0/0", 0, 0)))(t)
+			}
+			_, err := client.CreateNetworkAclEntry(ctx, aclEntry(acl, 500, true, "-1", true, "0.0.0.0/0", 0, 0))
+			wantCode(t, err, "NetworkAclEntryLimitExceeded")
+			must(client.CreateNetworkAclEntry(ctx, aclEntry(acl, 500, false, "-1", true, "0.0.0.0/0", 0, 0)))(t)
+		})
 	})
 }
 
