@@ -124,7 +124,8 @@
 //     alarms evaluated every minute of the simulator's clock with AWS's state reasons, their
 //     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
 //     a load model ([Cloud.SetInstanceLoad]) and AWS/Billing EstimatedCharges in us-east-1
-//     from a meter that prices each second an instance runs at its on-demand price. An alarm's
+//     from a meter that prices each second an instance runs at its on-demand price (and a NAT
+//     gateway lives, at $0.045 an hour). An alarm's
 //     actions on SNS topics publish CloudWatch's notification there; its other actions (Auto
 //     Scaling and the rest, not simulated yet) are recorded in its history as failed.
 //

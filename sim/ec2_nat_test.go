@@ -2,13 +2,18 @@ package sim_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/awsxlab/awsx/sim"
 	"github.com/awsxlab/awsx/sim/internal/conformance"
 )
 
@@ -205,5 +210,36 @@ func TestEC2NatAndACLPersist(t *testing.T) {
 	}
 	if x, y := must(jsonOf(must(client.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{}))(t).NetworkAcls))(t), must(jsonOf(acls))(t); x != y {
 		t.Errorf("network ACLs after Open:\n%s\nbefore:\n%s", x, y)
+	}
+}
+
+// A NAT gateway is billed by the hour ($0.045) from its creation until its deletion is over:
+// the cost meter behind AWS/Billing EstimatedCharges counts it, with no AWS/EC2 metrics.
+func TestEC2NatGatewayBilled(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 7, 12, 0, 0, 0, 0, time.UTC)
+	c := sim.New(sim.WithClock(func() time.Time { return start }))
+	client := ec2.NewFromConfig(c.Config())
+	subnet := *must(client.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{}))(t).Subnets[0].SubnetId
+	eip := *allocate(t, client).AllocationId
+	nat := *must(client.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnet), AllocationId: aws.String(eip)}))(t).NatGateway.NatGatewayId
+	c.Advance(12*time.Hour - time.Minute)
+	must(client.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(nat)}))(t) // over at 12:00
+	c.Advance(6*time.Hour + 2*time.Minute)
+	cw := cloudwatch.NewFromConfig(c.Config())
+	charges := must(cw.GetMetricStatistics(ctx, &cloudwatch.GetMetricStatisticsInput{
+		Namespace: aws.String("AWS/Billing"), MetricName: aws.String("EstimatedCharges"),
+		Dimensions: []cwtypes.Dimension{{Name: aws.String("Currency"), Value: aws.String("USD")}},
+		StartTime:  aws.Time(start), EndTime: aws.Time(c.Now()), Period: aws.Int32(21600), Statistics: []cwtypes.Statistic{cwtypes.StatisticMaximum},
+	}))(t)
+	var got []string
+	for _, d := range charges.Datapoints {
+		got = append(got, fmt.Sprintf("%s %.2f", d.Timestamp.Format("15:04"), *d.Maximum))
+	}
+	if strings.Join(got, ", ") != "06:00 0.27, 12:00 0.54, 18:00 0.54" {
+		t.Errorf("EstimatedCharges of a NAT gateway: %v", got)
+	}
+	if ms := must(cw.ListMetrics(ctx, &cloudwatch.ListMetricsInput{Namespace: aws.String("AWS/EC2")}))(t).Metrics; len(ms) != 0 {
+		t.Errorf("AWS/EC2 metrics of a NAT gateway: %+v", ms)
 	}
 }

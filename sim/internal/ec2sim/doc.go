@@ -61,6 +61,8 @@
 // IP, which shows as associated with the gateway's interface until the deletion is over; it
 // is pending for a minute, then available — or failed (Gateway.NotAttached) when its VPC has
 // no internet gateway — and deleting for a minute, then deleted, listed for an hour.
+// Store.NATUsage is what the cost meter bills: $0.045 an hour from its creation until its
+// deletion is over.
 //
 // The reachability evaluator (reach.go) is the store's world.Network: it reads the same
 // records the operations write, and its model is written out at the top of reach.go.
