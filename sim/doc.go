@@ -125,9 +125,9 @@
 //     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
 //     a load model ([Cloud.SetInstanceLoad]) and AWS/Billing EstimatedCharges in us-east-1
 //     from a meter that prices each second an instance runs at its on-demand price (and a NAT
-//     gateway lives, at $0.045 an hour). An alarm's
-//     actions on SNS topics publish CloudWatch's notification there; its other actions (Auto
-//     Scaling and the rest, not simulated yet) are recorded in its history as failed.
+//     gateway lives, at $0.045 an hour). An alarm's actions on SNS topics publish
+//     CloudWatch's notification there; its other actions (Auto Scaling and the rest, not
+//     simulated yet) are recorded in its history as failed.
 //
 //   - SNS: topics (standard and FIFO, with AWS's default topic policy, attributes, tags),
 //     subscriptions whose endpoints are checked per protocol, email and HTTP ones pending
