@@ -272,7 +272,7 @@ func (s *Store) between(r *regionState, src, dst node, fl flow) *world.Verdict {
 // local is a flow within one VPC, to the destination's private address.
 func (s *Store) local(r *regionState, src, dst node, fl flow) *world.Verdict {
 	to := dst.private
-	if v := sgCheck(r, src.groups, true, fl, to, dst.groups, src.name); v != nil {
+	if v := sgCheck(r, src.groups, true, fl, to, dst.groups, src); v != nil {
 		return v
 	}
 	cross := src.subnet != dst.subnet
@@ -284,7 +284,7 @@ func (s *Store) local(r *regionState, src, dst node, fl flow) *world.Verdict {
 			return v
 		}
 	}
-	if v := sgCheck(r, dst.groups, false, fl, src.private, src.groups, dst.name); v != nil {
+	if v := sgCheck(r, dst.groups, false, fl, src.private, src.groups, dst); v != nil {
 		return v
 	}
 	if cross {
@@ -302,7 +302,7 @@ func (s *Store) local(r *regionState, src, dst node, fl flow) *world.Verdict {
 // internet sees the flow come from.
 func (s *Store) outbound(r *regionState, src node, to netip.Addr, fl flow) (netip.Addr, *world.Verdict) {
 	var seen netip.Addr
-	if v := sgCheck(r, src.groups, true, fl, to, nil, src.name); v != nil {
+	if v := sgCheck(r, src.groups, true, fl, to, nil, src); v != nil {
 		return seen, v
 	}
 	if v := aclCheck(r, src.subnet, true, fl, to); v != nil {
@@ -404,7 +404,7 @@ func (s *Store) inbound(r *regionState, from netip.Addr, dst node, fl flow) *wor
 	if v := aclCheck(r, dst.subnet, false, fl, from); v != nil {
 		return v
 	}
-	if v := sgCheck(r, dst.groups, false, fl, from, nil, dst.name); v != nil {
+	if v := sgCheck(r, dst.groups, false, fl, from, nil, dst); v != nil {
 		return v
 	}
 	return aclReturn(r, dst.subnet, true, fl, from)
@@ -446,7 +446,7 @@ func longest(rt *routeTable, a netip.Addr) (route, bool) {
 // sgCheck checks a flow against the security groups of one end: egress to peer, or ingress
 // from it. peerGroups are the other end's groups when it is in the same VPC and addressed
 // privately (a rule naming a group matches those only).
-func sgCheck(r *regionState, groups []string, egress bool, fl flow, peer netip.Addr, peerGroups []string, who string) *world.Verdict {
+func sgCheck(r *regionState, groups []string, egress bool, fl flow, peer netip.Addr, peerGroups []string, who node) *world.Verdict {
 	for _, id := range groups {
 		g := r.Groups[id]
 		if g == nil {
@@ -463,7 +463,7 @@ func sgCheck(r *regionState, groups []string, egress bool, fl flow, peer netip.A
 		dir, prep = "outbound", "to"
 	}
 	if len(groups) == 0 {
-		return blocked(who, "%s has no security group: it allows no %s %s %s %v/32", who, dir, fl, prep, peer)
+		return blocked(who.id, "%s has no security group: it allows no %s %s %s %v/32", who.name, dir, fl, prep, peer)
 	}
 	what := "security group " + groups[0] + " allows"
 	if len(groups) > 1 {
