@@ -245,6 +245,10 @@ func (c *Cloud) instanceUsage() []cwsim.Instance {
 		out = append(out, cwsim.Instance{ID: u.ID, Region: u.Region, Type: string(u.Type), Running: u.Running,
 			Launched: u.Launched, Terminated: u.Terminated, Hourly: u.Hourly, Detailed: u.Detailed})
 	}
+	for _, u := range c.compute.NATUsage() { // billed by the hour, without metrics
+		out = append(out, cwsim.Instance{ID: u.ID, Region: u.Region, Running: u.Running, Launched: u.Launched,
+			Terminated: u.Terminated, Hourly: u.Hourly, MeterOnly: true})
+	}
 	return out
 }
 

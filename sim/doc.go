@@ -60,6 +60,22 @@
 //     While associated the address is the instance's public address, through stops and
 //     starts; an instance's own public address changes at every start.
 //
+//   - Private networks: network ACLs of one's own and their numbered rules (1 to 32766,
+//     each direction read in order, the catch-all rule last; the default ACL's rules are
+//     records too, editable as on AWS), subnet associations; NAT gateways, public with an
+//     Elastic IP or private, pending → available and deleting → deleted on the simulator's
+//     clock, and routes to them (CreateRoute, ReplaceRoute).
+//
+//   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
+//     the network — security groups (stateful; by CIDR or by group), network ACLs
+//     (stateless: the request through both subnets' rules, and the replies back on the
+//     ephemeral ports 1024–65535), route tables (the local route, an internet gateway for a
+//     public address, a NAT gateway for a private subnet's way out), public addresses and
+//     Elastic IPs, the instances' states — and names the component that stops a flow, with
+//     one sentence saying why. The learner's own address on the internet is
+//     [Cloud.InternetAddress] (203.0.113.10 unless set). Whether a service listens is not
+//     the network's to say.
+//
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
 //     (RequestSpotInstances, one-time and persistent; Describe- and
@@ -108,9 +124,10 @@
 //     alarms evaluated every minute of the simulator's clock with AWS's state reasons, their
 //     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
 //     a load model ([Cloud.SetInstanceLoad]) and AWS/Billing EstimatedCharges in us-east-1
-//     from a meter that prices each second an instance runs at its on-demand price. An alarm's
-//     actions on SNS topics publish CloudWatch's notification there; its other actions (Auto
-//     Scaling and the rest, not simulated yet) are recorded in its history as failed.
+//     from a meter that prices each second an instance runs at its on-demand price (and a NAT
+//     gateway lives, at $0.045 an hour). An alarm's actions on SNS topics publish
+//     CloudWatch's notification there; its other actions (Auto Scaling and the rest, not
+//     simulated yet) are recorded in its history as failed.
 //
 //   - SNS: topics (standard and FIFO, with AWS's default topic policy, attributes, tags),
 //     subscriptions whose endpoints are checked per protocol, email and HTTP ones pending

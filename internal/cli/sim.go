@@ -21,6 +21,7 @@ func NewCmdSim(f *Factory) *cobra.Command {
 	cmd.AddCommand(NewCmdSimServe(f, nil), NewCmdSimOn(f), NewCmdSimCurl(f))
 	cmd.AddCommand(NewCmdSimSpotPrice(f), NewCmdSimInterrupt(f), NewCmdSimAdvance(f), NewCmdSimLoad(f)) // simspot.go, simload.go
 	cmd.AddCommand(NewCmdSimInbox(f))                                                                   // siminbox.go
+	cmd.AddCommand(NewCmdSimWhy(f))                                                                     // simwhy.go
 	return cmd
 }
 

@@ -46,7 +46,7 @@ func (s *Store) produce(now time.Time, insts []Instance) bool {
 	}
 	changed := false
 	for _, i := range insts {
-		if s.produceInstance(i, start, now) {
+		if !i.MeterOnly && s.produceInstance(i, start, now) {
 			changed = true
 		}
 	}

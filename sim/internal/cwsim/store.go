@@ -49,6 +49,9 @@ type Instance struct {
 	Terminated time.Time // zero unless it is terminated
 	Hourly     int64     // its on-demand price an hour, in millionths of a US dollar; 0 unknown
 	Detailed   bool      // detailed monitoring: one-minute metrics
+	// MeterOnly marks a resource billed by the hour that has no AWS/EC2 metrics of its own
+	// (a NAT gateway): the cost meter counts it, the produced metrics do not.
+	MeterOnly bool
 }
 
 // Load is what the simulator's load model says an instance is doing, from the moment it is

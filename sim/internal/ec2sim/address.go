@@ -241,6 +241,10 @@ func (h *EC2) DisassociateAddress(ctx context.Context, in *ec2.DisassociateAddre
 		}
 		for _, a := range r.Addresses {
 			if a.Assoc != nil && a.Assoc.ID == *in.AssociationId {
+				if n := r.natOfAddress(a); n != nil {
+					// The NAT gateway's interface is AWS's to manage: the address goes with it.
+					return core.Errorf(InvalidParameterValue, "The address %s is in use by NAT gateway %s: delete the NAT gateway to free it.", a.PublicIP, n.ID)
+				}
 				s.disassociate(r, a)
 				return nil
 			}

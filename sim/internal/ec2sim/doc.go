@@ -1,8 +1,9 @@
 // Package ec2sim simulates EC2 for one account: its geography (regions and Availability
 // Zones), and per region its default network, VPCs, subnets, internet gateways, route tables,
-// network ACLs, security groups and their rules, key pairs, a catalog of public images, a
-// table of instance types, instances, EBS volumes and snapshots, Elastic IP addresses, Spot
-// prices and requests, and tags.
+// network ACLs and their rules, NAT gateways, security groups and their rules, key pairs, a
+// catalog of public images, a table of instance types, instances, EBS volumes and snapshots,
+// Elastic IP addresses, Spot prices and requests, and tags; and the reachability of one
+// address from another through all of these.
 //
 // [EC2] has one method per operation with the SDK's own signature, over a [Store]; operations
 // it does not have are answered by the front door with an error that names them.
@@ -51,6 +52,21 @@
 // new one of EC2's; terminated, the address stays the account's, unassociated. The
 // instance's VPC must have an internet gateway.
 //
+// # Private networks and reachability
+//
+// A network ACL (acl.go) stores its numbered rules, the default ACL's two rules 100 too;
+// the catch-all rule of each direction is shown, never stored. A new subnet is associated
+// with its VPC's default ACL; ReplaceNetworkAclAssociation moves it, with a new association
+// ID. A NAT gateway (nat.go) takes an address of its subnet's and, when public, its Elastic
+// IP, which shows as associated with the gateway's interface until the deletion is over; it
+// is pending for a minute, then available — or failed (Gateway.NotAttached) when its VPC has
+// no internet gateway — and deleting for a minute, then deleted, listed for an hour.
+// Store.NATUsage is what the cost meter bills: $0.045 an hour from its creation until its
+// deletion is over.
+//
+// The reachability evaluator (reach.go) is the store's world.Network: it reads the same
+// records the operations write, and its model is written out at the top of reach.go.
+//
 // # Spot
 //
 // Each market (an instance type in a zone, for Linux or Windows; price.go) has a price that
@@ -67,8 +83,8 @@
 // # Scope and limitations
 //
 // Not simulated: IPv6 blocks and addresses, secondary VPC blocks, an instance's secondary
-// private addresses (refused by name), network ACL rules of one's own, NAT gateways, peering
-// and the other route targets, network interfaces of one's own (an Elastic IP associates with
+// private addresses (refused by name), regional NAT gateways and NAT gateways' secondary
+// addresses, peering and the other route targets, network interfaces of one's own (an Elastic IP associates with
 // an instance's primary interface), Elastic IPs from BYOIP, IPAM or customer-owned pools and
 // the recovery of a released address, Multi-Attach volumes, fast snapshot restore, snapshots'
 // archive tier, other accounts' snapshots (sharing is recorded and shown), launch templates,

@@ -103,6 +103,11 @@ func (h *EC2) DetachInternetGateway(ctx context.Context, in *ec2.DetachInternetG
 				return core.Errorf(DependencyViolation, "Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", v.ID)
 			}
 		}
+		for _, a := range r.Addresses {
+			if n := r.natOfAddress(a); n != nil && n.VPC == v.ID {
+				return core.Errorf(DependencyViolation, "Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", v.ID)
+			}
+		}
 		g.VPC = ""
 		return nil
 	})

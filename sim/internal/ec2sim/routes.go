@@ -2,6 +2,8 @@ package ec2sim
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -27,6 +29,7 @@ type route struct {
 	Destination string
 	Gateway     string // "local" or an internet gateway's ID
 	Instance    string
+	NAT         string `json:",omitempty"` // a NAT gateway's ID
 	Origin      types.RouteOrigin
 }
 
@@ -77,6 +80,10 @@ func (r *regionState) routeState(rt *routeTable, rte route) types.RouteState {
 		if i, ok := r.Instances[rte.Instance]; ok && i.State != stateTerminated {
 			return types.RouteStateActive
 		}
+	case rte.NAT != "":
+		if n, ok := r.NATs[rte.NAT]; ok && n.Failure == "" && n.Deleted.IsZero() {
+			return types.RouteStateActive
+		}
 	}
 	return types.RouteStateBlackhole
 }
@@ -94,6 +101,9 @@ func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
 		}
 		if rte.Instance != "" {
 			o.InstanceId, o.InstanceOwnerId = aws.String(rte.Instance), aws.String(s.account)
+		}
+		if rte.NAT != "" {
+			o.NatGatewayId = aws.String(rte.NAT)
 		}
 		out.Routes = append(out.Routes, o)
 	}
@@ -182,6 +192,9 @@ var routeTableFields = fields[types.RouteTable]{
 	"route.instance-id": func(rt types.RouteTable) []string {
 		return routeValues(rt, func(r types.Route) *string { return r.InstanceId })
 	},
+	"route.nat-gateway-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.NatGatewayId })
+	},
 }
 
 // DescribeRouteTables lists the region's route tables.
@@ -239,23 +252,86 @@ func (r *regionState) routeRequest(tableID, destination *string) (*routeTable, s
 	return rt, b.String(), err
 }
 
-// CreateRoute adds a route to an internet gateway attached to the table's VPC, or to an
-// instance in it. Other targets (NAT gateways, peering, transit gateways) are not simulated.
+// routeTargets is what CreateRoute and ReplaceRoute take: the target the simulator routes
+// to — an internet gateway (GatewayId), an instance, or a NAT gateway — and the others, which
+// it does not simulate.
+type routeTargets struct {
+	gateway, instance, nat *string
+	others                 []*string
+}
+
+// target resolves the request's one target into a route to dest in rt.
+func (r *regionState) target(rt *routeTable, dest string, t routeTargets, now time.Time) (route, error) {
+	rte := route{Destination: dest, Origin: types.RouteOriginCreateRoute}
+	switch {
+	case t.gateway != nil:
+		g, err := find(gatewayKind, r.Gateways, *t.gateway)
+		if err != nil {
+			return rte, err
+		}
+		if g.VPC != rt.VPC {
+			return rte, core.Errorf(InvalidParameterValue, "route table %s and network gateway %s belong to different networks", rt.ID, g.ID)
+		}
+		rte.Gateway = g.ID
+	case t.instance != nil:
+		i, err := find(instanceKind, r.Instances, *t.instance)
+		if err != nil {
+			return rte, err
+		}
+		if i.VPC != rt.VPC {
+			return rte, core.Errorf(InvalidParameterValue, "route table %s and instance %s belong to different networks", rt.ID, i.ID)
+		}
+		rte.Instance = i.ID
+	default:
+		n, err := find(natKind, r.NATs, *t.nat)
+		if err != nil {
+			return rte, err
+		}
+		if n.stateAt(now) == types.NatGatewayStateDeleted {
+			return rte, natKind.notFoundError(n.ID)
+		}
+		if n.VPC != rt.VPC {
+			return rte, core.Errorf(InvalidParameterValue, "route table %s and NAT gateway %s belong to different networks", rt.ID, n.ID)
+		}
+		rte.NAT = n.ID
+	}
+	return rte, nil
+}
+
+// check refuses the targets the simulator does not route to, and any number but one.
+func (t routeTargets) check() error {
+	for _, other := range t.others {
+		if other != nil {
+			return core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId), instances (InstanceId) and NAT gateways (NatGatewayId).")
+		}
+	}
+	n := 0
+	for _, p := range []*string{t.gateway, t.instance, t.nat} {
+		if p != nil {
+			n++
+		}
+	}
+	if n != 1 {
+		return core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, natGatewayId, instanceId")
+	}
+	return nil
+}
+
+// CreateRoute adds a route to an internet gateway attached to the table's VPC, an instance
+// in it, or a NAT gateway in it. Other targets (peering, transit gateways, interfaces) are
+// not simulated.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html
 func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
 	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
 		return nil, core.Errorf(core.NotImplemented, "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
 	}
-	for _, other := range []*string{in.NatGatewayId, in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
-		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn} {
-		if other != nil {
-			return nil, core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId) and instances (InstanceId).")
-		}
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
+		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn}}
+	if err := t.check(); err != nil {
+		return nil, err
 	}
-	if (in.GatewayId == nil) == (in.InstanceId == nil) {
-		return nil, core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, instanceId")
-	}
-	return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, h.s.write(ctx, func(r *regionState) error {
+	s := h.s
+	return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, s.write(ctx, func(r *regionState) error {
 		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
 		if err != nil {
 			return err
@@ -265,27 +341,49 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 				return core.Errorf(RouteAlreadyExists, "The route identified by %s already exists.", dest)
 			}
 		}
-		rte := route{Destination: dest, Origin: types.RouteOriginCreateRoute}
-		if in.GatewayId != nil {
-			g, err := find(gatewayKind, r.Gateways, *in.GatewayId)
-			if err != nil {
-				return err
-			}
-			if g.VPC != rt.VPC {
-				return core.Errorf(InvalidParameterValue, "route table %s and network gateway %s belong to different networks", rt.ID, g.ID)
-			}
-			rte.Gateway = g.ID
-		} else {
-			i, err := find(instanceKind, r.Instances, *in.InstanceId)
-			if err != nil {
-				return err
-			}
-			if i.VPC != rt.VPC {
-				return core.Errorf(InvalidParameterValue, "route table %s and instance %s belong to different networks", rt.ID, i.ID)
-			}
-			rte.Instance = i.ID
+		rte, err := r.target(rt, dest, t, s.now())
+		if err != nil {
+			return err
 		}
 		rt.Routes = append(rt.Routes, rte)
+		return nil
+	})
+}
+
+// ReplaceRoute points an existing route at another target; the local route stays.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRoute.html
+func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2.ReplaceRouteOutput, error) {
+	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
+		return nil, core.Errorf(core.NotImplemented, "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
+	}
+	var local *string
+	if aws.ToBool(in.LocalTarget) {
+		local = aws.String("local")
+	}
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
+		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn, local}}
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	s := h.s
+	return &ec2.ReplaceRouteOutput{}, s.write(ctx, func(r *regionState) error {
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(rt.Routes, func(rte route) bool { return rte.Destination == dest })
+		if i < 0 {
+			return core.Errorf(InvalidParameterValue, "There is no route defined for '%s' in the route table. Use CreateRoute instead.", dest)
+		}
+		if rt.Routes[i].Gateway == "local" {
+			return core.Errorf(InvalidParameterValue, "cannot replace local route %s in route table %s", dest, rt.ID)
+		}
+		rte, err := r.target(rt, dest, t, s.now())
+		if err != nil {
+			return err
+		}
+		rte.Origin = rt.Routes[i].Origin
+		rt.Routes[i] = rte
 		return nil
 	})
 }

@@ -105,6 +105,9 @@ func (s *Store) resourceAccesses(r *service.Request) ([]service.Access, error) {
 	if out, ok := s.addressAccesses(region, r.In); ok {
 		return out, nil
 	}
+	if out, ok := s.netAccesses(region, r.In); ok {
+		return out, nil
+	}
 	switch in := r.In.(type) {
 	case *ec2.RunInstancesInput:
 		return s.runAccesses(region, in), nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"maps"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ type Store struct {
 	profiles ProfileFunc
 	resolve  ParameterFunc
 	regions  map[string]*regionState
+	internet netip.Addr // the learner's address on the internet: reach.go
 }
 
 // ParameterFunc returns the value of a Systems Manager parameter, read as the caller of ctx:
@@ -74,6 +76,7 @@ type regionState struct {
 	spotState                      // Spot requests and prices: spot.go
 	ebsState                       // volumes and snapshots: volume.go, snapshot.go
 	addressState                   // Elastic IP addresses: address.go
+	natState                       // NAT gateways: nat.go
 }
 
 func newRegionState(name string) *regionState {
@@ -91,6 +94,7 @@ func newRegionState(name string) *regionState {
 		Tokens:       map[string]string{},
 		ebsState:     ebsState{Volumes: map[string]*volume{}, Snapshots: map[string]*snapshot{}},
 		addressState: addressState{Addresses: map[string]*address{}},
+		natState:     natState{NATs: map[string]*natGateway{}},
 	}
 }
 
@@ -132,7 +136,7 @@ func (s *Store) read(ctx context.Context, fn func(r *regionState) error) error {
 	name := core.RegionFrom(ctx)
 	s.mu.RLock()
 	r, ok := s.regions[name]
-	if ok && !r.spotBusy() {
+	if ok && !r.spotBusy() && !r.natsUnsettled(s.now()) {
 		defer s.mu.RUnlock()
 		return fn(r)
 	}
@@ -153,6 +157,7 @@ func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error 
 	}
 	s.forgetTerminated(r)
 	s.settleVolumes(r)
+	s.settleNATs(r)
 	s.settleSpot(r)
 	if err := fn(r); err != nil {
 		return err

@@ -219,13 +219,19 @@ func (h *EC2) DeleteSubnet(ctx context.Context, in *ec2.DeleteSubnetInput) (*ec2
 	if in.SubnetId == nil {
 		return nil, missingParameter("subnetId")
 	}
-	return &ec2.DeleteSubnetOutput{}, h.s.write(ctx, func(r *regionState) error {
+	s := h.s
+	return &ec2.DeleteSubnetOutput{}, s.write(ctx, func(r *regionState) error {
 		sn, err := find(subnetKind, r.Subnets, *in.SubnetId)
 		if err != nil {
 			return err
 		}
 		for _, i := range r.Instances {
 			if i.Subnet == sn.ID {
+				return core.Errorf(DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
+			}
+		}
+		for _, n := range r.NATs {
+			if n.Subnet == sn.ID && n.holds(s.now()) {
 				return core.Errorf(DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
 			}
 		}

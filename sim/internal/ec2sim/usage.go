@@ -61,3 +61,33 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// natHourly is what an hour of a NAT gateway costs, in millionths of a US dollar: us-east-1's
+// price, which the simulator uses in every region. The data it processes ($0.045 a GB) is
+// not metered. https://aws.amazon.com/vpc/pricing/
+const natHourly = 45000
+
+// NATUsage returns every NAT gateway of every region that DescribeNatGateways still shows,
+// as the cost meter sees it: billed from its creation until its deletion is over (a failed
+// one is not billed), ordered by region and ID.
+func (s *Store) NATUsage() []Usage {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	now := s.now()
+	var out []Usage
+	for _, name := range sortedKeys(s.regions) {
+		r := s.regions[name]
+		for _, id := range sortedKeys(r.NATs) {
+			n := r.NATs[id]
+			if n.gone(now) || n.Failure != "" {
+				continue
+			}
+			u := Usage{ID: n.ID, Region: name, Running: true, Launched: n.Created, Hourly: natHourly}
+			if !n.Deleted.IsZero() {
+				u.Running, u.Terminated = false, n.Deleted.Add(natDeleting)
+			}
+			out = append(out, u)
+		}
+	}
+	return out
+}

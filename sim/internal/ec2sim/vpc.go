@@ -224,6 +224,16 @@ func (r *regionState) vpcInUse(id string) bool {
 			return true
 		}
 	}
+	for _, a := range r.ACLs {
+		if a.VPC == id && a.Custom {
+			return true
+		}
+	}
+	for _, n := range r.NATs {
+		if n.VPC == id && n.Deleted.IsZero() {
+			return true
+		}
+	}
 	return false
 }
 

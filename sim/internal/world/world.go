@@ -16,12 +16,25 @@ import (
 // address is a setting of the Cloud). Set exactly one of Instance, Interface and Internet;
 // Address is the address the flow is sent to or from (a private, public or Elastic IP),
 // optional where the endpoint has only one.
+//
+// An endpoint given by its Address alone is the instance that has the address, or the
+// internet when no VPC holds it.
+//
+// A service's endpoint that EC2 does not list as an interface (a load balancer's node, an
+// EFS mount target, a database) is given instead by its Subnet and SecurityGroups, with
+// Address its private address, PublicAddress its public one if it has one (an
+// internet-facing load balancer's node), and Name what a verdict calls it.
 type Endpoint struct {
 	Region    string
 	Instance  string // i-…
 	Interface string // eni-…
 	Internet  bool
 	Address   netip.Addr
+
+	Subnet         string   // subnet-…: a service's endpoint
+	SecurityGroups []string // its security groups
+	PublicAddress  netip.Addr
+	Name           string // e.g. "load balancer node web-lb (10.0.1.17)"
 }
 
 // A Flow is traffic from one endpoint to another's port over a protocol ("tcp", "udp",
