@@ -62,3 +62,13 @@ func (s *Store) unlock() {
 		}
 	}
 }
+
+// ImageName returns the name of the public image id in region; ok is false when the
+// catalog has none by that ID.
+func ImageName(region, id string) (name string, ok bool) {
+	im, err := imageFor(region, &id)
+	if err != nil {
+		return "", false
+	}
+	return im.Name, true
+}

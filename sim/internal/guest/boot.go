@@ -178,7 +178,7 @@ func (s *Store) cloudConfig(ctx context.Context, sh *shell, text string, out int
 	var doc struct {
 		WriteFiles []struct {
 			Path, Content, Owner, Permissions, Encoding string
-			Append                                      bool
+			Append, Defer                               bool
 		} `yaml:"write_files"`
 		PackageUpdate  bool  `yaml:"package_update"`
 		PackageUpgrade bool  `yaml:"package_upgrade"`
@@ -196,36 +196,39 @@ func (s *Store) cloudConfig(ctx context.Context, sh *shell, text string, out int
 	for _, c := range doc.Bootcmd {
 		run(shellLine(c))
 	}
-	for _, wf := range doc.WriteFiles {
-		if wf.Path == "" {
-			continue
-		}
-		content := []byte(wf.Content)
-		if wf.Encoding == "b64" || wf.Encoding == "base64" {
-			if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(wf.Content)); err == nil {
-				content = b
+	writeFiles := func(deferred bool) {
+		for _, wf := range doc.WriteFiles {
+			if wf.Path == "" || wf.Defer != deferred {
+				continue
 			}
-		}
-		mode := fs.FileMode(0o644)
-		if v, err := strconv.ParseUint(strings.TrimPrefix(wf.Permissions, "0o"), 8, 32); err == nil && wf.Permissions != "" {
-			mode = fs.FileMode(v)
-		}
-		owner, _, _ := strings.Cut(wf.Owner, ":")
-		if owner == "" {
-			owner = "root"
-		}
-		p := path.Clean("/" + wf.Path)
-		s.update(sh.id, func(m *machine) {
-			if n := m.Files[p]; wf.Append && n != nil && !n.Dir {
-				n.Data = append(n.Data, content...)
-				return
+			content := []byte(wf.Content)
+			if wf.Encoding == "b64" || wf.Encoding == "base64" {
+				if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(wf.Content)); err == nil {
+					content = b
+				}
 			}
-			if n := m.Files[p]; n != nil && n.Dir {
-				return
+			mode := fs.FileMode(0o644)
+			if v, err := strconv.ParseUint(strings.TrimPrefix(wf.Permissions, "0o"), 8, 32); err == nil && wf.Permissions != "" {
+				mode = fs.FileMode(v)
 			}
-			m.Files.put(p, owner, mode, string(content), t)
-		})
+			owner, _, _ := strings.Cut(wf.Owner, ":")
+			if owner == "" {
+				owner = "root"
+			}
+			p := path.Clean("/" + wf.Path)
+			s.update(sh.id, func(m *machine) {
+				if n := m.Files[p]; wf.Append && n != nil && !n.Dir {
+					n.Data = append(n.Data, content...)
+					return
+				}
+				if n := m.Files[p]; n != nil && n.Dir {
+					return
+				}
+				m.Files.put(p, owner, mode, string(content), t)
+			})
+		}
 	}
+	writeFiles(false)
 	manager := map[string]string{"dnf": "dnf -y", "yum": "yum -y", "apt": "apt-get -y"}[sh.fam.Manager]
 	if doc.PackageUpdate || doc.PackageUpgrade {
 		verb := "makecache"
@@ -256,6 +259,7 @@ func (s *Store) cloudConfig(ctx context.Context, sh *shell, text string, out int
 			failed = true
 		}
 	}
+	writeFiles(true) // defer: after the packages, which would write over them
 	if len(doc.Runcmd) > 0 {
 		var script strings.Builder
 		for _, c := range doc.Runcmd {
