@@ -67,7 +67,7 @@ func init() {
 		"apt-get": {run: apt, needs: deb}, "apt": {run: apt, needs: deb},
 		"systemctl": {run: systemctl}, "service": {run: service},
 		"curl": {run: curl, needs: has("curl")}, "aws": {run: awsCmd, needs: has("aws")},
-		"python3": {run: python, needs: has("python3")},
+		"python3":  {run: python, needs: has("python3")},
 		"\x00type": {run: typeCmd},
 	}
 }
@@ -515,7 +515,9 @@ func mkdir(c *cmd) int {
 	bad := false
 	for _, op := range operands {
 		var err error
-		c.sh.s.update(c.sh.id, func(m *machine) { err = m.Files.mkdir(c.user, c.abs(op), opts["-p"] || opts["--parents"], c.sh.s.clock.Now()) })
+		c.sh.s.update(c.sh.id, func(m *machine) {
+			err = m.Files.mkdir(c.user, c.abs(op), opts["-p"] || opts["--parents"], c.sh.s.clock.Now())
+		})
 		if err != nil {
 			fmt.Fprintf(c.stderr, "mkdir: cannot create directory %s: %s\n", q(op), err)
 			bad = true

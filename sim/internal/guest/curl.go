@@ -15,10 +15,10 @@ import (
 // curlOptions are the options curl takes here.
 type curlOptions struct {
 	method, target, out, data string
-	header                      http.Header
-	silent, showErr, fail       bool
-	include, head, follow       bool
-	remoteName                  bool
+	header                    http.Header
+	silent, showErr, fail     bool
+	include, head, follow     bool
+	remoteName                bool
 }
 
 // takesValue reports whether a curl option takes the next word as its value.
