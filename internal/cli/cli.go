@@ -4,8 +4,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os/signal"
 	"slices"
@@ -33,24 +31,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	streams := &IO{In: stdin, Out: stdout, Err: stderr}
 	root := NewCmdRoot(streams)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
-		var ec *exitCode
-		if errors.As(err, &ec) {
-			return ec.code
-		}
-		var ee *exitError
-		if errors.As(err, &ee) {
-			io.WriteString(stderr, ee.msg)
-			return ee.code
-		}
-		var ce *configure.ExitError
-		if errors.As(err, &ce) {
-			return ce.ExitCode()
-		}
-		fmt.Fprintln(stderr, "awsx:", err)
-		return exitUsage
-	}
-	return exitOK
+	return exitStatus(root.ExecuteContext(ctx), stderr)
 }
 
 // NewCmdRoot returns the awsx command with its subcommands.

@@ -299,6 +299,10 @@ func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Conf
 			if cfg, err = cloud.InstanceConfig(instance); err != nil {
 				return &exitError{exitConfig, "awsx sim on: the simulator has no instance " + instance + "\n"}
 			}
+			if on := openCloudFrom(ctx); on != nil && on.key != "" {
+				// The instance's own ~/.aws has keys: they come first in the CLI's chain.
+				cfg = cloud.Config(sim.WithCredentials(on.key, on.secret, on.token), sim.WithRegion(cfg.Region))
+			}
 			if g.region != "" {
 				cfg.Region = g.region
 			}
@@ -327,6 +331,9 @@ func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Conf
 	if backend != awsx.BackendSim {
 		return call(nil)
 	}
+	if on := openCloudFrom(ctx); on != nil {
+		return call(on.cloud) // the AWS CLI of an instance, in the cloud open already
+	}
 	d, created, err := state.Open("")
 	if err != nil {
 		return &exitError{exitConfig, err.Error() + "\n"}
@@ -335,7 +342,10 @@ func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Conf
 		fmt.Fprintf(streams.Err, "awsx: using the embedded simulator, with its state in %s (no AWS account is used).\n"+
 			"awsx: for real AWS set AWSX_BACKEND=aws; for a simulator server, --endpoint-url http://127.0.0.1:4566.\n", d.Path)
 	}
-	return d.Update(ctx, simOpts, call)
+	return d.Update(ctx, simOpts, func(c *sim.Cloud) error {
+		c.SetInstanceCLI(instanceCLI(c)) // for user data that runs aws at boot
+		return call(c)
+	})
 }
 
 // bind fills in from --cli-input-json or --cli-input-yaml and the parameters, and checks the

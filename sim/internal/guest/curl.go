@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -246,10 +245,9 @@ func (c *cmd) route(u *url.URL) (http.Handler, int, string) {
 	case c.sh.s.env.Fetch != nil && (host == "amazonaws.com" || strings.HasSuffix(host, ".amazonaws.com")):
 		return fetcher{c.sh.s.env.Fetch}, 0, ""
 	}
-	if net.ParseIP(host) != nil {
-		return nil, 28, fmt.Sprintf("Failed to connect to %s port %d after 130000 ms: Couldn't connect to server (awsx sim: an instance's curl reaches its metadata service, its own services and AWS's endpoints)", host, port)
-	}
-	return nil, 6, "Could not resolve host: " + host
+	// The internet and the other instances are not modelled (yet) from inside an instance.
+	return nil, 7, fmt.Sprintf("Failed to connect to %s port %d after 0 ms: Couldn't connect to server\n"+
+		"awsx sim: an instance's curl reaches its metadata service (169.254.169.254), its own services (localhost) and AWS's endpoints", host, port)
 }
 
 // fetcher answers a request with the cloud's own HTTP client (AWS's endpoints, in memory).
