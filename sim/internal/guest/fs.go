@@ -61,6 +61,9 @@ func pathErr(p string, err error) error { return &fs.PathError{Op: "bash:", Path
 
 // clean makes p absolute against dir and cleans it.
 func clean(dir, p string) string {
+	if p == "" {
+		return "" // names nothing: every lookup of it fails
+	}
 	if !strings.HasPrefix(p, "/") {
 		p = dir + "/" + p
 	}
@@ -112,6 +115,10 @@ func canEnter(user string, n *node) bool {
 
 // lookup returns the node at p, checking that user may go through every directory on the way.
 func (f files) lookup(user, p string) (*node, error) {
+	if !strings.HasPrefix(p, "/") {
+		return nil, errNoEnt
+	}
+	p = path.Clean(p)
 	if err := f.walk(user, path.Dir(p)); err != nil {
 		return nil, err
 	}
@@ -124,7 +131,12 @@ func (f files) lookup(user, p string) (*node, error) {
 
 // walk checks that the directory dir exists and that user may go through it and its parents.
 func (f files) walk(user, dir string) error {
-	for d := "/"; ; {
+	if !strings.HasPrefix(dir, "/") || path.Clean(dir) != dir {
+		return errNoEnt // the shell's handlers make every path absolute and clean
+	}
+	d := "/"
+	parts := strings.Split(strings.TrimPrefix(dir, "/"), "/")
+	for i := 0; ; i++ {
 		n, ok := f[d]
 		switch {
 		case !ok:
@@ -134,13 +146,10 @@ func (f files) walk(user, dir string) error {
 		case !canEnter(user, n):
 			return errAccess
 		}
-		if d == dir {
+		if d == dir || i == len(parts) {
 			return nil
 		}
-		rest := strings.TrimPrefix(dir, d)
-		rest = strings.TrimPrefix(rest, "/")
-		next, _, _ := strings.Cut(rest, "/")
-		d = path.Join(d, next)
+		d = path.Join(d, parts[i])
 	}
 }
 

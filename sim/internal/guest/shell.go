@@ -368,6 +368,7 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 // readDir lists a directory for globs.
 func (sh *shell) readDir(ctx context.Context, p string) ([]fs.DirEntry, error) {
 	user := userOf(ctx)
+	p = clean(interp.HandlerCtx(ctx).Dir, p)
 	var out []fs.DirEntry
 	var err error
 	sh.s.view(sh.id, func(m *machine) {
@@ -395,6 +396,7 @@ func (sh *shell) readDir(ctx context.Context, p string) ([]fs.DirEntry, error) {
 
 func (sh *shell) stat(ctx context.Context, p string, _ bool) (fs.FileInfo, error) {
 	user := userOf(ctx)
+	p = clean(interp.HandlerCtx(ctx).Dir, p)
 	var fi fs.FileInfo
 	var err error
 	sh.s.view(sh.id, func(m *machine) {
@@ -411,6 +413,7 @@ func (sh *shell) stat(ctx context.Context, p string, _ bool) (fs.FileInfo, error
 
 func (sh *shell) access(ctx context.Context, p string, mode interp.AccessMode) error {
 	user := userOf(ctx)
+	p = clean(interp.HandlerCtx(ctx).Dir, p)
 	var err error
 	sh.s.view(sh.id, func(m *machine) {
 		var n *node
