@@ -266,3 +266,50 @@ func readDir(dir string) ([]string, error) {
 	}
 	return names, err
 }
+
+// TestGuestRace: commands on one instance, and fetches of its page, from many goroutines.
+func TestGuestRace(t *testing.T) {
+	c := sim.New()
+	id := launchWithUserData(t, c, "al2023-ami-*-x86_64", webUserData)
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 10 {
+				var out bytes.Buffer
+				script := "mkdir -p d; echo " + string(rune('a'+g)) + " >> d/log; cat d/log | grep -c . > /dev/null; ls /tmp"
+				if i%3 == 0 {
+					script = "echo '<p>" + string(rune('a'+g)) + "</p>' | sudo tee /var/www/html/index.html > /dev/null"
+				}
+				if code, err := c.Run(context.Background(), id, script, sim.RunOptions{Stdout: &out, Stderr: &out}); code != 0 || err != nil {
+					t.Errorf("%q: %d %v %s", script, code, err, out.String())
+				}
+				if resp, err := c.FetchInstance(id, 80, "/"); err != nil || resp.StatusCode != 200 {
+					t.Errorf("GET /: %v", err)
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if _, out, _ := on(t, c, id, "wc -l < d/log"); out != "48\n" { // six appends each: every third run writes the page
+		t.Errorf("appends from 8 goroutines: %q lines", out)
+	}
+}
+
+// BenchmarkGuestRun is one command line on an instance, through Cloud.Run.
+func BenchmarkGuestRun(b *testing.B) {
+	c := sim.New()
+	client := ec2.NewFromConfig(c.Config())
+	images := must(client.DescribeImages(context.Background(), &ec2.DescribeImagesInput{Filters: []types.Filter{filter("name", "al2023-ami-*-x86_64")}}))(b).Images
+	out := must(client.RunInstances(context.Background(), &ec2.RunInstancesInput{ImageId: images[0].ImageId, InstanceType: types.InstanceTypeT3Micro,
+		MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}))(b)
+	id := *out.Instances[0].InstanceId
+	b.ReportAllocs()
+	for b.Loop() {
+		if code, err := c.Run(context.Background(), id, "echo hi > f; cat f | grep -c hi", sim.RunOptions{Stdout: io.Discard}); code != 0 || err != nil {
+			b.Fatal(code, err)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package guest
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // A pkg is a package of a family's catalog: what installing it puts on the instance.
 type pkg struct {
@@ -42,8 +45,19 @@ Apache2 server after installation.</p>
 </html>
 `
 
-// catalogOf returns the packages the family's repositories have, by name.
+var catalogs sync.Map // family ID → map[string]*pkg, never changed once made
+
+// catalogOf returns the packages the family's repositories have, by name. The map and its
+// packages are shared: read them only.
 func catalogOf(f family) map[string]*pkg {
+	if c, ok := catalogs.Load(f.ID); ok {
+		return c.(map[string]*pkg)
+	}
+	c, _ := catalogs.LoadOrStore(f.ID, makeCatalog(f))
+	return c.(map[string]*pkg)
+}
+
+func makeCatalog(f family) map[string]*pkg {
 	var list []*pkg
 	if f.amazon() {
 		aws := &pkg{Name: "awscli-2", Version: "2.17.18", Size: "2.9 M", Bins: []string{"aws"}, Preset: true, Aliases: []string{"awscli"}}
