@@ -66,7 +66,8 @@ func init() {
 		"yum": {run: yum, needs: amazon}, "dnf": {run: yum, needs: dnf}, "amazon-linux-extras": {run: extras, needs: al2},
 		"apt-get": {run: apt, needs: deb}, "apt": {run: apt, needs: deb},
 		"systemctl": {run: systemctl}, "service": {run: service},
-		"curl": {run: curl, needs: has("curl")}, "aws": {run: awsCmd, needs: has("aws")},
+		"curl": {run: curl, needs: has("curl")}, "aws": {run: awsCmd, needs: has("aws")}, "awsx": {run: awsCmd},
+		"sed": {run: sed}, "find": {run: findCmd}, "ec2-metadata": {run: ec2Metadata, needs: amazon},
 		"python3":  {run: python, needs: has("python3")},
 		"\x00type": {run: typeCmd},
 	}

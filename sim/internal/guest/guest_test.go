@@ -22,6 +22,10 @@ func newTestStore(t *testing.T, image string, userData string) (*Store, Instance
 	clock := core.NewClock(func() time.Time { return t0 })
 	s := NewStore(clock, Env{Metadata: func(id string) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/latest/api/token" && r.Method == http.MethodPut {
+				io.WriteString(w, "TOKEN")
+				return
+			}
 			if r.URL.Path == "/latest/meta-data/instance-id" {
 				io.WriteString(w, id)
 				return
@@ -216,5 +220,30 @@ func TestBounds(t *testing.T) {
 		if err != nil || code == 0 || time.Since(start) > 5*time.Second || out.Len() > maxOutput+1024 {
 			t.Errorf("%q: exit %d, %v, after %v, %d bytes out", script, code, err, time.Since(start), out.Len())
 		}
+	}
+}
+
+func TestTextTools(t *testing.T) {
+	for _, tc := range []struct {
+		name, script string
+		code         int
+		stdout       string
+	}{
+		{"sed s", "echo 'Listen 80' | sed 's/80/8080/'", 0, "Listen 8080\n"},
+		{"sed g & groups", "echo 'a-b-c' | sed -E 's/([a-z])/<\\1>/g; s/-/&&/'", 0, "<a>--<b>-<c>\n"},
+		{"sed -i", "echo 'x=1' > f; sed -i 's/1/2/' f; cat f", 0, "x=2\n"},
+		{"sed -i root file", "sudo yum install -y httpd >/dev/null; sudo sed -i 's/^Listen 80$/Listen 8080/' /etc/httpd/conf/httpd.conf; grep Listen /etc/httpd/conf/httpd.conf", 0, "Listen 8080\n"},
+		{"sed unsupported", "echo a | sed 'p'", 1, ""},
+		{"find", "mkdir -p w/a; touch w/a/x.html w/y.txt; find w -type f -name '*.html'; find w -type d", 0, "w/a/x.html\nw\nw/a\n"},
+		{"find -exec", "mkdir -p w; touch w/f; find w -type f -exec chmod 600 {} \\;; ls -l w/f", 0, "-rw-------. 1 ec2-user ec2-user 0 Jan 21 10:00 w/f\n"},
+		{"ec2-metadata", "ec2-metadata -i", 0, "instance-id: i-0123456789abcdef0\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, in := newTestStore(t, al2023Image, "")
+			code, out, errOut := run(t, s, in, tc.script)
+			if code != tc.code || out != tc.stdout {
+				t.Errorf("%q: %d %q %q, want %d %q", tc.script, code, out, errOut, tc.code, tc.stdout)
+			}
+		})
 	}
 }
