@@ -45,6 +45,9 @@ func systemctl(c *cmd) int {
 	code := 0
 	for _, raw := range names {
 		name := strings.TrimSuffix(raw, ".service")
+		if name == "sshd" && !c.sh.fam.amazon() {
+			name = "ssh" // Debian's unit, with sshd as its alias
+		}
 		var u *unit
 		c.sh.s.view(c.sh.id, func(m *machine) {
 			if v, ok := m.Units[name]; ok {
@@ -234,8 +237,12 @@ func (c *cmd) status(name string, u *unit) int {
 		ago := c.sh.s.clock.Now().Sub(u.Since).Truncate(time.Second)
 		dot, active = "●", fmt.Sprintf("active (running) since %s; %s ago", u.Since.UTC().Format("Mon 2006-01-02 15:04:05 MST"), ago)
 	}
-	fmt.Fprintf(c.stdout, "%s %s.service - %s\n     Loaded: loaded (/usr/lib/systemd/system/%s.service; %s; preset: disabled)\n     Active: %s\n",
-		dot, name, c.unitDesc(name), name, enabled, active)
+	preset := "disabled" // Fedora's presets, which Amazon Linux keeps; Debian enables what it installs
+	if !c.sh.fam.amazon() {
+		preset = "enabled"
+	}
+	fmt.Fprintf(c.stdout, "%s %s.service - %s\n     Loaded: loaded (/usr/lib/systemd/system/%s.service; %s; preset: %s)\n     Active: %s\n",
+		dot, name, c.unitDesc(name), name, enabled, preset, active)
 	if !u.Active {
 		return 3
 	}
