@@ -102,13 +102,21 @@ func TestSimOnShell(t *testing.T) {
 		{[]string{"printf 'AKIAIOSFODNN7EXAMPLE\\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\\nus-east-1\\ntext\\n' | aws configure >/dev/null"}, 0, "", ""},
 		{[]string{"aws", "sts", "get-caller-identity", "--query", "Arn"}, 0, "arn:aws:iam::123456789012:root", ""},
 		{[]string{"cat ~/.aws/credentials"}, 0, "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""},
+		// Files named by the instance's aws are the instance's.
+		{[]string{"aws s3 mb s3://guest-files && echo hello > up.txt && aws s3 cp up.txt s3://guest-files/"}, 0, "make_bucket: guest-files\nupload: up.txt to s3://guest-files/up.txt", ""},
+		{[]string{"aws s3 cp s3://guest-files/up.txt down.txt && cat down.txt"}, 0, "download: s3://guest-files/up.txt to down.txt\nhello", ""},
+		{[]string{`echo '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}' > p.json; aws iam create-policy --policy-name from-instance --policy-document file://p.json --query Policy.PolicyName`}, 0, "from-instance", ""},
+		{[]string{"aws iam create-policy --policy-name x --policy-document file://nope.json"}, 255, "", "Unable to load paramfile file://nope.json"},
+		{[]string{"aws s3api get-object --bucket guest-files --key up.txt out.txt"}, 252, "", "use `aws s3 cp`"},
+		{[]string{"aws s3 sync s3://guest-files ."}, 252, "", "sync and --recursive"},
 	} {
 		r := runAwsx(t, home, append([]string{"sim", "on", id}, tc.args...)...)
 		if r.code != tc.code || strings.TrimSpace(r.stdout) != tc.stdout || !strings.Contains(r.stderr, tc.stderr) {
 			t.Errorf("sim on %s %q: %d %q %q, want %d %q %q", id, tc.args, r.code, r.stdout, r.stderr, tc.code, tc.stdout, tc.stderr)
 		}
 	}
-	for _, p := range []string{filepath.Join(home, ".aws"), filepath.Join(home, "credentials"), filepath.Join(home, "config")} {
+	for _, p := range []string{filepath.Join(home, ".aws"), filepath.Join(home, "credentials"), filepath.Join(home, "config"),
+		filepath.Join(home, "up.txt"), filepath.Join(home, "down.txt"), filepath.Join(home, "p.json"), filepath.Join(home, "out.txt")} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("aws configure on the instance wrote the learner's %s", p)
 		}

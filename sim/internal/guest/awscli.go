@@ -44,6 +44,16 @@ func awsCmd(c *cmd) int {
 		fmt.Fprintln(c.stderr, "awsx sim: this simulator runs no AWS CLI on its instances; run the command through `awsx sim on INSTANCE aws …`")
 		return 255
 	}
+	args, bad := c.inline(args)
+	if bad != "" {
+		fmt.Fprint(c.stderr, bad)
+		return 255
+	}
+	copyOp, refuse := c.localFiles(args)
+	if refuse != "" {
+		fmt.Fprint(c.stderr, refuse)
+		return 252
+	}
 	call := AWSCall{Instance: c.sh.id, Args: args, Stdin: c.stdin, Stdout: c.stdout, Stderr: c.stderr}
 	creds, conf := c.awsFiles()
 	section := creds[profile]
@@ -64,6 +74,9 @@ func awsCmd(c *cmd) int {
 	if profile != "default" && section == nil && conf[cfgName] == nil {
 		fmt.Fprintf(c.stderr, "\nThe config profile (%s) could not be found\n", profile)
 		return 255
+	}
+	if copyOp != nil {
+		return c.copyS3(call, copyOp)
 	}
 	return run(c.ctx, call)
 }
