@@ -283,6 +283,11 @@ func withBackend(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Co
 // withCloud is [withBackend], also handing fn the embedded simulator (nil for another backend).
 func withCloud(ctx context.Context, streams *IO, g globals, fn func(cfg aws.Config, backend string, cloud *sim.Cloud) error) error {
 	backend, simOpts, err := backendOf(g)
+	if openCloudFrom(ctx) != nil {
+		// The AWS CLI of an instance: its cloud is the one open, whatever this machine's
+		// settings (an endpoint URL of the learner's) say.
+		backend, simOpts, err = awsx.BackendSim, nil, nil
+	}
 	if err != nil {
 		return &exitError{exitConfig, err.Error() + "\n"}
 	}

@@ -150,8 +150,13 @@ func instanceCLI(c *sim.Cloud) func(ctx context.Context, call sim.AWSCall) int {
 		if call.Region != "" && !hasFlag(args, "--region") {
 			args = append(args, "--region", call.Region)
 		}
-		if call.Output != "" && !hasFlag(args, "--output") {
-			args = append(args, "--output", call.Output)
+		if !hasFlag(args, "--output") {
+			// The instance's output format, never this machine's (AWS_DEFAULT_OUTPUT, ~/.aws/config).
+			out := call.Output
+			if out == "" {
+				out = "json"
+			}
+			args = append(args, "--output", out)
 		}
 		ctx = context.WithValue(ctx, instanceKey{}, &onInstanceCtx{id: call.Instance, cloud: c,
 			key: call.AccessKeyID, secret: call.SecretAccessKey, token: call.SessionToken})

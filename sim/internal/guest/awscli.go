@@ -66,6 +66,9 @@ func awsCmd(c *cmd) int {
 	if k := c.env.Get("AWS_ACCESS_KEY_ID").String(); k != "" {
 		call.AccessKeyID, call.SecretAccessKey, call.SessionToken = k, c.env.Get("AWS_SECRET_ACCESS_KEY").String(), c.env.Get("AWS_SESSION_TOKEN").String()
 	}
+	if v := c.env.Get("AWS_DEFAULT_OUTPUT").String(); v != "" {
+		call.Output = v
+	}
 	for _, name := range []string{"AWS_DEFAULT_REGION", "AWS_REGION"} {
 		if v := c.env.Get(name).String(); v != "" {
 			call.Region = v
