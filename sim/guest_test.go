@@ -313,3 +313,29 @@ func BenchmarkGuestRun(b *testing.B) {
 		}
 	}
 }
+
+// TestGuestSpotAndWindows: a Spot request's instance boots with its launch specification's
+// user data and is gone with its interruption; a Windows instance has no simulated shell.
+func TestGuestSpotAndWindows(t *testing.T) {
+	ctx := context.Background()
+	c := sim.New(sim.WithClock(func() time.Time { return spotStart }))
+	client := ec2.NewFromConfig(c.Config())
+	spec := course()
+	spec.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte("#!/bin/sh\necho spot > /tmp/s\n")))
+	q := must(client.RequestSpotInstances(ctx, &ec2.RequestSpotInstancesInput{LaunchSpecification: spec}))(t).SpotInstanceRequests[0]
+	id := aws.ToString(spotRequest(t, client, *q.SpotInstanceRequestId).InstanceId)
+	if code, out, errOut := on(t, c, id, "cat /tmp/s; grep PRETTY /etc/os-release"); code != 0 || out != "spot\nPRETTY_NAME=\"Amazon Linux AMI 2017.03\"\n" {
+		t.Errorf("on the Spot Instance: %d %q %q", code, out, errOut)
+	}
+	if _, err := c.InterruptSpotInstance(id, func(o *sim.InterruptOptions) { o.Now = true }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Run(ctx, id, "true", sim.RunOptions{}); err == nil || c.Hosts().Listening(id, 22) {
+		t.Errorf("Run on an interrupted Spot Instance: %v", err)
+	}
+
+	win := launchWithUserData(t, c, "Windows_Server-2022-English-Full-Base-*", "")
+	if _, err := c.Run(ctx, win, "whoami", sim.RunOptions{}); err == nil || !strings.Contains(err.Error(), "Windows") {
+		t.Errorf("Run on Windows: %v", err)
+	}
+}
