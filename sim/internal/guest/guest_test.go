@@ -247,3 +247,36 @@ func TestTextTools(t *testing.T) {
 		})
 	}
 }
+
+// TestPersist: a machine survives MarshalJSON and UnmarshalJSON; a state whose files do not
+// hang together is refused, and changes nothing.
+func TestPersist(t *testing.T) {
+	s, in := newTestStore(t, ubuntuImage, "")
+	run(t, s, in, "echo kept > k; sudo apt-get install -y nginx; python3 -m http.server 8000")
+	b, err := s.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := newTestStore(t, al2Image, "")
+	for _, bad := range []string{
+		`{"Machines":{"i-1":null}}`,
+		`{"Machines":{"i-1":{"Files":{}}}}`,
+		`{"Machines":{"i-1":{"Files":{"/":{"Dir":true},"/a/b":{}}}}}`,
+		`{"Machines":{"i-1":{"Files":{"/":{"Dir":true},"a":{}}}}}`,
+		`{"Machines":{"i-1":{"Files":{"/":{"Dir":true},"/x":null}}}}`,
+		`[]`,
+	} {
+		if err := d.UnmarshalJSON([]byte(bad)); err == nil {
+			t.Errorf("UnmarshalJSON(%s): no error", bad)
+		}
+	}
+	if code, out, _ := run(t, d, in, "whoami"); code != 0 || out != "ec2-user\n" {
+		t.Errorf("after refused states: %d %q", code, out)
+	}
+	if err := d.UnmarshalJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, d, in, "cat k; whoami; systemctl is-active nginx; curl -s localhost:8000/k"); code != 0 || out != "kept\nubuntu\nactive\nkept\n" {
+		t.Errorf("after UnmarshalJSON: %d %q", code, out)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -197,9 +198,18 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("guest: %w", err)
 	}
 	for id, m := range v.Machines {
-		if m == nil || m.Files == nil || m.Files["/"] == nil {
+		if m == nil || m.Files == nil || m.Files["/"] == nil || !m.Files["/"].Dir {
 			return fmt.Errorf("guest: the machine of %s has no filesystem", id)
 		}
+		for p, n := range m.Files {
+			if n == nil || !strings.HasPrefix(p, "/") || path.Clean(p) != p {
+				return fmt.Errorf("guest: the machine of %s has a bad file %q", id, p)
+			}
+			if d := m.Files[path.Dir(p)]; p != "/" && (d == nil || !d.Dir) {
+				return fmt.Errorf("guest: the machine of %s has %q outside a directory", id, p)
+			}
+		}
+		m.ID = id
 		if m.Packages == nil {
 			m.Packages = map[string]string{}
 		}
