@@ -339,3 +339,31 @@ func TestGuestSpotAndWindows(t *testing.T) {
 		t.Errorf("Run on Windows: %v", err)
 	}
 }
+
+// TestGuestNestedBoots: user data whose aws launches an instance with the same user data
+// stops nesting after a few levels instead of launching without end.
+func TestGuestNestedBoots(t *testing.T) {
+	c := sim.New()
+	client := ec2.NewFromConfig(c.Config())
+	image := guestImage(t, client, "al2023-ami-*-x86_64")
+	userData := base64.StdEncoding.EncodeToString([]byte("#!/bin/sh\naws ec2 run-instances\n"))
+	c.SetInstanceCLI(func(ctx context.Context, call sim.AWSCall) int {
+		_, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(image), InstanceType: types.InstanceTypeT3Micro,
+			MinCount: aws.Int32(1), MaxCount: aws.Int32(1), UserData: aws.String(userData)})
+		if err != nil {
+			return 255
+		}
+		return 0
+	})
+	first := *run(t, client, ec2.RunInstancesInput{ImageId: aws.String(image), InstanceType: types.InstanceTypeT3Micro, UserData: aws.String(userData)})[0].InstanceId
+	n := 0
+	for _, r := range must(client.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{}))(t).Reservations {
+		n += len(r.Instances)
+	}
+	if n != 5 {
+		t.Errorf("%d instances launched by nesting user data, want 5", n)
+	}
+	if _, log, _ := on(t, c, first, "cat /var/log/cloud-init-output.log"); strings.Contains(log, "WARNING") {
+		t.Errorf("the first boot:\n%s", log)
+	}
+}

@@ -74,6 +74,10 @@ func (s *Store) Handle(ctx context.Context, e Event) {
 	}
 }
 
+// maxNestedBoots is how deep user data that launches instances whose user data launches
+// instances may go: each boot runs inside the RunInstances that caused it.
+const maxNestedBoots = 4
+
 // cloudInitVersion is the version cloud-init's log lines name, per family.
 func cloudInitVersion(f family) string {
 	if p := catalogOf(f)["cloud-init"]; p != nil {
@@ -100,6 +104,11 @@ func (s *Store) cloudInit(ctx context.Context, e Event) {
 	fmt.Fprintf(&log, "Cloud-init v. %s running 'modules:final' at %s. Up 9.02 seconds.\n", v, stamp)
 	s.appendLog(id, log.Bytes())
 	data := e.UserData
+	if s.booting.Add(1) > maxNestedBoots {
+		s.appendLog(id, []byte(warn(e.Time, "awsx", "user data not run: instances launched by user data nest too deep (the simulator runs boots in the launching request)")))
+		data = nil
+	}
+	defer s.booting.Add(-1)
 	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
 		s.appendLog(id, []byte(warn(e.Time, "util.py", "gzip-compressed user data is not decompressed by the simulator")))
 		data = nil

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
@@ -25,6 +26,7 @@ type Store struct {
 	clock    *core.Clock
 	env      Env
 	machines map[string]*machine
+	booting  atomic.Int32 // boots in progress: user data that launches instances nests them
 }
 
 // Env is what the operating systems need of the rest of the cloud.
