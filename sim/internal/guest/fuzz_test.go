@@ -22,7 +22,8 @@ func FuzzRun(f *testing.F) {
 		"type -a cd; command -v ls; hash -r", "for i in 1 2 3; do mkdir -p d$i/e; done; ls -R d1", "date +%s%%%Q", "cd /root",
 		"x=$(cat /nope 2>&1); echo \"$x\"", "./nope; /usr/bin/nope; ../../etc/passwd", "test -O /etc && echo mine", "[[ -x /tmp ]]",
 		"source /etc/os-release; echo $PRETTY_NAME", "exec whoami", "read a; echo $a", "set -e; false; echo no", "env -i FOO=1 whoami",
-		"cat > /dev/stdout <<EOF\nhi\nEOF", "amazon-linux-extras install nginx1", "cloud-init status --wait", "tee -a /tmp/x < /etc/hostname",
+		"cat > /dev/stdout <<EOF\nhi\nEOF", "echo a | sed -E 's/(a)/\\1\\1/g; s|x|&y|I'", "find / -maxdepth 2 -type d -name 'v*' -exec ls {} +",
+		"ec2-metadata --all", "echo x > f; aws s3 cp f s3://b/; aws iam create-policy --policy-document file://f", "sudo -i; sudo su - -c whoami", "amazon-linux-extras install nginx1", "cloud-init status --wait", "tee -a /tmp/x < /etc/hostname",
 	} {
 		f.Add(seed)
 	}
