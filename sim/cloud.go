@@ -13,6 +13,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/guest"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
@@ -42,6 +43,7 @@ type Cloud struct {
 	dbs      *rdssim.Store
 	watch    *cwsim.Store
 	topics   *snssim.Store
+	guests   *guest.Store // the instances' operating systems: guest.go
 	registry registry
 	hooks    hooks
 	disk     *disk // nil unless made by Open
@@ -125,6 +127,7 @@ func New(opts ...Option) *Cloud {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	})
 	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
+	c.newGuests()
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
 	// topic's default policy lets the owner's CloudWatch publish.
 	c.watch.Notify(cwsim.Notifier{RegionName: ec2sim.RegionDescription,

@@ -140,6 +140,39 @@
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.
 //
+// # Inside an instance
+//
+// Each Linux instance has a simulated operating system (sim/internal/guest), made at launch
+// from its image's family — Amazon Linux 2023 and 2, Ubuntu, Debian, told by the image's name:
+// a small filesystem in memory (/etc/os-release, the default user's home — ec2-user, ubuntu,
+// admin — /tmp, /var/log), the family's installed packages, and systemd services with their
+// enabled and active states. It is kept with the cloud's state. EC2 tells it when the
+// instance launches, starts, stops and terminates: at launch cloud-init runs the user data
+// as root (a #! shell script, or #cloud-config's write_files, package_update, packages and
+// runcmd), once, its output in /var/log/cloud-init-output.log with the boot's time; a start
+// starts the enabled services; a stop stops everything; a termination discards the disk.
+//
+// [Cloud.Run] runs a command line there, as the image's default user: a real shell language
+// (mvdan.cc/sh's interpreter) whose programs are the simulator's own — whoami, id, hostname,
+// uname, ls, cat, cp, mv, rm, mkdir, touch, chmod, chown, grep, head, tail, wc, tee, sort,
+// date, sudo, the family's package manager (dnf/yum or apt-get/apt, from a small catalog, in
+// the shape of the real tools' output), systemctl and service, curl (the metadata service,
+// the instance's own services at localhost, AWS's endpoints), python3 -m http.server, cloud-init
+// status, and aws, which runs the program set by [Cloud.SetInstanceCLI] (the awsx command)
+// with the keys of the instance's own ~/.aws, else its role's. Anything else is "command not
+// found", with the list. File permissions hold: ec2-user writes /var/www/html only through
+// sudo. The interpreter never reaches the host: its files, directory, environment and every
+// program are the instance's, process substitution is refused, and background jobs (&) run
+// to completion in place (a server they start is a service of the instance). A run is bounded:
+// 100,000 commands, 4 MiB of output, 10 seconds; past a bound it stops with status 124.
+// sleep returns at once: only [Cloud.Advance] moves time.
+//
+// A started httpd or nginx serves its document root on port 80 (/var/www/html; nginx's
+// /usr/share/nginx/html on Amazon Linux), a python3 -m http.server its directory on its port;
+// sshd listens on 22. [Cloud.Hosts] answers which ports listen and what answers HTTP there,
+// for the features that reach an instance through the network, and [Cloud.FetchInstance]
+// fetches a page directly. Windows instances have no simulated operating system.
+//
 // # One path for every service
 //
 // Each service is a package that fills one contract (sim/internal/service): its signing

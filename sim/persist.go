@@ -95,6 +95,8 @@ func Open(ctx context.Context, path string, readOnly bool, opts ...Option) (*Clo
 			d.parts = append(d.parts, &part{name: s.Name, state: s.State})
 		}
 	}
+	// The instances' operating systems are no service, but are kept as one is.
+	d.parts = append(d.parts, &part{name: "guest", state: c.guests})
 	for _, p := range d.parts {
 		if err := d.useBlobs(p); err != nil { // the states are empty yet: nothing moves
 			dir.Close()

@@ -9,6 +9,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/guest"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
 	"github.com/awsxlab/awsx/sim/internal/snssim"
@@ -30,6 +31,7 @@ type savedState struct {
 	RDS     json.RawMessage `json:"rds,omitempty"`        // absent from states saved before RDS
 	CW      json.RawMessage `json:"monitoring,omitempty"` // absent from states saved before CloudWatch
 	SNS     json.RawMessage `json:"sns,omitempty"`        // absent from states saved before SNS
+	Guest   json.RawMessage `json:"guest,omitempty"`      // absent from states saved before the instances' operating systems
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -69,13 +71,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	guestState, err := c.guests.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -136,15 +142,22 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := snssim.NewStore(c.opts.account, c.clock, ids).UnmarshalJSON(st.SNS); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.Guest) == 0 {
+		st.Guest = json.RawMessage("{}")
+	}
+	if err := guest.NewStore(c.clock, guest.Env{}).UnmarshalJSON(st.Guest); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
-	c.compute.UnmarshalJSON(st.EC2) // checked above
-	c.buckets.UnmarshalJSON(st.S3)  // checked above
-	c.params.UnmarshalJSON(st.SSM)  // checked above
-	c.dbs.UnmarshalJSON(st.RDS)     // checked above
-	c.watch.UnmarshalJSON(st.CW)    // checked above
-	c.topics.UnmarshalJSON(st.SNS)  // checked above
+	c.compute.UnmarshalJSON(st.EC2)  // checked above
+	c.buckets.UnmarshalJSON(st.S3)   // checked above
+	c.params.UnmarshalJSON(st.SSM)   // checked above
+	c.dbs.UnmarshalJSON(st.RDS)      // checked above
+	c.watch.UnmarshalJSON(st.CW)     // checked above
+	c.topics.UnmarshalJSON(st.SNS)   // checked above
+	c.guests.UnmarshalJSON(st.Guest) // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

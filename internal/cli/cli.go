@@ -37,27 +37,32 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // Run runs awsx with args in the factory's environment and returns its exit code. Runs with
 // factories of their own may go on at once.
 func Run(ctx context.Context, f *Factory, args []string) int {
-	stderr := f.IO.Err
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
-		var ec *exitCode
-		if errors.As(err, &ec) {
-			return ec.code
-		}
-		var ee *exitError
-		if errors.As(err, &ee) {
-			io.WriteString(stderr, ee.msg)
-			return ee.code
-		}
-		var ce *configure.ExitError
-		if errors.As(err, &ce) {
-			return ce.ExitCode()
-		}
-		fmt.Fprintln(stderr, "awsx:", err)
-		return exitUsage
+	return exitStatus(root.ExecuteContext(ctx), f.IO.Err)
+}
+
+// exitStatus is the exit status of a run of the command that ended with err, whose message
+// it writes to stderr.
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
 	}
-	return exitOK
+	var ec *exitCode
+	if errors.As(err, &ec) {
+		return ec.code
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		io.WriteString(stderr, ee.msg)
+		return ee.code
+	}
+	var ce *configure.ExitError
+	if errors.As(err, &ce) {
+		return ce.ExitCode()
+	}
+	fmt.Fprintln(stderr, "awsx:", err)
+	return exitUsage
 }
 
 // NewCmdRoot returns the awsx command with its subcommands.

@@ -68,18 +68,14 @@ func onEmbedded(ctx context.Context, f *Factory, command string, fn func(*sim.Cl
 	if err != nil {
 		return err
 	}
-	return d.Update(ctx, opts, fn)
+	return d.Update(ctx, opts, func(c *sim.Cloud) error {
+		c.SetInstanceCLI(instanceCLI(c))
+		return fn(c)
+	})
 }
 
 // A reach says whether a URL is reachable, and why not.
 type reach func(u *url.URL) error
-
-func metadataOnly(u *url.URL) error {
-	if u.Hostname() != "169.254.169.254" || u.Scheme != "http" {
-		return &exitError{7, "curl: (7) Failed to connect to " + u.Host + ": a simulated instance reaches only its metadata service, http://169.254.169.254\n"}
-	}
-	return nil
-}
 
 func awsHostsOnly(u *url.URL) error {
 	if h := u.Hostname(); h != "amazonaws.com" && !strings.HasSuffix(h, ".amazonaws.com") {

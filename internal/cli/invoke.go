@@ -284,6 +284,11 @@ func withBackend(ctx context.Context, f *Factory, g globals, fn func(cfg aws.Con
 func withCloud(ctx context.Context, f *Factory, g globals, fn func(cfg aws.Config, backend string, cloud *sim.Cloud) error) error {
 	streams := f.IO
 	backend, simOpts, err := backendOf(f, g)
+	if openCloudFrom(ctx) != nil {
+		// The AWS CLI of an instance: its cloud is the one open, whatever this machine's
+		// settings (an endpoint URL of the learner's) say.
+		backend, simOpts, err = awsx.BackendSim, nil, nil
+	}
 	if err != nil {
 		return &exitError{exitConfig, err.Error() + "\n"}
 	}
@@ -299,6 +304,10 @@ func withCloud(ctx context.Context, f *Factory, g globals, fn func(cfg aws.Confi
 			// from the instance's metadata service.
 			if cfg, err = cloud.InstanceConfig(instance); err != nil {
 				return &exitError{exitConfig, "awsx sim on: the simulator has no instance " + instance + "\n"}
+			}
+			if on := openCloudFrom(ctx); on != nil && on.key != "" {
+				// The instance's own ~/.aws has keys: they come first in the CLI's chain.
+				cfg = cloud.Config(sim.WithCredentials(on.key, on.secret, on.token), sim.WithRegion(cfg.Region))
 			}
 			if g.region != "" {
 				cfg.Region = g.region
@@ -328,6 +337,9 @@ func withCloud(ctx context.Context, f *Factory, g globals, fn func(cfg aws.Confi
 	if backend != awsx.BackendSim {
 		return call(nil)
 	}
+	if on := openCloudFrom(ctx); on != nil {
+		return call(on.cloud) // the AWS CLI of an instance, in the cloud open already
+	}
 	path, err := f.StateDir()
 	if err != nil {
 		return &exitError{exitConfig, err.Error() + "\n"}
@@ -340,7 +352,10 @@ func withCloud(ctx context.Context, f *Factory, g globals, fn func(cfg aws.Confi
 		fmt.Fprintf(streams.Err, "awsx: using the embedded simulator, with its state in %s (no AWS account is used).\n"+
 			"awsx: for real AWS set AWSX_BACKEND=aws; for a simulator server, --endpoint-url http://127.0.0.1:4566.\n", d.Path)
 	}
-	return d.Update(ctx, simOpts, call)
+	return d.Update(ctx, simOpts, func(c *sim.Cloud) error {
+		c.SetInstanceCLI(instanceCLI(c)) // for user data that runs aws at boot
+		return call(c)
+	})
 }
 
 // bind fills in from --cli-input-json or --cli-input-yaml and the parameters, and checks the

@@ -424,6 +424,7 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 			i.PublicIP = s.publicIP(r)
 		}
 		r.Instances[i.ID] = i
+		s.emit(r, i, InstanceLaunched)
 		if l.market != nil {
 			s.marketRequest(r, l, i, im, groups)
 		}

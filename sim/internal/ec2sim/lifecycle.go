@@ -17,6 +17,7 @@ import (
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html
 type change struct {
 	verb  string // for IncorrectInstanceState: "stopped", "started"
+	event InstanceEventKind
 	from  []types.InstanceStateName
 	shown types.InstanceStateName
 	to    types.InstanceStateName
@@ -29,7 +30,7 @@ var (
 	stopped = types.InstanceStateNameStopped
 
 	stop = change{
-		verb: "stopped", from: []types.InstanceStateName{running}, shown: types.InstanceStateNameStopping, to: stopped,
+		verb: "stopped", event: InstanceStopped, from: []types.InstanceStateName{running}, shown: types.InstanceStateNameStopping, to: stopped,
 		check: func(i *instance) error {
 			// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html: an
 			// instance with an instance-store root can only be rebooted or terminated.
@@ -49,7 +50,7 @@ var (
 		},
 	}
 	start = change{
-		verb: "started", from: []types.InstanceStateName{stopped}, shown: types.InstanceStateNamePending, to: running,
+		verb: "started", event: InstanceStarted, from: []types.InstanceStateName{stopped}, shown: types.InstanceStateNamePending, to: running,
 		apply: func(s *Store, r *regionState, i *instance) {
 			i.Reason = ""
 			if i.WantsPublicIP && r.eipOf(i) == nil { // an Elastic IP stays through a stop
@@ -58,7 +59,7 @@ var (
 		},
 	}
 	terminate = change{
-		verb: "terminated", from: []types.InstanceStateName{running, stopped}, shown: types.InstanceStateNameShuttingDown, to: stateTerminated,
+		verb: "terminated", event: InstanceTerminated, from: []types.InstanceStateName{running, stopped}, shown: types.InstanceStateNameShuttingDown, to: stateTerminated,
 		check: func(i *instance) error {
 			if i.NoTerminate && i.State != stateTerminated {
 				return core.Errorf(OperationNotPermitted, "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", i.ID)
@@ -116,6 +117,7 @@ func (s *Store) changeState(ctx context.Context, ids []string, c change) ([]type
 				shown = c.shown
 				i.State = c.to
 				c.apply(s, r, i)
+				s.emit(r, i, c.event)
 				s.spotChanged(r, i)
 			}
 			out = append(out, types.InstanceStateChange{InstanceId: aws.String(i.ID), PreviousState: instanceState(prev), CurrentState: instanceState(shown)})

@@ -26,7 +26,7 @@ type InstanceView struct {
 func (s *Store) Instance(id string) (v InstanceView, ok bool) {
 	s.mu.Lock() // to play the region's Spot market up to now: a notice may have fallen due
 	s.gen.Bump()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	now := s.now()
 	for name, r := range s.regions {
 		i, found := r.Instances[id]

@@ -275,6 +275,7 @@ func (s *Store) interrupt(r *regionState, q *spotRequest, i *instance, t time.Ti
 	if action == types.InstanceInterruptionBehaviorTerminate {
 		terminate.apply(s, r, i)
 		i.State, i.Terminated = stateTerminated, t
+		s.emit(r, i, InstanceTerminated)
 		state := spotClosed
 		switch {
 		case q.State == spotCancelled:
@@ -286,6 +287,7 @@ func (s *Store) interrupt(r *regionState, q *spotRequest, i *instance, t time.Ti
 	} else {
 		stop.apply(s, r, i)
 		i.State = stopped
+		s.emit(r, i, InstanceStopped)
 		state := spotDisabled
 		if q.State == spotCancelled {
 			state = spotCancelled
@@ -299,6 +301,7 @@ func (s *Store) interrupt(r *regionState, q *spotRequest, i *instance, t time.Ti
 func (s *Store) restart(r *regionState, q *spotRequest, i *instance, t time.Time) {
 	start.apply(s, r, i)
 	i.State, i.Spot.Interrupted = running, false
+	s.emit(r, i, InstanceStarted)
 	q.setStatus(spotActive, "fulfilled", t)
 }
 
@@ -574,7 +577,7 @@ func (s *Store) SetSpotPrice(m SpotMarket, amount string) (now string, notices [
 	}
 	s.mu.Lock()
 	s.gen.Bump()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.region(name)
 	if err != nil {
 		return "", nil, err
@@ -604,7 +607,7 @@ func (s *Store) SetSpotPrice(m SpotMarket, amount string) (now string, notices [
 func (s *Store) InterruptSpotInstance(id string, now bool) (SpotNotice, error) {
 	s.mu.Lock()
 	s.gen.Bump()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	for _, r := range s.regions {
 		i, ok := r.Instances[id]
 		if !ok {

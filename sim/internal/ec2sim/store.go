@@ -25,6 +25,8 @@ type Store struct {
 	resolve  ParameterFunc
 	regions  map[string]*regionState
 	internet netip.Addr // the learner's address on the internet: reach.go
+	hooks    []func(InstanceEvent) // events.go
+	pending  []InstanceEvent       // events of the write in progress, for the hooks after it
 }
 
 // ParameterFunc returns the value of a Systems Manager parameter, read as the caller of ctx:
@@ -150,7 +152,7 @@ func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error 
 	name := core.RegionFrom(ctx)
 	s.mu.Lock()
 	s.gen.Bump()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	r, err := s.region(name)
 	if err != nil {
 		return err
@@ -159,7 +161,9 @@ func (s *Store) write(ctx context.Context, fn func(r *regionState) error) error 
 	s.settleVolumes(r)
 	s.settleNATs(r)
 	s.settleSpot(r)
+	settled := len(s.pending)
 	if err := fn(r); err != nil {
+		s.pending = s.pending[:settled] // a failed request changed nothing
 		return err
 	}
 	s.settleSpot(r) // what the request changed plays out at once: see settleSpot

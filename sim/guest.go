@@ -1,0 +1,158 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/guest"
+	"github.com/awsxlab/awsx/sim/internal/world"
+)
+
+// newGuests makes the instances' operating systems and has EC2 tell them when instances
+// boot and shut down.
+func (c *Cloud) newGuests() {
+	c.guests = guest.NewStore(c.clock, guest.Env{
+		Metadata: c.Metadata,
+		Fetch:    c.HTTPClient().Do,
+	})
+	c.compute.OnInstance(func(e ec2sim.InstanceEvent) {
+		if strings.HasPrefix(e.ImageName, "Windows") || c.needs(c.guests) != nil {
+			return // the simulator models Linux instances' operating systems only
+		}
+		c.guests.Handle(context.Background(), guest.Event{
+			Kind:     guest.EventKind(e.Kind),
+			Instance: guest.Instance{ID: e.Instance, Region: e.Region, ImageName: e.ImageName, PrivateIP: e.PrivateIP},
+			UserData: e.UserData,
+			Time:     e.Time,
+		})
+	})
+}
+
+// An AWSCall is one run of the AWS CLI on an instance (see [Cloud.SetInstanceCLI]): its
+// arguments and streams, and what the instance's own ~/.aws and environment say — the keys
+// of the profile in use, its region and output format — each empty when they say nothing,
+// and the CLI then takes the instance role's credentials from the metadata service
+// ([Cloud.InstanceConfig]).
+type AWSCall struct {
+	Instance                                   string
+	Args                                       []string
+	Stdin                                      io.Reader
+	Stdout, Stderr                             io.Writer
+	AccessKeyID, SecretAccessKey, SessionToken string
+	Region, Output                             string
+}
+
+// SetInstanceCLI sets the program that answers `aws` (and `awsx`) on the instances: the
+// awsx command sets its own CLI. Without one, `aws` on an instance says that none runs. run
+// returns the command's exit status.
+func (c *Cloud) SetInstanceCLI(run func(ctx context.Context, call AWSCall) int) {
+	if run == nil {
+		c.guests.SetAWS(nil)
+		return
+	}
+	c.guests.SetAWS(func(ctx context.Context, g guest.AWSCall) int {
+		return run(ctx, AWSCall(g))
+	})
+}
+
+// RunOptions are the streams and user of [Cloud.Run].
+type RunOptions struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// User is whom the command runs as: "" for the image's default user (ec2-user,
+	// ubuntu, admin), or "root".
+	User string
+}
+
+// Run runs a shell command line (or a whole script) on the running instance id, as if
+// logged in to it, and returns its exit status. See "Inside an instance" in the package
+// documentation for what the instance's shell has. err is for what is not the command's
+// doing: no such instance, one that is not running, a Windows instance.
+func (c *Cloud) Run(ctx context.Context, id, script string, opts RunOptions) (exit int, err error) {
+	if err := c.needs(c.compute); err != nil {
+		return 0, err
+	}
+	if err := c.needs(c.guests); err != nil {
+		return 0, err
+	}
+	defer c.commit(false) // what the command changed on the instance is kept as a request's is
+	in, err := c.guestInstance(id)
+	if err != nil {
+		return 0, err
+	}
+	user := opts.User
+	if user != "" && user != "root" {
+		user = "" // the image's default user is the only other one
+	}
+	code, err := c.guests.Run(ctx, in, script, guest.RunOptions{Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, User: user})
+	if err != nil {
+		return 0, fmt.Errorf("sim: instance %s is not running", id)
+	}
+	return code, nil
+}
+
+// guestInstance returns what the operating system of the running instance id needs of it.
+func (c *Cloud) guestInstance(id string) (guest.Instance, error) {
+	v, ok := c.compute.Instance(id)
+	if !ok {
+		return guest.Instance{}, fmt.Errorf("sim: no instance %s", id)
+	}
+	if v.Instance.State == nil || v.Instance.State.Name != types.InstanceStateNameRunning {
+		state := "not running"
+		if v.Instance.State != nil {
+			state = string(v.Instance.State.Name)
+		}
+		return guest.Instance{}, fmt.Errorf("sim: instance %s is %s; commands run only on a running instance", id, state)
+	}
+	name, _ := ec2sim.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
+	if strings.HasPrefix(name, "Windows") || v.Instance.Platform == types.PlatformValuesWindows {
+		return guest.Instance{}, fmt.Errorf("sim: instance %s runs Windows; the simulator models Linux instances' operating systems only", id)
+	}
+	return guest.Instance{ID: id, Region: v.Region, ImageName: name, PrivateIP: aws.ToString(v.Instance.PrivateIpAddress)}, nil
+}
+
+// Hosts returns the instances' operating systems as the network sees them: which ports
+// listen, and what answers HTTP there ([world.Hosts]).
+func (c *Cloud) Hosts() world.Hosts { return guestHosts{c} }
+
+type guestHosts struct{ c *Cloud }
+
+func (h guestHosts) Listening(instance string, port int) bool {
+	return h.c.needs(h.c.guests) == nil && h.c.guests.Listening(instance, port)
+}
+
+func (h guestHosts) Handler(instance string, port int) http.Handler {
+	if h.c.needs(h.c.guests) != nil {
+		return nil
+	}
+	return h.c.guests.Handler(instance, port)
+}
+
+// ErrNotListening is the error of [Cloud.FetchInstance] when nothing on the instance
+// listens on the port.
+var ErrNotListening = errors.New("sim: nothing listens on the instance's port")
+
+// FetchInstance sends an HTTP GET for path to the instance's port, as a client next to the
+// instance would (the network between is not consulted), and returns the answer, for tests
+// and tools. err is [ErrNotListening] when nothing answers HTTP there.
+func (c *Cloud) FetchInstance(id string, port int, path string) (*http.Response, error) {
+	h := c.Hosts().Handler(id, port)
+	if h == nil {
+		return nil, ErrNotListening
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	return w.Result(), nil
+}
