@@ -22,6 +22,17 @@ type Endpoint struct {
 	Interface string // eni-…
 	Internet  bool
 	Address   netip.Addr
+	// Node is a managed service's node that EC2 lists no interface for (a load balancer's
+	// node in one of its subnets): set it instead of Instance, Interface and Internet. Its
+	// Address is the node's private address in the subnet.
+	Node *Node
+}
+
+// A Node is where a managed service's node sits: a subnet, and the security groups its
+// traffic is filtered by (none for a Network Load Balancer without groups).
+type Node struct {
+	Subnet         string   // subnet-…
+	SecurityGroups []string // sg-…
 }
 
 // A Flow is traffic from one endpoint to another's port over a protocol ("tcp", "udp",
