@@ -363,3 +363,17 @@ func (s *Store) counter(tg string) *atomic.Uint64 {
 	v, _ := s.turn.LoadOrStore(tg, new(atomic.Uint64))
 	return v.(*atomic.Uint64)
 }
+
+// DNSName returns the DNS name of the load balancer called name in region.
+func (s *Store) DNSName(region, name string) (string, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if r := s.st.Regions[region]; r != nil {
+		for _, lb := range r.LBs {
+			if lb.Name == name {
+				return lb.DNSName, true
+			}
+		}
+	}
+	return "", false
+}
