@@ -32,7 +32,7 @@ type webNetwork struct {
 	subnets          []string
 }
 
-func newWebNetwork(t *testing.T, cfg aws.Config, gateway bool) webNetwork {
+func newWebNetwork(t testing.TB, cfg aws.Config, gateway bool) webNetwork {
 	t.Helper()
 	ctx := context.Background()
 	e := ec2.NewFromConfig(cfg)
