@@ -725,3 +725,57 @@ func TestELBConcurrent(t *testing.T) {
 		t.Errorf("%d listeners", n)
 	}
 }
+
+// A Network Load Balancer in front of an IP target group: TCP health checks ask whether
+// something listens, and traffic passes through without the X-Forwarded headers.
+func TestELBNetworkLoadBalancerIPTargets(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		hosts := &fakeHosts{}
+		c := b.Open(t, sim.WithHosts(hosts), sim.WithNetwork(&fakeNetwork{}))
+		c.Require(t, conformance.ClockControl)
+		n := newWebNetwork(t, c.Config(), true)
+		i := run(t, ec2.NewFromConfig(c.Config()), ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: ec2types.InstanceTypeT2Micro,
+			SubnetId: aws.String(n.subnets[1]), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})[0]
+		client := elb.NewFromConfig(c.Config())
+		nlb := must(client.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("tcp"), Type: types.LoadBalancerTypeEnumNetwork, Subnets: n.subnets}))(t).LoadBalancers[0]
+		tg := must(client.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("ips"), Protocol: types.ProtocolEnumTcp, Port: aws.Int32(8080),
+			VpcId: aws.String(n.vpc), TargetType: types.TargetTypeEnumIp}))(t).TargetGroups[0]
+		_, err := client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: nlb.LoadBalancerArn, Protocol: types.ProtocolEnumTcp, Port: aws.Int32(80),
+			DefaultActions: []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("200")}}}})
+		wantCode(t, err, "InvalidLoadBalancerAction")
+		must(client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: nlb.LoadBalancerArn, Protocol: types.ProtocolEnumTcp, Port: aws.Int32(80),
+			DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroupArn}}}))(t)
+		for _, tc := range []struct{ ip, az, code string }{{"8.8.8.8", "", "InvalidTarget"}, {"192.168.1.1", "", "ValidationError"}, {"not-an-ip", "", "ValidationError"}} {
+			td := types.TargetDescription{Id: aws.String(tc.ip)}
+			_, err := client.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: tg.TargetGroupArn, Targets: []types.TargetDescription{td}})
+			wantCode(t, err, tc.code)
+		}
+		must(client.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: tg.TargetGroupArn, Targets: []types.TargetDescription{
+			{Id: i.PrivateIpAddress}, {Id: aws.String("10.30.1.200")}}}))(t)
+		c.Advance(t, 3*time.Minute+2*time.Minute) // active, then five checks
+		out := must(client.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: tg.TargetGroupArn}))(t).TargetHealthDescriptions
+		states := map[string]string{}
+		for _, d := range out {
+			states[aws.ToString(d.Target.Id)] = string(d.TargetHealth.State) + "/" + string(d.TargetHealth.Reason)
+		}
+		if states[*i.PrivateIpAddress] != "unhealthy/Target.FailedHealthChecks" || states["10.30.1.200"] != "unhealthy/Target.Timeout" {
+			t.Errorf("nothing listens: %v", states)
+		}
+		hosts.serve(*i.InstanceId, 8080, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprintf(w, "xff=%q", r.Header.Get("X-Forwarded-For"))
+		}))
+		must(client.DeregisterTargets(ctx, &elb.DeregisterTargetsInput{TargetGroupArn: tg.TargetGroupArn, Targets: []types.TargetDescription{{Id: aws.String("10.30.1.200")}}}))(t)
+		out = must(client.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: tg.TargetGroupArn, Targets: []types.TargetDescription{{Id: i.PrivateIpAddress}}}))(t).TargetHealthDescriptions
+		if len(out) != 1 || out[0].TargetHealth.State != types.TargetHealthStateEnumHealthy || aws.ToString(out[0].Target.AvailabilityZone) != "us-east-1b" {
+			t.Errorf("listening: %+v", out)
+		}
+		url := "http://" + aws.ToString(nlb.DNSName)
+		if c.URL() != "" {
+			url = "http://" + strings.TrimSuffix(aws.ToString(nlb.DNSName), ".amazonaws.com") + ".localhost" + c.URL()[strings.LastIndex(c.URL(), ":"):]
+		}
+		if code, body, _ := get(t, c.HTTPClient(), url+"/"); code != 200 || body != `xff=""` {
+			t.Errorf("through the network load balancer: %d %q", code, body)
+		}
+	})
+}

@@ -53,6 +53,22 @@ func (s *Store) subnets(ctx context.Context, ids []string) (vpc string, out []su
 	return vpc, out, nil
 }
 
+// vpcSubnets returns the subnets of a VPC.
+func (s *Store) vpcSubnets(ctx context.Context, vpc string) ([]subnet, error) {
+	if s.ec2 == nil {
+		return nil, nil
+	}
+	res, err := s.ec2(ctx, "DescribeSubnets", &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpc}}}})
+	if err != nil {
+		return nil, ec2Failure(err)
+	}
+	var out []subnet
+	for _, sn := range res.(*ec2.DescribeSubnetsOutput).Subnets {
+		out = append(out, subnet{ID: aws.ToString(sn.SubnetId), AZ: aws.ToString(sn.AvailabilityZone), CIDR: aws.ToString(sn.CidrBlock)})
+	}
+	return out, nil
+}
+
 // nodeAddress is the private address of a load balancer's node in a subnet: one of the
 // subnet's addresses after the four AWS keeps, the same for the same load balancer.
 func nodeAddress(cidr, lbName string) string {

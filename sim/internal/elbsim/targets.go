@@ -82,7 +82,11 @@ func (h *ELB) RegisterTargets(ctx context.Context, in *elb.RegisterTargetsInput)
 		if err != nil {
 			return nil, err
 		}
-		for _, t := range in.Targets {
+		zones, err := s.vpcSubnets(ctx, tg.VPC)
+		if err != nil {
+			return nil, err
+		}
+		for i, t := range in.Targets {
 			ip, err := netip.ParseAddr(aws.ToString(t.Id))
 			if err != nil || !ip.Is4() {
 				return nil, errorf(ValidationError, "The IP address '%s' is not a valid IPv4 address", aws.ToString(t.Id))
@@ -91,6 +95,14 @@ func (h *ELB) RegisterTargets(ctx context.Context, in *elb.RegisterTargetsInput)
 			private := slices.ContainsFunc(privateRanges, func(p netip.Prefix) bool { return p.Contains(ip) })
 			switch {
 			case inVPC:
+				// An address of the VPC is in the zone of the subnet that holds it.
+				j := slices.IndexFunc(zones, func(sn subnet) bool { p, err := netip.ParsePrefix(sn.CIDR); return err == nil && p.Contains(ip) })
+				if j < 0 {
+					return nil, errorf(InvalidTarget, "The IP address '%s' is in no subnet of the VPC '%s'", ip, tg.VPC)
+				}
+				if in.Targets[i].AvailabilityZone == nil {
+					in.Targets[i].AvailabilityZone = aws.String(zones[j].AZ)
+				}
 			case private && aws.ToString(t.AvailabilityZone) == "all":
 			case private:
 				return nil, errorf(ValidationError, "You must specify the Availability Zone 'all' for the IP address '%s', which is outside the VPC", ip)
