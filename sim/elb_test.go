@@ -277,7 +277,7 @@ func TestELBTargetGroupsListenersRules(t *testing.T) {
 			t.Errorf("listener = %+v", l)
 		}
 		_, err = client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(80),
-			Certificates: []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}},
+			Certificates:   []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}},
 			DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: web.TargetGroupArn}}})
 		wantCode(t, err, "DuplicateListener")
 		used := must(client.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{LoadBalancerArn: lb.LoadBalancerArn}))(t).TargetGroups

@@ -165,7 +165,9 @@ func (h *ELB) DescribeListeners(ctx context.Context, in *elb.DescribeListenersIn
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(ls, func(a, b types.Listener) int { return strings.Compare(aws.ToString(a.ListenerArn), aws.ToString(b.ListenerArn)) })
+	slices.SortFunc(ls, func(a, b types.Listener) int {
+		return strings.Compare(aws.ToString(a.ListenerArn), aws.ToString(b.ListenerArn))
+	})
 	ls = slices.CompactFunc(ls, func(a, b types.Listener) bool { return aws.ToString(a.ListenerArn) == aws.ToString(b.ListenerArn) })
 	keys := make([]string, len(ls))
 	for i, l := range ls {

@@ -74,7 +74,9 @@ func checkName(what, name string) error {
 	return nil
 }
 
-func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // enum checks a value against its set, as the API's validation words it.
 func enum(v, field string, set ...string) error {
@@ -509,27 +511,27 @@ func (h *ELB) SetSubnets(ctx context.Context, in *elb.SetSubnetsInput) (*elb.Set
 // answers them for each type (the User Guides' "Load balancer attributes").
 func lbAttributeDefaults(typ string) map[string]string {
 	m := map[string]string{
-		"access_logs.s3.enabled":             "false",
-		"access_logs.s3.bucket":              "",
-		"access_logs.s3.prefix":              "",
-		"deletion_protection.enabled":        "false",
-		"load_balancing.cross_zone.enabled":  "false",
-		"zonal_shift.config.enabled":         "false",
-		"dns_record.client_routing_policy":   "any_availability_zone",
-		"ipv6.deny_all_igw_traffic":          "false",
-		"connection_logs.s3.enabled":         "false",
-		"connection_logs.s3.bucket":          "",
-		"connection_logs.s3.prefix":          "",
-		"idle_timeout.timeout_seconds":       "60",
-		"client_keep_alive.seconds":          "3600",
-		"routing.http2.enabled":              "true",
-		"routing.http.desync_mitigation_mode": "defensive",
-		"routing.http.drop_invalid_header_fields.enabled":       "false",
-		"routing.http.preserve_host_header.enabled":             "false",
+		"access_logs.s3.enabled":                                   "false",
+		"access_logs.s3.bucket":                                    "",
+		"access_logs.s3.prefix":                                    "",
+		"deletion_protection.enabled":                              "false",
+		"load_balancing.cross_zone.enabled":                        "false",
+		"zonal_shift.config.enabled":                               "false",
+		"dns_record.client_routing_policy":                         "any_availability_zone",
+		"ipv6.deny_all_igw_traffic":                                "false",
+		"connection_logs.s3.enabled":                               "false",
+		"connection_logs.s3.bucket":                                "",
+		"connection_logs.s3.prefix":                                "",
+		"idle_timeout.timeout_seconds":                             "60",
+		"client_keep_alive.seconds":                                "3600",
+		"routing.http2.enabled":                                    "true",
+		"routing.http.desync_mitigation_mode":                      "defensive",
+		"routing.http.drop_invalid_header_fields.enabled":          "false",
+		"routing.http.preserve_host_header.enabled":                "false",
 		"routing.http.x_amzn_tls_version_and_cipher_suite.enabled": "false",
-		"routing.http.xff_client_port.enabled":                  "false",
-		"routing.http.xff_header_processing.mode":               "append",
-		"waf.fail_open.enabled":                                 "false",
+		"routing.http.xff_client_port.enabled":                     "false",
+		"routing.http.xff_header_processing.mode":                  "append",
+		"waf.fail_open.enabled":                                    "false",
 	}
 	if typ == "application" {
 		m["load_balancing.cross_zone.enabled"] = "true"

@@ -154,12 +154,12 @@ func tgAttributeDefaults(protocol, targetType string) map[string]string {
 		return map[string]string{"lambda.multi_value_headers.enabled": "false"}
 	}
 	m := map[string]string{
-		"deregistration_delay.timeout_seconds": "300",
-		"stickiness.enabled":                   "false",
-		"load_balancing.cross_zone.enabled":    "use_load_balancer_configuration",
-		"target_group_health.dns_failover.minimum_healthy_targets.count":              "1",
-		"target_group_health.dns_failover.minimum_healthy_targets.percentage":         "off",
-		"target_group_health.unhealthy_state_routing.minimum_healthy_targets.count":   "1",
+		"deregistration_delay.timeout_seconds":                                           "300",
+		"stickiness.enabled":                                                             "false",
+		"load_balancing.cross_zone.enabled":                                              "use_load_balancer_configuration",
+		"target_group_health.dns_failover.minimum_healthy_targets.count":                 "1",
+		"target_group_health.dns_failover.minimum_healthy_targets.percentage":            "off",
+		"target_group_health.unhealthy_state_routing.minimum_healthy_targets.count":      "1",
 		"target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage": "off",
 	}
 	switch protocol {
