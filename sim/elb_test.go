@@ -779,3 +779,38 @@ func TestELBNetworkLoadBalancerIPTargets(t *testing.T) {
 		}
 	})
 }
+
+// A cloud from Open keeps the load balancers across a reopen, and neither describing them
+// nor asking their targets' health writes anything, even as their states move on the clock.
+func TestELBOpenKeepsState(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := openCloud(t, dir, false)
+	n := newWebNetwork(t, c.Config(), true)
+	lb := createALB(t, elb.NewFromConfig(c.Config()), "kept", n.subnets)
+	tg := must(elb.NewFromConfig(c.Config()).CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("kept"), Protocol: types.ProtocolEnumHttp,
+		Port: aws.Int32(80), VpcId: aws.String(n.vpc)}))(t).TargetGroups[0]
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c = openCloud(t, dir, false)
+	defer c.Close()
+	client := elb.NewFromConfig(c.Config())
+	for _, d := range []time.Duration{0, 5 * time.Minute} {
+		c.Advance(d)
+		before := dirBytes(t, dir)
+		st := must(client.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{Names: []string{"kept"}}))(t).LoadBalancers[0].State.Code
+		if want := map[time.Duration]types.LoadBalancerStateEnum{0: "provisioning", 5 * time.Minute: "active"}[d]; st != want {
+			t.Errorf("after %v: %s, want %s", d, st, want)
+		}
+		must(client.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: tg.TargetGroupArn}))(t)
+		if resp, err := c.HTTPClient().Get("http://" + aws.ToString(lb.DNSName) + "/"); err != nil {
+			t.Fatal(err)
+		} else {
+			resp.Body.Close()
+		}
+		if after := dirBytes(t, dir); after != before {
+			t.Errorf("reads wrote:\nbefore\n%s\nafter\n%s", before, after)
+		}
+	}
+}
