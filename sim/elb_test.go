@@ -179,6 +179,7 @@ func TestELBCreateLoadBalancerErrors(t *testing.T) {
 		client := elb.NewFromConfig(c.Config())
 		n := newWebNetwork(t, c.Config(), true)
 		closed := newWebNetwork(t, c.Config(), false)
+		c.Diverges(t, "moto", "moto's CreateLoadBalancer checks neither names, zones, internet gateways nor security groups, and answers InvalidSubnetID.NotFound for a missing subnet")
 		for _, tc := range []struct {
 			name string
 			in   elb.CreateLoadBalancerInput
@@ -232,6 +233,7 @@ func TestELBTargetGroupsListenersRules(t *testing.T) {
 		if tcp.HealthCheckProtocol != types.ProtocolEnumTcp || tcp.HealthCheckPath != nil || aws.ToInt32(tcp.HealthCheckTimeoutSeconds) != 10 || tcp.Matcher != nil {
 			t.Errorf("TCP target group = %+v", tcp)
 		}
+		c.Diverges(t, "moto", "moto checks neither matchers, ranges nor a target group's name before its settings, nor listeners' protocols against their groups'")
 		api := must(client.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("api"), Protocol: types.ProtocolEnumHttp,
 			Port: aws.Int32(8080), VpcId: aws.String(n.vpc), HealthCheckPath: aws.String("/health"), Matcher: &types.Matcher{HttpCode: aws.String("200-299")},
 			HealthCheckIntervalSeconds: aws.Int32(10), HealthyThresholdCount: aws.Int32(2)}))(t).TargetGroups[0]
@@ -422,6 +424,7 @@ type webTier struct {
 	tg        types.TargetGroup
 	listener  types.Listener
 	instances []string
+	vpc       string
 }
 
 func newWebTier(t *testing.T, c *conformance.Account) webTier {
@@ -429,7 +432,7 @@ func newWebTier(t *testing.T, c *conformance.Account) webTier {
 	ctx := context.Background()
 	n := newWebNetwork(t, c.Config(), true)
 	e := ec2.NewFromConfig(c.Config())
-	var w webTier
+	w := webTier{vpc: n.vpc}
 	for _, sn := range n.subnets {
 		i := run(t, e, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: ec2types.InstanceTypeT2Micro, SubnetId: aws.String(sn),
 			SecurityGroupIds: []string{n.webSG}, MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})[0]
@@ -518,6 +521,19 @@ func TestELBTargetHealth(t *testing.T) {
 		}
 		_, err = w.elb.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: w.tg.TargetGroupArn, Targets: []types.TargetDescription{{Id: aws.String(bb), Port: aws.Int32(8080)}}})
 		wantCode(t, err, "InvalidTarget") // not running
+
+		// A target in a zone the load balancer does not have is not used.
+		e := ec2.NewFromConfig(c.Config())
+		sn := must(e.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(w.vpc), CidrBlock: aws.String("10.30.3.0/24"), AvailabilityZone: aws.String("us-east-1c")}))(t).Subnet.SubnetId
+		far := *run(t, e, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: ec2types.InstanceTypeT2Micro, SubnetId: sn, MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})[0].InstanceId
+		c.Advance(t, time.Minute) // running
+		hosts.serve(far, 80, page(far))
+		w.register(t, far)
+		if h := w.health(t); h[far] != "unused/Target.NotInUse" {
+			t.Errorf("a zone not enabled: %v", h)
+		}
+		must(w.elb.DeregisterTargets(ctx, &elb.DeregisterTargetsInput{TargetGroupArn: w.tg.TargetGroupArn, Targets: []types.TargetDescription{{Id: aws.String(far)}}}))(t)
+		c.Advance(t, 300*time.Second)
 
 		// Deregistration drains for the delay, then the target is gone.
 		must(w.elb.DeregisterTargets(ctx, &elb.DeregisterTargetsInput{TargetGroupArn: w.tg.TargetGroupArn, Targets: []types.TargetDescription{{Id: aws.String(a)}}}))(t)
