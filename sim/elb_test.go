@@ -590,6 +590,9 @@ func TestELBTraffic(t *testing.T) {
 			hosts.serve(i, 80, page(i))
 		}
 		w.register(t, w.instances...)
+		if code, _, _ := get(t, &hc, url+"/"); code != 503 {
+			t.Errorf("targets in their initial checks: %d", code)
+		}
 		c.Advance(t, 2*time.Minute+30*time.Second)
 		seen := map[string]int{}
 		for range 4 {
@@ -692,6 +695,12 @@ func TestELBAuthorization(t *testing.T) {
 		wantCode(t, err, "AccessDenied")
 		if !strings.Contains(err.Error(), "elasticloadbalancing:DeleteLoadBalancer on resource: "+aws.ToString(lb.LoadBalancerArn)) {
 			t.Errorf("the refusal does not say what: %v", err)
+		}
+		// Tags on create need elasticloadbalancing:AddTags as well.
+		_, err = alex.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("team-b"), Subnets: n.subnets, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+		wantCode(t, err, "AccessDenied")
+		if !strings.Contains(err.Error(), "elasticloadbalancing:AddTags") {
+			t.Errorf("the refusal does not name AddTags: %v", err)
 		}
 		_, err = elb.NewFromConfig(c.Config()).DescribeTrustStores(ctx, &elb.DescribeTrustStoresInput{})
 		wantCode(t, err, "NotImplemented")

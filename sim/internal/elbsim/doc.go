@@ -61,11 +61,11 @@
 // lowest). A request reaches the listener only if the load balancer is internet-facing and
 // its security groups let the learner's address in on the listener's port; it then takes the
 // first rule that matches, by priority, else the default actions. Forward picks a group by
-// weight in turn, then one of its healthy targets in turn (all its usable targets when none
-// is healthy, as AWS "fails open"), and hands the request to what listens on the target's
+// weight in turn, then one of its healthy targets in turn (its unhealthy ones when none is
+// healthy, as AWS "fails open"), and hands the request to what listens on the target's
 // port with X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Port and X-Amzn-Trace-Id (an
 // Application Load Balancer's; a Network one passes it as it came). The load balancer's own
-// answers are AWS's pages: 503 when the group has no target that can take traffic (or the
+// answers are AWS's pages: 503 when the group has no healthy or unhealthy target (or the
 // load balancer has no listener on the port, or is still provisioning, where AWS's name
 // would not resolve), 502 when nothing listens on the target's port, 504 when the network
 // stops the request to the target (or, where AWS's client would time out, to the load

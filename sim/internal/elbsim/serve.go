@@ -397,9 +397,9 @@ func redirectResponse(rd *redirect, l *listener, r *http.Request) *Response {
 
 // forward sends the request to a target of the action's target groups: a group chosen by
 // weight in turn, then its healthy targets in turn. A group with no healthy target sends to
-// all its targets that can take traffic (the ALB User Guide: "If a target group contains only
-// unhealthy registered targets, the load balancer routes requests to all those targets");
-// a group with none answers 503.
+// its unhealthy ones (the ALB User Guide: "If a target group contains only unhealthy
+// registered targets, the load balancer routes requests to all those targets"); a group with
+// neither (no target, or only initial, draining or unused ones) answers 503.
 func (s *Store) forward(ctx context.Context, st *site, act action, req *Request, client string) *Response {
 	total := int32(0)
 	for _, w := range act.Forward {
@@ -429,22 +429,20 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 		return errorPage(http.StatusBadGateway, err.Error())
 	}
 	t := s.clock.Now()
-	var healthy, usable []hop
+	var healthy, unhealthy []hop
 	for _, tgt := range v.tg.Targets {
-		hv, p := s.health(v, tgt, insts, t)
-		if p.verdict.State != "" && !hv.routable() {
-			continue // draining, stopped, in a zone not enabled
-		}
-		usable = append(usable, p)
-		if hv.routable() {
+		switch hv, p := s.health(v, tgt, insts, t); {
+		case hv.routable():
 			healthy = append(healthy, p)
+		case hv.State == "unhealthy":
+			unhealthy = append(unhealthy, p)
 		}
 	}
 	if len(healthy) == 0 {
-		healthy = usable
+		healthy = unhealthy // failing open
 	}
 	if len(healthy) == 0 {
-		return errorPage(http.StatusServiceUnavailable, "The target group "+v.tg.Name+" has no registered target that can take traffic.")
+		return errorPage(http.StatusServiceUnavailable, "The target group "+v.tg.Name+" has no healthy or unhealthy target: none is registered, or they are still in their initial health checks, draining or unused.")
 	}
 	p := healthy[int(s.counter(tgARN).Add(1)-1)%len(healthy)]
 	if p.instance == "" || !s.reach(p.from, p.instance, p.port).OK {

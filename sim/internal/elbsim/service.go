@@ -28,8 +28,31 @@ func (s *Store) Service() *service.Service {
 			if len(rs) == 0 {
 				rs = []string{"*"}
 			}
-			return service.On(rs...), nil
+			acc := service.On(rs...)
+			// Tags given to a create need elasticloadbalancing:AddTags on the new resource too
+			// (the ELB User Guides, "Tag resources on creation"), with the create's name in
+			// elasticloadbalancing:CreateAction.
+			if createTags(r.In) {
+				acc = append(acc, service.Access{Action: "elasticloadbalancing:AddTags", Resource: rs[0],
+					Context: map[string]string{"elasticloadbalancing:CreateAction": r.Op}})
+			}
+			return acc, nil
 		},
 		Dialect: service.QueryDialect,
 	}
+}
+
+// createTags reports whether a create operation's input carries tags.
+func createTags(in any) bool {
+	switch in := in.(type) {
+	case *elb.CreateLoadBalancerInput:
+		return len(in.Tags) > 0
+	case *elb.CreateTargetGroupInput:
+		return len(in.Tags) > 0
+	case *elb.CreateListenerInput:
+		return len(in.Tags) > 0
+	case *elb.CreateRuleInput:
+		return len(in.Tags) > 0
+	}
+	return false
 }
