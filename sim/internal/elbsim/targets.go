@@ -279,6 +279,10 @@ func (v *groupView) route(t target, insts map[string]instance, now time.Time) ho
 	}
 	inst, ok := insts[t.ID]
 	if tg.TargetType == "instance" {
+		if ok && inst.State == "pending" {
+			// An instance registered as it launches (by Auto Scaling) waits for it to run.
+			return hop{verdict: verdict{"initial", "Elb.RegistrationInProgress", "Target registration is in progress"}}
+		}
 		if !ok || inst.State != "running" {
 			state := "terminated"
 			if ok {
