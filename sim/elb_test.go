@@ -282,6 +282,16 @@ func TestELBTargetGroupsListenersRules(t *testing.T) {
 			Certificates:   []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}},
 			DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: web.TargetGroupArn}}})
 		wantCode(t, err, "DuplicateListener")
+		_, err = client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(443),
+			Certificates: []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}}, SslPolicy: aws.String("Strongest"),
+			DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: web.TargetGroupArn}}})
+		wantCode(t, err, "SSLPolicyNotFound")
+		tls := must(client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(443),
+			Certificates:   []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}},
+			DefaultActions: []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("503")}}}}))(t).Listeners[0]
+		if aws.ToString(tls.SslPolicy) != "ELBSecurityPolicy-2016-08" {
+			t.Errorf("HTTPS listener %+v", tls)
+		}
 		used := must(client.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{LoadBalancerArn: lb.LoadBalancerArn}))(t).TargetGroups
 		if len(used) != 1 || !slices.Equal(used[0].LoadBalancerArns, []string{aws.ToString(lb.LoadBalancerArn)}) {
 			t.Errorf("groups of the load balancer: %+v", used)
@@ -299,6 +309,9 @@ func TestELBTargetGroupsListenersRules(t *testing.T) {
 		_, err = rule(10, "path-pattern", []string{"/other/*"}, fwdAPI)
 		wantCode(t, err, "PriorityInUse")
 		_, err = rule(11, "user-agent", []string{"x"}, fwdAPI)
+		wantCode(t, err, "ValidationError")
+		_, err = client.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: l.ListenerArn, Priority: aws.Int32(11), Actions: []types.Action{fwdAPI},
+			Conditions: []types.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/a"}}, {Field: aws.String("path-pattern"), Values: []string{"/b"}}}})
 		wantCode(t, err, "ValidationError")
 		_, err = rule(11, "path-pattern", []string{"/x"}, types.Action{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("302")}})
 		wantCode(t, err, "ValidationError")

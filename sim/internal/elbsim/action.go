@@ -325,6 +325,9 @@ func checkConditions(in []types.RuleCondition) ([]condition, error) {
 				return nil, errorf(ValidationError, "The '%s' value is too long; the limit is '128'", field)
 			}
 		}
+		if slices.ContainsFunc(out, func(o condition) bool { return o.Field == field }) {
+			return nil, errorf(ValidationError, "A rule can only have one '%s' condition", field)
+		}
 		total += len(vals)
 		out = append(out, condition{Field: field, Values: slices.Clone(vals)})
 	}

@@ -34,6 +34,7 @@ const (
 	InvalidLoadBalancerAction   core.Code = "InvalidLoadBalancerAction"
 	TargetGroupAssociationLimit core.Code = "TargetGroupAssociationLimit"
 	CertificateNotFound         core.Code = "CertificateNotFound"
+	SSLPolicyNotFound           core.Code = "SSLPolicyNotFound"
 
 	TooManyTargets  core.Code = "TooManyTargets"
 	TooManyTags     core.Code = "TooManyTags"

@@ -16,6 +16,26 @@ import (
 // defaultSSLPolicy is the security policy of an HTTPS or TLS listener created without one.
 const defaultSSLPolicy = "ELBSecurityPolicy-2016-08"
 
+// sslPolicies are the predefined security policies of HTTPS and TLS listeners (the ALB User
+// Guide, "Security policies for your Application Load Balancer").
+var sslPolicies = []string{
+	"ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", "ELBSecurityPolicy-TLS13-1-1-2021-06", "ELBSecurityPolicy-TLS13-1-0-2021-06",
+	"ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+	"ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-1-2017-01",
+	"ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-2015-05", "ELBSecurityPolicy-FS-1-2-Res-2020-10", "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+	"ELBSecurityPolicy-FS-1-2-2019-08", "ELBSecurityPolicy-FS-1-1-2019-08", "ELBSecurityPolicy-FS-2018-06",
+}
+
+// checkSSLPolicy refuses a security policy that is not one of AWS's.
+func checkSSLPolicy(name string) error {
+	if name != "" && !slices.Contains(sslPolicies, name) {
+		return errorf(SSLPolicyNotFound, "SSL policy '%s' not found", name)
+	}
+	return nil
+}
+
 // checkListener checks a listener's protocol, port and certificates for its load balancer.
 func checkListener(lb *loadBalancer, protocol string, port int32, certs []types.Certificate) error {
 	protos := albProtocols
@@ -82,6 +102,9 @@ func (h *ELB) CreateListener(ctx context.Context, in *elb.CreateListenerInput) (
 		l := &listener{ARN: base, LB: lbARN, Protocol: protocol, Port: port, Actions: acts, Created: s.clock.Now(), Tags: tags}
 		for _, c := range in.Certificates {
 			l.Certificates = append(l.Certificates, aws.ToString(c.CertificateArn))
+		}
+		if err := checkSSLPolicy(aws.ToString(in.SslPolicy)); err != nil {
+			return false, err
 		}
 		if protocol == "HTTPS" || protocol == "TLS" {
 			l.SSLPolicy = aws.ToString(in.SslPolicy)
@@ -229,6 +252,9 @@ func (h *ELB) ModifyListener(ctx context.Context, in *elb.ModifyListenerInput) (
 				return false, err
 			}
 			next.Actions = acts
+		}
+		if err := checkSSLPolicy(aws.ToString(in.SslPolicy)); err != nil {
+			return false, err
 		}
 		if next.Protocol == "HTTPS" || next.Protocol == "TLS" {
 			if in.SslPolicy != nil {
