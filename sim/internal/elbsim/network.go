@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -149,6 +150,7 @@ func (s *Store) vpcCIDRs(ctx context.Context, vpc string) (cidrs []string, ok bo
 // instance is what ELB reads of an EC2 instance.
 type instance struct {
 	ID, State, VPC, Subnet, AZ, PrivateIP string
+	Launched                              time.Time // its last start
 }
 
 // instances reads the instances with the given IDs; the ones EC2 does not know are absent.
@@ -169,7 +171,7 @@ func (s *Store) instances(ctx context.Context, ids []string) (map[string]instanc
 	for _, r := range res.(*ec2.DescribeInstancesOutput).Reservations {
 		for _, i := range r.Instances {
 			v := instance{ID: aws.ToString(i.InstanceId), VPC: aws.ToString(i.VpcId), Subnet: aws.ToString(i.SubnetId),
-				PrivateIP: aws.ToString(i.PrivateIpAddress)}
+				PrivateIP: aws.ToString(i.PrivateIpAddress), Launched: aws.ToTime(i.LaunchTime)}
 			if i.State != nil {
 				v.State = string(i.State.Name)
 			}

@@ -257,6 +257,7 @@ type hop struct {
 	from     world.Endpoint
 	instance string
 	ip       string // the instance's private address
+	launched time.Time
 	port     int
 	verdict  verdict // set when the target cannot be reached at all (not in use, stopped…)
 }
@@ -292,7 +293,7 @@ func (v *groupView) route(t target, insts map[string]instance, now time.Time) ho
 		}
 	}
 	lb := v.lbs[0]
-	p := hop{instance: inst.ID, ip: inst.PrivateIP, port: int(t.Port)}
+	p := hop{instance: inst.ID, ip: inst.PrivateIP, port: int(t.Port), launched: inst.Launched}
 	az := inst.AZ
 	if !ok {
 		az = t.AZ
@@ -383,7 +384,8 @@ func serveSafely(h http.Handler, req *http.Request) (rec *httptest.ResponseRecor
 }
 
 // health is a target's health at now. Health checks run every interval from the latest of
-// its registration, its group's coming into use and its load balancer's becoming active;
+// its registration, its group's coming into use, its load balancer's becoming active and its
+// instance's last start;
 // a target is healthy after HealthyThreshold passing checks, unhealthy after
 // UnhealthyThreshold failing ones, and "initial" until then. After that its state follows
 // the current check: the simulator keeps no history of checks.
@@ -401,7 +403,8 @@ func (s *Store) health(v *groupView, t target, insts map[string]instance, now ti
 		return verdict{"unavailable", "Target.HealthCheckDisabled", "Health checks are disabled"}, p
 	}
 	start := t.Registered
-	for _, at := range []time.Time{v.tg.InUse, lb.activeAt()} {
+	// Checks start again when the instance starts again (its LaunchTime is its last start).
+	for _, at := range []time.Time{v.tg.InUse, lb.activeAt(), p.launched} {
 		if at.After(start) {
 			start = at
 		}
