@@ -26,7 +26,8 @@ func NewELB(s *Store) *ELB { return &ELB{s} }
 
 // hostedZones are the Route 53 hosted zones of load balancers' DNS names per region:
 // application load balancers', then network load balancers'. From "Elastic Load Balancing
-// endpoints and quotas" in the AWS General Reference.
+// endpoints and quotas" in the AWS General Reference; a region not listed here answers no
+// hosted zone.
 var hostedZones = map[string][2]string{
 	"us-east-1":      {"Z35SXDOTRQ7X7K", "Z26RNL4JYFTOTI"},
 	"us-east-2":      {"Z3AADJGX6KTTL2", "ZLMOA37VPKANP"},
@@ -37,13 +38,17 @@ var hostedZones = map[string][2]string{
 	"eu-west-2":      {"ZHURV8PSTC4K8", "ZD4D7Y8KGAS4G"},
 	"eu-west-3":      {"Z3Q77PNBQS71R4", "Z1CMS0P5QUZ6D5"},
 	"eu-central-1":   {"Z215JYRZR1TBD5", "Z3F0SRJ5LGBH90"},
-	"eu-north-1":     {"Z23TAZ7KFP5FDQ", "Z1UDT6IFJ4EJM"},
+	"eu-north-1":     {"Z23TAZ6LKFMNIO", "Z1UDT6IFJ4EJM"},
 	"ap-south-1":     {"ZP97RAFLXTNZK", "ZVDDRBQ08TROA"},
 	"ap-northeast-1": {"Z14GRHDCWA56QT", "Z31USIVHYNEOWT"},
 	"ap-northeast-2": {"ZWKZPGTI48KDX", "ZIBE1TIR4HY56"},
 	"ap-southeast-1": {"Z1LMS91P8CMLE5", "ZKVM4W9LS7TM"},
 	"ap-southeast-2": {"Z1GM3OXH4ZPM65", "ZCT6FZBF4DROD"},
 	"sa-east-1":      {"Z2P70J7HTTTPLU", "ZTK26PT1VY4CU"},
+	"ap-east-1":      {"Z3DQVH9N71FHZ0", "Z12Y7K3UBGUAD1"},
+	"ap-northeast-3": {"Z5LXEXXYW11ES", "Z1GWIQ4HH19I5X"},
+	"me-south-1":     {"ZS929ML54UICD", "Z3QSRYVP46NYYV"},
+	"af-south-1":     {"Z268VQBMOI5EKX", "Z203XCE67M25HM"},
 }
 
 func hostedZone(region, typ string) string {
