@@ -275,11 +275,14 @@ func cloneLB(lb *loadBalancer) *loadBalancer {
 func lbOut(lb *loadBalancer, region string, now time.Time) types.LoadBalancer {
 	out := types.LoadBalancer{
 		LoadBalancerArn: aws.String(lb.ARN), LoadBalancerName: aws.String(lb.Name), DNSName: aws.String(lb.DNSName),
-		CanonicalHostedZoneId: aws.String(hostedZone(region, lb.Type)), CreatedTime: aws.Time(lb.Created),
+		CreatedTime: aws.Time(lb.Created),
 		Scheme: types.LoadBalancerSchemeEnum(lb.Scheme), Type: types.LoadBalancerTypeEnum(lb.Type),
 		IpAddressType: types.IpAddressType(lb.IPType), VpcId: aws.String(lb.VPC),
 		State:          &types.LoadBalancerState{Code: types.LoadBalancerStateEnum(lb.state(now))},
 		SecurityGroups: slices.Clone(lb.SecurityGroups),
+	}
+	if z := hostedZone(region, lb.Type); z != "" {
+		out.CanonicalHostedZoneId = aws.String(z)
 	}
 	for _, sn := range lb.Subnets {
 		az := types.AvailabilityZone{SubnetId: aws.String(sn.ID), ZoneName: aws.String(sn.AZ)}
