@@ -276,7 +276,7 @@ func lbOut(lb *loadBalancer, region string, now time.Time) types.LoadBalancer {
 	out := types.LoadBalancer{
 		LoadBalancerArn: aws.String(lb.ARN), LoadBalancerName: aws.String(lb.Name), DNSName: aws.String(lb.DNSName),
 		CreatedTime: aws.Time(lb.Created),
-		Scheme: types.LoadBalancerSchemeEnum(lb.Scheme), Type: types.LoadBalancerTypeEnum(lb.Type),
+		Scheme:      types.LoadBalancerSchemeEnum(lb.Scheme), Type: types.LoadBalancerTypeEnum(lb.Type),
 		IpAddressType: types.IpAddressType(lb.IPType), VpcId: aws.String(lb.VPC),
 		State:          &types.LoadBalancerState{Code: types.LoadBalancerStateEnum(lb.state(now))},
 		SecurityGroups: slices.Clone(lb.SecurityGroups),
