@@ -92,9 +92,9 @@ func benchCall(b *testing.B, c *sim.Cloud, cfg aws.Config, call func(aws.Config)
 }
 
 // benchCloud is a cloud with a user "alex" in an admin group, and a config signing as alex.
-func benchCloud(b *testing.B) (*sim.Cloud, aws.Config) {
+func benchCloud(b *testing.B, opts ...sim.Option) (*sim.Cloud, aws.Config) {
 	ctx := context.Background()
-	c := sim.New()
+	c := sim.New(opts...)
 	root := iam.NewFromConfig(c.Config())
 	must := func(_ any, err error) {
 		if err != nil {

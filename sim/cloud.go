@@ -13,12 +13,14 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/elbsim"
 	"github.com/awsxlab/awsx/sim/internal/guest"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
 	"github.com/awsxlab/awsx/sim/internal/snssim"
 	"github.com/awsxlab/awsx/sim/internal/ssmsim"
+	"github.com/awsxlab/awsx/sim/internal/world"
 )
 
 // The default account and its root credentials: AWS's documented example values.
@@ -41,6 +43,7 @@ type Cloud struct {
 	buckets  *s3sim.Store
 	params   *ssmsim.Store
 	dbs      *rdssim.Store
+	lbs      *elbsim.Store
 	watch    *cwsim.Store
 	topics   *snssim.Store
 	guests   *guest.Store // the instances' operating systems: guest.go
@@ -59,6 +62,8 @@ type options struct {
 	rootSecret string
 	maxObject  int64
 	callLog    int
+	hosts      world.Hosts   // replaces the instances' operating systems as hosts (tests)
+	network    world.Network // replaces EC2's answer to Reach (tests)
 }
 
 // Option configures a Cloud.
@@ -126,6 +131,12 @@ func New(opts ...Option) *Cloud {
 	c.dbs = rdssim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	})
+	// ELB reads the network through EC2's operations as the account (AWS's service-linked
+	// role AWSServiceRoleForElasticLoadBalancing), and checks its targets' health through the
+	// world's network and hosts.
+	c.lbs = elbsim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
+		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
+	}, c.network(), c.hosts())
 	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
 	c.newGuests()
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
@@ -142,6 +153,8 @@ func New(opts ...Option) *Cloud {
 		c.identity.IAMService(),
 		c.identity.STSService(),
 		c.compute.Service(),
+		c.lbs.Service(),
+		c.lbs.TrafficService(), // before S3's, whose .localhost hosts would claim the load balancers'
 		c.buckets.Service(o.maxObject),
 		c.buckets.WebsiteService(),
 		c.params.Service(),

@@ -118,6 +118,17 @@
 //     manual snapshots and restores, tags; creating → backing-up → available and the other
 //     states on the simulator's clock, and an endpoint name that nothing answers at.
 //
+//   - Elastic Load Balancing (v2): Application and Network Load Balancers (subnets in two or
+//     more zones, security groups, DNS names and hosted zones in AWS's forms, provisioning →
+//     active on the clock, attributes), target groups with AWS's health check defaults,
+//     instance, IP and Lambda targets with draining, listeners and rules (path and host
+//     conditions, forward, redirect and fixed-response actions, priorities), tags. Target
+//     health is computed from the instance's state, the network from the load balancer's
+//     nodes and what listens on the instance (DescribeTargetHealth, with AWS's reasons), and
+//     the load balancers answer HTTP at their DNS names ([Cloud.LoadBalancerURL], through
+//     [Cloud.HTTPClient], or .localhost:port on a server): by their rules, in turn to healthy
+//     targets, with AWS's 502, 503 and 504 pages when they cannot.
+//
 //   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3) and awsJson1.0 (the AWS CLI
 //     v1): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics
 //     with percentiles, GetMetricData's MetricStat queries and a subset of metric math), metric

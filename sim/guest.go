@@ -120,9 +120,14 @@ func (c *Cloud) guestInstance(id string) (guest.Instance, error) {
 	return guest.Instance{ID: id, Region: v.Region, ImageName: name, PrivateIP: aws.ToString(v.Instance.PrivateIpAddress)}, nil
 }
 
-// Hosts returns the instances' operating systems as the network sees them: which ports
-// listen, and what answers HTTP there ([world.Hosts]).
-func (c *Cloud) Hosts() world.Hosts { return guestHosts{c} }
+// hosts returns the instances' operating systems as the network sees them: which ports
+// listen, and what answers HTTP there — a test's, else the guests'.
+func (c *Cloud) hosts() world.Hosts {
+	if c.opts.hosts != nil {
+		return c.opts.hosts
+	}
+	return guestHosts{c}
+}
 
 type guestHosts struct{ c *Cloud }
 
@@ -145,7 +150,7 @@ var ErrNotListening = errors.New("sim: nothing listens on the instance's port")
 // instance would (the network between is not consulted), and returns the answer, for tests
 // and tools. err is [ErrNotListening] when nothing answers HTTP there.
 func (c *Cloud) FetchInstance(id string, port int, path string) (*http.Response, error) {
-	h := c.Hosts().Handler(id, port)
+	h := c.hosts().Handler(id, port)
 	if h == nil {
 		return nil, ErrNotListening
 	}

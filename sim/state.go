@@ -9,6 +9,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/elbsim"
 	"github.com/awsxlab/awsx/sim/internal/guest"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
@@ -25,13 +26,14 @@ type savedState struct {
 	Offset  time.Duration   `json:"clockOffset"`
 	IDs     []byte          `json:"ids"`
 	IAM     json.RawMessage `json:"iam"`
-	EC2     json.RawMessage `json:"ec2,omitempty"`        // absent from states saved before EC2 kept any
-	S3      json.RawMessage `json:"s3,omitempty"`         // absent when there is no bucket
-	SSM     json.RawMessage `json:"ssm,omitempty"`        // absent from states saved before SSM
-	RDS     json.RawMessage `json:"rds,omitempty"`        // absent from states saved before RDS
-	CW      json.RawMessage `json:"monitoring,omitempty"` // absent from states saved before CloudWatch
-	SNS     json.RawMessage `json:"sns,omitempty"`        // absent from states saved before SNS
-	Guest   json.RawMessage `json:"guest,omitempty"`      // absent from states saved before the instances' operating systems
+	EC2     json.RawMessage `json:"ec2,omitempty"`                  // absent from states saved before EC2 kept any
+	S3      json.RawMessage `json:"s3,omitempty"`                   // absent when there is no bucket
+	SSM     json.RawMessage `json:"ssm,omitempty"`                  // absent from states saved before SSM
+	RDS     json.RawMessage `json:"rds,omitempty"`                  // absent from states saved before RDS
+	CW      json.RawMessage `json:"monitoring,omitempty"`           // absent from states saved before CloudWatch
+	SNS     json.RawMessage `json:"sns,omitempty"`                  // absent from states saved before SNS
+	Guest   json.RawMessage `json:"guest,omitempty"`                // absent from states saved before the instances' operating systems
+	ELB     json.RawMessage `json:"elasticloadbalancing,omitempty"` // absent from states saved before ELB
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -75,13 +77,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	elbState, err := c.lbs.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -148,6 +154,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := guest.NewStore(c.clock, guest.Env{}).UnmarshalJSON(st.Guest); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.ELB) == 0 {
+		st.ELB = json.RawMessage("{}")
+	}
+	if err := elbsim.NewStore(c.opts.account, c.clock, ids, nil, nil, nil).UnmarshalJSON(st.ELB); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -158,6 +170,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.watch.UnmarshalJSON(st.CW)     // checked above
 	c.topics.UnmarshalJSON(st.SNS)   // checked above
 	c.guests.UnmarshalJSON(st.Guest) // checked above
+	c.lbs.UnmarshalJSON(st.ELB)      // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -26,14 +26,16 @@ func NewCmdSimCurl(f *Factory) *cobra.Command {
 		Use:   "curl [-s] [-f] [-i|-I] [-L] [-o FILE] [-X METHOD] [-H 'NAME: VALUE'] URL",
 		Short: "Fetch an AWS URL (a website endpoint, a presigned URL) from the embedded simulator",
 		Long: `Fetch a URL of the simulated AWS, as curl fetches it from AWS: the static website
-endpoint of a bucket, or a presigned URL.
+endpoint of a bucket, a load balancer's DNS name, or a presigned URL.
 
   awsx sim curl http://my-bucket.s3-website-us-east-1.amazonaws.com/
+  awsx sim curl http://web-1234567890.us-east-1.elb.amazonaws.com/
   awsx sim curl "$(awsx s3 presign s3://my-bucket/report.pdf)" -o report.pdf
 
 The request goes to the embedded simulator in memory, unsigned unless the URL carries its
 signature. Only AWS's hosts (*.amazonaws.com) are there. With a simulator served by
-'awsx sim serve', use curl itself: http://BUCKET.s3-website-REGION.localhost:PORT/.`,
+'awsx sim serve', use curl itself: http://BUCKET.s3-website-REGION.localhost:PORT/,
+http://NAME-1234567890.REGION.elb.localhost:PORT/.`,
 		DisableFlagParsing:    true,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -162,6 +162,7 @@ var paritySessions = []struct {
 	{"rdsSession", rdsSession, []string{"rds"}},
 	{"cloudWatchSession", cloudWatchSession, []string{"cloudwatch"}},
 	{"snsSession", snsSession, []string{"sns"}},
+	{"elbv2Session", elbv2Session, []string{"elbv2"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of

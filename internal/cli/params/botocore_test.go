@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -55,13 +56,20 @@ print(json.dumps(out))
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	clients := map[string]any{"cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "iam": &iam.Client{}, "rds": &rds.Client{}, "s3": &s3.Client{}, "sns": &sns.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
+	clients := map[string]any{"cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "elasticloadbalancingv2": &elb.Client{}, "iam": &iam.Client{},
+		"rds": &rds.Client{}, "s3": &s3.Client{}, "sns": &sns.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
+	botoName := map[string]string{} // the SDK's name → botocore's (elasticloadbalancingv2 → elbv2)
 	for _, s := range awsmodel.Services() {
 		if clients[s.Name] == nil {
 			t.Errorf("%s: no client to compare", s.Name)
 		}
+		botoName[s.Name] = s.Botocore
 	}
-	out, err := exec.Command(py, append([]string{"-c", script}, slices.Sorted(maps.Keys(clients))...)...).Output()
+	var names []string
+	for _, n := range slices.Sorted(maps.Keys(clients)) {
+		names = append(names, botoName[n])
+	}
+	out, err := exec.Command(py, append([]string{"-c", script}, names...)...).Output()
 	if err != nil {
 		t.Skipf("botocore is not importable by python3: %v", err)
 	}
@@ -77,7 +85,7 @@ print(json.dumps(out))
 			if m.Type.NumIn() != 4 || m.Type.In(2).Kind() != reflect.Pointer || !strings.HasSuffix(m.Type.In(2).Elem().Name(), "Input") {
 				continue
 			}
-			op, ok := boto[svc][m.Name]
+			op, ok := boto[botoName[svc]][m.Name]
 			if !ok {
 				t.Logf("%s %s: not in the installed botocore (newer SDK)", svc, m.Name)
 				continue

@@ -24,7 +24,7 @@ type Store struct {
 	profiles ProfileFunc
 	resolve  ParameterFunc
 	regions  map[string]*regionState
-	internet netip.Addr // the learner's address on the internet: reach.go
+	internet netip.Addr            // the learner's address on the internet: reach.go
 	hooks    []func(InstanceEvent) // events.go
 	pending  []InstanceEvent       // events of the write in progress, for the hooks after it
 }
