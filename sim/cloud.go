@@ -14,10 +14,12 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
+	"github.com/awsxlab/awsx/sim/internal/efssim"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
 	"github.com/awsxlab/awsx/sim/internal/s3sim"
 	"github.com/awsxlab/awsx/sim/internal/snssim"
 	"github.com/awsxlab/awsx/sim/internal/ssmsim"
+	"github.com/awsxlab/awsx/sim/internal/world"
 )
 
 // The default account and its root credentials: AWS's documented example values.
@@ -40,6 +42,7 @@ type Cloud struct {
 	buckets  *s3sim.Store
 	params   *ssmsim.Store
 	dbs      *rdssim.Store
+	files    *efssim.Store
 	watch    *cwsim.Store
 	topics   *snssim.Store
 	registry registry
@@ -124,6 +127,13 @@ func New(opts ...Option) *Cloud {
 	c.dbs = rdssim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	})
+	// EFS reads the network through EC2's operations as the account, as RDS does (its
+	// service-linked role AWSServiceRoleForAmazonElasticFileSystem), and asks EC2's model of
+	// the network whether an instance reaches a mount target, once EC2 has one.
+	network, _ := any(c.compute).(world.Network)
+	c.files = efssim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
+		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
+	}, network)
 	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
 	// topic's default policy lets the owner's CloudWatch publish.
@@ -143,6 +153,7 @@ func New(opts ...Option) *Cloud {
 		c.buckets.WebsiteService(),
 		c.params.Service(),
 		c.dbs.Service(),
+		c.files.Service(),
 		c.watch.Service(),
 		c.topics.Service(),
 	)

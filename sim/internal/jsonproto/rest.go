@@ -164,10 +164,15 @@ func (p *Rest) Encode(op string, out any) (status int, header http.Header, body 
 // A service whose error shapes have an ErrorCode member (EFS) gets
 // {"ErrorCode":"…","Message":"…"} instead, as AWS writes it.
 func (p *Rest) EncodeError(code core.Code, message string) []byte {
+	return p.encodeError(&core.Error{Code: code, Message: message})
+}
+
+// encodeError is EncodeError with the error's further fields, where the document has them.
+func (p *Rest) encodeError(e *core.Error) []byte {
 	if p.facts != nil && p.facts.errorCode {
-		return encodeFactsError(code, message)
+		return encodeFactsError(e.Code, e.Message, e.Fields)
 	}
-	return encodeError(code, message)
+	return encodeError(e.Code, e.Message)
 }
 
 // SetErrorHeaders sets the headers of an error response: Content-Type and X-Amzn-ErrorType,

@@ -437,13 +437,19 @@ func encodeValue(jv smithyjson.Value, c *codec, v reflect.Value) {
 
 // encodeFactsError writes the error document of a service whose error shapes have an
 // ErrorCode member (EFS: {"ErrorCode":"FileSystemNotFound","Message":"…"}), which the SDK
-// reads into the error's ErrorCode_ and botocore reads beside X-Amzn-ErrorType.
-func encodeFactsError(code core.Code, message string) []byte {
+// reads into the error's ErrorCode_ and botocore reads beside X-Amzn-ErrorType; fields are
+// the error shape's further members (FileSystemAlreadyExists's FileSystemId), as strings.
+func encodeFactsError(code core.Code, message string, fields [][2]string) []byte {
 	enc := smithyjson.NewEncoder()
 	obj := enc.Value.Object()
 	obj.Key("ErrorCode").String(string(code))
 	if message != "" {
 		obj.Key("Message").String(message)
+	}
+	for _, f := range fields {
+		if f[0] != "ErrorCode" && f[0] != "Message" {
+			obj.Key(f[0]).String(f[1])
+		}
 	}
 	obj.Close()
 	return enc.Bytes()

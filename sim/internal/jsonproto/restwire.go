@@ -35,7 +35,7 @@ func (w restWire) Encode(r *service.Request, out any) (*service.Response, error)
 }
 
 func (w restWire) Error(r *service.Request, e *core.Error) *service.Response {
-	b := w.p.EncodeError(e.Code, e.Message)
+	b := w.p.encodeError(e)
 	h := http.Header{"X-Amzn-Requestid": {r.ID}, "Content-Length": {strconv.Itoa(len(b))}}
 	w.p.SetErrorHeaders(h, e.Code)
 	return &service.Response{Status: e.Status, Header: h, Body: b}
