@@ -107,7 +107,7 @@ func main() {
 }
 
 type gen struct {
-	codes                        map[string]int
+	codes                         map[string]int
 	ops, binds, ins, outs, obinds []string
 }
 
