@@ -191,7 +191,8 @@ type route struct {
 	segs   []segment
 	query  [][2]string // literal key and value ("" with no "=")
 	code   int
-	score  int // specificity: literal segments, then literal query, then no greedy label
+	score  int    // specificity: literal segments, then literal query, then no greedy label
+	alt    *route // the same operation at another URI (see facts' aliases)
 }
 
 // segment is one segment of a path pattern: a literal, a {Label} or a greedy {Label+}.

@@ -257,3 +257,24 @@ type staticAnswer struct {
 func (a *staticAnswer) Do(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: a.status, Header: a.header, Body: io.NopCloser(bytes.NewReader(a.body)), Request: r}, nil
 }
+
+// EFS's DescribeTags is routed at the SDK's URI and at botocore's, which ends in a slash; both
+// decode the label.
+func TestRestFactsAlias(t *testing.T) {
+	p := NewRestFromSerializers("efs", (*efs.Client)(nil))
+	for _, target := range []string{"/2015-02-01/tags/fs-1?MaxItems=5", "/2015-02-01/tags/fs-1/?MaxItems=5"} {
+		r, _ := http.NewRequest("GET", "http://efs.test"+target, nil)
+		op, err := p.Operation(r)
+		if op != "DescribeTags" || err != nil {
+			t.Fatalf("%s: %q, %v", target, op, err)
+		}
+		in := &efs.DescribeTagsInput{}
+		if err := p.Decode(op, r, nil, in); err != nil || aws.ToString(in.FileSystemId) != "fs-1" || aws.ToInt32(in.MaxItems) != 5 {
+			t.Errorf("%s: %+v, %v", target, in, err)
+		}
+	}
+	r, _ := http.NewRequest("GET", "http://efs.test/2015-02-01/file-systems/", nil)
+	if op, err := p.Operation(r); err == nil {
+		t.Errorf("a slash no model has: routed to %s", op)
+	}
+}

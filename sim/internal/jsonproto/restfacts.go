@@ -44,6 +44,7 @@ type facts struct {
 type opFacts struct {
 	method, uri string
 	code        int
+	alias       string // the URI botocore's model gives, where it differs from the SDK's
 }
 
 type keyFact struct{ key, tf string }
@@ -80,6 +81,13 @@ func readFacts(name string) (*facts, error) {
 				return nil, bad
 			}
 			f.ops[w[1]] = opFacts{method: w[2], uri: w[3], code: code}
+		case w[0] == "alias" && len(w) == 3:
+			of, ok := f.ops[w[1]]
+			if !ok {
+				return nil, bad
+			}
+			of.alias = w[2]
+			f.ops[w[1]] = of
 		case w[0] == "bind" && len(w) == 5:
 			put(f.binds, w[1], w[2], [2]string{w[3], w[4]})
 		case w[0] == "in" && (len(w) == 4 || len(w) == 5):
@@ -138,6 +146,12 @@ func NewRestFromSerializers(name string, client any) *Rest {
 		}
 		p.routes = append(p.routes, rt)
 		p.byOp[opName] = rt
+		if of.alias != "" {
+			if rt.alt, err = newRoute(o, &traits.HTTP{Method: of.method, URI: of.alias, Code: of.code}); err != nil {
+				panic(fmt.Sprintf("jsonproto: %s: %v", opName, err))
+			}
+			p.routes = append(p.routes, rt.alt)
+		}
 	}
 	slices.SortFunc(p.routes, func(a, b *route) int {
 		if a.score != b.score {

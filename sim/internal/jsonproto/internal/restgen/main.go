@@ -29,6 +29,10 @@
 //	in CreateFileSystemInput CreationToken CreationToken [timestamp-format]
 //	out FileSystemDescription CreationTime CreationTime epoch-seconds
 //	obind XOutput F header Name
+//	alias DescribeTags /2015-02-01/tags/{FileSystemId}/
+//
+// An alias is the URI of botocore's model where it differs from the SDK's by a trailing slash
+// only (EFS's DescribeTags): the AWS CLI and boto3 send it, and AWS answers both.
 //
 // Usage (from sim/internal/jsonproto): go run ./internal/restgen [-data dir]
 package main
@@ -78,11 +82,11 @@ func main() {
 			}
 			*botocore = filepath.Join(strings.TrimSpace(string(b)), "data")
 		}
-		codes, err := statusCodes(filepath.Join(*botocore, s.Botocore, s.APIVersion))
+		codes, uris, err := statusCodes(filepath.Join(*botocore, s.Botocore, s.APIVersion))
 		if err != nil {
 			fatal(err)
 		}
-		g := &gen{codes: codes}
+		g := &gen{codes: codes, uris: uris}
 		if err := g.serializers(filepath.Join(dir, "serializers.go")); err != nil {
 			fatal(err)
 		}
@@ -91,7 +95,7 @@ func main() {
 		}
 		var b bytes.Buffer
 		fmt.Fprintf(&b, "svc %s %s %s\n", s.Name, s.APIVersion, filepath.Base(dir))
-		for _, set := range [][]string{g.ops, g.binds, g.ins, g.outs, g.obinds} {
+		for _, set := range [][]string{g.ops, g.aliases, g.binds, g.ins, g.outs, g.obinds} {
 			sort.Strings(set)
 			for _, l := range set {
 				b.WriteString(l)
@@ -107,8 +111,9 @@ func main() {
 }
 
 type gen struct {
-	codes                         map[string]int
-	ops, binds, ins, outs, obinds []string
+	codes                                  map[string]int
+	uris                                   map[string]string
+	ops, aliases, binds, ins, outs, obinds []string
 }
 
 func fatal(err error) {
@@ -124,35 +129,37 @@ func moduleDir(mod string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// statusCodes reads each operation's http.responseCode from botocore's service-2.json(.gz).
-func statusCodes(dir string) (map[string]int, error) {
+// statusCodes reads each operation's http.responseCode and requestUri from botocore's
+// service-2.json(.gz).
+func statusCodes(dir string) (map[string]int, map[string]string, error) {
 	var r io.Reader
 	if f, err := os.Open(filepath.Join(dir, "service-2.json.gz")); err == nil {
 		defer f.Close()
 		if r, err = gzip.NewReader(f); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else if f, err := os.Open(filepath.Join(dir, "service-2.json")); err == nil {
 		defer f.Close()
 		r = f
 	} else {
-		return nil, fmt.Errorf("no botocore model in %s", dir)
+		return nil, nil, fmt.Errorf("no botocore model in %s", dir)
 	}
 	var m struct {
 		Operations map[string]struct {
 			HTTP struct {
-				ResponseCode int `json:"responseCode"`
+				ResponseCode int    `json:"responseCode"`
+				RequestURI   string `json:"requestUri"`
 			} `json:"http"`
 		} `json:"operations"`
 	}
 	if err := json.NewDecoder(r).Decode(&m); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	codes := map[string]int{}
+	codes, uris := map[string]int{}, map[string]string{}
 	for n, o := range m.Operations {
-		codes[n] = o.HTTP.ResponseCode
+		codes[n], uris[n] = o.HTTP.ResponseCode, o.HTTP.RequestURI
 	}
-	return codes, nil
+	return codes, uris, nil
 }
 
 func parse(path string) (*token.FileSet, *ast.File, error) {
@@ -270,6 +277,12 @@ func (g *gen) route(fset *token.FileSet, fd *ast.FuncDecl, op string) error {
 		code = 200
 	}
 	g.ops = append(g.ops, fmt.Sprintf("op %s %s %s %d %s %sOutput", op, method, uri, code, input, op))
+	if b := g.uris[op]; b != uri {
+		if strings.TrimSuffix(b, "/") != strings.TrimSuffix(uri, "/") {
+			return fmt.Errorf("%s: %s: the SDK's URI %q is not botocore's %q", fset.Position(fd.Pos()), op, uri, b)
+		}
+		g.aliases = append(g.aliases, fmt.Sprintf("alias %s %s", op, b))
+	}
 	return nil
 }
 
