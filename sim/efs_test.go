@@ -134,6 +134,7 @@ func TestEFSCreateFileSystemRules(t *testing.T) {
 	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
 		ctx := context.Background()
 		c := b.Open(t)
+		c.Diverges(t, "moto", "moto 5 checks one of CreateFileSystem's rules (a KmsKeyId needs Encrypted), answers the others with a file system, and gives encrypted ones no KmsKeyId")
 		client := efs.NewFromConfig(c.Config())
 		for _, tc := range []struct {
 			name string
@@ -402,6 +403,19 @@ func TestEFSAuthorization(t *testing.T) {
 		}
 		_, err = alex.DeleteMountTarget(ctx, &efs.DeleteMountTargetInput{MountTargetId: mt.MountTargetId})
 		wantCode(t, err, "AccessDeniedException")
+
+		// Encrypted file systems only, and tags on create need TagResource.
+		sam := efs.NewFromConfig(newUser(t, c, "sam"))
+		must(iam.NewFromConfig(c.Config()).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("sam"), PolicyName: aws.String("s"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"elasticfilesystem:CreateFileSystem","Resource":"*","Condition":{"Bool":{"elasticfilesystem:Encrypted":"true"}}}]}`)}))(t)
+		_, err = sam.CreateFileSystem(ctx, &efs.CreateFileSystemInput{})
+		wantCode(t, err, "AccessDeniedException")
+		_, err = sam.CreateFileSystem(ctx, &efs.CreateFileSystemInput{Encrypted: aws.Bool(true), Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("x")}}})
+		wantCode(t, err, "AccessDeniedException")
+		if !strings.Contains(err.Error(), "elasticfilesystem:TagResource") {
+			t.Errorf("the refusal does not name TagResource: %v", err)
+		}
+		must(sam.CreateFileSystem(ctx, &efs.CreateFileSystemInput{Encrypted: aws.Bool(true)}))(t)
 	})
 }
 
@@ -466,5 +480,31 @@ func TestEFSSaveLoad(t *testing.T) {
 	m := must(loaded.DescribeMountTargets(ctx, &efs.DescribeMountTargetsInput{MountTargetId: mt.MountTargetId}))(t).MountTargets[0]
 	if aws.ToString(m.IpAddress) != aws.ToString(mt.IpAddress) || m.LifeCycleState != types.LifeCycleStateAvailable {
 		t.Errorf("loaded mount target %+v", m)
+	}
+}
+
+// A cloud from Open keeps EFS's records across a reopen, and reading them writes nothing,
+// even as their states move on the clock.
+func TestEFSOpenKeepsState(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := openCloud(t, dir, false)
+	id := must(efs.NewFromConfig(c.Config()).CreateFileSystem(ctx, &efs.CreateFileSystemInput{CreationToken: aws.String("kept")}))(t).FileSystemId
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c = openCloud(t, dir, false)
+	defer c.Close()
+	client := efs.NewFromConfig(c.Config())
+	for _, d := range []time.Duration{0, time.Minute} {
+		c.Advance(d)
+		before := dirBytes(t, dir)
+		st := must(client.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: id}))(t).FileSystems[0].LifeCycleState
+		if want := map[time.Duration]types.LifeCycleState{0: "creating", time.Minute: "available"}[d]; st != want {
+			t.Errorf("after %v: %s, want %s", d, st, want)
+		}
+		if after := dirBytes(t, dir); after != before {
+			t.Errorf("reads wrote:\nbefore\n%s\nafter\n%s", before, after)
+		}
 	}
 }

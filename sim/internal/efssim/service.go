@@ -1,8 +1,10 @@
 package efssim
 
 import (
+	"strconv"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 
 	"github.com/awsxlab/awsx/sim/internal/jsonproto"
@@ -19,13 +21,36 @@ var protocol = sync.OnceValue(func() service.Protocol {
 // "elasticfilesystem", each operation authorized on the resources it names.
 func (s *Store) Service() *service.Service {
 	return &service.Service{
-		Name:     "elasticfilesystem",
-		State:    s,
-		Protocol: service.Lazy(protocol),
-		Handler:  service.Methods(NewEFS(s)),
-		Resources: func(r *service.Request) ([]service.Access, error) {
-			return service.On(s.Resources(r.Region, r.In)...), nil
-		},
-		Dialect: service.JSONDialect,
+		Name:      "elasticfilesystem",
+		State:     s,
+		Protocol:  service.Lazy(protocol),
+		Handler:   service.Methods(NewEFS(s)),
+		Resources: func(r *service.Request) ([]service.Access, error) { return s.accesses(r.Region, r.In), nil },
+		Dialect:   service.JSONDialect,
 	}
+}
+
+// accesses are what a request is authorized for: the operation on its resources, with
+// elasticfilesystem:Encrypted for CreateFileSystem, and elasticfilesystem:TagResource on the
+// new resource's type when a Create carries tags (EFS authorizes tagging on create since
+// 2024, as the Service Authorization Reference's operations table lists).
+// https://docs.aws.amazon.com/efs/latest/ug/using-tags-efs.html
+func (s *Store) accesses(region string, in any) []service.Access {
+	out := service.On(s.Resources(region, in)...)
+	tagged := false
+	switch in := in.(type) {
+	case *efs.CreateFileSystemInput:
+		out[0].Context = map[string]string{"elasticfilesystem:Encrypted": strconv.FormatBool(aws.ToBool(in.Encrypted))}
+		tagged = len(in.Tags) > 0
+	case *efs.CreateAccessPointInput:
+		tagged = len(in.Tags) > 0
+	}
+	if tagged {
+		res := fsARN(s.account, region, "*")
+		if _, ok := in.(*efs.CreateAccessPointInput); ok {
+			res = apARN(s.account, region, "*")
+		}
+		out = append(out, service.Access{Action: "elasticfilesystem:TagResource", Resource: res})
+	}
+	return out
 }
