@@ -370,6 +370,14 @@ func TestEFSAccessPointsPoliciesAndTags(t *testing.T) {
 			t.Errorf("backup = %+v", bp)
 		}
 
+		// Replication overwrite protection.
+		must(client.UpdateFileSystemProtection(ctx, &efs.UpdateFileSystemProtectionInput{FileSystemId: &id, ReplicationOverwriteProtection: types.ReplicationOverwriteProtectionDisabled}))(t)
+		if p := must(client.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: &id}))(t).FileSystems[0].FileSystemProtection; p.ReplicationOverwriteProtection != types.ReplicationOverwriteProtectionDisabled {
+			t.Errorf("protection = %+v", p)
+		}
+		_, err = client.UpdateFileSystemProtection(ctx, &efs.UpdateFileSystemProtectionInput{FileSystemId: &id, ReplicationOverwriteProtection: types.ReplicationOverwriteProtectionReplicating})
+		wantCode(t, err, "BadRequest")
+
 		must(client.DeleteAccessPoint(ctx, &efs.DeleteAccessPointInput{AccessPointId: &apID}))(t)
 		c.Advance(t, 5*time.Second)
 		_, err = client.DescribeAccessPoints(ctx, &efs.DescribeAccessPointsInput{AccessPointId: &apID})

@@ -35,7 +35,6 @@
 //     avoid its address when it places an instance (EFS counts down from the top of the
 //     subnet to keep out of EC2's way). [Store.NetworkInterface] describes it for the
 //     network's model.
-//   - IPv6 mount targets, replication, account preferences and UpdateFileSystemProtection
-//     are not simulated (the latter three answer NotImplemented). The 24-hour limits on
-//     throughput changes are not enforced.
+//   - IPv6 mount targets, replication and account preferences are not simulated (the latter
+//     two answer NotImplemented). The 24-hour limits on throughput changes are not enforced.
 package efssim

@@ -385,3 +385,31 @@ func (h *EFS) DeleteFileSystem(ctx context.Context, in *efs.DeleteFileSystemInpu
 	}
 	return &efs.DeleteFileSystemOutput{}, nil
 }
+
+// UpdateFileSystemProtection turns a file system's replication overwrite protection on
+// (ENABLED) or off (DISABLED); REPLICATING is the state of a replication's destination, which
+// no one sets.
+// https://docs.aws.amazon.com/efs/latest/ug/API_UpdateFileSystemProtection.html
+func (h *EFS) UpdateFileSystemProtection(ctx context.Context, in *efs.UpdateFileSystemProtectionInput) (*efs.UpdateFileSystemProtectionOutput, error) {
+	p := in.ReplicationOverwriteProtection
+	if p != types.ReplicationOverwriteProtectionEnabled && p != types.ReplicationOverwriteProtectionDisabled {
+		return nil, errorf(BadRequest, "ReplicationOverwriteProtection must be ENABLED or DISABLED, not '%s'.", p)
+	}
+	s := h.s
+	err := s.write(core.RegionFrom(ctx), func(r *regionState) (bool, error) {
+		now := s.clock.Now()
+		f, err := fileSystemID(r, aws.ToString(in.FileSystemId), now)
+		if err != nil {
+			return false, err
+		}
+		if err := available(f, now); err != nil {
+			return false, err
+		}
+		f.Protection = string(p)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &efs.UpdateFileSystemProtectionOutput{ReplicationOverwriteProtection: p}, nil
+}

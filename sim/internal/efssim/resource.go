@@ -63,6 +63,8 @@ func (s *Store) Resources(region string, in any) []string {
 		return []string{fs(in.FileSystemId)}
 	case *efs.DeleteFileSystemInput:
 		return []string{fs(in.FileSystemId)}
+	case *efs.UpdateFileSystemProtectionInput:
+		return []string{fs(in.FileSystemId)}
 	case *efs.CreateMountTargetInput:
 		return []string{fs(in.FileSystemId)}
 	case *efs.DescribeMountTargetsInput:
