@@ -57,7 +57,7 @@ func TestEFSFileSystemLifecycle(t *testing.T) {
 			aws.ToString(fs.FileSystemArn) != "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/"+id ||
 			aws.ToString(fs.Name) != "wordpress" || fs.PerformanceMode != types.PerformanceModeGeneralPurpose ||
 			fs.ThroughputMode != types.ThroughputModeBursting || aws.ToBool(fs.Encrypted) || fs.NumberOfMountTargets != 0 ||
-			fs.SizeInBytes == nil || fs.SizeInBytes.Value != 6144 || aws.ToString(fs.OwnerId) != "123456789012" ||
+			fs.SizeInBytes == nil || fs.SizeInBytes.Value != 0 || aws.ToString(fs.OwnerId) != "123456789012" ||
 			fs.CreationTime == nil || fs.FileSystemProtection.ReplicationOverwriteProtection != types.ReplicationOverwriteProtectionEnabled {
 			t.Errorf("new file system = %+v", fs)
 		}
@@ -87,8 +87,8 @@ func TestEFSFileSystemLifecycle(t *testing.T) {
 
 		c.Advance(t, 30*time.Second)
 		got := must(client.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: &id}))(t).FileSystems[0]
-		if got.LifeCycleState != types.LifeCycleStateAvailable {
-			t.Errorf("after 30s: %s", got.LifeCycleState)
+		if got.LifeCycleState != types.LifeCycleStateAvailable || got.SizeInBytes.Value != 6144 {
+			t.Errorf("after 30s: %s, %d bytes", got.LifeCycleState, got.SizeInBytes.Value)
 		}
 
 		_, err = client.UpdateFileSystem(ctx, &efs.UpdateFileSystemInput{FileSystemId: &id, ThroughputMode: types.ThroughputModeProvisioned})

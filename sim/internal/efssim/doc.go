@@ -28,8 +28,8 @@
 //
 // # Scope and limitations
 //
-//   - Records, not a file system: no data is stored; SizeInBytes is always that of an empty
-//     file system (6 KiB).
+//   - Records, not a file system: no data is stored; SizeInBytes is that of an empty file
+//     system (0 while it is created, then 6 KiB of metadata).
 //   - The mount target's network interface is EFS's own ID: the simulator's EC2 has no
 //     network interfaces, so DescribeNetworkInterfaces does not show it, and EC2 does not
 //     avoid its address when it places an instance (EFS counts down from the top of the

@@ -23,7 +23,7 @@ type EFS struct{ s *Store }
 func NewEFS(s *Store) *EFS { return &EFS{s} }
 
 // newFileSystemSize is the metered size of an empty file system: AWS reports 6 KiB of
-// metadata for a new one.
+// metadata for a new one once it is available (botocore's DescribeFileSystems example).
 const newFileSystemSize = 6144
 
 // maxProvisioned is the most throughput a file system may be provisioned, in MiB/s.
@@ -162,13 +162,16 @@ func (s *Store) describe(region string, r *regionState, f *fileSystem, now time.
 			n++
 		}
 	}
+	size := int64(newFileSystemSize)
+	if status == "creating" {
+		size = 0 // metered once the file system exists (AWS's CreateFileSystem example shows 0)
+	}
 	d := types.FileSystemDescription{
 		CreationTime: aws.Time(f.Created), CreationToken: aws.String(f.Token), FileSystemId: aws.String(f.ID),
 		FileSystemArn: aws.String(fsARN(s.account, region, f.ID)), LifeCycleState: types.LifeCycleState(status),
 		NumberOfMountTargets: n, OwnerId: aws.String(s.account), PerformanceMode: types.PerformanceMode(f.Performance),
 		ThroughputMode: types.ThroughputMode(f.Throughput), Encrypted: aws.Bool(f.Encrypted), Tags: sdkTags(f.Tags),
-		SizeInBytes: &types.FileSystemSize{Value: newFileSystemSize, ValueInStandard: aws.Int64(newFileSystemSize),
-			ValueInIA: aws.Int64(0), ValueInArchive: aws.Int64(0)},
+		SizeInBytes:          &types.FileSystemSize{Value: size, ValueInStandard: aws.Int64(size), ValueInIA: aws.Int64(0), ValueInArchive: aws.Int64(0)},
 		FileSystemProtection: &types.FileSystemProtectionDescription{ReplicationOverwriteProtection: types.ReplicationOverwriteProtection(f.Protection)},
 	}
 	if f.Provisioned > 0 {
