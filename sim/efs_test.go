@@ -406,6 +406,7 @@ func TestEFSAuthorization(t *testing.T) {
 		c.Require(t, conformance.EnforcesIAM)
 		_, err := alex.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{})
 		wantCode(t, err, "AccessDeniedException")
+		wantHTTPStatus(t, err, 403)
 		if !strings.Contains(err.Error(), "elasticfilesystem:DescribeFileSystems on resource: arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/*") {
 			t.Errorf("the refusal does not say what: %v", err)
 		}

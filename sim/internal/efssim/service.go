@@ -26,7 +26,7 @@ func (s *Store) Service() *service.Service {
 		Protocol:  service.Lazy(protocol),
 		Handler:   service.Methods(NewEFS(s)),
 		Resources: func(r *service.Request) ([]service.Access, error) { return s.accesses(r.Region, r.In), nil },
-		Dialect:   service.JSONDialect,
+		Dialect:   service.RestJSONDialect,
 	}
 }
 
