@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/world"
 )
 
@@ -47,6 +48,7 @@ func (s *Store) CanMount(ctx context.Context, m Mount) world.Verdict {
 		ip = a
 	}
 	az := m.AZ
+	ctx = core.WithRegion(ctx, m.Region) // EC2 is asked in the mount's region
 	if az == "" && !ip.IsValid() {
 		var ok bool
 		if az, ok = s.instanceZone(ctx, m.Instance); !ok {

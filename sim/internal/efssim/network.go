@@ -128,8 +128,8 @@ func (s *Store) instanceAddresses(ctx context.Context, subnet string) (map[netip
 	return used, nil
 }
 
-// instanceZone returns the Availability Zone and region-scoped state of an instance, for
-// the mount check.
+// instanceZone returns the Availability Zone of an instance of the request's region, for the
+// mount check; ok is false for an instance EC2 does not know.
 func (s *Store) instanceZone(ctx context.Context, id string) (az string, ok bool) {
 	if s.ec2 == nil {
 		return "", false
