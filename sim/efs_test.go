@@ -99,6 +99,15 @@ func TestEFSFileSystemLifecycle(t *testing.T) {
 			t.Errorf("updated = %+v", up)
 		}
 		c.Advance(t, 10*time.Second)
+		// An increase is allowed at any time; another change of mode only after 24 hours.
+		must(client.UpdateFileSystem(ctx, &efs.UpdateFileSystemInput{FileSystemId: &id, ProvisionedThroughputInMibps: aws.Float64(256)}))(t)
+		c.Advance(t, 10*time.Second)
+		_, err = client.UpdateFileSystem(ctx, &efs.UpdateFileSystemInput{FileSystemId: &id, ThroughputMode: types.ThroughputModeElastic})
+		wantCode(t, err, "TooManyRequests")
+		wantHTTPStatus(t, err, 429)
+		c.Advance(t, 24*time.Hour)
+		must(client.UpdateFileSystem(ctx, &efs.UpdateFileSystemInput{FileSystemId: &id, ThroughputMode: types.ThroughputModeElastic}))(t)
+		c.Advance(t, 10*time.Second)
 
 		// Paging: five more, two at a time, oldest first.
 		for i := range 5 {
@@ -516,4 +525,33 @@ func TestEFSOpenKeepsState(t *testing.T) {
 			t.Errorf("reads wrote:\nbefore\n%s\nafter\n%s", before, after)
 		}
 	}
+}
+
+// The region's ID preference: long IDs, or short ones for new file systems once put.
+func TestEFSAccountPreferences(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		c.Require(t, conformance.ClockControl)
+		client := efs.NewFromConfig(c.Config())
+		p := must(client.DescribeAccountPreferences(ctx, &efs.DescribeAccountPreferencesInput{}))(t).ResourceIdPreference
+		if p.ResourceIdType != types.ResourceIdTypeLongId || len(p.Resources) != 2 {
+			t.Errorf("preference = %+v", p)
+		}
+		long := must(client.CreateFileSystem(ctx, &efs.CreateFileSystemInput{CreationToken: aws.String("long")}))(t).FileSystemId
+		must(client.PutAccountPreferences(ctx, &efs.PutAccountPreferencesInput{ResourceIdType: types.ResourceIdTypeShortId}))(t)
+		short := must(client.CreateFileSystem(ctx, &efs.CreateFileSystemInput{CreationToken: aws.String("short")}))(t).FileSystemId
+		if !regexp.MustCompile(`^fs-[0-9a-f]{8}$`).MatchString(aws.ToString(short)) || len(aws.ToString(long)) != 20 {
+			t.Errorf("IDs %s, %s", aws.ToString(long), aws.ToString(short))
+		}
+		if p := must(client.DescribeAccountPreferences(ctx, &efs.DescribeAccountPreferencesInput{}))(t).ResourceIdPreference; p.ResourceIdType != types.ResourceIdTypeShortId {
+			t.Errorf("preference = %+v", p)
+		}
+		_, err := client.PutAccountPreferences(ctx, &efs.PutAccountPreferencesInput{ResourceIdType: "MEDIUM_ID"})
+		wantCode(t, err, "BadRequest")
+		other := efs.NewFromConfig(c.Config(conformance.WithRegion("eu-west-1")))
+		if p := must(other.DescribeAccountPreferences(ctx, &efs.DescribeAccountPreferencesInput{}))(t).ResourceIdPreference; p.ResourceIdType != types.ResourceIdTypeLongId {
+			t.Errorf("eu-west-1's preference = %+v", p)
+		}
+	})
 }

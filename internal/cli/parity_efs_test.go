@@ -50,6 +50,12 @@ var efsSession = []step{
 	{args: []string{"efs", "put-backup-policy", "--file-system-id", "{fs}", "--backup-policy", "Status=ENABLED"}},
 	{args: []string{"efs", "describe-backup-policy", "--file-system-id", "{fs}"}},
 
+	// The region's ID preference.
+	{args: []string{"efs", "describe-account-preferences"}},
+	{args: []string{"efs", "put-account-preferences", "--resource-id-type", "SHORT_ID", "--output", "text"}},
+	{args: []string{"efs", "put-account-preferences", "--resource-id-type", "MEDIUM_ID"}},
+	{args: []string{"efs", "describe-account-preferences", "--output", "table"}},
+
 	// Tags, new and old.
 	{args: []string{"efs", "tag-resource", "--resource-id", "{fs}", "--tags", "Key=team,Value=web", "Key=env,Value=lab"}},
 	{args: []string{"efs", "untag-resource", "--resource-id", "{fs}", "--tag-keys", "env"}},

@@ -10,7 +10,8 @@
 //     Zone), encryption with the given KMS key or the account's aws/elasticfilesystem key,
 //     One Zone file systems in the zone given, the Name tag as Name; "creating" for 30
 //     seconds of the simulator's clock, then "available"; UpdateFileSystem's "updating" for
-//     10 seconds; DeleteFileSystem refused with FileSystemInUse while mount targets exist,
+//     10 seconds, a change of mode or decrease of provisioned throughput once per 24 hours
+//     (TooManyRequests); DeleteFileSystem refused with FileSystemInUse while mount targets exist,
 //     then "deleting" for 30 seconds.
 //   - Mount targets: the subnet (read through EC2's DescribeSubnets, as the account) gives
 //     the zone and VPC; one per zone (MountTargetConflict), all of a file system in one VPC;
@@ -20,7 +21,7 @@
 //   - Access points with their POSIX user and root directory, client tokens; lifecycle
 //     policies; file system policies (parsed as IAM resource policies); backup policies;
 //     TagResource, UntagResource and ListTagsForResource, and the older CreateTags,
-//     DeleteTags and DescribeTags.
+//     DeleteTags and DescribeTags; account preferences (long or short IDs).
 //   - Errors with EFS's codes and statuses (FileSystemNotFound 404, MountTargetConflict
 //     409, …) in EFS's JSON: {"ErrorCode":…,"Message":…}.
 //   - [Store.CanMount]: whether an instance can mount a file system, through the mount
@@ -35,6 +36,6 @@
 //     avoid its address when it places an instance (EFS counts down from the top of the
 //     subnet to keep out of EC2's way). [Store.NetworkInterface] describes it for the
 //     network's model.
-//   - IPv6 mount targets, replication and account preferences are not simulated (the latter
-//     two answer NotImplemented). The 24-hour limits on throughput changes are not enforced.
+//   - IPv6 mount targets and replication are not simulated (replication's operations answer
+//     NotImplemented).
 package efssim

@@ -36,6 +36,7 @@ const (
 	InvalidPolicyException     core.Code = "InvalidPolicyException"
 	InternalServerError        core.Code = "InternalServerError"
 	ThroughputLimitExceeded    core.Code = "ThroughputLimitExceeded"
+	TooManyRequests            core.Code = "TooManyRequests"
 )
 
 // statuses are the codes botocore's model gives a status other than 400.
@@ -54,6 +55,7 @@ var statuses = map[core.Code]int{
 	AccessPointLimitExceeded:          http.StatusForbidden,
 	PolicyNotFound:                    http.StatusNotFound,
 	InternalServerError:               http.StatusInternalServerError,
+	TooManyRequests:                   http.StatusTooManyRequests,
 }
 
 // errorf returns an EFS error with the status botocore's model gives its code.

@@ -26,6 +26,10 @@ func NewEFS(s *Store) *EFS { return &EFS{s} }
 // metadata for a new one once it is available (botocore's DescribeFileSystems example).
 const newFileSystemSize = 6144
 
+// throughputCooldown is how long after a change of throughput mode, or a decrease of
+// provisioned throughput, another one is refused.
+const throughputCooldown = 24 * time.Hour
+
 // maxProvisioned is the most throughput a file system may be provisioned, in MiB/s.
 const maxProvisioned = 3414
 
@@ -96,7 +100,7 @@ func (h *EFS) CreateFileSystem(ctx context.Context, in *efs.CreateFileSystemInpu
 			}
 		}
 		now := s.clock.Now()
-		f.ID, f.Created, f.Since = s.ids.Hex("fs-", 17), now.Truncate(time.Second), now
+		f.ID, f.Created, f.Since = s.newID(r, "fs-"), now.Truncate(time.Second), now
 		r.FileSystems[f.ID] = f
 		d := s.describe(region, r, f, now)
 		out = &efs.CreateFileSystemOutput{}
@@ -346,6 +350,14 @@ func (h *EFS) UpdateFileSystem(ctx context.Context, in *efs.UpdateFileSystemInpu
 		}
 		if f.Performance == string(types.PerformanceModeMaxIo) && mode == string(types.ThroughputModeElastic) {
 			return false, errorf(BadRequest, "Performance mode maxIO is not supported with throughput mode elastic.")
+		}
+		if mode != f.Throughput || prov < f.Provisioned {
+			// https://docs.aws.amazon.com/efs/latest/ug/API_UpdateFileSystem.html (TooManyRequests)
+			if !f.Throttled.IsZero() && now.Before(f.Throttled.Add(throughputCooldown)) {
+				return false, errorf(TooManyRequests, "The throughput mode of file system '%s' was changed or its provisioned throughput decreased at %s: wait until %s.",
+					f.ID, f.Throttled.Format(time.RFC3339), f.Throttled.Add(throughputCooldown).Format(time.RFC3339))
+			}
+			f.Throttled = now
 		}
 		f.Throughput, f.Provisioned = mode, prov
 		f.Status, f.Since = "updating", now

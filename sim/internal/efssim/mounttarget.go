@@ -107,7 +107,7 @@ func (h *EFS) CreateMountTarget(ctx context.Context, in *efs.CreateMountTargetIn
 		} else if ip = freeAddress(sn.CIDR, used); !ip.IsValid() {
 			return false, errorf(NoFreeAddressesInSubnet, "Subnet %s has no free IP address.", subnetID)
 		}
-		m := &mountTarget{ID: s.ids.Hex("fsmt-", 17), FileSystem: f.ID, Subnet: subnetID, VPC: sn.VPC, AZ: sn.AZ, AZID: sn.AZID,
+		m := &mountTarget{ID: s.newID(r, "fsmt-"), FileSystem: f.ID, Subnet: subnetID, VPC: sn.VPC, AZ: sn.AZ, AZID: sn.AZID,
 			IP: ip.String(), ENI: s.ids.Hex("eni-", 17), SecurityGroups: sgs, Status: "creating", Since: now}
 		r.MountTargets[m.ID] = m
 		d := s.describeMountTarget(m, now)

@@ -49,10 +49,21 @@ type regionState struct {
 	FileSystems  map[string]*fileSystem  `json:",omitempty"`
 	MountTargets map[string]*mountTarget `json:",omitempty"`
 	AccessPoints map[string]*accessPoint `json:",omitempty"`
+	// ShortIDs is the account's preference for the region (PutAccountPreferences SHORT_ID):
+	// new file systems and mount targets get 8 hexadecimal digits, not 17.
+	ShortIDs bool `json:",omitempty"`
 }
 
 func (r *regionState) empty() bool {
-	return len(r.FileSystems) == 0 && len(r.MountTargets) == 0 && len(r.AccessPoints) == 0
+	return len(r.FileSystems) == 0 && len(r.MountTargets) == 0 && len(r.AccessPoints) == 0 && !r.ShortIDs
+}
+
+// newID returns a new file system or mount target ID in the region's preferred length.
+func (s *Store) newID(r *regionState, prefix string) string {
+	if r.ShortIDs {
+		return s.ids.Hex(prefix, 8)
+	}
+	return s.ids.Hex(prefix, 17)
 }
 
 type tag struct{ Key, Value string }
@@ -73,8 +84,11 @@ type fileSystem struct {
 	Policy      string `json:",omitempty"`
 	Backup      string // ENABLED, DISABLED
 	Protection  string // ReplicationOverwriteProtection: ENABLED
-	Status      string // as of Since; see phase
-	Since       time.Time
+	// Throttled is when the throughput mode last changed or the provisioned throughput last
+	// went down: neither may happen again for 24 hours.
+	Throttled time.Time `json:",omitzero"`
+	Status    string    // as of Since; see phase
+	Since     time.Time
 }
 
 type lifecyclePolicy struct {
