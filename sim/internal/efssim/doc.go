@@ -25,7 +25,8 @@
 //   - Errors with EFS's codes and statuses (FileSystemNotFound 404, MountTargetConflict
 //     409, …) in EFS's JSON: {"ErrorCode":…,"Message":…}.
 //   - [Store.CanMount]: whether an instance can mount a file system, through the mount
-//     target of its zone and the model of the network (world.Network) on TCP 2049.
+//     target of its zone and the model of the network (world.Network) on TCP 2049, and by
+//     the file system policy for a client without IAM authorization (with or without TLS).
 //
 // # Scope and limitations
 //

@@ -3,8 +3,10 @@ package efssim
 import (
 	"context"
 	"net/netip"
+	"strconv"
 	"strings"
 
+	"github.com/awsxlab/awsx/iamx/policy"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/world"
 )
@@ -23,12 +25,17 @@ type Mount struct {
 	// Target is what the mount command names: a file system ID (fs-…, as amazon-efs-utils
 	// takes it), its DNS name (fs-….efs.REGION.amazonaws.com), or a mount target's IP address.
 	Target string
+	// TLS reports whether the mount encrypts in transit (amazon-efs-utils' -o tls): the file
+	// system policy sees it as aws:SecureTransport.
+	TLS bool
 }
 
 // CanMount reports whether the instance can mount the file system: the file system and the
 // mount target the target resolves to (the one in the instance's zone for an ID or DNS name)
-// are available, and the network lets the instance reach the mount target's address on TCP
-// 2049 (world.Network: security groups of both ends, network ACLs, routes). A refusal's
+// are available, the network lets the instance reach the mount target's address on TCP 2049
+// (world.Network: security groups of both ends, network ACLs, routes), and the file system
+// policy, if it has one, allows elasticfilesystem:ClientMount to a client without IAM
+// authorization (the anonymous principal; mounts with -o iam are not modelled). A refusal's
 // Component and Reason say what stops it, as the mount command would report it.
 func (s *Store) CanMount(ctx context.Context, m Mount) world.Verdict {
 	target := strings.TrimSuffix(m.Target, ":/")
@@ -57,6 +64,7 @@ func (s *Store) CanMount(ctx context.Context, m Mount) world.Verdict {
 	}
 	var mt *mountTarget
 	var verdict *world.Verdict
+	var doc string // the file system policy
 	s.read(m.Region, func(r *regionState) error {
 		now := s.clock.Now()
 		for _, x := range r.MountTargets {
@@ -79,6 +87,7 @@ func (s *Store) CanMount(ctx context.Context, m Mount) world.Verdict {
 			return nil
 		}
 		f := r.FileSystems[mt.FileSystem]
+		doc = f.Policy
 		if st, _ := f.phase(now); st != "available" && st != "updating" {
 			verdict = &world.Verdict{Component: f.ID, Reason: "File system " + f.ID + " is " + st + ", not available."}
 		} else if st, _ := mt.phase(now); st != "available" {
@@ -93,11 +102,34 @@ func (s *Store) CanMount(ctx context.Context, m Mount) world.Verdict {
 		return world.Verdict{Component: mt.ID, Reason: "The simulator has no model of the network to reach mount target " + mt.ID + "."}
 	}
 	addr, _ := netip.ParseAddr(mt.IP)
-	return s.network.Reach(world.Flow{
+	v := s.network.Reach(world.Flow{
 		From:     world.Endpoint{Region: m.Region, Instance: m.Instance},
 		To:       world.Endpoint{Region: m.Region, Interface: mt.ENI, Address: addr},
 		Protocol: "tcp", Port: NFSPort,
 	})
+	if !v.OK || doc == "" {
+		return v
+	}
+	return s.clientMount(m, mt, doc)
+}
+
+// clientMount evaluates a file system policy for an anonymous NFS client's mount.
+// https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+func (s *Store) clientMount(m Mount, mt *mountTarget, doc string) world.Verdict {
+	p, err := policy.Parse(doc, policy.Resource)
+	if err != nil { // checked by PutFileSystemPolicy: only a state saved by hand gets here
+		return world.Verdict{Component: mt.FileSystem, Reason: "The file system policy of " + mt.FileSystem + " is invalid: " + err.Error()}
+	}
+	ctx := policy.Context{}
+	ctx.Set("aws:SecureTransport", strconv.FormatBool(m.TLS))
+	ctx.Set("elasticfilesystem:AccessedViaMountTarget", "true")
+	d := policy.Evaluate(&policy.Request{Principal: policy.Principal{Anonymous: true}, Action: "elasticfilesystem:ClientMount",
+		Resource: fsARN(s.account, m.Region, mt.FileSystem), Context: ctx}, &policy.Policies{Resource: []policy.Attached{{Name: mt.FileSystem + " file system policy", Policy: p}}})
+	if d.Effect != policy.Allow {
+		return world.Verdict{Component: mt.FileSystem, Reason: "mount.nfs4: access denied by server while mounting " + mt.IP +
+			":/ (the file system policy of " + mt.FileSystem + " does not allow elasticfilesystem:ClientMount to this client)."}
+	}
+	return world.Verdict{OK: true}
 }
 
 // NetworkInterface is a mount target's network interface as the network sees it: EC2 does

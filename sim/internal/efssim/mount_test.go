@@ -111,6 +111,31 @@ func TestCanMount(t *testing.T) {
 	if v := s.CanMount(context.Background(), Mount{Region: "us-east-1", Instance: "i-gone", Target: id}); v.OK || v.Component != "i-gone" {
 		t.Errorf("unknown instance: %+v", v)
 	}
+	// A file system policy that refuses clients without TLS.
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"elasticfilesystem:ClientMount","Resource":"*"},` +
+		`{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+	if _, err := h.PutFileSystemPolicy(ctx, &efs.PutFileSystemPolicyInput{FileSystemId: &id, Policy: &doc}); err != nil {
+		t.Fatal(err)
+	}
+	if v := mount(id); v.OK || v.Component != id || !strings.Contains(v.Reason, "access denied by server") {
+		t.Errorf("without TLS: %+v", v)
+	}
+	if v := s.CanMount(context.Background(), Mount{Region: "us-east-1", Instance: "i-a", Target: id, TLS: true}); !v.OK {
+		t.Errorf("with TLS: %+v", v)
+	}
+	doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},"Action":"elasticfilesystem:ClientMount","Resource":"*"}]}`
+	if _, err := h.PutFileSystemPolicy(ctx, &efs.PutFileSystemPolicyInput{FileSystemId: &id, Policy: &doc}); err != nil {
+		t.Fatal(err)
+	}
+	if v := s.CanMount(context.Background(), Mount{Region: "us-east-1", Instance: "i-a", Target: id, TLS: true}); v.OK {
+		t.Errorf("a policy for a role only let an anonymous client mount: %+v", v)
+	}
+	if _, err := h.DeleteFileSystemPolicy(ctx, &efs.DeleteFileSystemPolicyInput{FileSystemId: &id}); err != nil {
+		t.Fatal(err)
+	}
+	if v := mount(id); !v.OK {
+		t.Errorf("with the default policy again: %+v", v)
+	}
 	if ni, ok := s.NetworkInterface("us-east-1", aws.ToString(mt.NetworkInterfaceId)); !ok || ni.Address != addr || ni.SecurityGroups[0] != "sg-default" || !ni.Available {
 		t.Errorf("interface %+v %v", ni, ok)
 	}
