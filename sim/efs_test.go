@@ -391,8 +391,6 @@ func TestEFSAccessPointsPoliciesAndTags(t *testing.T) {
 		c.Advance(t, 5*time.Second)
 		_, err = client.DescribeAccessPoints(ctx, &efs.DescribeAccessPointsInput{AccessPointId: &apID})
 		wantCode(t, err, "AccessPointNotFound")
-		_, err = client.DescribeReplicationConfigurations(ctx, &efs.DescribeReplicationConfigurationsInput{})
-		wantCode(t, err, "NotImplemented")
 	})
 }
 
@@ -553,5 +551,66 @@ func TestEFSAccountPreferences(t *testing.T) {
 		if p := must(other.DescribeAccountPreferences(ctx, &efs.DescribeAccountPreferencesInput{}))(t).ResourceIdPreference; p.ResourceIdType != types.ResourceIdTypeLongId {
 			t.Errorf("eu-west-1's preference = %+v", p)
 		}
+	})
+}
+
+// Replication to a new file system in another region, and to an existing one whose
+// protection is disabled; the destination is read-only until the configuration is deleted,
+// from either side.
+func TestEFSReplication(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		c.Require(t, conformance.ClockControl)
+		client := efs.NewFromConfig(c.Config())
+		ireland := efs.NewFromConfig(c.Config(conformance.WithRegion("eu-west-1")))
+		src := newFileSystem(t, c, client, "src")
+
+		rc := must(client.CreateReplicationConfiguration(ctx, &efs.CreateReplicationConfigurationInput{SourceFileSystemId: &src,
+			Destinations: []types.DestinationToCreate{{Region: aws.String("eu-west-1")}}}))(t)
+		dst := aws.ToString(rc.Destinations[0].FileSystemId)
+		if rc.Destinations[0].Status != types.ReplicationStatusEnabling || aws.ToString(rc.SourceFileSystemRegion) != "us-east-1" ||
+			aws.ToString(rc.SourceFileSystemArn) != "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/"+src {
+			t.Errorf("replication = %+v", rc)
+		}
+		d := must(ireland.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: &dst}))(t).FileSystems[0]
+		if d.FileSystemProtection.ReplicationOverwriteProtection != types.ReplicationOverwriteProtectionReplicating || !aws.ToBool(d.Encrypted) ||
+			!strings.Contains(aws.ToString(d.KmsKeyId), ":eu-west-1:") {
+			t.Errorf("destination = %+v", d)
+		}
+		_, err := client.CreateReplicationConfiguration(ctx, &efs.CreateReplicationConfigurationInput{SourceFileSystemId: &src,
+			Destinations: []types.DestinationToCreate{{}}})
+		wantCode(t, err, "ValidationException")
+		_, err = client.DeleteFileSystem(ctx, &efs.DeleteFileSystemInput{FileSystemId: &src})
+		wantCode(t, err, "FileSystemInUse")
+		c.Advance(t, 2*time.Minute)
+		got := must(ireland.DescribeReplicationConfigurations(ctx, &efs.DescribeReplicationConfigurationsInput{FileSystemId: &dst}))(t).Replications
+		if len(got) != 1 || aws.ToString(got[0].SourceFileSystemId) != src || got[0].Destinations[0].Status != types.ReplicationStatusEnabled ||
+			got[0].Destinations[0].LastReplicatedTimestamp == nil {
+			t.Errorf("from the destination: %+v", got)
+		}
+		_, err = ireland.UpdateFileSystemProtection(ctx, &efs.UpdateFileSystemProtectionInput{FileSystemId: &dst, ReplicationOverwriteProtection: types.ReplicationOverwriteProtectionEnabled})
+		wantCode(t, err, "ReplicationAlreadyExists")
+		must(ireland.DeleteReplicationConfiguration(ctx, &efs.DeleteReplicationConfigurationInput{SourceFileSystemId: &dst}))(t)
+		if p := must(ireland.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: &dst}))(t).FileSystems[0].FileSystemProtection; p.ReplicationOverwriteProtection != types.ReplicationOverwriteProtectionEnabled {
+			t.Errorf("after delete: %+v", p)
+		}
+		_, err = client.DescribeReplicationConfigurations(ctx, &efs.DescribeReplicationConfigurationsInput{FileSystemId: &src})
+		wantCode(t, err, "ReplicationNotFound")
+		wantHTTPStatus(t, err, 404)
+
+		// To an existing file system: its protection must be disabled first.
+		target := newFileSystem(t, c, client, "target")
+		_, err = client.CreateReplicationConfiguration(ctx, &efs.CreateReplicationConfigurationInput{SourceFileSystemId: &src,
+			Destinations: []types.DestinationToCreate{{FileSystemId: &target}}})
+		wantCode(t, err, "ConflictException")
+		must(client.UpdateFileSystemProtection(ctx, &efs.UpdateFileSystemProtectionInput{FileSystemId: &target, ReplicationOverwriteProtection: types.ReplicationOverwriteProtectionDisabled}))(t)
+		must(client.CreateReplicationConfiguration(ctx, &efs.CreateReplicationConfigurationInput{SourceFileSystemId: &src,
+			Destinations: []types.DestinationToCreate{{FileSystemId: &target}}}))(t)
+		if n := len(must(client.DescribeReplicationConfigurations(ctx, &efs.DescribeReplicationConfigurationsInput{}))(t).Replications); n != 1 {
+			t.Errorf("%d replications in us-east-1", n)
+		}
+		must(client.DeleteReplicationConfiguration(ctx, &efs.DeleteReplicationConfigurationInput{SourceFileSystemId: &src}))(t)
+		must(client.DeleteFileSystem(ctx, &efs.DeleteFileSystemInput{FileSystemId: &src}))(t)
 	})
 }

@@ -50,6 +50,12 @@ var efsSession = []step{
 	{args: []string{"efs", "put-backup-policy", "--file-system-id", "{fs}", "--backup-policy", "Status=ENABLED"}},
 	{args: []string{"efs", "describe-backup-policy", "--file-system-id", "{fs}"}},
 
+	// Replication.
+	{args: []string{"efs", "create-replication-configuration", "--source-file-system-id", "{fs}", "--destinations", "Region=eu-west-1"}},
+	{args: []string{"efs", "describe-replication-configurations"}},
+	{args: []string{"efs", "describe-replication-configurations", "--file-system-id", "{fs}"}},
+	{args: []string{"efs", "delete-replication-configuration", "--source-file-system-id", "{fs}"}},
+
 	// The region's ID preference.
 	{args: []string{"efs", "describe-account-preferences"}},
 	{args: []string{"efs", "put-account-preferences", "--resource-id-type", "SHORT_ID", "--output", "text"}},

@@ -21,7 +21,10 @@
 //   - Access points with their POSIX user and root directory, client tokens; lifecycle
 //     policies; file system policies (parsed as IAM resource policies); backup policies;
 //     TagResource, UntagResource and ListTagsForResource, and the older CreateTags,
-//     DeleteTags and DescribeTags; account preferences (long or short IDs).
+//     DeleteTags and DescribeTags; account preferences (long or short IDs); replication
+//     configurations to a new or an existing file system, in the region or another,
+//     ENABLING then ENABLED, the destination read-only (REPLICATING) until the configuration
+//     is deleted.
 //   - Errors with EFS's codes and statuses (FileSystemNotFound 404, MountTargetConflict
 //     409, …) in EFS's JSON: {"ErrorCode":…,"Message":…}.
 //   - [Store.CanMount]: whether an instance can mount a file system, through the mount
@@ -37,6 +40,6 @@
 //     avoid its address when it places an instance (EFS counts down from the top of the
 //     subnet to keep out of EC2's way). [Store.NetworkInterface] describes it for the
 //     network's model.
-//   - IPv6 mount targets and replication are not simulated (replication's operations answer
-//     NotImplemented).
+//   - IPv6 mount targets are not simulated. Replication is a record: no data moves, and a
+//     deleted replication configuration is gone at once (AWS takes minutes, DELETING).
 package efssim

@@ -37,6 +37,9 @@ const (
 	InternalServerError        core.Code = "InternalServerError"
 	ThroughputLimitExceeded    core.Code = "ThroughputLimitExceeded"
 	TooManyRequests            core.Code = "TooManyRequests"
+	ReplicationNotFound        core.Code = "ReplicationNotFound"
+	ConflictException          core.Code = "ConflictException"
+	ReplicationAlreadyExists   core.Code = "ReplicationAlreadyExists"
 )
 
 // statuses are the codes botocore's model gives a status other than 400.
@@ -56,6 +59,9 @@ var statuses = map[core.Code]int{
 	PolicyNotFound:                    http.StatusNotFound,
 	InternalServerError:               http.StatusInternalServerError,
 	TooManyRequests:                   http.StatusTooManyRequests,
+	ReplicationNotFound:               http.StatusNotFound,
+	ConflictException:                 http.StatusConflict,
+	ReplicationAlreadyExists:          http.StatusConflict,
 }
 
 // errorf returns an EFS error with the status botocore's model gives its code.

@@ -387,6 +387,10 @@ func (h *EFS) DeleteFileSystem(ctx context.Context, in *efs.DeleteFileSystemInpu
 				return false, errorf(FileSystemInUse, "File system '%s' is in use: delete its mount targets first.", f.ID)
 			}
 		}
+		if f.Replication != nil || f.ReplicaOf != nil {
+			// https://docs.aws.amazon.com/efs/latest/ug/delete-replications.html
+			return false, errorf(FileSystemInUse, "File system '%s' is part of a replication configuration: delete the replication configuration first.", f.ID)
+		}
 		f.Status, f.Since = "deleting", now
 		for _, a := range r.AccessPoints {
 			if st, _ := a.phase(now); a.FileSystem == f.ID && st != "deleting" {
@@ -419,6 +423,9 @@ func (h *EFS) UpdateFileSystemProtection(ctx context.Context, in *efs.UpdateFile
 		}
 		if err := available(f, now); err != nil {
 			return false, err
+		}
+		if f.ReplicaOf != nil {
+			return false, errorf(ReplicationAlreadyExists, "File system '%s' is the destination of a replication configuration.", f.ID)
 		}
 		f.Protection = string(p)
 		return true, nil

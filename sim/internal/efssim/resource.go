@@ -65,6 +65,12 @@ func (s *Store) Resources(region string, in any) []string {
 		return []string{fs(in.FileSystemId)}
 	case *efs.UpdateFileSystemProtectionInput:
 		return []string{fs(in.FileSystemId)}
+	case *efs.CreateReplicationConfigurationInput:
+		return []string{fs(in.SourceFileSystemId)}
+	case *efs.DescribeReplicationConfigurationsInput:
+		return []string{fs(in.FileSystemId)}
+	case *efs.DeleteReplicationConfigurationInput:
+		return []string{fs(in.SourceFileSystemId)}
 	case *efs.CreateMountTargetInput:
 		return []string{fs(in.FileSystemId)}
 	case *efs.DescribeMountTargetsInput:

@@ -87,9 +87,27 @@ type fileSystem struct {
 	// Throttled is when the throughput mode last changed or the provisioned throughput last
 	// went down: neither may happen again for 24 hours.
 	Throttled time.Time `json:",omitzero"`
-	Status    string    // as of Since; see phase
-	Since     time.Time
+	// Replication is the file system's replication as its source; ReplicaOf names the source
+	// of a destination file system.
+	Replication *replication `json:",omitempty"`
+	ReplicaOf   *replicaOf   `json:",omitempty"`
+	Status      string       // as of Since; see phase
+	Since       time.Time
 }
+
+// replication is a replication configuration, kept on its source file system.
+type replication struct {
+	Created    time.Time
+	Region     string // the destination's
+	FileSystem string
+	Role       string `json:",omitempty"`
+}
+
+type replicaOf struct{ Region, FileSystem string }
+
+// replicationSync is how long a new replication is ENABLING before it is ENABLED (the
+// destination file system made and the first copy done).
+const replicationSync = 2 * time.Minute
 
 type lifecyclePolicy struct {
 	TransitionToIA, TransitionToArchive, TransitionToPrimaryStorageClass string `json:",omitempty"`
@@ -201,32 +219,43 @@ func (s *Store) read(name string, f func(r *regionState) error) error {
 // generation moves when f reports a change and succeeds. Resources whose deletion has ended
 // are dropped first, which is itself a change.
 func (s *Store) write(name string, f func(r *regionState) (bool, error)) error {
+	return s.writeRegions([]string{name}, func(rs map[string]*regionState) (bool, error) { return f(rs[name]) })
+}
+
+// writeRegions is write for a change that spans regions (a replication's source and
+// destination): f gets each region named, made if need be.
+func (s *Store) writeRegions(names []string, f func(rs map[string]*regionState) (bool, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.st.Regions[name]
-	made := r == nil
-	if made {
-		r = &regionState{FileSystems: map[string]*fileSystem{}, MountTargets: map[string]*mountTarget{}, AccessPoints: map[string]*accessPoint{}}
+	rs := map[string]*regionState{}
+	reaped := false
+	for _, name := range names {
+		r := s.st.Regions[name]
+		if r == nil {
+			r = &regionState{}
+		}
+		if r.FileSystems == nil {
+			r.FileSystems = map[string]*fileSystem{}
+		}
+		if r.MountTargets == nil {
+			r.MountTargets = map[string]*mountTarget{}
+		}
+		if r.AccessPoints == nil {
+			r.AccessPoints = map[string]*accessPoint{}
+		}
+		rs[name] = r
+		reaped = s.reap(r) || reaped
 	}
-	if r.FileSystems == nil {
-		r.FileSystems = map[string]*fileSystem{}
-	}
-	if r.MountTargets == nil {
-		r.MountTargets = map[string]*mountTarget{}
-	}
-	if r.AccessPoints == nil {
-		r.AccessPoints = map[string]*accessPoint{}
-	}
-	reaped := s.reap(r)
-	changed, err := f(r)
+	changed, err := f(rs)
 	if err != nil && !reaped || !changed && !reaped {
 		return err
 	}
-	if made && !r.empty() {
-		s.st.Regions[name] = r
-	}
-	if r.empty() {
-		delete(s.st.Regions, name)
+	for name, r := range rs {
+		if r.empty() {
+			delete(s.st.Regions, name)
+		} else {
+			s.st.Regions[name] = r
+		}
 	}
 	s.gen++
 	return err
