@@ -13,6 +13,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/efssim"
 	"github.com/awsxlab/awsx/sim/internal/elbsim"
 	"github.com/awsxlab/awsx/sim/internal/guest"
 	"github.com/awsxlab/awsx/sim/internal/iamsim"
@@ -44,6 +45,7 @@ type Cloud struct {
 	params   *ssmsim.Store
 	dbs      *rdssim.Store
 	lbs      *elbsim.Store
+	files    *efssim.Store
 	watch    *cwsim.Store
 	topics   *snssim.Store
 	guests   *guest.Store // the instances' operating systems: guest.go
@@ -137,6 +139,12 @@ func New(opts ...Option) *Cloud {
 	c.lbs = elbsim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	}, c.network(), c.hosts())
+	// EFS reads the network through EC2's operations as the account, as RDS does (its
+	// service-linked role AWSServiceRoleForAmazonElasticFileSystem), and asks the world's
+	// network whether an instance reaches a mount target.
+	c.files = efssim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
+		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
+	}, c.network())
 	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
 	c.newGuests()
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
@@ -159,6 +167,7 @@ func New(opts ...Option) *Cloud {
 		c.buckets.WebsiteService(),
 		c.params.Service(),
 		c.dbs.Service(),
+		c.files.Service(),
 		c.watch.Service(),
 		c.topics.Service(),
 	)

@@ -1,5 +1,5 @@
 // Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3, Systems Manager
-// Parameter Store, RDS, CloudWatch and SNS answer in AWS's own wire protocols, so that the
+// Parameter Store, RDS, EFS, CloudWatch and SNS answer in AWS's own wire protocols, so that the
 // real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
@@ -128,6 +128,15 @@
 //     the load balancers answer HTTP at their DNS names ([Cloud.LoadBalancerURL], through
 //     [Cloud.HTTPClient], or .localhost:port on a server): by their rules, in turn to healthy
 //     targets, with AWS's 502, 503 and 504 pages when they cannot.
+//
+//   - EFS, in restJson1, as records, not a file system: file systems (creation tokens, the
+//     throughput and performance modes and their rules, encryption, One Zone), mount targets
+//     in a VPC's subnets as EC2 knows them (one per zone, an address of the subnet, up to
+//     five security groups of the VPC or its default group), access points, lifecycle, file
+//     system and backup policies, tags; creating → available and deleting on the simulator's
+//     clock. Whether an instance can mount a file system is decided by its mount target's
+//     state and the model of the network on TCP 2049. A mount target's network interface is
+//     EFS's own ID: EC2 does not list it.
 //
 //   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3) and awsJson1.0 (the AWS CLI
 //     v1): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics

@@ -9,6 +9,7 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/efssim"
 	"github.com/awsxlab/awsx/sim/internal/elbsim"
 	"github.com/awsxlab/awsx/sim/internal/guest"
 	"github.com/awsxlab/awsx/sim/internal/rdssim"
@@ -34,6 +35,7 @@ type savedState struct {
 	SNS     json.RawMessage `json:"sns,omitempty"`                  // absent from states saved before SNS
 	Guest   json.RawMessage `json:"guest,omitempty"`                // absent from states saved before the instances' operating systems
 	ELB     json.RawMessage `json:"elasticloadbalancing,omitempty"` // absent from states saved before ELB
+	EFS     json.RawMessage `json:"efs,omitempty"`                  // absent from states saved before EFS
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -81,13 +83,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	efsState, err := c.files.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState, EFS: efsState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -160,6 +166,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := elbsim.NewStore(c.opts.account, c.clock, ids, nil, nil, nil).UnmarshalJSON(st.ELB); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.EFS) == 0 {
+		st.EFS = json.RawMessage("{}")
+	}
+	if err := efssim.NewStore(c.opts.account, c.clock, ids, nil, nil).UnmarshalJSON(st.EFS); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -171,6 +183,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.topics.UnmarshalJSON(st.SNS)   // checked above
 	c.guests.UnmarshalJSON(st.Guest) // checked above
 	c.lbs.UnmarshalJSON(st.ELB)      // checked above
+	c.files.UnmarshalJSON(st.EFS)    // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -80,6 +80,7 @@ type Service struct {
 var services = []Service{
 	{Name: "cloudwatch", Module: "github.com/aws/aws-sdk-go-v2/service/cloudwatch", Botocore: "cloudwatch", APIVersion: "2010-08-01", Protocol: RPCV2CBOR, Command: "cloudwatch"},
 	{Name: "ec2", Module: "github.com/aws/aws-sdk-go-v2/service/ec2", Botocore: "ec2", APIVersion: "2016-11-15", Protocol: EC2Query, Command: "ec2"},
+	{Name: "efs", Module: "github.com/aws/aws-sdk-go-v2/service/efs", Botocore: "efs", APIVersion: "2015-02-01", Protocol: RESTJSON1, Command: "efs"},
 	{Name: "elasticloadbalancingv2", Module: "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2", Botocore: "elbv2", APIVersion: "2015-12-01", Protocol: AWSQuery, Command: "elbv2"},
 	{Name: "iam", Module: "github.com/aws/aws-sdk-go-v2/service/iam", Botocore: "iam", APIVersion: "2010-05-08", Protocol: AWSQuery, Command: "iam"},
 	{Name: "rds", Module: "github.com/aws/aws-sdk-go-v2/service/rds", Botocore: "rds", APIVersion: "2014-10-31", Protocol: AWSQuery, Command: "rds"},

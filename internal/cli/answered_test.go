@@ -44,7 +44,8 @@ func answeredOperations(t *testing.T, svc *awsService) []string {
 	var out []string
 	for _, op := range svc.operations() {
 		in := reflect.New(op.in.Elem())
-		for _, name := range []string{"Bucket", "Key", "Id", "UploadId", "CopySource", "RequestRoute", "RequestToken"} {
+		// EFS's SourceFileSystemId is a URI label, which the SDK does not send empty.
+		for _, name := range []string{"Bucket", "Key", "Id", "UploadId", "CopySource", "RequestRoute", "RequestToken", "SourceFileSystemId"} {
 			if f := in.Elem().FieldByName(name); f.IsValid() && f.Type() == reflect.TypeFor[*string]() {
 				f.Set(reflect.ValueOf(aws.String("probe")))
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -21,6 +22,7 @@ import (
 var sdkClients = map[string]sdkClient{
 	"cloudwatch":             {func(c aws.Config) any { return cloudwatch.NewFromConfig(c) }, reflect.TypeFor[*cloudwatch.Client]()},
 	"ec2":                    {func(c aws.Config) any { return ec2.NewFromConfig(c) }, reflect.TypeFor[*ec2.Client]()},
+	"efs":                    {func(c aws.Config) any { return efs.NewFromConfig(c) }, reflect.TypeFor[*efs.Client]()},
 	"elasticloadbalancingv2": {func(c aws.Config) any { return elasticloadbalancingv2.NewFromConfig(c) }, reflect.TypeFor[*elasticloadbalancingv2.Client]()},
 	"iam":                    {func(c aws.Config) any { return iam.NewFromConfig(c) }, reflect.TypeFor[*iam.Client]()},
 	"rds":                    {func(c aws.Config) any { return rds.NewFromConfig(c) }, reflect.TypeFor[*rds.Client]()},

@@ -160,6 +160,7 @@ var paritySessions = []struct {
 	{"s3Session", s3Session, []string{"s3api"}},
 	{"ssmSession", ssmSession, []string{"ssm"}},
 	{"rdsSession", rdsSession, []string{"rds"}},
+	{"efsSession", efsSession, []string{"efs"}},
 	{"cloudWatchSession", cloudWatchSession, []string{"cloudwatch"}},
 	{"snsSession", snsSession, []string{"sns"}},
 	{"elbv2Session", elbv2Session, []string{"elbv2"}},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -48,7 +49,9 @@ for svc in sys.argv[1:]:
         sh = m.operation_model(op).input_shape
         members = list(sh.members) if sh else []
         ops[op] = {"members": members, "flags": [xform_name(n, "-") for n in members],
-                   "required": list(sh.required_members) if sh else []}
+                   # the AWS CLI fills an idempotency token itself (aws efs create-access-point
+                   # needs no --client-token), as the SDK's client does
+                   "required": [r for r in sh.required_members if not sh.members[r].metadata.get("idempotencyToken")] if sh else []}
     out[svc] = ops
 print(json.dumps(out))
 `
@@ -56,7 +59,7 @@ print(json.dumps(out))
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	clients := map[string]any{"cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "elasticloadbalancingv2": &elb.Client{}, "iam": &iam.Client{},
+	clients := map[string]any{"cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "efs": &efs.Client{}, "elasticloadbalancingv2": &elb.Client{}, "iam": &iam.Client{},
 		"rds": &rds.Client{}, "s3": &s3.Client{}, "sns": &sns.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
 	botoName := map[string]string{} // the SDK's name → botocore's (elasticloadbalancingv2 → elbv2)
 	for _, s := range awsmodel.Services() {

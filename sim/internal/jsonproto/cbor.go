@@ -64,7 +64,7 @@ func NewCBOR(service *smithy.ServiceSchema, client any, types *smithy.TypeRegist
 	p := &CBOR{
 		service:         name,
 		prefix:          "/service/" + name + "/operation/",
-		ops:             operations(client),
+		ops:             operations(client, true),
 		sdk:             rpcv2.NewCBOR(service),
 		queryCompatible: qc,
 		errs:            map[core.Code]errShape{},

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/signin"
 	signinschemas "github.com/aws/aws-sdk-go-v2/service/signin/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -38,13 +39,17 @@ func FuzzDecode(f *testing.F) {
 	sdk := awsjson.New11(schemas.AmazonSSM)
 	rest := NewRest(things, (*thingsClient)(nil))
 	signinREST := NewRest(signinschemas.Signin, (*signin.Client)(nil))
+	efsREST := NewRestFromSerializers("efs", (*efs.Client)(nil))
 	restCases := []struct {
 		p              *Rest
 		op, method, to string
 	}{
-		{signinREST, "CreateOAuth2Token", "POST", "/v1/token"},    // a structure payload, @jsonName keys
-		{rest, "PostBox", "POST", "/boxes"},                       // a union payload
-		{rest, "PutThing", "PUT", "/things/a/files/b?versioning"}, // body members beside bound ones
+		{signinREST, "CreateOAuth2Token", "POST", "/v1/token"},                                                 // a structure payload, @jsonName keys
+		{rest, "PostBox", "POST", "/boxes"},                                                                    // a union payload
+		{rest, "PutThing", "PUT", "/things/a/files/b?versioning"},                                              // body members beside bound ones
+		{efsREST, "CreateAccessPoint", "POST", "/2015-02-01/access-points"},                                    // wire facts: nested structures, int64 lists
+		{efsREST, "CreateFileSystem", "POST", "/2015-02-01/file-systems"},                                      // a double, booleans, enums
+		{efsREST, "PutLifecycleConfiguration", "PUT", "/2015-02-01/file-systems/fs-1/lifecycle-configuration"}, // a label beside a list of structures
 	}
 	for _, seed := range []string{
 		`{"Name":"/app/db","Value":"s3cr\u00e9t","Type":"SecureString","Overwrite":true,"Tags":[{"Key":"env","Value":"dev"}]}`,
@@ -57,6 +62,9 @@ func FuzzDecode(f *testing.F) {
 		`{"Name":null,"Unknown":{"x":[1,-2.5e-3,true,false,null,"\ud83d\ude00"]}}`,
 		`{"tokenInput":{"clientId":"c","grantType":"authorization_code","code":"x"}}`,
 		`{"clientId":"c","grantType":"refresh_token","refreshToken":"r"}`,
+		`{"FileSystemId":"fs-1","PosixUser":{"Uid":1000,"Gid":1000,"SecondaryGids":[4,5]},"RootDirectory":{"Path":"/u","CreationInfo":{"OwnerUid":0,"OwnerGid":0,"Permissions":"0755"}}}`,
+		`{"CreationToken":"t","ProvisionedThroughputInMibps":"Infinity","Encrypted":true,"Tags":[{"Key":"Name","Value":"n"}]}`,
+		`{"LifecyclePolicies":[{"TransitionToIA":"AFTER_30_DAYS"},{"TransitionToPrimaryStorageClass":"AFTER_1_ACCESS"}]}`,
 		`{"circle":1.5}`, `{"name":"n","circle":null}`, `{"note_text":"n","Stamp":1.5e9,"Inner":{"Label":"l"}}`,
 		`{"Name":`, `[]`, ``, `{"Name":"a"} {}`, `null`, `"text"`,
 	} {

@@ -113,6 +113,9 @@ func (p *planCache) target(o *operation, op string, in any) (*structPlan, reflec
 
 // inputPlan returns the decoding plan of a top-level input struct type.
 func (p *planCache) inputPlan(t reflect.Type) (*structPlan, error) {
+	if p.facts != nil {
+		return p.factsPlan(t, false)
+	}
 	if sp, ok := p.plans.Load(t); ok {
 		return sp.(*structPlan), nil
 	}
@@ -433,4 +436,10 @@ type planCache struct {
 	mu    sync.Mutex                   // guards building plans
 	plans sync.Map                     // reflect.Type → *structPlan, top-level inputs
 	built map[reflect.Type]*structPlan // every struct plan, by type
+
+	// A restJson1 service of wire facts (NewRestFromSerializers) has its plans from them, and
+	// plans of its outputs too (their keys may differ from the inputs').
+	facts    *facts
+	outPlans sync.Map                     // reflect.Type → *structPlan, top-level outputs
+	outBuilt map[reflect.Type]*structPlan // every output struct plan, by type
 }

@@ -63,14 +63,15 @@ func newProtocol(version string, service *smithy.ServiceSchema, client any, sdk 
 		version:     version,
 		contentType: "application/x-amz-json-" + version,
 		prefix:      service.ID().Name,
-		ops:         operations(client),
+		ops:         operations(client, true),
 		sdk:         sdk,
 	}
 }
 
-// operations returns the operation methods of an SDK client type. It panics if there are
-// none: the caller passed something else.
-func operations(client any) map[string]*operation {
+// operations returns the operation methods of an SDK client type; schema says the client is
+// of the schema-serialized generation, whose inputs and outputs are smithy.Serializable. It
+// panics if there are none: the caller passed something else.
+func operations(client any, schema bool) map[string]*operation {
 	ops := map[string]*operation{}
 	ct := reflect.TypeOf(client)
 	for i := range ct.NumMethod() {
@@ -82,13 +83,13 @@ func operations(client any) map[string]*operation {
 		in, out := ft.In(2), ft.Out(0)
 		if in.Kind() != reflect.Pointer || in.Elem().Name() != m.Name+"Input" ||
 			out.Kind() != reflect.Pointer || out.Elem().Name() != m.Name+"Output" ||
-			!in.Implements(serializableType) || !out.Implements(serializableType) {
+			schema && (!in.Implements(serializableType) || !out.Implements(serializableType)) {
 			continue
 		}
 		ops[m.Name] = &operation{name: m.Name, in: in, out: out}
 	}
 	if len(ops) == 0 {
-		panic(fmt.Sprintf("jsonproto: %v has no operation methods of a schema-serialized SDK client", ct))
+		panic(fmt.Sprintf("jsonproto: %v has no operation methods of an SDK client (schema-serialized: %v)", ct, schema))
 	}
 	return ops
 }

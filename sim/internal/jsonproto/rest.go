@@ -24,7 +24,8 @@ type Rest struct {
 	ops    map[string]*operation
 	routes []*route // most specific first
 	byOp   map[string]*route
-	sdk    *restjson1.Protocol
+	sdk    *restjson1.Protocol // nil for a service of wire facts
+	facts  *facts              // NewRestFromSerializers's
 
 	planCache
 }
@@ -37,7 +38,7 @@ type Rest struct {
 func NewRest(service *smithy.ServiceSchema, client any) *Rest {
 	p := &Rest{
 		name:      service.ID().Name,
-		ops:       operations(client),
+		ops:       operations(client, true),
 		byOp:      map[string]*route{},
 		sdk:       restjson1.New(service),
 		planCache: planCache{rest: true},
@@ -106,6 +107,9 @@ func (p *Rest) Encode(op string, out any) (status int, header http.Header, body 
 	if err != nil {
 		return 0, nil, nil, err
 	}
+	if p.facts != nil {
+		return p.encodeFacts(o, out)
+	}
 	status = p.byOp[op].code
 	if out == nil {
 		return status, http.Header{"Content-Type": {"application/json"}}, []byte("{}"), nil
@@ -157,7 +161,19 @@ func (p *Rest) Encode(op string, out any) (status int, header http.Header, body 
 }
 
 // EncodeError returns AWS's JSON error document, as [Protocol.EncodeError].
-func (p *Rest) EncodeError(code core.Code, message string) []byte { return encodeError(code, message) }
+// A service whose error shapes have an ErrorCode member (EFS) gets
+// {"ErrorCode":"…","Message":"…"} instead, as AWS writes it.
+func (p *Rest) EncodeError(code core.Code, message string) []byte {
+	return p.encodeError(&core.Error{Code: code, Message: message})
+}
+
+// encodeError is EncodeError with the error's further fields, where the document has them.
+func (p *Rest) encodeError(e *core.Error) []byte {
+	if p.facts != nil && p.facts.errorCode {
+		return encodeFactsError(e.Code, e.Message, e.Fields)
+	}
+	return encodeError(e.Code, e.Message)
+}
 
 // SetErrorHeaders sets the headers of an error response: Content-Type and X-Amzn-ErrorType,
 // where aws-sdk-go-v2 and botocore read restJson1's error code first.
@@ -175,7 +191,8 @@ type route struct {
 	segs   []segment
 	query  [][2]string // literal key and value ("" with no "=")
 	code   int
-	score  int // specificity: literal segments, then literal query, then no greedy label
+	score  int    // specificity: literal segments, then literal query, then no greedy label
+	alt    *route // the same operation at another URI (see facts' aliases)
 }
 
 // segment is one segment of a path pattern: a literal, a {Label} or a greedy {Label+}.

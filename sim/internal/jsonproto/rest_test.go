@@ -10,12 +10,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/signin"
 	signinschemas "github.com/aws/aws-sdk-go-v2/service/signin/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
@@ -33,7 +35,9 @@ var (
 	noValidation    = []func(*middleware.Stack) error{withoutValidation}
 )
 
-// restServices are the restJson1 services whose SDK modules in go.mod are schema-serialized.
+// restServices are the restJson1 services in go.mod: those whose SDK modules are
+// schema-serialized, and EFS, whose module has generated serializers (its wire facts in
+// data/efs.rest).
 var restServices = []struct {
 	name   string
 	codec  func() *Rest
@@ -49,6 +53,10 @@ var restServices = []struct {
 	}},
 	{"signin", func() *Rest { return NewRest(signinschemas.Signin, (*signin.Client)(nil)) }, func(h *restHandler) any {
 		return signin.New(signin.Options{Region: "us-east-1", Credentials: testCredentials, BaseEndpoint: aws.String("http://signin.test"),
+			HTTPClient: h, Retryer: aws.NopRetryer{}, APIOptions: noValidation})
+	}},
+	{"efs", func() *Rest { return NewRestFromSerializers("efs", (*efs.Client)(nil)) }, func(h *restHandler) any {
+		return efs.New(efs.Options{Region: "us-east-1", Credentials: testCredentials, BaseEndpoint: aws.String("http://efs.test"),
 			HTTPClient: h, Retryer: aws.NopRetryer{}, APIOptions: noValidation})
 	}},
 }
@@ -84,6 +92,7 @@ func TestRoundTripRest(t *testing.T) {
 						if err != nil {
 							t.Fatalf("value %d: the SDK could not read Encode's output: %v\nstatus %d, headers %v, body: %s", n, err, h.status, h.header, h.resp)
 						}
+						sortQueryLists(t, p, op.name, in, h.decoded)
 						if d := diff(in.Elem(), h.decoded.Elem(), "in"); d != "" {
 							t.Fatalf("value %d: input round trip: %s\n%s %s\n%v\nbody: %s", n, d, h.req.Method, h.req.URL, h.req.Header, h.body)
 						}
@@ -98,6 +107,29 @@ func TestRoundTripRest(t *testing.T) {
 		})
 	}
 	t.Logf("%d restJson1 operations round-tripped, %d random values each way", total, *iterations)
+}
+
+// sortQueryLists sorts the string lists an input of op carries in the query string, in
+// both a and b: the SDK's SigV4 signer sorts each query parameter's values (its canonical
+// query string) and writes them back to the URL, so their order on the wire is the signer's.
+func sortQueryLists(t *testing.T, p *Rest, op string, a, b reflect.Value) {
+	t.Helper()
+	sp, err := p.inputPlan(p.ops[op].in.Elem())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range sp.bound {
+		if f.bind != inQuery || f.c.kind != kList || f.c.elem.kind != kString || f.c.elem.ptr {
+			continue
+		}
+		for _, v := range []reflect.Value{a, b} {
+			l := v.Elem().Field(f.index)
+			if l.Type() != reflect.TypeFor[[]string]() {
+				continue
+			}
+			slices.SortFunc(l.Interface().([]string), strings.Compare)
+		}
+	}
 }
 
 // restHandler is TestRoundTripRest's HTTP client: the codec under test reads the request and
@@ -224,4 +256,25 @@ type staticAnswer struct {
 
 func (a *staticAnswer) Do(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: a.status, Header: a.header, Body: io.NopCloser(bytes.NewReader(a.body)), Request: r}, nil
+}
+
+// EFS's DescribeTags is routed at the SDK's URI and at botocore's, which ends in a slash; both
+// decode the label.
+func TestRestFactsAlias(t *testing.T) {
+	p := NewRestFromSerializers("efs", (*efs.Client)(nil))
+	for _, target := range []string{"/2015-02-01/tags/fs-1?MaxItems=5", "/2015-02-01/tags/fs-1/?MaxItems=5"} {
+		r, _ := http.NewRequest("GET", "http://efs.test"+target, nil)
+		op, err := p.Operation(r)
+		if op != "DescribeTags" || err != nil {
+			t.Fatalf("%s: %q, %v", target, op, err)
+		}
+		in := &efs.DescribeTagsInput{}
+		if err := p.Decode(op, r, nil, in); err != nil || aws.ToString(in.FileSystemId) != "fs-1" || aws.ToInt32(in.MaxItems) != 5 {
+			t.Errorf("%s: %+v, %v", target, in, err)
+		}
+	}
+	r, _ := http.NewRequest("GET", "http://efs.test/2015-02-01/file-systems/", nil)
+	if op, err := p.Operation(r); err == nil {
+		t.Errorf("a slash no model has: routed to %s", op)
+	}
 }

@@ -40,6 +40,10 @@ func (p *Rest) Decode(op string, r *http.Request, body []byte, in any) error {
 	rt := p.byOp[op]
 	query := r.URL.Query()
 	labels, ok := rt.match(r.Method, pathSegments(r.URL.EscapedPath()), query)
+	if !ok && rt.alt != nil {
+		rt = rt.alt
+		labels, ok = rt.match(r.Method, pathSegments(r.URL.EscapedPath()), query)
+	}
 	if !ok {
 		return fmt.Errorf("jsonproto: %s %s is not a request for %s", r.Method, r.URL.EscapedPath(), op)
 	}

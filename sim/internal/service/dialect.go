@@ -25,6 +25,10 @@ const (
 	// SNSDialect is QueryDialect but for the refusal of an action, which SNS words as
 	// AuthorizationError (botocore's AuthorizationErrorException, 403).
 	SNSDialect
+	// RestJSONDialect is JSONDialect but for the refusal of an action, which restJson1
+	// services such as EFS answer with status 403 (as SDK users report: "StatusCode: 403, …
+	// api error AccessDeniedException", aws-samples/eks-workshop-v2#1106).
+	RestJSONDialect
 )
 
 // CredentialFault is why an access key or session token is refused.
@@ -76,7 +80,7 @@ func (d Dialect) Throttled() *core.Error {
 		return refusal(RequestLimitExceeded, http.StatusServiceUnavailable, "Request limit exceeded.")
 	case S3Dialect:
 		return refusal(SlowDown, http.StatusServiceUnavailable, "Please reduce your request rate.")
-	case JSONDialect:
+	case JSONDialect, RestJSONDialect:
 		return refusal(ThrottlingException, http.StatusBadRequest, "Rate exceeded")
 	}
 	return refusal(Throttling, http.StatusBadRequest, "Rate exceeded")
@@ -103,7 +107,7 @@ func (d Dialect) Credential(f CredentialFault, accessKeyID string) *core.Error {
 		}
 		return refusal(InvalidAccessKeyID, http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records.").
 			With("AWSAccessKeyId", accessKeyID)
-	case JSONDialect:
+	case JSONDialect, RestJSONDialect:
 		if f == ExpiredToken {
 			return refusal(ExpiredTokenException, http.StatusBadRequest, "The security token included in the request is expired")
 		}
@@ -154,7 +158,7 @@ func (d Dialect) Signature(se *sigv4.Error) *core.Error {
 			return refusal(XAmzContentSHA256Mismatch, http.StatusBadRequest, se.Message)
 		}
 		return refusal(SignatureDoesNotMatch, http.StatusForbidden, se.Message)
-	case JSONDialect:
+	case JSONDialect, RestJSONDialect:
 		switch k {
 		case sigv4.NoAuth:
 			return refusal(MissingAuthenticationTokenException, http.StatusBadRequest, se.Message)
@@ -191,6 +195,8 @@ func (d Dialect) Denied(msg string, anonymous bool, resource string) *core.Error
 		return refusal(AccessDenied, http.StatusForbidden, msg)
 	case JSONDialect:
 		return refusal(AccessDeniedException, http.StatusBadRequest, msg)
+	case RestJSONDialect:
+		return refusal(AccessDeniedException, http.StatusForbidden, msg)
 	case SNSDialect:
 		return refusal(AuthorizationError, http.StatusForbidden, msg)
 	}

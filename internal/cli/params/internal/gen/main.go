@@ -61,6 +61,11 @@ func Generate() ([]byte, error) {
 				return nil, err
 			}
 		}
+		for _, f := range files {
+			if err := dropIdempotencyTokens(f, mod, required); err != nil {
+				return nil, err
+			}
+		}
 	}
 	keys := make([]string, 0, len(required))
 	for k := range required {
@@ -85,6 +90,50 @@ func Generate() ([]byte, error) {
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())
+}
+
+// dropIdempotencyTokens removes from the required members of an operation's input those the
+// SDK's client fills itself when they are absent: idempotency tokens (EFS's CreationToken and
+// ClientToken), which the middleware idempotencyToken_initializeOp<Op> sets before validation,
+// as the AWS CLI fills them from the model's idempotencyToken trait.
+func dropIdempotencyTokens(file, mod string, required map[string][]string) error {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || fd.Name.Name != "HandleInitialize" {
+			continue
+		}
+		star, ok := fd.Recv.List[0].Type.(*ast.StarExpr)
+		if !ok {
+			continue
+		}
+		id, ok := star.X.(*ast.Ident)
+		op, isToken := strings.CutPrefix(id.Name, "idempotencyToken_initializeOp")
+		if !ok || !isToken {
+			continue
+		}
+		// if input.Member == nil { … input.Member = &t }
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != 1 {
+				return true
+			}
+			sel, ok := as.Lhs[0].(*ast.SelectorExpr)
+			if x, isIdent := sel.X.(*ast.Ident); ok && isIdent && x.Name == "input" {
+				key := mod + "." + op + "Input"
+				required[key] = slices.DeleteFunc(required[key], func(m string) bool { return m == sel.Sel.Name })
+				if len(required[key]) == 0 {
+					delete(required, key)
+				}
+			}
+			return true
+		})
+	}
+	return nil
 }
 
 // uncheckable are the types of members whose zero value a validator cannot tell from a value.
