@@ -1,10 +1,22 @@
 // Package ec2x has the EC2 chores of the course as single calls over aws-sdk-go-v2: find the
-// newest image of a family, make a key pair and keep its private half as a .pem file, open a
-// port in a security group, launch an instance and wait until it runs, terminate instances and
-// wait until they are gone.
+// newest image of a family ([LatestImage], [ParameterImage]), make a key pair and keep its
+// private half as a .pem file ([CreateKeyPair]), make a security group with its rules
+// ([SecurityGroup], [SSHFrom], [HTTPFrom]), launch an instance and wait until it runs
+// ([Launch]) and print the ssh line for it ([Instance.SSHCommand]), give it an Elastic IP
+// ([AttachElasticIP]) and a data volume ([AttachVolume]), and take everything a name was given
+// down again ([Teardown], [Terminate]).
 //
 // Each function takes an aws.Config, so it runs the same against the simulator (package sim)
-// and against AWS.
+// and against AWS. None leaves half its work behind: a call that fails undoes what it made,
+// or returns what it could not undo with the error. What they make is tagged Name=name, which
+// is how [Teardown] finds it.
+//
+// # Costs on AWS
+//
+// Instances cost by the second while they run (t2.micro and t3.micro are in the free tier's
+// 750 hours a month for a year); an Elastic IP costs for every hour it is allocated, attached
+// or not; an EBS volume costs by the GiB-month while it exists. Security groups and key pairs
+// are free.
 //
 // # Concurrency
 //
@@ -69,8 +81,8 @@ func latestImage(ctx context.Context, client *ec2.Client, owner, pattern string)
 	return aws.ToString(newest.ImageId), nil
 }
 
-// CreateKeyPair makes the key pair name and writes its private key to path, readable only by
-// its owner (mode 0400), as ssh requires. An existing file is not overwritten: the key pair
+// CreateKeyPair makes the key pair name, tagged Name=name, and writes its private key to
+// path, readable only by its owner (mode 0400), as ssh requires. An existing file is not overwritten: the key pair
 // is then not made.
 func CreateKeyPair(ctx context.Context, cfg aws.Config, name, path string) error {
 	if _, err := os.Lstat(path); err == nil {
@@ -79,7 +91,7 @@ func CreateKeyPair(ctx context.Context, cfg aws.Config, name, path string) error
 		return fmt.Errorf("ec2x: key pair %q: %w", name, err)
 	}
 	client := ec2.NewFromConfig(cfg)
-	out, err := client.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: &name})
+	out, err := client.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: &name, TagSpecifications: nameTag(types.ResourceTypeKeyPair, name)})
 	if err != nil {
 		return fmt.Errorf("ec2x: key pair %q: %w", name, err)
 	}
@@ -138,9 +150,11 @@ type Instance struct {
 	PrivateIP         string
 	PublicIP          string // "" without one
 	PublicDNS         string
+	User              string // the image's default user ([DefaultUser]); "" when unknown
 }
 
-// Launch starts one instance tagged Name=name and waits until it runs.
+// Launch starts one instance tagged Name=name and waits until it runs. [Teardown] finds it
+// by that name.
 //
 // Launch never leaves a billed instance behind it cannot report: if the wait fails (the
 // instance stops or terminates while starting, MaxWait passes, ctx is cancelled, a call
@@ -201,7 +215,7 @@ func launch(ctx context.Context, client *ec2.Client, name string, o LaunchOption
 		// The same request with the same client token answers the same reservation
 		// (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html), whose
 		// instances are terminated; if it had not started, this starts it, to be terminated.
-		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		tctx, cancel := undoContext(ctx)
 		defer cancel()
 		again, rerr := client.RunInstances(tctx, in)
 		if rerr != nil {
@@ -221,14 +235,18 @@ func launch(ctx context.Context, client *ec2.Client, name string, o LaunchOption
 	running, err := ec2.NewInstanceRunningWaiter(client).WaitForOutput(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, o.MaxWait)
 	if err != nil {
 		// Undo on a context of its own: the caller's may be what ended the wait.
-		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		tctx, cancel := undoContext(ctx)
 		defer cancel()
 		if _, terr := client.TerminateInstances(tctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); terr != nil {
 			return instance(started), fmt.Errorf("waiting for %s to run: %w; terminating it failed, so it may still run: %w", id, err, terr)
 		}
 		return nil, fmt.Errorf("waiting for %s to run: %w (it was terminated)", id, err)
 	}
-	return instance(running.Reservations[0].Instances[0]), nil
+	i := instance(running.Reservations[0].Instances[0])
+	if im, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{o.ImageID}}); err == nil && len(im.Images) > 0 {
+		i.User = DefaultUser(aws.ToString(im.Images[0].Name))
+	}
+	return i, nil
 }
 
 // clientToken is a RunInstances idempotency token: 32 random hex digits (AWS takes up to

@@ -36,3 +36,23 @@ func ExampleParameterImage() {
 	fmt.Println(id[:4])
 	// Output: ami-
 }
+
+// A web server for the lab: its security group, the instance, and all of it taken down by
+// name at the end.
+func ExampleTeardown() {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	sg, err := ec2x.SecurityGroup(ctx, cfg, "", "lab", "the lab web server", ec2x.SSHFrom("203.0.113.7/32"), ec2x.HTTPFrom("0.0.0.0/0"))
+	if err != nil {
+		panic(err)
+	}
+	web, err := ec2x.Launch(ctx, cfg, "lab", func(o *ec2x.LaunchOptions) { o.SecurityGroupIDs = []string{sg} })
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(web.User)
+	if err := ec2x.Teardown(ctx, cfg, "lab", time.Minute); err != nil {
+		panic(err)
+	}
+	// Output: ec2-user
+}

@@ -1,0 +1,137 @@
+package ec2x
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// DefaultUser is the user an image's Linux lets in over SSH, by the image's name as AWS and
+// the distributions publish them: ec2-user (Amazon Linux, Red Hat, SUSE), ubuntu, admin
+// (Debian), centos, fedora. It is "" for a name it does not know, and for Windows, which is
+// reached over RDP.
+func DefaultUser(imageName string) string {
+	n := strings.ToLower(imageName)
+	switch {
+	case strings.HasPrefix(n, "windows"):
+		return ""
+	case strings.HasPrefix(n, "al2023-"), strings.HasPrefix(n, "amzn"), strings.HasPrefix(n, "rhel-"), strings.HasPrefix(n, "suse-"):
+		return "ec2-user"
+	case strings.HasPrefix(n, "ubuntu"):
+		return "ubuntu"
+	case strings.HasPrefix(n, "debian-"):
+		return "admin"
+	case strings.HasPrefix(n, "centos"):
+		return "centos"
+	case strings.HasPrefix(n, "fedora"):
+		return "fedora"
+	}
+	return ""
+}
+
+// SSHCommand is the command that logs in to the instance with the private key at keyPath,
+// as its image's default user, at its public address (its private one when it has none: from
+// a bastion or over a VPN): "ssh -i lab.pem ec2-user@203.0.113.25". It is "" when the
+// image's user is unknown ([DefaultUser]).
+func (i *Instance) SSHCommand(keyPath string) string {
+	host := i.PublicIP
+	if host == "" {
+		host = i.PrivateIP
+	}
+	if i.User == "" || host == "" {
+		return ""
+	}
+	return "ssh -i " + keyPath + " " + i.User + "@" + host
+}
+
+// Teardown deletes what the helpers made under name — the instances (waiting, at most
+// maxWait, until they are terminated), the Elastic IPs, the volumes, the security groups and
+// the key pairs tagged Name=name — in the order their dependencies allow. It is safe to run
+// again; what is gone already is no error. It returns every failure it met, joined.
+func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Duration) error {
+	client := ec2.NewFromConfig(cfg)
+	byName := []types.Filter{{Name: aws.String("tag:Name"), Values: []string{name}}}
+	var errs []error
+	fail := func(what string, err error) { errs = append(errs, fmt.Errorf("%s: %w", what, err)) }
+
+	var instances []string
+	pages := ec2.NewDescribeInstancesPaginator(client, &ec2.DescribeInstancesInput{Filters: append(byName,
+		types.Filter{Name: aws.String("instance-state-name"), Values: []string{"pending", "running", "stopping", "stopped"}})})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			fail("instances", err)
+			break
+		}
+		for _, r := range out.Reservations {
+			for _, i := range r.Instances {
+				instances = append(instances, aws.ToString(i.InstanceId))
+			}
+		}
+	}
+	if len(instances) > 0 {
+		if _, err := client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: instances}); err != nil {
+			fail("terminate "+strings.Join(instances, " "), err)
+		} else if err := ec2.NewInstanceTerminatedWaiter(client).Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: instances}, maxWait); err != nil {
+			fail("wait for "+strings.Join(instances, " ")+" to terminate", err)
+		}
+	}
+
+	if out, err := client.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: byName}); err != nil {
+		fail("Elastic IPs", err)
+	} else {
+		for _, a := range out.Addresses {
+			if err := ReleaseElasticIP(ctx, cfg, aws.ToString(a.AllocationId)); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+
+	if out, err := client.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: byName}); err != nil {
+		fail("volumes", err)
+	} else {
+		for _, v := range out.Volumes {
+			id := aws.ToString(v.VolumeId)
+			if v.State == types.VolumeStateInUse {
+				client.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: v.VolumeId})
+				if err := ec2.NewVolumeAvailableWaiter(client, poll).Wait(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{id}}, maxWait); err != nil {
+					fail("detach "+id, err)
+					continue
+				}
+			}
+			if _, err := client.DeleteVolume(ctx, &ec2.DeleteVolumeInput{VolumeId: v.VolumeId}); err != nil && code(err) != "InvalidVolume.NotFound" {
+				fail("delete "+id, err)
+			}
+		}
+	}
+
+	if out, err := client.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: byName}); err != nil {
+		fail("security groups", err)
+	} else {
+		for _, g := range out.SecurityGroups {
+			if _, err := client.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: g.GroupId}); err != nil && code(err) != "InvalidGroup.NotFound" {
+				fail("delete "+aws.ToString(g.GroupId), err)
+			}
+		}
+	}
+
+	if out, err := client.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{Filters: byName}); err != nil {
+		fail("key pairs", err)
+	} else {
+		for _, k := range out.KeyPairs {
+			if _, err := client.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyPairId: k.KeyPairId}); err != nil {
+				fail("delete key pair "+aws.ToString(k.KeyName), err)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("ec2x: tear down %q: %w", name, err)
+	}
+	return nil
+}
