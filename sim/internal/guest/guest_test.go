@@ -280,3 +280,13 @@ func TestPersist(t *testing.T) {
 		t.Errorf("after UnmarshalJSON: %d %q", code, out)
 	}
 }
+
+// BenchmarkLaunch is what a launch without user data costs the guest: its machine made.
+func BenchmarkLaunch(b *testing.B) {
+	s := NewStore(core.NewClock(func() time.Time { return t0 }), Env{})
+	in := Instance{ID: "i-0123456789abcdef0", Region: "us-east-1", ImageName: al2023Image, PrivateIP: "172.31.5.6"}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Handle(context.Background(), Event{Kind: Launched, Instance: in, Time: t0})
+	}
+}
