@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,6 +115,15 @@ func TestSimOnShell(t *testing.T) {
 		if r.code != tc.code || strings.TrimSpace(r.stdout) != tc.stdout || !strings.Contains(r.stderr, tc.stderr) {
 			t.Errorf("sim on %s %q: %d %q %q, want %d %q %q", id, tc.args, r.code, r.stdout, r.stderr, tc.code, tc.stdout, tc.stderr)
 		}
+	}
+	// A script on standard input.
+	var stdout, stderr bytes.Buffer
+	wd, _ := os.Getwd()
+	os.Chdir(home)
+	code := Main([]string{"sim", "on", id}, strings.NewReader("cd /tmp\nmkdir -p x && cd x\npwd\nwhoami | sudo tee owner >/dev/null\ncat owner\n"), &stdout, &stderr)
+	os.Chdir(wd)
+	if code != 0 || stdout.String() != "/tmp/x\nec2-user\n" {
+		t.Errorf("sim on %s < script: %d %q %q", id, code, stdout.String(), stderr.String())
 	}
 	for _, p := range []string{filepath.Join(home, ".aws"), filepath.Join(home, "credentials"), filepath.Join(home, "config"),
 		filepath.Join(home, "up.txt"), filepath.Join(home, "down.txt"), filepath.Join(home, "p.json"), filepath.Join(home, "out.txt")} {
