@@ -17,7 +17,7 @@ var t0 = time.Date(2025, 1, 21, 10, 0, 0, 0, time.UTC)
 
 // newTestStore returns a store whose metadata service answers its instance ID, and an
 // instance of the image launched on it with the user data.
-func newTestStore(t *testing.T, image string, userData string) (*Store, Instance) {
+func newTestStore(t testing.TB, image string, userData string) (*Store, Instance) {
 	t.Helper()
 	clock := core.NewClock(func() time.Time { return t0 })
 	s := NewStore(clock, Env{Metadata: func(id string) http.Handler {
