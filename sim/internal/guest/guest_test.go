@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -288,5 +289,18 @@ func BenchmarkLaunch(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Handle(context.Background(), Event{Kind: Launched, Instance: in, Time: t0})
+	}
+}
+
+// TestNoHostTemp: the interpreter opens its own FIFOs in its temporary directory on the host
+// without the open handler; a script naming such a path reaches the machine's files only.
+func TestNoHostTemp(t *testing.T) {
+	s, in := newTestStore(t, al2023Image, "")
+	host := os.TempDir()
+	name := "sh-interp-awsx-guest-test"
+	defer os.Remove(host + "/" + name)
+	run(t, s, in, "echo x > "+host+"/"+name+"; sudo sh -c 'echo y > "+host+"/"+name+"'; TMPDIR=/tmp; echo z > /tmp/"+name+"; echo w > $'/\\x00awsx-sim-no-host-files/sh-interp-x'")
+	if _, err := os.Stat(host + "/" + name); err == nil {
+		t.Errorf("a script wrote %s on the host", host+"/"+name)
 	}
 }
