@@ -172,7 +172,7 @@ func (sh *shell) run(ctx context.Context, user, dir, script string, params []str
 		// first Reset runs) that look like its FIFOs on the host, past the open handler. It
 		// gets a directory no path can name (a NUL byte: the shell's strings have none, and
 		// the host refuses such a path), then the machine's environment for its variables.
-		interp.Env(expand.ListEnviron("TMPDIR=" + noTempDir)),
+		interp.Env(expand.ListEnviron("TMPDIR="+noTempDir)),
 		func(r *interp.Runner) error { r.Dir = dir; return nil }, // interp.Dir would stat the host's path
 		interp.Params(append(args, params...)...),
 		interp.StdIO(stdin, stdout, stderr),
