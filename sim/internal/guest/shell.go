@@ -253,8 +253,13 @@ func (sh *shell) call(ctx context.Context, args []string) ([]string, error) {
 	case "type", "hash":
 		return append([]string{"\x00type"}, args[1:]...), nil
 	case "command":
-		if len(args) > 1 && (args[1] == "-v" || args[1] == "-V") {
-			return append([]string{"\x00type"}, args[1:]...), nil
+		for _, a := range args[1:] { // command [-p] -v NAME looks NAME up in PATH: the machine's
+			if !strings.HasPrefix(a, "-") {
+				break
+			}
+			if strings.ContainsAny(a, "vV") {
+				return append([]string{"\x00type"}, args[1:]...), nil
+			}
 		}
 	case "pwd":
 		return args[:1], nil
