@@ -84,11 +84,12 @@ func (c *Cloud) Run(ctx context.Context, id, script string, opts RunOptions) (ex
 	if err := c.needs(c.guests); err != nil {
 		return 0, err
 	}
-	defer c.commit(false) // what the command changed on the instance is kept as a request's is
 	in, err := c.guestInstance(id)
 	if err != nil {
 		return 0, err
 	}
+	// What the command changed on the instance is kept as a request's change is.
+	defer func() { err = errors.Join(err, c.commit(false)) }()
 	user := opts.User
 	if user != "" && user != "root" {
 		user = "" // the image's default user is the only other one
@@ -121,7 +122,10 @@ func (c *Cloud) guestInstance(id string) (guest.Instance, error) {
 }
 
 // hosts returns the instances' operating systems as the network sees them: which ports
-// listen, and what answers HTTP there — a test's, else the guests'.
+// listen, and what answers HTTP there — a test's, else the guests'. The guests' never call
+// EC2, so EC2 may ask them while it holds its own lock. An instance launched before its
+// cloud modelled operating systems listens on nothing until a command runs on it ([Cloud.Run]
+// gives it one).
 func (c *Cloud) hosts() world.Hosts {
 	if c.opts.hosts != nil {
 		return c.opts.hosts

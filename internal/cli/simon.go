@@ -19,7 +19,7 @@ import (
 func NewCmdSimOn(f *Factory) *cobra.Command {
 	streams := f.IO
 	return &cobra.Command{
-		Use:   "on INSTANCE-ID COMMAND [ARGS…]",
+		Use:   "on INSTANCE-ID [COMMAND [ARGS…]]",
 		Short: "Run a command line in a simulated instance's shell, as if logged in to it",
 		Long: `Run a command line in the shell of an instance of the embedded simulator, as its
 default user (ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on Debian), as if logged in to it.
@@ -30,13 +30,16 @@ default user (ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on Debian), as i
   awsx sim on i-0abc… curl http://169.254.169.254/latest/meta-data/instance-id
   awsx sim on i-0abc… aws sts get-caller-identity
 
+Without a command, the script on standard input runs (awsx sim on i-0abc… < setup.sh).
 One argument is run as a shell command line (pipes, redirections, ; and && work in it);
-several are one command and its arguments, each word as it is, as docker exec takes them. The instance's shell is bash's language with the
-commands an EC2 lesson uses: files (ls, cat, cp, mv, rm, mkdir, chmod, grep, head, tail …),
-sudo, the image's package manager (yum, dnf, apt-get), systemctl, curl (the metadata service,
-the instance's own web servers at localhost, AWS's endpoints) and python3 -m http.server;
-"command not found" lists them. Its files, packages and services are the instance's own,
-kept with the simulator's state; nothing touches this machine's files.
+several are one command and its arguments, each word as it is, as docker exec takes them.
+
+The instance's shell is bash's language with the commands an EC2 lesson uses: files (ls,
+cat, cp, mv, rm, mkdir, chmod, grep, head, tail, sed, find …), sudo, the image's package
+manager (dnf, yum, apt-get), systemctl, curl (the metadata service, the instance's own web
+servers at localhost, AWS's endpoints) and python3 -m http.server; "command not found" lists
+them. Its files, packages and services are the instance's own, kept with the simulator's
+state; nothing touches this machine's files.
 
 aws (or awsx) on the instance runs with no profile and no keys of yours: like the AWS CLI on
 an instance, it takes the region and the credentials of the instance's IAM role from the
@@ -45,7 +48,7 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 				return nil
 			}
-			return cobra.MinimumNArgs(2)(cmd, args)
+			return cobra.MinimumNArgs(1)(cmd, args)
 		},
 		DisableFlagParsing:    true,
 		DisableFlagsInUseLine: true,
@@ -53,11 +56,26 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 			if args[0] == "-h" || args[0] == "--help" {
 				return cmd.Help()
 			}
-			id, line := args[0], commandLine(args[1:])
+			id, stdin := args[0], streams.In
+			var line string
+			if len(args) == 1 {
+				// The script on stdin, as ssh HOST < script runs it; the script's own stdin is empty.
+				b, err := io.ReadAll(io.LimitReader(streams.In, maxScript+1))
+				if err != nil {
+					return err
+				}
+				if len(b) > maxScript {
+					io.WriteString(streams.Err, "awsx sim on: the script on standard input is larger than 1 MiB\n")
+					return &exitCode{2}
+				}
+				line, stdin = string(b), strings.NewReader("")
+			} else {
+				line = commandLine(args[1:])
+			}
 			code := 0
 			err := onInstance(cmd.Context(), f, id, func(c *sim.Cloud) error {
 				var err error
-				code, err = c.Run(cmd.Context(), id, line, sim.RunOptions{Stdin: streams.In, Stdout: streams.Out, Stderr: streams.Err})
+				code, err = c.Run(cmd.Context(), id, line, sim.RunOptions{Stdin: stdin, Stdout: streams.Out, Stderr: streams.Err})
 				if err != nil {
 					return &exitError{255, "awsx sim on: " + strings.TrimPrefix(err.Error(), "sim: ") + "\n"}
 				}
@@ -78,6 +96,9 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 		},
 	}
 }
+
+// maxScript is the largest script sim on reads from its standard input.
+const maxScript = 1 << 20
 
 // commandLine is the shell command line of sim on's words: one word is a command line as it
 // is; several are a command and its arguments, each quoted for the shell unless plain.

@@ -117,6 +117,11 @@ func TestSimOnShell(t *testing.T) {
 			t.Errorf("sim on %s %q: %d %q %q, want %d %q %q", id, tc.args, r.code, r.stdout, r.stderr, tc.code, tc.stdout, tc.stderr)
 		}
 	}
+	// A script on standard input.
+	r := runAwsxStdin(t, env, home, "cd /tmp\nmkdir -p x && cd x\npwd\nwhoami | sudo tee owner >/dev/null\ncat owner\n", "sim", "on", id)
+	if r.code != 0 || r.stdout != "/tmp/x\nec2-user\n" {
+		t.Errorf("sim on %s < script: %d %q %q", id, r.code, r.stdout, r.stderr)
+	}
 	for _, p := range []string{filepath.Join(home, ".aws"), filepath.Join(home, "credentials"), filepath.Join(home, "config"),
 		filepath.Join(home, "up.txt"), filepath.Join(home, "down.txt"), filepath.Join(home, "p.json"), filepath.Join(home, "out.txt")} {
 		if _, err := os.Stat(p); err == nil {

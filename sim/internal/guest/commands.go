@@ -1288,11 +1288,11 @@ func typeCmd(c *cmd) int {
 	bad := false
 	verbose := true
 	for _, a := range c.args[1:] {
-		if a == "-v" {
+		if a == "-v" || strings.HasPrefix(a, "-") && strings.Contains(a, "v") && !strings.Contains(a, "V") {
 			verbose = false
 			continue
 		}
-		if a == "-V" || a == "-t" || a == "-a" || a == "-P" {
+		if strings.HasPrefix(a, "-") && a != "-v" {
 			continue
 		}
 		switch p := c.where(a); {

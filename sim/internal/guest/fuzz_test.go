@@ -27,7 +27,7 @@ func FuzzRun(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	s, in := newTestStoreFuzz()
+	s, in := newTestStore(f, al2023Image, "")
 	f.Fuzz(func(t *testing.T, script string) {
 		var out bytes.Buffer
 		start := time.Now()
@@ -45,9 +45,4 @@ func FuzzRun(f *testing.F) {
 			t.Errorf("the machine is broken after %q", script)
 		}
 	})
-}
-
-func newTestStoreFuzz() (*Store, Instance) {
-	var t testing.T
-	return newTestStore(&t, al2023Image, "")
 }

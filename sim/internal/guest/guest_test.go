@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ var t0 = time.Date(2025, 1, 21, 10, 0, 0, 0, time.UTC)
 
 // newTestStore returns a store whose metadata service answers its instance ID, and an
 // instance of the image launched on it with the user data.
-func newTestStore(t *testing.T, image string, userData string) (*Store, Instance) {
+func newTestStore(t testing.TB, image string, userData string) (*Store, Instance) {
 	t.Helper()
 	clock := core.NewClock(func() time.Time { return t0 })
 	s := NewStore(clock, Env{Metadata: func(id string) http.Handler {
@@ -278,5 +279,28 @@ func TestPersist(t *testing.T) {
 	}
 	if code, out, _ := run(t, d, in, "cat k; whoami; systemctl is-active nginx; curl -s localhost:8000/k"); code != 0 || out != "kept\nubuntu\nactive\nkept\n" {
 		t.Errorf("after UnmarshalJSON: %d %q", code, out)
+	}
+}
+
+// BenchmarkLaunch is what a launch without user data costs the guest: its machine made.
+func BenchmarkLaunch(b *testing.B) {
+	s := NewStore(core.NewClock(func() time.Time { return t0 }), Env{})
+	in := Instance{ID: "i-0123456789abcdef0", Region: "us-east-1", ImageName: al2023Image, PrivateIP: "172.31.5.6"}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Handle(context.Background(), Event{Kind: Launched, Instance: in, Time: t0})
+	}
+}
+
+// TestNoHostTemp: the interpreter opens its own FIFOs in its temporary directory on the host
+// without the open handler; a script naming such a path reaches the machine's files only.
+func TestNoHostTemp(t *testing.T) {
+	s, in := newTestStore(t, al2023Image, "")
+	host := os.TempDir()
+	name := "sh-interp-awsx-guest-test"
+	defer os.Remove(host + "/" + name)
+	run(t, s, in, "echo x > "+host+"/"+name+"; sudo sh -c 'echo y > "+host+"/"+name+"'; TMPDIR=/tmp; echo z > /tmp/"+name+"; echo w > $'/\\x00awsx-sim-no-host-files/sh-interp-x'")
+	if _, err := os.Stat(host + "/" + name); err == nil {
+		t.Errorf("a script wrote %s on the host", host+"/"+name)
 	}
 }

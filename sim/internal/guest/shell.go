@@ -168,7 +168,11 @@ func (sh *shell) run(ctx context.Context, user, dir, script string, params []str
 	}
 	args := append(append([]string{}, flags...), "--")
 	r, err := interp.New(
-		interp.Env(expand.ListEnviron(env...)),
+		// The interpreter opens the paths of its temporary directory (TMPDIR's, when the
+		// first Reset runs) that look like its FIFOs on the host, past the open handler. It
+		// gets a directory no path can name (a NUL byte: the shell's strings have none, and
+		// the host refuses such a path), then the machine's environment for its variables.
+		interp.Env(expand.ListEnviron("TMPDIR="+noTempDir)),
 		func(r *interp.Runner) error { r.Dir = dir; return nil }, // interp.Dir would stat the host's path
 		interp.Params(append(args, params...)...),
 		interp.StdIO(stdin, stdout, stderr),
@@ -183,6 +187,9 @@ func (sh *shell) run(ctx context.Context, user, dir, script string, params []str
 		fmt.Fprintf(stderr, "bash: %v\n", err)
 		return 2
 	}
+	r.Reset()
+	r.Env = expand.ListEnviron(env...)
+	r.Reset()
 	err = r.Run(ctx, file)
 	if why := sh.bounds.reason(); why != "" {
 		fmt.Fprintf(stderr, "awsx sim: the command was stopped: it %s (a simulated instance's bound)\n", why)
@@ -208,6 +215,9 @@ func uidOf(user string) string {
 	}
 	return "1000"
 }
+
+// noTempDir is the interpreter's temporary directory: a path that no script can name.
+const noTempDir = "/\x00awsx-sim-no-host-files"
 
 // tame readies a parsed script for the simulated machine: background jobs run in the
 // foreground (the programs that stay, such as a web server, are services here, so nothing
@@ -243,8 +253,13 @@ func (sh *shell) call(ctx context.Context, args []string) ([]string, error) {
 	case "type", "hash":
 		return append([]string{"\x00type"}, args[1:]...), nil
 	case "command":
-		if len(args) > 1 && (args[1] == "-v" || args[1] == "-V") {
-			return append([]string{"\x00type"}, args[1:]...), nil
+		for _, a := range args[1:] { // command [-p] -v NAME looks NAME up in PATH: the machine's
+			if !strings.HasPrefix(a, "-") {
+				break
+			}
+			if strings.ContainsAny(a, "vV") {
+				return append([]string{"\x00type"}, args[1:]...), nil
+			}
 		}
 	case "pwd":
 		return args[:1], nil
