@@ -1,7 +1,10 @@
 // Package vpcx builds the network of the course's VPC lessons in one call over aws-sdk-go-v2:
 // a VPC whose range is carved into a public and a private subnet in each of several
 // Availability Zones, an internet gateway, and the route table that makes the public subnets
-// public; and takes such a network apart in the order AWS requires.
+// public; with Options.NAT, a NAT gateway that lets the private subnets reach out (the bastion
+// pattern: log in to an instance in a public subnet, and from it to the private ones); and
+// takes such a network apart in the order AWS requires, NAT gateways and their Elastic IPs
+// included.
 //
 // Each function takes an aws.Config, so it runs the same against the simulator (package
 // sim) and against AWS. The address arithmetic is package netcalc's.
@@ -15,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -33,6 +37,13 @@ type Options struct {
 	SubnetBits int
 	// NoPrivate leaves out the private subnets.
 	NoPrivate bool
+	// NAT gives the private subnets a way out to the internet: a NAT gateway in the first
+	// zone's public subnet with an Elastic IP of its own, and a route table for the private
+	// subnets that sends 0.0.0.0/0 to it; Create waits until it is available (NATWait, 5
+	// minutes by default). On AWS a NAT gateway costs by the hour and by the GB it carries,
+	// and its Elastic IP by the hour: Delete takes both away.
+	NAT     bool
+	NATWait time.Duration
 }
 
 // VPC is a network [Create] made.
@@ -41,6 +52,8 @@ type VPC struct {
 	CIDR               string
 	InternetGatewayID  string
 	PublicRouteTableID string
+	// With Options.NAT: the NAT gateway, its Elastic IP and the private subnets' route table.
+	NATGatewayID, NATAllocationID, PrivateRouteTableID string
 	// Public and Private hold one subnet per zone, in the zones' order.
 	Public, Private []Subnet
 }
@@ -56,7 +69,7 @@ type Subnet struct {
 // start of the range, the public ones first. If a step fails, what was made is taken apart
 // again.
 func Create(ctx context.Context, cfg aws.Config, name, cidr string, optFns ...func(*Options)) (*VPC, error) {
-	o := Options{Zones: 2}
+	o := Options{Zones: 2, NATWait: 5 * time.Minute}
 	for _, f := range optFns {
 		f(&o)
 	}
@@ -74,6 +87,9 @@ func create(ctx context.Context, client *ec2.Client, name, cidr string, o Option
 	}
 	if err := netcalc.ValidateVPC(block); err != nil {
 		return nil, err
+	}
+	if o.NAT && o.NoPrivate {
+		return nil, errors.New("a NAT gateway is for private subnets, and NoPrivate leaves them out")
 	}
 	if o.Zones < 1 {
 		return nil, fmt.Errorf("Zones is %d; a network needs at least one zone", o.Zones)
@@ -150,7 +166,49 @@ func create(ctx context.Context, client *ec2.Client, name, cidr string, o Option
 		}
 		v.Private = append(v.Private, private)
 	}
+	if o.NAT {
+		if err = nat(ctx, client, v, name, o.NATWait); err != nil {
+			return v, err
+		}
+	}
 	return v, nil
+}
+
+// nat makes v's NAT gateway in its first public subnet, with an Elastic IP, and the private
+// subnets' route table through it, and waits until the gateway is available.
+func nat(ctx context.Context, client *ec2.Client, v *VPC, name string, wait time.Duration) error {
+	eip, err := client.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc, TagSpecifications: named(types.ResourceTypeElasticIp, name+"-nat")})
+	if err != nil {
+		return err
+	}
+	v.NATAllocationID = aws.ToString(eip.AllocationId)
+	gw, err := client.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: &v.Public[0].ID, AllocationId: eip.AllocationId,
+		TagSpecifications: named(types.ResourceTypeNatgateway, name)})
+	if err != nil {
+		return err
+	}
+	v.NATGatewayID = aws.ToString(gw.NatGateway.NatGatewayId)
+	if err := ec2.NewNatGatewayAvailableWaiter(client, func(w *ec2.NatGatewayAvailableWaiterOptions) {
+		w.MinDelay, w.MaxDelay = 5*time.Second, 15*time.Second // a NAT gateway is up within a few minutes
+	}).Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{v.NATGatewayID}}, wait); err != nil {
+		return fmt.Errorf("waiting for NAT gateway %s: %w", v.NATGatewayID, err)
+	}
+	rt, err := client.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: &v.ID, TagSpecifications: named(types.ResourceTypeRouteTable, name+"-private")})
+	if err != nil {
+		return err
+	}
+	v.PrivateRouteTableID = aws.ToString(rt.RouteTable.RouteTableId)
+	if _, err := client.CreateRoute(ctx, &ec2.CreateRouteInput{
+		RouteTableId: &v.PrivateRouteTableID, DestinationCidrBlock: aws.String("0.0.0.0/0"), NatGatewayId: &v.NATGatewayID,
+	}); err != nil {
+		return err
+	}
+	for _, p := range v.Private {
+		if _, err := client.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: &v.PrivateRouteTableID, SubnetId: &p.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func subnet(ctx context.Context, client *ec2.Client, vpc string, b netcalc.Block, zone, name string) (Subnet, error) {
@@ -185,8 +243,9 @@ func named(rt types.ResourceType, name string) []types.TagSpecification {
 	return []types.TagSpecification{{ResourceType: rt, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String(name)}}}}
 }
 
-// Delete takes the VPC called id apart in the order AWS requires: its internet gateways
-// (detached, then deleted), its subnets, its route tables other than the main one, its
+// Delete takes the VPC called id apart in the order AWS requires: its NAT gateways (deleted,
+// waited for, their Elastic IPs released), its internet gateways (detached, then deleted),
+// its subnets, its route tables other than the main one, its
 // security groups other than the default one, then the VPC. Instances still in it make AWS
 // refuse (DependencyViolation): terminate them first.
 func Delete(ctx context.Context, cfg aws.Config, id string) error {
@@ -198,6 +257,9 @@ func Delete(ctx context.Context, cfg aws.Config, id string) error {
 
 func deleteVPC(ctx context.Context, client *ec2.Client, id string) error {
 	inVPC := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{id}}}
+	if err := deleteNATs(ctx, client, id); err != nil {
+		return err
+	}
 	igws, err := client.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{
 		Filters: []types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{id}}},
 	})
@@ -257,4 +319,43 @@ func isMain(t types.RouteTable) bool {
 		}
 	}
 	return false
+}
+
+// deleteNATs deletes the NAT gateways of the VPC id that are not deleted already, waits until
+// they are, and releases their Elastic IPs, which would go on costing.
+func deleteNATs(ctx context.Context, client *ec2.Client, id string) error {
+	out, err := client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{id}}, {Name: aws.String("state"), Values: []string{"pending", "available", "deleting"}},
+	}})
+	if err != nil {
+		return err
+	}
+	var ids, allocations []string
+	for _, g := range out.NatGateways {
+		ids = append(ids, aws.ToString(g.NatGatewayId))
+		for _, a := range g.NatGatewayAddresses {
+			if a.AllocationId != nil {
+				allocations = append(allocations, aws.ToString(a.AllocationId))
+			}
+		}
+		if g.State != types.NatGatewayStateDeleting {
+			if _, err := client.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: g.NatGatewayId}); err != nil {
+				return err
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := ec2.NewNatGatewayDeletedWaiter(client, func(w *ec2.NatGatewayDeletedWaiterOptions) {
+		w.MinDelay, w.MaxDelay = 5*time.Second, 15*time.Second
+	}).Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: ids}, 10*time.Minute); err != nil {
+		return fmt.Errorf("waiting for NAT gateways %v to go: %w", ids, err)
+	}
+	for _, a := range allocations {
+		if _, err := client.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: &a}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

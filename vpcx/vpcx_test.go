@@ -3,8 +3,10 @@ package vpcx_test
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -128,4 +130,61 @@ func code(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+// With NAT, an instance in a private subnet reaches the internet and is not reached from it;
+// Delete takes the NAT gateway and its Elastic IP away too.
+func TestCreateWithNAT(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// A clock that runs a hundred times fast: the NAT gateway's minute of pending passes in
+	// under a second.
+	start := time.Now()
+	cloud := sim.New(sim.WithClock(func() time.Time { return start.Add(100 * time.Since(start)) }))
+	cfg := cloud.Config()
+	client := ec2.NewFromConfig(cfg)
+	v, err := vpcx.Create(ctx, cfg, "lab", "10.40.0.0/16", func(o *vpcx.Options) { o.NAT = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.NATGatewayID == "" || v.PrivateRouteTableID == "" || v.NATAllocationID == "" {
+		t.Fatalf("network = %+v", v)
+	}
+	run, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(image(t, cfg)), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		InstanceType: types.InstanceTypeT3Micro, SubnetId: aws.String(v.Private[1].ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker := aws.ToString(run.Instances[0].InstanceId)
+	out := cloud.Reach(sim.Endpoint{Instance: worker}, sim.Endpoint{Address: netip.MustParseAddr("1.1.1.1")}, "tcp", 443)
+	if !out.OK {
+		t.Errorf("out through the NAT gateway: %+v", out)
+	}
+	in := cloud.Reach(sim.Endpoint{Internet: true}, sim.Endpoint{Instance: worker}, "tcp", 22)
+	if in.OK {
+		t.Errorf("a private instance is reached from the internet: %+v", in)
+	}
+	if _, err := client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{worker}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := vpcx.Delete(ctx, cfg, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := client.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{}); len(a.Addresses) != 0 {
+		t.Errorf("%d Elastic IPs left", len(a.Addresses))
+	}
+	if _, err := vpcx.Create(ctx, cfg, "x", "10.41.0.0/16", func(o *vpcx.Options) { o.NAT, o.NoPrivate = true, true }); err == nil {
+		t.Error("NAT without private subnets was taken")
+	}
+}
+
+// image is the newest Amazon Linux 2023 of the simulator's catalog.
+func image(t *testing.T, cfg aws.Config) string {
+	t.Helper()
+	out, err := ec2.NewFromConfig(cfg).DescribeImages(context.Background(), &ec2.DescribeImagesInput{Owners: []string{"amazon"},
+		Filters: []types.Filter{{Name: aws.String("name"), Values: []string{"al2023-ami-2023*-x86_64"}}}})
+	if err != nil || len(out.Images) == 0 {
+		t.Fatalf("no Amazon Linux 2023: %v", err)
+	}
+	return aws.ToString(out.Images[0].ImageId)
 }
