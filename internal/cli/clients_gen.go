@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -18,12 +19,13 @@ import (
 
 // sdkClients are the SDK's clients of the services of awsmodel.Services, by Name.
 var sdkClients = map[string]sdkClient{
-	"cloudwatch": {func(c aws.Config) any { return cloudwatch.NewFromConfig(c) }, reflect.TypeFor[*cloudwatch.Client]()},
-	"ec2":        {func(c aws.Config) any { return ec2.NewFromConfig(c) }, reflect.TypeFor[*ec2.Client]()},
-	"iam":        {func(c aws.Config) any { return iam.NewFromConfig(c) }, reflect.TypeFor[*iam.Client]()},
-	"rds":        {func(c aws.Config) any { return rds.NewFromConfig(c) }, reflect.TypeFor[*rds.Client]()},
-	"s3":         {func(c aws.Config) any { return s3.NewFromConfig(c) }, reflect.TypeFor[*s3.Client]()},
-	"sns":        {func(c aws.Config) any { return sns.NewFromConfig(c) }, reflect.TypeFor[*sns.Client]()},
-	"ssm":        {func(c aws.Config) any { return ssm.NewFromConfig(c) }, reflect.TypeFor[*ssm.Client]()},
-	"sts":        {func(c aws.Config) any { return sts.NewFromConfig(c) }, reflect.TypeFor[*sts.Client]()},
+	"autoscaling": {func(c aws.Config) any { return autoscaling.NewFromConfig(c) }, reflect.TypeFor[*autoscaling.Client]()},
+	"cloudwatch":  {func(c aws.Config) any { return cloudwatch.NewFromConfig(c) }, reflect.TypeFor[*cloudwatch.Client]()},
+	"ec2":         {func(c aws.Config) any { return ec2.NewFromConfig(c) }, reflect.TypeFor[*ec2.Client]()},
+	"iam":         {func(c aws.Config) any { return iam.NewFromConfig(c) }, reflect.TypeFor[*iam.Client]()},
+	"rds":         {func(c aws.Config) any { return rds.NewFromConfig(c) }, reflect.TypeFor[*rds.Client]()},
+	"s3":          {func(c aws.Config) any { return s3.NewFromConfig(c) }, reflect.TypeFor[*s3.Client]()},
+	"sns":         {func(c aws.Config) any { return sns.NewFromConfig(c) }, reflect.TypeFor[*sns.Client]()},
+	"ssm":         {func(c aws.Config) any { return ssm.NewFromConfig(c) }, reflect.TypeFor[*ssm.Client]()},
+	"sts":         {func(c aws.Config) any { return sts.NewFromConfig(c) }, reflect.TypeFor[*sts.Client]()},
 }
