@@ -3,6 +3,7 @@ package ec2sim
 import (
 	"context"
 	"encoding/base64"
+	"maps"
 	"net/netip"
 	"strings"
 	"time"
@@ -115,6 +116,7 @@ type launch struct {
 	hasProfile bool
 	market     *marketLaunch // InstanceMarketOptions: spotmarket.go
 	volumeTags tags          // the TagSpecifications for its volumes
+	aws        tags          // the tags AWS gives the instances: those of their launch template
 }
 
 // checkLaunch checks what RunInstances can check before it looks at the region's state.
@@ -334,6 +336,16 @@ func archMismatch(it *instanceType, im regionImage) error {
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
 func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2.RunInstancesOutput, error) {
 	s := h.s
+	var fromTemplate tags
+	if in.LaunchTemplate != nil {
+		if err := s.read(ctx, func(r *regionState) error {
+			var err error
+			in, fromTemplate, err = r.fromTemplate(in)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
 	id, err := s.resolveImage(ctx, in.ImageId)
 	if err != nil {
 		return nil, err
@@ -346,6 +358,7 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 	if err != nil {
 		return nil, err
 	}
+	l.aws = fromTemplate
 	out := &ec2.RunInstancesOutput{}
 	return out, s.write(ctx, func(r *regionState) error {
 		// The SDK gives every RunInstances a client token and sends it again when it retries:
@@ -407,6 +420,7 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 			Monitoring: l.in.Monitoring != nil && aws.ToBool(l.in.Monitoring.Enabled), SourceDestCheck: true,
 			ClientToken: aws.ToString(l.in.ClientToken),
 		}
+		maps.Copy(i.Tags, l.aws)
 		if i.ShutdownBehavior == "" {
 			i.ShutdownBehavior = types.ShutdownBehaviorStop
 		}

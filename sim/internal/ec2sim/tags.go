@@ -153,6 +153,9 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.Addresses {
 		add(addressKind, &v.meta)
 	}
+	for _, v := range r.LaunchTemplates {
+		add(templateKind, &v.meta)
+	}
 	for id, t := range r.ImageTags {
 		out = append(out, tagged{id, imageKind.resource, 0, t})
 	}
@@ -220,6 +223,10 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 		}
 	case addressKind:
 		if v, ok := r.Addresses[id]; ok {
+			m = &v.meta
+		}
+	case templateKind:
+		if v, ok := r.LaunchTemplates[id]; ok {
 			m = &v.meta
 		}
 	case imageKind:
