@@ -7,9 +7,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/awsxlab/awsx/sim/internal/asgsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -42,6 +45,7 @@ type Cloud struct {
 	dbs      *rdssim.Store
 	watch    *cwsim.Store
 	topics   *snssim.Store
+	scaling  *asgsim.Store
 	registry registry
 	hooks    hooks
 	disk     *disk // nil unless made by Open
@@ -125,9 +129,37 @@ func New(opts ...Option) *Cloud {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	})
 	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
+	// Auto Scaling acts through EC2, CloudWatch and ELBv2 as the account: AWS's service-linked
+	// role AWSServiceRoleForAutoScaling, not the caller, launches and registers instances.
+	asCaller := *c.rootCaller()
+	asCaller.Service = "autoscaling.amazonaws.com"
+	c.scaling = asgsim.NewStore(o.account, c.clock, c.ids,
+		func(ctx context.Context, svc, op string, in any) (any, error) {
+			return c.call(core.WithCaller(ctx, &asCaller), svc, op, in)
+		},
+		func(ctx context.Context, register bool, tg string, ids []string) error {
+			var targets []elbtypes.TargetDescription
+			for _, id := range ids {
+				targets = append(targets, elbtypes.TargetDescription{Id: aws.String(id)})
+			}
+			ctx = core.WithCaller(ctx, &asCaller)
+			if register {
+				_, err := c.call(ctx, "elasticloadbalancing", "RegisterTargets", &elasticloadbalancingv2.RegisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: targets})
+				return err
+			}
+			_, err := c.call(ctx, "elasticloadbalancing", "DeregisterTargets", &elasticloadbalancingv2.DeregisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: targets})
+			return err
+		})
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
-	// topic's default policy lets the owner's CloudWatch publish.
+	// topic's default policy lets the owner's CloudWatch publish. Those on Auto Scaling
+	// policies execute them.
 	c.watch.Notify(cwsim.Notifier{RegionName: ec2sim.RegionDescription,
+		Scale: func(region, policy, alarm string, value, threshold float64) error {
+			if err := c.needs(c.scaling); err != nil {
+				return err
+			}
+			return c.scaling.AlarmAction(region, policy, alarm, value, threshold)
+		},
 		Publish: func(region, topic, subject, message string) error {
 			ctx := core.WithRegion(core.WithCaller(context.Background(), c.rootCaller()), region)
 			_, err := c.call(ctx, "sns", "Publish", &sns.PublishInput{TopicArn: aws.String(topic), Subject: aws.String(subject), Message: aws.String(message)})
@@ -145,6 +177,7 @@ func New(opts ...Option) *Cloud {
 		c.dbs.Service(),
 		c.watch.Service(),
 		c.topics.Service(),
+		c.scaling.Service(),
 	)
 	return c
 }
@@ -166,8 +199,14 @@ func (c *Cloud) Now() time.Time { return c.clock.Now() }
 func (c *Cloud) Advance(d time.Duration) {
 	c.clock.Advance(d)
 	// What comes due as time passes happens now: CloudWatch's alarms evaluate and notify.
+	// Auto Scaling is read first, for the alarms' actions on its policies; its groups follow
+	// the alarms: instances replaced, scaled by what the alarms did.
+	scaling := c.needs(c.scaling) == nil
 	if c.needs(c.watch) == nil {
 		c.watch.Settle()
+	}
+	if scaling {
+		c.scaling.Settle()
 	}
 	c.commit(false) // a cloud from Open keeps the clock's position; Sync reports a failure
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/awsxlab/awsx/sim/internal/asgsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -24,12 +25,13 @@ type savedState struct {
 	Offset  time.Duration   `json:"clockOffset"`
 	IDs     []byte          `json:"ids"`
 	IAM     json.RawMessage `json:"iam"`
-	EC2     json.RawMessage `json:"ec2,omitempty"`        // absent from states saved before EC2 kept any
-	S3      json.RawMessage `json:"s3,omitempty"`         // absent when there is no bucket
-	SSM     json.RawMessage `json:"ssm,omitempty"`        // absent from states saved before SSM
-	RDS     json.RawMessage `json:"rds,omitempty"`        // absent from states saved before RDS
-	CW      json.RawMessage `json:"monitoring,omitempty"` // absent from states saved before CloudWatch
-	SNS     json.RawMessage `json:"sns,omitempty"`        // absent from states saved before SNS
+	EC2     json.RawMessage `json:"ec2,omitempty"`         // absent from states saved before EC2 kept any
+	S3      json.RawMessage `json:"s3,omitempty"`          // absent when there is no bucket
+	SSM     json.RawMessage `json:"ssm,omitempty"`         // absent from states saved before SSM
+	RDS     json.RawMessage `json:"rds,omitempty"`         // absent from states saved before RDS
+	CW      json.RawMessage `json:"monitoring,omitempty"`  // absent from states saved before CloudWatch
+	SNS     json.RawMessage `json:"sns,omitempty"`         // absent from states saved before SNS
+	ASG     json.RawMessage `json:"autoscaling,omitempty"` // absent from states saved before Auto Scaling
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -69,13 +71,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	asgState, err := c.scaling.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, ASG: asgState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -136,6 +142,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := snssim.NewStore(c.opts.account, c.clock, ids).UnmarshalJSON(st.SNS); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.ASG) == 0 {
+		st.ASG = json.RawMessage("{}")
+	}
+	if err := asgsim.NewStore(c.opts.account, c.clock, ids, nil, nil).UnmarshalJSON(st.ASG); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -145,6 +157,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.dbs.UnmarshalJSON(st.RDS)     // checked above
 	c.watch.UnmarshalJSON(st.CW)    // checked above
 	c.topics.UnmarshalJSON(st.SNS)  // checked above
+	c.scaling.UnmarshalJSON(st.ASG) // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -293,6 +293,8 @@ func (s *Store) transition(region string, r *regionState, a *alarm, t time.Time,
 		var err error
 		if svc == "sns" && s.notifier.Publish != nil {
 			err = s.notify(region, a, act, old, t)
+		} else if svc == "autoscaling" && s.notifier.Scale != nil {
+			err = s.notifier.Scale(region, act, a.Name, latestValue(data), a.Threshold)
 		} else {
 			err = fmt.Errorf("The simulator does not deliver %s actions yet", svc)
 		}
@@ -306,6 +308,18 @@ func (s *Store) transition(region string, r *regionState, a *alarm, t time.Time,
 		r.record(historyItem{Alarm: a.Name, Time: t, Type: string(types.HistoryItemTypeAction),
 			Summary: fmt.Sprintf("Failed to execute action %s. Received error: %q", act, err.Error()), Data: string(ad)})
 	}
+}
+
+// latestValue is the newest of the recent data points of an evaluation's reason data, NaN
+// when it has none.
+func latestValue(data string) float64 {
+	var d struct {
+		Recent []float64 `json:"recentDatapoints"`
+	}
+	if json.Unmarshal([]byte(data), &d) != nil || len(d.Recent) == 0 {
+		return math.NaN()
+	}
+	return d.Recent[len(d.Recent)-1]
 }
 
 // notify publishes the alarm's new state to the SNS topic, as CloudWatch does: the subject

@@ -29,6 +29,11 @@ type Store struct {
 type Notifier struct {
 	Publish    func(region, topic, subject, message string) error
 	RegionName func(region string) string
+	// Scale executes an Auto Scaling policy that an alarm action names (its ARN), for the
+	// alarm called alarm that went to ALARM (or OK) with value its latest data point (NaN when
+	// it has none) against threshold. Without it, Auto Scaling actions are recorded as failed.
+	// It must not call CloudWatch: it runs under the store's lock.
+	Scale func(region, policyARN, alarm string, value, threshold float64) error
 }
 
 // Notify sets how SNS alarm actions are delivered.
@@ -49,6 +54,9 @@ type Instance struct {
 	Terminated time.Time // zero unless it is terminated
 	Hourly     int64     // its on-demand price an hour, in millionths of a US dollar; 0 unknown
 	Detailed   bool      // detailed monitoring: one-minute metrics
+	// Group is the Auto Scaling group the instance belongs to ("" for none): its EC2 metrics
+	// are also published with the dimension AutoScalingGroupName, aggregated over the group.
+	Group string
 }
 
 // Load is what the simulator's load model says an instance is doing, from the moment it is

@@ -346,6 +346,9 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 			return nil, err
 		}
 	}
+	if c := core.CallerFrom(ctx); c != nil && c.Service != "" {
+		in, fromTemplate = serviceTags(in, fromTemplate)
+	}
 	id, err := s.resolveImage(ctx, in.ImageId)
 	if err != nil {
 		return nil, err
@@ -444,6 +447,35 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 		launched = append(launched, i)
 	}
 	return launched, nil
+}
+
+// serviceTags moves the aws: tags of a launch's instance TagSpecifications into the tags AWS
+// gives the instances: an AWS service launching for the account (Auto Scaling's
+// aws:autoscaling:groupName) may set them, where a caller's are refused.
+func serviceTags(in *ec2.RunInstancesInput, given tags) (*ec2.RunInstancesInput, tags) {
+	c := *in
+	c.TagSpecifications = nil
+	for _, ts := range in.TagSpecifications {
+		if ts.ResourceType != types.ResourceTypeInstance {
+			c.TagSpecifications = append(c.TagSpecifications, ts)
+			continue
+		}
+		kept := types.TagSpecification{ResourceType: ts.ResourceType}
+		for _, t := range ts.Tags {
+			if k := aws.ToString(t.Key); strings.HasPrefix(k, "aws:") {
+				if given == nil {
+					given = tags{}
+				}
+				given[k] = aws.ToString(t.Value)
+				continue
+			}
+			kept.Tags = append(kept.Tags, t)
+		}
+		if len(kept.Tags) > 0 {
+			c.TagSpecifications = append(c.TagSpecifications, kept)
+		}
+	}
+	return &c, given
 }
 
 // capacity returns how many instances of a launch fit: at least MinCount, at most MaxCount.
