@@ -282,7 +282,7 @@ func (c *Cloud) instanceUsage() []cwsim.Instance {
 	var out []cwsim.Instance
 	for _, u := range c.compute.Usage() {
 		out = append(out, cwsim.Instance{ID: u.ID, Region: u.Region, Type: string(u.Type), Running: u.Running,
-			Launched: u.Launched, Terminated: u.Terminated, Hourly: u.Hourly, Detailed: u.Detailed})
+			Launched: u.Launched, Terminated: u.Terminated, Hourly: u.Hourly, Detailed: u.Detailed, Group: u.Group})
 	}
 	return out
 }

@@ -212,6 +212,7 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 		}
 		launches = append(launches, launchJob{group: g.Name, zone: zone, subnet: subnet, in: in, cause: cause, config: g.Config, template: g.Template})
 	}
+	g.Cause = ""
 	return terms, launches
 }
 
