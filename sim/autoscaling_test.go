@@ -236,7 +236,9 @@ func TestAutoScalingErrors(t *testing.T) {
 			{"no network", "ValidationError", "At least one Availability Zone or VPC Subnet is required.",
 				func(in *autoscaling.CreateAutoScalingGroupInput) { in.VPCZoneIdentifier = nil }},
 			{"no such subnet", "ValidationError", "The subnet ID 'subnet-0123456789abcdef0' does not exist",
-				func(in *autoscaling.CreateAutoScalingGroupInput) { in.VPCZoneIdentifier = aws.String("subnet-0123456789abcdef0") }},
+				func(in *autoscaling.CreateAutoScalingGroupInput) {
+					in.VPCZoneIdentifier = aws.String("subnet-0123456789abcdef0")
+				}},
 			{"no such template", "ValidationError", "You must use a valid fully-formed launch template. The specified launch template, with template name nope, does not exist.",
 				func(in *autoscaling.CreateAutoScalingGroupInput) {
 					in.LaunchTemplate = &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("nope")}
@@ -466,5 +468,51 @@ func TestAutoScalingSaveLoad(t *testing.T) {
 	d.Advance(time.Minute)
 	if n := inService(g.group(t, "web")); count(n) != 2 {
 		t.Errorf("after a termination in the loaded cloud: %v", n)
+	}
+}
+
+// Many goroutines change, read and settle one group at once: the count converges and the
+// race detector finds nothing.
+func TestAutoScalingRace(t *testing.T) {
+	ctx := context.Background()
+	c := sim.New(fixedClock(cwEpoch))
+	f := asgFixture{ec2: ec2.NewFromConfig(c.Config()), as: autoscaling.NewFromConfig(c.Config())}
+	must(f.ec2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("web"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String("ami-4fffc834")}}))(t)
+	must(f.as.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("web"), MinSize: aws.Int32(0), MaxSize: aws.Int32(6),
+		LaunchTemplate: &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web")}, AvailabilityZones: []string{"us-east-1a", "us-east-1b"}}))(t)
+	done := make(chan error)
+	for w := range 6 {
+		go func() {
+			var err error
+			for k := range 5 {
+				switch w % 3 {
+				case 0:
+					_, err = f.as.SetDesiredCapacity(ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("web"), DesiredCapacity: aws.Int32(int32((w + k) % 7))})
+				case 1:
+					_, err = f.as.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{})
+				default:
+					c.Advance(time.Second)
+				}
+				if err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 6 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	must(f.as.SetDesiredCapacity(ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("web"), DesiredCapacity: aws.Int32(3)}))(t)
+	g := f.group(t, "web")
+	running := 0
+	for _, r := range must(f.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{filter("instance-state-name", "running")}}))(t).Reservations {
+		running += len(r.Instances)
+	}
+	if count(inService(g)) != 3 || running != 3 {
+		t.Errorf("in service %v, running in EC2 %d, want 3", inService(g), running)
 	}
 }

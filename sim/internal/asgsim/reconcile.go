@@ -174,6 +174,10 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 	// 3. Too few: launch, each in the zone with the fewest instances.
 	var launches []launchJob
 	n := g.inService()
+	if n < g.Desire && len(g.Zones) == 0 {
+		s.launchFailed(g, "", validation("The group has no Availability Zone to launch in."))
+		return terms, nil
+	}
 	if g.Deleting || n >= g.Desire {
 		if n == g.Desire {
 			g.Cause = ""
