@@ -154,11 +154,11 @@ func New(opts ...Option) *Cloud {
 	// topic's default policy lets the owner's CloudWatch publish. Those on Auto Scaling
 	// policies execute them.
 	c.watch.Notify(cwsim.Notifier{RegionName: ec2sim.RegionDescription,
-		Scale: func(region, policy, alarm string, value, threshold float64) error {
+		Scale: func(region, policy, alarm string, value, threshold float64, at time.Time) error {
 			if err := c.needs(c.scaling); err != nil {
 				return err
 			}
-			return c.scaling.AlarmAction(region, policy, alarm, value, threshold)
+			return c.scaling.AlarmAction(region, policy, alarm, value, threshold, at)
 		},
 		Publish: func(region, topic, subject, message string) error {
 			ctx := core.WithRegion(core.WithCaller(context.Background(), c.rootCaller()), region)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -485,16 +486,16 @@ func (h *AutoScaling) ExecutePolicy(ctx context.Context, in *autoscaling.Execute
 	return &autoscaling.ExecutePolicyOutput{}, nil
 }
 
-// AlarmAction runs the policy policyARN for the CloudWatch alarm called alarm: CloudWatch's
-// alarm actions on Auto Scaling policies. It only changes the desired capacity; the
-// instances follow at the next Settle, so that it never calls another service (CloudWatch
-// calls it under its own lock).
-func (s *Store) AlarmAction(region, policyARN, alarm string, value, threshold float64) error {
+// AlarmAction runs the policy policyARN for the CloudWatch alarm called alarm, which entered
+// ALARM at time at: CloudWatch's alarm actions on Auto Scaling policies. It only changes the
+// desired capacity; the instances follow at the next Settle, so that it never calls another
+// service (CloudWatch calls it under its own lock).
+func (s *Store) AlarmAction(region, policyARN, alarm string, value, threshold float64, at time.Time) error {
 	return s.write(region, func(r *regionState) error {
 		g, p, err := r.policyNamed("", policyARN)
 		if err != nil {
 			return err
 		}
-		return s.execute(g, p, value, threshold, true, fmt.Sprintf("At %s a monitor alarm %s in state ALARM triggered policy %s", stamp(s.now()), alarm, p.Name))
+		return s.execute(g, p, value, threshold, true, fmt.Sprintf("At %s a monitor alarm %s in state ALARM triggered policy %s", stamp(at.UTC()), alarm, p.Name))
 	})
 }

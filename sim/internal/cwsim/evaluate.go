@@ -294,7 +294,7 @@ func (s *Store) transition(region string, r *regionState, a *alarm, t time.Time,
 		if svc == "sns" && s.notifier.Publish != nil {
 			err = s.notify(region, a, act, old, t)
 		} else if svc == "autoscaling" && s.notifier.Scale != nil {
-			err = s.notifier.Scale(region, act, a.Name, latestValue(data), a.Threshold)
+			err = s.notifier.Scale(region, act, a.Name, latestValue(data), a.Threshold, t)
 		} else {
 			err = fmt.Errorf("The simulator does not deliver %s actions yet", svc)
 		}

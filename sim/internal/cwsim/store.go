@@ -30,10 +30,10 @@ type Notifier struct {
 	Publish    func(region, topic, subject, message string) error
 	RegionName func(region string) string
 	// Scale executes an Auto Scaling policy that an alarm action names (its ARN), for the
-	// alarm called alarm that went to ALARM (or OK) with value its latest data point (NaN when
-	// it has none) against threshold. Without it, Auto Scaling actions are recorded as failed.
-	// It must not call CloudWatch: it runs under the store's lock.
-	Scale func(region, policyARN, alarm string, value, threshold float64) error
+	// alarm called alarm that went to ALARM (or OK) at time at, with value its latest data
+	// point (NaN when it has none) against threshold. Without it, Auto Scaling actions are
+	// recorded as failed. It must not call CloudWatch: it runs under the store's lock.
+	Scale func(region, policyARN, alarm string, value, threshold float64, at time.Time) error
 }
 
 // Notify sets how SNS alarm actions are delivered.
