@@ -162,6 +162,7 @@ var paritySessions = []struct {
 	{"rdsSession", rdsSession, []string{"rds"}},
 	{"cloudWatchSession", cloudWatchSession, []string{"cloudwatch"}},
 	{"snsSession", snsSession, []string{"sns"}},
+	{"autoScalingSession", autoScalingSession, []string{"autoscaling"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of
