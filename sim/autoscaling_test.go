@@ -516,3 +516,83 @@ func TestAutoScalingRace(t *testing.T) {
 		t.Errorf("in service %v, running in EC2 %d, want 3", inService(g), running)
 	}
 }
+
+// Lifecycle hooks hold a launching instance in Pending:Wait until it is completed, or until
+// its heartbeat timeout applies the default result; a terminating one in Terminating:Wait.
+func TestAutoScalingLifecycleHooks(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, fixedClock(cwEpoch))
+		c.Require(t, conformance.ClockControl)
+		f := newASGFixture(t, c)
+		must(f.as.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+			AutoScalingGroupName: aws.String("web"), MinSize: aws.Int32(0), MaxSize: aws.Int32(4), DesiredCapacity: aws.Int32(2),
+			LaunchTemplate: &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web")}, AvailabilityZones: f.zones,
+			LifecycleHookSpecificationList: []astypes.LifecycleHookSpecification{{LifecycleHookName: aws.String("warm-up"),
+				LifecycleTransition: aws.String("autoscaling:EC2_INSTANCE_LAUNCHING"), HeartbeatTimeout: aws.Int32(60)}},
+		}))(t)
+		hooks := must(f.as.DescribeLifecycleHooks(ctx, &autoscaling.DescribeLifecycleHooksInput{AutoScalingGroupName: aws.String("web")}))(t).LifecycleHooks
+		if len(hooks) != 1 || *hooks[0].DefaultResult != "ABANDON" || *hooks[0].GlobalTimeout != 6000 {
+			t.Fatalf("hooks = %+v", hooks)
+		}
+		g := f.group(t, "web")
+		for _, i := range g.Instances {
+			if i.LifecycleState != astypes.LifecycleStatePendingWait {
+				t.Fatalf("instance %s is %s", *i.InstanceId, i.LifecycleState)
+			}
+		}
+		if a := f.activities(t, "web")[0]; a.StatusCode != astypes.ScalingActivityStatusCodeMidLifecycleAction {
+			t.Errorf("launch activity %s", a.StatusCode)
+		}
+		kept, dropped := *g.Instances[0].InstanceId, *g.Instances[1].InstanceId
+		must(f.as.CompleteLifecycleAction(ctx, &autoscaling.CompleteLifecycleActionInput{AutoScalingGroupName: aws.String("web"),
+			LifecycleHookName: aws.String("warm-up"), InstanceId: aws.String(kept), LifecycleActionResult: aws.String("CONTINUE")}))(t)
+		_, err := f.as.CompleteLifecycleAction(ctx, &autoscaling.CompleteLifecycleActionInput{AutoScalingGroupName: aws.String("web"),
+			LifecycleHookName: aws.String("warm-up"), InstanceId: aws.String(kept), LifecycleActionResult: aws.String("CONTINUE")})
+		wantCode(t, err, "ValidationError")
+		states := map[string]astypes.LifecycleState{}
+		for _, i := range f.group(t, "web").Instances {
+			states[*i.InstanceId] = i.LifecycleState
+		}
+		if states[kept] != astypes.LifecycleStateInService || states[dropped] != astypes.LifecycleStatePendingWait {
+			t.Fatalf("after CONTINUE: %v", states)
+		}
+		// The other times out: ABANDON, its default, terminates it; its replacement waits.
+		c.Advance(t, 2*time.Minute)
+		states = map[string]astypes.LifecycleState{}
+		for _, i := range f.group(t, "web").Instances {
+			states[*i.InstanceId] = i.LifecycleState
+		}
+		if len(states) != 2 || states[kept] != astypes.LifecycleStateInService || states[dropped] != "" {
+			t.Fatalf("after the timeout: %v", states)
+		}
+		if st := ec2State(t, f.ec2, dropped).State.Name; st != types.InstanceStateNameTerminated {
+			t.Errorf("the abandoned instance is %s", st)
+		}
+
+		// A terminating hook: scale in waits for it.
+		must(f.as.PutLifecycleHook(ctx, &autoscaling.PutLifecycleHookInput{AutoScalingGroupName: aws.String("web"), LifecycleHookName: aws.String("drain"),
+			LifecycleTransition: aws.String("autoscaling:EC2_INSTANCE_TERMINATING"), DefaultResult: aws.String("CONTINUE")}))(t)
+		must(f.as.DeleteLifecycleHook(ctx, &autoscaling.DeleteLifecycleHookInput{AutoScalingGroupName: aws.String("web"), LifecycleHookName: aws.String("warm-up")}))(t)
+		must(f.as.SetDesiredCapacity(ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("web"), DesiredCapacity: aws.Int32(1)}))(t)
+		var leaving string
+		for _, i := range f.group(t, "web").Instances {
+			if i.LifecycleState == astypes.LifecycleStateTerminatingWait {
+				leaving = *i.InstanceId
+			}
+		}
+		if leaving == "" || ec2State(t, f.ec2, leaving).State.Name != types.InstanceStateNameRunning {
+			t.Fatalf("no instance waits to terminate: %+v", f.group(t, "web").Instances)
+		}
+		must(f.as.RecordLifecycleActionHeartbeat(ctx, &autoscaling.RecordLifecycleActionHeartbeatInput{AutoScalingGroupName: aws.String("web"),
+			LifecycleHookName: aws.String("drain"), InstanceId: aws.String(leaving)}))(t)
+		must(f.as.CompleteLifecycleAction(ctx, &autoscaling.CompleteLifecycleActionInput{AutoScalingGroupName: aws.String("web"),
+			LifecycleHookName: aws.String("drain"), InstanceId: aws.String(leaving), LifecycleActionResult: aws.String("CONTINUE")}))(t)
+		if g := f.group(t, "web"); len(g.Instances) != 1 || ec2State(t, f.ec2, leaving).State.Name != types.InstanceStateNameTerminated {
+			t.Errorf("after the terminating hook: %+v", g.Instances)
+		}
+		_, err = f.as.PutLifecycleHook(ctx, &autoscaling.PutLifecycleHookInput{AutoScalingGroupName: aws.String("web"), LifecycleHookName: aws.String("x"),
+			LifecycleTransition: aws.String("autoscaling:EC2_INSTANCE_REBOOTING")})
+		wantCode(t, err, "ValidationError")
+	})
+}

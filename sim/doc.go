@@ -136,7 +136,9 @@
 //     ExecutePolicy, cooldowns honoured), target tracking policies with the two CloudWatch
 //     alarms AWS makes for them (the new capacity is the current one times metric over
 //     target, rounded up; an alarm acts when it enters ALARM, not again each minute it stays
-//     there), one-time scheduled actions. Not simulated: lifecycle hooks, warm pools,
+//     there), one-time scheduled actions, lifecycle hooks (an instance waits in Pending:Wait or
+//     Terminating:Wait until CompleteLifecycleAction or the heartbeat timeout's default
+//     result; no notification is sent). Not simulated: warm pools,
 //     instance refresh, recurring scheduled actions, predictive scaling, Classic Load
 //     Balancers and ELB health checks (an instance is healthy unless EC2 or SetInstanceHealth
 //     says otherwise); instances are InService as soon as EC2 runs them.

@@ -72,6 +72,19 @@ var autoScalingSession = []step{
 	{args: []string{"autoscaling", "delete-scheduled-action", "--auto-scaling-group-name", "web", "--scheduled-action-name", "night"}},
 	{args: []string{"autoscaling", "delete-scheduled-action", "--auto-scaling-group-name", "web", "--scheduled-action-name", "night"}},
 
+	// Lifecycle hooks: the new instance waits in Pending:Wait until completed.
+	{args: []string{"autoscaling", "put-lifecycle-hook", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up",
+		"--lifecycle-transition", "autoscaling:EC2_INSTANCE_LAUNCHING", "--heartbeat-timeout", "300", "--default-result", "CONTINUE"}},
+	{args: []string{"autoscaling", "put-lifecycle-hook", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "bad", "--lifecycle-transition", "autoscaling:EC2_INSTANCE_REBOOTING"}},
+	{args: []string{"autoscaling", "describe-lifecycle-hooks", "--auto-scaling-group-name", "web"}},
+	{args: []string{"autoscaling", "set-desired-capacity", "--auto-scaling-group-name", "web", "--desired-capacity", "3"}},
+	{args: []string{"autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "web", "--query", "AutoScalingGroups[0].Instances[?LifecycleState==`Pending:Wait`].InstanceId", "--output", "text"}, capture: "waiting"},
+	{args: []string{"autoscaling", "record-lifecycle-action-heartbeat", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up", "--instance-id", "{waiting}"}},
+	{args: []string{"autoscaling", "complete-lifecycle-action", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up", "--instance-id", "{waiting}", "--lifecycle-action-result", "CONTINUE"}},
+	{args: []string{"autoscaling", "complete-lifecycle-action", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up", "--instance-id", "{waiting}", "--lifecycle-action-result", "CONTINUE"}},
+	{args: []string{"autoscaling", "delete-lifecycle-hook", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up"}},
+	{args: []string{"autoscaling", "delete-lifecycle-hook", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up"}},
+
 	// Tags.
 	{args: []string{"autoscaling", "create-or-update-tags", "--tags", "ResourceId=web,ResourceType=auto-scaling-group,Key=env,Value=lab,PropagateAtLaunch=false"}},
 	{args: []string{"autoscaling", "create-or-update-tags", "--tags", "ResourceId=nope,ResourceType=auto-scaling-group,Key=env,Value=lab,PropagateAtLaunch=false"}},

@@ -47,12 +47,20 @@ func (s *Store) details(region string, g *group, subnet, zone string) string {
 	return string(b)
 }
 
+// detailsOr returns the activity's details, or def without an activity.
+func (a *activity) detailsOr(def string) string {
+	if a == nil {
+		return def
+	}
+	return a.Details
+}
+
 func (a *activity) out() types.Activity {
 	progress := int32(0)
 	switch a.Status {
 	case "Successful", "Failed", "Cancelled":
 		progress = 100
-	case "InProgress":
+	case "InProgress", "MidLifecycleAction":
 		progress = 50
 	}
 	out := types.Activity{

@@ -257,8 +257,14 @@ func (h *AutoScaling) CreateAutoScalingGroup(ctx context.Context, in *autoscalin
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if len(in.LifecycleHookSpecificationList) > 0 {
-		return nil, core.Errorf(core.NotImplemented, "The simulator does not simulate lifecycle hooks yet.")
+	var hooks []*hook
+	for _, hs := range in.LifecycleHookSpecificationList {
+		hk, err := newHook(aws.ToString(hs.LifecycleHookName), aws.ToString(hs.LifecycleTransition), aws.ToString(hs.DefaultResult), hs.HeartbeatTimeout)
+		if err != nil {
+			return nil, err
+		}
+		hk.Metadata, hk.NotificationARN, hk.RoleARN = aws.ToString(hs.NotificationMetadata), aws.ToString(hs.NotificationTargetARN), aws.ToString(hs.RoleARN)
+		hooks = append(hooks, hk)
 	}
 	if len(in.LoadBalancerNames) > 0 {
 		return nil, core.Errorf(core.NotImplemented, "The simulator attaches target groups (TargetGroupARNs), not Classic Load Balancers.")
@@ -307,6 +313,9 @@ func (h *AutoScaling) CreateAutoScalingGroup(ctx context.Context, in *autoscalin
 			g.setTag(tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value), Propagate: aws.ToBool(t.PropagateAtLaunch)})
 		}
 		g.init()
+		for _, hk := range hooks {
+			g.Hooks[hk.Name] = hk
+		}
 		g.Cause = fmt.Sprintf("At %s a user request created an AutoScalingGroup changing the desired capacity from 0 to %d.", stamp(now), desired)
 		r.Groups[name] = g
 		return nil
@@ -800,10 +809,19 @@ func (h *AutoScaling) TerminateInstanceInAutoScalingGroup(ctx context.Context, i
 			if g == nil {
 				return validation("Instance Id not found - No managed instance found for instance ID: %s", id)
 			}
-			if m.Lifecycle == "Terminating" || m.Lifecycle == "Terminated" {
+			if !m.counts() {
 				return errorf(ScalingActivityInProgress, "The instance %s is already being terminated.", id)
 			}
 			picks = append(picks, pick{g, m})
+		}
+		if *in.ShouldDecrementDesiredCapacity {
+			fewer := map[*group]int32{}
+			for _, p := range picks {
+				fewer[p.g]++
+				if p.g.Desire-fewer[p.g] < p.g.Min {
+					return validation("Currently, desiredSize equals minSize (%d). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.", p.g.Min)
+				}
+			}
 		}
 		now := s.now()
 		for _, p := range picks {
@@ -811,14 +829,15 @@ func (h *AutoScaling) TerminateInstanceInAutoScalingGroup(ctx context.Context, i
 			size := g.inService()
 			cause := fmt.Sprintf("At %s instance %s was taken out of service in response to a user request.", stamp(now), m.ID)
 			if *in.ShouldDecrementDesiredCapacity {
-				if g.Desire-1 < g.Min {
-					return validation("Currently, desiredSize equals minSize (%d). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.", g.Min)
-				}
 				cause = fmt.Sprintf("At %s instance %s was taken out of service in response to a user request, shrinking the capacity from %d to %d.", stamp(now), m.ID, size, size-1)
 				g.Desire--
 			}
 			m.Lifecycle = "Terminating"
-			a := s.newActivity(g, "Terminating EC2 instance: "+m.ID, cause, "InProgress")
+			status := "InProgress"
+			if s.startWait(g, m, transitionTerminating, now) {
+				status = "MidLifecycleAction"
+			}
+			a := s.newActivity(g, "Terminating EC2 instance: "+m.ID, cause, status)
 			a.Details = s.details(region, g, m.Subnet, m.Zone)
 			m.Activity = a.ID
 			acts = append(acts, a)
@@ -843,11 +862,21 @@ func (h *AutoScaling) TerminateInstanceInAutoScalingGroup(ctx context.Context, i
 func (g *group) inService() int32 {
 	n := int32(0)
 	for _, m := range g.Members {
-		if m.Lifecycle == "InService" || m.Lifecycle == "Pending" {
+		if m.counts() {
 			n++
 		}
 	}
 	return n
+}
+
+// counts reports whether the instance is part of the group's capacity: launched and not
+// on its way out.
+func (m *member) counts() bool {
+	switch m.Lifecycle {
+	case "InService", "Pending", "Pending:Wait", "Pending:Proceed":
+		return true
+	}
+	return false
 }
 
 // SetInstanceHealth marks an instance Healthy or Unhealthy; an unhealthy one is replaced.

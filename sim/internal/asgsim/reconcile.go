@@ -68,16 +68,21 @@ func (s *Store) reconcile(ctx context.Context, region string) {
 		return // EC2 could not be read: the next round tries again
 	}
 	var launches []launchJob
-	var terms []termJob
+	var terms, regs []termJob
 	_ = s.write(region, func(r *regionState) error {
 		now := s.now()
 		for _, g := range sortedGroups(r) {
 			s.runScheduled(g, now)
-			t, l := s.plan(r, region, g, states, now)
+			t, l := s.plan(r, region, g, states, now, &regs)
 			terms, launches = append(terms, t...), append(launches, l...)
 		}
 		return nil
 	})
+	for _, t := range regs {
+		for _, tg := range t.targets {
+			s.register(ctx, true, tg, t.id)
+		}
+	}
 	for _, t := range terms {
 		s.terminate(ctx, region, t)
 	}
@@ -129,18 +134,68 @@ func (s *Store) instanceStates(ctx context.Context, region string) (map[string]e
 
 // plan decides a group's terminations and launches for this round, marking the instances it
 // terminates. r is held for writing.
-func (s *Store) plan(r *regionState, region string, g *group, states map[string]ec2types.InstanceStateName, now time.Time) ([]termJob, []launchJob) {
+func (s *Store) plan(r *regionState, region string, g *group, states map[string]ec2types.InstanceStateName, now time.Time, regs *[]termJob) ([]termJob, []launchJob) {
 	var terms []termJob
 	take := func(m *member, cause string) {
 		m.Lifecycle = "Terminating"
-		a := s.newActivity(g, "Terminating EC2 instance: "+m.ID, cause, "InProgress")
+		status := "InProgress"
+		if !g.Deleting && s.startWait(g, m, transitionTerminating, now) {
+			status = "MidLifecycleAction"
+		}
+		a := s.newActivity(g, "Terminating EC2 instance: "+m.ID, cause, status)
 		a.Details = s.details(region, g, m.Subnet, m.Zone)
 		m.Activity = a.ID
+	}
+	// 0. Lifecycle actions that have their results, or whose hooks timed out. A group being
+	// deleted (ForceDelete) waits for none.
+	for _, m := range sortedMembers(g) {
+		switch m.Lifecycle {
+		case "Pending:Wait":
+			token := ""
+			if m.Wait != nil {
+				token = m.Wait.Token
+			}
+			result := g.settleWait(m, now)
+			if g.Deleting {
+				result, m.Wait = "ABANDON", nil
+			}
+			if result == "" {
+				continue
+			}
+			a := g.activity(m.Activity)
+			if result == "CONTINUE" {
+				m.Lifecycle = "InService"
+				if a != nil {
+					a.Status, a.End = "Successful", now
+				}
+				if len(g.TargetGroups) > 0 {
+					*regs = append(*regs, termJob{group: g.Name, id: m.ID, targets: slices.Clone(g.TargetGroups)})
+				}
+				continue
+			}
+			if a != nil {
+				a.Status, a.End, a.Message = "Cancelled", now, "Instance failed to complete user's Lifecycle Action: Lifecycle Action with token "+token+" was abandoned: Lifecycle Action Completed with ABANDON Result"
+			}
+			m.Lifecycle = "Terminating"
+			b := s.newActivity(g, "Terminating EC2 instance: "+m.ID, fmt.Sprintf("At %s an instance was taken out of service in response to a launch failure.", stamp(now)), "InProgress")
+			b.Details = a.detailsOr(s.details(region, g, m.Subnet, m.Zone))
+			m.Activity = b.ID
+		case "Terminating:Wait":
+			if g.Deleting {
+				m.Wait = nil
+			} else if g.settleWait(m, now) == "" {
+				continue
+			}
+			m.Lifecycle = "Terminating"
+			if a := g.activity(m.Activity); a != nil {
+				a.Status = "InProgress"
+			}
+		}
 	}
 	// 1. The EC2 health check.
 	for _, m := range sortedMembers(g) {
 		st, ok := states[m.ID]
-		if m.Lifecycle == "InService" || m.Lifecycle == "Pending" {
+		if m.counts() {
 			switch {
 			case !ok, st == ec2types.InstanceStateNameTerminated, st == ec2types.InstanceStateNameShuttingDown:
 				m.Health = "Unhealthy"
@@ -190,7 +245,7 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 	}
 	counts := map[string]int{}
 	for _, m := range g.Members {
-		if m.Lifecycle == "InService" || m.Lifecycle == "Pending" {
+		if m.counts() {
 			counts[m.Zone]++
 		}
 	}
@@ -228,7 +283,7 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 func (s *Store) victims(g *group, n int) []*member {
 	var pool []*member
 	for _, m := range sortedMembers(g) {
-		if (m.Lifecycle == "InService" || m.Lifecycle == "Pending") && !m.Protected {
+		if m.counts() && !m.Protected {
 			pool = append(pool, m)
 		}
 	}
@@ -386,11 +441,7 @@ func (s *Store) launch(ctx context.Context, region string, l launchJob) {
 		}
 	}
 	id := aws.ToString(inst.InstanceId)
-	if err == nil && len(l.targetGroups(s, region)) > 0 {
-		for _, tg := range l.targetGroups(s, region) {
-			s.register(ctx, true, tg, id)
-		}
-	}
+	var register []string
 	_ = s.write(region, func(r *regionState) error {
 		g, ok := r.Groups[l.group]
 		if !ok {
@@ -403,14 +454,27 @@ func (s *Store) launch(ctx context.Context, region string, l launchJob) {
 		g.FailedLaunch = ""
 		g.Seq++
 		now := s.now()
-		g.Members[id] = &member{ID: id, Zone: l.zone, Subnet: l.subnet, Lifecycle: "InService", Health: "Healthy", Protected: g.Protect,
+		m := &member{ID: id, Zone: l.zone, Subnet: l.subnet, Lifecycle: "InService", Health: "Healthy", Protected: g.Protect,
 			Config: l.config, Template: l.template, Image: aws.ToString(inst.ImageId), Type: string(inst.InstanceType), Launched: now, Seq: g.Seq}
-		a := s.newActivity(g, "Launching a new EC2 instance: "+id, l.cause, "Successful")
+		g.Members[id] = m
+		status := "Successful"
+		if s.startWait(g, m, transitionLaunching, now) {
+			status = "MidLifecycleAction"
+		} else {
+			register = slices.Clone(g.TargetGroups)
+		}
+		a := s.newActivity(g, "Launching a new EC2 instance: "+id, l.cause, status)
 		a.Details = s.details(region, g, l.subnet, l.zone)
-		a.End = now
+		if status == "Successful" {
+			a.End = now
+		}
+		m.Activity = a.ID
 		g.LastScaled = now
 		return nil
 	})
+	for _, tg := range register {
+		s.register(ctx, true, tg, id)
+	}
 }
 
 func (l launchJob) targetGroups(s *Store, region string) []string {

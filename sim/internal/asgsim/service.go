@@ -90,6 +90,8 @@ func (s *Store) resources(region string, in any) []string {
 		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.CompleteLifecycleActionInput:
 		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.RecordLifecycleActionHeartbeatInput:
+		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.TerminateInstanceInAutoScalingGroupInput:
 		return []string{"*"} // the group is the instance's, known only when it runs
 	case *autoscaling.CreateLaunchConfigurationInput:

@@ -104,7 +104,8 @@ type member struct {
 	Image, Type string
 	Launched    time.Time
 	Seq         uint64
-	Activity    string `json:",omitempty"` // the activity of its termination, once it is Terminating
+	Activity    string `json:",omitempty"` // the activity of its launch or termination under way
+	Wait        *wait  `json:",omitempty"` // its lifecycle action: hooks.go
 	queued      bool   // its termination is under way in this round
 }
 
@@ -130,6 +131,7 @@ type group struct {
 	Activities       []*activity `json:",omitempty"` // newest first
 	Policies         map[string]*policy
 	Scheduled        map[string]*scheduled
+	Hooks            map[string]*hook
 	Cause            string    `json:",omitempty"` // why the desired capacity last changed, for the next activity
 	LastScaled       time.Time `json:",omitempty"` // the end of the last scaling activity: the cooldown's start
 	Deleting         bool      `json:",omitempty"`
@@ -304,5 +306,8 @@ func (g *group) init() {
 	}
 	if g.Scheduled == nil {
 		g.Scheduled = map[string]*scheduled{}
+	}
+	if g.Hooks == nil {
+		g.Hooks = map[string]*hook{}
 	}
 }
