@@ -596,3 +596,81 @@ func TestAutoScalingLifecycleHooks(t *testing.T) {
 		wantCode(t, err, "ValidationError")
 	})
 }
+
+// An instance refresh replaces the instances one batch at a time, each after the last one
+// warmed up, from the desired launch template, which the group takes at the end.
+func TestAutoScalingInstanceRefresh(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, fixedClock(cwEpoch))
+		c.Require(t, conformance.ClockControl)
+		f := newASGFixture(t, c)
+		must(f.as.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+			AutoScalingGroupName: aws.String("web"), MinSize: aws.Int32(2), MaxSize: aws.Int32(4),
+			LaunchTemplate: &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web"), Version: aws.String("1")}, AvailabilityZones: f.zones,
+		}))(t)
+		old := map[string]bool{}
+		for _, i := range f.group(t, "web").Instances {
+			old[*i.InstanceId] = true
+		}
+		must(f.ec2.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateName: aws.String("web"), SourceVersion: aws.String("1"),
+			LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: types.InstanceTypeT3Small}}))(t)
+		id := must(f.as.StartInstanceRefresh(ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("web"),
+			DesiredConfiguration: &astypes.DesiredConfiguration{LaunchTemplate: &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web"), Version: aws.String("2")}},
+			Preferences:          &astypes.RefreshPreferences{InstanceWarmup: aws.Int32(60)}}))(t).InstanceRefreshId
+		_, err := f.as.StartInstanceRefresh(ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("web")})
+		wantCode(t, err, "InstanceRefreshInProgress")
+		replaced := func() (n int, types []string) {
+			for _, i := range f.group(t, "web").Instances {
+				if !old[*i.InstanceId] {
+					n++
+				}
+				types = append(types, *i.InstanceType)
+			}
+			return n, types
+		}
+		if n, ts := replaced(); n != 1 {
+			t.Fatalf("after the start: %d replaced, types %v", n, ts)
+		}
+		rf := must(f.as.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("web")}))(t).InstanceRefreshes[0]
+		if *rf.InstanceRefreshId != *id || rf.Status != astypes.InstanceRefreshStatusInProgress || *rf.PercentageComplete != 0 || *rf.InstancesToUpdate != 2 {
+			t.Errorf("refresh = %s, %d%%, %d to update", rf.Status, *rf.PercentageComplete, *rf.InstancesToUpdate)
+		}
+		c.Advance(t, time.Minute) // the first replacement warmed up: the second batch
+		if n, _ := replaced(); n != 2 {
+			t.Fatalf("after a minute: %d replaced", n)
+		}
+		c.Advance(t, time.Minute)
+		rf = must(f.as.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("web")}))(t).InstanceRefreshes[0]
+		g := f.group(t, "web")
+		if rf.Status != astypes.InstanceRefreshStatusSuccessful || *rf.PercentageComplete != 100 || *g.LaunchTemplate.Version != "2" {
+			t.Errorf("at the end: %s, %d%%, group's version %s", rf.Status, *rf.PercentageComplete, *g.LaunchTemplate.Version)
+		}
+		for _, i := range g.Instances {
+			if *i.InstanceType != "t3.small" {
+				t.Errorf("instance %s is a %s", *i.InstanceId, *i.InstanceType)
+			}
+		}
+		acts := f.activities(t, "web")
+		found := false
+		for _, a := range acts {
+			if strings.Contains(*a.Cause, "an instance was taken out of service in response to an instance refresh.") {
+				found = true
+			}
+		}
+		if !found {
+			t.Error("no activity names the refresh")
+		}
+		_, err = f.as.CancelInstanceRefresh(ctx, &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String("web")})
+		wantCode(t, err, "ActiveInstanceRefreshNotFound")
+
+		// A refresh cancelled before its next batch leaves the rest as they are.
+		must(f.as.StartInstanceRefresh(ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("web"), Preferences: &astypes.RefreshPreferences{InstanceWarmup: aws.Int32(60)}}))(t)
+		must(f.as.CancelInstanceRefresh(ctx, &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String("web")}))(t)
+		c.Advance(t, 5*time.Minute)
+		rf = must(f.as.DescribeInstanceRefreshes(ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("web")}))(t).InstanceRefreshes[0]
+		if rf.Status != astypes.InstanceRefreshStatusCancelled {
+			t.Errorf("cancelled refresh is %s", rf.Status)
+		}
+	})
+}

@@ -136,12 +136,14 @@
 //     ExecutePolicy, cooldowns honoured), target tracking policies with the two CloudWatch
 //     alarms AWS makes for them (the new capacity is the current one times metric over
 //     target, rounded up; an alarm acts when it enters ALARM, not again each minute it stays
-//     there), one-time scheduled actions, lifecycle hooks (an instance waits in Pending:Wait or
-//     Terminating:Wait until CompleteLifecycleAction or the heartbeat timeout's default
-//     result; no notification is sent). Not simulated: warm pools,
-//     instance refresh, recurring scheduled actions, predictive scaling, Classic Load
-//     Balancers and ELB health checks (an instance is healthy unless EC2 or SetInstanceHealth
-//     says otherwise); instances are InService as soon as EC2 runs them.
+//     there), one-time scheduled actions, instance refreshes (batches kept within
+//     MinHealthyPercentage, each after the last warmed up, from the desired launch template),
+//     and lifecycle hooks (an instance waits in
+//     Pending:Wait or Terminating:Wait until CompleteLifecycleAction, or until the heartbeat
+//     timeout applies the default result; no notification is sent). Not simulated: warm
+//     pools, recurring scheduled actions, predictive scaling, Classic Load Balancers and ELB
+//     health checks (an instance is healthy unless EC2 or SetInstanceHealth says otherwise);
+//     instances are InService as soon as EC2 runs them.
 //
 //   - SNS: topics (standard and FIFO, with AWS's default topic policy, attributes, tags),
 //     subscriptions whose endpoints are checked per protocol, email and HTTP ones pending

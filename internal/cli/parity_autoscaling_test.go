@@ -85,6 +85,14 @@ var autoScalingSession = []step{
 	{args: []string{"autoscaling", "delete-lifecycle-hook", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up"}},
 	{args: []string{"autoscaling", "delete-lifecycle-hook", "--auto-scaling-group-name", "web", "--lifecycle-hook-name", "warm-up"}},
 
+	// Instance refreshes: the first batch goes at once; the servers' clocks stand still.
+	{args: []string{"autoscaling", "start-instance-refresh", "--auto-scaling-group-name", "web", "--preferences", "MinHealthyPercentage=50,InstanceWarmup=60"}},
+	{args: []string{"autoscaling", "start-instance-refresh", "--auto-scaling-group-name", "web"}},
+	{args: []string{"autoscaling", "describe-instance-refreshes", "--auto-scaling-group-name", "web", "--query", "InstanceRefreshes[].[Status,PercentageComplete,InstancesToUpdate]", "--output", "text"}},
+	{args: []string{"autoscaling", "describe-instance-refreshes", "--auto-scaling-group-name", "web", "--output", "yaml"}},
+	{args: []string{"autoscaling", "cancel-instance-refresh", "--auto-scaling-group-name", "web", "--query", "length(InstanceRefreshId)"}},
+	{args: []string{"autoscaling", "cancel-instance-refresh", "--auto-scaling-group-name", "web"}},
+
 	// Tags.
 	{args: []string{"autoscaling", "create-or-update-tags", "--tags", "ResourceId=web,ResourceType=auto-scaling-group,Key=env,Value=lab,PropagateAtLaunch=false"}},
 	{args: []string{"autoscaling", "create-or-update-tags", "--tags", "ResourceId=nope,ResourceType=auto-scaling-group,Key=env,Value=lab,PropagateAtLaunch=false"}},

@@ -19,7 +19,8 @@
 // Instances are InService as soon as EC2 runs them, unless a lifecycle hook holds them in
 // Pending:Wait (hooks.go; their notifications are not sent); their health is EC2's
 // (terminated or stopped is Unhealthy) or what SetInstanceHealth says, not an ELB health
-// check. Warm pools, instance refresh, recurring scheduled actions and predictive scaling are
-// not simulated and are answered NotImplemented; an alarm executes a policy when it enters
+// check. Instance refreshes replace instances in batches (refresh.go) without checkpoints,
+// alarms or rollback. Warm pools, recurring scheduled actions and predictive scaling are not
+// simulated and are answered NotImplemented; an alarm executes a policy when it enters
 // ALARM, not again each minute it stays there.
 package asgsim

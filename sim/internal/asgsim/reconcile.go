@@ -208,6 +208,12 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 			}
 		}
 	}
+	// An instance refresh takes its next batch out of service.
+	if rf := g.activeRefresh(); rf != nil && !g.Deleting {
+		for _, m := range rf.step(g, now) {
+			take(m, refreshCause(now, m.ID))
+		}
+	}
 	// 2. Too many: the termination policy picks.
 	if n := g.inService(); n > g.Desire {
 		for _, m := range s.victims(g, int(n-g.Desire)) {
@@ -249,6 +255,10 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 			counts[m.Zone]++
 		}
 	}
+	tmpl := g.Template
+	if rf := g.activeRefresh(); rf != nil && rf.Template != nil && rf.Status != "Cancelling" {
+		tmpl = rf.Template // a refresh's replacements come from its desired configuration
+	}
 	for range g.Desire - n {
 		zone := g.Zones[0]
 		for _, z := range g.Zones {
@@ -264,12 +274,12 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 				break
 			}
 		}
-		in, err := s.runInput(r, g, zone, subnet)
+		in, err := s.runInput(r, g, tmpl, zone, subnet)
 		if err != nil {
 			s.launchFailed(g, cause, err)
 			break
 		}
-		launches = append(launches, launchJob{group: g.Name, zone: zone, subnet: subnet, in: in, cause: cause, config: g.Config, template: g.Template})
+		launches = append(launches, launchJob{group: g.Name, zone: zone, subnet: subnet, in: in, cause: cause, config: g.Config, template: tmpl})
 	}
 	g.Cause = ""
 	return terms, launches
@@ -350,7 +360,7 @@ func (m *member) outdated(g *group) bool {
 
 // runInput is the RunInstances request for one instance of g in zone (and subnet): the
 // group's launch template or configuration, its tags that propagate, and the tag naming it.
-func (s *Store) runInput(r *regionState, g *group, zone, subnet string) (*ec2.RunInstancesInput, error) {
+func (s *Store) runInput(r *regionState, g *group, tmpl *templateRef, zone, subnet string) (*ec2.RunInstancesInput, error) {
 	in := &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}
 	tags := []ec2types.Tag{{Key: aws.String(tagGroupName), Value: aws.String(g.Name)}}
 	for _, t := range g.Tags {
@@ -360,8 +370,8 @@ func (s *Store) runInput(r *regionState, g *group, zone, subnet string) (*ec2.Ru
 	}
 	in.TagSpecifications = []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance, Tags: tags}}
 	switch {
-	case g.Template != nil:
-		in.LaunchTemplate = &ec2types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(g.Template.ID), Version: aws.String(g.Template.Version)}
+	case tmpl != nil:
+		in.LaunchTemplate = &ec2types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(tmpl.ID), Version: aws.String(tmpl.Version)}
 	case g.Config != "":
 		lc, ok := r.Configs[g.Config]
 		if !ok {

@@ -92,6 +92,10 @@ func (s *Store) resources(region string, in any) []string {
 		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.RecordLifecycleActionHeartbeatInput:
 		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.StartInstanceRefreshInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.CancelInstanceRefreshInput:
+		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.TerminateInstanceInAutoScalingGroupInput:
 		return []string{"*"} // the group is the instance's, known only when it runs
 	case *autoscaling.CreateLaunchConfigurationInput:
