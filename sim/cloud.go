@@ -150,6 +150,25 @@ func New(opts ...Option) *Cloud {
 			_, err := c.call(ctx, "elasticloadbalancing", "DeregisterTargets", &elasticloadbalancingv2.DeregisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: targets})
 			return err
 		})
+	// Groups whose health check type is ELB read their instances' health from ELBv2.
+	c.scaling.ReadTargetHealth(func(ctx context.Context, tg string, ids []string) (map[string]string, error) {
+		var targets []elbtypes.TargetDescription
+		for _, id := range ids {
+			targets = append(targets, elbtypes.TargetDescription{Id: aws.String(id)})
+		}
+		out, err := c.call(core.WithCaller(ctx, &asCaller), "elasticloadbalancing", "DescribeTargetHealth",
+			&elasticloadbalancingv2.DescribeTargetHealthInput{TargetGroupArn: aws.String(tg), Targets: targets})
+		if err != nil {
+			return nil, err
+		}
+		states := map[string]string{}
+		for _, d := range out.(*elasticloadbalancingv2.DescribeTargetHealthOutput).TargetHealthDescriptions {
+			if d.Target != nil && d.TargetHealth != nil {
+				states[aws.ToString(d.Target.Id)] = string(d.TargetHealth.State)
+			}
+		}
+		return states, nil
+	})
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
 	// topic's default policy lets the owner's CloudWatch publish. Those on Auto Scaling
 	// policies execute them.

@@ -140,10 +140,11 @@
 //     MinHealthyPercentage, each after the last warmed up, from the desired launch template),
 //     and lifecycle hooks (an instance waits in
 //     Pending:Wait or Terminating:Wait until CompleteLifecycleAction, or until the heartbeat
-//     timeout applies the default result; no notification is sent). Not simulated: warm
-//     pools, recurring scheduled actions, predictive scaling, Classic Load Balancers and ELB
-//     health checks (an instance is healthy unless EC2 or SetInstanceHealth says otherwise);
-//     instances are InService as soon as EC2 runs them.
+//     timeout applies the default result; no notification is sent). A group of health check
+//     type ELB also replaces the instances its target groups report unhealthy (ELBv2's
+//     DescribeTargetHealth) after the grace period. Not simulated: warm pools, recurring
+//     scheduled actions, predictive scaling, Classic Load Balancers; instances are InService
+//     as soon as EC2 runs them.
 //
 //   - SNS: topics (standard and FIFO, with AWS's default topic policy, attributes, tags),
 //     subscriptions whose endpoints are checked per protocol, email and HTTP ones pending

@@ -183,3 +183,47 @@ func FuzzLoadAndDescribe(f *testing.F) {
 		s.Settle()
 	})
 }
+
+// A group whose health check type is ELB replaces the instances a target group reports
+// unhealthy, once their grace period has passed; a group of type EC2 does not.
+func TestELBHealthCheck(t *testing.T) {
+	s, e, tg, ctx := newTestStore()
+	unhealthy := map[string]bool{}
+	var asked []string
+	s.ReadTargetHealth(func(_ context.Context, arn string, ids []string) (map[string]string, error) {
+		asked = append(asked, ids...)
+		out := map[string]string{}
+		for _, id := range ids {
+			out[id] = "healthy"
+			if unhealthy[id] {
+				out[id] = "unhealthy"
+			}
+		}
+		return out, nil
+	})
+	h := New(s)
+	for _, typ := range []string{"ELB", "EC2"} {
+		if _, err := h.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String(typ), MinSize: aws.Int32(1), MaxSize: aws.Int32(1),
+			LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web")}, AvailabilityZones: []string{"us-east-1a"},
+			TargetGroupARNs: []string{tgARN}, HealthCheckType: aws.String(typ), HealthCheckGracePeriod: aws.Int32(0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// i-…1 is the ELB group's, i-…2 the EC2 group's.
+	unhealthy["i-00000000000000001"], unhealthy["i-00000000000000002"] = true, true
+	tg.log = nil
+	s.Settle()
+	if e.instances["i-00000000000000001"] != ec2types.InstanceStateNameTerminated || e.instances["i-00000000000000002"] != ec2types.InstanceStateNameRunning {
+		t.Fatalf("instances after an ELB health check: %v", e.instances)
+	}
+	if want := []string{"-0123456789abcdef/i-00000000000000001", "+0123456789abcdef/i-00000000000000003"}; !slices.Equal(tg.log, want) {
+		t.Errorf("registrations %v, want %v", tg.log, want)
+	}
+	if slices.Contains(asked, "i-00000000000000002") {
+		t.Errorf("the EC2 group's instance was asked about: %v", asked)
+	}
+	out, _ := h.DescribeScalingActivities(ctx, &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("ELB")})
+	if c := *out.Activities[1].Cause; !strings.HasSuffix(c, "an instance was taken out of service in response to an ELB system health check failure.") {
+		t.Errorf("cause %q", c)
+	}
+}

@@ -8,8 +8,8 @@
 // (reconcile.go), run after each request that changes a group and by [Store.Settle], which
 // the simulator calls whenever its clock moves. It acts on the other services only through
 // the functions given to [NewStore] — EC2's DescribeInstances, RunInstances and
-// TerminateInstances, CloudWatch's PutMetricAlarm and DeleteAlarms, ELBv2's RegisterTargets
-// and DeregisterTargets — which the simulator runs through its door as the account, standing
+// TerminateInstances, CloudWatch's PutMetricAlarm and DeleteAlarms, ELBv2's RegisterTargets,
+// DeregisterTargets and DescribeTargetHealth — which the simulator runs through its door as the account, standing
 // for the service-linked role AWSServiceRoleForAutoScaling. No call to another service is
 // made under the store's lock: CloudWatch executes a policy through [Store.AlarmAction],
 // which only changes the desired capacity, and the instances follow at the next Settle.
@@ -18,8 +18,8 @@
 //
 // Instances are InService as soon as EC2 runs them, unless a lifecycle hook holds them in
 // Pending:Wait (hooks.go; their notifications are not sent); their health is EC2's
-// (terminated or stopped is Unhealthy) or what SetInstanceHealth says, not an ELB health
-// check. Instance refreshes replace instances in batches (refresh.go) without checkpoints,
+// (terminated or stopped is Unhealthy), what SetInstanceHealth says, and for a group of
+// health check type ELB what its target groups report ([Store.ReadTargetHealth]). Instance refreshes replace instances in batches (refresh.go) without checkpoints,
 // alarms or rollback. Warm pools, recurring scheduled actions and predictive scaling are not
 // simulated and are answered NotImplemented; an alarm executes a policy when it enters
 // ALARM, not again each minute it stays there.

@@ -67,13 +67,14 @@ func (s *Store) reconcile(ctx context.Context, region string) {
 	if err != nil {
 		return // EC2 could not be read: the next round tries again
 	}
+	failing := s.elbFailing(ctx, region)
 	var launches []launchJob
 	var terms, regs []termJob
 	_ = s.write(region, func(r *regionState) error {
 		now := s.now()
 		for _, g := range sortedGroups(r) {
 			s.runScheduled(g, now)
-			t, l := s.plan(r, region, g, states, now, &regs)
+			t, l := s.plan(r, region, g, states, failing, now, &regs)
 			terms, launches = append(terms, t...), append(launches, l...)
 		}
 		return nil
@@ -132,9 +133,56 @@ func (s *Store) instanceStates(ctx context.Context, region string) (map[string]e
 	return out, nil
 }
 
+// elbFailing asks ELBv2 for the health of the InService instances of the groups whose health
+// check type is ELB, past their grace period, and returns those a target group of theirs
+// reports unhealthy. A target group that cannot be read reports nothing.
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-checks-overview.html
+func (s *Store) elbFailing(ctx context.Context, region string) map[string]bool {
+	if s.health == nil {
+		return nil
+	}
+	type ask struct {
+		tgs, ids []string
+	}
+	var asks []ask
+	_ = s.read(region, func(r *regionState) error {
+		now := s.now()
+		for _, g := range sortedGroups(r) {
+			if g.HealthCheck != "ELB" || len(g.TargetGroups) == 0 {
+				continue
+			}
+			var ids []string
+			for _, m := range sortedMembers(g) {
+				if m.Lifecycle == "InService" && !now.Before(m.Launched.Add(secs(g.Grace))) {
+					ids = append(ids, m.ID)
+				}
+			}
+			if len(ids) > 0 {
+				asks = append(asks, ask{slices.Clone(g.TargetGroups), ids})
+			}
+		}
+		return nil
+	})
+	out := map[string]bool{}
+	for _, a := range asks {
+		for _, tg := range a.tgs {
+			states, err := s.health(ctx, tg, a.ids)
+			if err != nil {
+				continue
+			}
+			for id, st := range states {
+				if st == "unhealthy" {
+					out[id] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
 // plan decides a group's terminations and launches for this round, marking the instances it
 // terminates. r is held for writing.
-func (s *Store) plan(r *regionState, region string, g *group, states map[string]ec2types.InstanceStateName, now time.Time, regs *[]termJob) ([]termJob, []launchJob) {
+func (s *Store) plan(r *regionState, region string, g *group, states map[string]ec2types.InstanceStateName, failing map[string]bool, now time.Time, regs *[]termJob) ([]termJob, []launchJob) {
 	var terms []termJob
 	take := func(m *member, cause string) {
 		m.Lifecycle = "Terminating"
@@ -205,6 +253,9 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 				take(m, fmt.Sprintf("At %s an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.", stamp(now)))
 			case m.Health == "Unhealthy":
 				take(m, fmt.Sprintf("At %s an instance was taken out of service in response to a user health-check.", stamp(now)))
+			case failing[m.ID] && m.Lifecycle == "InService" && g.HealthCheck == "ELB":
+				m.Health = "Unhealthy"
+				take(m, fmt.Sprintf("At %s an instance was taken out of service in response to an ELB system health check failure.", stamp(now)))
 			}
 		}
 	}

@@ -23,6 +23,12 @@ type Call func(ctx context.Context, service, op string, in any) (any, error)
 // one that calls them through its door as the account.
 type Targets func(ctx context.Context, register bool, targetGroupARN string, instanceIDs []string) error
 
+// TargetHealth reads the health of instances in an ELBv2 target group (ELBv2's
+// DescribeTargetHealth): each instance's state, "healthy", "unhealthy", "initial", "draining",
+// "unused" or "unavailable". Groups whose health check type is ELB replace the instances it
+// reports unhealthy.
+type TargetHealth func(ctx context.Context, targetGroupARN string, instanceIDs []string) (map[string]string, error)
+
 // Store is the Auto Scaling of one account: its launch configurations and groups, with their
 // instances, activities, policies, scheduled actions and tags, per region. It is safe for
 // concurrent use: one lock guards the records, every value handed out is built fresh, and a
@@ -36,6 +42,7 @@ type Store struct {
 	ids     *core.IDs
 	call    Call
 	targets Targets
+	health  TargetHealth
 	st      state
 	gen     uint64
 }
@@ -45,6 +52,10 @@ type Store struct {
 func NewStore(account string, clock *core.Clock, ids *core.IDs, call Call, targets Targets) *Store {
 	return &Store{account: account, clock: clock, ids: ids, call: call, targets: targets, st: newState()}
 }
+
+// ReadTargetHealth sets how ELB health checks are read; without it, a group's ELB health
+// check finds every instance healthy. Call it before the store serves requests.
+func (s *Store) ReadTargetHealth(h TargetHealth) { s.health = h }
 
 type state struct {
 	Regions map[string]*regionState
