@@ -336,6 +336,16 @@ func TestAutoScalingPolicies(t *testing.T) {
 			t.Fatalf("alarms = %+v", alarms)
 		}
 
+		// Put again, the policy keeps its ARN and gets two new alarms in place of its old ones.
+		again := must(f.as.PutScalingPolicy(ctx, &autoscaling.PutScalingPolicyInput{AutoScalingGroupName: aws.String("web"), PolicyName: aws.String("cpu50"),
+			PolicyType: aws.String("TargetTrackingScaling"), TargetTrackingConfiguration: &astypes.TargetTrackingConfiguration{
+				TargetValue: aws.Float64(50), PredefinedMetricSpecification: &astypes.PredefinedMetricSpecification{PredefinedMetricType: astypes.MetricTypeASGAverageCPUUtilization}}}))(t)
+		alarms = must(cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNamePrefix: aws.String("TargetTracking-web-")}))(t).MetricAlarms
+		if *again.PolicyARN != *pol.PolicyARN || len(alarms) != 2 || *again.Alarms[0].AlarmName == *pol.Alarms[0].AlarmName {
+			t.Fatalf("replaced policy %+v, alarms %d", again, len(alarms))
+		}
+		pol = again
+
 		id := *f.group(t, "web").Instances[0].InstanceId
 		if err := cloud.SetInstanceLoad(id, sim.Load{CPU: 0.9}); err != nil {
 			t.Fatal(err)

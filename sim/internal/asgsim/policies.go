@@ -160,12 +160,21 @@ func (h *AutoScaling) PutScalingPolicy(ctx context.Context, in *autoscaling.PutS
 		return nil, err
 	}
 	out := &autoscaling.PutScalingPolicyOutput{PolicyARN: aws.String(p.ARN), Alarms: []types.Alarm{}}
-	if old != nil {
-		s.deleteAlarms(ctx, old)
-	}
 	if p.Type == "TargetTrackingScaling" {
 		alarms, err := s.trackingAlarms(ctx, gname, p, detailed)
 		if err != nil {
+			// The policy goes as it came: the one it replaced, if any, is back.
+			s.deleteAlarms(ctx, &policy{Type: p.Type, Alarms: alarms})
+			_ = s.write(region, func(r *regionState) error {
+				if g, ok := r.Groups[gname]; ok && g.Policies[pname] == p {
+					if old != nil {
+						g.Policies[pname] = old
+					} else {
+						delete(g.Policies, pname)
+					}
+				}
+				return nil
+			})
 			return nil, err
 		}
 		_ = s.write(region, func(r *regionState) error {
@@ -177,6 +186,9 @@ func (h *AutoScaling) PutScalingPolicy(ctx context.Context, in *autoscaling.PutS
 		for _, a := range alarms {
 			out.Alarms = append(out.Alarms, types.Alarm{AlarmName: aws.String(a.Name), AlarmARN: aws.String(a.ARN)})
 		}
+	}
+	if old != nil {
+		s.deleteAlarms(ctx, old) // the replaced policy's, once the new one stands
 	}
 	return out, nil
 }
@@ -217,7 +229,7 @@ func (s *Store) trackingAlarms(ctx context.Context, group string, p *policy, det
 			AlarmDescription: aws.String("DO NOT EDIT OR DELETE. For TargetTrackingScaling policy " + p.ARN + "."),
 		}
 		if _, err := s.call(ctx, "monitoring", "PutMetricAlarm", in); err != nil {
-			return nil, err
+			return out, err
 		}
 		out = append(out, alarmRef{Name: an, ARN: "arn:aws:cloudwatch:" + region + ":" + s.account + ":alarm:" + an})
 	}
