@@ -441,9 +441,30 @@ func TestAutoScalingAuthorization(t *testing.T) {
 		if n := count(inService(f.group(t, "g"))); n != 1 {
 			t.Errorf("%d instances launched for a user without EC2 permissions", n)
 		}
+		// A launch configuration with an instance profile passes its role: iam:PassRole.
+		passRoleSetup(t, c)
+		lc := func(client *autoscaling.Client, name, profile string) error {
+			_, err := client.CreateLaunchConfiguration(ctx, &autoscaling.CreateLaunchConfigurationInput{LaunchConfigurationName: aws.String(name),
+				ImageId: aws.String("ami-4fffc834"), InstanceType: aws.String("t3.micro"), IamInstanceProfile: aws.String(profile)})
+			return err
+		}
+		err := lc(allowed, "admin", "admin")
+		wantCode(t, err, "AccessDenied")
+		if !strings.Contains(err.Error(), "iam:PassRole on resource: arn:aws:iam::123456789012:role/admin") {
+			t.Errorf("refusal: %v", err)
+		}
+		if err := lc(allowed, "empty", "empty"); err != nil {
+			t.Errorf("a profile without a role: %v", err)
+		}
+		wantCode(t, lc(allowed, "none", "nope"), "ValidationError")
+		passer := autoscaling.NewFromConfig(policyUser(t, c, "passer", `{"Effect":"Allow","Action":"autoscaling:*","Resource":"*"},{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/admin"}`))
+		if err := lc(passer, "admin", "admin"); err != nil {
+			t.Errorf("with iam:PassRole: %v", err)
+		}
+
 		denied := autoscaling.NewFromConfig(policyUser(t, c, "reader", `{"Effect":"Allow","Action":"autoscaling:Describe*","Resource":"*"}`))
 		must(denied.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{}))(t)
-		_, err := denied.SetDesiredCapacity(ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("g"), DesiredCapacity: aws.Int32(0)})
+		_, err = denied.SetDesiredCapacity(ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("g"), DesiredCapacity: aws.Int32(0)})
 		wantCode(t, err, "AccessDenied")
 		if !strings.Contains(err.Error(), "autoscaling:SetDesiredCapacity on resource: arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:") {
 			t.Errorf("refusal: %v", err)

@@ -150,6 +150,10 @@ func New(opts ...Option) *Cloud {
 			_, err := c.call(ctx, "elasticloadbalancing", "DeregisterTargets", &elasticloadbalancingv2.DeregisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: targets})
 			return err
 		})
+	c.scaling.ResolveProfiles(func(nameOrARN string) (string, bool) {
+		_, _, role, ok := c.identity.InstanceProfileRole(nameOrARN)
+		return role, ok
+	})
 	// Groups whose health check type is ELB read their instances' health from ELBv2.
 	c.scaling.ReadTargetHealth(func(ctx context.Context, tg string, ids []string) (map[string]string, error) {
 		var targets []elbtypes.TargetDescription

@@ -122,7 +122,8 @@
 //     simulated yet) are recorded in its history as failed. The instances of an Auto Scaling
 //     group also publish their AWS/EC2 metrics with the dimension AutoScalingGroupName.
 //
-//   - Auto Scaling: launch configurations; groups over subnets or zones from a launch
+//   - Auto Scaling: launch configurations (one with an instance profile needs iam:PassRole on
+//     its role); groups over subnets or zones from a launch
 //     template, a mixed instances policy's template or a launch configuration, with their
 //     sizes, health check settings, tags (propagated to instances at launch) and target
 //     groups. A group keeps its count on the simulator's clock — after each request that

@@ -28,6 +28,11 @@ func (h *AutoScaling) CreateLaunchConfiguration(ctx context.Context, in *autosca
 	if in.ImageId == nil || in.InstanceType == nil {
 		return nil, validation("Valid requests must contain either the InstanceID parameter or both the ImageId and InstanceType parameters.")
 	}
+	if p := in.IamInstanceProfile; p != nil && s.profiles != nil {
+		if _, ok := s.profiles(*p); !ok {
+			return nil, validation("Invalid IamInstanceProfile: %s", *p)
+		}
+	}
 	lc := &launchConfig{
 		Name: name, ARN: s.arn(region, "launchConfiguration:"+s.uuid()+":launchConfigurationName/"+name),
 		Image: *in.ImageId, Type: *in.InstanceType, Key: aws.ToString(in.KeyName), SecurityGroups: slices.Clone(in.SecurityGroups),

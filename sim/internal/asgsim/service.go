@@ -25,10 +25,26 @@ func (s *Store) Service() *service.Service {
 		Protocol: service.Lazy(protocol),
 		Handler:  service.Methods(New(s)),
 		Resources: func(r *service.Request) ([]service.Access, error) {
-			return service.On(s.resources(r.Region, r.In)...), nil
+			return append(service.On(s.resources(r.Region, r.In)...), s.passRole(r.Region, r.In)...), nil
 		},
 		Dialect: service.QueryDialect,
 	}
+}
+
+// passRole is the permission to pass the role of a launch configuration's instance profile
+// to EC2, which CreateLaunchConfiguration needs, as RunInstances does.
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/us-iam-role.html
+func (s *Store) passRole(region string, in any) []service.Access {
+	lc, ok := in.(*autoscaling.CreateLaunchConfigurationInput)
+	if !ok || lc.IamInstanceProfile == nil || s.profiles == nil {
+		return nil
+	}
+	role, ok := s.profiles(*lc.IamInstanceProfile)
+	if !ok || role == "" {
+		return nil
+	}
+	return []service.Access{{Action: "iam:PassRole", Resource: role,
+		Context: map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}}
 }
 
 // resources names the ARNs a request acts on: the group

@@ -35,16 +35,17 @@ type TargetHealth func(ctx context.Context, targetGroupARN string, instanceIDs [
 // second lock lets one reconciliation at a time call the other services, never under the
 // first.
 type Store struct {
-	mu      sync.RWMutex
-	busy    sync.Mutex // held by the reconciliation, which calls other services without mu
-	account string
-	clock   *core.Clock
-	ids     *core.IDs
-	call    Call
-	targets Targets
-	health  TargetHealth
-	st      state
-	gen     uint64
+	mu       sync.RWMutex
+	busy     sync.Mutex // held by the reconciliation, which calls other services without mu
+	account  string
+	clock    *core.Clock
+	ids      *core.IDs
+	call     Call
+	targets  Targets
+	health   TargetHealth
+	profiles ProfileRole
+	st       state
+	gen      uint64
 }
 
 // NewStore returns an empty store for account, which acts on EC2 and CloudWatch through call
@@ -52,6 +53,14 @@ type Store struct {
 func NewStore(account string, clock *core.Clock, ids *core.IDs, call Call, targets Targets) *Store {
 	return &Store{account: account, clock: clock, ids: ids, call: call, targets: targets, st: newState()}
 }
+
+// ProfileRole returns the ARN of the role in the IAM instance profile called nameOrARN (by
+// name or ARN); ok is false when IAM has no such profile, roleARN "" when it holds no role.
+type ProfileRole func(nameOrARN string) (roleARN string, ok bool)
+
+// ResolveProfiles sets how instance profiles are read, for the iam:PassRole that a launch
+// configuration with one needs. Call it before the store serves requests.
+func (s *Store) ResolveProfiles(f ProfileRole) { s.profiles = f }
 
 // ReadTargetHealth sets how ELB health checks are read; without it, a group's ELB health
 // check finds every instance healthy. Call it before the store serves requests.
