@@ -705,3 +705,73 @@ func TestAutoScalingInstanceRefresh(t *testing.T) {
 		}
 	})
 }
+
+// Suspended processes, scale-in protection, Standby, detaching and attaching instances.
+func TestAutoScalingProcessesAndStandby(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, fixedClock(cwEpoch))
+		c.Require(t, conformance.ClockControl)
+		f := newASGFixture(t, c)
+		must(f.as.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+			AutoScalingGroupName: aws.String("web"), MinSize: aws.Int32(0), MaxSize: aws.Int32(4), DesiredCapacity: aws.Int32(2),
+			LaunchTemplate: &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web")}, AvailabilityZones: f.zones,
+		}))(t)
+		web := aws.String("web")
+
+		// Launch suspended: a terminated instance goes, and nothing replaces it until resumed.
+		must(f.as.SuspendProcesses(ctx, &autoscaling.SuspendProcessesInput{AutoScalingGroupName: web, ScalingProcesses: []string{"Launch"}}))(t)
+		g := f.group(t, "web")
+		if len(g.SuspendedProcesses) != 1 || *g.SuspendedProcesses[0].SuspensionReason != "User suspended at 2026-07-12T15:00:00Z" {
+			t.Errorf("suspended = %+v", g.SuspendedProcesses)
+		}
+		must(f.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{*g.Instances[0].InstanceId}}))(t)
+		c.Advance(t, time.Minute)
+		if n := count(inService(f.group(t, "web"))); n != 1 {
+			t.Fatalf("%d in service with Launch suspended", n)
+		}
+		must(f.as.ResumeProcesses(ctx, &autoscaling.ResumeProcessesInput{AutoScalingGroupName: web}))(t)
+		if g := f.group(t, "web"); count(inService(g)) != 2 || len(g.SuspendedProcesses) != 0 {
+			t.Fatalf("after resuming: %v, %+v", inService(g), g.SuspendedProcesses)
+		}
+		_, err := f.as.SuspendProcesses(ctx, &autoscaling.SuspendProcessesInput{AutoScalingGroupName: web, ScalingProcesses: []string{"Sleep"}})
+		wantCode(t, err, "ValidationError")
+
+		// The protected instance stays when the group shrinks.
+		keep := *f.group(t, "web").Instances[1].InstanceId
+		must(f.as.SetInstanceProtection(ctx, &autoscaling.SetInstanceProtectionInput{AutoScalingGroupName: web, InstanceIds: []string{keep}, ProtectedFromScaleIn: aws.Bool(true)}))(t)
+		must(f.as.SetDesiredCapacity(ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: web, DesiredCapacity: aws.Int32(1)}))(t)
+		if g := f.group(t, "web"); len(g.Instances) != 1 || *g.Instances[0].InstanceId != keep || !*g.Instances[0].ProtectedFromScaleIn {
+			t.Fatalf("after scale in: %+v", g.Instances)
+		}
+		_, err = f.as.SetInstanceProtection(ctx, &autoscaling.SetInstanceProtectionInput{AutoScalingGroupName: web, InstanceIds: []string{"i-0123456789abcdef0"}, ProtectedFromScaleIn: aws.Bool(true)})
+		wantCode(t, err, "ValidationError")
+
+		// Standby: out of the capacity, not replaced; back in.
+		acts := must(f.as.EnterStandby(ctx, &autoscaling.EnterStandbyInput{AutoScalingGroupName: web, InstanceIds: []string{keep}, ShouldDecrementDesiredCapacity: aws.Bool(true)}))(t).Activities
+		if g := f.group(t, "web"); *g.DesiredCapacity != 0 || len(g.Instances) != 1 || g.Instances[0].LifecycleState != astypes.LifecycleStateStandby ||
+			*acts[0].Cause != "At 2026-07-12T15:01:00Z instance "+keep+" was moved to standby in response to a user request, shrinking the capacity from 1 to 0." {
+			t.Fatalf("in standby: %+v, cause %q", g.Instances, *acts[0].Cause)
+		}
+		must(f.as.ExitStandby(ctx, &autoscaling.ExitStandbyInput{AutoScalingGroupName: web, InstanceIds: []string{keep}}))(t)
+		if g := f.group(t, "web"); *g.DesiredCapacity != 1 || g.Instances[0].LifecycleState != astypes.LifecycleStateInService {
+			t.Fatalf("out of standby: %+v", g.Instances)
+		}
+
+		// Detached, it runs on its own; attached again, it is the group's.
+		must(f.as.DetachInstances(ctx, &autoscaling.DetachInstancesInput{AutoScalingGroupName: web, InstanceIds: []string{keep}, ShouldDecrementDesiredCapacity: aws.Bool(true)}))(t)
+		if g := f.group(t, "web"); len(g.Instances) != 0 || *g.DesiredCapacity != 0 || ec2State(t, f.ec2, keep).State.Name != types.InstanceStateNameRunning {
+			t.Fatalf("after detaching: %+v", g.Instances)
+		}
+		must(f.as.AttachInstances(ctx, &autoscaling.AttachInstancesInput{AutoScalingGroupName: web, InstanceIds: []string{keep}}))(t)
+		if g := f.group(t, "web"); len(g.Instances) != 1 || *g.DesiredCapacity != 1 {
+			t.Fatalf("after attaching: %+v", g.Instances)
+		}
+		_, err = f.as.AttachInstances(ctx, &autoscaling.AttachInstancesInput{AutoScalingGroupName: web, InstanceIds: []string{keep}})
+		wantCode(t, err, "ValidationError")
+		limits := must(f.as.DescribeAccountLimits(ctx, &autoscaling.DescribeAccountLimitsInput{}))(t)
+		if *limits.NumberOfAutoScalingGroups != 1 || *limits.MaxNumberOfAutoScalingGroups != 500 {
+			t.Errorf("limits = %+v", limits)
+		}
+	})
+}

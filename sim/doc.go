@@ -143,7 +143,10 @@
 //     Pending:Wait or Terminating:Wait until CompleteLifecycleAction, or until the heartbeat
 //     timeout applies the default result; no notification is sent). A group of health check
 //     type ELB also replaces the instances its target groups report unhealthy (ELBv2's
-//     DescribeTargetHealth) after the grace period. Not simulated: warm pools, recurring
+//     DescribeTargetHealth) after the grace period. Suspended processes (Launch, Terminate,
+//     HealthCheck, ReplaceUnhealthy, AlarmNotification, ScheduledActions, AddToLoadBalancer,
+//     InstanceRefresh) stop what they name; instances may be protected from scale in, put in
+//     Standby, detached and attached. Not simulated: warm pools, recurring
 //     scheduled actions, predictive scaling, Classic Load Balancers; instances are InService
 //     as soon as EC2 runs them.
 //

@@ -93,6 +93,26 @@ var autoScalingSession = []step{
 	{args: []string{"autoscaling", "cancel-instance-refresh", "--auto-scaling-group-name", "web", "--query", "length(InstanceRefreshId)"}},
 	{args: []string{"autoscaling", "cancel-instance-refresh", "--auto-scaling-group-name", "web"}},
 
+	// Processes, protection, Standby, detaching and attaching.
+	{args: []string{"autoscaling", "suspend-processes", "--auto-scaling-group-name", "web", "--scaling-processes", "Launch", "AZRebalance"}},
+	{args: []string{"autoscaling", "suspend-processes", "--auto-scaling-group-name", "web", "--scaling-processes", "Nap"}},
+	{args: []string{"autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "web", "--query", "AutoScalingGroups[0].SuspendedProcesses"}},
+	{args: []string{"autoscaling", "resume-processes", "--auto-scaling-group-name", "web"}},
+	{args: []string{"autoscaling", "describe-scaling-process-types", "--output", "text"}},
+	{args: []string{"autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "web", "--query", "AutoScalingGroups[0].Instances[?LifecycleState==`InService`]|[0].InstanceId", "--output", "text"}, capture: "i3"},
+	{args: []string{"autoscaling", "set-instance-protection", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}", "--protected-from-scale-in"}},
+	{args: []string{"autoscaling", "set-instance-protection", "--auto-scaling-group-name", "web", "--instance-ids", "i-0123456789abcdef0", "--no-protected-from-scale-in"}},
+	{args: []string{"autoscaling", "enter-standby", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}", "--should-decrement-desired-capacity", "--query", "Activities[0].[Description,StatusCode]", "--output", "text"}},
+	{args: []string{"autoscaling", "enter-standby", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}", "--should-decrement-desired-capacity"}},
+	{args: []string{"autoscaling", "exit-standby", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}", "--query", "Activities[0].Cause"}},
+	{args: []string{"autoscaling", "detach-instances", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}", "--should-decrement-desired-capacity", "--query", "Activities[0].Description"}},
+	{args: []string{"autoscaling", "attach-instances", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}"}},
+	{args: []string{"autoscaling", "attach-instances", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}"}},
+	{args: []string{"autoscaling", "describe-account-limits"}},
+	{args: []string{"autoscaling", "describe-adjustment-types", "--output", "table"}},
+	{args: []string{"autoscaling", "describe-termination-policy-types"}},
+	{args: []string{"autoscaling", "describe-lifecycle-hook-types", "--output", "text"}},
+
 	// Tags.
 	{args: []string{"autoscaling", "create-or-update-tags", "--tags", "ResourceId=web,ResourceType=auto-scaling-group,Key=env,Value=lab,PropagateAtLaunch=false"}},
 	{args: []string{"autoscaling", "create-or-update-tags", "--tags", "ResourceId=nope,ResourceType=auto-scaling-group,Key=env,Value=lab,PropagateAtLaunch=false"}},

@@ -13,6 +13,10 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
+// maxConfigs is AWS's default quota of launch configurations per region.
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-quotas.html
+const maxConfigs = 200
+
 // CreateLaunchConfiguration stores a launch configuration: RunInstances' parameters for a
 // group's instances. EC2 checks them when a group launches.
 // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateLaunchConfiguration.html
@@ -50,6 +54,9 @@ func (h *AutoScaling) CreateLaunchConfiguration(ctx context.Context, in *autosca
 	return &autoscaling.CreateLaunchConfigurationOutput{}, s.write(region, func(r *regionState) error {
 		if _, ok := r.Configs[name]; ok {
 			return errorf(AlreadyExists, "Launch Configuration by this name already exists - A launch configuration already exists with the name %s", name)
+		}
+		if len(r.Configs) >= maxConfigs {
+			return errorf(LimitExceeded, "You have reached your limit of %d launch configurations in this Region.", maxConfigs)
 		}
 		r.Configs[name] = lc
 		return nil

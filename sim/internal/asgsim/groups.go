@@ -663,6 +663,11 @@ func groupOut(g *group, withInstances bool) types.AutoScalingGroup {
 	if g.Deleting {
 		out.Status = aws.String("Delete in progress")
 	}
+	for _, p := range processNames {
+		if reason, ok := g.Suspended[p]; ok {
+			out.SuspendedProcesses = append(out.SuspendedProcesses, types.SuspendedProcess{ProcessName: aws.String(p), SuspensionReason: aws.String(reason)})
+		}
+	}
 	for _, t := range g.Tags {
 		out.Tags = append(out.Tags, t.out(g.Name))
 	}

@@ -508,6 +508,9 @@ func (s *Store) AlarmAction(region, policyARN, alarm string, value, threshold fl
 		if err != nil {
 			return err
 		}
+		if g.suspended("AlarmNotification") {
+			return nil // the alarm's notification is not acted on while the process is suspended
+		}
 		return s.execute(g, p, value, threshold, true, fmt.Sprintf("At %s a monitor alarm %s in state ALARM triggered policy %s", stamp(at.UTC()), alarm, p.Name))
 	})
 }

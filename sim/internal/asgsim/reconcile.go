@@ -73,7 +73,9 @@ func (s *Store) reconcile(ctx context.Context, region string) {
 	_ = s.write(region, func(r *regionState) error {
 		now := s.now()
 		for _, g := range sortedGroups(r) {
-			s.runScheduled(g, now)
+			if !g.suspended("ScheduledActions") {
+				s.runScheduled(g, now)
+			}
 			t, l := s.plan(r, region, g, states, failing, now, &regs)
 			terms, launches = append(terms, t...), append(launches, l...)
 		}
@@ -216,7 +218,7 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 				if a != nil {
 					a.Status, a.End = "Successful", now
 				}
-				if len(g.TargetGroups) > 0 {
+				if len(g.TargetGroups) > 0 && !g.suspended("AddToLoadBalancer") {
 					*regs = append(*regs, termJob{group: g.Name, id: m.ID, targets: slices.Clone(g.TargetGroups)})
 				}
 				continue
@@ -240,33 +242,42 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 			}
 		}
 	}
-	// 1. The EC2 health check.
+	// 1. The EC2 health check (the HealthCheck process), and the replacement of the unhealthy
+	// (ReplaceUnhealthy, which terminates: Terminate).
+	checks, replaces := !g.suspended("HealthCheck"), !g.suspended("ReplaceUnhealthy") && !g.suspended("Terminate")
 	for _, m := range sortedMembers(g) {
+		if !m.counts() {
+			continue
+		}
 		st, ok := states[m.ID]
-		if m.counts() {
-			switch {
-			case !ok, st == ec2types.InstanceStateNameTerminated, st == ec2types.InstanceStateNameShuttingDown:
-				m.Health = "Unhealthy"
-				take(m, fmt.Sprintf("At %s an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.", stamp(now)))
-			case st == ec2types.InstanceStateNameStopped, st == ec2types.InstanceStateNameStopping:
-				m.Health = "Unhealthy"
-				take(m, fmt.Sprintf("At %s an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.", stamp(now)))
-			case m.Health == "Unhealthy":
-				take(m, fmt.Sprintf("At %s an instance was taken out of service in response to a user health-check.", stamp(now)))
-			case failing[m.ID] && m.Lifecycle == "InService" && g.HealthCheck == "ELB":
-				m.Health = "Unhealthy"
-				take(m, fmt.Sprintf("At %s an instance was taken out of service in response to an ELB system health check failure.", stamp(now)))
-			}
+		cause := ""
+		switch {
+		case !checks:
+		case !ok, st == ec2types.InstanceStateNameTerminated, st == ec2types.InstanceStateNameShuttingDown,
+			st == ec2types.InstanceStateNameStopped, st == ec2types.InstanceStateNameStopping:
+			cause = "an EC2 health check indicating it has been terminated or stopped"
+		case failing[m.ID] && m.Lifecycle == "InService" && g.HealthCheck == "ELB":
+			cause = "an ELB system health check failure"
+		}
+		if cause == "" && m.Health == "Unhealthy" {
+			cause = "a user health-check"
+		}
+		if cause == "" {
+			continue
+		}
+		m.Health = "Unhealthy"
+		if replaces {
+			take(m, fmt.Sprintf("At %s an instance was taken out of service in response to %s.", stamp(now), cause))
 		}
 	}
 	// An instance refresh takes its next batch out of service.
-	if rf := g.activeRefresh(); rf != nil && !g.Deleting {
+	if rf := g.activeRefresh(); rf != nil && !g.Deleting && !g.suspended("InstanceRefresh") && !g.suspended("Terminate") {
 		for _, m := range rf.step(g, now) {
 			take(m, refreshCause(now, m.ID))
 		}
 	}
 	// 2. Too many: the termination policy picks.
-	if n := g.inService(); n > g.Desire {
+	if n := g.inService(); n > g.Desire && !g.suspended("Terminate") {
 		for _, m := range s.victims(g, int(n-g.Desire)) {
 			cause := fmt.Sprintf("At %s an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from %d to %d.  At %s instance %s was selected for termination.",
 				stamp(now), n, g.Desire, stamp(now), m.ID)
@@ -290,7 +301,7 @@ func (s *Store) plan(r *regionState, region string, g *group, states map[string]
 		s.launchFailed(g, "", validation("The group has no Availability Zone to launch in."))
 		return terms, nil
 	}
-	if g.Deleting || n >= g.Desire {
+	if g.Deleting || n >= g.Desire || g.suspended("Launch") {
 		if n == g.Desire {
 			g.Cause = ""
 		}
@@ -521,7 +532,7 @@ func (s *Store) launch(ctx context.Context, region string, l launchJob) {
 		status := "Successful"
 		if s.startWait(g, m, transitionLaunching, now) {
 			status = "MidLifecycleAction"
-		} else {
+		} else if !g.suspended("AddToLoadBalancer") {
 			register = slices.Clone(g.TargetGroups)
 		}
 		a := s.newActivity(g, "Launching a new EC2 instance: "+id, l.cause, status)

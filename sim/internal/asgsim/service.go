@@ -108,6 +108,20 @@ func (s *Store) resources(region string, in any) []string {
 		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.RecordLifecycleActionHeartbeatInput:
 		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.SuspendProcessesInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.ResumeProcessesInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.SetInstanceProtectionInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.DetachInstancesInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.AttachInstancesInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.EnterStandbyInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.ExitStandbyInput:
+		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.StartInstanceRefreshInput:
 		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.CancelInstanceRefreshInput:
