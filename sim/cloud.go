@@ -218,18 +218,30 @@ func (c *Cloud) Account() string { return c.opts.account }
 func (c *Cloud) Now() time.Time { return c.clock.Now() }
 
 // Advance moves the simulator's clock forward by d: sessions expire, and signed requests
-// and presigned URLs age, without waiting.
+// and presigned URLs age, without waiting; CloudWatch's alarms evaluate and act, and Auto
+// Scaling's groups follow, a minute at a time while the account has groups.
 func (c *Cloud) Advance(d time.Duration) {
-	c.clock.Advance(d)
-	// What comes due as time passes happens now: CloudWatch's alarms evaluate and notify.
-	// Auto Scaling is read first, for the alarms' actions on its policies; its groups follow
-	// the alarms: instances replaced, scaled by what the alarms did.
+	// What comes due as time passes happens now: CloudWatch's alarms evaluate and act, then
+	// Auto Scaling's groups follow (instances replaced, scaled by what the alarms did). Auto
+	// Scaling is read first, for the alarms' actions on its policies. While it has groups, time
+	// passes a minute at a time, so that each minute's alarms see the instances the groups
+	// launched before.
 	scaling := c.needs(c.scaling) == nil
-	if c.needs(c.watch) == nil {
-		c.watch.Settle()
+	step := d
+	if scaling && c.scaling.Active() && d > time.Minute {
+		step = time.Minute
 	}
-	if scaling {
-		c.scaling.Settle()
+	for left := d; ; left -= step {
+		c.clock.Advance(min(step, left))
+		if c.needs(c.watch) == nil {
+			c.watch.Settle()
+		}
+		if scaling {
+			c.scaling.Settle()
+		}
+		if left <= step {
+			break
+		}
 	}
 	c.commit(false) // a cloud from Open keeps the clock's position; Sync reports a failure
 }

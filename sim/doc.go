@@ -133,11 +133,11 @@
 //     Unhealthy, scales in by the default termination policy (balance the zones, then the
 //     oldest launch template or configuration, then the oldest instance), registers and
 //     deregisters instances with ELBv2 target groups, and records each activity with AWS's
-//     description and cause. Simple and step scaling policies (through their alarms or
-//     ExecutePolicy, cooldowns honoured), target tracking policies with the two CloudWatch
-//     alarms AWS makes for them (the new capacity is the current one times metric over
-//     target, rounded up; an alarm acts when it enters ALARM, not again each minute it stays
-//     there), one-time scheduled actions, instance refreshes (batches kept within
+//     description and cause. Simple and step scaling policies (through their alarms — invoked
+//     at every evaluation while the alarm stays in ALARM, as AWS does for Auto Scaling
+//     actions — or ExecutePolicy; cooldowns and warm-ups honoured), target tracking policies
+//     with the two CloudWatch alarms AWS makes for them (the new capacity is the instances
+//     there times metric over target, rounded up), one-time scheduled actions, instance refreshes (batches kept within
 //     MinHealthyPercentage, each after the last warmed up, from the desired launch template),
 //     and lifecycle hooks (an instance waits in
 //     Pending:Wait or Terminating:Wait until CompleteLifecycleAction, or until the heartbeat

@@ -19,8 +19,9 @@
 // Instances are InService as soon as EC2 runs them, unless a lifecycle hook holds them in
 // Pending:Wait (hooks.go; their notifications are not sent); their health is EC2's
 // (terminated or stopped is Unhealthy), what SetInstanceHealth says, and for a group of
-// health check type ELB what its target groups report ([Store.ReadTargetHealth]). Instance refreshes replace instances in batches (refresh.go) without checkpoints,
-// alarms or rollback. Warm pools, recurring scheduled actions and predictive scaling are not
-// simulated and are answered NotImplemented; an alarm executes a policy when it enters
-// ALARM, not again each minute it stays there.
+// health check type ELB what its target groups report ([Store.ReadTargetHealth]). Instance
+// refreshes replace instances in batches (refresh.go) without checkpoints, alarms or
+// rollback. Warm pools, recurring scheduled actions and predictive scaling are not simulated
+// and are answered NotImplemented. A scaling activity takes no time: the cooldown of a policy
+// starts when it executes.
 package asgsim

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -754,7 +755,7 @@ func (h *AutoScaling) SetDesiredCapacity(ctx context.Context, in *autoscaling.Se
 		if d < g.Min {
 			return validation("New SetDesiredCapacity value %d is below min value %d for the AutoScalingGroup.", d, g.Min)
 		}
-		if aws.ToBool(in.HonorCooldown) && s.cooling(g, g.Cooldown) {
+		if aws.ToBool(in.HonorCooldown) && s.cooling(g, g.Cooldown, s.now()) {
 			return errorf(ScalingActivityInProgress, "The scaling activity on the AutoScalingGroup %s is in progress or in cooldown.", name)
 		}
 		if d != g.Desire {
@@ -772,8 +773,8 @@ func (h *AutoScaling) SetDesiredCapacity(ctx context.Context, in *autoscaling.Se
 
 // cooling reports whether the group's last scaling activity ended less than cooldown seconds
 // ago.
-func (s *Store) cooling(g *group, cooldown int32) bool {
-	return !g.LastScaled.IsZero() && s.now().Before(g.LastScaled.Add(secs(cooldown)))
+func (s *Store) cooling(g *group, cooldown int32, now time.Time) bool {
+	return !g.LastScaled.IsZero() && now.Before(g.LastScaled.Add(secs(cooldown)))
 }
 
 // memberOf finds the group of an instance.

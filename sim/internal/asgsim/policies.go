@@ -399,7 +399,7 @@ func sign(n int32) int32 {
 
 // execute runs a policy on g with the metric's value and the alarm's threshold (NaN when not
 // known) and reports the new desired capacity. r is held for writing; why begins the cause.
-func (s *Store) execute(g *group, p *policy, value, threshold float64, honorCooldown bool, why string) error {
+func (s *Store) execute(g *group, p *policy, value, threshold float64, honorCooldown bool, why string, now time.Time) error {
 	if !p.Enabled {
 		return nil
 	}
@@ -411,13 +411,22 @@ func (s *Store) execute(g *group, p *policy, value, threshold float64, honorCool
 		if p.Cooldown != nil {
 			cooldown = *p.Cooldown
 		}
-		if honorCooldown && s.cooling(g, cooldown) {
+		if honorCooldown && s.cooling(g, cooldown, now) {
 			return errorf(ScalingActivityInProgress, "The scaling activity on the AutoScalingGroup %s is in progress or in cooldown.", g.Name)
 		}
 		want = p.adjust(current, aws.ToInt32(p.Scaling))
 	case "StepScaling":
 		if math.IsNaN(value) || math.IsNaN(threshold) {
 			return validation("Both MetricValue and BreachThreshold are required for a StepScaling policy.")
+		}
+		// While the instances of its last scaling warm up, a step policy waits.
+		// https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html#as-step-scaling-warmup
+		warmup := g.Cooldown
+		if p.Warmup != nil {
+			warmup = *p.Warmup
+		}
+		if honorCooldown && s.cooling(g, warmup, now) {
+			return errorf(ScalingActivityInProgress, "The scaling activity on the AutoScalingGroup %s is in progress or its instances are warming up.", g.Name)
 		}
 		diff := value - threshold
 		found := false
@@ -448,10 +457,11 @@ func (s *Store) execute(g *group, p *policy, value, threshold float64, honorCool
 		if math.IsNaN(value) || tt == nil || *tt.TargetValue <= 0 {
 			return nil
 		}
-		// The capacity that brings the metric to the target, if the load spreads evenly.
-		n := max(current, g.inService())
-		want = int32(math.Ceil(float64(n) * value / *tt.TargetValue))
-		if want < current && aws.ToBool(tt.DisableScaleIn) {
+		// The capacity that brings the metric to the target, if the load spreads evenly over
+		// the instances there are; a high metric never scales in, a low one never out.
+		target := *tt.TargetValue
+		want = int32(math.Ceil(float64(g.inService()) * value / target))
+		if value > target && want <= current || value < target && (want >= current || aws.ToBool(tt.DisableScaleIn)) {
 			return nil
 		}
 	default:
@@ -463,6 +473,7 @@ func (s *Store) execute(g *group, p *policy, value, threshold float64, honorCool
 	}
 	g.Cause = fmt.Sprintf("%s changing the desired capacity from %d to %d.", why, current, want)
 	g.Desire = want
+	g.LastScaled = now // the cooldown starts (the simulator's launches take no time)
 	return nil
 }
 
@@ -489,7 +500,7 @@ func (h *AutoScaling) ExecutePolicy(ctx context.Context, in *autoscaling.Execute
 		if p.Type == "TargetTrackingScaling" {
 			return validation("ExecutePolicy is not supported for a policy of type TargetTrackingScaling.")
 		}
-		return s.execute(g, p, value, threshold, aws.ToBool(in.HonorCooldown), fmt.Sprintf("At %s a user request executed policy %s", stamp(s.now()), p.Name))
+		return s.execute(g, p, value, threshold, aws.ToBool(in.HonorCooldown), fmt.Sprintf("At %s a user request executed policy %s", stamp(s.now()), p.Name), s.now())
 	})
 	if err != nil {
 		return nil, err
@@ -511,6 +522,10 @@ func (s *Store) AlarmAction(region, policyARN, alarm string, value, threshold fl
 		if g.suspended("AlarmNotification") {
 			return nil // the alarm's notification is not acted on while the process is suspended
 		}
-		return s.execute(g, p, value, threshold, true, fmt.Sprintf("At %s a monitor alarm %s in state ALARM triggered policy %s", stamp(at.UTC()), alarm, p.Name))
+		err = s.execute(g, p, value, threshold, true, fmt.Sprintf("At %s a monitor alarm %s in state ALARM triggered policy %s", stamp(at.UTC()), alarm, p.Name), at)
+		if err != nil && core.AsError(err).Code == ScalingActivityInProgress {
+			return nil // a cooldown or warm-up: the alarm's call is taken and ignored, as AWS does
+		}
+		return err
 	})
 }

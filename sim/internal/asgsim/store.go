@@ -252,6 +252,19 @@ func (s *Store) uuid() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// Active reports whether the account has a group anywhere: whether time passing may make
+// Auto Scaling act.
+func (s *Store) Active() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, r := range s.st.Regions {
+		if len(r.Groups) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // regionNames returns the regions with records, sorted.
 func (s *Store) regionNames() []string {
 	s.mu.RLock()
