@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -772,6 +773,46 @@ func TestAutoScalingProcessesAndStandby(t *testing.T) {
 		limits := must(f.as.DescribeAccountLimits(ctx, &autoscaling.DescribeAccountLimitsInput{}))(t)
 		if *limits.NumberOfAutoScalingGroups != 1 || *limits.MaxNumberOfAutoScalingGroups != 500 {
 			t.Errorf("limits = %+v", limits)
+		}
+	})
+}
+
+// An alarm that stays in ALARM invokes its simple scaling policy again once the policy's
+// cooldown has passed: the group grows a step per cooldown, up to its maximum.
+func TestAutoScalingAlarmRepeats(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, fixedClock(cwEpoch))
+		cloud := c.Cloud(t)
+		f := newASGFixture(t, c)
+		must(f.as.CreateLaunchConfiguration(ctx, &autoscaling.CreateLaunchConfigurationInput{LaunchConfigurationName: aws.String("lc"), ImageId: aws.String("ami-4fffc834"), InstanceType: aws.String("t3.micro")}))(t)
+		must(f.as.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("web"), MinSize: aws.Int32(1), MaxSize: aws.Int32(4),
+			LaunchConfigurationName: aws.String("lc"), AvailabilityZones: f.zones}))(t)
+		arn := must(f.as.PutScalingPolicy(ctx, &autoscaling.PutScalingPolicyInput{AutoScalingGroupName: aws.String("web"), PolicyName: aws.String("plus1"),
+			AdjustmentType: aws.String("ChangeInCapacity"), ScalingAdjustment: aws.Int32(1), Cooldown: aws.Int32(120)}))(t).PolicyARN
+		first := *f.group(t, "web").Instances[0].InstanceId
+		// The alarm watches the first instance alone: it stays busy whatever the group does.
+		must(cloudwatch.NewFromConfig(c.Config()).PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("busy"),
+			Namespace: aws.String("AWS/EC2"), MetricName: aws.String("CPUUtilization"), Dimensions: []cwtypes.Dimension{{Name: aws.String("InstanceId"), Value: aws.String(first)}},
+			Statistic: cwtypes.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(50),
+			ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, AlarmActions: []string{*arn}}))(t)
+		if err := cloud.SetInstanceLoad(first, sim.Load{CPU: 0.9}); err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(t, 3*time.Minute)
+		if d := *f.group(t, "web").DesiredCapacity; d != 2 {
+			t.Fatalf("desired %d after 3 minutes, want 2 (one step, then the cooldown)", d)
+		}
+		c.Advance(t, 10*time.Minute)
+		g := f.group(t, "web")
+		steps := 0
+		for _, a := range f.activities(t, "web") {
+			if strings.Contains(*a.Cause, "a monitor alarm busy in state ALARM triggered policy plus1") {
+				steps++
+			}
+		}
+		if *g.DesiredCapacity != 4 || count(inService(g)) != 4 || steps != 3 {
+			t.Errorf("desired %d, %d in service, %d launches by the alarm; want 4, 4, 3", *g.DesiredCapacity, count(inService(g)), steps)
 		}
 	})
 }
