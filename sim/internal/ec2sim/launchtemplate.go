@@ -17,6 +17,23 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
+// The error codes of launch templates.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+const (
+	InvalidLaunchTemplateIDMalformed       core.Code = "InvalidLaunchTemplateId.Malformed"
+	InvalidLaunchTemplateIDNotFound        core.Code = "InvalidLaunchTemplateId.NotFound"
+	InvalidLaunchTemplateIDVersionNotFound core.Code = "InvalidLaunchTemplateId.VersionNotFound"
+	InvalidLaunchTemplateNameAlreadyExists core.Code = "InvalidLaunchTemplateName.AlreadyExistsException"
+	InvalidLaunchTemplateNameMalformed     core.Code = "InvalidLaunchTemplateName.MalformedException"
+	InvalidLaunchTemplateNameNotFound      core.Code = "InvalidLaunchTemplateName.NotFoundException"
+	InvalidUserDataMalformed               core.Code = "InvalidUserData.Malformed"
+)
+
+// ltState is a region's launch templates, by ID; the map is made with the first.
+type ltState struct {
+	LaunchTemplates map[string]*launchTemplate `json:",omitempty"`
+}
+
 // launchTemplate is a launch template and its versions, numbered from 1. A version's data is
 // kept as the JSON of the request's RequestLaunchTemplateData: a value, deep-copied by
 // decoding it.
@@ -231,6 +248,9 @@ func (h *EC2) CreateLaunchTemplate(ctx context.Context, in *ec2.CreateLaunchTemp
 		lt := &launchTemplate{
 			meta: r.newMeta(s.id("lt"), t), Name: name, Created: now, CreatedBy: by, Default: 1, Latest: 1,
 			Versions: map[int64]*templateVersion{1: {Number: 1, Description: aws.ToString(in.VersionDescription), Created: now, CreatedBy: by, Data: data}},
+		}
+		if r.LaunchTemplates == nil {
+			r.LaunchTemplates = map[string]*launchTemplate{}
 		}
 		r.LaunchTemplates[lt.ID] = lt
 		out.LaunchTemplate = s.templateOut(lt)
