@@ -74,7 +74,7 @@ type regionState struct {
 	spotState                      // Spot requests and prices: spot.go
 	ebsState                       // volumes and snapshots: volume.go, snapshot.go
 	addressState                   // Elastic IP addresses: address.go
-	ltState                  // launch templates: launchtemplate.go
+	ltState                        // launch templates: launchtemplate.go
 }
 
 func newRegionState(name string) *regionState {
