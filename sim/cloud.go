@@ -7,9 +7,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/awsxlab/awsx/sim/internal/asgsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -49,6 +52,7 @@ type Cloud struct {
 	watch    *cwsim.Store
 	topics   *snssim.Store
 	guests   *guest.Store // the instances' operating systems: guest.go
+	scaling  *asgsim.Store
 	registry registry
 	hooks    hooks
 	disk     *disk // nil unless made by Open
@@ -146,10 +150,61 @@ func New(opts ...Option) *Cloud {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	}, c.network())
 	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
+	// Auto Scaling acts through EC2, CloudWatch and ELBv2 as the account: AWS's service-linked
+	// role AWSServiceRoleForAutoScaling, not the caller, launches and registers instances.
+	asCaller := *c.rootCaller()
+	asCaller.Service = "autoscaling.amazonaws.com"
+	c.scaling = asgsim.NewStore(o.account, c.clock, c.ids,
+		func(ctx context.Context, svc, op string, in any) (any, error) {
+			return c.call(core.WithCaller(ctx, &asCaller), svc, op, in)
+		},
+		func(ctx context.Context, register bool, tg string, ids []string) error {
+			var targets []elbtypes.TargetDescription
+			for _, id := range ids {
+				targets = append(targets, elbtypes.TargetDescription{Id: aws.String(id)})
+			}
+			ctx = core.WithCaller(ctx, &asCaller)
+			if register {
+				_, err := c.call(ctx, "elasticloadbalancing", "RegisterTargets", &elasticloadbalancingv2.RegisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: targets})
+				return err
+			}
+			_, err := c.call(ctx, "elasticloadbalancing", "DeregisterTargets", &elasticloadbalancingv2.DeregisterTargetsInput{TargetGroupArn: aws.String(tg), Targets: targets})
+			return err
+		})
+	c.scaling.ResolveProfiles(func(nameOrARN string) (string, bool) {
+		_, _, role, ok := c.identity.InstanceProfileRole(nameOrARN)
+		return role, ok
+	})
+	// Groups whose health check type is ELB read their instances' health from ELBv2.
+	c.scaling.ReadTargetHealth(func(ctx context.Context, tg string, ids []string) (map[string]string, error) {
+		var targets []elbtypes.TargetDescription
+		for _, id := range ids {
+			targets = append(targets, elbtypes.TargetDescription{Id: aws.String(id)})
+		}
+		out, err := c.call(core.WithCaller(ctx, &asCaller), "elasticloadbalancing", "DescribeTargetHealth",
+			&elasticloadbalancingv2.DescribeTargetHealthInput{TargetGroupArn: aws.String(tg), Targets: targets})
+		if err != nil {
+			return nil, err
+		}
+		states := map[string]string{}
+		for _, d := range out.(*elasticloadbalancingv2.DescribeTargetHealthOutput).TargetHealthDescriptions {
+			if d.Target != nil && d.TargetHealth != nil {
+				states[aws.ToString(d.Target.Id)] = string(d.TargetHealth.State)
+			}
+		}
+		return states, nil
+	})
 	c.newGuests()
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
-	// topic's default policy lets the owner's CloudWatch publish.
+	// topic's default policy lets the owner's CloudWatch publish. Those on Auto Scaling
+	// policies execute them.
 	c.watch.Notify(cwsim.Notifier{RegionName: ec2sim.RegionDescription,
+		Scale: func(region, policy, alarm string, value, threshold float64, at time.Time) error {
+			if err := c.needs(c.scaling); err != nil {
+				return err
+			}
+			return c.scaling.AlarmAction(region, policy, alarm, value, threshold, at)
+		},
 		Publish: func(region, topic, subject, message string) error {
 			ctx := core.WithRegion(core.WithCaller(context.Background(), c.rootCaller()), region)
 			_, err := c.call(ctx, "sns", "Publish", &sns.PublishInput{TopicArn: aws.String(topic), Subject: aws.String(subject), Message: aws.String(message)})
@@ -170,6 +225,7 @@ func New(opts ...Option) *Cloud {
 		c.files.Service(),
 		c.watch.Service(),
 		c.topics.Service(),
+		c.scaling.Service(),
 	)
 	return c
 }
@@ -187,12 +243,30 @@ func (c *Cloud) Account() string { return c.opts.account }
 func (c *Cloud) Now() time.Time { return c.clock.Now() }
 
 // Advance moves the simulator's clock forward by d: sessions expire, and signed requests
-// and presigned URLs age, without waiting.
+// and presigned URLs age, without waiting; CloudWatch's alarms evaluate and act, and Auto
+// Scaling's groups follow, a minute at a time while the account has groups.
 func (c *Cloud) Advance(d time.Duration) {
-	c.clock.Advance(d)
-	// What comes due as time passes happens now: CloudWatch's alarms evaluate and notify.
-	if c.needs(c.watch) == nil {
-		c.watch.Settle()
+	// What comes due as time passes happens now: CloudWatch's alarms evaluate and act, then
+	// Auto Scaling's groups follow (instances replaced, scaled by what the alarms did). Auto
+	// Scaling is read first, for the alarms' actions on its policies. While it has groups, time
+	// passes a minute at a time, so that each minute's alarms see the instances the groups
+	// launched before.
+	scaling := c.needs(c.scaling) == nil
+	step := d
+	if scaling && c.scaling.Active() && d > time.Minute {
+		step = time.Minute
+	}
+	for left := d; ; left -= step {
+		c.clock.Advance(min(step, left))
+		if c.needs(c.watch) == nil {
+			c.watch.Settle()
+		}
+		if scaling {
+			c.scaling.Settle()
+		}
+		if left <= step {
+			break
+		}
 	}
 	c.commit(false) // a cloud from Open keeps the clock's position; Sync reports a failure
 }
@@ -268,7 +342,7 @@ func (c *Cloud) instanceUsage() []cwsim.Instance {
 	var out []cwsim.Instance
 	for _, u := range c.compute.Usage() {
 		out = append(out, cwsim.Instance{ID: u.ID, Region: u.Region, Type: string(u.Type), Running: u.Running,
-			Launched: u.Launched, Terminated: u.Terminated, Hourly: u.Hourly, Detailed: u.Detailed})
+			Launched: u.Launched, Terminated: u.Terminated, Hourly: u.Hourly, Detailed: u.Detailed, Group: u.Group})
 	}
 	for _, u := range c.compute.NATUsage() { // billed by the hour, without metrics
 		out = append(out, cwsim.Instance{ID: u.ID, Region: u.Region, Running: u.Running, Launched: u.Launched,

@@ -83,6 +83,14 @@
 //     codes; the two-minute interruption notice in the instance's metadata, then the stop or
 //     termination. [Cloud.SetSpotPrice] and [Cloud.InterruptSpotInstance] play the market.
 //
+//   - EC2 launch templates and their versions (numbered from 1, a default and a latest,
+//     $Default and $Latest, versions made from a SourceVersion, deleted one by one or with
+//     the template). RunInstances with a LaunchTemplate takes each parameter the call leaves
+//     out from the template's version (image, type, key, security groups, subnet or network
+//     interface, user data, instance profile — iam:PassRole on its role as if the call had
+//     named it —, tags, block devices) and tags the instance aws:ec2launchtemplate:id and
+//     aws:ec2launchtemplate:version, as AWS does.
+//
 //   - Instance metadata: [Cloud.Metadata] is the service an instance reaches at
 //     169.254.169.254 — IMDSv2 session tokens (IMDSv1 where the image allows it), the
 //     meta-data categories, user data, the identity document, and the credentials of the
@@ -148,6 +156,40 @@
 //     gateway lives, at $0.045 an hour). An alarm's actions on SNS topics publish
 //     CloudWatch's notification there; its other actions (Auto Scaling and the rest, not
 //     simulated yet) are recorded in its history as failed.
+//
+//     from a meter that prices each second an instance runs at its on-demand price. An alarm's
+//     actions on SNS topics publish CloudWatch's notification there, those on Auto Scaling
+//     policies execute them; its other actions (EC2's automate actions and the rest, not
+//     simulated yet) are recorded in its history as failed. The instances of an Auto Scaling
+//     group also publish their AWS/EC2 metrics with the dimension AutoScalingGroupName.
+//
+//   - Auto Scaling: launch configurations (one with an instance profile needs iam:PassRole on
+//     its role); groups over subnets or zones from a launch
+//     template, a mixed instances policy's template or a launch configuration, with their
+//     sizes, health check settings, tags (propagated to instances at launch) and target
+//     groups. A group keeps its count on the simulator's clock — after each request that
+//     changes it and whenever [Cloud.Advance] moves the clock: it launches instances through
+//     EC2 as its service-linked role (the caller needs no EC2 permission), each in the zone
+//     with the fewest, replaces those EC2 reports terminated or stopped and those marked
+//     Unhealthy, scales in by the default termination policy (balance the zones, then the
+//     oldest launch template or configuration, then the oldest instance), registers and
+//     deregisters instances with ELBv2 target groups, and records each activity with AWS's
+//     description and cause. Simple and step scaling policies (through their alarms — invoked
+//     at every evaluation while the alarm stays in ALARM, as AWS does for Auto Scaling
+//     actions — or ExecutePolicy; cooldowns and warm-ups honoured), target tracking policies
+//     with the two CloudWatch alarms AWS makes for them (the new capacity is the instances
+//     there times metric over target, rounded up), one-time scheduled actions, instance refreshes (batches kept within
+//     MinHealthyPercentage, each after the last warmed up, from the desired launch template),
+//     and lifecycle hooks (an instance waits in
+//     Pending:Wait or Terminating:Wait until CompleteLifecycleAction, or until the heartbeat
+//     timeout applies the default result; no notification is sent). A group of health check
+//     type ELB also replaces the instances its target groups report unhealthy (ELBv2's
+//     DescribeTargetHealth) after the grace period. Suspended processes (Launch, Terminate,
+//     HealthCheck, ReplaceUnhealthy, AlarmNotification, ScheduledActions, AddToLoadBalancer,
+//     InstanceRefresh) stop what they name; instances may be protected from scale in, put in
+//     Standby, detached and attached. Not simulated: warm pools, recurring
+//     scheduled actions, predictive scaling, Classic Load Balancers; instances are InService
+//     as soon as EC2 runs them.
 //
 //   - SNS: topics (standard and FIFO, with AWS's default topic policy, attributes, tags),
 //     subscriptions whose endpoints are checked per protocol, email and HTTP ones pending

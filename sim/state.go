@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/awsxlab/awsx/sim/internal/asgsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -36,6 +37,7 @@ type savedState struct {
 	Guest   json.RawMessage `json:"guest,omitempty"`                // absent from states saved before the instances' operating systems
 	ELB     json.RawMessage `json:"elasticloadbalancing,omitempty"` // absent from states saved before ELB
 	EFS     json.RawMessage `json:"efs,omitempty"`                  // absent from states saved before EFS
+	ASG     json.RawMessage `json:"autoscaling,omitempty"`          // absent from states saved before Auto Scaling
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -87,13 +89,17 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	asgState, err := c.scaling.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	// The generator's position is taken last: a request that runs meanwhile may leave a gap in
 	// the IDs, never an ID that a loaded cloud would hand out again.
 	ids, err := c.ids.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState, EFS: efsState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState, EFS: efsState, ASG: asgState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -172,6 +178,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := efssim.NewStore(c.opts.account, c.clock, ids, nil, nil).UnmarshalJSON(st.EFS); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.ASG) == 0 {
+		st.ASG = json.RawMessage("{}")
+	}
+	if err := asgsim.NewStore(c.opts.account, c.clock, ids, nil, nil).UnmarshalJSON(st.ASG); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -184,6 +196,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.guests.UnmarshalJSON(st.Guest) // checked above
 	c.lbs.UnmarshalJSON(st.ELB)      // checked above
 	c.files.UnmarshalJSON(st.EFS)    // checked above
+	c.scaling.UnmarshalJSON(st.ASG)  // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

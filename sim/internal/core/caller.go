@@ -31,6 +31,10 @@ type Caller struct {
 	SessionName      string
 	SourceIP         string
 	Secure           bool // the request came over TLS
+	// Service is set when an AWS service acts for the account through its service-linked
+	// role (the simulator's own calls, as the account): "autoscaling.amazonaws.com". Such a
+	// caller may set the aws: tags AWS's services set.
+	Service string
 }
 
 type callerKey struct{}

@@ -149,10 +149,29 @@ func (s *Store) evaluateAt(region string, r *regionState, a *alarm, t time.Time)
 		}
 	}
 	if state == a.State {
+		if state == stateAlarm {
+			s.repeatScaling(region, a, t, reasonData(a, t, dps, stat))
+		}
 		return false
 	}
 	s.transition(region, r, a, t, state, reason, reasonData(a, t, dps, stat))
 	return true
+}
+
+// repeatScaling invokes again the Auto Scaling actions of an alarm that stays in ALARM: unlike
+// the other actions, which run on state transitions only, they run at every evaluation while
+// the condition persists (Auto Scaling's cooldowns and warm-ups decide what they do). The
+// repeats are not written to the alarm's history.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html
+func (s *Store) repeatScaling(region string, a *alarm, t time.Time, data string) {
+	if !a.ActionsEnabled || s.notifier.Scale == nil {
+		return
+	}
+	for _, act := range a.AlarmActions {
+		if m := actionARN.FindStringSubmatch(act); m != nil && m[1] == "autoscaling" {
+			_ = s.notifier.Scale(region, act, a.Name, latestValue(data), a.Threshold, t)
+		}
+	}
 }
 
 // thresholdReason words a crossing as AWS does: "Threshold Crossed: 1 datapoint [95.0
@@ -293,6 +312,8 @@ func (s *Store) transition(region string, r *regionState, a *alarm, t time.Time,
 		var err error
 		if svc == "sns" && s.notifier.Publish != nil {
 			err = s.notify(region, a, act, old, t)
+		} else if svc == "autoscaling" && s.notifier.Scale != nil {
+			err = s.notifier.Scale(region, act, a.Name, latestValue(data), a.Threshold, t)
 		} else {
 			err = fmt.Errorf("The simulator does not deliver %s actions yet", svc)
 		}
@@ -306,6 +327,18 @@ func (s *Store) transition(region string, r *regionState, a *alarm, t time.Time,
 		r.record(historyItem{Alarm: a.Name, Time: t, Type: string(types.HistoryItemTypeAction),
 			Summary: fmt.Sprintf("Failed to execute action %s. Received error: %q", act, err.Error()), Data: string(ad)})
 	}
+}
+
+// latestValue is the newest of the recent data points of an evaluation's reason data, NaN
+// when it has none.
+func latestValue(data string) float64 {
+	var d struct {
+		Recent []float64 `json:"recentDatapoints"`
+	}
+	if json.Unmarshal([]byte(data), &d) != nil || len(d.Recent) == 0 {
+		return math.NaN()
+	}
+	return d.Recent[len(d.Recent)-1]
 }
 
 // notify publishes the alarm's new state to the SNS topic, as CloudWatch does: the subject

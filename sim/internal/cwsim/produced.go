@@ -127,6 +127,15 @@ func (s *Store) produceInstance(i Instance, from, now time.Time) bool {
 		s.emit(r, "AWS/EC2", "CPUUtilization", dims, "Percent", t, math.Round(l.CPU*100*1e6)/1e6, now)
 		s.emit(r, "AWS/EC2", "NetworkIn", dims, "Bytes", t, math.Round(l.NetworkIn*sec), now)
 		s.emit(r, "AWS/EC2", "NetworkOut", dims, "Bytes", t, math.Round(l.NetworkOut*sec), now)
+		if i.Group != "" {
+			// Each instance adds a point to its group's series: the period's statistics are
+			// over the group's instances (Average is the group's average).
+			// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html#ec2-cloudwatch-dimensions
+			gd := []dim{{"AutoScalingGroupName", i.Group}}
+			s.emit(r, "AWS/EC2", "CPUUtilization", gd, "Percent", t, math.Round(l.CPU*100*1e6)/1e6, now)
+			s.emit(r, "AWS/EC2", "NetworkIn", gd, "Bytes", t, math.Round(l.NetworkIn*sec), now)
+			s.emit(r, "AWS/EC2", "NetworkOut", gd, "Bytes", t, math.Round(l.NetworkOut*sec), now)
+		}
 		for _, name := range []string{"StatusCheckFailed", "StatusCheckFailed_Instance", "StatusCheckFailed_System"} {
 			s.emit(r, "AWS/EC2", name, dims, "Count", t, failed, now)
 		}

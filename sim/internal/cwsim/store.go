@@ -29,6 +29,11 @@ type Store struct {
 type Notifier struct {
 	Publish    func(region, topic, subject, message string) error
 	RegionName func(region string) string
+	// Scale executes an Auto Scaling policy that an alarm action names (its ARN), for the
+	// alarm called alarm that went to ALARM (or OK) at time at, with value its latest data
+	// point (NaN when it has none) against threshold. Without it, Auto Scaling actions are
+	// recorded as failed. It must not call CloudWatch: it runs under the store's lock.
+	Scale func(region, policyARN, alarm string, value, threshold float64, at time.Time) error
 }
 
 // Notify sets how SNS alarm actions are delivered.
@@ -52,6 +57,9 @@ type Instance struct {
 	// MeterOnly marks a resource billed by the hour that has no AWS/EC2 metrics of its own
 	// (a NAT gateway): the cost meter counts it, the produced metrics do not.
 	MeterOnly bool
+	// Group is the Auto Scaling group the instance belongs to ("" for none): its EC2 metrics
+	// are also published with the dimension AutoScalingGroupName, aggregated over the group.
+	Group string
 }
 
 // Load is what the simulator's load model says an instance is doing, from the moment it is

@@ -3,6 +3,7 @@ package ec2sim
 import (
 	"context"
 	"encoding/base64"
+	"maps"
 	"net/netip"
 	"strings"
 	"time"
@@ -115,6 +116,7 @@ type launch struct {
 	hasProfile bool
 	market     *marketLaunch // InstanceMarketOptions: spotmarket.go
 	volumeTags tags          // the TagSpecifications for its volumes
+	aws        tags          // the tags AWS gives the instances: those of their launch template
 }
 
 // checkLaunch checks what RunInstances can check before it looks at the region's state.
@@ -334,6 +336,19 @@ func archMismatch(it *instanceType, im regionImage) error {
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
 func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2.RunInstancesOutput, error) {
 	s := h.s
+	var fromTemplate tags
+	if in.LaunchTemplate != nil {
+		if err := s.read(ctx, func(r *regionState) error {
+			var err error
+			in, fromTemplate, err = r.fromTemplate(in)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if c := core.CallerFrom(ctx); c != nil && c.Service != "" {
+		in, fromTemplate = serviceTags(in, fromTemplate)
+	}
 	id, err := s.resolveImage(ctx, in.ImageId)
 	if err != nil {
 		return nil, err
@@ -346,6 +361,7 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 	if err != nil {
 		return nil, err
 	}
+	l.aws = fromTemplate
 	out := &ec2.RunInstancesOutput{}
 	return out, s.write(ctx, func(r *regionState) error {
 		// The SDK gives every RunInstances a client token and sends it again when it retries:
@@ -407,6 +423,7 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 			Monitoring: l.in.Monitoring != nil && aws.ToBool(l.in.Monitoring.Enabled), SourceDestCheck: true,
 			ClientToken: aws.ToString(l.in.ClientToken),
 		}
+		maps.Copy(i.Tags, l.aws)
 		if i.ShutdownBehavior == "" {
 			i.ShutdownBehavior = types.ShutdownBehaviorStop
 		}
@@ -431,6 +448,35 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 		launched = append(launched, i)
 	}
 	return launched, nil
+}
+
+// serviceTags moves the aws: tags of a launch's instance TagSpecifications into the tags AWS
+// gives the instances: an AWS service launching for the account (Auto Scaling's
+// aws:autoscaling:groupName) may set them, where a caller's are refused.
+func serviceTags(in *ec2.RunInstancesInput, given tags) (*ec2.RunInstancesInput, tags) {
+	c := *in
+	c.TagSpecifications = nil
+	for _, ts := range in.TagSpecifications {
+		if ts.ResourceType != types.ResourceTypeInstance {
+			c.TagSpecifications = append(c.TagSpecifications, ts)
+			continue
+		}
+		kept := types.TagSpecification{ResourceType: ts.ResourceType}
+		for _, t := range ts.Tags {
+			if k := aws.ToString(t.Key); strings.HasPrefix(k, "aws:") {
+				if given == nil {
+					given = tags{}
+				}
+				given[k] = aws.ToString(t.Value)
+				continue
+			}
+			kept.Tags = append(kept.Tags, t)
+		}
+		if len(kept.Tags) > 0 {
+			c.TagSpecifications = append(c.TagSpecifications, kept)
+		}
+	}
+	return &c, given
 }
 
 // capacity returns how many instances of a launch fit: at least MinCount, at most MaxCount.

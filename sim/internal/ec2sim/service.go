@@ -110,7 +110,7 @@ func (s *Store) resourceAccesses(r *service.Request) ([]service.Access, error) {
 	}
 	switch in := r.In.(type) {
 	case *ec2.RunInstancesInput:
-		return s.runAccesses(region, in), nil
+		return s.runAccesses(region, s.withTemplate(region, in)), nil
 	case *ec2.RequestSpotInstancesInput:
 		return s.spotAccesses(region, in), nil
 	case *ec2.CancelSpotInstanceRequestsInput:

@@ -79,6 +79,7 @@ type regionState struct {
 	ebsState                       // volumes and snapshots: volume.go, snapshot.go
 	addressState                   // Elastic IP addresses: address.go
 	natState                       // NAT gateways: nat.go
+	ltState                        // launch templates: launchtemplate.go
 }
 
 func newRegionState(name string) *regionState {

@@ -156,6 +156,9 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.NATs {
 		add(natKind, &v.meta)
 	}
+	for _, v := range r.LaunchTemplates {
+		add(templateKind, &v.meta)
+	}
 	for id, t := range r.ImageTags {
 		out = append(out, tagged{id, imageKind.resource, 0, t})
 	}
@@ -227,6 +230,10 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 		}
 	case natKind:
 		if v, ok := r.NATs[id]; ok {
+			m = &v.meta
+		}
+	case templateKind:
+		if v, ok := r.LaunchTemplates[id]; ok {
 			m = &v.meta
 		}
 	case imageKind:

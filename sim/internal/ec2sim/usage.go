@@ -21,6 +21,8 @@ type Usage struct {
 	Hourly int64
 	// Detailed reports detailed monitoring (one-minute metrics).
 	Detailed bool
+	// Group is the Auto Scaling group whose instance it is (its aws:autoscaling:groupName tag).
+	Group string
 }
 
 // Usage returns every instance of every region that DescribeInstances still shows,
@@ -43,7 +45,7 @@ func (s *Store) Usage() []Usage {
 				product = productWindows
 			}
 			p, _ := onDemandPrice(i.Type, product)
-			u := Usage{ID: i.ID, Region: name, Type: i.Type, Running: i.State == running, Launched: i.Launched, Hourly: int64(p), Detailed: i.Monitoring}
+			u := Usage{ID: i.ID, Region: name, Type: i.Type, Running: i.State == running, Launched: i.Launched, Hourly: int64(p), Detailed: i.Monitoring, Group: i.Tags["aws:autoscaling:groupName"]}
 			if i.State == stateTerminated {
 				u.Terminated = i.Terminated
 			}
