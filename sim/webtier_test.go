@@ -134,6 +134,17 @@ func TestWebTierEndToEnd(t *testing.T) {
 		t.Errorf("in turn from both instances: %q", got)
 	}
 
+	// The load balancer's group lets in only the learner's own address (as "My IP" in the
+	// console): the learner's curl, from this machine, still gets through.
+	my := c.InternetAddress().String() + "/32"
+	must(e.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &lbSG, IpProtocol: aws.String("tcp"),
+		FromPort: aws.Int32(80), ToPort: aws.Int32(80), CidrIp: aws.String(my)}))(t)
+	must(e.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: &lbSG, IpProtocol: aws.String("tcp"),
+		FromPort: aws.Int32(80), ToPort: aws.Int32(80), CidrIp: aws.String("0.0.0.0/0")}))(t)
+	if code, body := fetch(lbURL); code != 200 {
+		t.Errorf("the load balancer's group open to %s only: %d %q", my, code, body)
+	}
+
 	// The web server on a stops: its health check is refused (FailedHealthChecks) and the
 	// load balancer sends everything to b.
 	if code, out, errOut := on(t, c, a, "sudo systemctl stop httpd"); code != 0 {

@@ -240,10 +240,7 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 		return errorPage(http.StatusServiceUnavailable, "The load balancer has no listener on this port: on AWS the connection would be refused or time out.")
 	}
 	ctx = core.WithRegion(ctx, st.region)
-	client := req.SourceIP
-	if client == "" {
-		client = "127.0.0.1"
-	}
+	client := s.clientAddress(req.SourceIP)
 	if why := s.admit(st, client); why != "" {
 		return errorPage(http.StatusGatewayTimeout, why)
 	}
@@ -269,6 +266,28 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 		return s.forward(ctx, st, act, req, client)
 	}
 	return errorPage(http.StatusInternalServerError, "The listener has no action.")
+}
+
+// learnerAddress is what a network that knows the learner's address on the internet answers
+// (EC2's store).
+type learnerAddress interface{ InternetAddress() netip.Addr }
+
+// clientAddress is the address a request comes from as the load balancer sees it. A request
+// from this machine (loopback, or in memory with no address) is the learner's, whose address
+// on the internet is the network's setting: on AWS the learner's curl arrives from that
+// public address, which the load balancer's security group, its source-ip conditions and
+// X-Forwarded-For see — never 127.0.0.1.
+func (s *Store) clientAddress(source string) string {
+	a, err := netip.ParseAddr(source)
+	if source != "" && (err != nil || !a.IsLoopback()) {
+		return source
+	}
+	if l, ok := s.net.(learnerAddress); ok {
+		if me := l.InternetAddress(); me.IsValid() {
+			return me.String()
+		}
+	}
+	return "127.0.0.1"
 }
 
 // admit checks that the client reaches the listener: an internal load balancer is not
