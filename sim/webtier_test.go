@@ -47,48 +47,9 @@ func TestWebTierEndToEnd(t *testing.T) {
 	e, lbc := ec2.NewFromConfig(cfg), elb.NewFromConfig(cfg)
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
-
-	// The network: a VPC, an internet gateway, two public subnets in two zones, a route table.
-	vpc := *must(e.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.40.0.0/16")}))(t).Vpc.VpcId
-	igw := *must(e.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{}))(t).InternetGateway.InternetGatewayId
-	must(e.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: &igw, VpcId: &vpc}))(t)
-	rtb := *must(e.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: &vpc}))(t).RouteTable.RouteTableId
-	must(e.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: &rtb, DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: &igw}))(t)
-	var subnets []string
-	for i, az := range []string{"us-east-1a", "us-east-1b"} {
-		sn := *must(e.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: &vpc, CidrBlock: aws.String(fmt.Sprintf("10.40.%d.0/24", i+1)), AvailabilityZone: aws.String(az)}))(t).Subnet.SubnetId
-		must(e.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: &rtb, SubnetId: &sn}))(t)
-		must(e.ModifySubnetAttribute(ctx, &ec2.ModifySubnetAttributeInput{SubnetId: &sn, MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}))(t)
-		subnets = append(subnets, sn)
-	}
-
-	// The load balancer's group lets the world in on 80; the instances' group lets in only
-	// the load balancer's group.
-	lbSG := *must(e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("lb"), Description: aws.String("load balancer"), VpcId: &vpc}))(t).GroupId
-	webSG := *must(e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web servers"), VpcId: &vpc}))(t).GroupId
-	must(e.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &lbSG, IpProtocol: aws.String("tcp"),
-		FromPort: aws.Int32(80), ToPort: aws.Int32(80), CidrIp: aws.String("0.0.0.0/0")}))(t)
-	fromLB := []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(80), ToPort: aws.Int32(80),
-		UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: &lbSG}}}}
-	must(e.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &webSG, IpPermissions: fromLB}))(t)
-
-	// Two instances, one per subnet, whose user data installs the web server.
-	image := guestImage(t, e, "al2023-ami-*-x86_64")
-	var ids []string
-	for _, sn := range subnets {
-		out := run(t, e, ec2.RunInstancesInput{ImageId: &image, InstanceType: ec2types.InstanceTypeT3Micro, SubnetId: aws.String(sn),
-			SecurityGroupIds: []string{webSG}, UserData: aws.String(base64.StdEncoding.EncodeToString([]byte(webTierUserData)))})
-		ids = append(ids, *out[0].InstanceId)
-	}
-	a, b := ids[0], ids[1]
-
-	// The target group, the load balancer and its listener.
-	tg := must(lbc.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("web"), Protocol: types.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: &vpc,
-		HealthCheckPath: aws.String("/"), HealthCheckIntervalSeconds: aws.Int32(10), HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2)}))(t).TargetGroups[0]
-	must(lbc.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: tg.TargetGroupArn, Targets: []types.TargetDescription{{Id: &a}, {Id: &b}}}))(t)
-	lb := must(lbc.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web-lb"), Subnets: subnets, SecurityGroups: []string{lbSG}}))(t).LoadBalancers[0]
-	must(lbc.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttp, Port: aws.Int32(80),
-		DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroupArn}}}))(t)
+	w := buildWebTier(t, c)
+	a, b, lbSG, webSG, fromLB, lb := w.a, w.b, w.lbSG, w.webSG, w.fromLB, w.lb
+	tg := types.TargetGroup{TargetGroupArn: &w.tg}
 
 	health := func() map[string]string {
 		t.Helper()
@@ -224,5 +185,98 @@ func curlFetch(t *testing.T, host, port string) func(string) (int, string) {
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
+	}
+}
+
+// realWebTier is a load-balanced web tier built through the SDK.
+type realWebTier struct {
+	a, b, lbSG, webSG string
+	fromLB            []ec2types.IpPermission
+	tg                string
+	lb                types.LoadBalancer
+}
+
+// buildWebTier builds, on c, a VPC with an internet gateway, two public subnets in two zones
+// and their route table; an "lb" group open on 80 to the world and a "web" group open on 80
+// to the lb group; two instances whose user data installs httpd; a target group with both, an
+// ALB and its listener.
+func buildWebTier(t *testing.T, c *sim.Cloud) realWebTier {
+	t.Helper()
+	ctx := context.Background()
+	e, lbc := ec2.NewFromConfig(c.Config()), elb.NewFromConfig(c.Config())
+
+	// The network: a VPC, an internet gateway, two public subnets in two zones, a route table.
+	vpc := *must(e.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.40.0.0/16")}))(t).Vpc.VpcId
+	igw := *must(e.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{}))(t).InternetGateway.InternetGatewayId
+	must(e.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: &igw, VpcId: &vpc}))(t)
+	rtb := *must(e.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: &vpc}))(t).RouteTable.RouteTableId
+	must(e.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: &rtb, DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: &igw}))(t)
+	var subnets []string
+	for i, az := range []string{"us-east-1a", "us-east-1b"} {
+		sn := *must(e.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: &vpc, CidrBlock: aws.String(fmt.Sprintf("10.40.%d.0/24", i+1)), AvailabilityZone: aws.String(az)}))(t).Subnet.SubnetId
+		must(e.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: &rtb, SubnetId: &sn}))(t)
+		must(e.ModifySubnetAttribute(ctx, &ec2.ModifySubnetAttributeInput{SubnetId: &sn, MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}))(t)
+		subnets = append(subnets, sn)
+	}
+
+	// The load balancer's group lets the world in on 80; the instances' group lets in only
+	// the load balancer's group.
+	lbSG := *must(e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("lb"), Description: aws.String("load balancer"), VpcId: &vpc}))(t).GroupId
+	webSG := *must(e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web servers"), VpcId: &vpc}))(t).GroupId
+	must(e.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &lbSG, IpProtocol: aws.String("tcp"),
+		FromPort: aws.Int32(80), ToPort: aws.Int32(80), CidrIp: aws.String("0.0.0.0/0")}))(t)
+	fromLB := []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(80), ToPort: aws.Int32(80),
+		UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: &lbSG}}}}
+	must(e.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &webSG, IpPermissions: fromLB}))(t)
+
+	// Two instances, one per subnet, whose user data installs the web server.
+	image := guestImage(t, e, "al2023-ami-*-x86_64")
+	var ids []string
+	for _, sn := range subnets {
+		out := run(t, e, ec2.RunInstancesInput{ImageId: &image, InstanceType: ec2types.InstanceTypeT3Micro, SubnetId: aws.String(sn),
+			SecurityGroupIds: []string{webSG}, UserData: aws.String(base64.StdEncoding.EncodeToString([]byte(webTierUserData)))})
+		ids = append(ids, *out[0].InstanceId)
+	}
+	a, b := ids[0], ids[1]
+
+	// The target group, the load balancer and its listener.
+	tg := must(lbc.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("web"), Protocol: types.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: &vpc,
+		HealthCheckPath: aws.String("/"), HealthCheckIntervalSeconds: aws.Int32(10), HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2)}))(t).TargetGroups[0]
+	must(lbc.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: tg.TargetGroupArn, Targets: []types.TargetDescription{{Id: &a}, {Id: &b}}}))(t)
+	lb := must(lbc.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web-lb"), Subnets: subnets, SecurityGroups: []string{lbSG}}))(t).LoadBalancers[0]
+	must(lbc.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttp, Port: aws.Int32(80),
+		DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroupArn}}}))(t)
+
+	return realWebTier{a: a, b: b, lbSG: lbSG, webSG: webSG, fromLB: fromLB, tg: *tg.TargetGroupArn, lb: lb}
+}
+
+// A Cloud opened from disk loads each service's state when a request first needs it: the
+// load balancer's first request after opening reaches the network (EC2's state) and the hosts
+// (the guests' state), though no EC2 request came before.
+func TestWebTierOpenedFromDisk(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c := openCloud(t, dir, false)
+	w := buildWebTier(t, c)
+	c.Advance(5 * time.Minute)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c = openCloud(t, dir, false)
+	defer c.Close()
+	u, ok := c.LoadBalancerURL("us-east-1", "web-lb")
+	if !ok {
+		t.Fatal("no load balancer web-lb after opening")
+	}
+	seen := map[string]bool{}
+	for range 2 {
+		code, body, hd := get(t, c.HTTPClient(), u+"/")
+		if code != 200 {
+			t.Fatalf("GET %s after opening: %d %q (%s)", u, code, body, hd.Get("X-Awsx-Reason"))
+		}
+		seen[strings.TrimSpace(body)] = true
+	}
+	if !seen["<h1>"+w.a+"</h1>"] || !seen["<h1>"+w.b+"</h1>"] {
+		t.Errorf("after opening, answered %v", seen)
 	}
 }
