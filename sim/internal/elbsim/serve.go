@@ -428,7 +428,10 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 	if total == 0 {
 		return errorPage(http.StatusServiceUnavailable, "Every target group of the forward action has weight 0.")
 	}
-	n := int32(s.counter(st.listener.ARN+"#"+fmt.Sprint(act.Forward)).Add(1)-1) % total
+	n := int32(0)
+	if len(act.Forward) > 1 {
+		n = int32(s.next(st.listener.ARN+"#"+fmt.Sprint(act.Forward)) % uint64(total))
+	}
 	var tgARN string
 	for _, w := range act.Forward {
 		if n < w.Weight {
@@ -464,7 +467,7 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 	if len(healthy) == 0 {
 		return errorPage(http.StatusServiceUnavailable, "The target group "+v.tg.Name+" has no healthy or unhealthy target: none is registered, or they are still in their initial health checks, draining or unused.")
 	}
-	p := healthy[int(s.counter(tgARN).Add(1)-1)%len(healthy)]
+	p := healthy[s.next(tgARN)%uint64(len(healthy))]
 	if p.instance == "" || !s.reach(p.from, p.instance, p.port).OK {
 		return errorPage(http.StatusGatewayTimeout, "The target did not answer: the network does not let the load balancer reach port "+strconv.Itoa(p.port)+" of the target.")
 	}
