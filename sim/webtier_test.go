@@ -19,6 +19,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 
 	"github.com/awsxlab/awsx/sim"
 )
@@ -283,5 +284,66 @@ func TestWebTierOpenedFromDisk(t *testing.T) {
 	pa, pb := "<h1>"+w.a+"</h1>", "<h1>"+w.b+"</h1>"
 	if !(got[0] == pa && got[1] == pb || got[0] == pb && got[1] == pa) || got[2] != got[0] {
 		t.Errorf("one request per opening, answered %q; want the two instances in turn", got)
+	}
+}
+
+// The database tier: an RDS instance in the web tier's VPC, its group open on 3306 to the web
+// servers' group only. [sim.Cloud.DBEndpoint] places it in its subnet, by identifier or DNS
+// name, and the network lets a web server in and nothing else.
+func TestWebTierDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := sim.New()
+	w := buildWebTier(t, c)
+	e, r := ec2.NewFromConfig(c.Config()), rds.NewFromConfig(c.Config())
+	lbSubnets := w.lb.AvailabilityZones
+	dbSG := *must(e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("db"), Description: aws.String("database"), VpcId: w.lb.VpcId}))(t).GroupId
+	must(e.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &dbSG, IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"),
+		FromPort: aws.Int32(3306), ToPort: aws.Int32(3306), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: &w.webSG}}}}}))(t)
+	must(r.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: aws.String("data"), DBSubnetGroupDescription: aws.String("data"),
+		SubnetIds: []string{*lbSubnets[0].SubnetId, *lbSubnets[1].SubnetId}}))(t)
+	must(r.CreateDBInstance(ctx, mysqlInput("shop-db", "data", dbSG)))(t)
+	if _, err := c.DBEndpoint("", "shop-db"); err == nil || !strings.Contains(err.Error(), "creating") {
+		t.Errorf("while creating: %v", err)
+	}
+	c.Advance(10 * time.Minute)
+	db := must(r.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String("shop-db")}))(t).DBInstances[0]
+	host := *db.Endpoint.Address
+	byName, err := c.DBEndpoint("", "shop-db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHost, err := c.DBEndpoint("us-east-1", host)
+	if err != nil || byHost.Address != byName.Address || byHost.Subnet != byName.Subnet {
+		t.Fatalf("by DNS name: %+v %v; by identifier %+v", byHost, err, byName)
+	}
+	var zoneSubnet string
+	for _, z := range lbSubnets {
+		if *z.ZoneName == *db.AvailabilityZone {
+			zoneSubnet = *z.SubnetId
+		}
+	}
+	if byName.Subnet != zoneSubnet || !strings.HasPrefix(byName.Address.String(), "10.40.") || byName.PublicAddress.IsValid() || !strings.Contains(byName.Name, host) {
+		t.Errorf("endpoint %+v, want in %s (%s)", byName, zoneSubnet, *db.AvailabilityZone)
+	}
+	if _, err := c.DBEndpoint("", "nope"); err == nil {
+		t.Error("found a DB instance called nope")
+	}
+
+	// A web server reaches 3306; nothing else does: not the load balancer's group, not the
+	// internet (the database is not publicly accessible), not another port.
+	if v := c.Reach(sim.Endpoint{Instance: w.a}, byName, "tcp", 3306); !v.OK {
+		t.Errorf("web server to the database: %v", v)
+	}
+	other := *run(t, e, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: ec2types.InstanceTypeT2Micro, SubnetId: lbSubnets[0].SubnetId,
+		SecurityGroupIds: []string{w.lbSG}})[0].InstanceId
+	if v := c.Reach(sim.Endpoint{Instance: other}, byName, "tcp", 3306); v.OK || v.Component != dbSG {
+		t.Errorf("another group's instance to the database: %v", v)
+	}
+	if v := c.Reach(sim.Endpoint{Internet: true}, byName, "tcp", 3306); v.OK {
+		t.Errorf("the internet to the database: %v", v)
+	}
+	if v := c.Reach(sim.Endpoint{Instance: w.a}, byName, "tcp", 22); v.OK || v.Component != dbSG {
+		t.Errorf("web server to the database's port 22: %v", v)
 	}
 }
