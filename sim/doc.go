@@ -124,7 +124,11 @@
 //     published rules), DB subnet groups over two Availability Zones of a VPC as EC2 knows it,
 //     security groups from EC2, the "default" group of the default VPC, parameter groups,
 //     manual snapshots and restores, tags; creating → backing-up → available and the other
-//     states on the simulator's clock, and an endpoint name that nothing answers at.
+//     states on the simulator's clock, and an endpoint name that nothing answers at. On the
+//     network ([Cloud.DBEndpoint], `awsx sim why INSTANCE shop-db 3306`) an instance is in the
+//     subnet of its subnet group in its zone, at an address of that subnet (where RDS's
+//     network interface would be), behind its security groups; a publicly accessible one has
+//     a public address too.
 //
 //   - Elastic Load Balancing (v2): Application and Network Load Balancers (subnets in two or
 //     more zones, security groups, DNS names and hosted zones in AWS's forms, provisioning →

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"net/netip"
+
 	"github.com/awsxlab/awsx/sim/internal/world"
 )
 
@@ -10,10 +12,29 @@ func (c *Cloud) network() world.Network {
 	if c.opts.network != nil {
 		return c.opts.network
 	}
-	if n, ok := any(c.compute).(world.Network); ok {
-		return n
+	if _, ok := any(c.compute).(world.Network); ok {
+		return cloudNetwork{c}
 	}
 	return nil
+}
+
+// cloudNetwork is EC2's network read from the Cloud's saved state when a dependent service
+// first asks: a Cloud opened from disk loads each service's state when a request needs it,
+// and a load balancer's traffic, an EFS mount or a health check may come before any EC2
+// request has.
+type cloudNetwork struct{ c *Cloud }
+
+func (n cloudNetwork) Reach(f world.Flow) world.Verdict {
+	if err := n.c.needs(n.c.compute); err != nil {
+		return world.Verdict{Reason: err.Error()}
+	}
+	return any(n.c.compute).(world.Network).Reach(f)
+}
+
+// InternetAddress is the learner's address on the internet, EC2's setting.
+func (n cloudNetwork) InternetAddress() netip.Addr {
+	n.c.needs(n.c.compute)
+	return n.c.compute.InternetAddress()
 }
 
 // LoadBalancerURL returns the URL of the load balancer called name in the config's region

@@ -25,13 +25,16 @@ NAT gateways, public addresses and the instances' states. When it does not, say 
 component stops it and why. It does not say whether a service listens on the port.
 
 FROM and TO are an instance ID (i-…), a network interface ID (eni-…), an address (an
-instance's private, public or Elastic IP, or an address on the internet), or "me" (you, on
-the internet: 203.0.113.10 unless --me says otherwise). PORT is 22, tcp/22, udp/53 or icmp.
+instance's private, public or Elastic IP, or an address on the internet), an RDS DB
+instance's identifier or endpoint (shop-db.abc123.us-east-1.rds.amazonaws.com), or "me"
+(you, on the internet: 203.0.113.10 unless --me says otherwise). PORT is 22, tcp/22,
+udp/53 or icmp.
 The exit status is 0 when the traffic gets through, 1 when it does not.
 
   awsx sim why me i-0123456789abcdef0 22
   awsx sim why i-0123456789abcdef0 1.1.1.1 tcp/443
-  awsx sim why me 3.80.12.7 icmp --me 198.51.100.7`,
+  awsx sim why me 3.80.12.7 icmp --me 198.51.100.7
+  awsx sim why i-0123456789abcdef0 shop-db 3306`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			proto, port, err := parsePort(args[2])
@@ -56,6 +59,16 @@ The exit status is 0 when the traffic gets through, 1 when it does not.
 			err = onEmbedded(cmd.Context(), f, "sim why", func(c *sim.Cloud) error {
 				if meAddr.IsValid() {
 					c.SetInternetAddress(meAddr)
+				}
+				for _, e := range []*sim.Endpoint{&from, &to} {
+					if e.Name == "" {
+						continue
+					}
+					db, err := c.DBEndpoint(region, e.Name)
+					if err != nil {
+						return fmt.Errorf("sim why: %q is not an instance ID, a network interface ID, an address or \"me\", and %v", e.Name, err)
+					}
+					*e = db
 				}
 				v = c.Reach(from, to, proto, port)
 				return nil
@@ -92,7 +105,8 @@ func parsePort(s string) (string, int, error) {
 	return proto, n, nil
 }
 
-// parseEnd reads an endpoint: me, i-…, eni-… or an address.
+// parseEnd reads an endpoint: me, i-…, eni-…, an address, or else (in Name, to be found by
+// [sim.Cloud.DBEndpoint]) an RDS DB instance's identifier or endpoint DNS name.
 func parseEnd(s, region string) (sim.Endpoint, error) {
 	e := sim.Endpoint{Region: region}
 	switch {
@@ -105,7 +119,9 @@ func parseEnd(s, region string) (sim.Endpoint, error) {
 	default:
 		a, err := netip.ParseAddr(s)
 		if err != nil {
-			return e, fmt.Errorf("sim why: %q is not an instance ID, a network interface ID, an address or \"me\"", s)
+			// An RDS DB instance's identifier or endpoint, found once the simulator is open.
+			e.Name = s
+			return e, nil
 		}
 		e.Address = a
 	}

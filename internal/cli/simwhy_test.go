@@ -52,4 +52,31 @@ func TestSimWhy(t *testing.T) {
 	if got := ok("sim", "why", id, "1.1.1.1", "tcp/443"); !strings.Contains(got, "reaches 1.1.1.1 on the internet") {
 		t.Errorf("out to the internet: %s", got)
 	}
+
+	// An RDS DB instance, by its identifier or its endpoint: its group lets 3306 in from the
+	// ssh group's instances only.
+	db := ok("ec2", "create-security-group", "--group-name", "db", "--description", "db", "--query", "GroupId", "--output", "text")
+	ok("ec2", "authorize-security-group-ingress", "--group-id", db, "--protocol", "tcp", "--port", "3306", "--source-group", sg)
+	ok("rds", "create-db-instance", "--db-instance-identifier", "shop-db", "--engine", "mysql", "--db-instance-class", "db.t3.micro",
+		"--allocated-storage", "20", "--master-username", "admin", "--master-user-password", "correct-horse-9", "--vpc-security-group-ids", db)
+	if r := runAwsx(t, env, home, "sim", "why", id, "shop-db", "3306"); r.code < 2 || !strings.Contains(r.stderr, "is creating") {
+		t.Errorf("while creating: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	ok("sim", "advance", "10m")
+	host := ok("rds", "describe-db-instances", "--db-instance-identifier", "shop-db", "--query", "DBInstances[0].Endpoint.Address", "--output", "text")
+	for _, to := range []string{"shop-db", host} {
+		if got := ok("sim", "why", id, to, "3306"); !strings.HasPrefix(got, "reachable: tcp/3306 from instance "+id+" reaches DB instance shop-db ("+host) {
+			t.Errorf("sim why %s %s 3306: %s", id, to, got)
+		}
+	}
+	if r := runAwsx(t, env, home, "sim", "why", "me", "shop-db", "3306"); r.code != 1 || !strings.Contains(r.stdout, "no public IPv4 address") {
+		t.Errorf("from the internet: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	other := ok("ec2", "run-instances", "--image-id", "ami-4fffc834", "--instance-type", "t2.micro", "--query", "Instances[0].InstanceId", "--output", "text")
+	if r := runAwsx(t, env, home, "sim", "why", other, host, "3306"); r.code != 1 || !strings.HasPrefix(r.stdout, "blocked by "+db+": ") {
+		t.Errorf("from another group: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := runAwsx(t, env, home, "sim", "why", id, "no-such-db", "3306"); r.code < 2 || !strings.Contains(r.stderr, "no DB instance") {
+		t.Errorf("no such DB instance: %d %q %q", r.code, r.stdout, r.stderr)
+	}
 }

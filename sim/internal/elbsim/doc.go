@@ -71,6 +71,13 @@
 // stops the request to the target (or, where AWS's client would time out, to the load
 // balancer); an X-Awsx-Reason header says why. HTTPS listeners are answered in plain HTTP.
 //
+// A request from this machine (loopback, or in memory) comes from the learner's address on
+// the internet when the network knows it (EC2's setting, 203.0.113.10 unless set): that is
+// the address the load balancer's security groups, source-ip conditions and X-Forwarded-For
+// see. The round robin's position is state, saved and loaded with the rest, so that one
+// request per process (`awsx sim curl` typed again and again) still goes to the targets in
+// turn.
+//
 // # Not simulated
 //
 // Lambda targets are recorded but not invoked (a forward to them answers 502); stickiness,

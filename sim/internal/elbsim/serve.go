@@ -240,10 +240,7 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 		return errorPage(http.StatusServiceUnavailable, "The load balancer has no listener on this port: on AWS the connection would be refused or time out.")
 	}
 	ctx = core.WithRegion(ctx, st.region)
-	client := req.SourceIP
-	if client == "" {
-		client = "127.0.0.1"
-	}
+	client := s.clientAddress(req.SourceIP)
 	if why := s.admit(st, client); why != "" {
 		return errorPage(http.StatusGatewayTimeout, why)
 	}
@@ -269,6 +266,28 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 		return s.forward(ctx, st, act, req, client)
 	}
 	return errorPage(http.StatusInternalServerError, "The listener has no action.")
+}
+
+// learnerAddress is what a network that knows the learner's address on the internet answers
+// (EC2's store).
+type learnerAddress interface{ InternetAddress() netip.Addr }
+
+// clientAddress is the address a request comes from as the load balancer sees it. A request
+// from this machine (loopback, or in memory with no address) is the learner's, whose address
+// on the internet is the network's setting: on AWS the learner's curl arrives from that
+// public address, which the load balancer's security group, its source-ip conditions and
+// X-Forwarded-For see — never 127.0.0.1.
+func (s *Store) clientAddress(source string) string {
+	a, err := netip.ParseAddr(source)
+	if source != "" && (err != nil || !a.IsLoopback()) {
+		return source
+	}
+	if l, ok := s.net.(learnerAddress); ok {
+		if me := l.InternetAddress(); me.IsValid() {
+			return me.String()
+		}
+	}
+	return "127.0.0.1"
 }
 
 // admit checks that the client reaches the listener: an internal load balancer is not
@@ -409,7 +428,10 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 	if total == 0 {
 		return errorPage(http.StatusServiceUnavailable, "Every target group of the forward action has weight 0.")
 	}
-	n := int32(s.counter(st.listener.ARN+"#"+fmt.Sprint(act.Forward)).Add(1)-1) % total
+	n := int32(0)
+	if len(act.Forward) > 1 {
+		n = int32(s.next(st.listener.ARN+"#"+fmt.Sprint(act.Forward)) % uint64(total))
+	}
 	var tgARN string
 	for _, w := range act.Forward {
 		if n < w.Weight {
@@ -445,7 +467,7 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 	if len(healthy) == 0 {
 		return errorPage(http.StatusServiceUnavailable, "The target group "+v.tg.Name+" has no healthy or unhealthy target: none is registered, or they are still in their initial health checks, draining or unused.")
 	}
-	p := healthy[int(s.counter(tgARN).Add(1)-1)%len(healthy)]
+	p := healthy[s.next(tgARN)%uint64(len(healthy))]
 	if p.instance == "" || !s.reach(p.from, p.instance, p.port).OK {
 		return errorPage(http.StatusGatewayTimeout, "The target did not answer: the network does not let the load balancer reach port "+strconv.Itoa(p.port)+" of the target.")
 	}

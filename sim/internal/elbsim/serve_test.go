@@ -2,6 +2,7 @@ package elbsim
 
 import (
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 )
 
@@ -51,6 +52,38 @@ func TestRedirect(t *testing.T) {
 		resp := redirectResponse(&tc.rd, l, httptest.NewRequest("GET", tc.url, nil))
 		if resp.Status != tc.code || resp.Header.Get("Location") != tc.loc {
 			t.Errorf("%s: %d %q, want %d %q", tc.url, resp.Status, resp.Header.Get("Location"), tc.code, tc.loc)
+		}
+	}
+}
+
+// learnerNet is a network that knows the learner's address.
+type learnerNet struct {
+	fakeNet
+	me netip.Addr
+}
+
+func (n learnerNet) InternetAddress() netip.Addr { return n.me }
+
+// A request from this machine is the learner's, from the learner's address on the internet
+// when the network knows it; a request from elsewhere keeps its address.
+func TestClientAddress(t *testing.T) {
+	me := netip.MustParseAddr("198.51.100.7")
+	known := &Store{net: learnerNet{me: me}}
+	unknown := &Store{net: fakeNet{}}
+	for _, tc := range []struct {
+		s            *Store
+		source, want string
+	}{
+		{known, "127.0.0.1", "198.51.100.7"},
+		{known, "::1", "198.51.100.7"},
+		{known, "", "198.51.100.7"},
+		{known, "192.0.2.44", "192.0.2.44"},
+		{unknown, "127.0.0.1", "127.0.0.1"},
+		{unknown, "", "127.0.0.1"},
+		{&Store{}, "", "127.0.0.1"},
+	} {
+		if got := tc.s.clientAddress(tc.source); got != tc.want {
+			t.Errorf("clientAddress(%q): %q, want %q", tc.source, got, tc.want)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
@@ -32,7 +31,6 @@ type Store struct {
 	hosts   world.Hosts   // nil: nothing listens
 	st      state
 	gen     uint64
-	turn    sync.Map // target group ARN → *atomic.Uint64, the round robin's position (not state)
 }
 
 // NewStore returns an empty store for account, which reads the network through ec2, asks
@@ -43,6 +41,10 @@ func NewStore(account string, clock *core.Clock, ids *core.IDs, ec2 EC2, net wor
 
 type state struct {
 	Regions map[string]*regionState
+	// Turns is the round robin's position of each target group (and of each weighted forward
+	// action over several groups): state, so that requests from one process after another
+	// (`awsx sim curl` run again and again) go to the targets in turn.
+	Turns map[string]uint64 `json:",omitempty"`
 }
 
 func newState() state { return state{Regions: map[string]*regionState{}} }
@@ -358,10 +360,17 @@ func check(region string, r *regionState) error {
 	return nil
 }
 
-// counter returns the round robin's position of a target group.
-func (s *Store) counter(tg string) *atomic.Uint64 {
-	v, _ := s.turn.LoadOrStore(tg, new(atomic.Uint64))
-	return v.(*atomic.Uint64)
+// next returns the round robin's position of key (a target group's ARN) and moves it on.
+func (s *Store) next(key string) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.Turns == nil {
+		s.st.Turns = map[string]uint64{}
+	}
+	n := s.st.Turns[key]
+	s.st.Turns[key] = n + 1
+	s.gen++
+	return n
 }
 
 // DNSName returns the DNS name of the load balancer called name in region.

@@ -491,7 +491,7 @@ func (h *ELB) DeleteTargetGroup(ctx context.Context, in *elb.DeleteTargetGroupIn
 			return false, errorf(ResourceInUse, "Target group '%s' is currently in use by a listener or a rule", arn)
 		}
 		delete(r.TGs, arn)
-		h.s.turn.Delete(arn)
+		delete(h.s.st.Turns, arn)
 		return true, nil
 	})
 	if err != nil {
