@@ -134,9 +134,8 @@ func parseSSH(args []string) (o sshOptions, command []string, err error) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			i++
-			args = args[i:]
-			break
+			args = args[i+1:]
+			goto dest
 		}
 		if !strings.HasPrefix(a, "-") || a == "-" {
 			args = args[i:]
@@ -183,12 +182,9 @@ dest:
 	if len(args) == 0 {
 		return o, nil, errors.New(strings.TrimSuffix(sshUsage, "\n"))
 	}
-	dest := args[0]
+	dest := strings.TrimPrefix(args[0], "ssh://")
 	if u, h, ok := strings.Cut(dest, "@"); ok {
 		o.user, dest = u, h
-	}
-	if strings.HasPrefix(dest, "ssh://") {
-		dest = strings.TrimPrefix(dest, "ssh://")
 	}
 	o.host = dest
 	return o, args[1:], nil
