@@ -142,8 +142,15 @@ func TestSimSSH(t *testing.T) {
 	w.ok("ec2", "revoke-security-group-ingress", "--group-id", w.sg, "--protocol", "tcp", "--port", "22", "--cidr", "203.0.113.10/32")
 	w.refused(ssh("-i", "key.pem", "ec2-user@"+w.ip, "whoami"), "ssh: connect to host "+w.ip+" port 22: Connection timed out\n", "blocked by "+w.sg)
 	w.ok("ec2", "authorize-security-group-ingress", "--group-id", w.sg, "--protocol", "tcp", "--port", "22", "--cidr", "203.0.113.10/32")
+	alloc := strings.Fields(w.ok("ec2", "allocate-address", "--query", "[PublicIp,AllocationId]", "--output", "text"))
+	eip := alloc[0]
+	w.ok("ec2", "associate-address", "--instance-id", w.id, "--allocation-id", alloc[1])
+	if got := w.ok(ssh("-i", "key.pem", "ec2-user@"+eip, "whoami")...); got != "ec2-user" {
+		t.Errorf("ssh to the Elastic IP: %q", got)
+	}
+	w.refused(ssh("-i", "key.pem", "ec2-user@"+w.ip), "ssh: connect to host "+w.ip+" port 22: Connection timed out\n", "no instance of the simulator has the address "+w.ip)
 	w.ok("ec2", "stop-instances", "--instance-ids", w.id)
-	w.refused(ssh("-i", "key.pem", "ec2-user@"+w.ip), "ssh: connect to host "+w.ip+" port 22: Connection timed out\n", w.ip)
+	w.refused(ssh("-i", "key.pem", "ec2-user@"+eip), "ssh: connect to host "+eip+" port 22: Connection timed out\n", "instance "+w.id+" is stopp")
 
 	// Usage.
 	for _, args := range [][]string{ssh(), ssh("-Z", "host"), ssh("-i")} {
