@@ -31,6 +31,8 @@ type SSHHost struct {
 	Amazon bool
 	// Hostname is the instance's short host name: ip-10-0-1-5.
 	Hostname string
+	// Image is the name of the instance's image: al2023-ami-2023.6…, ubuntu/images/….
+	Image string
 }
 
 // hostDNS are EC2's DNS names of an address: ec2-3-80-12-7.compute-1.amazonaws.com,
@@ -70,6 +72,7 @@ func (c *Cloud) SSHHost(a netip.Addr) (h SSHHost, ok bool) {
 	name, _ := ec2sim.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
 	h = SSHHost{Instance: id, Region: v.Region, Address: a, Private: private, PublicKey: v.PublicKey,
 		KeyName: aws.ToString(v.Instance.KeyName), User: guest.DefaultUser(name), Amazon: guest.AmazonLinux(name),
+		Image:    name,
 		Windows:  strings.HasPrefix(name, "Windows") || v.Instance.Platform == types.PlatformValuesWindows,
 		Hostname: "ip-" + strings.ReplaceAll(aws.ToString(v.Instance.PrivateIpAddress), ".", "-")}
 	if v.Instance.State != nil {

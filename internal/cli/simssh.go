@@ -202,19 +202,44 @@ func runSSH(ctx context.Context, f *Factory, args []string) int {
 		o.user = localUser(f)
 	}
 	code := 255
+	interactive := len(command) == 0 && streams.In != nil && isTerminal(streams.In)
+	var h sim.SSHHost
+	connected := false
 	err = onEmbedded(ctx, f, "sim ssh", func(c *sim.Cloud) error {
-		h, ok := sshConnect(f, c, &o)
-		if !ok {
-			return nil
+		h, connected = sshConnect(f, c, &o)
+		if connected && !interactive {
+			code = sshSession(ctx, f, c, h, o, command)
 		}
-		code = sshSession(ctx, f, c, h, o, command)
 		return nil
 	})
 	if err != nil {
 		fmt.Fprintln(streams.Err, "awsx: "+strings.TrimPrefix(err.Error(), "sim ssh: "))
 		return 255
 	}
-	return code
+	if !connected || !interactive {
+		return code
+	}
+	// An interactive session opens the simulator's state for each line only, so that other
+	// awsx commands run meanwhile (in another terminal) and see what the lines changed.
+	closed := false
+	run := func(line string, in io.Reader) int {
+		if closed {
+			return 255
+		}
+		status := 255
+		err := onEmbedded(ctx, f, "sim ssh", func(c *sim.Cloud) error {
+			var err error
+			status, err = c.Run(ctx, h.Instance, line, sim.RunOptions{Stdin: in, Stdout: streams.Out, Stderr: streams.Err})
+			return err
+		})
+		if err != nil {
+			fmt.Fprintf(streams.Err, "Connection to %s closed by remote host.\n", o.host)
+			fmt.Fprintln(streams.Err, "awsx: "+strings.TrimPrefix(strings.TrimPrefix(err.Error(), "sim ssh: "), "sim: "))
+			closed = true
+		}
+		return status
+	}
+	return sshInteractive(streams, streams.In, h, o, run, func() bool { return closed })
 }
 
 // localUser is the user that ssh logs in as when the command line names none: this machine's.
@@ -387,8 +412,8 @@ func unprotectedKey(name string, mode fs.FileMode) string {
 		fmt.Sprintf("Load key \"%s\": bad permissions\n", name)
 }
 
-// sshSession runs the session on the instance h: a command, the script on stdin, or an
-// interactive shell at a terminal. It returns the exit status.
+// sshSession runs the session on the instance h: a command, or the script on stdin (not a
+// terminal). It returns the exit status.
 func sshSession(ctx context.Context, f *Factory, c *sim.Cloud, h sim.SSHHost, o sshOptions, command []string) int {
 	streams := f.IO
 	run := func(script string, in io.Reader) int {
@@ -407,16 +432,13 @@ func sshSession(ctx context.Context, f *Factory, c *sim.Cloud, h sim.SSHHost, o 
 	if in == nil {
 		in = strings.NewReader("")
 	}
-	if !isTerminal(in) {
-		fmt.Fprintln(streams.Err, "Pseudo-terminal will not be allocated because stdin is not a terminal.")
-		script, err := io.ReadAll(io.LimitReader(in, 1<<20))
-		if err != nil {
-			fmt.Fprintln(streams.Err, "awsx: reading the script: "+err.Error())
-			return 255
-		}
-		return run(string(script), nil)
+	fmt.Fprintln(streams.Err, "Pseudo-terminal will not be allocated because stdin is not a terminal.")
+	script, err := io.ReadAll(io.LimitReader(in, 1<<20))
+	if err != nil {
+		fmt.Fprintln(streams.Err, "awsx: reading the script: "+err.Error())
+		return 255
 	}
-	return sshInteractive(streams, in, h, o, run)
+	return run(string(script), nil)
 }
 
 // al2023Banner is what Amazon Linux 2023 shows at login.
@@ -434,8 +456,8 @@ const al2023Banner = `   ,     #_
 
 // sshInteractive is a login shell at a terminal: a prompt, each line run on the instance,
 // until exit or the end of input.
-func sshInteractive(streams *IO, in io.Reader, h sim.SSHHost, o sshOptions, run func(string, io.Reader) int) int {
-	if h.Amazon {
+func sshInteractive(streams *IO, in io.Reader, h sim.SSHHost, o sshOptions, run func(string, io.Reader) int, closed func() bool) int {
+	if h.Amazon && !strings.HasPrefix(h.Image, "amzn") { // Amazon Linux 2023, or an image of one's own
 		fmt.Fprint(streams.Out, al2023Banner)
 	}
 	prompt := fmt.Sprintf("[%s@%s ~]$ ", o.user, h.Hostname)
@@ -462,6 +484,9 @@ func sshInteractive(streams *IO, in io.Reader, h sim.SSHHost, o sshOptions, run 
 			continue
 		}
 		code = run(line, nil)
+		if closed() {
+			return 255
+		}
 	}
 	fmt.Fprintf(streams.Err, "Connection to %s closed.\n", o.host)
 	return code

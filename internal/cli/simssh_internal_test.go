@@ -92,7 +92,7 @@ func TestSSHInteractive(t *testing.T) {
 	var ran []string
 	run := func(line string, _ io.Reader) int { ran = append(ran, line); return len(ran) }
 	h := sim.SSHHost{Amazon: true, Hostname: "ip-10-0-1-5"}
-	code := sshInteractive(streams, strings.NewReader("whoami\n\n  ls -l  \nexit\nnot run\n"), h, sshOptions{user: "ec2-user", host: "3.80.12.7"}, run)
+	code := sshInteractive(streams, strings.NewReader("whoami\n\n  ls -l  \nexit\nnot run\n"), h, sshOptions{user: "ec2-user", host: "3.80.12.7"}, run, func() bool { return false })
 	if strings.Join(ran, "|") != "whoami|ls -l" || code != 2 {
 		t.Errorf("ran %q, exit %d", ran, code)
 	}
@@ -105,7 +105,7 @@ func TestSSHInteractive(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	ran = nil
-	code = sshInteractive(streams, strings.NewReader("exit 7\n"), sim.SSHHost{Hostname: "ip-10-0-1-5"}, sshOptions{user: "ubuntu", host: "h"}, run)
+	code = sshInteractive(streams, strings.NewReader("exit 7\n"), sim.SSHHost{Hostname: "ip-10-0-1-5"}, sshOptions{user: "ubuntu", host: "h"}, run, func() bool { return false })
 	if code != 7 || out.String() != "ubuntu@ip-10-0-1-5:~$ logout\n" {
 		t.Errorf("exit 7 on Ubuntu: %d %q", code, out.String())
 	}

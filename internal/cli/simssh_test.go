@@ -306,3 +306,22 @@ func TestSimSSHMatchesOpenSSH(t *testing.T) {
 		t.Errorf("awsx sim ssh: %d\n%s\nwant it to start with OpenSSH's\n%s", r.code, r.stderr, real)
 	}
 }
+
+// TestSimSSHInteractive: with a terminal on stdin (a character device: /dev/null, which
+// ends at once), ssh opens an interactive session: the banner, the prompt, logout.
+func TestSimSSHInteractive(t *testing.T) {
+	t.Parallel()
+	tty, err := os.Open(os.DevNull)
+	if err != nil || !isTerminal(tty) {
+		t.Skip("no character device to stand for a terminal")
+	}
+	defer tty.Close()
+	w := newSSHWorld(t)
+	var out, errOut bytes.Buffer
+	code := Run(t.Context(), NewFactory(&IO{In: tty, Out: &out, Err: &errOut}, w.env, w.home), []string{"sim", "ssh", "-i", "key.pem", "ec2-user@" + w.ip})
+	prompt := "[ec2-user@ip-" + strings.ReplaceAll(w.priv, ".", "-") + " ~]$ "
+	if code != 0 || !strings.Contains(out.String(), "Amazon Linux 2023") || !strings.HasSuffix(out.String(), prompt+"logout\n") ||
+		errOut.String() != "Connection to "+w.ip+" closed.\n" {
+		t.Errorf("an interactive session: %d %q %q", code, out.String(), errOut.String())
+	}
+}
