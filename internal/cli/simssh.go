@@ -47,10 +47,12 @@ awsx's own ("awsx: …") that says why and what to fix:
     the user the image's default user (ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on
     Debian), or it is "Permission denied (publickey)".
 
-Options: -i KEY, -p PORT, -l USER, -o StrictHostKeyChecking=no|accept-new|yes|ask,
--o ConnectTimeout=N (no real wait: a connection that would time out fails at once), and
--t, -T, -q, -v, -4, -A, -C, -N, accepted and without effect. Nothing is read from or written
-to your ~/.ssh: no known_hosts, no default keys. The commands run in the instance's shell as
+Options: -i KEY, -p PORT, -l USER, -o ConnectTimeout=N (no real wait: a connection that
+would time out fails at once), -o StrictHostKeyChecking=… (no known_hosts is kept: yes
+refuses as OpenSSH does for a host it has no key of, no and accept-new print its
+"Permanently added" warning, ask — the default — asks nothing), and -t, -T, -q, -v, -4, -A,
+-C, -N, accepted and without effect. Nothing is read from or written to your ~/.ssh: no
+known_hosts, no default keys (name the key with -i). The commands run in the instance's shell as
 in awsx sim on; an interactive session runs each line on its own (cd does not last).`,
 		DisableFlagParsing:    true,
 		DisableFlagsInUseLine: true,
@@ -328,6 +330,11 @@ func sshConnect(f *Factory, c *sim.Cloud, o *sshOptions) (h sim.SSHHost, ok bool
 		return h, false
 	}
 	switch o.hostCheck {
+	case "yes":
+		// OpenSSH's refusal when known_hosts has no key for the host: awsx keeps none.
+		fmt.Fprintf(w, "No ED25519 host key is known for %s and you have requested strict checking.\nHost key verification failed.\n", o.host)
+		why("awsx sim ssh keeps no known_hosts, so no host key is known: leave out StrictHostKeyChecking=yes (or use accept-new)")
+		return h, false
 	case "no", "off", "accept-new":
 		name := addr.String()
 		if o.port != 22 {

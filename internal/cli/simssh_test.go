@@ -110,6 +110,9 @@ func TestSimSSH(t *testing.T) {
 		t.Errorf("StrictHostKeyChecking=no: %d %q", r.code, r.stderr)
 	}
 
+	w.refused(ssh("-i", "key.pem", "-o", "StrictHostKeyChecking=yes", "ec2-user@"+w.ip, "true"),
+		"No ED25519 host key is known for "+w.ip+" and you have requested strict checking.\nHost key verification failed.\n", "keeps no known_hosts")
+
 	// The key file.
 	if err := os.WriteFile(filepath.Join(w.home, "open.pem"), mustRead(t, filepath.Join(w.home, "key.pem")), 0o644); err != nil {
 		t.Fatal(err)
