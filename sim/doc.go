@@ -239,6 +239,14 @@
 // for the features that reach an instance through the network, and [Cloud.FetchInstance]
 // fetches a page directly. Windows instances have no simulated operating system.
 //
+// For an SSH client (awsx sim ssh, sim scp): [HostAddress] reads an address or one of EC2's
+// DNS names of it (ec2-3-80-12-7.compute-1.amazonaws.com, ip-10-0-1-5.ec2.internal),
+// [Cloud.SSHHost] finds the instance that has it (private, public or Elastic IP) with its
+// state, the public key of the key pair it was launched with and its image's default user,
+// [Cloud.Listening] says whether sshd listens, and [Cloud.StatInstanceFile],
+// [Cloud.ReadInstanceFile], [Cloud.ReadInstanceDir], [Cloud.WriteInstanceFile] and
+// [Cloud.MkdirInstance] read and write the instance's files as its user, with its permissions.
+//
 // # One path for every service
 //
 // Each service is a package that fills one contract (sim/internal/service): its signing

@@ -22,6 +22,7 @@ func NewCmdSim(f *Factory) *cobra.Command {
 	cmd.AddCommand(NewCmdSimSpotPrice(f), NewCmdSimInterrupt(f), NewCmdSimAdvance(f), NewCmdSimLoad(f)) // simspot.go, simload.go
 	cmd.AddCommand(NewCmdSimInbox(f))                                                                   // siminbox.go
 	cmd.AddCommand(NewCmdSimWhy(f))                                                                     // simwhy.go
+	cmd.AddCommand(NewCmdSimSSH(f), NewCmdSimSCP(f))                                                    // simssh.go, simscp.go
 	return cmd
 }
 
