@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/awsxlab/awsx/sim/internal/cfnsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -47,6 +48,7 @@ type Cloud struct {
 	lbs      *elbsim.Store
 	files    *efssim.Store
 	watch    *cwsim.Store
+	stacks   *cfnsim.Store
 	topics   *snssim.Store
 	guests   *guest.Store // the instances' operating systems: guest.go
 	registry registry
@@ -146,6 +148,9 @@ func New(opts ...Option) *Cloud {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	}, c.network())
 	c.topics = snssim.NewStore(o.account, c.clock, c.ids)
+	// CloudFormation makes a stack's resources through the services' operations as the
+	// caller, as AWS does for a stack without a service role.
+	c.stacks = cfnsim.NewStore(o.account, c.clock, c.ids, c.call)
 	c.newGuests()
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
 	// topic's default policy lets the owner's CloudWatch publish.
@@ -170,6 +175,7 @@ func New(opts ...Option) *Cloud {
 		c.files.Service(),
 		c.watch.Service(),
 		c.topics.Service(),
+		c.stacks.Service(),
 	)
 	return c
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/awsxlab/awsx/sim/internal/cfnsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -36,6 +37,7 @@ type savedState struct {
 	Guest   json.RawMessage `json:"guest,omitempty"`                // absent from states saved before the instances' operating systems
 	ELB     json.RawMessage `json:"elasticloadbalancing,omitempty"` // absent from states saved before ELB
 	EFS     json.RawMessage `json:"efs,omitempty"`                  // absent from states saved before EFS
+	CFN     json.RawMessage `json:"cloudformation,omitempty"`       // absent from states saved before CloudFormation
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -83,6 +85,10 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	cfnState, err := c.stacks.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	efsState, err := c.files.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
@@ -93,7 +99,7 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState, EFS: efsState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState, EFS: efsState, CFN: cfnState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -172,6 +178,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := efssim.NewStore(c.opts.account, c.clock, ids, nil, nil).UnmarshalJSON(st.EFS); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.CFN) == 0 {
+		st.CFN = json.RawMessage("{}")
+	}
+	if err := cfnsim.NewStore(c.opts.account, c.clock, ids, nil).UnmarshalJSON(st.CFN); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -184,6 +196,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.guests.UnmarshalJSON(st.Guest) // checked above
 	c.lbs.UnmarshalJSON(st.ELB)      // checked above
 	c.files.UnmarshalJSON(st.EFS)    // checked above
+	c.stacks.UnmarshalJSON(st.CFN)   // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
@@ -20,6 +21,7 @@ import (
 
 // sdkClients are the SDK's clients of the services of awsmodel.Services, by Name.
 var sdkClients = map[string]sdkClient{
+	"cloudformation":         {func(c aws.Config) any { return cloudformation.NewFromConfig(c) }, reflect.TypeFor[*cloudformation.Client]()},
 	"cloudwatch":             {func(c aws.Config) any { return cloudwatch.NewFromConfig(c) }, reflect.TypeFor[*cloudwatch.Client]()},
 	"ec2":                    {func(c aws.Config) any { return ec2.NewFromConfig(c) }, reflect.TypeFor[*ec2.Client]()},
 	"efs":                    {func(c aws.Config) any { return efs.NewFromConfig(c) }, reflect.TypeFor[*efs.Client]()},
