@@ -21,14 +21,14 @@ var pseudo = []string{"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
 
 // env is what a template's values are evaluated in.
 type env struct {
-	t                                    *Template
+	t                                   *Template
 	region, account, stackName, stackID string
-	params                               map[string]any // string, or []any for the list types
-	conds                                map[string]bool
-	res                                  map[string]*resource // the resources created so far
-	azs                                  func(region string) ([]string, error)
-	imports                              func(name string) (string, error)
-	imported                             []string // the exports read
+	params                              map[string]any // string, or []any for the list types
+	conds                               map[string]bool
+	res                                 map[string]*resource // the resources created so far
+	azs                                 func(region string) ([]string, error)
+	imports                             func(name string) (string, error)
+	imported                            []string // the exports read
 }
 
 func (e *env) pseudo(name string) (any, bool) {

@@ -2,7 +2,13 @@ package cfnsim
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/xml"
 	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,13 +16,12 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
+	"github.com/awsxlab/awsx/sim/internal/s3sim"
 )
 
 // maker makes and deletes the resources of one stack operation, through the door as the
@@ -32,6 +37,29 @@ func (m *maker) do(service, op string, in any) (any, error) {
 		return nil, core.Errorf(core.NotImplemented, "the simulator does not make %s resources here", service)
 	}
 	return m.s.call(m.ctx, service, op, in)
+}
+
+// s3 calls an S3 operation on a bucket: S3's handlers take its REST requests, not the
+// SDK's inputs.
+func (m *maker) s3(method, bucket string, query url.Values, body []byte) error {
+	h := http.Header{}
+	if body != nil {
+		sum := md5.Sum(body)
+		h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	op, req, err := s3sim.InternalRequest(method, bucket, "", query, h, body)
+	if err != nil {
+		return err
+	}
+	_, err = m.do("s3", op, req)
+	return err
+}
+
+func xmlText(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
 }
 
 // name is a generated physical name: stack-Logical-RANDOM, at most max characters.
@@ -79,13 +107,6 @@ func ec2Tags(kind ec2types.ResourceType, t []tag) []ec2types.TagSpecification {
 	}
 	return []ec2types.TagSpecification{{ResourceType: kind, Tags: tags}}
 }
-
-// stackTags are the tags CloudFormation puts on what it makes.
-func (m *maker) stackTags(logical string, t []tag) []tag {
-	return append(t, tag{"aws:cloudformation:stack-name", m.stack.Name}, tag{"aws:cloudformation:logical-id", logical}, tag{"aws:cloudformation:stack-id", m.stack.ID})
-}
-
-func ids(in []string) []string { return in }
 
 var types = map[string]rtype{
 	"AWS::EC2::VPC": {
@@ -301,7 +322,7 @@ var types = map[string]rtype{
 		},
 	},
 	"AWS::EC2::SecurityGroup": {
-		props: []string{"GroupDescription", "GroupName", "SecurityGroupIngress", "SecurityGroupEgress", "VpcId", "Tags"},
+		props:  []string{"GroupDescription", "GroupName", "SecurityGroupIngress", "SecurityGroupEgress", "VpcId", "Tags"},
 		create: createGroup,
 		delete: func(m *maker, r *resource) error {
 			_, err := m.do("ec2", "DeleteSecurityGroup", &ec2.DeleteSecurityGroupInput{GroupId: aws.String(r.Extra["id"])})
@@ -341,7 +362,7 @@ var types = map[string]rtype{
 		},
 	},
 	"AWS::EC2::Instance": {
-		props: []string{"ImageId", "InstanceType", "KeyName", "SubnetId", "SecurityGroupIds", "SecurityGroups", "UserData", "IamInstanceProfile", "Tags", "AvailabilityZone", "PrivateIpAddress", "Monitoring", "DisableApiTermination", "EbsOptimized", "NetworkInterfaces", "InstanceInitiatedShutdownBehavior", "Tenancy", "SourceDestCheck", "BlockDeviceMappings", "CreditSpecification", "Volumes"},
+		props:  []string{"ImageId", "InstanceType", "KeyName", "SubnetId", "SecurityGroupIds", "SecurityGroups", "UserData", "IamInstanceProfile", "Tags", "AvailabilityZone", "PrivateIpAddress", "Monitoring", "DisableApiTermination", "EbsOptimized", "NetworkInterfaces", "InstanceInitiatedShutdownBehavior", "Tenancy", "SourceDestCheck", "BlockDeviceMappings", "CreditSpecification", "Volumes"},
 		create: createInstance,
 		delete: func(m *maker, r *resource) error {
 			_, err := m.do("ec2", "TerminateInstances", &ec2.TerminateInstancesInput{InstanceIds: []string{r.Physical}})
@@ -424,35 +445,37 @@ var types = map[string]rtype{
 			if p.err != nil {
 				return nil, p.err
 			}
-			in := &s3.CreateBucketInput{Bucket: &name}
+			var config []byte
 			if r := m.stack.Region; r != "us-east-1" {
-				in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(r)}
+				config = []byte(`<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>` + r + `</LocationConstraint></CreateBucketConfiguration>`)
 			}
-			if _, err := m.do("s3", "CreateBucket", in); err != nil {
+			if err := m.s3("PUT", name, nil, config); err != nil {
 				return nil, err
 			}
 			md := &made{physical: name, attrs: map[string]any{"Arn": "arn:aws:s3:::" + name, "DomainName": name + ".s3.amazonaws.com",
 				"RegionalDomainName": name + ".s3." + m.stack.Region + ".amazonaws.com", "DualStackDomainName": name + ".s3.dualstack." + m.stack.Region + ".amazonaws.com",
 				"WebsiteURL": "http://" + name + ".s3-website-" + m.stack.Region + ".amazonaws.com"}}
 			if status != "" {
-				if _, err := m.do("s3", "PutBucketVersioning", &s3.PutBucketVersioningInput{Bucket: &name, VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatus(status)}}); err != nil {
+				doc := `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>` + xmlText(status) + `</Status></VersioningConfiguration>`
+				if err := m.s3("PUT", name, url.Values{"versioning": {""}}, []byte(doc)); err != nil {
 					return md, err
 				}
 			}
 			if len(tags) > 0 {
-				var ts []s3types.Tag
+				var doc strings.Builder
+				doc.WriteString(`<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>`)
 				for _, t := range tags {
-					ts = append(ts, s3types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+					doc.WriteString("<Tag><Key>" + xmlText(t.Key) + "</Key><Value>" + xmlText(t.Value) + "</Value></Tag>")
 				}
-				if _, err := m.do("s3", "PutBucketTagging", &s3.PutBucketTaggingInput{Bucket: &name, Tagging: &s3types.Tagging{TagSet: ts}}); err != nil {
+				doc.WriteString("</TagSet></Tagging>")
+				if err := m.s3("PUT", name, url.Values{"tagging": {""}}, []byte(doc.String())); err != nil {
 					return md, err
 				}
 			}
 			return md, nil
 		},
 		delete: func(m *maker, r *resource) error {
-			_, err := m.do("s3", "DeleteBucket", &s3.DeleteBucketInput{Bucket: &r.Physical})
-			return err
+			return m.s3("DELETE", r.Physical, nil, nil)
 		},
 	},
 	"AWS::S3::BucketPolicy": {
@@ -463,19 +486,18 @@ var types = map[string]rtype{
 			if p.err != nil {
 				return nil, p.err
 			}
-			if _, err := m.do("s3", "PutBucketPolicy", &s3.PutBucketPolicyInput{Bucket: &b, Policy: &doc}); err != nil {
+			if err := m.s3("PUT", b, url.Values{"policy": {""}}, []byte(doc)); err != nil {
 				return nil, err
 			}
 			return &made{physical: m.name(logical, 128, false), extra: map[string]string{"bucket": b}}, nil
 		},
 		delete: func(m *maker, r *resource) error {
-			_, err := m.do("s3", "DeleteBucketPolicy", &s3.DeleteBucketPolicyInput{Bucket: aws.String(r.Extra["bucket"])})
-			return err
+			return m.s3("DELETE", r.Extra["bucket"], url.Values{"policy": {""}}, nil)
 		},
 	},
 	"AWS::IAM::Role": {
 		iam: true, nameProp: "RoleName",
-		props: []string{"AssumeRolePolicyDocument", "RoleName", "Path", "Policies", "ManagedPolicyArns", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags"},
+		props:  []string{"AssumeRolePolicyDocument", "RoleName", "Path", "Policies", "ManagedPolicyArns", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags"},
 		create: createRole,
 		delete: func(m *maker, r *resource) error {
 			name := r.Physical
@@ -695,7 +717,7 @@ func createInstance(m *maker, logical string, p *props) (*made, error) {
 	in := &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), ImageId: p.sp("ImageId"), KeyName: p.sp("KeyName"),
 		SubnetId: p.sp("SubnetId"), SecurityGroupIds: p.strs("SecurityGroupIds"), SecurityGroups: p.strs("SecurityGroups"),
 		UserData: p.sp("UserData"), PrivateIpAddress: p.sp("PrivateIpAddress"), DisableApiTermination: p.boolean("DisableApiTermination"),
-		EbsOptimized: p.boolean("EbsOptimized"), TagSpecifications: ec2Tags(ec2types.ResourceTypeInstance, m.stackTags(logical, p.tags()))}
+		EbsOptimized: p.boolean("EbsOptimized"), TagSpecifications: ec2Tags(ec2types.ResourceTypeInstance, p.tags())}
 	if t := p.str("InstanceType"); t != "" {
 		in.InstanceType = ec2types.InstanceType(t)
 	} else {

@@ -2,6 +2,7 @@ package cfnsim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -152,9 +153,9 @@ func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.Cre
 	}
 	now := s.clock.Now()
 	k := &stack{Name: name, Region: region, Body: body, Description: t.Description, Params: params, Created: now,
-		ID: fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", region, s.account, name, uuid(s.ids)),
+		ID:              fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", region, s.account, name, uuid(s.ids)),
 		DisableRollback: aws.ToBool(in.DisableRollback) || in.OnFailure == cfntypes.OnFailureDoNothing,
-		Protection: aws.ToBool(in.EnableTerminationProtection), RoleARN: aws.ToString(in.RoleARN), NotificationARNs: in.NotificationARNs,
+		Protection:      aws.ToBool(in.EnableTerminationProtection), RoleARN: aws.ToString(in.RoleARN), NotificationARNs: in.NotificationARNs,
 		TimeoutInMinutes: aws.ToInt32(in.TimeoutInMinutes)}
 	for _, c := range in.Capabilities {
 		k.Capabilities = append(k.Capabilities, string(c))
@@ -261,11 +262,17 @@ func stackFailure(failed []string, failure string) string {
 // reason is a failed resource's status reason: the service's message, as CloudFormation
 // reports a handler's failure.
 func reason(err error) string {
-	if e := core.AsError(err); e != nil && e.Code != ValidationError {
-		return fmt.Sprintf("Resource handler returned message: %q (Service: %s, Status Code: %d, Error Code: %s)", e.Message, "AWS", e.Status, e.Code)
+	var e *core.Error
+	if errors.As(err, &e) && e.Code != ValidationError {
+		return fmt.Sprintf("Resource handler returned message: %q (Status Code: %d, Error Code: %s)", e.Message, e.Status, e.Code)
 	}
-	if e := core.AsError(err); e != nil {
+	if e != nil {
 		return e.Message
+	}
+	type coded interface{ ErrorCode() string }
+	var c coded
+	if errors.As(err, &c) {
+		return fmt.Sprintf("Resource handler returned message: %q (Error Code: %s)", err.Error(), c.ErrorCode())
 	}
 	return err.Error()
 }
@@ -368,12 +375,12 @@ func (h *CloudFormation) deleteAll(m *maker, k *stack, at time.Time) (time.Time,
 			r.Retained = true
 			continue
 		}
-		k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_IN_PROGRESS", "", "")
-		at = at.Add(time.Second)
-		if r.Physical == "" {
+		if r.Physical == "" { // it failed before it existed: nothing to delete
 			k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_COMPLETE", "", "")
 			continue
 		}
+		k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_IN_PROGRESS", "", "")
+		at = at.Add(time.Second)
 		rt := types[r.Type]
 		if err := rt.delete(m, r); err != nil && !notFound(err) {
 			k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_FAILED", reason(err), "")

@@ -41,28 +41,28 @@ type state struct {
 // resources show is what the events up to the clock's now say, so that a stack is
 // CREATE_IN_PROGRESS for as many seconds as it has resources to make.
 type stack struct {
-	ID, Name, Region  string
-	Body              string
-	Description       string
-	Params            []param
-	Outputs           []output
-	Resources         []*resource
-	Events            []event
-	Created           time.Time
-	Deleted           time.Time `json:",omitzero"` // when its DELETE_COMPLETE event is due
-	Busy              time.Time `json:",omitzero"` // when its current operation's last event is due
-	Final             string    // the status of its last event
-	Reason            string    `json:",omitempty"`
-	Capabilities      []string  `json:",omitempty"`
-	Tags              []tag     `json:",omitempty"`
-	RoleARN           string    `json:",omitempty"`
-	DisableRollback   bool      `json:",omitempty"`
-	Protection        bool      `json:",omitempty"`
-	Imports           []string  `json:",omitempty"`
-	NotificationARNs  []string  `json:",omitempty"`
-	TimeoutInMinutes  int32     `json:",omitempty"`
-	LastUpdated       time.Time `json:",omitzero"`
-	ResourceSeq       int       `json:",omitempty"`
+	ID, Name, Region string
+	Body             string
+	Description      string
+	Params           []param
+	Outputs          []output
+	Resources        []*resource
+	Events           []event
+	Created          time.Time
+	Deleted          time.Time `json:",omitzero"` // when its DELETE_COMPLETE event is due
+	Busy             time.Time `json:",omitzero"` // when its current operation's last event is due
+	Final            string    // the status of its last event
+	Reason           string    `json:",omitempty"`
+	Capabilities     []string  `json:",omitempty"`
+	Tags             []tag     `json:",omitempty"`
+	RoleARN          string    `json:",omitempty"`
+	DisableRollback  bool      `json:",omitempty"`
+	Protection       bool      `json:",omitempty"`
+	Imports          []string  `json:",omitempty"`
+	NotificationARNs []string  `json:",omitempty"`
+	TimeoutInMinutes int32     `json:",omitempty"`
+	LastUpdated      time.Time `json:",omitzero"`
+	ResourceSeq      int       `json:",omitempty"`
 }
 
 type tag struct{ Key, Value string }
@@ -81,10 +81,10 @@ type output struct {
 type resource struct {
 	Logical, Type, Physical string
 	Ref                     string
-	Attrs                   map[string]any `json:",omitempty"`
-	DeletionPolicy          string         `json:",omitempty"`
-	Retained                bool           `json:",omitempty"`
-	Deps                    []string       `json:",omitempty"` // the resources it depends on
+	Attrs                   map[string]any    `json:",omitempty"`
+	DeletionPolicy          string            `json:",omitempty"`
+	Retained                bool              `json:",omitempty"`
+	Deps                    []string          `json:",omitempty"` // the resources it depends on
 	Extra                   map[string]string `json:",omitempty"` // what deleting it needs
 }
 

@@ -171,16 +171,16 @@ func paramType(typ string) bool {
 // awsTypes are the AWS-specific parameter types, each with the EC2 lookup that checks a
 // value exists in the account (nil: not checked).
 var awsTypes = map[string]func(ctx context.Context, s *Store, v string) (bool, error){
-	"AWS::EC2::KeyPair::KeyName":           keyExists,
-	"AWS::EC2::Image::Id":                  imageExists,
-	"AWS::EC2::VPC::Id":                    vpcExists,
-	"AWS::EC2::Subnet::Id":                 subnetExists,
-	"AWS::EC2::SecurityGroup::Id":          groupExists,
-	"AWS::EC2::AvailabilityZone::Name":     nil,
-	"AWS::EC2::Instance::Id":               nil,
-	"AWS::EC2::SecurityGroup::GroupName":   nil,
-	"AWS::EC2::Volume::Id":                 nil,
-	"AWS::Route53::HostedZone::Id":         nil,
+	"AWS::EC2::KeyPair::KeyName":         keyExists,
+	"AWS::EC2::Image::Id":                imageExists,
+	"AWS::EC2::VPC::Id":                  vpcExists,
+	"AWS::EC2::Subnet::Id":               subnetExists,
+	"AWS::EC2::SecurityGroup::Id":        groupExists,
+	"AWS::EC2::AvailabilityZone::Name":   nil,
+	"AWS::EC2::Instance::Id":             nil,
+	"AWS::EC2::SecurityGroup::GroupName": nil,
+	"AWS::EC2::Volume::Id":               nil,
+	"AWS::Route53::HostedZone::Id":       nil,
 }
 
 // resolveParams checks the given parameters against the template's, and returns each
