@@ -15,6 +15,7 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/awsxlab/awsx/sim"
@@ -308,7 +309,9 @@ func TestCloudFormationValidateTemplate(t *testing.T) {
 func TestCloudFormationParameters(t *testing.T) {
 	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
 		ctx := context.Background()
-		client := cloudformation.NewFromConfig(b.Open(t).Config())
+		c := b.Open(t, cfnClock())
+		c.Require(t, conformance.ClockControl)
+		client := cloudformation.NewFromConfig(c.Config())
 		body := `Parameters:
   Env:
     Type: String
@@ -373,7 +376,11 @@ Outputs:
 		}
 		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("p"), TemplateBody: &body,
 			Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("Env"), ParameterValue: aws.String("prod")}}}))(t)
-		b.Open(t) // nothing: the stack is checked below after its events
+		c.Advance(t, time.Minute)
+		st := must(stackStatus(t, client, "p"))(t)
+		if st.StackStatus != cfntypes.StackStatusCreateComplete || outputOf(st, "Arn") != "arn:aws:sns:us-east-1:123456789012:web-prod-2-b" {
+			t.Errorf("stack %s, outputs %+v", st.StackStatus, st.Outputs)
+		}
 	})
 }
 
@@ -398,4 +405,52 @@ func TestCloudFormationSaveLoad(t *testing.T) {
 	if st.StackStatus != cfntypes.StackStatusCreateComplete || outputOf(st, "Arn") != "arn:aws:sns:us-east-1:123456789012:saved" {
 		t.Errorf("loaded: %s %+v", st.StackStatus, st.Outputs)
 	}
+}
+
+// A stack's resources are made as the caller: a user allowed CloudFormation but not EC2's
+// CreateVpc gets the stack rolled back with EC2's refusal as the reason; a user without
+// cloudformation:CreateStack is refused the call. An unknown property fails its resource.
+func TestCloudFormationAuthorization(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, cfnClock())
+		c.Require(t, conformance.ClockControl, conformance.EnforcesIAM)
+		body := "Resources:\n  Net:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n"
+		nobody := newUser(t, c, "nobody")
+		_, err := cloudformation.NewFromConfig(nobody).CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("a"), TemplateBody: &body})
+		wantCode(t, err, "AccessDenied")
+
+		cfnOnly := newUser(t, c, "cfn-only")
+		root := iam.NewFromConfig(c.Config())
+		must(root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("cfn-only"), PolicyName: aws.String("cfn"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudformation:*","Resource":"arn:aws:cloudformation:us-east-1:123456789012:stack/b/*"}]}`)}))(t)
+		client := cloudformation.NewFromConfig(cfnOnly)
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("b"), TemplateBody: &body}))(t)
+		c.Advance(t, time.Minute)
+		ev := must(client.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("b")}))(t).StackEvents
+		found := false
+		for _, e := range ev {
+			if e.ResourceStatus == cfntypes.ResourceStatusCreateFailed && strings.Contains(aws.ToString(e.ResourceStatusReason), "ec2:CreateVpc") {
+				found = true
+			}
+		}
+		if !found || ev[0].ResourceStatus != cfntypes.ResourceStatusRollbackComplete {
+			for _, e := range ev {
+				t.Errorf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+			}
+		}
+		_, err = client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("other")})
+		wantCode(t, err, "AccessDenied")
+
+		bad := "Resources:\n  Net:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n      Colour: blue\n"
+		rootClient := cloudformation.NewFromConfig(c.Config())
+		must(rootClient.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("c"), TemplateBody: &bad}))(t)
+		c.Advance(t, time.Minute)
+		ev = must(rootClient.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("c")}))(t).StackEvents
+		if len(ev) < 4 || aws.ToString(ev[3].ResourceStatusReason) != "Encountered unsupported property Colour" || ev[3].ResourceStatus != cfntypes.ResourceStatusCreateFailed {
+			for _, e := range ev {
+				t.Errorf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+			}
+		}
+	})
 }
