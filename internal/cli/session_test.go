@@ -164,6 +164,7 @@ var paritySessions = []struct {
 	{"cloudWatchSession", cloudWatchSession, []string{"cloudwatch"}},
 	{"snsSession", snsSession, []string{"sns"}},
 	{"elbv2Session", elbv2Session, []string{"elbv2"}},
+	{"cloudFormationSession", cloudFormationSession, []string{"cloudformation"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of

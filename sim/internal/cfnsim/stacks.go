@@ -818,7 +818,7 @@ func (h *CloudFormation) ListExports(ctx context.Context, in *cloudformation.Lis
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	now := s.clock.Now()
-	out := &cloudformation.ListExportsOutput{}
+	out := &cloudformation.ListExportsOutput{Exports: []cfntypes.Export{}} // AWS answers <Exports/>
 	for _, k := range s.st.Stacks {
 		if k.Region != region || (!k.Deleted.IsZero() && !k.Deleted.After(now)) {
 			continue
