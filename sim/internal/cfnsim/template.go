@@ -60,7 +60,8 @@ func parseBody(body string) (map[string]any, []string, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, nil, formatError("YAML not well-formed. (line 1, column 1)")
 	}
-	v, err := fromNode(doc.Content[0], 0)
+	budget := maxNodes
+	v, err := fromNode(doc.Content[0], 0, &budget)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -164,11 +165,18 @@ var shortForms = map[string]string{
 	"!Transform": "Fn::Transform", "!Length": "Fn::Length", "!ToJsonString": "Fn::ToJsonString",
 }
 
+// maxNodes bounds the values of a template once YAML's aliases are expanded: a body of 51,200
+// bytes has far fewer, and an alias bomb far more.
+const maxNodes = 200000
+
 // maxDepth bounds the nesting of a template's values.
 const maxDepth = 100
 
 // fromNode converts a YAML node into JSON's values, the short forms into the long.
-func fromNode(n *yaml.Node, depth int) (any, error) {
+func fromNode(n *yaml.Node, depth int, budget *int) (any, error) {
+	if *budget--; *budget < 0 {
+		return nil, formatError("YAML not well-formed. (line %d, column %d): too many nodes once its aliases are expanded", n.Line, n.Column)
+	}
 	if depth > maxDepth {
 		return nil, formatError("YAML not well-formed. (line %d, column %d)", n.Line, n.Column)
 	}
@@ -178,7 +186,7 @@ func fromNode(n *yaml.Node, depth int) (any, error) {
 		if n.Alias == nil {
 			return nil, nil
 		}
-		return fromNode(n.Alias, depth+1)
+		return fromNode(n.Alias, depth+1, budget)
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
 			v = nil
@@ -188,7 +196,7 @@ func fromNode(n *yaml.Node, depth int) (any, error) {
 	case yaml.SequenceNode:
 		l := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			e, err := fromNode(c, depth+1)
+			e, err := fromNode(c, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -208,7 +216,7 @@ func fromNode(n *yaml.Node, depth int) (any, error) {
 			if _, dup := m[k.Value]; dup {
 				return nil, formatError("YAML not well-formed. (line %d, column %d)", k.Line, k.Column)
 			}
-			e, err := fromNode(n.Content[i+1], depth+1)
+			e, err := fromNode(n.Content[i+1], depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
