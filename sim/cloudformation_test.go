@@ -3,10 +3,12 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/awsxlab/awsx/sim"
 	"github.com/awsxlab/awsx/sim/internal/conformance"
@@ -453,4 +456,148 @@ func TestCloudFormationAuthorization(t *testing.T) {
 			}
 		}
 	})
+}
+
+// IAM, SSM and S3 resources: a role with an inline and a managed policy and an instance
+// profile, a policy on a user, a parameter naming the role, a bucket with its policy; the
+// capability they need; all of them gone after DeleteStack.
+func TestCloudFormationIAMAndFriends(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, cfnClock())
+		c.Require(t, conformance.ClockControl)
+		client := cloudformation.NewFromConfig(c.Config())
+		im := iam.NewFromConfig(c.Config())
+		must(im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ana")}))(t)
+		body := `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: web-role
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}
+      Policies:
+        - PolicyName: read
+          PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      Roles: [!Ref Role]
+  Managed:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles: [!Ref Role]
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'sns:Publish', Resource: '*'}]}
+  AnaPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: ana-read
+      Users: [ana]
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'ec2:Describe*', Resource: '*'}]}
+  RoleArn:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /web/role
+      Type: String
+      Value: !GetAtt Role.Arn
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: site-bucket-cfn
+  SitePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Site
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: !GetAtt Role.Arn}, Action: 's3:GetObject', Resource: !Sub '${Site.Arn}/*'}
+Outputs:
+  Profile:
+    Value: !GetAtt Profile.Arn
+  Managed:
+    Value: !Ref Managed
+`
+		_, err := client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("iam"), TemplateBody: &body,
+			Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}})
+		wantCode(t, err, "InsufficientCapabilitiesException")
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("iam"), TemplateBody: &body,
+			Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityNamedIam}}))(t)
+		c.Advance(t, time.Minute)
+		st := must(stackStatus(t, client, "iam"))(t)
+		if st.StackStatus != cfntypes.StackStatusCreateComplete {
+			ev := must(client.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("iam")}))(t).StackEvents
+			for _, e := range ev {
+				t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+			}
+			t.Fatalf("status %s", st.StackStatus)
+		}
+		role := must(im.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("web-role")}))(t).Role
+		attached := must(im.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String("web-role")}))(t).AttachedPolicies
+		if len(attached) != 1 || aws.ToString(attached[0].PolicyArn) != outputOf(st, "Managed") {
+			t.Errorf("attached %+v", attached)
+		}
+		must(im.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String("ana"), PolicyName: aws.String("ana-read")}))(t)
+		prof := must(im.ListInstanceProfilesForRole(ctx, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String("web-role")}))(t).InstanceProfiles
+		if len(prof) != 1 || aws.ToString(prof[0].Arn) != outputOf(st, "Profile") {
+			t.Errorf("profiles %+v", prof)
+		}
+		p := must(ssm.NewFromConfig(c.Config()).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/web/role")}))(t)
+		if aws.ToString(p.Parameter.Value) != aws.ToString(role.Arn) {
+			t.Errorf("parameter %s", aws.ToString(p.Parameter.Value))
+		}
+		pol := must(s3.NewFromConfig(c.Config()).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("site-bucket-cfn")}))(t)
+		if !strings.Contains(aws.ToString(pol.Policy), "arn:aws:s3:::site-bucket-cfn/*") {
+			t.Errorf("bucket policy %s", aws.ToString(pol.Policy))
+		}
+
+		must(client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("iam")}))(t)
+		c.Advance(t, time.Minute)
+		if st := must(stackStatus(t, client, aws.ToString(st.StackId)))(t); st.StackStatus != cfntypes.StackStatusDeleteComplete {
+			t.Fatalf("deleted: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+		}
+		_, err = im.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("web-role")})
+		wantCode(t, err, "NoSuchEntity")
+		_, err = im.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String("ana"), PolicyName: aws.String("ana-read")})
+		wantCode(t, err, "NoSuchEntity")
+		_, err = s3.NewFromConfig(c.Config()).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("site-bucket-cfn")})
+		if err == nil {
+			t.Error("the bucket is left")
+		}
+	})
+}
+
+// Stacks made and deleted from many goroutines at once, each with resources of its own.
+func TestCloudFormationConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := sim.New(cfnClock())
+	client := cloudformation.NewFromConfig(c.Config())
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			name := fmt.Sprintf("s%d", i)
+			body := fmt.Sprintf("Resources:\n  T:\n    Type: AWS::SNS::Topic\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /p/%d\n      Type: String\n      Value: !Ref T\n", i)
+			if _, err := client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: &name, TemplateBody: &body}); err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := client.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: &name}); err != nil {
+				t.Error(err)
+			}
+			if _, err := client.ListStacks(ctx, &cloudformation.ListStacksInput{}); err != nil {
+				t.Error(err)
+			}
+			if _, err := client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: &name}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	c.Advance(time.Minute)
+	out := must(client.ListStacks(ctx, &cloudformation.ListStacksInput{StackStatusFilter: []cfntypes.StackStatus{cfntypes.StackStatusDeleteComplete}}))(t)
+	if len(out.StackSummaries) != 8 {
+		t.Errorf("%d stacks deleted", len(out.StackSummaries))
+	}
 }

@@ -558,6 +558,121 @@ var types = map[string]rtype{
 			return err
 		},
 	},
+	"AWS::IAM::Policy": {
+		iam: true,
+		props: []string{"PolicyName", "PolicyDocument", "Roles", "Users", "Groups"},
+		create: func(m *maker, logical string, p *props) (*made, error) {
+			p.require("PolicyName", "PolicyDocument")
+			name, doc := p.str("PolicyName"), p.document("PolicyDocument")
+			roles, users, groups := p.strs("Roles"), p.strs("Users"), p.strs("Groups")
+			if p.err == nil && len(roles)+len(users)+len(groups) == 0 {
+				p.fail("At least one of [Groups,Roles,Users] must be non-empty.")
+			}
+			if p.err != nil {
+				return nil, p.err
+			}
+			md := &made{physical: m.name(logical, 128, false), extra: map[string]string{"name": name,
+				"roles": strings.Join(roles, ","), "users": strings.Join(users, ","), "groups": strings.Join(groups, ",")}}
+			for _, r := range roles {
+				if _, err := m.do("iam", "PutRolePolicy", &iam.PutRolePolicyInput{RoleName: aws.String(r), PolicyName: &name, PolicyDocument: &doc}); err != nil {
+					return md, err
+				}
+			}
+			for _, u := range users {
+				if _, err := m.do("iam", "PutUserPolicy", &iam.PutUserPolicyInput{UserName: aws.String(u), PolicyName: &name, PolicyDocument: &doc}); err != nil {
+					return md, err
+				}
+			}
+			for _, g := range groups {
+				if _, err := m.do("iam", "PutGroupPolicy", &iam.PutGroupPolicyInput{GroupName: aws.String(g), PolicyName: &name, PolicyDocument: &doc}); err != nil {
+					return md, err
+				}
+			}
+			return md, nil
+		},
+		delete: func(m *maker, r *resource) error {
+			name := aws.String(r.Extra["name"])
+			for _, x := range splitList(r.Extra["roles"]) {
+				if _, err := m.do("iam", "DeleteRolePolicy", &iam.DeleteRolePolicyInput{RoleName: aws.String(x), PolicyName: name}); err != nil && !notFound(err) {
+					return err
+				}
+			}
+			for _, x := range splitList(r.Extra["users"]) {
+				if _, err := m.do("iam", "DeleteUserPolicy", &iam.DeleteUserPolicyInput{UserName: aws.String(x), PolicyName: name}); err != nil && !notFound(err) {
+					return err
+				}
+			}
+			for _, x := range splitList(r.Extra["groups"]) {
+				if _, err := m.do("iam", "DeleteGroupPolicy", &iam.DeleteGroupPolicyInput{GroupName: aws.String(x), PolicyName: name}); err != nil && !notFound(err) {
+					return err
+				}
+			}
+			return nil
+		},
+	},
+	"AWS::IAM::ManagedPolicy": {
+		iam: true, nameProp: "ManagedPolicyName",
+		props: []string{"ManagedPolicyName", "PolicyDocument", "Roles", "Users", "Groups", "Path", "Description"},
+		create: func(m *maker, logical string, p *props) (*made, error) {
+			p.require("PolicyDocument")
+			name := p.str("ManagedPolicyName")
+			if name == "" {
+				name = m.name(logical, 128, false)
+			}
+			in := &iam.CreatePolicyInput{PolicyName: &name, PolicyDocument: aws.String(p.document("PolicyDocument")), Path: p.sp("Path"), Description: p.sp("Description")}
+			roles, users, groups := p.strs("Roles"), p.strs("Users"), p.strs("Groups")
+			if p.err != nil {
+				return nil, p.err
+			}
+			out, err := m.do("iam", "CreatePolicy", in)
+			if err != nil {
+				return nil, err
+			}
+			pol := out.(*iam.CreatePolicyOutput).Policy
+			arn := aws.ToString(pol.Arn)
+			md := &made{physical: arn, attrs: map[string]any{"PolicyArn": arn, "PolicyId": aws.ToString(pol.PolicyId), "DefaultVersionId": aws.ToString(pol.DefaultVersionId),
+				"AttachmentCount": "0", "IsAttachable": "true", "CreateDate": "", "UpdateDate": ""}}
+			for _, r := range roles {
+				if _, err := m.do("iam", "AttachRolePolicy", &iam.AttachRolePolicyInput{RoleName: aws.String(r), PolicyArn: &arn}); err != nil {
+					return md, err
+				}
+			}
+			for _, u := range users {
+				if _, err := m.do("iam", "AttachUserPolicy", &iam.AttachUserPolicyInput{UserName: aws.String(u), PolicyArn: &arn}); err != nil {
+					return md, err
+				}
+			}
+			for _, g := range groups {
+				if _, err := m.do("iam", "AttachGroupPolicy", &iam.AttachGroupPolicyInput{GroupName: aws.String(g), PolicyArn: &arn}); err != nil {
+					return md, err
+				}
+			}
+			return md, nil
+		},
+		delete: func(m *maker, r *resource) error {
+			arn := &r.Physical
+			if out, err := m.do("iam", "ListEntitiesForPolicy", &iam.ListEntitiesForPolicyInput{PolicyArn: arn}); err == nil {
+				o := out.(*iam.ListEntitiesForPolicyOutput)
+				for _, x := range o.PolicyRoles {
+					if _, err := m.do("iam", "DetachRolePolicy", &iam.DetachRolePolicyInput{RoleName: x.RoleName, PolicyArn: arn}); err != nil {
+						return err
+					}
+				}
+				for _, x := range o.PolicyUsers {
+					if _, err := m.do("iam", "DetachUserPolicy", &iam.DetachUserPolicyInput{UserName: x.UserName, PolicyArn: arn}); err != nil {
+						return err
+					}
+				}
+				for _, x := range o.PolicyGroups {
+					if _, err := m.do("iam", "DetachGroupPolicy", &iam.DetachGroupPolicyInput{GroupName: x.GroupName, PolicyArn: arn}); err != nil {
+						return err
+					}
+				}
+			}
+			_, err := m.do("iam", "DeletePolicy", &iam.DeletePolicyInput{PolicyArn: arn})
+			return err
+		},
+	},
 	"AWS::SSM::Parameter": {
 		props: []string{"Name", "Type", "Value", "Description", "AllowedPattern", "Tier", "Tags", "DataType", "Policies"},
 		create: func(m *maker, logical string, p *props) (*made, error) {
@@ -630,6 +745,13 @@ var types = map[string]rtype{
 			return err
 		},
 	},
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 func notFound(err error) bool {

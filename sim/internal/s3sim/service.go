@@ -268,4 +268,8 @@ func InternalRequest(method, bucket, key string, query url.Values, header http.H
 }
 
 // Bind gives an internal request the door's request's caller, region and authorization.
-func (req *Request) Bind(r *service.Request) { fill(req, r) }
+func (req *Request) Bind(r *service.Request) {
+	body := req.Body
+	fill(req, r)
+	req.Body, req.Trailer = body, nil
+}
