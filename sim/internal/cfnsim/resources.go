@@ -559,7 +559,7 @@ var types = map[string]rtype{
 		},
 	},
 	"AWS::IAM::Policy": {
-		iam: true,
+		iam:   true,
 		props: []string{"PolicyName", "PolicyDocument", "Roles", "Users", "Groups"},
 		create: func(m *maker, logical string, p *props) (*made, error) {
 			p.require("PolicyName", "PolicyDocument")
