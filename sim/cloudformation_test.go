@@ -17,6 +17,8 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -600,4 +602,115 @@ func TestCloudFormationConcurrent(t *testing.T) {
 	if len(out.StackSummaries) != 8 {
 		t.Errorf("%d stacks deleted", len(out.StackSummaries))
 	}
+}
+
+// The web tier's types: a load balancer over two subnets with a target group and a listener,
+// an EFS file system with a mount target, an RDS subnet group; each made through its
+// service, and deleted with the stack.
+func TestCloudFormationWebTier(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, cfnClock())
+		c.Require(t, conformance.ClockControl)
+		client := cloudformation.NewFromConfig(c.Config())
+		body := `Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.5.0.0/16}
+  Gateway:
+    Type: AWS::EC2::InternetGateway
+  Attach:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties: {VpcId: !Ref VPC, InternetGatewayId: !Ref Gateway}
+  A:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.5.1.0/24, AvailabilityZone: !Select [0, !GetAZs '']}
+  B:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.5.2.0/24, AvailabilityZone: !Select [1, !GetAZs '']}
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: lb, VpcId: !Ref VPC}
+  LB:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    DependsOn: Attach
+    Properties:
+      Subnets: [!Ref A, !Ref B]
+      SecurityGroups: [!Ref Group]
+  TG:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {Port: 80, Protocol: HTTP, VpcId: !Ref VPC, HealthCheckPath: /}
+  HTTP:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LB
+      Port: 80
+      Protocol: HTTP
+      DefaultActions: [{Type: forward, TargetGroupArn: !Ref TG}]
+  Files:
+    Type: AWS::EFS::FileSystem
+  DBSubnets:
+    Type: AWS::RDS::DBSubnetGroup
+    Properties: {DBSubnetGroupDescription: db, SubnetIds: [!Ref A, !Ref B]}
+Outputs:
+  URL:
+    Value: !Sub 'http://${LB.DNSName}'
+  Files:
+    Value: !Ref Files
+    Export: {Name: tier-files}
+  Subnet:
+    Value: !Ref A
+    Export: {Name: tier-subnet}
+  Group:
+    Value: !GetAtt Group.GroupId
+    Export: {Name: tier-group}
+`
+		// A mount target needs its file system available, which takes EFS a few seconds of
+		// the clock: it is made by a second stack, from the first one's exports.
+		mount := `Resources:
+  Mount:
+    Type: AWS::EFS::MountTarget
+    Properties: {FileSystemId: !ImportValue tier-files, SubnetId: !ImportValue tier-subnet, SecurityGroups: [!ImportValue tier-group]}
+`
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("tier"), TemplateBody: &body}))(t)
+		c.Advance(t, time.Minute)
+		st := must(stackStatus(t, client, "tier"))(t)
+		if st.StackStatus != cfntypes.StackStatusCreateComplete {
+			ev := must(client.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("tier")}))(t).StackEvents
+			for _, e := range ev {
+				t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+			}
+			t.Fatalf("status %s", st.StackStatus)
+		}
+		lbs := must(elbv2.NewFromConfig(c.Config()).DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{}))(t).LoadBalancers
+		if len(lbs) != 1 || outputOf(st, "URL") != "http://"+aws.ToString(lbs[0].DNSName) {
+			t.Errorf("URL %s, load balancers %d", outputOf(st, "URL"), len(lbs))
+		}
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("mount"), TemplateBody: &mount}))(t)
+		c.Advance(t, time.Minute)
+		if m := must(stackStatus(t, client, "mount"))(t); m.StackStatus != cfntypes.StackStatusCreateComplete {
+			t.Fatalf("mount: %s", m.StackStatus)
+		}
+		mts := must(efs.NewFromConfig(c.Config()).DescribeMountTargets(ctx, &efs.DescribeMountTargetsInput{FileSystemId: aws.String(outputOf(st, "Files"))}))(t).MountTargets
+		if len(mts) != 1 || aws.ToString(mts[0].SubnetId) != outputOf(st, "Subnet") {
+			t.Errorf("mount targets %+v", mts)
+		}
+		_, err := client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("tier")})
+		wantCode(t, err, "ValidationError")
+		if err == nil || !strings.Contains(err.Error(), "Export tier-files cannot be deleted as it is in use by mount") {
+			t.Errorf("delete an export in use: %v", err)
+		}
+		must(client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("mount")}))(t)
+		c.Advance(t, time.Minute)
+		must(client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("tier")}))(t)
+		c.Advance(t, time.Minute)
+		st = must(stackStatus(t, client, aws.ToString(st.StackId)))(t)
+		if st.StackStatus != cfntypes.StackStatusDeleteComplete {
+			ev := must(client.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: st.StackId}))(t).StackEvents
+			for _, e := range ev[:8] {
+				t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+			}
+			t.Fatalf("deleted: %s", st.StackStatus)
+		}
+	})
 }

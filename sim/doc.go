@@ -161,8 +161,9 @@
 //     parameters and their constraints (the EC2 types checked against the account), mappings,
 //     conditions, the intrinsic functions, pseudo parameters, outputs and exports. A stack's
 //     resources — VPCs, subnets, gateways, routes, security groups, instances, addresses, NAT
-//     gateways, buckets and their policies, roles, instance profiles, SSM parameters, SNS
-//     topics — are made in dependency order through their services' operations as the
+//     gateways, buckets and their policies, roles, instance profiles and policies, SSM
+//     parameters, SNS topics, load balancers, target groups and listeners, EFS file systems
+//     and mount targets, DB subnet groups — are made in dependency order through their services' operations as the
 //     caller, so they are the ones describe-* shows, and a refusal fails the stack, rolled
 //     back. The stack's events are one second apart on the clock: it is CREATE_IN_PROGRESS
 //     for as many seconds as it has resources (sim/internal/cfnsim).

@@ -39,6 +39,16 @@
 // then CREATE_COMPLETE, with its outputs. No background work is needed, so nothing is
 // settled when the clock moves; the resources themselves exist from the call.
 //
+// Resource types: EC2's VPC, Subnet, InternetGateway, VPCGatewayAttachment, RouteTable,
+// Route, SubnetRouteTableAssociation, SecurityGroup, SecurityGroupIngress, Instance, EIP and
+// NatGateway; S3's Bucket and BucketPolicy; IAM's Role, InstanceProfile, Policy and
+// ManagedPolicy; SSM's Parameter; SNS's Topic; ELBv2's LoadBalancer, TargetGroup and
+// Listener; EFS's FileSystem and MountTarget; RDS's DBSubnetGroup. Each has its Ref value and
+// the Fn::GetAtt attributes AWS documents. Since a resource is made at the call, one that
+// needs another to have settled on the clock (a mount target on a file system still
+// "creating") fails in the same stack; it works from a second stack made later (through
+// Fn::ImportValue, say).
+//
 // Not yet: UpdateStack, change sets, TemplateURL, nested stacks, stack policies, drift,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim
