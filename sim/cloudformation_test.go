@@ -714,3 +714,30 @@ Outputs:
 		}
 	})
 }
+
+// A stack's service role must be passed: iam:PassRole on it, for cloudformation.amazonaws.com.
+func TestCloudFormationPassRole(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		c.Require(t, conformance.EnforcesIAM)
+		user := newUser(t, c, "dev")
+		root := iam.NewFromConfig(c.Config())
+		must(root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("cfn"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudformation:*","sns:*"],"Resource":"*"}]}`)}))(t)
+		body := "Resources:\n  T:\n    Type: AWS::SNS::Topic\n"
+		role := "arn:aws:iam::123456789012:role/cfn-deployer"
+		client := cloudformation.NewFromConfig(user)
+		_, err := client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("r"), TemplateBody: &body, RoleARN: &role})
+		wantCode(t, err, "AccessDenied")
+		if err == nil || !strings.Contains(err.Error(), "iam:PassRole") {
+			t.Errorf("without PassRole: %v", err)
+		}
+		must(root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("pass"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"` + role + `","Condition":{"StringEquals":{"iam:PassedToService":"cloudformation.amazonaws.com"}}}]}`)}))(t)
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("r"), TemplateBody: &body, RoleARN: &role}))(t)
+		if st := must(stackStatus(t, client, "r"))(t); aws.ToString(st.RoleARN) != role {
+			t.Errorf("RoleARN %q", aws.ToString(st.RoleARN))
+		}
+	})
+}

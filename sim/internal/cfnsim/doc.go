@@ -22,7 +22,9 @@
 // CreateStack makes the stack's resources one after the other, each after those it depends
 // on (else in the template's order), at the call, through the services' operations at the
 // door as the caller — never their stores — so they are authorized with the caller's
-// policies, as AWS does for a stack without a service role (RoleARN is kept, not assumed).
+// policies, as AWS does for a stack without a service role. A RoleARN needs iam:PassRole on
+// the role (for cloudformation.amazonaws.com); it is kept, but not assumed yet: the
+// resources are still made as the caller.
 // Unknown properties fail their resource ("Encountered unsupported property X"); a service's
 // refusal fails it with the service's message as the reason; then the stack is rolled back:
 // what was made is deleted in reverse, ROLLBACK_IN_PROGRESS → ROLLBACK_COMPLETE (or

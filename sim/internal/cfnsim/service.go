@@ -27,7 +27,13 @@ func (s *Store) Service() *service.Service {
 		Protocol: service.Lazy(protocol),
 		Handler:  service.Methods(NewCloudFormation(s)),
 		Resources: func(r *service.Request) ([]service.Access, error) {
-			return service.On(s.Resources(r.Region, r.In)...), nil
+			acc := service.On(s.Resources(r.Region, r.In)...)
+			// A stack's service role is passed to CloudFormation: iam:PassRole on it.
+			if in, ok := r.In.(*cloudformation.CreateStackInput); ok && aws.ToString(in.RoleARN) != "" {
+				acc = append(acc, service.Access{Action: "iam:PassRole", Resource: *in.RoleARN,
+					Context: map[string]string{"iam:PassedToService": "cloudformation.amazonaws.com"}})
+			}
+			return acc, nil
 		},
 		Dialect: service.QueryDialect,
 	}
