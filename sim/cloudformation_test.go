@@ -21,6 +21,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/awsxlab/awsx/sim"
@@ -738,6 +739,91 @@ func TestCloudFormationPassRole(t *testing.T) {
 		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("r"), TemplateBody: &body, RoleARN: &role}))(t)
 		if st := must(stackStatus(t, client, "r"))(t); aws.ToString(st.RoleARN) != role {
 			t.Errorf("RoleARN %q", aws.ToString(st.RoleARN))
+		}
+	})
+}
+
+// UpdateStack: a parameter's new value replaces the resources it reaches (a new topic, then
+// the parameter naming it), a resource added is made and one removed is deleted in the
+// cleanup; an update with no changes is refused; a failing update is rolled back, the stack
+// as it was.
+func TestCloudFormationUpdateStack(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, cfnClock())
+		c.Require(t, conformance.ClockControl)
+		client := cloudformation.NewFromConfig(c.Config())
+		sm := ssm.NewFromConfig(c.Config())
+		v1 := `Parameters:
+  Label: {Type: String, Default: one}
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: {DisplayName: !Ref Label}
+  Setting:
+    Type: AWS::SSM::Parameter
+    Properties: {Name: /app/topic, Type: String, Value: !Ref Topic}
+  Old:
+    Type: AWS::SSM::Parameter
+    Properties: {Type: String, Value: old}
+Outputs:
+  Topic: {Value: !Ref Topic}
+`
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("app"), TemplateBody: &v1}))(t)
+		_, err := client.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("app"), UsePreviousTemplate: aws.Bool(true)})
+		wantCode(t, err, "ValidationError") // still CREATE_IN_PROGRESS
+		c.Advance(t, time.Minute)
+		st := must(stackStatus(t, client, "app"))(t)
+		first := outputOf(st, "Topic")
+		_, err = client.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("app"), UsePreviousTemplate: aws.Bool(true)})
+		if err == nil || !strings.Contains(err.Error(), "No updates are to be performed.") {
+			t.Errorf("no changes: %v", err)
+		}
+		// The parameter /app/topic is named, and its value changes: it cannot be replaced.
+		_, err = client.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("app"), UsePreviousTemplate: aws.Bool(true),
+			Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("Label"), ParameterValue: aws.String("two")}}})
+		if err == nil || !strings.Contains(err.Error(), "custom-named resource requires replacing. Rename Setting") {
+			t.Errorf("named replacement: %v", err)
+		}
+		v2 := strings.Replace(v1, "Name: /app/topic, ", "", 1)
+		v2 = strings.Replace(v2, "  Old:\n    Type: AWS::SSM::Parameter\n    Properties: {Type: String, Value: old}\n", "  New:\n    Type: AWS::SNS::Topic\n", 1)
+		must(client.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("app"), TemplateBody: &v2,
+			Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("Label"), ParameterValue: aws.String("two")}}}))(t)
+		if st := must(stackStatus(t, client, "app"))(t); st.StackStatus != cfntypes.StackStatusUpdateInProgress {
+			t.Errorf("updating: %s", st.StackStatus)
+		}
+		c.Advance(t, time.Minute)
+		st = must(stackStatus(t, client, "app"))(t)
+		if st.StackStatus != cfntypes.StackStatusUpdateComplete || outputOf(st, "Topic") == first || st.LastUpdatedTime == nil {
+			t.Fatalf("updated: %s, topic %s (was %s)", st.StackStatus, outputOf(st, "Topic"), first)
+		}
+		res := must(client.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: aws.String("app")}))(t).StackResourceSummaries
+		var names []string
+		for _, r := range res {
+			names = append(names, aws.ToString(r.LogicalResourceId)+" "+string(r.ResourceStatus))
+		}
+		if !slices.Equal(names, []string{"Topic UPDATE_COMPLETE", "Setting UPDATE_COMPLETE", "New CREATE_COMPLETE"}) {
+			t.Errorf("resources %v", names)
+		}
+		topics := must(sns.NewFromConfig(c.Config()).ListTopics(ctx, &sns.ListTopicsInput{}))(t).Topics
+		if len(topics) != 2 {
+			t.Errorf("%d topics after the cleanup", len(topics))
+		}
+		if n := len(must(sm.DescribeParameters(ctx, &ssm.DescribeParametersInput{}))(t).Parameters); n != 1 {
+			t.Errorf("%d parameters after the cleanup", n)
+		}
+		// A failing update: a bad subnet. The stack is rolled back to what it was.
+		v3 := strings.Replace(v2, "Outputs:", "  Net:\n    Type: AWS::EC2::Subnet\n    Properties: {VpcId: vpc-nope, CidrBlock: 10.0.0.0/24}\nOutputs:", 1)
+		must(client.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("app"), TemplateBody: &v3, Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("Label"), UsePreviousValue: aws.Bool(true)}}}))(t)
+		c.Advance(t, time.Minute)
+		st2 := must(stackStatus(t, client, "app"))(t)
+		if st2.StackStatus != cfntypes.StackStatusUpdateRollbackComplete || outputOf(st2, "Topic") != outputOf(st, "Topic") {
+			t.Errorf("rolled back: %s", st2.StackStatus)
+		}
+		must(client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("app")}))(t)
+		c.Advance(t, time.Minute)
+		if topics := must(sns.NewFromConfig(c.Config()).ListTopics(ctx, &sns.ListTopicsInput{}))(t).Topics; len(topics) != 0 {
+			t.Errorf("%d topics after the delete", len(topics))
 		}
 	})
 }

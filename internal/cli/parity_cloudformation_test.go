@@ -54,6 +54,8 @@ var cloudFormationSession = []step{
 	{args: []string{"cloudformation", "get-template", "--stack-name", "alerts", "--query", "TemplateBody", "--output", "text"}},
 	{args: []string{"cloudformation", "list-stacks", "--stack-status-filter", "CREATE_IN_PROGRESS"}},
 	{args: []string{"cloudformation", "list-exports"}},
+	{args: []string{"cloudformation", "update-stack", "--stack-name", "alerts", "--use-previous-template", "--parameters", "ParameterKey=Team,ParameterValue=dev"}},
+	{args: []string{"cloudformation", "update-stack", "--stack-name", "nope", "--use-previous-template"}},
 	{args: []string{"cloudformation", "delete-stack", "--stack-name", "alerts"}},
 	{args: []string{"cloudformation", "delete-stack", "--stack-name", "never-was"}},
 	{args: []string{"cloudformation", "list-stacks", "--query", "StackSummaries[].[StackName,StackStatus]", "--output", "text"}},

@@ -197,7 +197,8 @@ func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.Cre
 			res.DeletionPolicy = dp
 		}
 		k.addEvent(s, at, logical, "", typ, "CREATE_IN_PROGRESS", "", "")
-		md, err := h.createOne(m, e, logical, typ, r)
+		md, props, err := h.createOne(m, e, logical, typ, r)
+		res.Props = props
 		if md != nil && md.physical != "" {
 			res.Physical, res.Ref, res.Attrs, res.Extra = md.physical, md.ref, md.attrs, md.extra
 			if res.Ref == "" {
@@ -278,29 +279,35 @@ func reason(err error) string {
 }
 
 // createOne evaluates a resource's properties and makes it.
-func (h *CloudFormation) createOne(m *maker, e *env, logical, typ string, r map[string]any) (*made, error) {
+func (h *CloudFormation) createOne(m *maker, e *env, logical, typ string, r map[string]any) (*made, string, error) {
+	pm, text, err := evalProps(e, r)
+	if err != nil {
+		return nil, "", err
+	}
 	rt, ok := types[typ]
 	if !ok {
-		return nil, fmt.Errorf("Resource type %s is not supported by the simulator", typ)
+		return nil, text, fmt.Errorf("Resource type %s is not supported by the simulator", typ)
 	}
+	p := &props{m: pm}
+	p.only(rt.props)
+	if p.err != nil {
+		return nil, text, p.err
+	}
+	md, err := rt.create(m, logical, p)
+	return md, text, err
+}
+
+// evalProps evaluates a resource's properties, and gives them as JSON too.
+func evalProps(e *env, r map[string]any) (map[string]any, string, error) {
 	v, err := e.eval(r["Properties"])
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	pm, _ := v.(map[string]any)
 	if pm == nil {
 		pm = map[string]any{}
 	}
-	p := &props{m: pm}
-	p.only(rt.props)
-	if p.err != nil {
-		return nil, p.err
-	}
-	md, err := rt.create(m, logical, p)
-	if err != nil {
-		return md, err
-	}
-	return md, nil
+	return pm, describe(pm), nil
 }
 
 // outputs evaluates the template's outputs and checks its exports.
@@ -365,7 +372,7 @@ func (h *CloudFormation) deleteAll(m *maker, k *stack, at time.Time) (time.Time,
 	// Reverse creation order: each resource is made after its dependencies.
 	for i := len(k.Resources) - 1; i >= 0; i-- {
 		r := k.Resources[i]
-		st := k.lastStatus(r.Logical)
+		st := k.lastStatus(r)
 		if st == "DELETE_COMPLETE" || st == "DELETE_SKIPPED" || deleted[r.Logical] {
 			continue
 		}
@@ -467,9 +474,9 @@ func (k *stack) addEvent(s *Store, at time.Time, logical, physical, typ, status,
 }
 
 // lastStatus is a resource's last status, whatever the clock.
-func (k *stack) lastStatus(logical string) string {
+func (k *stack) lastStatus(r *resource) string {
 	for i := len(k.Events) - 1; i >= 0; i-- {
-		if e := k.Events[i]; e.Logical == logical && e.Type != stackType {
+		if e := k.Events[i]; e.Logical == r.Logical && e.Type != stackType && (e.Physical == r.Physical || e.Physical == "") {
 			return e.Status
 		}
 	}
@@ -588,6 +595,9 @@ func (h *CloudFormation) DescribeStacks(ctx context.Context, in *cloudformation.
 		if status == "DELETE_COMPLETE" {
 			st.DeletionTime = aws.Time(k.Deleted)
 		}
+		if !k.LastUpdated.IsZero() {
+			st.LastUpdatedTime = aws.Time(k.LastUpdated)
+		}
 		for _, c := range k.Capabilities {
 			st.Capabilities = append(st.Capabilities, cfntypes.Capability(c))
 		}
@@ -605,7 +615,7 @@ func (h *CloudFormation) DescribeStacks(ctx context.Context, in *cloudformation.
 			}
 			st.Parameters = append(st.Parameters, sp)
 		}
-		if status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || strings.HasPrefix(status, "DELETE_") {
+		if strings.HasSuffix(status, "_COMPLETE") && !strings.HasPrefix(status, "ROLLBACK") || strings.HasPrefix(status, "DELETE_") {
 			for _, o := range k.Outputs {
 				op := cfntypes.Output{OutputKey: aws.String(o.Key), OutputValue: aws.String(o.Value)}
 				if o.Description != "" {
@@ -645,12 +655,12 @@ func (h *CloudFormation) DescribeStackEvents(ctx context.Context, in *cloudforma
 func (k *stack) resourcesAt(now time.Time) []resourceView {
 	var out []resourceView
 	for _, r := range k.Resources {
-		st, why, at, ok := k.resourceStatus(r.Logical, now)
+		st, why, at, ok := k.resourceStatus(r, now)
 		if !ok {
 			continue
 		}
 		phys := r.Physical
-		if _, _, _, seen := k.physicalAt(r.Logical, now); !seen {
+		if !k.physicalAt(r, now) {
 			phys = ""
 		}
 		out = append(out, resourceView{r: r, status: st, reason: why, at: at, physical: phys})
@@ -659,13 +669,13 @@ func (k *stack) resourcesAt(now time.Time) []resourceView {
 }
 
 // physicalAt reports whether a resource's physical ID was shown by now.
-func (k *stack) physicalAt(logical string, now time.Time) (string, string, time.Time, bool) {
+func (k *stack) physicalAt(r *resource, now time.Time) bool {
 	for _, e := range k.visible(now) {
-		if e.Logical == logical && e.Physical != "" && e.Type != stackType {
-			return e.Physical, e.Status, e.At, true
+		if e.Logical == r.Logical && e.Physical == r.Physical && e.Physical != "" && e.Type != stackType {
+			return true
 		}
 	}
-	return "", "", time.Time{}, false
+	return false
 }
 
 type resourceView struct {

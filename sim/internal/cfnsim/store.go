@@ -86,6 +86,7 @@ type resource struct {
 	Retained                bool              `json:",omitempty"`
 	Deps                    []string          `json:",omitempty"` // the resources it depends on
 	Extra                   map[string]string `json:",omitempty"` // what deleting it needs
+	Props                   string            `json:",omitempty"` // its evaluated properties, for updates
 }
 
 // event is one stack event.
@@ -163,9 +164,9 @@ func (k *stack) status(now time.Time) (string, string) {
 
 // resourceStatus is a resource's status at now, its reason and when it last changed; ok is
 // false before its first event.
-func (k *stack) resourceStatus(logical string, now time.Time) (status, reason string, at time.Time, ok bool) {
+func (k *stack) resourceStatus(r *resource, now time.Time) (status, reason string, at time.Time, ok bool) {
 	for _, e := range k.visible(now) {
-		if e.Logical == logical && e.Type != stackType {
+		if e.Logical == r.Logical && e.Type != stackType && (e.Physical == r.Physical || e.Physical == "") {
 			return e.Status, e.Reason, e.At, true
 		}
 	}
