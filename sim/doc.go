@@ -165,7 +165,7 @@
 //     parameters, SNS topics, load balancers, target groups and listeners, EFS file systems
 //     and mount targets, DB subnet groups — are made in dependency order through their services' operations as the
 //     caller, so they are the ones describe-* shows, and a refusal fails the stack, rolled
-//     back. The stack's events are one second apart on the clock: it is CREATE_IN_PROGRESS
+//     back. UpdateStack adds, removes and replaces resources. The stack's events are one second apart on the clock: it is CREATE_IN_PROGRESS
 //     for as many seconds as it has resources (sim/internal/cfnsim).
 //
 // An operation the simulator does not implement is authorized like any other, then answered

@@ -51,6 +51,14 @@
 // "creating") fails in the same stack; it works from a second stack made later (through
 // Fn::ImportValue, say).
 //
-// Not yet: UpdateStack, change sets, TemplateURL, nested stacks, stack policies, drift,
+// UpdateStack (a new template, new parameter values, UsePreviousValue,
+// UsePreviousTemplate) makes the resources added, deletes those removed, and replaces those
+// whose evaluated properties changed — a new one made, the old one deleted in the
+// UPDATE_COMPLETE_CLEANUP_IN_PROGRESS phase; nothing is updated in place, and a named
+// resource that would be replaced is refused as AWS refuses it. An update with no changes is
+// refused ("No updates are to be performed."); a failing one is rolled back to
+// UPDATE_ROLLBACK_COMPLETE.
+//
+// Not yet: change sets, TemplateURL, nested stacks, stack policies, drift,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim
