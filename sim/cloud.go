@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/awsxlab/awsx/sim/internal/asgsim"
+	"github.com/awsxlab/awsx/sim/internal/cfnsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -50,6 +51,7 @@ type Cloud struct {
 	lbs      *elbsim.Store
 	files    *efssim.Store
 	watch    *cwsim.Store
+	stacks   *cfnsim.Store
 	topics   *snssim.Store
 	guests   *guest.Store // the instances' operating systems: guest.go
 	scaling  *asgsim.Store
@@ -194,6 +196,9 @@ func New(opts ...Option) *Cloud {
 		}
 		return states, nil
 	})
+	// CloudFormation makes a stack's resources through the services' operations as the
+	// caller, as AWS does for a stack without a service role.
+	c.stacks = cfnsim.NewStore(o.account, c.clock, c.ids, c.call)
 	c.newGuests()
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
 	// topic's default policy lets the owner's CloudWatch publish. Those on Auto Scaling
@@ -226,6 +231,7 @@ func New(opts ...Option) *Cloud {
 		c.watch.Service(),
 		c.topics.Service(),
 		c.scaling.Service(),
+		c.stacks.Service(),
 	)
 	return c
 }

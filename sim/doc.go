@@ -1,5 +1,5 @@
 // Package sim is an in-memory AWS: one account whose IAM, STS, EC2, S3, Systems Manager
-// Parameter Store, RDS, EFS, CloudWatch and SNS answer in AWS's own wire protocols, so that the
+// Parameter Store, RDS, EFS, CloudWatch, SNS and CloudFormation answer in AWS's own wire protocols, so that the
 // real aws-sdk-go-v2 clients, the AWS CLI and boto3 talk to it
 // unchanged — in-process through [Cloud.Config], or over loopback with `awsx sim serve`.
 //
@@ -202,6 +202,17 @@
 //     process: mail to email subscribers is kept in inboxes ([Cloud.Inbox], [Cloud.Confirm],
 //     `awsx sim inbox`), HTTP requests are recorded, not sent, and sqs, lambda and sms
 //     deliveries are recorded as undeliverable ([Cloud.Deliveries]).
+//
+//   - CloudFormation: stacks from templates in YAML (the short-form tags) or JSON, with
+//     parameters and their constraints (the EC2 types checked against the account), mappings,
+//     conditions, the intrinsic functions, pseudo parameters, outputs and exports. A stack's
+//     resources — VPCs, subnets, gateways, routes, security groups, instances, addresses, NAT
+//     gateways, buckets and their policies, roles, instance profiles and policies, SSM
+//     parameters, SNS topics, load balancers, target groups and listeners, EFS file systems
+//     and mount targets, DB subnet groups — are made in dependency order through their services' operations as the
+//     caller, so they are the ones describe-* shows, and a refusal fails the stack, rolled
+//     back. UpdateStack adds, removes and replaces resources. The stack's events are one second apart on the clock: it is CREATE_IN_PROGRESS
+//     for as many seconds as it has resources (sim/internal/cfnsim).
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

@@ -164,6 +164,9 @@ func (c *Cloud) call(ctx context.Context, name, op string, in any) (any, error) 
 	}
 	req := &service.Request{Service: svc, Caller: core.CallerFrom(ctx), Region: core.RegionFrom(ctx), Op: op, In: in}
 	req.Authorize = c.authorizer(req)
+	if b, ok := in.(interface{ Bind(*service.Request) }); ok {
+		b.Bind(req) // an S3 request made without HTTP (s3sim.InternalRequest) takes its caller
+	}
 	if err := c.authorizeRequest(req); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/awsxlab/awsx/sim/internal/asgsim"
+	"github.com/awsxlab/awsx/sim/internal/cfnsim"
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/cwsim"
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
@@ -38,6 +39,7 @@ type savedState struct {
 	ELB     json.RawMessage `json:"elasticloadbalancing,omitempty"` // absent from states saved before ELB
 	EFS     json.RawMessage `json:"efs,omitempty"`                  // absent from states saved before EFS
 	ASG     json.RawMessage `json:"autoscaling,omitempty"`          // absent from states saved before Auto Scaling
+	CFN     json.RawMessage `json:"cloudformation,omitempty"`       // absent from states saved before CloudFormation
 }
 
 // Save writes the whole state of the cloud to w: its identities, its EC2 resources, its
@@ -85,6 +87,10 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
+	cfnState, err := c.stacks.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("sim: save: %w", err)
+	}
 	efsState, err := c.files.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
@@ -99,7 +105,7 @@ func (c *Cloud) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
-	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState, EFS: efsState, ASG: asgState}
+	st := savedState{Version: stateVersion, Account: c.opts.account, Offset: c.clock.Offset(), IDs: ids, IAM: iamState, EC2: ec2State, S3: s3State, SSM: ssmState, RDS: rdsState, CW: cwState, SNS: snsState, Guest: guestState, ELB: elbState, EFS: efsState, ASG: asgState, CFN: cfnState}
 	if err := json.NewEncoder(w).Encode(&st); err != nil {
 		return fmt.Errorf("sim: save: %w", err)
 	}
@@ -184,6 +190,12 @@ func (c *Cloud) Load(r io.Reader) error {
 	if err := asgsim.NewStore(c.opts.account, c.clock, ids, nil, nil).UnmarshalJSON(st.ASG); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
+	if len(st.CFN) == 0 {
+		st.CFN = json.RawMessage("{}")
+	}
+	if err := cfnsim.NewStore(c.opts.account, c.clock, ids, nil).UnmarshalJSON(st.CFN); err != nil {
+		return fmt.Errorf("sim: load: %w", err)
+	}
 	if err := c.identity.UnmarshalJSON(st.IAM); err != nil {
 		return fmt.Errorf("sim: load: %w", err)
 	}
@@ -197,6 +209,7 @@ func (c *Cloud) Load(r io.Reader) error {
 	c.lbs.UnmarshalJSON(st.ELB)      // checked above
 	c.files.UnmarshalJSON(st.EFS)    // checked above
 	c.scaling.UnmarshalJSON(st.ASG)  // checked above
+	c.stacks.UnmarshalJSON(st.CFN)   // checked above
 	b, _ := ids.MarshalBinary()
 	if err := c.ids.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("sim: load: %w", err)

@@ -79,6 +79,7 @@ type Service struct {
 // services are the services the simulator serves, by Name.
 var services = []Service{
 	{Name: "autoscaling", Module: "github.com/aws/aws-sdk-go-v2/service/autoscaling", Botocore: "autoscaling", APIVersion: "2011-01-01", Protocol: AWSQuery, Command: "autoscaling"},
+	{Name: "cloudformation", Module: "github.com/aws/aws-sdk-go-v2/service/cloudformation", Botocore: "cloudformation", APIVersion: "2010-05-15", Protocol: AWSQuery, Command: "cloudformation"},
 	{Name: "cloudwatch", Module: "github.com/aws/aws-sdk-go-v2/service/cloudwatch", Botocore: "cloudwatch", APIVersion: "2010-08-01", Protocol: RPCV2CBOR, Command: "cloudwatch"},
 	{Name: "ec2", Module: "github.com/aws/aws-sdk-go-v2/service/ec2", Botocore: "ec2", APIVersion: "2016-11-15", Protocol: EC2Query, Command: "ec2"},
 	{Name: "efs", Module: "github.com/aws/aws-sdk-go-v2/service/efs", Botocore: "efs", APIVersion: "2015-02-01", Protocol: RESTJSON1, Command: "efs"},

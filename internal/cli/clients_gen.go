@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
@@ -22,6 +23,7 @@ import (
 // sdkClients are the SDK's clients of the services of awsmodel.Services, by Name.
 var sdkClients = map[string]sdkClient{
 	"autoscaling":            {func(c aws.Config) any { return autoscaling.NewFromConfig(c) }, reflect.TypeFor[*autoscaling.Client]()},
+	"cloudformation":         {func(c aws.Config) any { return cloudformation.NewFromConfig(c) }, reflect.TypeFor[*cloudformation.Client]()},
 	"cloudwatch":             {func(c aws.Config) any { return cloudwatch.NewFromConfig(c) }, reflect.TypeFor[*cloudwatch.Client]()},
 	"ec2":                    {func(c aws.Config) any { return ec2.NewFromConfig(c) }, reflect.TypeFor[*ec2.Client]()},
 	"efs":                    {func(c aws.Config) any { return efs.NewFromConfig(c) }, reflect.TypeFor[*efs.Client]()},

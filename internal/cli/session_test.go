@@ -165,6 +165,7 @@ var paritySessions = []struct {
 	{"snsSession", snsSession, []string{"sns"}},
 	{"elbv2Session", elbv2Session, []string{"elbv2"}},
 	{"autoScalingSession", autoScalingSession, []string{"autoscaling"}},
+	{"cloudFormationSession", cloudFormationSession, []string{"cloudformation"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of

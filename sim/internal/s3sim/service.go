@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -245,4 +246,30 @@ func (h websiteHandler) Input(string) (any, bool) { return &Request{}, true }
 func (h websiteHandler) Call(ctx context.Context, _ string, in any) (any, error) {
 	r := in.(*Request)
 	return h.s.ServeWebsite(ctx, r, r.ID, r.HostID), nil
+}
+
+// InternalRequest is a request another of the simulator's services makes of S3 without HTTP
+// (CloudFormation making a stack's bucket): its operation, and the request for the door to
+// authorize and call once Bind has given it its caller.
+func InternalRequest(method, bucket, key string, query url.Values, header http.Header, body []byte) (string, *Request, error) {
+	if query == nil {
+		query = url.Values{}
+	}
+	if header == nil {
+		header = http.Header{}
+	}
+	req := &Request{Method: method, Target: Target{Bucket: bucket, Key: key}, Query: query, Header: header, Body: body}
+	rt, ok := match(method, req.Target, query, header)
+	if !ok {
+		return "", nil, methodNotAllowed(req)
+	}
+	req.op = rt
+	return rt.op, req, nil
+}
+
+// Bind gives an internal request the door's request's caller, region and authorization.
+func (req *Request) Bind(r *service.Request) {
+	body := req.Body
+	fill(req, r)
+	req.Body, req.Trailer = body, nil
 }

@@ -1,0 +1,64 @@
+// Package cfnsim is AWS CloudFormation in the simulator: stacks made from templates, spoken in
+// CloudFormation's awsQuery protocol from the SDK's own schemas.
+//
+// # Templates
+//
+// A template is JSON or YAML; YAML's short-form tags (!Ref, !GetAtt, !Sub, !Join, !Select,
+// !Split, !GetAZs, !FindInMap, !If, !Equals, !Not, !And, !Or, !Condition, !Base64, !Cidr,
+// !ImportValue) are read from the YAML library's nodes into the long form. Every scalar is a
+// string, as CloudFormation passes them. ValidateTemplate and CreateStack check the sections,
+// the resource types ("Template format error: Unrecognized resource types: [AWS::Foo::Bar]"),
+// the references of Ref, Fn::GetAtt, Fn::Sub and DependsOn ("Unresolved resource
+// dependencies [X] in the Resources block of the template") and cycles ("Circular dependency
+// between resources: [A, B]"), and the IAM capabilities a template needs. Parameters are
+// String, Number, CommaDelimitedList, List<Number>, the AWS-specific EC2 types (key pairs,
+// images, VPCs, subnets and security groups checked through EC2's operations as the caller)
+// and AWS::SSM::Parameter::Value<…> (read through SSM's), with AllowedValues,
+// AllowedPattern, MinLength, MaxLength, MinValue, MaxValue, ConstraintDescription and NoEcho
+// (shown as ****), refused in AWS's words.
+//
+// # Stacks
+//
+// CreateStack makes the stack's resources one after the other, each after those it depends
+// on (else in the template's order), at the call, through the services' operations at the
+// door as the caller — never their stores — so they are authorized with the caller's
+// policies, as AWS does for a stack without a service role. A RoleARN needs iam:PassRole on
+// the role (for cloudformation.amazonaws.com); it is kept, but not assumed yet: the
+// resources are still made as the caller.
+// Unknown properties fail their resource ("Encountered unsupported property X"); a service's
+// refusal fails it with the service's message as the reason; then the stack is rolled back:
+// what was made is deleted in reverse, ROLLBACK_IN_PROGRESS → ROLLBACK_COMPLETE (or
+// CREATE_FAILED when rollback is disabled), and DeleteStack deletes the stack. DeleteStack
+// deletes in the reverse of creation, keeps resources whose DeletionPolicy is Retain
+// (DELETE_SKIPPED), and refuses while TerminationProtection is on or another stack imports
+// one of its exports.
+//
+// The timing rule: the operation runs at the call, and its events are stamped one second
+// apart on the simulator's clock from the call's time (a resource's CREATE_IN_PROGRESS and
+// "Resource creation Initiated" at its second, its CREATE_COMPLETE at the next). What
+// DescribeStacks, DescribeStackEvents and the resource operations show is what the events up
+// to the clock's now say: a stack of ten resources is CREATE_IN_PROGRESS for ten seconds,
+// then CREATE_COMPLETE, with its outputs. No background work is needed, so nothing is
+// settled when the clock moves; the resources themselves exist from the call.
+//
+// Resource types: EC2's VPC, Subnet, InternetGateway, VPCGatewayAttachment, RouteTable,
+// Route, SubnetRouteTableAssociation, SecurityGroup, SecurityGroupIngress, Instance, EIP and
+// NatGateway; S3's Bucket and BucketPolicy; IAM's Role, InstanceProfile, Policy and
+// ManagedPolicy; SSM's Parameter; SNS's Topic; ELBv2's LoadBalancer, TargetGroup and
+// Listener; EFS's FileSystem and MountTarget; RDS's DBSubnetGroup. Each has its Ref value and
+// the Fn::GetAtt attributes AWS documents. Since a resource is made at the call, one that
+// needs another to have settled on the clock (a mount target on a file system still
+// "creating") fails in the same stack; it works from a second stack made later (through
+// Fn::ImportValue, say).
+//
+// UpdateStack (a new template, new parameter values, UsePreviousValue,
+// UsePreviousTemplate) makes the resources added, deletes those removed, and replaces those
+// whose evaluated properties changed — a new one made, the old one deleted in the
+// UPDATE_COMPLETE_CLEANUP_IN_PROGRESS phase; nothing is updated in place, and a named
+// resource that would be replaced is refused as AWS refuses it. An update with no changes is
+// refused ("No updates are to be performed."); a failing one is rolled back to
+// UPDATE_ROLLBACK_COMPLETE.
+//
+// Not yet: change sets, TemplateURL, nested stacks, stack policies, drift,
+// creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
+package cfnsim

@@ -1,0 +1,57 @@
+package cfnsim
+
+import (
+	"testing"
+	"time"
+)
+
+// The template parser never panics, whatever the body: a template it takes passes the checks
+// of ValidateTemplate or is refused with a ValidationError, and the evaluation of its
+// resources' properties and outputs (with every parameter given "x", no resources made)
+// ends with a value or an error.
+func FuzzTemplate(f *testing.F) {
+	for _, seed := range []string{
+		"Resources:\n  A:\n    Type: AWS::SNS::Topic\n",
+		"Resources:\n  A:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Select [0, !Cidr [10.0.0.0/16, 4, 8]]\n",
+		"Parameters:\n  P:\n    Type: CommaDelimitedList\n    Default: a,b\nConditions:\n  C: !Not [!Equals [!Select [1, !Ref P], b]]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n    Condition: C\n    Properties:\n      DisplayName: !If [C, !Sub '${AWS::Region}-${P}', !Ref 'AWS::NoValue']\n",
+		"Resources:\n  A:\n    Type: AWS::SNS::Topic\n    DependsOn: B\n  B:\n    Type: AWS::SNS::Topic\n    DependsOn: A\n",
+		"Mappings:\n  M:\n    K:\n      V: x\nResources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !FindInMap [M, K, V]\nOutputs:\n  O:\n    Value: !Join ['-', !Split [',', 'a,b']]\n",
+		`{"Resources":{"A":{"Type":"AWS::SNS::Topic","Properties":{"TopicName":{"Fn::Base64":{"Fn::GetAtt":["A","TopicName"]}}}}}}`,
+		"x: &a [*a]\n",
+		"Resources:\n  A: !Ref\n",
+		"Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Unknown x\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("%v for a body of %d bytes", d, len(body))
+			}
+		}()
+		tmpl, err := parseTemplate(body)
+		if err != nil {
+			return
+		}
+		order, _, err := checkTemplate(tmpl)
+		if err != nil {
+			return
+		}
+		params := map[string]any{}
+		for k := range tmpl.Parameters {
+			params[k] = "x"
+		}
+		e := &env{t: tmpl, region: "us-east-1", account: "123456789012", stackName: "s", stackID: "id", params: params,
+			res: map[string]*resource{}, azs: func(string) ([]string, error) { return []string{"us-east-1a"}, nil }}
+		if e.conditions() != nil {
+			return
+		}
+		for _, k := range order {
+			_, _ = e.eval(tmpl.Resources[k]["Properties"])
+		}
+		for _, o := range tmpl.Outputs {
+			_, _ = e.eval(o["Value"])
+		}
+	})
+}

@@ -1,0 +1,259 @@
+package cfnsim
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// nameProps are the properties that name a resource: one whose replacement keeps its name
+// cannot be replaced, as two would have it.
+var nameProps = []string{"BucketName", "RoleName", "InstanceProfileName", "ManagedPolicyName", "GroupName", "TopicName", "Name", "DBSubnetGroupName"}
+
+// UpdateStack changes a stack to a new template or new parameters. Resources added are made,
+// resources removed are deleted, and resources whose evaluated properties changed are
+// replaced: a new one made, then the old one deleted in the cleanup — the simulator updates
+// nothing in place. A failure rolls the update back: what it made is deleted, and the stack
+// is UPDATE_ROLLBACK_COMPLETE with its resources as they were.
+func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInput) (*cloudformation.UpdateStackOutput, error) {
+	s, region := h.s, core.RegionFrom(ctx)
+	old, now, err := s.stackOf(region, aws.ToString(in.StackName))
+	if err != nil {
+		return nil, err
+	}
+	if status, _ := old.status(now); old.Busy.After(now) || !slices.Contains([]string{"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"}, status) {
+		return nil, invalid("Stack:%s is in %s state and can not be updated.", old.ID, status)
+	}
+	body := old.Body
+	if !aws.ToBool(in.UsePreviousTemplate) {
+		if body, err = h.template(in.TemplateBody, in.TemplateURL); err != nil {
+			return nil, err
+		}
+	} else if in.TemplateBody != nil || in.TemplateURL != nil {
+		return nil, invalid("You cannot specify both usePreviousTemplate and Template Body/Template URL.")
+	}
+	t, err := parseTemplate(body)
+	if err != nil {
+		return nil, err
+	}
+	order, deps, err := checkTemplate(t)
+	if err != nil {
+		return nil, err
+	}
+	if c, _ := capability(t); c != "" {
+		have := in.Capabilities
+		if !slices.Contains(have, cfntypes.CapabilityCapabilityNamedIam) && !(c == "CAPABILITY_IAM" && slices.Contains(have, cfntypes.CapabilityCapabilityIam)) {
+			return nil, errorf(InsufficientCapabilit, "Requires capabilities : [%s]", c)
+		}
+	}
+	given := map[string]string{}
+	for _, p := range in.Parameters {
+		key := aws.ToString(p.ParameterKey)
+		if aws.ToBool(p.UsePreviousValue) {
+			for _, op := range old.Params {
+				if op.Key == key {
+					given[key] = op.Value
+				}
+			}
+			continue
+		}
+		given[key] = aws.ToString(p.ParameterValue)
+	}
+	values, params, err := s.resolveParams(ctx, t, given, nil)
+	if err != nil {
+		return nil, err
+	}
+	k := old.clone()
+	current := map[string]*resource{}
+	for _, r := range k.Resources {
+		if st := k.lastStatus(r); r.Physical != "" && !strings.HasPrefix(st, "DELETE_") {
+			current[r.Logical] = r
+		}
+	}
+	e := &env{t: t, region: region, account: s.account, stackName: k.Name, stackID: k.ID, params: values, res: map[string]*resource{},
+		azs:     func(r string) ([]string, error) { return s.availabilityZones(ctx, r) },
+		imports: func(n string) (string, error) { return s.importValue(region, n) }}
+	if err := e.conditions(); err != nil {
+		return nil, err
+	}
+	// Whether anything changes is known only as the resources are evaluated in order: a
+	// replaced resource changes the Ref of those that name it.
+	type step struct {
+		logical string
+		r       map[string]any
+		replace *resource // the resource replaced; nil for a new one
+	}
+	var steps []step
+	keep := map[string]bool{}
+	for _, logical := range order {
+		r := t.Resources[logical]
+		if c, ok := r["Condition"].(string); ok && !e.conds[c] {
+			continue
+		}
+		typ := r["Type"].(string)
+		cur := current[logical]
+		if cur != nil && cur.Type == typ {
+			pm, text, err := evalProps(e, r)
+			if err == nil && text == cur.Props && sameDeps(cur.Deps, deps[logical]) {
+				keep[logical] = true
+				e.res[logical] = cur
+				continue
+			}
+			if err == nil {
+				for _, n := range nameProps {
+					if _, named := pm[n]; named {
+						return nil, invalid("CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename %s and update the stack again.", logical)
+					}
+				}
+			}
+			steps = append(steps, step{logical, r, cur})
+			e.res[logical] = &resource{Logical: logical, Type: typ, Physical: "pending", Ref: "pending", Attrs: cur.Attrs}
+			continue
+		}
+		steps = append(steps, step{logical, r, cur})
+		e.res[logical] = &resource{Logical: logical, Type: typ, Physical: "pending", Ref: "pending"}
+	}
+	var removed []*resource
+	for _, r := range k.Resources {
+		if current[r.Logical] == r && !keep[r.Logical] && !slices.ContainsFunc(steps, func(st step) bool { return st.replace == r }) {
+			removed = append(removed, r)
+		}
+	}
+	if len(steps) == 0 && len(removed) == 0 {
+		if outs, err := h.outputs(e, t, region, k); err == nil && slices.Equal(outs, k.Outputs) && body == k.Body && slices.Equal(params, k.Params) {
+			return nil, invalid("No updates are to be performed.")
+		}
+	}
+
+	// Register the update, then make it outside the lock.
+	s.mu.Lock()
+	live := s.find(region, k.ID, s.clock.Now())
+	if live == nil || live.Busy.After(now) || live.Final != old.Final {
+		s.mu.Unlock()
+		return nil, invalid("Stack:%s is in %s state and can not be updated.", k.ID, live.Final)
+	}
+	k.addEvent(s, now, k.Name, k.ID, stackType, "UPDATE_IN_PROGRESS", "User Initiated", "")
+	k.Busy = now.Add(time.Hour)
+	live.Events, live.Final, live.Busy = k.Events, k.Final, k.Busy
+	s.gen++
+	s.mu.Unlock()
+
+	m := &maker{s: s, ctx: ctx, stack: k}
+	at := now
+	// e.res holds the kept resources; the made ones join it as they are made.
+	for l := range e.res {
+		if !keep[l] {
+			delete(e.res, l)
+		}
+	}
+	e.imported = nil
+	var made []*resource
+	var failed string
+	var failure string
+	for _, st := range steps {
+		typ := st.r["Type"].(string)
+		res := &resource{Logical: st.logical, Type: typ, Deps: deps[st.logical]}
+		if dp, ok := st.r["DeletionPolicy"].(string); ok {
+			res.DeletionPolicy = dp
+		}
+		progress, done, failStatus := "CREATE_IN_PROGRESS", "CREATE_COMPLETE", "CREATE_FAILED"
+		if st.replace != nil {
+			progress, done, failStatus = "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE", "UPDATE_FAILED"
+			k.addEvent(s, at, st.logical, st.replace.Physical, typ, progress, "Requested update requires the creation of a new physical resource; hence creating one.", "")
+		} else {
+			k.addEvent(s, at, st.logical, "", typ, progress, "", "")
+		}
+		md, props, err := h.createOne(m, e, st.logical, typ, st.r)
+		res.Props = props
+		if md != nil && md.physical != "" {
+			res.Physical, res.Ref, res.Attrs, res.Extra = md.physical, md.ref, md.attrs, md.extra
+			if res.Ref == "" {
+				res.Ref = md.physical
+			}
+			k.addEvent(s, at, st.logical, res.Physical, typ, progress, "Resource creation Initiated", "")
+			made = append(made, res)
+		}
+		at = at.Add(time.Second)
+		if err != nil {
+			failed, failure = st.logical, reason(err)
+			k.addEvent(s, at, st.logical, res.Physical, typ, failStatus, failure, "")
+			break
+		}
+		e.res[st.logical] = res
+		k.addEvent(s, at, st.logical, res.Physical, typ, done, "", "")
+	}
+	var outs []output
+	if failed == "" {
+		if outs, err = h.outputs(e, t, region, k); err != nil {
+			failed, failure = k.Name, reason(err)
+		}
+	}
+	if failed != "" {
+		why := "The following resource(s) failed to update: [" + failed + "]. "
+		if failed == k.Name {
+			why = failure
+		}
+		k.addEvent(s, at, k.Name, k.ID, stackType, "UPDATE_ROLLBACK_IN_PROGRESS", why, "")
+		k.addEvent(s, at, k.Name, k.ID, stackType, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "", "")
+		at = h.deleteList(m, k, made, at, false)
+		k.addEvent(s, at, k.Name, k.ID, stackType, "UPDATE_ROLLBACK_COMPLETE", "", "")
+	} else {
+		k.addEvent(s, at, k.Name, k.ID, stackType, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "", "")
+		var gone []*resource
+		for _, st := range steps {
+			if st.replace != nil {
+				gone = append(gone, st.replace)
+			}
+		}
+		gone = append(gone, removed...)
+		at = h.deleteList(m, k, gone, at, true)
+		k.addEvent(s, at, k.Name, k.ID, stackType, "UPDATE_COMPLETE", "", "")
+		var next []*resource
+		for _, l := range order {
+			if r, ok := e.res[l]; ok {
+				next = append(next, r)
+			}
+		}
+		k.Resources, k.Outputs, k.Imports, k.Body, k.Params, k.Description = next, outs, e.imported, body, params, t.Description
+		k.LastUpdated = now
+	}
+	k.Busy = at
+	s.mu.Lock()
+	for i, x := range s.st.Stacks {
+		if x.ID == k.ID {
+			s.st.Stacks[i] = k
+		}
+	}
+	s.gen++
+	s.mu.Unlock()
+	return &cloudformation.UpdateStackOutput{StackId: aws.String(k.ID)}, nil
+}
+
+// deleteList deletes resources in the reverse of their order, from at; retain keeps those
+// whose DeletionPolicy is Retain.
+func (h *CloudFormation) deleteList(m *maker, k *stack, rs []*resource, at time.Time, retain bool) time.Time {
+	for i := len(rs) - 1; i >= 0; i-- {
+		r := rs[i]
+		if retain && r.DeletionPolicy == "Retain" {
+			k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_SKIPPED", "", "")
+			continue
+		}
+		k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_IN_PROGRESS", "", "")
+		at = at.Add(time.Second)
+		if err := types[r.Type].delete(m, r); err != nil && !notFound(err) {
+			k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_FAILED", reason(err), "")
+			continue
+		}
+		k.addEvent(h.s, at, r.Logical, r.Physical, r.Type, "DELETE_COMPLETE", "", "")
+	}
+	return at
+}
+
+func sameDeps(a, b []string) bool { return slices.Equal(a, b) }
