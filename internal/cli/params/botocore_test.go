@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
@@ -62,7 +63,7 @@ print(json.dumps(out))
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	clients := map[string]any{"autoscaling": &autoscaling.Client{}, "cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "efs": &efs.Client{}, "elasticloadbalancingv2": &elb.Client{}, "iam": &iam.Client{},
+	clients := map[string]any{"autoscaling": &autoscaling.Client{}, "cloudformation": &cloudformation.Client{}, "cloudwatch": &cloudwatch.Client{}, "ec2": &ec2.Client{}, "efs": &efs.Client{}, "elasticloadbalancingv2": &elb.Client{}, "iam": &iam.Client{},
 		"rds": &rds.Client{}, "s3": &s3.Client{}, "sns": &sns.Client{}, "ssm": &ssm.Client{}, "sts": &sts.Client{}}
 	botoName := map[string]string{} // the SDK's name → botocore's (elasticloadbalancingv2 → elbv2)
 	for _, s := range awsmodel.Services() {
