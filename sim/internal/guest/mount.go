@@ -302,9 +302,7 @@ func umountCmd(c *cmd) int {
 func df(c *cmd) int {
 	opts, _ := split(c.args[1:])
 	var list []mountEntry
-	used := 0
 	c.sh.s.view(c.sh.id, func(m *machine) {
-		used = m.Files.used()
 		for _, e := range m.Mounts {
 			list = append(list, *e)
 		}
@@ -318,7 +316,6 @@ func df(c *cmd) int {
 		}
 		return 0
 	}
-	_ = used
 	fmt.Fprintf(c.stdout, "%-40s %16s %10s %16s %4s %s\n", "Filesystem", "1K-blocks", "Used", "Available", "Use%", "Mounted on")
 	fmt.Fprintf(c.stdout, "%-40s %16d %10d %16d %4s %s\n", "/dev/xvda1", 8376300, 1677720, 6698580, "20%", "/")
 	fmt.Fprintf(c.stdout, "%-40s %16d %10d %16d %4s %s\n", "tmpfs", 487424, 0, 487424, "0%", "/dev/shm")
