@@ -236,7 +236,13 @@
 // the shape of the real tools' output), systemctl and service, curl (the metadata service,
 // the instance's own services at localhost, AWS's endpoints), python3 -m http.server, cloud-init
 // status, and aws, which runs the program set by [Cloud.SetInstanceCLI] (the awsx command)
-// with the keys of the instance's own ~/.aws, else its role's. Anything else is "command not
+// with the keys of the instance's own ~/.aws, else its role's. mount mounts an EFS file
+// system (-t efs with amazon-efs-utils installed; -t nfs4 by DNS name or a mount target's
+// address with nfs-utils), as root, when EFS's check allows it (the mount target in the
+// instance's zone, the network on TCP 2049, the file system policy), else it prints the mount
+// helper's timeout or resolution error and the reason on a line "awsx: …"; what is under the
+// mount point is the file system's content, shared by every instance that mounts it and kept
+// with the state; umount, df and mount alone list the mounts, and a stop unmounts. Anything else is "command not
 // found", with the list. File permissions hold: ec2-user writes /var/www/html only through
 // sudo. The interpreter never reaches the host: its files, directory, environment and every
 // program are the instance's, process substitution is refused, and background jobs (&) run

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/awsxlab/awsx/sim/internal/ec2sim"
+	"github.com/awsxlab/awsx/sim/internal/efssim"
 	"github.com/awsxlab/awsx/sim/internal/guest"
 	"github.com/awsxlab/awsx/sim/internal/world"
 )
@@ -23,6 +24,7 @@ func (c *Cloud) newGuests() {
 	c.guests = guest.NewStore(c.clock, guest.Env{
 		Metadata: c.Metadata,
 		Fetch:    c.HTTPClient().Do,
+		Mount:    c.guestMount,
 	})
 	c.compute.OnInstance(func(e ec2sim.InstanceEvent) {
 		if strings.HasPrefix(e.ImageName, "Windows") || c.needs(c.guests) != nil {
@@ -35,6 +37,19 @@ func (c *Cloud) newGuests() {
 			Time:     e.Time,
 		})
 	})
+}
+
+// guestMount answers an instance's mount of an EFS file system (`mount -t efs`, `mount -t
+// nfs4`): EFS's check of the mount target, the network on TCP 2049 and the file system policy.
+func (c *Cloud) guestMount(ctx context.Context, instance, region, target string, tls bool) (fsID, reason string, ok bool) {
+	if err := c.needs(c.files); err != nil {
+		return "", err.Error(), false
+	}
+	v := c.files.CanMount(ctx, efssim.Mount{Region: region, Instance: instance, Target: target, TLS: tls})
+	if !v.OK {
+		return "", v.Reason, false
+	}
+	return c.files.MountedFileSystem(region, target), "", true
 }
 
 // An AWSCall is one run of the AWS CLI on an instance (see [Cloud.SetInstanceCLI]): its

@@ -166,3 +166,29 @@ func (s *Store) NetworkInterface(region, eni string) (NetworkInterface, bool) {
 	})
 	return out, ok
 }
+
+// MountedFileSystem returns the ID of the file system a mount's target names: the ID itself,
+// the ID of its DNS name, or the file system of the mount target with the address; "" for an
+// address no mount target has.
+func (s *Store) MountedFileSystem(region, target string) string {
+	target = strings.TrimSuffix(target, ":/")
+	if strings.HasPrefix(target, "fs-") {
+		id, _, _ := strings.Cut(target, ".")
+		return id
+	}
+	ip, err := netip.ParseAddr(target)
+	if err != nil {
+		return ""
+	}
+	var out string
+	s.read(region, func(r *regionState) error {
+		now := s.clock.Now()
+		for _, x := range r.MountTargets {
+			if _, gone := x.phase(now); !gone && x.IP == ip.String() {
+				out = x.FileSystem
+			}
+		}
+		return nil
+	})
+	return out
+}

@@ -65,6 +65,7 @@ func (s *Store) Handle(ctx context.Context, e Event) {
 				u.Active = false
 			}
 			clear(m.Listeners)
+			m.unmountAll()
 		})
 	case Terminated:
 		s.mu.Lock()

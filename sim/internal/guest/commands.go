@@ -68,7 +68,8 @@ func init() {
 		"systemctl": {run: systemctl}, "service": {run: service},
 		"curl": {run: curl, needs: has("curl")}, "aws": {run: awsCmd, needs: has("aws")}, "awsx": {run: awsCmd},
 		"sed": {run: sed}, "find": {run: findCmd}, "ec2-metadata": {run: ec2Metadata, needs: amazon},
-		"python3":  {run: python, needs: has("python3")},
+		"python3": {run: python, needs: has("python3")},
+		"mount":   {run: mountCmd}, "umount": {run: umountCmd}, "df": {run: df},
 		"\x00type": {run: typeCmd},
 	}
 }

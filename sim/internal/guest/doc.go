@@ -21,8 +21,8 @@
 // handler the interpreter has set to the machine: files open, list, stat and check access in
 // the machine's filesystem with its permissions (root passes everything; others need the
 // mode's bits); programs are this package's commands (commands.go: the file tools, sudo,
-// yum/dnf/apt, systemctl, curl, python3 -m http.server, aws), and a file of the machine run
-// by path is a shell script. The interpreter's few ways to the host are closed: its
+// yum/dnf/apt, systemctl, curl, python3 -m http.server, aws, mount/umount/df), and a file
+// of the machine run by path is a shell script. The interpreter's few ways to the host are closed: its
 // directory is set without a stat, its environment is the machine's, process substitution
 // (which makes FIFOs on the host) is refused, and type, command -v and hash answer from the
 // machine. Background statements run in the foreground: no goroutine outlives a run.
@@ -38,6 +38,17 @@
 // and [Store.Handler] answer the network (world.Hosts). Web servers serve their document
 // root's files as the server's user reads them, with their own error pages and Server
 // header.
+//
+// # Mounts
+//
+// mount (mount.go) mounts EFS file systems: -t efs with amazon-efs-utils installed, -t nfs4
+// (DNS name or mount target address) with nfs-utils or nfs-common, as root. The cloud answers
+// through Env.Mount (EFS's CanMount: mount target, network on TCP 2049, file system policy);
+// a refusal prints the helper's own error and the reason on a line "awsx: …". The content of
+// each file system lives once in the store, by file system ID, and is copied under the mount
+// point before every step of a command and back after it (Store.update, Store.view), so
+// instances that mount the same file system see each other's writes. A stop unmounts
+// (there is no /etc/fstab); only a file system's root (:/) mounts.
 //
 // # Scope and limitations
 //

@@ -26,7 +26,8 @@ type Store struct {
 	clock    *core.Clock
 	env      Env
 	machines map[string]*machine
-	booting  atomic.Int32 // boots in progress: user data that launches instances nests them
+	shared   map[string]files // EFS file systems' content by file system ID, paths from its root
+	booting  atomic.Int32     // boots in progress: user data that launches instances nests them
 }
 
 // Env is what the operating systems need of the rest of the cloud.
@@ -35,6 +36,10 @@ type Env struct {
 	Metadata func(instance string) http.Handler
 	// AWS runs the AWS CLI on the instance; nil when there is none (`aws` is then not found).
 	AWS func(ctx context.Context, call AWSCall) int
+	// Mount asks EFS whether the instance can mount target (a file system ID, its DNS name
+	// or a mount target's address; tls for amazon-efs-utils' -o tls): fsID is the file system
+	// mounted, and reason, on a refusal, what stops it. nil when the cloud has no EFS.
+	Mount func(ctx context.Context, instance, region, target string, tls bool) (fsID, reason string, ok bool)
 	// Fetch sends a request to AWS's endpoints (*.amazonaws.com: S3's website endpoints,
 	// presigned URLs); nil when the instance reaches none.
 	Fetch func(*http.Request) (*http.Response, error)
@@ -54,7 +59,7 @@ type AWSCall struct {
 
 // NewStore returns the operating systems of an account: none until an instance boots.
 func NewStore(clock *core.Clock, env Env) *Store {
-	return &Store{clock: clock, env: env, machines: map[string]*machine{}}
+	return &Store{clock: clock, env: env, machines: map[string]*machine{}, shared: map[string]files{}}
 }
 
 // SetAWS sets how the AWS CLI runs on instances.
@@ -79,6 +84,7 @@ type machine struct {
 	Packages  map[string]string // installed packages: name → version
 	Units     map[string]*unit  // by unit name (httpd, not httpd.service)
 	Listeners map[int]*listener // programs started by hand that listen, by port
+	Mounts    []*mountEntry     `json:",omitempty"` // network file systems mounted, in order
 	Running   bool
 	Booted    bool // cloud-init ran its first boot
 	BootedAt  time.Time
@@ -117,6 +123,15 @@ func (m *machine) clone() *machine {
 	for k, l := range m.Listeners {
 		v := *l
 		c.Listeners[k] = &v
+	}
+	c.Mounts = nil
+	for _, e := range m.Mounts {
+		v := *e
+		v.Hidden = make(files, len(e.Hidden))
+		for p, n := range e.Hidden {
+			v.Hidden[p] = n.clone()
+		}
+		c.Mounts = append(c.Mounts, &v)
 	}
 	return &c
 }
@@ -190,12 +205,18 @@ func (m *machine) install(f family, p *pkg, now time.Time) {
 func (s *Store) MarshalJSON() ([]byte, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return json.Marshal(struct{ Machines map[string]*machine }{s.machines})
+	return json.Marshal(struct {
+		Machines map[string]*machine
+		Shared   map[string]files `json:",omitempty"`
+	}{s.machines, s.shared})
 }
 
 // UnmarshalJSON replaces the machines with saved ones.
 func (s *Store) UnmarshalJSON(b []byte) error {
-	var v struct{ Machines map[string]*machine }
+	var v struct {
+		Machines map[string]*machine
+		Shared   map[string]files
+	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return fmt.Errorf("guest: %w", err)
 	}
@@ -231,6 +252,29 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 				delete(m.Listeners, k)
 			}
 		}
+		m.Mounts = slices.DeleteFunc(m.Mounts, func(e *mountEntry) bool {
+			return e == nil || e.FS == "" || !strings.HasPrefix(e.Point, "/") || path.Clean(e.Point) != e.Point || e.Point == "/"
+		})
+		for _, e := range m.Mounts {
+			for p, n := range e.Hidden {
+				if n == nil || !under(p, e.Point) && p != e.Point {
+					delete(e.Hidden, p)
+				}
+			}
+		}
+	}
+	for id, sh := range v.Shared {
+		for p, n := range sh {
+			if n == nil || !strings.HasPrefix(p, "/") || path.Clean(p) != p {
+				delete(sh, p)
+			}
+		}
+		if r := sh["/"]; r == nil || !r.Dir {
+			delete(v.Shared, id)
+		}
+	}
+	if v.Shared == nil {
+		v.Shared = map[string]files{}
 	}
 	if v.Machines == nil {
 		v.Machines = map[string]*machine{}
@@ -238,6 +282,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 	s.mu.Lock()
 	s.gen.Bump()
 	s.machines = v.Machines
+	s.shared = v.Shared
 	s.mu.Unlock()
 	return nil
 }
@@ -252,7 +297,9 @@ func (s *Store) update(id string, fn func(m *machine)) bool {
 	m, ok := s.machines[id]
 	if ok {
 		s.gen.Bump()
+		s.pull(m)
 		fn(m)
+		s.push(m)
 	}
 	return ok
 }
@@ -260,8 +307,19 @@ func (s *Store) update(id string, fn func(m *machine)) bool {
 // view runs fn with the machine of id under the read lock.
 func (s *Store) view(id string, fn func(m *machine)) bool {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	m, ok := s.machines[id]
+	if ok && len(m.Mounts) > 0 {
+		// The mounts' content is copied in first, which needs the write lock.
+		s.mu.RUnlock()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if m, ok = s.machines[id]; ok {
+			s.pull(m)
+			fn(m)
+		}
+		return ok
+	}
+	defer s.mu.RUnlock()
 	if ok {
 		fn(m)
 	}
