@@ -185,3 +185,105 @@ Outputs:
 		}
 	})
 }
+
+// A group from a launch configuration; an unknown property of a launch template's data fails
+// the stack with CloudFormation's reason; a DBInstance with DeletionPolicy Delete leaves no
+// snapshot.
+func TestCloudFormationLaunchConfiguration(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, cfnClock())
+		c.Require(t, conformance.ClockControl)
+		client := cloudformation.NewFromConfig(c.Config())
+		bad := `Resources:
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData: {ImageId: ami-4fffc834, Colour: blue}
+`
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("bad"), TemplateBody: &bad}))(t)
+		c.Advance(t, time.Minute)
+		ev := must(client.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("bad")}))(t).StackEvents
+		found := false
+		for _, e := range ev {
+			if e.ResourceStatus == cfntypes.ResourceStatusCreateFailed && strings.Contains(aws.ToString(e.ResourceStatusReason), "Encountered unsupported property Colour") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no CREATE_FAILED for the unknown property: %+v", ev)
+		}
+
+		body := `Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.7.0.0/16}
+  A:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.7.1.0/24, AvailabilityZone: !Select [0, !GetAZs '']}
+  B:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.7.2.0/24, AvailabilityZone: !Select [1, !GetAZs '']}
+  Config:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties: {ImageId: ami-4fffc834, InstanceType: t3.micro}
+  Group:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      LaunchConfigurationName: !Ref Config
+      MinSize: '1'
+      MaxSize: '2'
+      VPCZoneIdentifier: [!Ref A, !Ref B]
+  DBSubnets:
+    Type: AWS::RDS::DBSubnetGroup
+    Properties: {DBSubnetGroupDescription: db, SubnetIds: [!Ref A, !Ref B]}
+  DB:
+    Type: AWS::RDS::DBInstance
+    DeletionPolicy: Delete
+    Properties:
+      DBInstanceIdentifier: plain
+      Engine: mysql
+      DBInstanceClass: db.t3.micro
+      AllocatedStorage: '20'
+      MasterUsername: admin
+      MasterUserPassword: correct-horse-9
+      DBSubnetGroupName: !Ref DBSubnets
+Outputs:
+  Config:
+    Value: !Ref Config
+  DB:
+    Value: !Ref DB
+`
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("lc"), TemplateBody: &body}))(t)
+		c.Advance(t, time.Minute)
+		st := must(stackStatus(t, client, "lc"))(t)
+		if st.StackStatus != cfntypes.StackStatusCreateComplete || outputOf(st, "DB") != "plain" {
+			t.Fatalf("status %s, outputs %+v", st.StackStatus, st.Outputs)
+		}
+		as := autoscaling.NewFromConfig(c.Config())
+		groups := must(as.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{}))(t).AutoScalingGroups
+		if len(groups) != 1 || aws.ToString(groups[0].LaunchConfigurationName) != outputOf(st, "Config") || len(groups[0].Instances) != 1 {
+			t.Fatalf("groups %+v", groups)
+		}
+		// Deleted while still creating, with no final snapshot asked for; the subnet group
+		// waits for the instance's "deleting" to end, so a second DeleteStack finishes.
+		must(client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: st.StackId}))(t)
+		c.Advance(t, 10*time.Minute)
+		if st = must(stackStatus(t, client, aws.ToString(st.StackId)))(t); st.StackStatus != cfntypes.StackStatusDeleteFailed {
+			t.Fatalf("first delete: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+		}
+		must(client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: st.StackId}))(t)
+		c.Advance(t, time.Minute)
+		st = must(stackStatus(t, client, aws.ToString(st.StackId)))(t)
+		if st.StackStatus != cfntypes.StackStatusDeleteComplete {
+			t.Fatalf("deleted: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+		}
+		rc := rds.NewFromConfig(c.Config())
+		if snaps := must(rc.DescribeDBSnapshots(ctx, &rds.DescribeDBSnapshotsInput{}))(t).DBSnapshots; len(snaps) != 0 {
+			t.Errorf("snapshots %+v", snaps)
+		}
+		if left := must(as.DescribeLaunchConfigurations(ctx, &autoscaling.DescribeLaunchConfigurationsInput{}))(t).LaunchConfigurations; len(left) != 0 {
+			t.Errorf("launch configurations left: %d", len(left))
+		}
+	})
+}
