@@ -174,7 +174,7 @@ func init() {
 				InstanceId: p.sp("InstanceId"), CapacityRebalance: p.boolean("CapacityRebalance"), DefaultInstanceWarmup: p.i32("DefaultInstanceWarmup"),
 				MaxInstanceLifetime: p.i32("MaxInstanceLifetime")}
 			if subnets := p.strs("VPCZoneIdentifier"); len(subnets) > 0 {
-				in.VPCZoneIdentifier = aws.String(joinComma(subnets))
+				in.VPCZoneIdentifier = aws.String(strings.Join(subnets, ","))
 			}
 			if lt := p.object("LaunchTemplate"); lt != nil {
 				lt.only([]string{"LaunchTemplateId", "LaunchTemplateName", "Version"})
@@ -304,14 +304,3 @@ func init() {
 
 // rollingBack tells whether k's deletions undo a failed create or update.
 func rollingBack(k *stack) bool { return strings.Contains(k.Final, "ROLLBACK") }
-
-func joinComma(l []string) string {
-	s := ""
-	for i, x := range l {
-		if i > 0 {
-			s += ","
-		}
-		s += x
-	}
-	return s
-}
