@@ -199,6 +199,10 @@ func New(opts ...Option) *Cloud {
 	// CloudFormation makes a stack's resources through the services' operations as the
 	// caller, as AWS does for a stack without a service role.
 	c.stacks = cfnsim.NewStore(o.account, c.clock, c.ids, c.call)
+	c.stacks.SetDBEndpoint(func(region, id string) (string, int, bool) {
+		e, ok := c.dbs.NetworkEndpoint(region, id)
+		return e.Host, e.Port, ok
+	})
 	c.newGuests()
 	// CloudWatch's alarm actions on SNS topics publish through SNS, as the account: on AWS the
 	// topic's default policy lets the owner's CloudWatch publish. Those on Auto Scaling

@@ -45,11 +45,25 @@
 // Route, SubnetRouteTableAssociation, SecurityGroup, SecurityGroupIngress, Instance, EIP and
 // NatGateway; S3's Bucket and BucketPolicy; IAM's Role, InstanceProfile, Policy and
 // ManagedPolicy; SSM's Parameter; SNS's Topic; ELBv2's LoadBalancer, TargetGroup and
-// Listener; EFS's FileSystem and MountTarget; RDS's DBSubnetGroup. Each has its Ref value and
-// the Fn::GetAtt attributes AWS documents. Since a resource is made at the call, one that
-// needs another to have settled on the clock (a mount target on a file system still
-// "creating") fails in the same stack; it works from a second stack made later (through
-// Fn::ImportValue, say).
+// Listener; EFS's FileSystem and MountTarget; EC2's LaunchTemplate; Auto Scaling's
+// LaunchConfiguration, AutoScalingGroup and ScalingPolicy; RDS's DBSubnetGroup and
+// DBInstance. Each has its Ref value and the Fn::GetAtt attributes AWS documents. Since a
+// resource is made at the call, one that needs another to have settled on the clock (a mount
+// target on a file system still "creating") fails in the same stack; it works from a second
+// stack made later (through Fn::ImportValue, say).
+//
+// An Auto Scaling group launches its instances at the call, as Auto Scaling does; deleting
+// it forces the deletion (ForceDelete), terminating them. A DBInstance is "creating" on
+// RDS's clock for minutes, but its CREATE_COMPLETE follows at the next second like any
+// resource's; its Endpoint.Address and Endpoint.Port, which RDS shows only after
+// "creating", are fixed at creation and answered at the call (read from RDS's store through
+// SetDBEndpoint, the one attribute not read through the door). Without a DeletionPolicy a
+// DBInstance is deleted as CloudFormation's default, Snapshot, asks: with a final snapshot
+// named stack-Logical-RANDOM — which RDS refuses while the instance is still creating (the
+// resource's DELETE_FAILED says so); a rollback deletes without one. The deleting instance
+// keeps its subnet group for two minutes of the clock, so a stack holding both ends
+// DELETE_FAILED on the subnet group; DeleteStack again, after the clock moves, finishes —
+// where AWS would wait.
 //
 // UpdateStack (a new template, new parameter values, UsePreviousValue,
 // UsePreviousTemplate) makes the resources added, deletes those removed, and replaces those

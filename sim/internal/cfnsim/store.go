@@ -18,13 +18,14 @@ type Call func(ctx context.Context, service, op string, in any) (any, error)
 // Store is the CloudFormation of one account: its stacks, in every region. It is safe for
 // concurrent use: one lock guards it, and every value handed out is a copy.
 type Store struct {
-	mu      sync.RWMutex
-	account string
-	clock   *core.Clock
-	ids     *core.IDs
-	call    Call
-	st      state
-	gen     uint64
+	mu         sync.RWMutex
+	account    string
+	clock      *core.Clock
+	ids        *core.IDs
+	call       Call
+	dbEndpoint DBEndpoint
+	st         state
+	gen        uint64
 }
 
 // NewStore returns an empty store for account; call makes the stacks' resources.
