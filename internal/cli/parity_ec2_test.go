@@ -440,6 +440,24 @@ var ec2Session = []step{
 	{args: []string{"ec2", "allocate-address", "--query", "Domain"}},
 	{args: []string{"ec2", "allocate-address"}},
 
+	// Network interfaces of one's own.
+	{args: []string{"ec2", "describe-instances", "--instance-ids", "{i-db}", "--query", "Reservations[0].Instances[0].SubnetId", "--output", "text"}, capture: "eni-subnet"},
+	{args: []string{"ec2", "create-network-interface", "--subnet-id", "{eni-subnet}", "--description", "second", "--secondary-private-ip-address-count", "1",
+		"--tag-specifications", "ResourceType=network-interface,Tags=[{Key=Name,Value=extra}]", "--query", "NetworkInterface.NetworkInterfaceId", "--output", "text"}, capture: "eni"},
+	{args: []string{"ec2", "create-network-interface", "--subnet-id", "subnet-0123456789abcdef0"}},
+	{args: []string{"ec2", "describe-network-interfaces", "--network-interface-ids", "{eni}", "--query", "NetworkInterfaces[0].[Status,Description,Groups[0].GroupName,length(PrivateIpAddresses),TagSet]"}},
+	{args: []string{"ec2", "describe-network-interfaces", "--filters", "Name=tag:Name,Values=extra", "--query", "NetworkInterfaces[].NetworkInterfaceId", "--output", "text"}},
+	{args: []string{"ec2", "describe-network-interfaces", "--network-interface-ids", "eni-0123456789abcdef0"}},
+	{args: []string{"ec2", "attach-network-interface", "--network-interface-id", "{eni}", "--instance-id", "{i-db}", "--device-index", "0"}},
+	{args: []string{"ec2", "attach-network-interface", "--network-interface-id", "{eni}", "--instance-id", "{i-db}", "--device-index", "1", "--query", "AttachmentId", "--output", "text"}, capture: "eni-attach"},
+	{args: []string{"ec2", "delete-network-interface", "--network-interface-id", "{eni}"}},
+	{args: []string{"ec2", "modify-network-interface-attribute", "--network-interface-id", "{eni}", "--no-source-dest-check"}},
+	{args: []string{"ec2", "describe-network-interface-attribute", "--network-interface-id", "{eni}", "--attribute", "sourceDestCheck"}},
+	{args: []string{"ec2", "describe-instances", "--instance-ids", "{i-db}", "--query", "Reservations[0].Instances[0].NetworkInterfaces[].Attachment.DeviceIndex", "--output", "text"}},
+	{args: []string{"ec2", "detach-network-interface", "--attachment-id", "{eni-attach}"}},
+	{args: []string{"ec2", "delete-network-interface", "--network-interface-id", "{eni}"}},
+	{args: []string{"ec2", "delete-network-interface", "--network-interface-id", "{eni}"}},
+
 	// Tags.
 	{args: []string{"ec2", "create-tags", "--resources", "{vpc}", "{subnet}", "{i-web}", "--tags", "Key=env,Value=lab", "Key=owner,Value=alex"}},
 	{args: []string{"ec2", "create-tags", "--resources", "{ami}", "--tags", `[{"Key":"use","Value":"web"}]`}},
