@@ -182,3 +182,43 @@ func TestEC2NetworkInterfacePersist(t *testing.T) {
 		t.Errorf("interfaces after Open:\n%s\nbefore:\n%s", x, y)
 	}
 }
+
+// Secondary addresses: assigned by number or by address, moved only with AllowReassignment,
+// unassigned and free again.
+func TestEC2NetworkInterfacePrivateAddresses(t *testing.T) {
+	ctx := context.Background()
+	client := ec2.NewFromConfig(sim.New().Config())
+	i := run(t, client, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: types.InstanceTypeT2Micro})[0]
+	create := func() types.NetworkInterface {
+		return *must(client.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: i.SubnetId}))(t).NetworkInterface
+	}
+	a, b := create(), create()
+	got := must(client.AssignPrivateIpAddresses(ctx, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: a.NetworkInterfaceId, SecondaryPrivateIpAddressCount: aws.Int32(2)}))(t)
+	if len(got.AssignedPrivateIpAddresses) != 2 {
+		t.Fatalf("assigned %s", must(jsonOf(got))(t))
+	}
+	moved := *got.AssignedPrivateIpAddresses[0].PrivateIpAddress
+	_, err := client.AssignPrivateIpAddresses(ctx, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: b.NetworkInterfaceId, PrivateIpAddresses: []string{moved}})
+	wantCode(t, err, "InvalidIPAddress.InUse")
+	_, err = client.AssignPrivateIpAddresses(ctx, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: b.NetworkInterfaceId, PrivateIpAddresses: []string{*i.PrivateIpAddress}, AllowReassignment: aws.Bool(true)})
+	wantCode(t, err, "InvalidIPAddress.InUse")
+	must(client.AssignPrivateIpAddresses(ctx, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: b.NetworkInterfaceId, PrivateIpAddresses: []string{moved}, AllowReassignment: aws.Bool(true)}))(t)
+	ips := func(n types.NetworkInterface) int {
+		return len(must(client.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{*n.NetworkInterfaceId}}))(t).NetworkInterfaces[0].PrivateIpAddresses)
+	}
+	if ips(a) != 2 || ips(b) != 2 {
+		t.Errorf("after the move: %d and %d addresses", ips(a), ips(b))
+	}
+	_, err = client.UnassignPrivateIpAddresses(ctx, &ec2.UnassignPrivateIpAddressesInput{NetworkInterfaceId: a.NetworkInterfaceId, PrivateIpAddresses: []string{moved}})
+	wantCode(t, err, "InvalidParameterValue")
+	_, err = client.UnassignPrivateIpAddresses(ctx, &ec2.UnassignPrivateIpAddressesInput{NetworkInterfaceId: b.NetworkInterfaceId, PrivateIpAddresses: []string{*b.PrivateIpAddress}})
+	wantCode(t, err, "InvalidParameterValue")
+	must(client.UnassignPrivateIpAddresses(ctx, &ec2.UnassignPrivateIpAddressesInput{NetworkInterfaceId: b.NetworkInterfaceId, PrivateIpAddresses: []string{moved}}))(t)
+	must(client.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: i.SubnetId, PrivateIpAddress: aws.String(moved)}))(t)
+
+	// Attached to a t2.micro, an interface has at most 2 addresses.
+	must(client.AttachNetworkInterface(ctx, &ec2.AttachNetworkInterfaceInput{InstanceId: i.InstanceId, NetworkInterfaceId: b.NetworkInterfaceId, DeviceIndex: aws.Int32(1)}))(t)
+	must(client.AssignPrivateIpAddresses(ctx, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: b.NetworkInterfaceId, SecondaryPrivateIpAddressCount: aws.Int32(1)}))(t)
+	_, err = client.AssignPrivateIpAddresses(ctx, &ec2.AssignPrivateIpAddressesInput{NetworkInterfaceId: b.NetworkInterfaceId, SecondaryPrivateIpAddressCount: aws.Int32(1)})
+	wantCode(t, err, "PrivateIpAddressLimitExceeded")
+}

@@ -454,7 +454,12 @@ var ec2Session = []step{
 	{args: []string{"ec2", "modify-network-interface-attribute", "--network-interface-id", "{eni}", "--no-source-dest-check"}},
 	{args: []string{"ec2", "describe-network-interface-attribute", "--network-interface-id", "{eni}", "--attribute", "sourceDestCheck"}},
 	{args: []string{"ec2", "describe-instances", "--instance-ids", "{i-db}", "--query", "Reservations[0].Instances[0].NetworkInterfaces[].Attachment.DeviceIndex", "--output", "text"}},
+	{args: []string{"ec2", "assign-private-ip-addresses", "--network-interface-id", "{eni}", "--secondary-private-ip-address-count", "1"}},
 	{args: []string{"ec2", "detach-network-interface", "--attachment-id", "{eni-attach}"}},
+	{args: []string{"ec2", "assign-private-ip-addresses", "--network-interface-id", "{eni}", "--secondary-private-ip-address-count", "1",
+		"--query", "AssignedPrivateIpAddresses[0].PrivateIpAddress", "--output", "text"}, capture: "eni-ip"},
+	{args: []string{"ec2", "unassign-private-ip-addresses", "--network-interface-id", "{eni}", "--private-ip-addresses", "{eni-ip}"}},
+	{args: []string{"ec2", "unassign-private-ip-addresses", "--network-interface-id", "{eni}", "--private-ip-addresses", "{eni-ip}"}},
 	{args: []string{"ec2", "delete-network-interface", "--network-interface-id", "{eni}"}},
 	{args: []string{"ec2", "delete-network-interface", "--network-interface-id", "{eni}"}},
 

@@ -48,6 +48,7 @@ const (
 	InvalidNetworkInterfaceInUse          core.Code = "InvalidNetworkInterface.InUse"
 	InvalidAttachmentIDNotFound           core.Code = "InvalidAttachmentID.NotFound"
 	AttachmentLimitExceeded               core.Code = "AttachmentLimitExceeded"
+	PrivateIpAddressLimitExceeded         core.Code = "PrivateIpAddressLimitExceeded"
 	InvalidPaginationToken                core.Code = "InvalidPaginationToken"
 	InvalidParameter                      core.Code = "InvalidParameter"
 	InvalidParameterCombination           core.Code = "InvalidParameterCombination"

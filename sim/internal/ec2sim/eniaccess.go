@@ -12,7 +12,7 @@ import (
 //
 //   - CreateNetworkInterface: the new interface (network-interface/*) with its request tags,
 //     the subnet and each security group;
-//   - DeleteNetworkInterface, DetachNetworkInterface: the interface (network-interface/eni-…),
+//   - DeleteNetworkInterface, Assign- and UnassignPrivateIpAddresses, DetachNetworkInterface: the interface (network-interface/eni-…),
 //     with its tags, and for a detach the instance;
 //   - AttachNetworkInterface: the instance and the interface;
 //   - ModifyNetworkInterfaceAttribute: the interface and each security group it is given.
@@ -27,6 +27,10 @@ func (s *Store) eniAccesses(region string, in any) ([]service.Access, bool) {
 			out = append(out, service.Access{Resource: s.arn(region, "security-group/"+g), Context: regionCond(region)})
 		}
 		return out, true
+	case *ec2.AssignPrivateIpAddressesInput:
+		return []service.Access{s.eniAccess(region, aws.ToString(in.NetworkInterfaceId))}, true
+	case *ec2.UnassignPrivateIpAddressesInput:
+		return []service.Access{s.eniAccess(region, aws.ToString(in.NetworkInterfaceId))}, true
 	case *ec2.DeleteNetworkInterfaceInput:
 		return []service.Access{s.eniAccess(region, aws.ToString(in.NetworkInterfaceId))}, true
 	case *ec2.AttachNetworkInterfaceInput:
