@@ -27,6 +27,7 @@ type network struct {
 	publicACL            string // the public subnet's association with the default ACL
 	webAddr, natIP       netip.Addr
 	other                string // an instance of another VPC, when a case makes one
+	eni                  string // a network interface attached to web, when a case makes one
 }
 
 func newNetwork(t *testing.T) *network {
@@ -185,6 +186,11 @@ func TestReach(t *testing.T) {
 		{name: "a network interface", from: func(*network) sim.Endpoint { return internet }, to: func(n *network) sim.Endpoint {
 			return sim.Endpoint{Interface: *n.web.NetworkInterfaces[0].NetworkInterfaceId}
 		}, proto: "tcp", port: 80, reason: "reaches instance"},
+		{name: "an attached network interface of one's own", change: func(t *testing.T, n *network) {
+			n.eni = *must(n.client.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: n.web.SubnetId}))(t).NetworkInterface.NetworkInterfaceId
+			must(n.client.AttachNetworkInterface(ctx, &ec2.AttachNetworkInterfaceInput{InstanceId: n.web.InstanceId, NetworkInterfaceId: aws.String(n.eni), DeviceIndex: aws.Int32(1)}))(t)
+		}, from: func(*network) sim.Endpoint { return internet }, to: func(n *network) sim.Endpoint { return sim.Endpoint{Interface: n.eni} },
+			proto: "tcp", port: 80, reason: "reaches instance"},
 		{name: "another VPC's private instance", change: func(t *testing.T, n *network) {
 			_, sns := newVPC(t, n.client, "10.1.0.0/16", "10.1.0.0/24")
 			n.other = *run(t, n.client, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: types.InstanceTypeT2Micro, SubnetId: aws.String(sns[0])})[0].InstanceId

@@ -42,7 +42,7 @@ var (
 var taggable = map[string]kind{}
 
 func init() {
-	for _, k := range []kind{vpcKind, subnetKind, gatewayKind, routeKind, aclKind, groupKind, ruleKind, keyKind, instanceKind, imageKind, spotRequestKind, volumeKind, snapshotKind, addressKind, templateKind} {
+	for _, k := range []kind{vpcKind, subnetKind, gatewayKind, routeKind, aclKind, groupKind, ruleKind, keyKind, instanceKind, imageKind, spotRequestKind, volumeKind, snapshotKind, addressKind, templateKind, eniKind} {
 		taggable[k.prefix] = k
 	}
 }

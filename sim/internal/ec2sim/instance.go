@@ -668,6 +668,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 			Primary: aws.Bool(true), PrivateIpAddress: aws.String(i.PrivateIP), PrivateDnsName: aws.String(private), Association: assoc,
 		}},
 	})
+	out.NetworkInterfaces = append(out.NetworkInterfaces, s.attachedOut(r, i)...)
 	return out
 }
 

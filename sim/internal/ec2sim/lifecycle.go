@@ -72,6 +72,7 @@ var (
 			}
 			i.PublicIP, i.PrivateIP, i.VPC, i.Subnet = "", "", "", ""
 			s.releaseVolumes(r, i)
+			r.releaseInterfaces(i)
 			if a := r.eipOf(i); a != nil {
 				a.Assoc = nil // the address stays the account's
 			}

@@ -210,6 +210,9 @@ func (s *Store) endpoint(r *regionState, e world.Endpoint) (node, *world.Verdict
 					i = c
 				}
 			}
+			if n, ok := r.interfaces()[e.Interface]; i == nil && ok && n.Attach != nil {
+				i = r.Instances[n.Attach.Instance]
+			}
 			if i == nil {
 				return n, blocked(e.Interface, "network interface %s is no instance's in %s", e.Interface, r.Name)
 			}

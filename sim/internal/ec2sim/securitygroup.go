@@ -173,6 +173,11 @@ func (r *regionState) groupInUse(g *securityGroup) bool {
 			return true
 		}
 	}
+	for _, n := range r.interfaces() {
+		if contains(n.Groups, g.ID) {
+			return true
+		}
+	}
 	for _, other := range r.Groups {
 		if other == g {
 			continue

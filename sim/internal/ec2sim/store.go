@@ -80,6 +80,7 @@ type regionState struct {
 	addressState                   // Elastic IP addresses: address.go
 	natState                       // NAT gateways: nat.go
 	ltState                        // launch templates: launchtemplate.go
+	eniState                       // network interfaces: eni.go
 }
 
 func newRegionState(name string) *regionState {
@@ -98,6 +99,7 @@ func newRegionState(name string) *regionState {
 		ebsState:     ebsState{Volumes: map[string]*volume{}, Snapshots: map[string]*snapshot{}},
 		addressState: addressState{Addresses: map[string]*address{}},
 		natState:     natState{NATs: map[string]*natGateway{}},
+		eniState:     eniState{ENIs: map[string]*netInterface{}},
 	}
 }
 

@@ -230,6 +230,11 @@ func (h *EC2) DeleteSubnet(ctx context.Context, in *ec2.DeleteSubnetInput) (*ec2
 				return core.Errorf(DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
 			}
 		}
+		for _, n := range r.interfaces() {
+			if n.Subnet == sn.ID {
+				return core.Errorf(DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
+			}
+		}
 		for _, n := range r.NATs {
 			if n.Subnet == sn.ID && n.holds(s.now()) {
 				return core.Errorf(DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)

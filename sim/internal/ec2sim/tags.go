@@ -156,6 +156,9 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.NATs {
 		add(natKind, &v.meta)
 	}
+	for _, v := range r.ENIs {
+		add(eniKind, &v.meta)
+	}
 	for _, v := range r.LaunchTemplates {
 		add(templateKind, &v.meta)
 	}
@@ -230,6 +233,10 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 		}
 	case natKind:
 		if v, ok := r.NATs[id]; ok {
+			m = &v.meta
+		}
+	case eniKind:
+		if v, ok := r.ENIs[id]; ok {
 			m = &v.meta
 		}
 	case templateKind:
