@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func awsCLIs(t *testing.T) (v2, v1 *awsCLI) {
 	}
 	home := t.TempDir()
 	for _, c := range clients {
-		s, err := c.Start(awscli.Env(home, sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey), home)
+		s, err := c.Start(awscli.Env(os.Getenv, home, sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey), home)
 		if err != nil {
 			t.Fatal(err)
 		}

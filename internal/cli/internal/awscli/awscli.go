@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -46,15 +45,16 @@ func Installed() (clients []Client, missing []string) {
 }
 
 // Env is a clean environment for the AWS CLI with home as HOME (and its ~/.aws files),
-// signing with the given keys in us-east-1, no pager.
-func Env(home, key, secret string) []string {
+// signing with the given keys in us-east-1, no pager; of the environment getenv reads (the
+// test's), only what finds Python is kept: PATH and pyenv's and Python's own variables.
+func Env(getenv func(string) string, home, key, secret string) []string {
 	env := []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret,
+		"HOME=" + home, "PATH=" + getenv("PATH"), "AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret,
 		"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
 	}
 	for _, v := range []string{"PYENV_ROOT", "PYENV_VERSION", "PYTHONPATH"} {
-		if s, ok := os.LookupEnv(v); ok {
+		if s := getenv(v); s != "" {
 			env = append(env, v+"="+s)
 		}
 	}
