@@ -90,7 +90,7 @@ func profileSetting(f *Factory, profile, key string) string {
 	}
 	file := f.Getenv("AWS_CONFIG_FILE")
 	if file == "" {
-		file = filepath.Join(f.home(), ".aws", "config")
+		file = filepath.Join(f.Getenv("HOME"), ".aws", "config")
 	}
 	cfg, err := ini.Load(file)
 	if err != nil {

@@ -54,15 +54,6 @@ func FromProcess(stdin io.Reader, stdout, stderr io.Writer) *Factory {
 // Getenv returns the environment variable key, "" when unset.
 func (f *Factory) Getenv(key string) string { return f.env[key] }
 
-// Environ returns the environment as "KEY=value" entries.
-func (f *Factory) Environ() []string {
-	out := make([]string, 0, len(f.env))
-	for k, v := range f.env {
-		out = append(out, k+"="+v)
-	}
-	return out
-}
-
 // Dir returns the working directory.
 func (f *Factory) Dir() string { return f.dir }
 
@@ -105,6 +96,3 @@ func (f *Factory) StateDir() (string, error) {
 	}
 	return f.Path(p), nil
 }
-
-// home returns HOME.
-func (f *Factory) home() string { return f.env["HOME"] }

@@ -61,10 +61,10 @@ func TestFactoryWith(t *testing.T) {
 	f := NewFactory(&IO{}, []string{"HOME=/h", "AWS_PROFILE=p", "BROKEN", "=x"}, "/w")
 	g := f.With(nil, map[string]string{"AWS_PROFILE": "", "AWSX_BACKEND": "sim"}, "/lab")
 	if f.Getenv("AWS_PROFILE") != "p" || f.Getenv("AWSX_BACKEND") != "" || f.Dir() != "/w" {
-		t.Errorf("With changed the original: %v %q", f.Environ(), f.Dir())
+		t.Errorf("With changed the original: %q %q %q", f.Getenv("AWS_PROFILE"), f.Getenv("AWSX_BACKEND"), f.Dir())
 	}
 	if g.Getenv("AWS_PROFILE") != "" || g.Getenv("AWSX_BACKEND") != "sim" || g.Getenv("HOME") != "/h" || g.Dir() != "/lab" {
-		t.Errorf("With: %v %q", g.Environ(), g.Dir())
+		t.Errorf("With: %q %q %q %q", g.Getenv("AWS_PROFILE"), g.Getenv("AWSX_BACKEND"), g.Getenv("HOME"), g.Dir())
 	}
 	if g.Path("a/b") != "/lab/a/b" || g.Path("/abs") != "/abs" {
 		t.Errorf("Path: %q %q", g.Path("a/b"), g.Path("/abs"))

@@ -66,7 +66,9 @@ func clients(t *testing.T) []client {
 }
 
 // cliEnv is a clean environment for a client signing with the given keys.
-func cliEnv(t *testing.T, home, key, secret string) []string { return awscli.Env(os.Getenv, home, key, secret) }
+func cliEnv(t *testing.T, home, key, secret string) []string {
+	return awscli.Env(os.Getenv, home, key, secret)
+}
 
 type result struct {
 	stdout, stderr string
