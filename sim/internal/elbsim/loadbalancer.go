@@ -582,13 +582,19 @@ func checkAttribute(what, k, v string) error {
 	return nil
 }
 
-func attributesOut(m map[string]string) []types.LoadBalancerAttribute {
+// attributesOut is attributes m in key order, each made by mk: a load balancer's or a
+// target group's.
+func attributesOut[T any](m map[string]string, mk func(k, v *string) T) []T {
 	keys := slices.Sorted(maps.Keys(m))
-	out := make([]types.LoadBalancerAttribute, 0, len(keys))
+	out := make([]T, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, types.LoadBalancerAttribute{Key: aws.String(k), Value: aws.String(m[k])})
+		out = append(out, mk(aws.String(k), aws.String(m[k])))
 	}
 	return out
+}
+
+func lbAttribute(k, v *string) types.LoadBalancerAttribute {
+	return types.LoadBalancerAttribute{Key: k, Value: v}
 }
 
 func (h *ELB) DescribeLoadBalancerAttributes(ctx context.Context, in *elb.DescribeLoadBalancerAttributesInput) (*elb.DescribeLoadBalancerAttributesOutput, error) {
@@ -603,7 +609,7 @@ func (h *ELB) DescribeLoadBalancerAttributes(ctx context.Context, in *elb.Descri
 	if err != nil {
 		return nil, err
 	}
-	return &elb.DescribeLoadBalancerAttributesOutput{Attributes: attributesOut(attrs)}, nil
+	return &elb.DescribeLoadBalancerAttributesOutput{Attributes: attributesOut(attrs, lbAttribute)}, nil
 }
 
 func (h *ELB) ModifyLoadBalancerAttributes(ctx context.Context, in *elb.ModifyLoadBalancerAttributesInput) (*elb.ModifyLoadBalancerAttributesOutput, error) {
@@ -631,5 +637,5 @@ func (h *ELB) ModifyLoadBalancerAttributes(ctx context.Context, in *elb.ModifyLo
 	if err != nil {
 		return nil, err
 	}
-	return &elb.ModifyLoadBalancerAttributesOutput{Attributes: attributesOut(attrs)}, nil
+	return &elb.ModifyLoadBalancerAttributesOutput{Attributes: attributesOut(attrs, lbAttribute)}, nil
 }

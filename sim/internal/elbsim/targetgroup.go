@@ -500,13 +500,8 @@ func (h *ELB) DeleteTargetGroup(ctx context.Context, in *elb.DeleteTargetGroupIn
 	return &elb.DeleteTargetGroupOutput{}, nil
 }
 
-func tgAttributesOut(m map[string]string) []types.TargetGroupAttribute {
-	keys := slices.Sorted(maps.Keys(m))
-	out := make([]types.TargetGroupAttribute, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, types.TargetGroupAttribute{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
+func tgAttribute(k, v *string) types.TargetGroupAttribute {
+	return types.TargetGroupAttribute{Key: k, Value: v}
 }
 
 func (h *ELB) DescribeTargetGroupAttributes(ctx context.Context, in *elb.DescribeTargetGroupAttributesInput) (*elb.DescribeTargetGroupAttributesOutput, error) {
@@ -521,7 +516,7 @@ func (h *ELB) DescribeTargetGroupAttributes(ctx context.Context, in *elb.Describ
 	if err != nil {
 		return nil, err
 	}
-	return &elb.DescribeTargetGroupAttributesOutput{Attributes: tgAttributesOut(attrs)}, nil
+	return &elb.DescribeTargetGroupAttributesOutput{Attributes: attributesOut(attrs, tgAttribute)}, nil
 }
 
 func (h *ELB) ModifyTargetGroupAttributes(ctx context.Context, in *elb.ModifyTargetGroupAttributesInput) (*elb.ModifyTargetGroupAttributesOutput, error) {
@@ -558,5 +553,5 @@ func (h *ELB) ModifyTargetGroupAttributes(ctx context.Context, in *elb.ModifyTar
 	if err != nil {
 		return nil, err
 	}
-	return &elb.ModifyTargetGroupAttributesOutput{Attributes: tgAttributesOut(attrs)}, nil
+	return &elb.ModifyTargetGroupAttributesOutput{Attributes: attributesOut(attrs, tgAttribute)}, nil
 }
