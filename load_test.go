@@ -259,11 +259,16 @@ func TestLoadGetenv(t *testing.T) {
 			}
 		})
 	}
-	// The backend setting comes from the given environment: with none there, it is AWS,
-	// whatever the process's.
+	// The backend setting comes from the given environment, whatever the process's: this
+	// test registers no simulator, so a "sim" backend is refused and AWS is not.
 	t.Setenv("AWSX_BACKEND", "sim")
 	if _, err := awsx.Load(ctx, func(o *awsx.Options) { o.Getenv = func(string) string { return "" } }); err != nil {
-		t.Fatal(err)
+		t.Errorf("no backend in the given environment: %v, want AWS", err)
+	}
+	t.Setenv("AWSX_BACKEND", "aws")
+	simEnv := func(k string) string { return map[string]string{"AWSX_BACKEND": "sim"}[k] }
+	if _, err := awsx.Load(ctx, func(o *awsx.Options) { o.Getenv = simEnv }); err == nil || !strings.Contains(err.Error(), "no simulator") {
+		t.Errorf("AWSX_BACKEND=sim in the given environment: %v, want the sim backend's refusal", err)
 	}
 	v, err := awsx.NewSettingsFrom(func(k string) string { return map[string]string{"AWSX_SEED": "7"}[k] })
 	if err != nil || v.GetString("backend") != "" || v.GetString("seed") != "7" {
