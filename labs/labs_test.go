@@ -1,6 +1,8 @@
 package labs_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,28 +11,23 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/rogpeppe/go-internal/txtar"
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/awsxlab/awsx/internal/cli"
 	"github.com/awsxlab/awsx/labs"
 )
 
-// TestMain makes the test binary the labs' commands: `aws` and `awsx` are the awsx command,
-// run as a process of its own per call so that each script's environment is its own.
-func TestMain(m *testing.M) {
-	main := func() int { return cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }
-	testscript.Main(m, map[string]func(){
-		"aws":  func() { os.Exit(main()) },
-		"awsx": func() { os.Exit(main()) },
-	})
-}
-
 // params runs the scripts in dir as labs run: each script has its own HOME, so its ~/.aws
 // and its simulator state (~/.awsx) are its own, on the labs' clock, with none of the
-// machine's AWS settings.
+// machine's AWS settings. A script's `aws` and `awsx` run in the test's process, each with
+// the script's environment, directory and stdin, and so do `shell` scripts.
 func params(dir string) testscript.Params {
 	return testscript.Params{
 		Dir:           dir,
 		UpdateScripts: os.Getenv("UPDATE_GOLDEN") == "1",
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"aws": awsx, "awsx": awsx, "shell": shell},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("AWSX_STATE_DIR", env.WorkDir+"/.awsx")
@@ -44,6 +41,84 @@ func params(dir string) testscript.Params {
 			return nil
 		},
 	}
+}
+
+// awsx runs the awsx command in the test's process as the script would run it as a process:
+// in the script's environment (its `env` lines included) and directory, with the stdin a
+// `stdin` line gave it. testscript hands those only to processes, so a shell passes them on.
+func awsx(ts *testscript.TestScript, neg bool, args []string) {
+	stdin, environ := handedOver(ts)
+	io := &cli.IO{In: strings.NewReader(stdin), Out: ts.Stdout(), Err: ts.Stderr()}
+	exited(ts, neg, cli.Run(context.Background(), cli.NewFactory(io, environ, lookup(environ, "PWD")), args))
+}
+
+// handedOver returns the stdin and the environment (PWD its directory) that the script would
+// hand its next command.
+func handedOver(ts *testscript.TestScript) (stdin string, environ []string) {
+	tmp := ts.Getenv("TMPDIR")
+	in, vars := filepath.Join(tmp, "awsx.stdin"), filepath.Join(tmp, "awsx.env")
+	ts.Check(ts.Exec("sh", "-c", `cat >"$1" && env -0 >"$2"`, "sh", in, vars))
+	return ts.ReadFile(in), strings.Split(strings.TrimSuffix(ts.ReadFile(vars), "\x00"), "\x00")
+}
+
+// shell runs a shell script (a real POSIX shell's interpreter, mvdan.cc/sh) in the script's
+// directory and environment, its `aws` and `awsx` commands in the test's process, as awsx
+// does; other commands run as processes.
+func shell(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: shell script")
+	}
+	file, err := syntax.NewParser().Parse(strings.NewReader(ts.ReadFile(args[0])), args[0])
+	ts.Check(err)
+	stdin, environ := handedOver(ts)
+	inProcess := func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+		return func(ctx context.Context, args []string) error {
+			if args[0] != "aws" && args[0] != "awsx" {
+				return next(ctx, args)
+			}
+			hc := interp.HandlerCtx(ctx)
+			var env []string
+			for name, v := range hc.Env.Each {
+				if v.Exported && v.IsSet() {
+					env = append(env, name+"="+v.String())
+				}
+			}
+			f := cli.NewFactory(&cli.IO{In: hc.Stdin, Out: hc.Stdout, Err: hc.Stderr}, env, hc.Dir)
+			if code := cli.Run(ctx, f, args[1:]); code != 0 {
+				return interp.ExitStatus(code)
+			}
+			return nil
+		}
+	}
+	r, err := interp.New(interp.Env(expand.ListEnviron(environ...)), interp.Dir(lookup(environ, "PWD")),
+		interp.StdIO(strings.NewReader(stdin), ts.Stdout(), ts.Stderr()), interp.ExecHandlers(inProcess))
+	ts.Check(err)
+	err = r.Run(context.Background(), file)
+	var status interp.ExitStatus
+	if err != nil && !errors.As(err, &status) {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	exited(ts, neg, int(status))
+}
+
+// exited fails the script when a command's exit code is not what the script expects of it.
+func exited(ts *testscript.TestScript, neg bool, code int) {
+	switch {
+	case neg && code == 0:
+		ts.Fatalf("unexpected command success")
+	case !neg && code != 0:
+		ts.Fatalf("unexpected command failure: exit status %d", code)
+	}
+}
+
+// lookup is the value of the variable key in environ.
+func lookup(environ []string, key string) string {
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, key+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // TestLabs runs every lab against a fresh simulator. UPDATE_GOLDEN=1 rewrites the scripts'
@@ -72,7 +147,7 @@ func generated(t *testing.T, script func(*labs.Lab) *txtar.Archive) string {
 
 // TestCheck checks each lab's goals as a learner meets them: on a fresh account `awsx lab
 // check` fails, naming every goal with its hints; after the lab's commands are typed in a
-// shell (bash, with aws being awsx), it passes.
+// shell (a POSIX shell, with aws being awsx), it passes.
 func TestCheck(t *testing.T) {
 	testscript.Run(t, params(generated(t, func(lab *labs.Lab) *txtar.Archive {
 		if len(lab.Goals) == 0 {
@@ -87,7 +162,7 @@ func TestCheck(t *testing.T) {
 			hints += len(g.Hints)
 		}
 		fmt.Fprintf(&s, "stdout -count=%d 'hint: '\n", hints)
-		fmt.Fprintf(&s, "exec bash typed.sh\nawsx lab check %d\nstdout -count=%d '✓'\nstdout '\\b%d of %d goals met'\n", lab.Number, n, n, n)
+		fmt.Fprintf(&s, "shell typed.sh\nawsx lab check %d\nstdout -count=%d '✓'\nstdout '\\b%d of %d goals met'\n", lab.Number, n, n, n)
 		ar := &txtar.Archive{Comment: []byte(s.String()), Files: []txtar.File{{Name: "typed.sh", Data: typedByHand(lab)}}}
 		ar.Files = append(ar.Files, lab.Files...)
 		return ar

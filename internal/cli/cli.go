@@ -38,7 +38,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // factories of their own may go on at once.
 func Run(ctx context.Context, f *Factory, args []string) int {
 	root := NewCmdRoot(f)
-	root.SetArgs(args)
+	root.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args
+
 	return exitStatus(root.ExecuteContext(ctx), f.IO.Err)
 }
 

@@ -1,21 +1,21 @@
 package configure
 
 import (
-	"bytes"
-	"errors"
+	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
 )
 
-// awsCLI is a real AWS CLI: its name and the command that runs it.
+// awsCLI is a real AWS CLI: its name and the sessions that run its commands.
 type awsCLI struct {
 	name string
-	argv []string
+	pool *awscli.Pool
 }
 
 var (
@@ -24,44 +24,49 @@ var (
 	skipped     []string
 )
 
-// realClients finds the AWS CLI v1 (python3 -m awscli) and v2 (/usr/bin/aws, Debian's awscli).
+// realClients finds the AWS CLI v1 (python3 -m awscli) and v2 (/usr/bin/aws, Debian's
+// awscli), each with a pool of sessions that TestMain closes.
 func realClients() ([]awsCLI, []string) {
 	clientsOnce.Do(func() {
-		// The interpreter's own path: a pyenv shim would look for ~/.pyenv in the temporary HOME.
-		if exe, err := exec.Command("python3", "-c", "import awscli, sys; print(sys.executable)").Output(); err == nil {
-			clients = append(clients, awsCLI{"v1", []string{strings.TrimSpace(string(exe)), "-m", "awscli"}})
-		} else {
-			skipped = append(skipped, "the AWS CLI v1: python3 -m awscli is not installed (pip install awscli)")
+		var cs []awscli.Client
+		cs, skipped = awscli.Installed()
+		env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+		for _, v := range []string{"PYENV_ROOT", "PYENV_VERSION", "PYTHONPATH"} {
+			if s := os.Getenv(v); s != "" {
+				env = append(env, v+"="+s)
+			}
 		}
-		if b, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(b), "aws-cli/2") {
-			clients = append(clients, awsCLI{"v2", []string{"/usr/bin/aws"}})
-		} else {
-			skipped = append(skipped, "the AWS CLI v2: /usr/bin/aws is not v2 (apt-get install awscli)")
+		for _, c := range cs {
+			clients = append(clients, awsCLI{c.Name, c.Pool(env)})
 		}
 	})
 	return clients, skipped
 }
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, c := range clients {
+		if err := c.pool.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, c.name, err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
 // runAWS runs the real AWS CLI's `configure args…` with the environment env over a clean one.
 func runAWS(t *testing.T, c awsCLI, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(c.argv[0], append(append(c.argv[1:], "configure"), args...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER="}
+	cmd := awscli.Command{Args: append([]string{"configure"}, args...), Stdin: stdin,
+		Env: []string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER="}}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errOut.String()}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		r.code = ee.ExitCode()
-	} else if err != nil {
+	r, err := c.pool.Do(cmd)
+	if err != nil {
 		t.Fatalf("%s configure %v: %v", c.name, args, err)
 	}
-	return r
+	return result{stdout: r.Stdout, stderr: r.Stderr, code: r.Code}
 }
 
 type parityStep struct {
@@ -278,7 +283,10 @@ func TestParityWithAWSCLI(t *testing.T) {
 						if want != "<missing>" {
 							wfi, _ := os.Stat(filepath.Join(awsHome, f))
 							gfi, _ := os.Stat(filepath.Join(awsxHome, f))
-							if gfi.Mode() != wfi.Mode() {
+							switch {
+							case gfi == nil:
+								t.Errorf("%s: awsx wrote none, %s one of mode %v", f, c.name, wfi.Mode())
+							case gfi.Mode() != wfi.Mode():
 								t.Errorf("%s mode %v, %s has %v", f, gfi.Mode(), c.name, wfi.Mode())
 							}
 						}

@@ -25,7 +25,7 @@ func runAwsx(t *testing.T, env map[string]string, stdin string, args ...string) 
 	o := &options{in: strings.NewReader(stdin), out: &out, errOut: &errOut, getenv: func(k string) string { return env[k] }}
 	cmd := newCmdConfigure(o)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args, the test binary's flags
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	err := cmd.Execute()

@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Client is one AWS CLI.
@@ -81,10 +82,10 @@ func (c Client) Run(env []string, dir string, args ...string) (Result, error) {
 	return Result{stdout.String(), stderr.String(), 0}, err
 }
 
-// batchScript reads one JSON list of arguments a line and answers each with a JSON line of
-// the command's stdout, stderr and exit code. argv[1] is "v2" for Debian's AWS CLI v2.
+// batchScript reads one JSON Command a line and answers each with a JSON line of the
+// command's stdout, stderr and exit code. argv[1] is "v2" for Debian's AWS CLI v2.
 const batchScript = `
-import io, json, sys
+import io, json, os, sys
 sys.argv[0] = 'aws'  # argparse's prog, in usage errors
 v2 = sys.argv[1] == 'v2'
 if v2:
@@ -112,23 +113,42 @@ def call(args):
         return clidriver.AWSCLIEntryPoint().main(args)
     return clidriver.create_clidriver().main(args)
 
-real_out, real_err = sys.stdout, sys.stderr
-for line in sys.stdin:
+base_env, base_dir = dict(os.environ), os.getcwd()
+# What importing awscli set (v1 finds its own data through AWS_DATA_PATH) stays set.
+imported = {k: v for k, v in base_env.items() if k in ('AWS_DATA_PATH',)}
+real_in, real_out, real_err = sys.stdin, sys.stdout, sys.stderr
+for line in real_in:
+    c = json.loads(line)
+    os.environ.clear()
+    if c.get('Env') is None:
+        os.environ.update(base_env)
+    else:
+        os.environ.update(imported)
+        os.environ.update(v.split('=', 1) for v in c['Env'])
+    os.chdir(c.get('Dir') or base_dir)
     out = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
     err = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
-    sys.stdout, sys.stderr = out, err
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(c.get('Stdin') or ''), out, err
     try:
-        rc = call(json.loads(line))
+        rc = call(c['Args'])
     except SystemExit as e:
         rc = e.code if isinstance(e.code, int) else 1
     finally:
-        sys.stdout, sys.stderr = real_out, real_err
+        sys.stdin, sys.stdout, sys.stderr = real_in, real_out, real_err
     out.flush()
     err.flush()
     real_out.write(json.dumps({'Stdout': out.buffer.getvalue().decode(),
         'Stderr': err.buffer.getvalue().decode(), 'Code': rc}) + '\n')
     real_out.flush()
 `
+
+// Command is one command for a session: the words after `aws`, and what is its own.
+type Command struct {
+	Args  []string
+	Env   []string // all of its environment; nil: the session's
+	Dir   string   // its working directory; "": the session's
+	Stdin string   // what it reads on stdin
+}
 
 // Session is one AWS CLI process running command after command. It is not safe for
 // concurrent use.
@@ -158,9 +178,15 @@ func (c Client) Start(env []string, dir string) (*Session, error) {
 	return s, nil
 }
 
-// Run runs one command (the words after `aws`) and returns what it printed.
+// Run runs one command (the words after `aws`) in the session's environment and directory,
+// with nothing on stdin, and returns what it printed.
 func (s *Session) Run(args ...string) (Result, error) {
-	line, err := json.Marshal(args)
+	return s.Do(Command{Args: args})
+}
+
+// Do runs one command and returns what it printed.
+func (s *Session) Do(c Command) (Result, error) {
+	line, err := json.Marshal(c)
 	if err != nil {
 		return Result{}, err
 	}
@@ -183,4 +209,68 @@ func (s *Session) Close() error {
 		return fmt.Errorf("awscli: %v: %s", err, s.stderr.String())
 	}
 	return nil
+}
+
+// A Pool runs commands in sessions of one client, as many at once as it is given: each
+// command on a session that is idle, or on a new one. Each command brings its environment
+// and directory, so one pool serves every test of a package. It is safe for concurrent use.
+type Pool struct {
+	c   Client
+	env []string // the sessions' own: what finds Python
+
+	mu   sync.Mutex
+	idle []*Session
+	all  []*Session
+	err  error // the first failure to start a session
+}
+
+// Pool returns an empty pool of the client's sessions, which start in the environment env.
+func (c Client) Pool(env []string) *Pool { return &Pool{c: c, env: env} }
+
+// Do runs c on an idle session of the pool.
+func (p *Pool) Do(c Command) (Result, error) {
+	s, err := p.get()
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := s.Do(c)
+	if err != nil { // a broken session is not reused
+		return r, err
+	}
+	p.mu.Lock()
+	p.idle = append(p.idle, s)
+	p.mu.Unlock()
+	return r, nil
+}
+
+func (p *Pool) get() (*Session, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.idle); n > 0 {
+		s := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		return s, nil
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	s, err := p.c.Start(p.env, "")
+	if err != nil {
+		p.err = err
+		return nil, err
+	}
+	p.all = append(p.all, s)
+	return s, nil
+}
+
+// Close ends every session of the pool.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var errs []error
+	for _, s := range p.all {
+		errs = append(errs, s.Close())
+	}
+	p.all, p.idle = nil, nil
+	return errors.Join(errs...)
 }
