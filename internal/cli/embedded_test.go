@@ -48,7 +48,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv("AWSX_TEST_MAIN") == "1" {
 		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if err := closePools(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // Several awsx processes writing to one state directory at once lose nothing.

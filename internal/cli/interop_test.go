@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+	"sync"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -75,10 +77,42 @@ type result struct {
 	code           int
 }
 
-// run runs the client as a process of its own.
+// pools holds a pool of sessions for each AWS CLI, which TestMain closes.
+var pools = struct {
+	sync.Mutex
+	of map[string]*awscli.Pool
+}{of: map[string]*awscli.Pool{}}
+
+// poolOf returns the client's pool of sessions, shared by every test of the package.
+func poolOf(c client) *awscli.Pool {
+	pools.Lock()
+	defer pools.Unlock()
+	p := pools.of[c.Name]
+	if p == nil {
+		// The machine's HOME: a pyenv shim looks for ~/.pyenv there.
+		p = c.Pool(append(awscli.PythonEnv(os.Getenv), "HOME="+os.Getenv("HOME")))
+		pools.of[c.Name] = p
+	}
+	return p
+}
+
+// closePools ends the sessions of every pool.
+func closePools() error {
+	pools.Lock()
+	defer pools.Unlock()
+	var errs []error
+	for name, p := range pools.of {
+		if err := p.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// run runs the client's command args in env and dir.
 func run(t *testing.T, c client, env []string, dir string, args ...string) result {
 	t.Helper()
-	r, err := c.Run(env, dir, args...)
+	r, err := poolOf(c).Do(awscli.Command{Args: args, Env: env, Dir: dir})
 	if err != nil {
 		t.Fatalf("%s %v: %v", c.Name, args, err)
 	}

@@ -30,27 +30,21 @@ func (w awsxWorld) run(args []string) result {
 	return runAwsx(w.t, w.env, w.home, append([]string{"--endpoint-url", w.url}, args...)...)
 }
 
-// cliWorld is one AWS CLI session against a server.
+// cliWorld is one AWS CLI session against a server: its commands run in the client's pool,
+// each in the session's environment and directory.
 type cliWorld struct {
-	url string
-	s   *awscli.Session
-	err error // the first failure to talk to the AWS CLI
+	url  string
+	pool *awscli.Pool
+	env  []string
+	dir  string
+	err  error // the first failure to talk to the AWS CLI
 }
 
 // startCLIWorld starts the client c's session in dir with env, for a server at url ("" for
-// commands that need none); it ends with the test.
+// commands that need none).
 func startCLIWorld(t *testing.T, c client, env []string, dir, url string) *cliWorld {
 	t.Helper()
-	s, err := c.Start(env, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("%s: %v", c.Name, err)
-		}
-	})
-	return &cliWorld{url: url, s: s}
+	return &cliWorld{url: url, pool: poolOf(c), env: env, dir: dir}
 }
 
 func (w *cliWorld) run(args []string) result {
@@ -59,7 +53,7 @@ func (w *cliWorld) run(args []string) result {
 	}
 	if w.err == nil {
 		var r awscli.Result
-		if r, w.err = w.s.Run(args...); w.err == nil {
+		if r, w.err = w.pool.Do(awscli.Command{Args: args, Env: w.env, Dir: w.dir}); w.err == nil {
 			return result{r.Stdout, r.Stderr, r.Code}
 		}
 	}

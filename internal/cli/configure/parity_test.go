@@ -30,12 +30,8 @@ func realClients() ([]awsCLI, []string) {
 	clientsOnce.Do(func() {
 		var cs []awscli.Client
 		cs, skipped = awscli.Installed()
-		env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-		for _, v := range []string{"PYENV_ROOT", "PYENV_VERSION", "PYTHONPATH"} {
-			if s := os.Getenv(v); s != "" {
-				env = append(env, v+"="+s)
-			}
-		}
+		// The machine's HOME: a pyenv shim looks for ~/.pyenv there.
+		env := append(awscli.PythonEnv(os.Getenv), "HOME="+os.Getenv("HOME"))
 		for _, c := range cs {
 			clients = append(clients, awsCLI{c.Name, c.Pool(env)})
 		}

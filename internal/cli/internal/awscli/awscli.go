@@ -49,11 +49,15 @@ func Installed() (clients []Client, missing []string) {
 // signing with the given keys in us-east-1, no pager; of the environment getenv reads (the
 // test's), only what finds Python is kept: PATH and pyenv's and Python's own variables.
 func Env(getenv func(string) string, home, key, secret string) []string {
-	env := []string{
-		"HOME=" + home, "PATH=" + getenv("PATH"), "AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=" + secret,
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
-	}
+	return append(PythonEnv(getenv), "HOME="+home, "AWS_ACCESS_KEY_ID="+key, "AWS_SECRET_ACCESS_KEY="+secret,
+		"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", "AWS_CONFIG_FILE="+filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"))
+}
+
+// PythonEnv is what of the environment getenv reads finds Python: PATH and pyenv's and
+// Python's own variables.
+func PythonEnv(getenv func(string) string) []string {
+	env := []string{"PATH=" + getenv("PATH")}
 	for _, v := range []string{"PYENV_ROOT", "PYENV_VERSION", "PYTHONPATH"} {
 		if s := getenv(v); s != "" {
 			env = append(env, v+"="+s)
@@ -107,6 +111,53 @@ def shared(load):
 loaders.Loader.load_service_model = shared(loaders.Loader.load_service_model)
 loaders.Loader.load_data_with_path = shared(loaders.Loader.load_data_with_path)
 loaders.Loader.list_available_services = shared(loaders.Loader.list_available_services)
+
+# Registering an event handler asks inspect whether the handler takes **kwargs, and
+# naming an event looks its aliases up: pure answers that each session works out again for
+# thousands of handlers, most of a command's time. They are worked out once.
+import functools, importlib, types
+def kwargs_once(accepts):
+    kept = {}
+    def key(func):
+        if isinstance(func, functools.partial):
+            return key(func.func)
+        f = getattr(func, '__func__', func)
+        if isinstance(f, (types.FunctionType, type)):
+            return f
+        if not isinstance(f, (types.BuiltinFunctionType, types.MethodType)) and hasattr(type(f), '__call__'):
+            return ('instance', type(f))
+        return None
+    def cached(func):
+        k = key(func)
+        if k is None:
+            return accepts(func)
+        if k not in kept:
+            kept[k] = accepts(func)
+        return kept[k]
+    return cached
+for pkg in ('botocore', 'awscli.botocore'):
+    try:
+        hooks = importlib.import_module(pkg + '.hooks')
+    except ImportError:
+        continue
+    hooks.accepts_kwargs = kwargs_once(hooks.accepts_kwargs)
+    aliaser = getattr(hooks, 'EventAliaser', None)
+    if aliaser is not None:
+        def shared_names(self, event_emitter, event_aliases=None, init=aliaser.__init__, names={}):
+            init(self, event_emitter, event_aliases)
+            if event_aliases is None:
+                self._alias_name_cache = names
+        aliaser.__init__ = shared_names
+
+# A help page goes to a pager process, which writes where the session's answers go; with
+# the pager cat the page is the command's output instead.
+import awscli.help as clihelp
+def to_stdout(self, output, send=clihelp.PosixHelpRenderer._send_output_to_pager):
+    if self.get_pager_cmdline() == ['cat']:
+        sys.stdout.write(output.decode('utf-8'))
+    else:
+        send(self, output)
+clihelp.PosixHelpRenderer._send_output_to_pager = to_stdout
 
 def call(args):
     if v2:
