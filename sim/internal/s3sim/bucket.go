@@ -24,8 +24,10 @@ type bucket struct {
 	Policy            string                          `json:",omitempty"`
 	Website           *WebsiteConfiguration           `json:",omitempty"`
 	Tags              []Tag                           `json:",omitempty"`
+	Encryption        *encryption                     `json:",omitempty"` // nil: SSE-S3, the default
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`
+	Completed         map[string]*completion          `json:",omitempty"` // uploads completed lately, by ID (parts.go)
 
 	keys   []string       // the keys of Objects, sorted
 	policy *policy.Policy // Policy, parsed

@@ -28,6 +28,7 @@ const (
 	InvalidLocationConstraint                      core.Code = "InvalidLocationConstraint"
 	InvalidObjectState                             core.Code = "InvalidObjectState"
 	InvalidPart                                    core.Code = "InvalidPart"
+	InvalidPartNumber                              core.Code = "InvalidPartNumber"
 	InvalidPartOrder                               core.Code = "InvalidPartOrder"
 	InvalidRange                                   core.Code = "InvalidRange"
 	InvalidRequest                                 core.Code = "InvalidRequest"

@@ -74,6 +74,7 @@ var statuses = map[core.Code]int{
 	PreconditionFailed:           http.StatusPreconditionFailed,
 	NotModified:                  http.StatusNotModified,
 	InvalidRange:                 http.StatusRequestedRangeNotSatisfiable,
+	InvalidPartNumber:            http.StatusRequestedRangeNotSatisfiable,
 	core.InternalError:           http.StatusInternalServerError,
 	core.InternalFailure:         http.StatusInternalServerError,
 	core.NotImplemented:          http.StatusNotImplemented,

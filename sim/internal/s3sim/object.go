@@ -33,7 +33,9 @@ type object struct {
 	Metadata           map[string]string `json:",omitempty"` // lower-case names, without x-amz-meta-
 	Checksum           Checksum          `json:",omitzero"`
 	PartsCount         int               `json:",omitempty"`
+	PartSizes          []int64           `json:",omitempty"` // of an object uploaded in parts, for GET ?partNumber
 	Tags               []Tag             `json:",omitempty"`
+	SSE                encryption        `json:",omitzero"` // how it is encrypted (encryption.go)
 }
 
 func (o *object) storageClass() string {
@@ -186,6 +188,9 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 		return nil, errorf(MetadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size.").
 			With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxMetadata))
 	}
+	if _, _, err := requestEncryption(h); err != nil {
+		return nil, err
+	}
 	if v := h.Get("X-Amz-Tagging"); v != "" {
 		tags, err := parseTaggingHeader(v)
 		if err != nil {
@@ -237,8 +242,12 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err := checkWriteConditions(b, r); err != nil {
 		return nil, err
 	}
+	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
+		return nil, err
+	}
 	o.payload, o.LastModified = body.take(), s.now()
-	h := http.Header{"Etag": {o.ETag}, "X-Amz-Server-Side-Encryption": {"AES256"}}
+	h := http.Header{"Etag": {o.ETag}}
+	o.SSE.header(h)
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
 	}
@@ -366,7 +375,7 @@ func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response
 	}
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", o.ContentType)
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	o.SSE.header(h)
 	for k, v := range map[string]string{
 		"Content-Encoding": o.ContentEncoding, "Content-Disposition": o.ContentDisposition,
 		"Content-Language": o.ContentLanguage, "Cache-Control": o.CacheControl, "Expires": o.Expires,
@@ -404,7 +413,7 @@ func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response
 		h.Set(p[1], r.Query.Get(p[0]))
 	}
 	size := o.size()
-	start, end, partial, err := parseRange(r.Header.Get("Range"), size)
+	start, end, partial, err := objectRange(r, o, size)
 	if err != nil {
 		return nil, err
 	}
@@ -735,7 +744,7 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if tagDirective != "REPLACE" {
 		o.Tags = src.Tags
 	}
-	o.PartsCount = 0
+	o.PartsCount, o.PartSizes = 0, nil
 	// The copy shares the source's body; it is read only when the copy's ETag or checksum
 	// is not the source's.
 	var data []byte
@@ -768,9 +777,13 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
+		return nil, err
+	}
 	o.payload = body.take()
 	o.LastModified = s.now()
-	h := http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}
+	h := http.Header{}
+	o.SSE.header(h)
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
 	}

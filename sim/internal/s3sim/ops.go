@@ -54,6 +54,11 @@ func init() {
 		"GetBucketWebsite":    getBucketWebsite,
 		"DeleteBucketWebsite": deleteBucketWebsite,
 
+		// Default encryption.
+		"PutBucketEncryption":    putBucketEncryption,
+		"GetBucketEncryption":    getBucketEncryption,
+		"DeleteBucketEncryption": deleteBucketEncryption,
+
 		// Tags.
 		"PutBucketTagging":    putBucketTagging,
 		"GetBucketTagging":    getBucketTagging,
