@@ -24,6 +24,7 @@ type bucket struct {
 	Policy            string                          `json:",omitempty"`
 	Website           *WebsiteConfiguration           `json:",omitempty"`
 	Tags              []Tag                           `json:",omitempty"`
+	CORS              []corsRule                      `json:",omitempty"`
 	Encryption        *encryption                     `json:",omitempty"` // nil: SSE-S3, the default
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`

@@ -6,6 +6,7 @@ import "github.com/awsxlab/awsx/sim/internal/core"
 // core's); the source of truth is https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList.
 const (
 	AccessControlListNotSupported                  core.Code = "AccessControlListNotSupported"
+	AccessForbidden                                core.Code = "AccessForbidden"
 	AccessDenied                                   core.Code = "AccessDenied"
 	AccountProblem                                 core.Code = "AccountProblem"
 	AllAccessDisabled                              core.Code = "AllAccessDisabled"

@@ -59,6 +59,12 @@ func init() {
 		"GetBucketEncryption":    getBucketEncryption,
 		"DeleteBucketEncryption": deleteBucketEncryption,
 
+		// CORS, and the preflight requests it answers.
+		"PutBucketCors":    putBucketCors,
+		"GetBucketCors":    getBucketCors,
+		"DeleteBucketCors": deleteBucketCors,
+		preflightOp:        preflight,
+
 		// Tags.
 		"PutBucketTagging":    putBucketTagging,
 		"GetBucketTagging":    getBucketTagging,

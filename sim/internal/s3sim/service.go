@@ -76,6 +76,11 @@ func (restXML) Operation(r *service.Request) (string, error) {
 	if !addressable(req.Target, ParseHost(hostOf(r.HTTP)).Bucket != "") {
 		return "", errorf(InvalidBucketName, "The specified bucket is not valid.").With("BucketName", req.Bucket)
 	}
+	if req.Method == http.MethodOptions && req.Bucket != "" {
+		req.op = &route{op: preflightOp, method: http.MethodOptions, status: http.StatusOK}
+		r.Scratch = req
+		return preflightOp, nil
+	}
 	rt, ok := match(req.Method, req.Target, req.Query, req.Header)
 	if !ok {
 		return "", methodNotAllowed(req)
@@ -202,6 +207,12 @@ func (h handlerOf) Call(ctx context.Context, op string, in any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if op != preflightOp {
+		if resp.Header == nil {
+			resp.Header = http.Header{}
+		}
+		h.s.addCORS(r, resp.Header)
+	}
 	if resp.Status == 0 {
 		resp.Status = r.op.status
 	}
@@ -245,7 +256,18 @@ func (h websiteHandler) Input(string) (any, bool) { return &Request{}, true }
 
 func (h websiteHandler) Call(ctx context.Context, _ string, in any) (any, error) {
 	r := in.(*Request)
-	return h.s.ServeWebsite(ctx, r, r.ID, r.HostID), nil
+	if r.Method == http.MethodOptions {
+		resp, err := preflight(h.s, ctx, r)
+		if err != nil {
+			return websiteError(r, AsError(err), r.ID, r.HostID), nil
+		}
+		return resp, nil
+	}
+	resp := h.s.ServeWebsite(ctx, r, r.ID, r.HostID)
+	if resp.Status < 300 {
+		h.s.addCORS(r, resp.Header)
+	}
+	return resp, nil
 }
 
 // InternalRequest is a request another of the simulator's services makes of S3 without HTTP
