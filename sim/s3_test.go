@@ -326,11 +326,12 @@ func TestS3Unimplemented(t *testing.T) {
 		c := b.Open(t)
 		c.Require(t, conformance.Simulator) // what the simulator lacks, AWS has
 		client := s3Client(t, c, "virtual")
-		mustBucket(t, client, "lifecycle-bucket")
-		_, err := client.GetBucketLifecycleConfiguration(context.Background(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("lifecycle-bucket")})
+		mustBucket(t, client, "torrent-bucket")
+		mustPut(t, client, "torrent-bucket", "file", "x")
+		_, err := client.GetObjectTorrent(context.Background(), &s3.GetObjectTorrentInput{Bucket: aws.String("torrent-bucket"), Key: aws.String("file")})
 		wantS3Error(t, err, "NotImplemented", 501)
 		var ae interface{ ErrorMessage() string }
-		if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:GetBucketLifecycleConfiguration yet." {
+		if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:GetObjectTorrent yet." {
 			t.Errorf("message: %v", err)
 		}
 	})

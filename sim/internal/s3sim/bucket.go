@@ -25,6 +25,7 @@ type bucket struct {
 	Website           *WebsiteConfiguration           `json:",omitempty"`
 	Tags              []Tag                           `json:",omitempty"`
 	CORS              []corsRule                      `json:",omitempty"`
+	Lifecycle         *lifecycle                      `json:",omitempty"`
 	Encryption        *encryption                     `json:",omitempty"` // nil: SSE-S3, the default
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`

@@ -61,6 +61,7 @@ const (
 	PreconditionFailed                             core.Code = "PreconditionFailed"
 	RequestHeaderSectionTooLarge                   core.Code = "RequestHeaderSectionTooLarge"
 	RequestTimeTooSkewed                           core.Code = "RequestTimeTooSkewed"
+	RestoreAlreadyInProgress                       core.Code = "RestoreAlreadyInProgress"
 	ServerSideEncryptionConfigurationNotFoundError core.Code = "ServerSideEncryptionConfigurationNotFoundError"
 	ServiceUnavailable                             core.Code = "ServiceUnavailable"
 	SignatureDoesNotMatch                          core.Code = "SignatureDoesNotMatch"

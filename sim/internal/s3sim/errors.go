@@ -71,6 +71,7 @@ var statuses = map[core.Code]int{
 	BucketNotEmpty:               http.StatusConflict,
 	InvalidBucketState:           http.StatusConflict,
 	OperationAborted:             http.StatusConflict,
+	RestoreAlreadyInProgress:     http.StatusConflict,
 	MissingContentLength:         http.StatusLengthRequired,
 	PreconditionFailed:           http.StatusPreconditionFailed,
 	NotModified:                  http.StatusNotModified,

@@ -35,7 +35,8 @@ type object struct {
 	PartsCount         int               `json:",omitempty"`
 	PartSizes          []int64           `json:",omitempty"` // of an object uploaded in parts, for GET ?partNumber
 	Tags               []Tag             `json:",omitempty"`
-	SSE                encryption        `json:",omitzero"` // how it is encrypted (encryption.go)
+	SSE                encryption        `json:",omitzero"`  // how it is encrypted (encryption.go)
+	Restore            *restoreState     `json:",omitempty"` // of an archived object (archive.go)
 }
 
 func (o *object) storageClass() string {
@@ -361,6 +362,9 @@ func getObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 
 // objectResponse answers GetObject and HeadObject for o. It reads the body for a GET only.
 func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
+	if r.Method == http.MethodGet && !o.readable(s.now()) {
+		return nil, invalidObjectState(o)
+	}
 	h := http.Header{}
 	h.Set("Last-Modified", timeHTTP(o.LastModified))
 	h.Set("Etag", o.ETag)
@@ -376,6 +380,7 @@ func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", o.ContentType)
 	o.SSE.header(h)
+	o.restoreHeader(h, s.now())
 	for k, v := range map[string]string{
 		"Content-Encoding": o.ContentEncoding, "Content-Disposition": o.ContentDisposition,
 		"Content-Language": o.ContentLanguage, "Cache-Control": o.CacheControl, "Expires": o.Expires,
@@ -627,6 +632,9 @@ func (s *Store) source(r *Request) (*object, copySource, error) {
 	if err != nil {
 		return nil, src, err
 	}
+	if !o.readable(s.now()) {
+		return nil, src, invalidObjectState(o)
+	}
 	h := http.Header{}
 	for _, p := range [][2]string{{"X-Amz-Copy-Source-If-Match", "If-Match"}, {"X-Amz-Copy-Source-If-None-Match", "If-None-Match"},
 		{"X-Amz-Copy-Source-If-Modified-Since", "If-Modified-Since"}, {"X-Amz-Copy-Source-If-Unmodified-Since", "If-Unmodified-Since"}} {
@@ -744,7 +752,7 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if tagDirective != "REPLACE" {
 		o.Tags = src.Tags
 	}
-	o.PartsCount, o.PartSizes = 0, nil
+	o.PartsCount, o.PartSizes, o.Restore = 0, nil, nil
 	// The copy shares the source's body; it is read only when the copy's ETag or checksum
 	// is not the source's.
 	var data []byte

@@ -65,6 +65,12 @@ func init() {
 		"DeleteBucketCors": deleteBucketCors,
 		preflightOp:        preflight,
 
+		// Lifecycle, storage classes and restores.
+		"PutBucketLifecycleConfiguration": putBucketLifecycleConfiguration,
+		"GetBucketLifecycleConfiguration": getBucketLifecycleConfiguration,
+		"DeleteBucketLifecycle":           deleteBucketLifecycle,
+		"RestoreObject":                   restoreObject,
+
 		// Tags.
 		"PutBucketTagging":    putBucketTagging,
 		"GetBucketTagging":    getBucketTagging,
