@@ -47,6 +47,8 @@ const (
 	NoSuchCORSConfiguration                        core.Code = "NoSuchCORSConfiguration"
 	NoSuchKey                                      core.Code = "NoSuchKey"
 	NoSuchLifecycleConfiguration                   core.Code = "NoSuchLifecycleConfiguration"
+	NoSuchObjectLockConfiguration                  core.Code = "NoSuchObjectLockConfiguration"
+	ObjectLockConfigurationNotFoundError           core.Code = "ObjectLockConfigurationNotFoundError"
 	NoSuchPublicAccessBlockConfiguration           core.Code = "NoSuchPublicAccessBlockConfiguration"
 	NoSuchTagSet                                   core.Code = "NoSuchTagSet"
 	NoSuchUpload                                   core.Code = "NoSuchUpload"

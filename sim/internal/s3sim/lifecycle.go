@@ -446,8 +446,12 @@ func (s *Store) nextAction(b *bucket, key string) (lifecycleAction, bool) {
 			// Noncurrent since the next version was made; NewerNoncurrentVersions keeps that
 			// many newer noncurrent versions.
 			since, newer := vs[i+1].LastModified, last-1-i
-			if e := rule.NoncurrentVersionExpiration; e != nil && (e.NewerNoncurrentVersions == nil || newer >= *e.NewerNoncurrentVersions) {
-				consider(lifecycleAction{at: dueAfter(since, *e.NoncurrentDays), version: i, expire: true})
+			if e := rule.NoncurrentVersionExpiration; e != nil && (e.NewerNoncurrentVersions == nil || newer >= *e.NewerNoncurrentVersions) && v.LegalHold != "ON" {
+				at := dueAfter(since, *e.NoncurrentDays)
+				if v.Retention != nil {
+					at = later(at, v.Retention.Until) // a locked version waits for its retention to end
+				}
+				consider(lifecycleAction{at: at, version: i, expire: true})
 			}
 			for _, tr := range rule.NoncurrentVersionTransitions {
 				if b.Lifecycle.transitions(v, tr.StorageClass) && (tr.NewerNoncurrentVersions == nil || newer >= *tr.NewerNoncurrentVersions) {

@@ -76,6 +76,9 @@ func createMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response
 	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
 		return nil, err
 	}
+	if err := s.lockFor(b, o, r.Header, false); err != nil {
+		return nil, err
+	}
 	u := &upload{ID: s.ids.Token(64), Key: r.Key, Initiated: s.now(), Object: o, Algorithm: alg, Type: typ, Parts: map[int]*part{}}
 	u.ID = strings.NewReplacer("+", ".", "/", "_").Replace(u.ID)
 	if b.Uploads == nil {

@@ -37,6 +37,8 @@ type object struct {
 	Tags               []Tag             `json:",omitempty"`
 	SSE                encryption        `json:",omitzero"`  // how it is encrypted (encryption.go)
 	Restore            *restoreState     `json:",omitempty"` // of an archived object (archive.go)
+	Retention          *retention        `json:",omitempty"` // Object Lock (objectlock.go)
+	LegalHold          string            `json:",omitempty"` // "", "ON" or "OFF"
 }
 
 func (o *object) storageClass() string {
@@ -246,6 +248,9 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
 		return nil, err
 	}
+	if err := s.lockFor(b, o, r.Header, true); err != nil {
+		return nil, err
+	}
 	o.payload, o.LastModified = body.take(), s.now()
 	h := http.Header{"Etag": {o.ETag}}
 	o.SSE.header(h)
@@ -381,6 +386,7 @@ func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response
 	h.Set("Content-Type", o.ContentType)
 	o.SSE.header(h)
 	o.restoreHeader(h, s.now())
+	o.lockHeaders(h)
 	for k, v := range map[string]string{
 		"Content-Encoding": o.ContentEncoding, "Content-Disposition": o.ContentDisposition,
 		"Content-Language": o.ContentLanguage, "Cache-Control": o.CacheControl, "Expires": o.Expires,
@@ -520,6 +526,7 @@ func headObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 }
 
 func deleteObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	bypass := r.Query.Has("versionId") && s.mayBypass(r, r.Key)
 	s.mu.Lock()
 	s.gen.Bump()
 	defer s.mu.Unlock()
@@ -529,6 +536,9 @@ func deleteObject(s *Store, ctx context.Context, r *Request) (*Response, error) 
 	}
 	h := http.Header{}
 	if r.Query.Has("versionId") {
+		if err := s.checkDeleteVersion(b, r.Key, r.Query.Get("versionId"), bypass); err != nil {
+			return nil, err
+		}
 		id, marker, err := s.deleteVersion(b, r.Key, r.Query.Get("versionId"))
 		if err != nil {
 			return nil, err
@@ -786,6 +796,9 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
+		return nil, err
+	}
+	if err := s.lockFor(b, o, r.Header, false); err != nil {
 		return nil, err
 	}
 	o.payload = body.take()

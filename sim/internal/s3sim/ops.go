@@ -71,6 +71,14 @@ func init() {
 		"DeleteBucketLifecycle":           deleteBucketLifecycle,
 		"RestoreObject":                   restoreObject,
 
+		// Object Lock.
+		"PutObjectLockConfiguration": putObjectLockConfiguration,
+		"GetObjectLockConfiguration": getObjectLockConfiguration,
+		"PutObjectRetention":         putObjectRetention,
+		"GetObjectRetention":         getObjectRetention,
+		"PutObjectLegalHold":         putObjectLegalHold,
+		"GetObjectLegalHold":         getObjectLegalHold,
+
 		// Tags.
 		"PutBucketTagging":    putBucketTagging,
 		"GetBucketTagging":    getBucketTagging,
