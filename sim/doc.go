@@ -306,3 +306,5 @@
 // beyond the documented per-entity ones, or services other than those above. Use it to learn,
 // and to test code that calls AWS; use AWS itself to test how your system behaves on AWS.
 package sim
+
+//go:generate go run ./internal/opslist/gen -out OPERATIONS.md
