@@ -31,6 +31,12 @@ func s3SessionFiles() map[string]string {
 		"website.json": `{"IndexDocument":{"Suffix":"index.html"},"ErrorDocument":{"Key":"error.html"}}`,
 		"parts.json":   `{"Parts":[{"ETag":"\"` + hex.EncodeToString(sum[:]) + `\"","PartNumber":1}]}`,
 		"pab.json":     `{"BlockPublicAcls":false,"IgnorePublicAcls":false,"BlockPublicPolicy":false,"RestrictPublicBuckets":false}`,
+		"cors.json": `{"CORSRules":[{"ID":"app","AllowedOrigins":["https://*.example.com"],"AllowedMethods":["GET","PUT"],` +
+			`"AllowedHeaders":["*"],"ExposeHeaders":["ETag"],"MaxAgeSeconds":300}]}`,
+		"lifecycle.json": `{"Rules":[{"ID":"logs","Status":"Enabled","Filter":{"Prefix":"logs/"},"Expiration":{"Days":30},` +
+			`"Transitions":[{"Days":30,"StorageClass":"STANDARD_IA"}],"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":7}}]}`,
+		"sse.json": `{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"1234abcd-12ab-34cd-56ef-1234567890ab"},"BucketKeyEnabled":true}]}`,
+		"lock.json": `{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}`,
 	}
 }
 
@@ -177,6 +183,52 @@ var s3Session = []step{
 	{args: []string{"s3", "ls", "s3://lab-bucket-eu"}},
 	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket-eu", "--key", "file.txt", "--query", "ContentLength"}},
 	{args: []string{"s3", "rm", "s3://lab-bucket-eu/file.txt"}},
+
+	// Default encryption, CORS, lifecycle rules, storage classes and restores.
+	{args: []string{"s3api", "get-bucket-encryption", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-encryption", "--bucket", "lab-bucket", "--server-side-encryption-configuration", "file://sse.json"}},
+	{args: []string{"s3api", "get-bucket-encryption", "--bucket", "lab-bucket", "--output", "table"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "sealed.txt", "--body", "file.txt", "--query", "[ServerSideEncryption,SSEKMSKeyId,BucketKeyEnabled]"}},
+	{args: []string{"s3api", "put-bucket-encryption", "--bucket", "lab-bucket", "--server-side-encryption-configuration", "Rules=[{ApplyServerSideEncryptionByDefault={SSEAlgorithm=DES}}]"}},
+	{args: []string{"s3api", "delete-bucket-encryption", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-bucket-encryption", "--bucket", "lab-bucket", "--output", "text"}},
+	{args: []string{"s3api", "get-bucket-cors", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-cors", "--bucket", "lab-bucket", "--cors-configuration", "file://cors.json"}},
+	{args: []string{"s3api", "get-bucket-cors", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-cors", "--bucket", "lab-bucket", "--cors-configuration", "CORSRules=[{AllowedOrigins=[*],AllowedMethods=[PATCH]}]"}},
+	{args: []string{"s3api", "delete-bucket-cors", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-bucket-lifecycle-configuration", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-lifecycle-configuration", "--bucket", "lab-bucket", "--lifecycle-configuration", "file://lifecycle.json"}},
+	{args: []string{"s3api", "get-bucket-lifecycle-configuration", "--bucket", "lab-bucket", "--output", "yaml"}},
+	{args: []string{"s3api", "put-bucket-lifecycle-configuration", "--bucket", "lab-bucket", "--lifecycle-configuration", "Rules=[{Status=Enabled,Filter={},Expiration={Days=0}}]"}},
+	{args: []string{"s3api", "delete-bucket-lifecycle", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "cold.txt", "--body", "file.txt", "--storage-class", "GLACIER", "--query", "ETag"}},
+	{args: []string{"s3api", "get-object", "--bucket", "lab-bucket", "--key", "cold.txt", "cold-out.txt"}},
+	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "cold.txt", "--restore-request", "Days=1,GlacierJobParameters={Tier=Standard}"}},
+	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "cold.txt", "--query", "[StorageClass,Restore]"}},
+	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "cold.txt", "--restore-request", "Days=1"}},
+	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "file.txt", "--restore-request", "Days=1"}},
+
+	// Object Lock.
+	{args: []string{"s3api", "create-bucket", "--bucket", "lab-vault", "--object-lock-enabled-for-bucket"}},
+	{args: []string{"s3api", "get-object-lock-configuration", "--bucket", "lab-vault"}},
+	{args: []string{"s3api", "put-object-lock-configuration", "--bucket", "lab-vault", "--object-lock-configuration", "file://lock.json"}},
+	{args: []string{"s3api", "get-object-lock-configuration", "--bucket", "lab-vault", "--output", "table"}},
+	{args: []string{"s3api", "get-object-lock-configuration", "--bucket", "lab-bucket-eu"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-vault", "--key", "ledger.txt", "--body", "file.txt", "--query", "VersionId", "--output", "text"}, capture: "ledger"},
+	{args: []string{"s3api", "get-object-retention", "--bucket", "lab-vault", "--key", "ledger.txt"}},
+	{args: []string{"s3api", "put-object-retention", "--bucket", "lab-vault", "--key", "ledger.txt", "--retention", "Mode=GOVERNANCE,RetainUntilDate=2099-01-01T00:00:00Z"}},
+	{args: []string{"s3api", "get-object-retention", "--bucket", "lab-vault", "--key", "ledger.txt", "--output", "text"}},
+	{args: []string{"s3api", "get-object-legal-hold", "--bucket", "lab-vault", "--key", "ledger.txt"}},
+	{args: []string{"s3api", "put-object-legal-hold", "--bucket", "lab-vault", "--key", "ledger.txt", "--legal-hold", "Status=ON"}},
+	{args: []string{"s3api", "get-object-legal-hold", "--bucket", "lab-vault", "--key", "ledger.txt"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-vault", "--key", "ledger.txt", "--version-id", "{ledger}", "--bypass-governance-retention"}},
+	{args: []string{"s3api", "put-object-legal-hold", "--bucket", "lab-vault", "--key", "ledger.txt", "--legal-hold", "Status=OFF"}},
+	{args: []string{"s3api", "put-object-retention", "--bucket", "lab-vault", "--key", "ledger.txt", "--retention", "Mode=GOVERNANCE,RetainUntilDate=2098-01-01T00:00:00Z"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-vault", "--key", "ledger.txt", "--version-id", "{ledger}"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-vault", "--key", "ledger.txt", "--version-id", "{ledger}", "--bypass-governance-retention"}},
+	{args: []string{"s3api", "put-bucket-versioning", "--bucket", "lab-vault", "--versioning-configuration", "Status=Suspended"}},
+	{args: []string{"s3api", "delete-bucket", "--bucket", "lab-vault"}},
 
 	// Errors.
 	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "nope"}},

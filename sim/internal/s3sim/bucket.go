@@ -27,6 +27,9 @@ type bucket struct {
 	CORS              []corsRule                      `json:",omitempty"`
 	Lifecycle         *lifecycle                      `json:",omitempty"`
 	ObjectLock        *objectLock                     `json:",omitempty"` // Object Lock is on (objectlock.go)
+	Accelerate        string                          `json:",omitempty"` // settings.go
+	RequesterPays     bool                            `json:",omitempty"`
+	Logging           *loggingEnabled                 `json:",omitempty"`
 	Encryption        *encryption                     `json:",omitempty"` // nil: SSE-S3, the default
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`

@@ -46,6 +46,7 @@ func Status(code core.Code) int {
 var statuses = map[core.Code]int{
 	AccessDenied:                                   http.StatusForbidden,
 	AccessForbidden:                                http.StatusForbidden,
+	CrossLocationLoggingProhibitted:                http.StatusForbidden,
 	AccountProblem:                                 http.StatusForbidden,
 	AllAccessDisabled:                              http.StatusForbidden,
 	InvalidAccessKeyID:                             http.StatusForbidden,

@@ -79,6 +79,15 @@ func init() {
 		"PutObjectLegalHold":         putObjectLegalHold,
 		"GetObjectLegalHold":         getObjectLegalHold,
 
+		// Object attributes, and settings kept but not acted on.
+		"GetObjectAttributes":              getObjectAttributes,
+		"PutBucketAccelerateConfiguration": putBucketAccelerateConfiguration,
+		"GetBucketAccelerateConfiguration": getBucketAccelerateConfiguration,
+		"PutBucketRequestPayment":          putBucketRequestPayment,
+		"GetBucketRequestPayment":          getBucketRequestPayment,
+		"PutBucketLogging":                 putBucketLogging,
+		"GetBucketLogging":                 getBucketLogging,
+
 		// Tags.
 		"PutBucketTagging":    putBucketTagging,
 		"GetBucketTagging":    getBucketTagging,
