@@ -209,6 +209,19 @@ var s3Session = []step{
 	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "cold.txt", "--restore-request", "Days=1"}},
 	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "file.txt", "--restore-request", "Days=1"}},
 
+	// Object attributes; acceleration, requester pays and access logging settings.
+	{args: []string{"s3api", "get-object-attributes", "--bucket", "lab-bucket", "--key", "big.bin", "--object-attributes", "ETag", "ObjectParts", "ObjectSize", "StorageClass"}},
+	{args: []string{"s3api", "get-object-attributes", "--bucket", "lab-bucket", "--key", "file.txt", "--object-attributes", "Colour"}},
+	{args: []string{"s3api", "get-bucket-accelerate-configuration", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-accelerate-configuration", "--bucket", "lab-bucket", "--accelerate-configuration", "Status=Enabled"}},
+	{args: []string{"s3api", "get-bucket-accelerate-configuration", "--bucket", "lab-bucket", "--output", "text"}},
+	{args: []string{"s3api", "put-bucket-request-payment", "--bucket", "lab-bucket", "--request-payment-configuration", "Payer=Requester"}},
+	{args: []string{"s3api", "get-bucket-request-payment", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "get-bucket-logging", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-logging", "--bucket", "lab-bucket", "--bucket-logging-status", "LoggingEnabled={TargetBucket=no-such-bucket-lab,TargetPrefix=logs/}"}},
+	{args: []string{"s3api", "put-bucket-logging", "--bucket", "lab-bucket", "--bucket-logging-status", "LoggingEnabled={TargetBucket=lab-bucket,TargetPrefix=logs/}"}},
+	{args: []string{"s3api", "get-bucket-logging", "--bucket", "lab-bucket"}},
+
 	// Object Lock.
 	{args: []string{"s3api", "create-bucket", "--bucket", "lab-vault", "--object-lock-enabled-for-bucket"}},
 	{args: []string{"s3api", "get-object-lock-configuration", "--bucket", "lab-vault"}},

@@ -23,7 +23,7 @@ type objectAttributes struct {
 }
 
 type objectPartsAttrs struct {
-	TotalPartsCount      int         `xml:"TotalPartsCount"`
+	TotalPartsCount      int         `xml:"PartsCount"` // the wire name of TotalPartsCount
 	PartNumberMarker     int         `xml:"PartNumberMarker"`
 	NextPartNumberMarker int         `xml:"NextPartNumberMarker"`
 	MaxParts             int         `xml:"MaxParts"`
