@@ -36,6 +36,8 @@ func s3SessionFiles() map[string]string {
 		"lifecycle.json": `{"Rules":[{"ID":"logs","Status":"Enabled","Filter":{"Prefix":"logs/"},"Expiration":{"Days":30},` +
 			`"Transitions":[{"Days":30,"StorageClass":"STANDARD_IA"}],"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":7}}]}`,
 		"sse.json": `{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"1234abcd-12ab-34cd-56ef-1234567890ab"},"BucketKeyEnabled":true}]}`,
+		"notify.json": `{"TopicConfigurations":[{"Id":"uploads","TopicArn":"arn:aws:sns:us-east-1:123456789012:lab-events",` +
+			`"Events":["s3:ObjectCreated:*"],"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"notes/"}]}}}]}`,
 		"lock.json": `{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}`,
 	}
 }
@@ -210,7 +212,7 @@ var s3Session = []step{
 	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "file.txt", "--restore-request", "Days=1"}},
 
 	// Object attributes; acceleration, requester pays and access logging settings.
-	{args: []string{"s3api", "get-object-attributes", "--bucket", "lab-bucket", "--key", "big.bin", "--object-attributes", "ETag", "ObjectParts", "ObjectSize", "StorageClass"}},
+	{args: []string{"s3api", "get-object-attributes", "--bucket", "lab-bucket", "--key", "big.bin", "--object-attributes", "ETag", "ObjectSize", "StorageClass"}},
 	{args: []string{"s3api", "get-object-attributes", "--bucket", "lab-bucket", "--key", "file.txt", "--object-attributes", "Colour"}},
 	{args: []string{"s3api", "get-bucket-accelerate-configuration", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "put-bucket-accelerate-configuration", "--bucket", "lab-bucket", "--accelerate-configuration", "Status=Enabled"}},
@@ -221,6 +223,14 @@ var s3Session = []step{
 	{args: []string{"s3api", "put-bucket-logging", "--bucket", "lab-bucket", "--bucket-logging-status", "LoggingEnabled={TargetBucket=no-such-bucket-lab,TargetPrefix=logs/}"}},
 	{args: []string{"s3api", "put-bucket-logging", "--bucket", "lab-bucket", "--bucket-logging-status", "LoggingEnabled={TargetBucket=lab-bucket,TargetPrefix=logs/}"}},
 	{args: []string{"s3api", "get-bucket-logging", "--bucket", "lab-bucket"}},
+
+	// Event notifications to an SNS topic.
+	{args: []string{"s3api", "get-bucket-notification-configuration", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-notification-configuration", "--bucket", "lab-bucket", "--notification-configuration", "file://notify.json"}},
+	{args: []string{"sns", "create-topic", "--name", "lab-events"}},
+	{args: []string{"s3api", "put-bucket-notification-configuration", "--bucket", "lab-bucket", "--notification-configuration", "file://notify.json"}},
+	{args: []string{"s3api", "get-bucket-notification-configuration", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-notification-configuration", "--bucket", "lab-bucket", "--notification-configuration", "{}"}},
 
 	// Object Lock.
 	{args: []string{"s3api", "create-bucket", "--bucket", "lab-vault", "--object-lock-enabled-for-bucket"}},

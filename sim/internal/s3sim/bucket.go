@@ -30,6 +30,7 @@ type bucket struct {
 	Accelerate        string                          `json:",omitempty"` // settings.go
 	RequesterPays     bool                            `json:",omitempty"`
 	Logging           *loggingEnabled                 `json:",omitempty"`
+	Notifications     *notificationConfiguration      `json:",omitempty"`
 	Encryption        *encryption                     `json:",omitempty"` // nil: SSE-S3, the default
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`

@@ -88,6 +88,10 @@ func init() {
 		"PutBucketLogging":                 putBucketLogging,
 		"GetBucketLogging":                 getBucketLogging,
 
+		// Event notifications.
+		"PutBucketNotificationConfiguration": putBucketNotificationConfiguration,
+		"GetBucketNotificationConfiguration": getBucketNotificationConfiguration,
+
 		// Tags.
 		"PutBucketTagging":    putBucketTagging,
 		"GetBucketTagging":    getBucketTagging,

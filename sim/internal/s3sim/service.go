@@ -218,6 +218,7 @@ func (h handlerOf) Call(ctx context.Context, op string, in any) (any, error) {
 			resp.Header = http.Header{}
 		}
 		h.s.addCORS(r, resp.Header)
+		h.s.notify(ctx, r, resp)
 	}
 	if resp.Status == 0 {
 		resp.Status = r.op.status

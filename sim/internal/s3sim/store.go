@@ -28,6 +28,7 @@ type Store struct {
 	clock   *core.Clock
 	ids     *core.IDs
 	buckets map[string]*bucket
+	publish Publisher // SNS, for event notifications (notification.go)
 
 	blobs   atomic.Pointer[blobStore] // nil: bodies in memory
 	pending atomic.Int64              // refs of changes in progress (see Bodies in body.go)
