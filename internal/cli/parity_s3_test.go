@@ -38,6 +38,10 @@ func s3SessionFiles() map[string]string {
 		"sse.json": `{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"1234abcd-12ab-34cd-56ef-1234567890ab"},"BucketKeyEnabled":true}]}`,
 		"notify.json": `{"TopicConfigurations":[{"Id":"uploads","TopicArn":"arn:aws:sns:us-east-1:123456789012:lab-events",` +
 			`"Events":["s3:ObjectCreated:*"],"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"notes/"}]}}}]}`,
+		"replication.json": `{"Role":"arn:aws:iam::123456789012:role/replication","Rules":[{"ID":"all","Status":"Enabled","Priority":1,` +
+			`"Filter":{},"DeleteMarkerReplication":{"Status":"Disabled"},"Destination":{"Bucket":"arn:aws:s3:::lab-bucket-eu"}}]}`,
+		"inventory.json": `{"Id":"weekly","IsEnabled":true,"IncludedObjectVersions":"Current","Schedule":{"Frequency":"Weekly"},` +
+			`"Destination":{"S3BucketDestination":{"Bucket":"arn:aws:s3:::lab-bucket-eu","Format":"CSV"}}}`,
 		"lock.json": `{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}`,
 	}
 }
@@ -231,6 +235,32 @@ var s3Session = []step{
 	{args: []string{"s3api", "put-bucket-notification-configuration", "--bucket", "lab-bucket", "--notification-configuration", "file://notify.json"}},
 	{args: []string{"s3api", "get-bucket-notification-configuration", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "put-bucket-notification-configuration", "--bucket", "lab-bucket", "--notification-configuration", "{}"}},
+
+	// Replication, and the analytics, inventory, metrics and Intelligent-Tiering configurations.
+	{args: []string{"s3api", "get-bucket-replication", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-replication", "--bucket", "lab-bucket", "--replication-configuration", "file://replication.json"}},
+	{args: []string{"s3api", "put-bucket-versioning", "--bucket", "lab-bucket-eu", "--versioning-configuration", "Status=Enabled", "--region", "eu-west-1"}},
+	{args: []string{"s3api", "put-bucket-replication", "--bucket", "lab-bucket", "--replication-configuration", "file://replication.json"}},
+	{args: []string{"s3api", "get-bucket-replication", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-bucket-replication", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "put-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs", "--metrics-configuration", "Id=logs,Filter={Prefix=logs/}"}},
+	{args: []string{"s3api", "get-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs"}},
+	{args: []string{"s3api", "list-bucket-metrics-configurations", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs"}},
+	{args: []string{"s3api", "get-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs"}},
+	{args: []string{"s3api", "put-bucket-inventory-configuration", "--bucket", "lab-bucket", "--id", "weekly", "--inventory-configuration", "file://inventory.json"}},
+	{args: []string{"s3api", "get-bucket-inventory-configuration", "--bucket", "lab-bucket", "--id", "weekly"}},
+	{args: []string{"s3api", "list-bucket-inventory-configurations", "--bucket", "lab-bucket", "--output", "text"}},
+	{args: []string{"s3api", "delete-bucket-inventory-configuration", "--bucket", "lab-bucket", "--id", "weekly"}},
+	{args: []string{"s3api", "put-bucket-analytics-configuration", "--bucket", "lab-bucket", "--id", "usage", "--analytics-configuration", "Id=usage,StorageClassAnalysis={}"}},
+	{args: []string{"s3api", "get-bucket-analytics-configuration", "--bucket", "lab-bucket", "--id", "usage"}},
+	{args: []string{"s3api", "list-bucket-analytics-configurations", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-bucket-analytics-configuration", "--bucket", "lab-bucket", "--id", "usage"}},
+	{args: []string{"s3api", "put-bucket-intelligent-tiering-configuration", "--bucket", "lab-bucket", "--id", "cold", "--intelligent-tiering-configuration", "Id=cold,Status=Enabled,Tierings=[{Days=90,AccessTier=ARCHIVE_ACCESS}]"}},
+	{args: []string{"s3api", "put-bucket-intelligent-tiering-configuration", "--bucket", "lab-bucket", "--id", "cold", "--intelligent-tiering-configuration", "Id=cold,Status=Enabled,Tierings=[{Days=9,AccessTier=ARCHIVE_ACCESS}]"}},
+	{args: []string{"s3api", "get-bucket-intelligent-tiering-configuration", "--bucket", "lab-bucket", "--id", "cold"}},
+	{args: []string{"s3api", "list-bucket-intelligent-tiering-configurations", "--bucket", "lab-bucket"}},
+	{args: []string{"s3api", "delete-bucket-intelligent-tiering-configuration", "--bucket", "lab-bucket", "--id", "cold"}},
 
 	// Object Lock.
 	{args: []string{"s3api", "create-bucket", "--bucket", "lab-vault", "--object-lock-enabled-for-bucket"}},

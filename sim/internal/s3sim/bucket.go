@@ -31,6 +31,8 @@ type bucket struct {
 	RequesterPays     bool                            `json:",omitempty"`
 	Logging           *loggingEnabled                 `json:",omitempty"`
 	Notifications     *notificationConfiguration      `json:",omitempty"`
+	Replication       string                          `json:",omitempty"` // the document (configs.go)
+	Configs           map[string]map[string]string    `json:",omitempty"` // analytics, inventory, …: by ID, the document
 	Encryption        *encryption                     `json:",omitempty"` // nil: SSE-S3, the default
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`

@@ -46,6 +46,7 @@ const (
 	MissingContentLength                           core.Code = "MissingContentLength"
 	NoSuchBucket                                   core.Code = "NoSuchBucket"
 	NoSuchBucketPolicy                             core.Code = "NoSuchBucketPolicy"
+	NoSuchConfiguration                            core.Code = "NoSuchConfiguration"
 	NoSuchCORSConfiguration                        core.Code = "NoSuchCORSConfiguration"
 	NoSuchKey                                      core.Code = "NoSuchKey"
 	NoSuchLifecycleConfiguration                   core.Code = "NoSuchLifecycleConfiguration"
@@ -71,6 +72,8 @@ const (
 	SignatureDoesNotMatch                          core.Code = "SignatureDoesNotMatch"
 	SlowDown                                       core.Code = "SlowDown"
 	TemporaryRedirect                              core.Code = "TemporaryRedirect"
+	TooManyConfigurations                          core.Code = "TooManyConfigurations"
+	ReplicationConfigurationNotFoundError          core.Code = "ReplicationConfigurationNotFoundError"
 	TooManyBuckets                                 core.Code = "TooManyBuckets"
 	XAmzContentSHA256Mismatch                      core.Code = "XAmzContentSHA256Mismatch"
 )

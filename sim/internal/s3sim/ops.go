@@ -100,4 +100,5 @@ func init() {
 		"GetObjectTagging":    getObjectTagging,
 		"DeleteObjectTagging": deleteObjectTagging,
 	}
+	registerStoredConfigs()
 }
