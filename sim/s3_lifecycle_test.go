@@ -230,3 +230,65 @@ func TestS3LifecycleVersions(t *testing.T) {
 		}
 	})
 }
+
+// Many goroutines write and read a bucket whose lifecycle rules play while the clock moves,
+// with CORS, notifications and Object Lock in the same requests' path. Run with -race.
+func TestS3LifecycleConcurrent(t *testing.T) {
+	t.Parallel()
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		c := b.Open(t)
+		c.Require(t, conformance.ClockControl)
+		client := s3Client(t, c, "path")
+		ctx := context.Background()
+		if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("busy-bucket"), ObjectLockEnabledForBucket: aws.Bool(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("busy-bucket"),
+			LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{
+				Status: "Enabled", Filter: &s3types.LifecycleRuleFilter{},
+				Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(1)},
+				NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)},
+			}}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String("busy-bucket"), CORSConfiguration: &s3types.CORSConfiguration{
+			CORSRules: []s3types.CORSRule{{AllowedMethods: []string{"GET", "PUT"}, AllowedOrigins: []string{"*"}}}}}); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		errs := make(chan error, 64)
+		for w := range 6 {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				for i := range 20 {
+					key := aws.String("k" + string(rune('a'+w)) + string(rune('a'+i%5)))
+					if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("busy-bucket"), Key: key, Body: strings.NewReader("x")}); err != nil {
+						errs <- err
+					}
+					client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("busy-bucket"), Key: key})
+					if _, err := client.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("busy-bucket")}); err != nil {
+						errs <- err
+					}
+				}
+			}()
+		}
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 10 {
+				c.Advance(t, 6*time.Hour)
+			}
+		}()
+		for range 7 {
+			<-done
+		}
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		c.Advance(t, 5*24*time.Hour)
+		lv, err := client.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("busy-bucket")})
+		if err != nil || len(lv.Versions) != 0 || len(lv.DeleteMarkers) != 0 {
+			t.Errorf("after five days: %d versions, %d markers, %v; want none", len(lv.Versions), len(lv.DeleteMarkers), err)
+		}
+	})
+}

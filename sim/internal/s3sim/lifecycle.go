@@ -413,6 +413,10 @@ func (s *Store) nextAction(b *bucket, key string) (lifecycleAction, bool) {
 				if i == last && len(vs) == 1 && rule.Expiration != nil && (rule.Expiration.Days != nil || rule.Expiration.ExpiredObjectDeleteMarker != nil && *rule.Expiration.ExpiredObjectDeleteMarker) {
 					consider(lifecycleAction{at: dueAfter(v.LastModified, 0), version: i, expire: true})
 				}
+				// A noncurrent delete marker is a noncurrent version.
+				if e := rule.NoncurrentVersionExpiration; i < last && e != nil && (e.NewerNoncurrentVersions == nil || last-1-i >= *e.NewerNoncurrentVersions) {
+					consider(lifecycleAction{at: dueAfter(vs[i+1].LastModified, *e.NoncurrentDays), version: i, expire: true})
+				}
 				continue
 			}
 			if !rule.matchesObject(v) {
