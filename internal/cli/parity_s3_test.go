@@ -243,7 +243,7 @@ var s3Session = []step{
 	{args: []string{"s3api", "put-bucket-replication", "--bucket", "lab-bucket", "--replication-configuration", "file://replication.json"}},
 	{args: []string{"s3api", "get-bucket-replication", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "delete-bucket-replication", "--bucket", "lab-bucket"}},
-	{args: []string{"s3api", "put-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs", "--metrics-configuration", "Id=logs,Filter={Prefix=logs/}"}},
+	{args: []string{"s3api", "put-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs", "--metrics-configuration", "Id=logs"}},
 	{args: []string{"s3api", "get-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs"}},
 	{args: []string{"s3api", "list-bucket-metrics-configurations", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "delete-bucket-metrics-configuration", "--bucket", "lab-bucket", "--id", "logs"}},
