@@ -136,3 +136,65 @@ func FuzzObjectLockConfiguration(f *testing.F) {
 		}
 	})
 }
+
+func FuzzNotificationConfiguration(f *testing.F) {
+	for _, s := range []string{
+		`<NotificationConfiguration><TopicConfiguration><Id>a</Id><Topic>arn:aws:sns:us-east-1:123456789012:t</Topic><Event>s3:ObjectCreated:*</Event><Filter><S3Key><FilterRule><Name>prefix</Name><Value>x/</Value></FilterRule></S3Key></Filter></TopicConfiguration></NotificationConfiguration>`,
+		`<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:123456789012:q</Queue><Event>s3:ObjectRemoved:Delete</Event></QueueConfiguration><EventBridgeConfiguration/></NotificationConfiguration>`,
+		`<NotificationConfiguration><TopicConfiguration><Topic>nope</Topic><Event>s3:Nope</Event></TopicConfiguration></NotificationConfiguration>`,
+		`<NotificationConfiguration/>`, ``,
+	} {
+		f.Add([]byte(s), "images/cat.png")
+	}
+	f.Fuzz(func(t *testing.T, body []byte, key string) {
+		cfg, err := parseNotification(body)
+		if err != nil {
+			wantConfigError(t, "parseNotification", err)
+			return
+		}
+		again, err := parseNotification(reencode(t, cfg))
+		if err != nil || len(again.Topics) != len(cfg.Topics) || len(again.Queues) != len(cfg.Queues) {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, cfg, again)
+		}
+		for _, tc := range cfg.Topics {
+			tc.matches(event{name: "ObjectCreated:Put", key: key})
+		}
+	})
+}
+
+func FuzzRestoreRequest(f *testing.F) {
+	for _, s := range []string{
+		`<RestoreRequest><Days>1</Days><GlacierJobParameters><Tier>Bulk</Tier></GlacierJobParameters></RestoreRequest>`,
+		`<RestoreRequest><Days>0</Days></RestoreRequest>`, `<RestoreRequest><Type>SELECT</Type></RestoreRequest>`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		days, tier, err := parseRestoreRequest(body)
+		if err != nil {
+			wantConfigError(t, "parseRestoreRequest", err)
+			return
+		}
+		if days < 1 || tier != "Standard" && tier != "Bulk" && tier != "Expedited" {
+			t.Fatalf("parsed %d days, tier %q", days, tier)
+		}
+	})
+}
+
+func FuzzIDConfiguration(f *testing.F) {
+	for _, s := range []string{
+		`<MetricsConfiguration><Id>m</Id><Filter><Prefix>logs/</Prefix></Filter></MetricsConfiguration>`,
+		`<InventoryConfiguration><Id>m</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination><Bucket>arn:aws:s3:::b</Bucket><Format>CSV</Format></S3BucketDestination></Destination><Schedule><Frequency>Daily</Frequency></Schedule><IncludedObjectVersions>All</IncludedObjectVersions></InventoryConfiguration>`,
+		`<IntelligentTieringConfiguration><Id>m</Id><Status>Enabled</Status><Tiering><Days>90</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>`,
+		`<AnalyticsConfiguration><Id>m</Id><StorageClassAnalysis/></AnalyticsConfiguration>`, ``,
+	} {
+		f.Add([]byte(s), "m")
+	}
+	f.Fuzz(func(t *testing.T, body []byte, id string) {
+		for _, k := range []idConfig{analyticsConfigs, inventoryConfigs, metricsConfigs, tieringConfigs} {
+			if err := checkIDConfig(k, id, body); err != nil {
+				wantConfigError(t, "checkIDConfig", err)
+			}
+		}
+	})
+}
