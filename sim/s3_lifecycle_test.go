@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +125,11 @@ func TestS3LifecyclePlayed(t *testing.T) {
 		}
 		if got := class("logs/big"); got != "STANDARD" {
 			t.Errorf("before a day: %s", got)
+		}
+		h0, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("lc-played"), Key: aws.String("logs/big")})
+		wantExpiry := `expiry-date="` + c.Now().UTC().Add(10*24*time.Hour).Truncate(24*time.Hour).Add(24*time.Hour).Format(http.TimeFormat) + `", rule-id="logs"`
+		if err != nil || aws.ToString(h0.Expiration) != wantExpiry {
+			t.Errorf("HeadObject Expiration = %q, %v; want %q", aws.ToString(h0.Expiration), err, wantExpiry)
 		}
 		c.Advance(t, 49*time.Hour) // past the midnight after a day
 		if got := class("logs/big"); got != "GLACIER" {

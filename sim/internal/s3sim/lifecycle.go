@@ -539,3 +539,37 @@ func (rule *lifecycleRule) matchesObject(o *object) bool {
 	size := o.size()
 	return (gt == nil || size > *gt) && (lt == nil || size < *lt)
 }
+
+// expirationHeader is x-amz-expiration for o, the current version of its key in b: when the
+// rule that expires it first will, and the rule's ID; "" when no rule expires it. s.mu is held.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (x-amz-expiration)
+func expirationHeader(b *bucket, o *object) string {
+	if b.Lifecycle == nil || o.DeleteMarker {
+		return ""
+	}
+	var at time.Time
+	id := ""
+	for _, rule := range b.Lifecycle.Rules {
+		e := rule.Expiration
+		if rule.Status != "Enabled" || e == nil || !rule.matchesKey(o.Key) || !rule.matchesObject(o) {
+			continue
+		}
+		var t time.Time
+		switch {
+		case e.Days != nil:
+			t = dueAfter(o.LastModified, *e.Days)
+		case e.Date != "":
+			d, _ := parseLifecycleDate(e.Date)
+			t = later(d, dueAfter(o.LastModified, 0))
+		default:
+			continue
+		}
+		if at.IsZero() || t.Before(at) {
+			at, id = t, rule.ID
+		}
+	}
+	if at.IsZero() {
+		return ""
+	}
+	return `expiry-date="` + timeHTTP(at) + `", rule-id="` + id + `"`
+}

@@ -257,6 +257,9 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
 	}
+	if e := expirationHeader(b, o); e != "" {
+		h.Set("X-Amz-Expiration", e)
+	}
 	o.Checksum.header(h)
 	return &Response{Header: h}, nil
 }
@@ -358,11 +361,19 @@ func getObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	}
 	o, err := s.lookup(b, r)
 	versioned := b.Versioning != ""
+	expiry := ""
+	if err == nil && !r.Query.Has("versionId") {
+		expiry = expirationHeader(b, o)
+	}
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, s.missing(r, err)
 	}
-	return s.objectResponse(r, o, versioned)
+	resp, err := s.objectResponse(r, o, versioned)
+	if err == nil && expiry != "" && resp.Status < 300 {
+		resp.Header.Set("X-Amz-Expiration", expiry)
+	}
+	return resp, err
 }
 
 // objectResponse answers GetObject and HeadObject for o. It reads the body for a GET only.
