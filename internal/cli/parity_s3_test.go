@@ -214,6 +214,9 @@ var s3Session = []step{
 	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "cold.txt", "--query", "[StorageClass,Restore]"}},
 	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "cold.txt", "--restore-request", "Days=1"}},
 	{args: []string{"s3api", "restore-object", "--bucket", "lab-bucket", "--key", "file.txt", "--restore-request", "Days=1"}},
+	{args: []string{"s3", "cp", "file.txt", "s3://lab-bucket/kms.txt", "--sse", "aws:kms"}},
+	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "kms.txt", "--query", "[ServerSideEncryption,SSEKMSKeyId]"}},
+	{args: []string{"s3", "cp", "file.txt", "s3://lab-bucket/archive/deep.txt", "--storage-class", "DEEP_ARCHIVE"}},
 
 	// Object attributes; acceleration, requester pays and access logging settings.
 	{args: []string{"s3api", "get-object-attributes", "--bucket", "lab-bucket", "--key", "big.bin", "--object-attributes", "ETag", "ObjectSize", "StorageClass"}},
