@@ -3,9 +3,11 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -127,6 +129,75 @@ func TestS3BucketSettings(t *testing.T) {
 		}
 		if lg, err = client.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String("settings-bucket")}); err != nil || lg.LoggingEnabled != nil {
 			t.Errorf("GetBucketLogging after it was turned off = %+v, %v", lg.LoggingEnabled, err)
+		}
+	})
+}
+
+// The new operations authorize with AWS's actions: a user is refused each until a policy
+// names it; GetObjectAttributes needs s3:GetObject as well.
+func TestS3NewOperationsAuthorization(t *testing.T) {
+	t.Parallel()
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		c := b.Open(t)
+		c.Require(t, conformance.EnforcesIAM)
+		root := s3Client(t, c, "path")
+		ctx := context.Background()
+		mustBucket(t, root, "guarded-bucket")
+		mustPut(t, root, "guarded-bucket", "doc", "x")
+		userCfg := newUser(t, c, "auditor")
+		user := s3Client(t, c, "path", conformance.WithCredentials(credsOf(t, userCfg)))
+		admin := iam.NewFromConfig(c.Config())
+		allow := func(actions string) {
+			t.Helper()
+			if _, err := admin.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("auditor"), PolicyName: aws.String("p"), PolicyDocument: aws.String(`{
+			"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[` + actions + `],"Resource":["arn:aws:s3:::guarded-bucket","arn:aws:s3:::guarded-bucket/*"]}]}`)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		calls := map[string]func() error{
+			"s3:GetEncryptionConfiguration": func() error {
+				_, err := user.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("guarded-bucket")})
+				return err
+			},
+			"s3:GetLifecycleConfiguration": func() error {
+				_, err := user.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("guarded-bucket")})
+				return err
+			},
+			"s3:GetBucketCORS": func() error {
+				_, err := user.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("guarded-bucket")})
+				return err
+			},
+			"s3:GetBucketObjectLockConfiguration": func() error {
+				_, err := user.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("guarded-bucket")})
+				return err
+			},
+			"s3:GetBucketNotification": func() error {
+				_, err := user.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("guarded-bucket")})
+				return err
+			},
+		}
+		for act, call := range calls {
+			err := call()
+			wantS3Error(t, err, "AccessDenied", 403)
+			if !strings.Contains(err.Error(), "perform: "+act+" on resource") {
+				t.Errorf("%s: %v", act, err)
+			}
+		}
+		attrs := func() error {
+			_, err := user.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: aws.String("guarded-bucket"), Key: aws.String("doc"),
+				ObjectAttributes: []s3types.ObjectAttributes{"ObjectSize"}})
+			return err
+		}
+		allow(`"s3:GetObjectAttributes"`)
+		if err := attrs(); err == nil || !strings.Contains(err.Error(), "s3:GetObject on resource") {
+			t.Errorf("GetObjectAttributes without s3:GetObject: %v", err)
+		}
+		allow(`"s3:GetObjectAttributes","s3:GetObject","s3:GetEncryptionConfiguration"`)
+		if err := attrs(); err != nil {
+			t.Errorf("GetObjectAttributes allowed: %v", err)
+		}
+		if err := calls["s3:GetEncryptionConfiguration"](); err != nil {
+			t.Errorf("GetBucketEncryption allowed: %v", err)
 		}
 	})
 }

@@ -147,6 +147,11 @@ func (s *Store) accesses(r *Request) ([]Access, error) {
 		}
 	}
 	out := []Access{acc}
+	if op == "GetObjectAttributes" {
+		// It needs s3:GetObject (or s3:GetObjectVersion) as well.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html (Permissions)
+		out = append(out, s.access(r, action("GetObject", r.Query.Has("versionId")), r.Target))
+	}
 	if op == "CopyObject" || op == "UploadPartCopy" {
 		src, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
 		if err != nil {
