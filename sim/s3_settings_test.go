@@ -27,6 +27,7 @@ func TestS3GetObjectAttributes(t *testing.T) {
 			t.Fatal(err)
 		}
 		all := []s3types.ObjectAttributes{"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"}
+		c.Diverges(t, conformance.Moto, "moto's GetObjectAttributes sends Last-Modified in ISO 8601, which the SDK does not parse")
 		got, err := client.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: aws.String("attrs-bucket"), Key: aws.String("one"), ObjectAttributes: all})
 		if err != nil {
 			t.Fatal(err)
@@ -95,6 +96,7 @@ func TestS3BucketSettings(t *testing.T) {
 			AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: "Enabled"}})
 		wantS3Error(t, err, "InvalidRequest", 400)
 
+		c.Diverges(t, conformance.Moto, "moto answers GetBucketRequestPayment without a Payer, and refuses logging to a bucket without the log-delivery group's ACL grants, which buckets with ACLs disabled cannot have")
 		pay, err := client.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("settings-bucket")})
 		if err != nil || pay.Payer != "BucketOwner" {
 			t.Errorf("GetBucketRequestPayment = %q, %v", pay.Payer, err)
