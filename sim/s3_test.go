@@ -334,6 +334,13 @@ func TestS3Unimplemented(t *testing.T) {
 		if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:GetObjectTorrent yet." {
 			t.Errorf("message: %v", err)
 		}
+		// An operation newer than botocore's model here is named, not taken for an older one
+		// of its method and path: DeleteObjectAnnotation does not delete the object.
+		_, err = client.DeleteObjectAnnotation(context.Background(), &s3.DeleteObjectAnnotationInput{Bucket: aws.String("torrent-bucket"), Key: aws.String("file"), AnnotationName: aws.String("a")})
+		wantS3Error(t, err, "NotImplemented", 501)
+		if _, err := client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("torrent-bucket"), Key: aws.String("file")}); err != nil {
+			t.Errorf("the object after DeleteObjectAnnotation: %v", err)
+		}
 	})
 }
 
