@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -135,6 +137,16 @@ func TestS3CORS(t *testing.T) {
 		raw := rawHeaders(get.ResultMetadata)
 		if raw.Get("Access-Control-Allow-Origin") != "https://www.example.com" || raw.Get("Access-Control-Expose-Headers") != "ETag" {
 			t.Errorf("GetObject with an Origin: %v", raw)
+		}
+
+		// So does an error, so that the page can read it.
+		_, err = client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("cors-bucket"), Key: aws.String("missing.json")}, func(o *s3.Options) {
+			o.APIOptions = append(o.APIOptions, addHeader("Origin", "https://www.example.com"))
+		})
+		wantS3Error(t, err, "NoSuchKey", 404)
+		var re *awshttp.ResponseError
+		if !errors.As(err, &re) || re.Response.Header.Get("Access-Control-Allow-Origin") != "https://www.example.com" {
+			t.Errorf("an error's CORS headers: %v", err)
 		}
 
 		if _, err := client.DeleteBucketCors(ctx, &s3.DeleteBucketCorsInput{Bucket: aws.String("cors-bucket")}); err != nil {

@@ -20,7 +20,7 @@ func (s *Store) Service(maxBody int64) *service.Service {
 	return &service.Service{
 		Name:      "s3",
 		State:     s,
-		Protocol:  restXML{},
+		Protocol:  restXML{s},
 		Handler:   handlerOf{s},
 		Resources: func(r *service.Request) ([]service.Access, error) { return s.accesses(r.In.(*Request)) },
 		Dialect:   service.S3Dialect,
@@ -64,8 +64,9 @@ func hostOf(r *http.Request) string {
 }
 
 // restXML is S3's protocol: the operation named by method, path, query and headers; the
-// request handed to the operation as it came; XML documents and headers out.
-type restXML struct{}
+// request handed to the operation as it came; XML documents and headers out. Its store
+// gives errors the CORS headers of the bucket's rules, so that a browser can read them.
+type restXML struct{ s *Store }
 
 func (restXML) Operation(r *service.Request) (string, error) {
 	if n := headerSection(r.HTTP.Header); n > maxHeaderSection {
@@ -141,7 +142,7 @@ func (restXML) Encode(r *service.Request, out any) (*service.Response, error) {
 	return success(r, resp), nil
 }
 
-func (restXML) Error(r *service.Request, e *core.Error) *service.Response {
+func (x restXML) Error(r *service.Request, e *core.Error) *service.Response {
 	h := http.Header{}
 	for k, v := range e.Header {
 		h[k] = v
@@ -150,6 +151,9 @@ func (restXML) Error(r *service.Request, e *core.Error) *service.Response {
 	if r.HTTP.Method != http.MethodHead {
 		body = ErrorBody(e, r.ID, hostID(r.ID))
 		h.Set("Content-Type", "application/xml")
+	}
+	if req, ok := r.Scratch.(*Request); ok && x.s != nil && req.op != nil && req.op.op != preflightOp {
+		x.s.addCORS(req, h)
 	}
 	out := success(r, &Response{Status: e.Status, Header: h, Body: body})
 	if r.HTTP.Method == http.MethodHead {
