@@ -199,6 +199,9 @@ type event struct {
 
 // eventsOf returns the events of a request that succeeded with resp.
 func (s *Store) eventsOf(r *Request, resp *Response) []event {
+	if resp.replayed {
+		return nil
+	}
 	object := func(name string) []event {
 		e := event{name: name, key: r.Key, versionID: resp.Header.Get("X-Amz-Version-Id")}
 		s.mu.RLock()

@@ -94,6 +94,7 @@ func (s *Store) completedBefore(r *Request) (*Response, bool, error) {
 	if b.Versioning != "" {
 		resp.Header.Set("X-Amz-Version-Id", o.VersionID)
 	}
+	resp.replayed = true
 	return resp, true, nil
 }
 

@@ -73,6 +73,8 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+
+	replayed bool // the answer of a request done before (CompleteMultipartUpload again): no event
 }
 
 // handler runs one operation. The bucket it names exists (for bucket and object
