@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -108,6 +109,40 @@ func TestS3Notifications(t *testing.T) {
 		want := []string{"ObjectCreated:Put images%2Fcat.png", "ObjectCreated:Copy images%2Fcopy.png", "ObjectRemoved:Delete images%2Fcat.png"}
 		if strings.Join(names, "; ") != strings.Join(want, "; ") || test != 1 {
 			t.Errorf("events = %q (and %d test events), want %q and one", names, test, want)
+		}
+	})
+}
+
+// The lifecycle's expirations, played on the clock, are events too, done by S3 itself.
+func TestS3LifecycleNotifications(t *testing.T) {
+	t.Parallel()
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		c := b.Open(t)
+		c.Require(t, conformance.Simulator, conformance.ClockControl)
+		client := s3Client(t, c, "path")
+		topics := sns.NewFromConfig(c.Config())
+		ctx := context.Background()
+		mustBucket(t, client, "expiring-bucket")
+		topic := must(topics.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("expiries")}))(t)
+		must(topics.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String("arn:aws:sqs:us-east-1:123456789012:q")}))(t)
+		must(client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("expiring-bucket"),
+			NotificationConfiguration: &s3types.NotificationConfiguration{TopicConfigurations: []s3types.TopicConfiguration{{
+				Id: aws.String("gone"), TopicArn: topic.TopicArn, Events: []s3types.Event{"s3:LifecycleExpiration:*"}}}}}))(t)
+		must(client.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("expiring-bucket"),
+			LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{Status: "Enabled",
+				Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("tmp/")}, Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(1)}}}}}))(t)
+		mustPut(t, client, "expiring-bucket", "tmp/scratch", "s")
+		c.Advance(t, 72*time.Hour)
+		must(client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("expiring-bucket")}))(t)
+		var got []string
+		for _, d := range c.Cloud(t).Deliveries() {
+			if d.TopicARN == aws.ToString(topic.TopicArn) && strings.Contains(d.Body, `"Records"`) {
+				got = append(got, d.Body)
+			}
+		}
+		if len(got) != 1 || !strings.Contains(got[0], `"eventName":"LifecycleExpiration:Delete"`) || !strings.Contains(got[0], `"principalId":"s3.amazonaws.com"`) ||
+			!strings.Contains(got[0], `"key":"tmp%2Fscratch"`) {
+			t.Errorf("lifecycle events = %q", got)
 		}
 	})
 }

@@ -63,7 +63,8 @@ func FuzzLifecycleConfiguration(f *testing.F) {
 			}
 		}
 		b.Uploads = map[string]*upload{"u": {ID: "u", Key: "a/u", Initiated: time.Unix(1600000000, 0), Object: &object{}}}
-		s.playLifecycle(b, time.Unix(1900000000, 0))
+		var events []event
+		s.playLifecycle(b, time.Unix(1900000000, 0), &events)
 	})
 }
 

@@ -47,6 +47,5 @@
 // Not simulated: ACLs other than the owner's FULL_CONTROL, SSE-C, S3 Select, S3 Express
 // (directory buckets and CreateSession), Object Lambda, metadata tables, RenameObject,
 // torrents, notifications to SQS and Lambda (neither service is simulated: a configuration
-// naming one is refused as unreachable), lifecycle events and restore completions as
-// notifications. sim/OPERATIONS.md lists every operation with its state.
+// naming one is refused as unreachable), restore completions as notifications. sim/OPERATIONS.md lists every operation with its state.
 package s3sim

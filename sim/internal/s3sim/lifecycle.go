@@ -301,8 +301,9 @@ func deleteBucketLifecycle(s *Store, ctx context.Context, r *Request) (*Response
 
 // ---- Playing the rules ---------------------------------------------------------------
 
-// settleLifecycle does every lifecycle action of bucket name that has fallen due.
-func (s *Store) settleLifecycle(name string) {
+// settleLifecycle does every lifecycle action of bucket name that has fallen due, and sends
+// their event notifications.
+func (s *Store) settleLifecycle(ctx context.Context, name string) {
 	if name == "" {
 		return
 	}
@@ -314,20 +315,23 @@ func (s *Store) settleLifecycle(name string) {
 	if !need {
 		return
 	}
+	var events []event
+	var cfg *notificationConfiguration
+	region := ""
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	b = s.buckets[name]
-	if b == nil || b.Lifecycle == nil {
-		return
+	if b != nil && b.Lifecycle != nil && (b.Lifecycle.gen != s.gen.Load() || !now.Before(b.Lifecycle.next)) {
+		next, changed := s.playLifecycle(b, now, &events)
+		if changed {
+			s.gen.Bump()
+		}
+		b.Lifecycle.next, b.Lifecycle.gen = next, s.gen.Load()
+		cfg, region = b.Notifications, b.Region
 	}
-	if b.Lifecycle.gen == s.gen.Load() && now.Before(b.Lifecycle.next) {
-		return // settled meanwhile
+	s.mu.Unlock()
+	if cfg != nil && len(events) > 0 {
+		s.send(ctx, &Request{Target: Target{Bucket: name}}, region, cfg, events)
 	}
-	next, changed := s.playLifecycle(b, now)
-	if changed {
-		s.gen.Bump()
-	}
-	b.Lifecycle.next, b.Lifecycle.gen = next, s.gen.Load()
 }
 
 // dueAfter is the instant an action of days days after t falls due: rounded up to the next
@@ -349,7 +353,7 @@ type lifecycleAction struct {
 
 // playLifecycle does b's actions due by now, and returns when the next falls due. s.mu is
 // held for writing.
-func (s *Store) playLifecycle(b *bucket, now time.Time) (time.Time, bool) {
+func (s *Store) playLifecycle(b *bucket, now time.Time, events *[]event) (time.Time, bool) {
 	next, changed := forever, false
 	for _, key := range slices.Clone(b.keys) {
 		for range 1000 { // a key's actions are few; the bound keeps a bad rule from looping
@@ -361,7 +365,7 @@ func (s *Store) playLifecycle(b *bucket, now time.Time) (time.Time, bool) {
 				next = minTime(next, a.at)
 				break
 			}
-			s.doAction(b, key, a)
+			*events = append(*events, s.doAction(b, key, a))
 			changed = true
 		}
 	}
@@ -484,23 +488,30 @@ func (l *lifecycle) transitions(o *object, class string) bool {
 }
 
 // doAction does a to key's versions. s.mu is held for writing.
-func (s *Store) doAction(b *bucket, key string, a lifecycleAction) {
+func (s *Store) doAction(b *bucket, key string, a lifecycleAction) event {
 	vs := b.Objects[key]
 	v := vs[a.version]
+	ev := event{key: key, versionID: v.VersionID, by: "s3.amazonaws.com"}
+	if v.VersionID == "null" && b.Versioning == "" {
+		ev.versionID = ""
+	}
 	switch {
 	case a.class != "":
 		c := *v
 		c.StorageClass = a.class
 		replaceVersion(b, v, &c)
+		ev.name, ev.size, ev.withSize = "LifecycleTransition", v.size(), true
 	case a.version == len(vs)-1 && !v.DeleteMarker && b.Versioning != "":
 		// Expiring the current version of a versioned bucket adds a delete marker.
 		m := &object{Key: key, DeleteMarker: true, LastModified: a.at}
-		s.store(b, m)
+		ev.name, ev.versionID = "LifecycleExpiration:DeleteMarkerCreated", s.store(b, m)
 	default:
 		rest := append(append([]*object(nil), vs[:a.version]...), vs[a.version+1:]...)
 		b.setVersions(key, rest)
 		s.dropped(v.payload)
+		ev.name = "LifecycleExpiration:Delete"
 	}
+	return ev
 }
 
 // matchesKey reports whether the rule's prefix takes key.

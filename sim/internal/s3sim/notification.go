@@ -20,6 +20,7 @@ import (
 // configuration), and after each request that creates, deletes, restores, tags an object or
 // sets its ACL, each configuration whose events and key filter match gets the event's
 // message, published through SNS's own Publish (package sim gives the store a [Publisher]).
+// The lifecycle's expirations and transitions are sent when they are played, as S3's own.
 // SQS queues and Lambda functions are not simulated, so a configuration naming one is
 // refused as AWS refuses a destination it cannot reach; EventBridge's is kept.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html
@@ -193,6 +194,7 @@ func (s *Store) publishTo(ctx context.Context, topic, message string) error {
 type event struct {
 	name                      string // "ObjectCreated:Put"
 	key, versionID, etag      string
+	by                        string // the principal of an event S3 did itself (lifecycle)
 	size                      int64
 	withSize, withETag, isDel bool
 }
@@ -270,7 +272,12 @@ func (s *Store) notify(ctx context.Context, r *Request, resp *Response) {
 	if cfg == nil {
 		return
 	}
-	for _, ev := range s.eventsOf(r, resp) {
+	s.send(ctx, r, region, cfg, s.eventsOf(r, resp))
+}
+
+// send publishes events of r's bucket to the topics of cfg that ask for them.
+func (s *Store) send(ctx context.Context, r *Request, region string, cfg *notificationConfiguration, events []event) {
+	for _, ev := range events {
 		for _, t := range cfg.Topics {
 			if !t.matches(ev) {
 				continue
@@ -311,7 +318,10 @@ func (t *notificationTarget) matches(ev event) bool {
 // eventMessage is S3's event message (event structure version 2.1) of ev.
 func (s *Store) eventMessage(r *Request, region, configID string, ev event) string {
 	principal := "anonymous"
-	if r.Caller != nil && r.Caller.UserID != "" {
+	switch {
+	case ev.by != "":
+		principal = ev.by
+	case r.Caller != nil && r.Caller.UserID != "":
 		principal = "AWS:" + r.Caller.UserID
 	}
 	obj := map[string]any{"key": url.QueryEscape(ev.key), "sequencer": fmt.Sprintf("%016X", s.gen.Load())}

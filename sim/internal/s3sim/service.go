@@ -207,10 +207,10 @@ func (h handlerOf) Call(ctx context.Context, op string, in any) (any, error) {
 	if !ok {
 		return nil, errorf(core.NotImplemented, "The simulator does not implement s3:%s yet.", op)
 	}
-	h.s.settleLifecycle(r.Bucket)
+	h.s.settleLifecycle(ctx, r.Bucket)
 	if src := r.Header.Get("X-Amz-Copy-Source"); src != "" && (op == "CopyObject" || op == "UploadPartCopy") {
 		if cs, err := parseCopySource(src); err == nil && cs.Bucket != r.Bucket {
-			h.s.settleLifecycle(cs.Bucket)
+			h.s.settleLifecycle(ctx, cs.Bucket)
 		}
 	}
 	resp, err := fn(h.s, ctx, r)
@@ -267,7 +267,7 @@ func (h websiteHandler) Input(string) (any, bool) { return &Request{}, true }
 
 func (h websiteHandler) Call(ctx context.Context, _ string, in any) (any, error) {
 	r := in.(*Request)
-	h.s.settleLifecycle(r.Bucket)
+	h.s.settleLifecycle(ctx, r.Bucket)
 	if r.Method == http.MethodOptions {
 		resp, err := preflight(h.s, ctx, r)
 		if err != nil {
