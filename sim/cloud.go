@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -219,6 +220,17 @@ func New(opts ...Option) *Cloud {
 			_, err := c.call(ctx, "sns", "Publish", &sns.PublishInput{TopicArn: aws.String(topic), Subject: aws.String(subject), Message: aws.String(message)})
 			return err
 		}})
+	// S3's event notifications publish through SNS, as the account (the topic's default
+	// policy lets its owner's buckets publish).
+	c.buckets.Notify(func(ctx context.Context, topic, subject, message string) error {
+		region := "us-east-1"
+		if a, err := arn.Parse(topic); err == nil {
+			region = a.Region
+		}
+		ctx = core.WithRegion(core.WithCaller(ctx, c.rootCaller()), region)
+		_, err := c.call(ctx, "sns", "Publish", &sns.PublishInput{TopicArn: aws.String(topic), Subject: aws.String(subject), Message: aws.String(message)})
+		return err
+	})
 	// The registry: one line per service. The first is the one whose protocol answers a
 	// request that looks like no service's.
 	c.registry.add(

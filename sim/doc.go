@@ -107,7 +107,14 @@
 //     and delete markers, tags, and static websites: their configuration, and the website
 //     endpoint itself (bucket.s3-website-us-east-1.amazonaws.com in memory through
 //     [Cloud.HTTPClient] and [Cloud.WebsiteURL], or .localhost:port on a server), with index
-//     and error documents, redirects and AWS's HTML error pages. Each operation authorizes
+//     and error documents, redirects and AWS's HTML error pages; default encryption (SSE-S3
+//     said on every object, SSE-KMS recorded with its key), CORS with browsers' preflights
+//     answered, lifecycle rules (transitions, expirations, aborted uploads) played on the
+//     simulator's clock, storage classes with Glacier restores, Object Lock (retention, legal
+//     holds, the GOVERNANCE bypass), event notifications to SNS topics, GetObjectAttributes,
+//     and the bucket settings kept without effect (logging, acceleration, requester pays,
+//     replication, inventory, analytics, metrics, Intelligent-Tiering). OPERATIONS.md lists
+//     every IAM, STS and S3 operation with its state. Each operation authorizes
 //     as AWS does (ListObjectsV2 is s3:ListBucket on the bucket, with s3:prefix; CopyObject
 //     also needs s3:GetObject on its source). A request body is at most [WithMaxObjectSize] (1 GiB
 //     by default); larger objects go in parts. Objects are held in memory, or, in a cloud
@@ -306,3 +313,5 @@
 // beyond the documented per-entity ones, or services other than those above. Use it to learn,
 // and to test code that calls AWS; use AWS itself to test how your system behaves on AWS.
 package sim
+
+//go:generate go run ./internal/opslist/gen -out OPERATIONS.md

@@ -24,8 +24,19 @@ type bucket struct {
 	Policy            string                          `json:",omitempty"`
 	Website           *WebsiteConfiguration           `json:",omitempty"`
 	Tags              []Tag                           `json:",omitempty"`
+	CORS              []corsRule                      `json:",omitempty"`
+	Lifecycle         *lifecycle                      `json:",omitempty"`
+	ObjectLock        *objectLock                     `json:",omitempty"` // Object Lock is on (objectlock.go)
+	Accelerate        string                          `json:",omitempty"` // settings.go
+	RequesterPays     bool                            `json:",omitempty"`
+	Logging           *loggingEnabled                 `json:",omitempty"`
+	Notifications     *notificationConfiguration      `json:",omitempty"`
+	Replication       string                          `json:",omitempty"` // the document (configs.go)
+	Configs           map[string]map[string]string    `json:",omitempty"` // analytics, inventory, …: by ID, the document
+	Encryption        *encryption                     `json:",omitempty"` // nil: SSE-S3, the default
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`
+	Completed         map[string]*completion          `json:",omitempty"` // uploads completed lately, by ID (parts.go)
 
 	keys   []string       // the keys of Objects, sorted
 	policy *policy.Policy // Policy, parsed
@@ -172,12 +183,16 @@ func createBucket(s *Store, ctx context.Context, r *Request) (*Response, error) 
 	if len(s.buckets) >= maxBuckets {
 		return nil, errorf(TooManyBuckets, "You have attempted to create more buckets than allowed")
 	}
-	s.buckets[r.Bucket] = &bucket{
+	nb := &bucket{
 		Name: r.Bucket, Region: region, Created: s.now(), Ownership: ownership,
 		// New buckets block all public access, as on AWS since April 2023.
 		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-bucket-overview.html
 		PublicAccessBlock: &PublicAccessBlockConfiguration{true, true, true, true},
 	}
+	if strings.EqualFold(r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true") {
+		nb.ObjectLock, nb.Versioning = &objectLock{}, "Enabled" // Object Lock turns versioning on for good
+	}
+	s.buckets[r.Bucket] = nb
 	loc := "/" + r.Bucket
 	if region != "us-east-1" {
 		loc = "http://" + r.Bucket + ".s3.amazonaws.com/"

@@ -425,6 +425,9 @@ func putBucketVersioning(s *Store, ctx context.Context, r *Request) (*Response, 
 		return nil, errorf(InvalidRequest, "DevPay and Mfa are mutually exclusive authorization methods.")
 	}
 	return s.withBucket(r, true, func(b *bucket) (*Response, error) {
+		if b.ObjectLock != nil && in.Status != "Enabled" {
+			return nil, errorf(InvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
+		}
 		b.Versioning = in.Status
 		return empty(http.StatusOK), nil
 	})

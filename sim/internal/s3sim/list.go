@@ -407,8 +407,10 @@ func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error)
 	// Each key is authorized on its own, and a refusal is that key's error.
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
 	denied := make([]error, len(in.Objects))
+	bypass := make([]bool, len(in.Objects))
 	for i, o := range in.Objects {
 		denied[i] = r.Authorize(s.access(r, action("DeleteObject", o.VersionID != ""), Target{r.Bucket, o.Key}))
+		bypass[i] = o.VersionID != "" && s.mayBypass(r, o.Key)
 	}
 	var out deleteResult
 	s.mu.Lock()
@@ -430,7 +432,11 @@ func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error)
 		}
 		d := deletedEntry{Key: o.Key}
 		if o.VersionID != "" {
-			id, marker, err := s.deleteVersion(b, o.Key, o.VersionID)
+			err := s.checkDeleteVersion(b, o.Key, o.VersionID, bypass[i])
+			id, marker := "", false
+			if err == nil {
+				id, marker, err = s.deleteVersion(b, o.Key, o.VersionID)
+			}
 			if err != nil {
 				e := AsError(err)
 				out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})

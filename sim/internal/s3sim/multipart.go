@@ -73,6 +73,12 @@ func createMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response
 	if err != nil {
 		return nil, err
 	}
+	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
+		return nil, err
+	}
+	if err := s.lockFor(b, o, r.Header, false); err != nil {
+		return nil, err
+	}
 	u := &upload{ID: s.ids.Token(64), Key: r.Key, Initiated: s.now(), Object: o, Algorithm: alg, Type: typ, Parts: map[int]*part{}}
 	u.ID = strings.NewReplacer("+", ".", "/", "_").Replace(u.ID)
 	if b.Uploads == nil {
@@ -83,7 +89,7 @@ func createMultipartUpload(s *Store, ctx context.Context, r *Request) (*Response
 	if err != nil {
 		return nil, err
 	}
-	resp.Header.Set("X-Amz-Server-Side-Encryption", "AES256")
+	o.SSE.header(resp.Header)
 	if alg != "" {
 		resp.Header.Set("X-Amz-Checksum-Algorithm", alg)
 		resp.Header.Set("X-Amz-Checksum-Type", typ)
@@ -148,7 +154,8 @@ func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	}
 	p := &part{Number: n, payload: body.take(), MD5: md5sum, ETag: etag(md5sum), LastModified: s.now(), Checksum: sum}
 	s.setPart(u, p)
-	h := http.Header{"Etag": {p.ETag}, "X-Amz-Server-Side-Encryption": {"AES256"}}
+	h := http.Header{"Etag": {p.ETag}}
+	u.Object.SSE.header(h)
 	if sum.Algorithm != "" {
 		h.Set("X-Amz-Checksum-"+sum.Algorithm, sum.Value)
 	}
@@ -267,6 +274,9 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 	if len(in.Parts) == 0 {
 		return nil, errorf(MalformedXML, msgMalformedXML)
 	}
+	if resp, ok, err := s.completedBefore(r); ok || err != nil {
+		return resp, err
+	}
 	prev := 0
 	for _, p := range in.Parts {
 		if p.PartNumber <= prev {
@@ -299,6 +309,7 @@ func completeMultipartUpload(s *Store, ctx context.Context, r *Request) (*Respon
 		}
 		o := *u.Object
 		o.ETag, o.PartsCount = multipartETag(md5s), len(parts)
+		o.PartSizes = partSizes(parts)
 		switch {
 		case u.Algorithm != "" && u.Type == "COMPOSITE" && !slices.Contains(sums, ""):
 			o.Checksum = Checksum{Algorithm: u.Algorithm, Value: compositeChecksum(u.Algorithm, sums), Type: "COMPOSITE"}
@@ -371,10 +382,12 @@ func (s *Store) complete(r *Request, u *upload, parts []*part, o *object, body *
 	o.payload, o.LastModified = body.take(), s.now()
 	delete(b.Uploads, u.ID)
 	s.droppedUpload(u)
-	h := http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}
+	h := http.Header{}
+	o.SSE.header(h)
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
 	}
+	s.remember(b, u.ID, o)
 	resp, err := xmlResponse(completeResult{Location: "https://" + r.Bucket + ".s3." + b.Region + ".amazonaws.com/" + r.Key,
 		Bucket: r.Bucket, Key: r.Key, ETag: o.ETag, checksumFields: fieldsOf(o.Checksum)})
 	if err != nil {

@@ -33,7 +33,12 @@ type object struct {
 	Metadata           map[string]string `json:",omitempty"` // lower-case names, without x-amz-meta-
 	Checksum           Checksum          `json:",omitzero"`
 	PartsCount         int               `json:",omitempty"`
+	PartSizes          []int64           `json:",omitempty"` // of an object uploaded in parts, for GET ?partNumber
 	Tags               []Tag             `json:",omitempty"`
+	SSE                encryption        `json:",omitzero"`  // how it is encrypted (encryption.go)
+	Restore            *restoreState     `json:",omitempty"` // of an archived object (archive.go)
+	Retention          *retention        `json:",omitempty"` // Object Lock (objectlock.go)
+	LegalHold          string            `json:",omitempty"` // "", "ON" or "OFF"
 }
 
 func (o *object) storageClass() string {
@@ -186,6 +191,9 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 		return nil, errorf(MetadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size.").
 			With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxMetadata))
 	}
+	if _, _, err := requestEncryption(h); err != nil {
+		return nil, err
+	}
 	if v := h.Get("X-Amz-Tagging"); v != "" {
 		tags, err := parseTaggingHeader(v)
 		if err != nil {
@@ -237,10 +245,20 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err := checkWriteConditions(b, r); err != nil {
 		return nil, err
 	}
+	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
+		return nil, err
+	}
+	if err := s.lockFor(b, o, r.Header, true); err != nil {
+		return nil, err
+	}
 	o.payload, o.LastModified = body.take(), s.now()
-	h := http.Header{"Etag": {o.ETag}, "X-Amz-Server-Side-Encryption": {"AES256"}}
+	h := http.Header{"Etag": {o.ETag}}
+	o.SSE.header(h)
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
+	}
+	if e := expirationHeader(b, o); e != "" {
+		h.Set("X-Amz-Expiration", e)
 	}
 	o.Checksum.header(h)
 	return &Response{Header: h}, nil
@@ -343,15 +361,26 @@ func getObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	}
 	o, err := s.lookup(b, r)
 	versioned := b.Versioning != ""
+	expiry := ""
+	if err == nil && !r.Query.Has("versionId") {
+		expiry = expirationHeader(b, o)
+	}
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, s.missing(r, err)
 	}
-	return s.objectResponse(r, o, versioned)
+	resp, err := s.objectResponse(r, o, versioned)
+	if err == nil && expiry != "" && resp.Status < 300 {
+		resp.Header.Set("X-Amz-Expiration", expiry)
+	}
+	return resp, err
 }
 
 // objectResponse answers GetObject and HeadObject for o. It reads the body for a GET only.
 func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
+	if r.Method == http.MethodGet && !o.readable(s.now()) {
+		return nil, invalidObjectState(o)
+	}
 	h := http.Header{}
 	h.Set("Last-Modified", timeHTTP(o.LastModified))
 	h.Set("Etag", o.ETag)
@@ -366,7 +395,9 @@ func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response
 	}
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", o.ContentType)
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	o.SSE.header(h)
+	o.restoreHeader(h, s.now())
+	o.lockHeaders(h)
 	for k, v := range map[string]string{
 		"Content-Encoding": o.ContentEncoding, "Content-Disposition": o.ContentDisposition,
 		"Content-Language": o.ContentLanguage, "Cache-Control": o.CacheControl, "Expires": o.Expires,
@@ -404,7 +435,7 @@ func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response
 		h.Set(p[1], r.Query.Get(p[0]))
 	}
 	size := o.size()
-	start, end, partial, err := parseRange(r.Header.Get("Range"), size)
+	start, end, partial, err := objectRange(r, o, size)
 	if err != nil {
 		return nil, err
 	}
@@ -506,6 +537,7 @@ func headObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 }
 
 func deleteObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
+	bypass := r.Query.Has("versionId") && s.mayBypass(r, r.Key)
 	s.mu.Lock()
 	s.gen.Bump()
 	defer s.mu.Unlock()
@@ -515,6 +547,9 @@ func deleteObject(s *Store, ctx context.Context, r *Request) (*Response, error) 
 	}
 	h := http.Header{}
 	if r.Query.Has("versionId") {
+		if err := s.checkDeleteVersion(b, r.Key, r.Query.Get("versionId"), bypass); err != nil {
+			return nil, err
+		}
 		id, marker, err := s.deleteVersion(b, r.Key, r.Query.Get("versionId"))
 		if err != nil {
 			return nil, err
@@ -617,6 +652,9 @@ func (s *Store) source(r *Request) (*object, copySource, error) {
 	o, err := s.lookup(b, &Request{Method: http.MethodGet, Target: Target{src.Bucket, src.Key}, Query: q})
 	if err != nil {
 		return nil, src, err
+	}
+	if !o.readable(s.now()) {
+		return nil, src, invalidObjectState(o)
 	}
 	h := http.Header{}
 	for _, p := range [][2]string{{"X-Amz-Copy-Source-If-Match", "If-Match"}, {"X-Amz-Copy-Source-If-None-Match", "If-None-Match"},
@@ -735,7 +773,7 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if tagDirective != "REPLACE" {
 		o.Tags = src.Tags
 	}
-	o.PartsCount = 0
+	o.PartsCount, o.PartSizes, o.Restore = 0, nil, nil
 	// The copy shares the source's body; it is read only when the copy's ETag or checksum
 	// is not the source's.
 	var data []byte
@@ -768,9 +806,16 @@ func copyObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.SSE, err = s.encryptionFor(b, r.Header); err != nil {
+		return nil, err
+	}
+	if err := s.lockFor(b, o, r.Header, false); err != nil {
+		return nil, err
+	}
 	o.payload = body.take()
 	o.LastModified = s.now()
-	h := http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}
+	h := http.Header{}
+	o.SSE.header(h)
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
 	}

@@ -54,6 +54,44 @@ func init() {
 		"GetBucketWebsite":    getBucketWebsite,
 		"DeleteBucketWebsite": deleteBucketWebsite,
 
+		// Default encryption.
+		"PutBucketEncryption":    putBucketEncryption,
+		"GetBucketEncryption":    getBucketEncryption,
+		"DeleteBucketEncryption": deleteBucketEncryption,
+
+		// CORS, and the preflight requests it answers.
+		"PutBucketCors":    putBucketCors,
+		"GetBucketCors":    getBucketCors,
+		"DeleteBucketCors": deleteBucketCors,
+		preflightOp:        preflight,
+
+		// Lifecycle, storage classes and restores.
+		"PutBucketLifecycleConfiguration": putBucketLifecycleConfiguration,
+		"GetBucketLifecycleConfiguration": getBucketLifecycleConfiguration,
+		"DeleteBucketLifecycle":           deleteBucketLifecycle,
+		"RestoreObject":                   restoreObject,
+
+		// Object Lock.
+		"PutObjectLockConfiguration": putObjectLockConfiguration,
+		"GetObjectLockConfiguration": getObjectLockConfiguration,
+		"PutObjectRetention":         putObjectRetention,
+		"GetObjectRetention":         getObjectRetention,
+		"PutObjectLegalHold":         putObjectLegalHold,
+		"GetObjectLegalHold":         getObjectLegalHold,
+
+		// Object attributes, and settings kept but not acted on.
+		"GetObjectAttributes":              getObjectAttributes,
+		"PutBucketAccelerateConfiguration": putBucketAccelerateConfiguration,
+		"GetBucketAccelerateConfiguration": getBucketAccelerateConfiguration,
+		"PutBucketRequestPayment":          putBucketRequestPayment,
+		"GetBucketRequestPayment":          getBucketRequestPayment,
+		"PutBucketLogging":                 putBucketLogging,
+		"GetBucketLogging":                 getBucketLogging,
+
+		// Event notifications.
+		"PutBucketNotificationConfiguration": putBucketNotificationConfiguration,
+		"GetBucketNotificationConfiguration": getBucketNotificationConfiguration,
+
 		// Tags.
 		"PutBucketTagging":    putBucketTagging,
 		"GetBucketTagging":    getBucketTagging,
@@ -62,4 +100,5 @@ func init() {
 		"GetObjectTagging":    getObjectTagging,
 		"DeleteObjectTagging": deleteObjectTagging,
 	}
+	registerStoredConfigs()
 }

@@ -250,3 +250,17 @@ func Operation(method string, t Target, q url.Values, h http.Header) string {
 	}
 	return r.op
 }
+
+// newerRoutes are operations of the SDK in go.mod that botocore's model here does not have
+// yet. Without them their requests would match an older operation of the same method and
+// path (DeleteObjectAnnotation's DELETE /{Key+}?annotation would delete the object); with
+// them they are named, and answered NotImplemented.
+var newerRoutes = []route{
+	{op: "DeleteObjectAnnotation", method: "DELETE", path: onObject, query: []string{"annotation"}, status: 204},
+	{op: "GetObjectAnnotation", method: "GET", path: onObject, query: []string{"annotation"}, status: 200},
+	{op: "ListObjectAnnotations", method: "GET", path: onObject, query: []string{"annotation", "x-id=ListObjectAnnotations"}, status: 200},
+	{op: "PutObjectAnnotation", method: "PUT", path: onObject, query: []string{"annotation"}, status: 200},
+	{op: "UpdateBucketMetadataAnnotationTableConfiguration", method: "PUT", path: onBucket, query: []string{"metadataAnnotationTable"}, status: 200},
+}
+
+func init() { routes = append(routes, newerRoutes...) }

@@ -20,7 +20,7 @@ func (s *Store) Service(maxBody int64) *service.Service {
 	return &service.Service{
 		Name:      "s3",
 		State:     s,
-		Protocol:  restXML{},
+		Protocol:  restXML{s},
 		Handler:   handlerOf{s},
 		Resources: func(r *service.Request) ([]service.Access, error) { return s.accesses(r.In.(*Request)) },
 		Dialect:   service.S3Dialect,
@@ -64,8 +64,9 @@ func hostOf(r *http.Request) string {
 }
 
 // restXML is S3's protocol: the operation named by method, path, query and headers; the
-// request handed to the operation as it came; XML documents and headers out.
-type restXML struct{}
+// request handed to the operation as it came; XML documents and headers out. Its store
+// gives errors the CORS headers of the bucket's rules, so that a browser can read them.
+type restXML struct{ s *Store }
 
 func (restXML) Operation(r *service.Request) (string, error) {
 	if n := headerSection(r.HTTP.Header); n > maxHeaderSection {
@@ -75,6 +76,11 @@ func (restXML) Operation(r *service.Request) (string, error) {
 	req := newRequest(r)
 	if !addressable(req.Target, ParseHost(hostOf(r.HTTP)).Bucket != "") {
 		return "", errorf(InvalidBucketName, "The specified bucket is not valid.").With("BucketName", req.Bucket)
+	}
+	if req.Method == http.MethodOptions && req.Bucket != "" {
+		req.op = &route{op: preflightOp, method: http.MethodOptions, status: http.StatusOK}
+		r.Scratch = req
+		return preflightOp, nil
 	}
 	rt, ok := match(req.Method, req.Target, req.Query, req.Header)
 	if !ok {
@@ -136,7 +142,7 @@ func (restXML) Encode(r *service.Request, out any) (*service.Response, error) {
 	return success(r, resp), nil
 }
 
-func (restXML) Error(r *service.Request, e *core.Error) *service.Response {
+func (x restXML) Error(r *service.Request, e *core.Error) *service.Response {
 	h := http.Header{}
 	for k, v := range e.Header {
 		h[k] = v
@@ -145,6 +151,9 @@ func (restXML) Error(r *service.Request, e *core.Error) *service.Response {
 	if r.HTTP.Method != http.MethodHead {
 		body = ErrorBody(e, r.ID, hostID(r.ID))
 		h.Set("Content-Type", "application/xml")
+	}
+	if req, ok := r.Scratch.(*Request); ok && x.s != nil && req.op != nil && req.op.op != preflightOp {
+		x.s.addCORS(req, h)
 	}
 	out := success(r, &Response{Status: e.Status, Header: h, Body: body})
 	if r.HTTP.Method == http.MethodHead {
@@ -198,9 +207,22 @@ func (h handlerOf) Call(ctx context.Context, op string, in any) (any, error) {
 	if !ok {
 		return nil, errorf(core.NotImplemented, "The simulator does not implement s3:%s yet.", op)
 	}
+	h.s.settleLifecycle(ctx, r.Bucket)
+	if src := r.Header.Get("X-Amz-Copy-Source"); src != "" && (op == "CopyObject" || op == "UploadPartCopy") {
+		if cs, err := parseCopySource(src); err == nil && cs.Bucket != r.Bucket {
+			h.s.settleLifecycle(ctx, cs.Bucket)
+		}
+	}
 	resp, err := fn(h.s, ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	if op != preflightOp {
+		if resp.Header == nil {
+			resp.Header = http.Header{}
+		}
+		h.s.addCORS(r, resp.Header)
+		h.s.notify(ctx, r, resp)
 	}
 	if resp.Status == 0 {
 		resp.Status = r.op.status
@@ -245,7 +267,19 @@ func (h websiteHandler) Input(string) (any, bool) { return &Request{}, true }
 
 func (h websiteHandler) Call(ctx context.Context, _ string, in any) (any, error) {
 	r := in.(*Request)
-	return h.s.ServeWebsite(ctx, r, r.ID, r.HostID), nil
+	h.s.settleLifecycle(ctx, r.Bucket)
+	if r.Method == http.MethodOptions {
+		resp, err := preflight(h.s, ctx, r)
+		if err != nil {
+			return websiteError(r, AsError(err), r.ID, r.HostID), nil
+		}
+		return resp, nil
+	}
+	resp := h.s.ServeWebsite(ctx, r, r.ID, r.HostID)
+	if resp.Status < 300 {
+		h.s.addCORS(r, resp.Header)
+	}
+	return resp, nil
 }
 
 // InternalRequest is a request another of the simulator's services makes of S3 without HTTP

@@ -28,6 +28,7 @@ type Store struct {
 	clock   *core.Clock
 	ids     *core.IDs
 	buckets map[string]*bucket
+	publish Publisher // SNS, for event notifications (notification.go)
 
 	blobs   atomic.Pointer[blobStore] // nil: bodies in memory
 	pending atomic.Int64              // refs of changes in progress (see Bodies in body.go)
@@ -72,6 +73,8 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+
+	replayed bool // the answer of a request done before (CompleteMultipartUpload again): no event
 }
 
 // handler runs one operation. The bucket it names exists (for bucket and object
@@ -129,7 +132,7 @@ func (s *Store) accesses(r *Request) ([]Access, error) {
 		return nil, err
 	}
 	op := r.op.op
-	if op == "DeleteObjects" {
+	if op == "DeleteObjects" || op == preflightOp {
 		return []Access{}, nil
 	}
 	acc := s.access(r, action(op, r.Query.Has("versionId")), r.Target)
@@ -146,6 +149,11 @@ func (s *Store) accesses(r *Request) ([]Access, error) {
 		}
 	}
 	out := []Access{acc}
+	if op == "GetObjectAttributes" {
+		// It needs s3:GetObject (or s3:GetObjectVersion) as well.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html (Permissions)
+		out = append(out, s.access(r, action("GetObject", r.Query.Has("versionId")), r.Target))
+	}
 	if op == "CopyObject" || op == "UploadPartCopy" {
 		src, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
 		if err != nil {
