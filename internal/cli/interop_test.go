@@ -1,16 +1,16 @@
 package cli
 
 import (
-	"fmt"
-	"sync"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
