@@ -153,6 +153,9 @@ func (h *IAM) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRo
 func (h *IAM) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput) (*iam.DeleteRoleOutput, error) {
 	s := h.s
 	return &iam.DeleteRoleOutput{}, s.withRole(aws.ToString(in.RoleName), func(r *role) error {
+		if isLinked(r) { // servicelinked.go: DeleteServiceLinkedRole deletes these
+			return protectedRole(r.Name)
+		}
 		for _, ip := range s.st.InstanceProfiles {
 			if slices.ContainsFunc(ip.Roles, func(n string) bool { return key(n) == key(r.Name) }) {
 				return core.Errorf(DeleteConflict, "Cannot delete entity, must remove roles from instance profile first.")
