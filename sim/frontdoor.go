@@ -96,7 +96,7 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 	if err != nil {
 		return c.fail(req, err)
 	}
-	if svc.NoSessionTokenCallers && req.Caller.FromSessionToken {
+	if svc.NoSessionTokenCallers && req.Caller.FromSessionToken && req.Caller.MFA.IsZero() {
 		return c.fail(req, svc.Dialect.Credential(service.BadToken, req.Caller.AccessKeyID))
 	}
 	op, err := svc.Protocol.Operation(req)

@@ -25,13 +25,13 @@ import (
 type accountState struct {
 	PasswordPolicy *passwordPolicy
 	Aliases        []string
-	MFADevices     map[string]*mfaDevice    // virtual MFA devices, by serial number (their ARN)
-	SSHKeys        map[string]*sshKey       // by SSH public key ID
-	SigningCerts   map[string]*signingCert  // by certificate ID
-	ServerCerts    map[string]*serverCert   // by lower-cased name
-	ServiceCreds   map[string]*serviceCred  // by credential ID
-	Report         *credentialReport        // the last one generated
-	Deletions      map[string]*slrDeletion  // by deletion task ID
+	MFADevices     map[string]*mfaDevice   // virtual MFA devices, by serial number (their ARN)
+	SSHKeys        map[string]*sshKey      // by SSH public key ID
+	SigningCerts   map[string]*signingCert // by certificate ID
+	ServerCerts    map[string]*serverCert  // by lower-cased name
+	ServiceCreds   map[string]*serviceCred // by credential ID
+	Report         *credentialReport       // the last one generated
+	Deletions      map[string]*slrDeletion // by deletion task ID
 }
 
 func newAccountState() accountState {
@@ -354,26 +354,26 @@ func (s *Store) accountName() string {
 // Quotas GetAccountSummary reports: IAM's default quotas.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 var summaryQuotas = map[types.SummaryKeyType]int32{
-	types.SummaryKeyTypeUsersQuota:                        5000,
-	types.SummaryKeyTypeGroupsQuota:                       300,
-	types.SummaryKeyTypeRolesQuota:                        1000,
-	types.SummaryKeyTypePoliciesQuota:                     1500,
-	types.SummaryKeyTypeInstanceProfilesQuota:             1000,
-	types.SummaryKeyTypeServerCertificatesQuota:           20,
-	types.SummaryKeyTypeGroupsPerUserQuota:                maxGroupsPerUser,
-	types.SummaryKeyTypeAccessKeysPerUserQuota:            maxAccessKeys,
-	types.SummaryKeyTypeSigningCertificatesPerUserQuota:   maxSigningCerts,
-	types.SummaryKeyTypeAttachedPoliciesPerUserQuota:      maxManagedPerRole,
-	types.SummaryKeyTypeAttachedPoliciesPerGroupQuota:     maxManagedPerRole,
-	types.SummaryKeyTypeAttachedPoliciesPerRoleQuota:      maxManagedPerRole,
-	types.SummaryKeyTypeVersionsPerPolicyQuota:            maxVersions,
-	types.SummaryKeyTypePolicySizeQuota:                   maxManagedPolicySize,
-	types.SummaryKeyTypeUserPolicySizeQuota:               maxUserInlineSize,
-	types.SummaryKeyTypeGroupPolicySizeQuota:              maxGroupInlineSize,
-	types.SummaryKeyTypeRolePolicySizeQuota:               maxRoleInlineSize,
-	types.SummaryKeyTypeAssumeRolePolicySizeQuota:         2048,
-	types.SummaryKeyTypePolicyVersionsInUseQuota:          10000,
-	types.SummaryKeyType("GlobalEndpointTokenVersion"):   1,
+	types.SummaryKeyTypeUsersQuota:                      5000,
+	types.SummaryKeyTypeGroupsQuota:                     300,
+	types.SummaryKeyTypeRolesQuota:                      1000,
+	types.SummaryKeyTypePoliciesQuota:                   1500,
+	types.SummaryKeyTypeInstanceProfilesQuota:           1000,
+	types.SummaryKeyTypeServerCertificatesQuota:         20,
+	types.SummaryKeyTypeGroupsPerUserQuota:              maxGroupsPerUser,
+	types.SummaryKeyTypeAccessKeysPerUserQuota:          maxAccessKeys,
+	types.SummaryKeyTypeSigningCertificatesPerUserQuota: maxSigningCerts,
+	types.SummaryKeyTypeAttachedPoliciesPerUserQuota:    maxManagedPerRole,
+	types.SummaryKeyTypeAttachedPoliciesPerGroupQuota:   maxManagedPerRole,
+	types.SummaryKeyTypeAttachedPoliciesPerRoleQuota:    maxManagedPerRole,
+	types.SummaryKeyTypeVersionsPerPolicyQuota:          maxVersions,
+	types.SummaryKeyTypePolicySizeQuota:                 maxManagedPolicySize,
+	types.SummaryKeyTypeUserPolicySizeQuota:             maxUserInlineSize,
+	types.SummaryKeyTypeGroupPolicySizeQuota:            maxGroupInlineSize,
+	types.SummaryKeyTypeRolePolicySizeQuota:             maxRoleInlineSize,
+	types.SummaryKeyTypeAssumeRolePolicySizeQuota:       2048,
+	types.SummaryKeyTypePolicyVersionsInUseQuota:        10000,
+	types.SummaryKeyType("GlobalEndpointTokenVersion"):  1,
 }
 
 // GetAccountSummary counts the account's entities from the store, beside IAM's quotas.

@@ -83,7 +83,7 @@ func (s *Store) rootCaller(keyID string) *core.Caller {
 
 // sessionCaller builds the caller of temporary credentials. s.mu is held.
 func (s *Store) sessionCaller(ses *session) *core.Caller {
-	c := &core.Caller{Account: s.account, AccessKeyID: ses.KeyID, Temporary: true}
+	c := &core.Caller{Account: s.account, AccessKeyID: ses.KeyID, Temporary: true, MFA: ses.MFA}
 	switch {
 	case ses.Role != "":
 		c.Kind = core.AssumedRole
@@ -95,7 +95,7 @@ func (s *Store) sessionCaller(ses *session) *core.Caller {
 		}
 	case ses.Root:
 		c = s.rootCaller(ses.KeyID)
-		c.Temporary = true
+		c.Temporary, c.MFA = true, ses.MFA
 		c.FromSessionToken = true
 	default:
 		c.Kind, c.UserName, c.FromSessionToken = core.User, ses.User, true

@@ -417,3 +417,41 @@ func (s *Store) verifyMFA(userName, serial, code string) bool {
 	}
 	return d.verify(s.now(), code)
 }
+
+// sessionMFA checks the SerialNumber and TokenCode of GetSessionToken or AssumeRole, and
+// returns when, for the session's aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge;
+// zero when none was given. s.mu is held.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+func (s *Store) sessionMFA(c *core.Caller, serial, code *string) (time.Time, error) {
+	if serial == nil && code == nil {
+		return time.Time{}, nil
+	}
+	if c == nil || c.Kind != core.User || !s.verifyMFA(c.UserName, aws.ToString(serial), aws.ToString(code)) {
+		return time.Time{}, core.Errorf(AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code. ")
+	}
+	return s.now(), nil
+}
+
+// mfaContext is the MFA condition keys of an AssumeRole request that carries a code, for the
+// role's trust policy ("Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}). The
+// code is checked without being used up: AssumeRole uses it once authorized.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+func (s *Store) mfaContext(c *core.Caller, serial, code *string) map[string]string {
+	if serial == nil || code == nil || c == nil || c.Kind != core.User {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d, ok := s.st.Account.MFADevices[*serial]
+	if !ok || d.User == "" {
+		return nil
+	}
+	if u := s.userByID(d.User); u == nil || !strings.EqualFold(u.Name, c.UserName) {
+		return nil
+	}
+	peek := *d
+	if !peek.verify(s.now(), *code) {
+		return nil
+	}
+	return map[string]string{"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0"}
+}

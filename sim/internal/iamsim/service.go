@@ -86,7 +86,7 @@ func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
 	if !validRoleARNLength(arn) {
 		return nil, validateAssumeRole(in)
 	}
-	a := service.Access{Resource: arn, Trust: true}
+	a := service.Access{Resource: arn, Trust: true, Context: s.mfaContext(r.Caller, in.SerialNumber, in.TokenCode)}
 	if trust, ok := s.Trust(arn); ok {
 		a.Policy, a.PolicyName = trust, arn+" trust policy"
 	}

@@ -145,4 +145,6 @@ func (h *IAM) GetServiceLinkedRoleDeletionStatus(ctx context.Context, in *iam.Ge
 }
 
 // uuid shapes 32 hex digits as a UUID.
-func uuid(h string) string { return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] }
+func uuid(h string) string {
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

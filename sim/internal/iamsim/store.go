@@ -115,6 +115,7 @@ type session struct {
 	Policy               *document
 	PolicyARNs           []string
 	Tags                 []tag
+	MFA                  time.Time // when its MFA code was checked; zero without MFA (mfa.go)
 }
 
 // document is a policy text with its parsed form; the parsed form is rebuilt on Load.
