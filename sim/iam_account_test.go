@@ -596,7 +596,24 @@ func TestPolicyAndInstanceProfileTags(t *testing.T) {
 		if tags := must(root.ListInstanceProfileTags(ctx, &iam.ListInstanceProfileTagsInput{InstanceProfileName: aws.String("web")}))(t).Tags; len(tags) != 1 {
 			t.Errorf("profile tags = %+v", tags)
 		}
+		// List operations give a subset of the attributes (the API reference's response
+		// elements): no tags on instance profiles, no tags or boundary on users.
+		for _, ip := range must(root.ListInstanceProfiles(ctx, &iam.ListInstanceProfilesInput{}))(t).InstanceProfiles {
+			if ip.Tags != nil {
+				t.Errorf("ListInstanceProfiles gave tags %v", ip.Tags)
+			}
+		}
 		must(root.UntagInstanceProfile(ctx, &iam.UntagInstanceProfileInput{InstanceProfileName: aws.String("web"), TagKeys: []string{"tier"}}))(t)
+		must(root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("kim"), PermissionsBoundary: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+			Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}))(t)
+		for _, u := range must(root.ListUsers(ctx, &iam.ListUsersInput{}))(t).Users {
+			if u.Tags != nil || u.PermissionsBoundary != nil {
+				t.Errorf("ListUsers gave %v %v", u.Tags, u.PermissionsBoundary)
+			}
+		}
+		if u := must(root.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("kim")}))(t).User; u.PermissionsBoundary == nil || len(u.Tags) != 1 {
+			t.Errorf("GetUser = %+v", u)
+		}
 		_, err = root.ListInstanceProfileTags(ctx, &iam.ListInstanceProfileTagsInput{InstanceProfileName: aws.String("none")})
 		wantCode(t, err, "NoSuchEntity")
 

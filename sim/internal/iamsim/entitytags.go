@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
 // Tags on customer managed policies and instance profiles, and UpdateRoleDescription.
@@ -98,4 +99,13 @@ func (h *IAM) UpdateRoleDescription(ctx context.Context, in *iam.UpdateRoleDescr
 		out.Role = h.s.roleOut(r)
 		return nil
 	})
+}
+
+// listedProfile is ip as ListInstanceProfiles and ListInstanceProfilesForRole give it:
+// without its tags, which GetInstanceProfile gives.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html
+func (s *Store) listedProfile(ip *instanceProfile) *types.InstanceProfile {
+	out := s.profileOut(ip)
+	out.Tags = nil
+	return out
 }

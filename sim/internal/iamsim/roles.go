@@ -268,7 +268,7 @@ func (h *IAM) ListInstanceProfiles(ctx context.Context, in *iam.ListInstanceProf
 	var all []types.InstanceProfile
 	for _, ip := range sortedValues(s.st.InstanceProfiles) {
 		if hasPrefix(ip.Path, in.PathPrefix) {
-			all = append(all, *s.profileOut(ip))
+			all = append(all, *s.listedProfile(ip))
 		}
 	}
 	items, marker, truncated, err := page(all, in.Marker, in.MaxItems)
@@ -289,7 +289,7 @@ func (h *IAM) ListInstanceProfilesForRole(ctx context.Context, in *iam.ListInsta
 	var all []types.InstanceProfile
 	for _, ip := range sortedValues(s.st.InstanceProfiles) {
 		if slices.ContainsFunc(ip.Roles, func(n string) bool { return key(n) == key(r.Name) }) {
-			all = append(all, *s.profileOut(ip))
+			all = append(all, *s.listedProfile(ip))
 		}
 	}
 	items, marker, truncated, err := page(all, in.Marker, in.MaxItems)

@@ -120,7 +120,9 @@ func (h *IAM) ListUsers(ctx context.Context, in *iam.ListUsersInput) (*iam.ListU
 	for _, u := range sortedValues(s.st.Users) {
 		if hasPrefix(u.Path, in.PathPrefix) {
 			out := s.userOut(u)
-			out.Tags = nil // ListUsers does not return tags
+			// ListUsers gives neither tags nor the permissions boundary: GetUser does.
+			// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
+			out.Tags, out.PermissionsBoundary = nil, nil
 			all = append(all, *out)
 		}
 	}
