@@ -748,3 +748,37 @@ func TestAccountOperationsConcurrent(t *testing.T) {
 		t.Errorf("summary = %v", m)
 	}
 }
+
+func TestContextKeysAndTokenPreferences(t *testing.T) {
+	t.Parallel()
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		root := iam.NewFromConfig(c.Config())
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::lab/${aws:username}/*",` +
+			`"Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"},"Bool":{"aws:SecureTransport":"true","aws:sourceip":"x"}}}]}`
+		keys := must(root.GetContextKeysForCustomPolicy(ctx, &iam.GetContextKeysForCustomPolicyInput{PolicyInputList: []string{doc}}))(t).ContextKeyNames
+		if fmt.Sprint(keys) != "[aws:username aws:SecureTransport aws:sourceip]" && fmt.Sprint(keys) != "[aws:username aws:SecureTransport aws:SourceIp]" {
+			t.Errorf("keys = %v", keys)
+		}
+		_, err := root.GetContextKeysForCustomPolicy(ctx, &iam.GetContextKeysForCustomPolicyInput{PolicyInputList: []string{"{not json"}})
+		wantCode(t, err, "InvalidInput")
+
+		must(root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alex")}))(t)
+		must(root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("ops")}))(t)
+		must(root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("ops"), UserName: aws.String("alex")}))(t)
+		must(root.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("ops"), PolicyName: aws.String("p"), PolicyDocument: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}}]}`)}))(t)
+		keys = must(root.GetContextKeysForPrincipalPolicy(ctx, &iam.GetContextKeysForPrincipalPolicyInput{PolicySourceArn: aws.String("arn:aws:iam::123456789012:user/alex")}))(t).ContextKeyNames
+		if fmt.Sprint(keys) != "[aws:RequestedRegion]" {
+			t.Errorf("principal keys = %v", keys)
+		}
+		_, err = root.GetContextKeysForPrincipalPolicy(ctx, &iam.GetContextKeysForPrincipalPolicyInput{PolicySourceArn: aws.String("arn:aws:iam::123456789012:user/nobody")})
+		wantCode(t, err, "NoSuchEntity")
+
+		must(root.SetSecurityTokenServicePreferences(ctx, &iam.SetSecurityTokenServicePreferencesInput{GlobalEndpointTokenVersion: types.GlobalEndpointTokenVersionV2Token}))(t)
+		if v := must(root.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap["GlobalEndpointTokenVersion"]; v != 2 {
+			t.Errorf("GlobalEndpointTokenVersion = %d", v)
+		}
+	})
+}

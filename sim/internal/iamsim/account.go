@@ -32,6 +32,7 @@ type accountState struct {
 	ServiceCreds   map[string]*serviceCred // by credential ID
 	Report         *credentialReport       // the last one generated
 	Deletions      map[string]*slrDeletion // by deletion task ID
+	TokenVersion   int32                   // STS's global endpoint tokens: 1, 2; 0 for the default, 1
 }
 
 func newAccountState() accountState {
@@ -412,6 +413,9 @@ func (h *IAM) GetAccountSummary(ctx context.Context, in *iam.GetAccountSummaryIn
 	m[string(types.SummaryKeyTypeMFADevicesInUse)] = int32(mfaInUse)
 	m[string(types.SummaryKeyTypePolicyVersionsInUse)] = int32(inUse)
 	m[string(types.SummaryKeyType("Providers"))] = 0
+	if v := s.st.Account.TokenVersion; v != 0 {
+		m["GlobalEndpointTokenVersion"] = v
+	}
 	// The root user's MFA, access keys and signing certificates: the simulator's root has its
 	// documented example key and nothing else.
 	m[string(types.SummaryKeyTypeAccountMFAEnabled)] = 0
@@ -454,6 +458,8 @@ func (s *Store) accountResource(c *core.Caller, op string, in any) (string, bool
 		return aws.ToString(in.SerialNumber), true
 	case *iam.ListMFADeviceTagsInput:
 		return aws.ToString(in.SerialNumber), true
+	case *iam.GetContextKeysForPrincipalPolicyInput:
+		return aws.ToString(in.PolicySourceArn), true
 	case *iam.UploadServerCertificateInput:
 		return s.arn("server-certificate", pathOr(in.Path), aws.ToString(in.ServerCertificateName)), true
 	case *iam.CreateServiceLinkedRoleInput:
