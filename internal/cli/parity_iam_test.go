@@ -267,7 +267,7 @@ var iamSTSSession = []step{
 	{args: []string{"iam", "list-instance-profile-tags", "--instance-profile-name", "web"}},
 	{args: []string{"iam", "untag-instance-profile", "--instance-profile-name", "web", "--tag-keys", "tier"}},
 	{args: []string{"iam", "update-role-description", "--role-name", "app", "--description", "The web tier, described"}},
-	{args: []string{"iam", "get-context-keys-for-custom-policy", "--policy-input-list", "file://s3.json"}},
+	{args: []string{"iam", "get-context-keys-for-custom-policy", "--policy-input-list", "file://inputs.json"}},
 	{args: []string{"iam", "get-context-keys-for-principal-policy", "--policy-source-arn", "arn:aws:iam::123456789012:group/auditors", "--output", "text"}},
 	{args: []string{"iam", "set-security-token-service-preferences", "--global-endpoint-token-version", "v2Token"}},
 	{args: []string{"iam", "get-account-summary", "--query", "SummaryMap.GlobalEndpointTokenVersion"}},
