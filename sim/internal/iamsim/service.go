@@ -11,7 +11,7 @@ import (
 )
 
 // IAMService returns IAM as the door serves it. IAM refuses credentials made by
-// GetSessionToken without MFA, and the simulator has no MFA.
+// GetSessionToken without MFA (mfa.go).
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
 func (s *Store) IAMService() *service.Service {
 	return &service.Service{
