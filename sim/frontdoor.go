@@ -304,7 +304,7 @@ func (c *Cloud) authenticate(req *service.Request, v4 *sigv4.Auth, v2 *sigv2.Aut
 		}
 		readBody = nil
 	}
-	if caller.Kind == core.User {
+	if caller.Kind == core.User || caller.Kind == core.AssumedRole {
 		c.identity.RecordUse(caller.AccessKeyID, svc.Name, req.Region)
 	}
 	caller.SourceIP = sourceIP(r)

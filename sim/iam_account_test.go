@@ -782,3 +782,48 @@ func TestContextKeysAndTokenPreferences(t *testing.T) {
 		}
 	})
 }
+
+// Access advisor: the services a user's policies allow, and which of them it called.
+func TestServiceLastAccessed(t *testing.T) {
+	t.Parallel()
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		root := iam.NewFromConfig(c.Config())
+		alex := newUser(t, c, "alex")
+		must(root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alex"), PolicyName: aws.String("read"), PolicyDocument: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","iam:GetUser"],"Resource":"*"}]}`)}))(t)
+		must(root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("alex"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")}))(t)
+		must(iam.NewFromConfig(alex).GetUser(ctx, &iam.GetUserInput{}))(t)
+
+		grants := must(root.ListPoliciesGrantingServiceAccess(ctx, &iam.ListPoliciesGrantingServiceAccessInput{
+			Arn: aws.String("arn:aws:iam::123456789012:user/alex"), ServiceNamespaces: []string{"s3", "ec2", "rds"}}))(t).PoliciesGrantingServiceAccess
+		if len(grants) != 3 || len(grants[0].Policies) != 1 || grants[0].Policies[0].PolicyType != types.PolicyTypeInline ||
+			*grants[0].Policies[0].EntityName != "alex" || len(grants[1].Policies) != 1 || *grants[1].Policies[0].PolicyName != "AmazonEC2ReadOnlyAccess" ||
+			len(grants[2].Policies) != 0 {
+			t.Errorf("grants = %+v", grants)
+		}
+
+		job := must(root.GenerateServiceLastAccessedDetails(ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:iam::123456789012:user/alex")}))(t).JobId
+		out := must(root.GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job}))(t)
+		if out.JobStatus != types.JobStatusTypeCompleted {
+			t.Fatalf("status = %s", out.JobStatus)
+		}
+		seen := map[string]int32{}
+		for _, sv := range out.ServicesLastAccessed {
+			seen[*sv.ServiceNamespace] = *sv.TotalAuthenticatedEntities
+			if *sv.ServiceNamespace == "iam" && (sv.LastAuthenticated == nil || *sv.LastAuthenticatedEntity != "arn:aws:iam::123456789012:user/alex") {
+				t.Errorf("iam = %+v", sv)
+			}
+		}
+		if seen["iam"] != 1 || seen["s3"] != 0 || seen["ec2"] != 0 {
+			t.Errorf("services = %v", seen)
+		}
+		ents := must(root.GetServiceLastAccessedDetailsWithEntities(ctx, &iam.GetServiceLastAccessedDetailsWithEntitiesInput{JobId: job, ServiceNamespace: aws.String("iam")}))(t).EntityDetailsList
+		if len(ents) != 1 || *ents[0].EntityInfo.Name != "alex" || ents[0].LastAuthenticated == nil {
+			t.Errorf("entities = %+v", ents)
+		}
+		_, err := root.GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: aws.String("00000000-0000-0000-0000-000000000000")})
+		wantCode(t, err, "NoSuchEntity")
+	})
+}

@@ -271,6 +271,10 @@ var iamSTSSession = []step{
 	{args: []string{"iam", "get-context-keys-for-principal-policy", "--policy-source-arn", "arn:aws:iam::123456789012:group/auditors", "--output", "text"}},
 	{args: []string{"iam", "set-security-token-service-preferences", "--global-endpoint-token-version", "v2Token"}},
 	{args: []string{"iam", "get-account-summary", "--query", "SummaryMap.GlobalEndpointTokenVersion"}},
+	{args: []string{"iam", "list-policies-granting-service-access", "--arn", "arn:aws:iam::123456789012:user/kim", "--service-namespaces", "s3", "ec2"}},
+	{args: []string{"iam", "generate-service-last-accessed-details", "--arn", "arn:aws:iam::123456789012:role/app", "--query", "JobId", "--output", "text"}, capture: "job"},
+	{args: []string{"iam", "get-service-last-accessed-details", "--job-id", "{job}", "--query", "[JobStatus, ServicesLastAccessed[?ServiceNamespace=='ec2']]"}},
+	{args: []string{"iam", "get-service-last-accessed-details-with-entities", "--job-id", "{job}", "--service-namespace", "ec2", "--output", "text"}},
 
 	// STS.
 	{args: []string{"sts", "get-caller-identity"}},

@@ -25,14 +25,16 @@ import (
 type accountState struct {
 	PasswordPolicy *passwordPolicy
 	Aliases        []string
-	MFADevices     map[string]*mfaDevice   // virtual MFA devices, by serial number (their ARN)
-	SSHKeys        map[string]*sshKey      // by SSH public key ID
-	SigningCerts   map[string]*signingCert // by certificate ID
-	ServerCerts    map[string]*serverCert  // by lower-cased name
-	ServiceCreds   map[string]*serviceCred // by credential ID
-	Report         *credentialReport       // the last one generated
-	Deletions      map[string]*slrDeletion // by deletion task ID
-	TokenVersion   int32                   // STS's global endpoint tokens: 1, 2; 0 for the default, 1
+	MFADevices     map[string]*mfaDevice                // virtual MFA devices, by serial number (their ARN)
+	SSHKeys        map[string]*sshKey                   // by SSH public key ID
+	SigningCerts   map[string]*signingCert              // by certificate ID
+	ServerCerts    map[string]*serverCert               // by lower-cased name
+	ServiceCreds   map[string]*serviceCred              // by credential ID
+	Report         *credentialReport                    // the last one generated
+	Deletions      map[string]*slrDeletion              // by deletion task ID
+	TokenVersion   int32                                // STS's global endpoint tokens: 1, 2; 0 for the default, 1
+	Access         map[string]map[string]*serviceAccess // by entity ID, then service namespace (access.go)
+	AccessJobs     map[string]*accessJob                // by job ID
 }
 
 func newAccountState() accountState {
@@ -60,6 +62,12 @@ func (a *accountState) init() {
 	}
 	if a.Deletions == nil {
 		a.Deletions = map[string]*slrDeletion{}
+	}
+	if a.Access == nil {
+		a.Access = map[string]map[string]*serviceAccess{}
+	}
+	if a.AccessJobs == nil {
+		a.AccessJobs = map[string]*accessJob{}
 	}
 }
 
@@ -460,6 +468,10 @@ func (s *Store) accountResource(c *core.Caller, op string, in any) (string, bool
 		return aws.ToString(in.SerialNumber), true
 	case *iam.GetContextKeysForPrincipalPolicyInput:
 		return aws.ToString(in.PolicySourceArn), true
+	case *iam.ListPoliciesGrantingServiceAccessInput:
+		return aws.ToString(in.Arn), true
+	case *iam.GenerateServiceLastAccessedDetailsInput:
+		return aws.ToString(in.Arn), true
 	case *iam.UploadServerCertificateInput:
 		return s.arn("server-certificate", pathOr(in.Path), aws.ToString(in.ServerCertificateName)), true
 	case *iam.CreateServiceLinkedRoleInput:

@@ -106,12 +106,14 @@ func (s *Store) sessionCaller(ses *session) *core.Caller {
 	return c
 }
 
-// RecordUse notes that an access key signed a request, for GetAccessKeyLastUsed.
+// RecordUse notes that an access key signed a request, for GetAccessKeyLastUsed and the
+// service last accessed reports (access.go).
 func (s *Store) RecordUse(keyID, service, region string) {
 	s.mu.Lock()
 	if k, ok := s.st.Keys[keyID]; ok {
 		k.LastUsed, k.LastService, k.LastRegion = s.clock.Now(), service, region
 	}
+	s.recordAccess(keyID, service, region)
 	s.mu.Unlock()
 }
 
