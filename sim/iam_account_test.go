@@ -827,3 +827,28 @@ func TestServiceLastAccessed(t *testing.T) {
 		wantCode(t, err, "NoSuchEntity")
 	})
 }
+
+func TestOutboundWebIdentityFederation(t *testing.T) {
+	t.Parallel()
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		root := iam.NewFromConfig(c.Config())
+		_, err := root.GetOutboundWebIdentityFederationInfo(ctx, &iam.GetOutboundWebIdentityFederationInfoInput{})
+		wantCode(t, err, "FeatureDisabled")
+		wantHTTPStatus(t, err, 404)
+		issuer := must(root.EnableOutboundWebIdentityFederation(ctx, &iam.EnableOutboundWebIdentityFederationInput{}))(t).IssuerIdentifier
+		if !strings.HasPrefix(*issuer, "https://") || !strings.HasSuffix(*issuer, ".tokens.sts.global.api.aws") {
+			t.Errorf("issuer = %s", *issuer)
+		}
+		_, err = root.EnableOutboundWebIdentityFederation(ctx, &iam.EnableOutboundWebIdentityFederationInput{})
+		wantCode(t, err, "FeatureEnabled")
+		info := must(root.GetOutboundWebIdentityFederationInfo(ctx, &iam.GetOutboundWebIdentityFederationInfoInput{}))(t)
+		if *info.IssuerIdentifier != *issuer || !info.JwtVendingEnabled {
+			t.Errorf("info = %+v", info)
+		}
+		must(root.DisableOutboundWebIdentityFederation(ctx, &iam.DisableOutboundWebIdentityFederationInput{}))(t)
+		_, err = root.DisableOutboundWebIdentityFederation(ctx, &iam.DisableOutboundWebIdentityFederationInput{})
+		wantCode(t, err, "FeatureDisabled")
+	})
+}

@@ -35,6 +35,8 @@ type accountState struct {
 	TokenVersion   int32                                // STS's global endpoint tokens: 1, 2; 0 for the default, 1
 	Access         map[string]map[string]*serviceAccess // by entity ID, then service namespace (access.go)
 	AccessJobs     map[string]*accessJob                // by job ID
+	Outbound       string                               // outbound web identity federation's issuer; "" before it was first enabled
+	OutboundOn     bool
 }
 
 func newAccountState() accountState {
@@ -87,6 +89,8 @@ const (
 	ReportInProgress          core.Code = "ReportInProgress"
 	UnmodifiableEntity        core.Code = "UnmodifiableEntity"
 	NotSupportedService       core.Code = "NotSupportedService"
+	FeatureEnabled            core.Code = "FeatureEnabled"
+	FeatureDisabled           core.Code = "FeatureDisabled"
 )
 
 // statuses are the HTTP statuses of the codes above that are not 400, from botocore's model
@@ -98,6 +102,8 @@ var statuses = map[core.Code]int{
 	ReportExpired:             http.StatusGone,
 	ReportInProgress:          http.StatusNotFound,
 	NotSupportedService:       http.StatusNotFound,
+	FeatureEnabled:            http.StatusConflict,
+	FeatureDisabled:           http.StatusNotFound,
 }
 
 // errorf is core.Errorf with the status of IAM's own codes.
