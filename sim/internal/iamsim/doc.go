@@ -11,9 +11,12 @@
 //
 // # Scope and limitations
 //
-// One account, so no Organizations features. MFA devices are virtual (TOTP); the root user has
+// One account. MFA devices are virtual (TOTP); the root user has
 // none. Service-linked roles are made for the services in linkedServices, without their AWS
 // managed permissions policies, which the catalogue of package policy lacks; their deletion
 // succeeds at once. Without a password policy, AWS's default is enforced as a minimum of eight
-// characters only. Policy documents are validated and evaluated by [policy].
+// characters only; a password policy's AllowUsersToChangePassword is kept but grants no
+// iam:ChangePassword by itself: users need a policy that allows it. Organizations' features,
+// delegation requests and role templates answer NotImplemented. Policy documents are
+// validated and evaluated by [policy].
 package iamsim
