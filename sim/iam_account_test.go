@@ -265,7 +265,7 @@ func TestVirtualMFADevices(t *testing.T) {
 			t.Errorf("ListMFADevices = %+v", list)
 		}
 		virt := must(root.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{AssignmentStatus: types.AssignmentStatusTypeAssigned}))(t).VirtualMFADevices
-		if len(virt) != 1 || *virt[0].User.UserName != "alex" || virt[0].Base32StringSeed != nil || virt[0].User.Tags != nil {
+		if len(virt) != 1 || *virt[0].User.UserName != "alex" || virt[0].Base32StringSeed != nil || virt[0].User.Tags != nil || virt[0].Tags != nil {
 			t.Errorf("ListVirtualMFADevices = %+v", virt)
 		}
 		if n := len(must(root.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{AssignmentStatus: types.AssignmentStatusTypeUnassigned}))(t).VirtualMFADevices); n != 0 {

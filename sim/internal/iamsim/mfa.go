@@ -324,7 +324,7 @@ func (h *IAM) GetMFADevice(ctx context.Context, in *iam.GetMFADeviceInput) (*iam
 	return &iam.GetMFADeviceOutput{UserName: aws.String(u.Name), SerialNumber: aws.String(d.Serial), EnableDate: aws.Time(d.Enabled)}, nil
 }
 
-// ListVirtualMFADevices gives each device's user as ListUsers would, without its tags.
+// ListVirtualMFADevices gives each device's user as ListUsers would, and neither has tags.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html
 func (h *IAM) ListVirtualMFADevices(ctx context.Context, in *iam.ListVirtualMFADevicesInput) (*iam.ListVirtualMFADevicesOutput, error) {
 	var v validation
@@ -345,7 +345,8 @@ func (h *IAM) ListVirtualMFADevices(ctx context.Context, in *iam.ListVirtualMFAD
 		if in.AssignmentStatus == types.AssignmentStatusTypeAssigned && !assigned || in.AssignmentStatus == types.AssignmentStatusTypeUnassigned && assigned {
 			continue
 		}
-		out := types.VirtualMFADevice{SerialNumber: aws.String(d.Serial), Tags: fromTags(d.Tags)}
+		// Like every IAM listing, no tags: ListMFADeviceTags gives them.
+		out := types.VirtualMFADevice{SerialNumber: aws.String(d.Serial)}
 		if u := s.userByID(d.User); u != nil {
 			uo := s.userOut(u)
 			uo.Tags, uo.PermissionsBoundary = nil, nil
