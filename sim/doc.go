@@ -28,10 +28,17 @@
 //     used), login profiles, customer managed policies with versions, the AWS managed policies
 //     of package policy, inline policies, attachment to users, groups and roles, permissions
 //     boundaries, roles with trust policies, instance profiles, tags, Marker/MaxItems
-//     pagination, SimulatePrincipalPolicy and SimulateCustomPolicy.
+//     pagination, SimulatePrincipalPolicy and SimulateCustomPolicy; the account's password
+//     policy (enforced on login profiles and ChangePassword), alias, summary (counted from the
+//     state), authorization details and credential report (AWS's CSV); virtual MFA devices
+//     (RFC 6238 codes on the simulator's clock, a QR code PNG); SSH public keys, signing and
+//     server certificates (parsed, AWS's errors); service-specific credentials; service-linked
+//     roles for the course's services; context keys of policies.
 //
 //   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
-//     policies, role chaining's one-hour limit), GetSessionToken.
+//     policies, role chaining's one-hour limit), GetSessionToken; both take an MFA device's
+//     SerialNumber and TokenCode, which sets aws:MultiFactorAuthPresent for the session and
+//     lets a GetSessionToken session call IAM.
 //
 //   - EC2: the commercial regions and their zones; per region, a default network that every
 //     new account has (default VPC, a default subnet per zone, internet gateway, main route

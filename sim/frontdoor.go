@@ -96,7 +96,7 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 	if err != nil {
 		return c.fail(req, err)
 	}
-	if svc.NoSessionTokenCallers && req.Caller.FromSessionToken {
+	if svc.NoSessionTokenCallers && req.Caller.FromSessionToken && req.Caller.MFA.IsZero() {
 		return c.fail(req, svc.Dialect.Credential(service.BadToken, req.Caller.AccessKeyID))
 	}
 	op, err := svc.Protocol.Operation(req)
@@ -304,7 +304,7 @@ func (c *Cloud) authenticate(req *service.Request, v4 *sigv4.Auth, v2 *sigv2.Aut
 		}
 		readBody = nil
 	}
-	if caller.Kind == core.User {
+	if caller.Kind == core.User || caller.Kind == core.AssumedRole {
 		c.identity.RecordUse(caller.AccessKeyID, svc.Name, req.Region)
 	}
 	caller.SourceIP = sourceIP(r)

@@ -61,9 +61,9 @@ func TestIAMErrors(t *testing.T) {
 				return err
 			}, "NoSuchEntity", "does not exist or is not attachable"},
 			{"an operation the simulator does not implement", func() error {
-				_, err := root.GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{})
+				_, err := root.GenerateOrganizationsAccessReport(ctx, &iam.GenerateOrganizationsAccessReportInput{EntityPath: aws.String("o-a1b2c3d4e5/r-f6g7h8i9j0example")})
 				return err
-			}, "NotImplemented", "iam:GetAccountAuthorizationDetails"},
+			}, "NotImplemented", "iam:GenerateOrganizationsAccessReport"},
 		}
 		onMoto := map[string]string{
 			"bad user name":                       "moto takes a user name with a space",
@@ -95,7 +95,7 @@ func TestUnimplementedAfterAuthorization(t *testing.T) {
 		c := b.Open(t)
 		c.Require(t, conformance.Simulator, conformance.EnforcesIAM)
 		alex := newUser(t, c, "alex")
-		_, err := iam.NewFromConfig(alex).GetAccountAuthorizationDetails(context.Background(), &iam.GetAccountAuthorizationDetailsInput{})
+		_, err := iam.NewFromConfig(alex).GenerateOrganizationsAccessReport(context.Background(), &iam.GenerateOrganizationsAccessReportInput{EntityPath: aws.String("o-a1b2c3d4e5/r-f6g7h8i9j0example")})
 		wantCode(t, err, "AccessDenied")
 		_, err = ec2.NewFromConfig(alex).DescribeVpcEndpointServices(context.Background(), &ec2.DescribeVpcEndpointServicesInput{})
 		wantCode(t, err, "UnauthorizedOperation")

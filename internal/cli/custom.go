@@ -32,6 +32,9 @@ type customization struct {
 	// build changes the input once the command line is in it, as the AWS CLI's
 	// before-parameter-build handlers do: defaults, members moved, values encoded.
 	build func(in any)
+	// after changes the output before it is printed, as the AWS CLI's after-call handlers
+	// do; words are the command line's by flag, path names a file of the working directory.
+	after func(out any, words map[string][]string, path func(string) string) error
 }
 
 // An extra is one of the AWS CLI's hand-made arguments: it sets members of the input from
@@ -40,6 +43,7 @@ type extra struct {
 	flag, help string
 	nargs      nargs
 	set        func(in any, words []string) error
+	required   bool
 }
 
 // nargs is how many words an extra takes, as argparse's nargs says it.
@@ -75,6 +79,7 @@ var customizations = map[string]*customization{
 	"ec2 revoke-security-group-ingress":    secgroupRule,
 	"ec2 revoke-security-group-egress":     secgroupRule,
 	"cloudwatch put-metric-data":           putMetricData,
+	"iam create-virtual-mfa-device":        createVirtualMFADevice,
 }
 
 // secgroupRule is one rule in scalar arguments: --protocol tcp --port 22 --cidr 203.0.113.0/24,

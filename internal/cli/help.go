@@ -91,6 +91,11 @@ func helpOptions(svc *awsService, op *operation) (string, []params.ParamDoc) {
 		// The AWS CLI takes no --cli-input-json of an operation whose output streams.
 		return d.Doc, append(d.Params, outfileOption)
 	}
+	if _, ok := customizations[svc.cliName()+" "+op.command].extra("outfile"); ok {
+		// Nor of a command with an --outfile of its own (iam create-virtual-mfa-device).
+		// (awscli/customizations/cliinputjson.py, generatecliskeleton.py)
+		return d.Doc, d.Params
+	}
 	pg, paged := output.PaginatorOf(svc.name, op.name)
 	if !paged {
 		return d.Doc, append(append(d.Params, cliInputOption), skeletonOption)
@@ -154,7 +159,7 @@ func customized(svc *awsService, op *operation, ps []params.ParamDoc, c *customi
 				continue
 			}
 		}
-		out = append(out, params.ParamDoc{Flag: x.flag, Type: "string", Doc: x.help})
+		out = append(out, params.ParamDoc{Flag: x.flag, Type: "string", Doc: x.help, Required: x.required})
 	}
 	return out
 }

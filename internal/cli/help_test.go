@@ -37,7 +37,7 @@ func TestHelpMatchesAWSCLI(t *testing.T) {
 	overstrike := regexp.MustCompile(".\b")
 	globals := regexp.MustCompile(`^\s*\[--debug\]`)
 	for _, args := range [][]string{
-		{"iam", "create-user"}, {"iam", "list-users"}, {"iam", "list-policies"}, {"iam", "update-access-key"},
+		{"iam", "create-user"}, {"iam", "list-users"}, {"iam", "list-policies"}, {"iam", "update-access-key"}, {"iam", "create-virtual-mfa-device"},
 		{"sts", "get-caller-identity"}, {"sts", "assume-role"},
 		{"ec2", "describe-regions"}, {"ec2", "describe-instances"}, {"ec2", "create-vpc"},
 		{"ec2", "run-instances"}, {"ec2", "authorize-security-group-ingress"}, {"ec2", "modify-subnet-attribute"}, {"ec2", "modify-instance-attribute"},

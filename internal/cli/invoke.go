@@ -442,6 +442,13 @@ func (iv *invocation) bind(in any) error {
 			}
 		}
 	}
+	if custom != nil {
+		for _, x := range custom.extras {
+			if _, ok := iv.args[x.flag]; x.required && !ok {
+				missing = append(missing, "--"+x.flag)
+			}
+		}
+	}
 	if iv.takesOutfile && iv.outfile == "" {
 		missing = append(missing, "outfile")
 	}
@@ -568,6 +575,11 @@ func (iv *invocation) callAll(ctx context.Context, cfg aws.Config, backend strin
 		}
 		if isS3 {
 			if err := s3After(out[0].Interface(), iv.autoEncodedURL, iv.outfile, iv.f.Path); err != nil {
+				return nil, err
+			}
+		}
+		if c := customizations[iv.svc.cliName()+" "+iv.op.command]; c != nil && c.after != nil {
+			if err := c.after(out[0].Interface(), iv.args, iv.f.Path); err != nil {
 				return nil, err
 			}
 		}

@@ -10,12 +10,46 @@ var sessionFiles = map[string]string{
 	"trust2.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},` +
 		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`,
 	"inputs.json": `["{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"]`,
+	// An SSH key, a certificate with its key and another certificate, for the account's steps.
+	"ssh.pub": `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCH/h70suNXIQjiCASFhLZIMYK8+AGRvzKnLCwl/V/3nXLPVy+KG+DL/Hgt60NfLKPpZL2TXiERjAydM2AA34xfsRQl/Ha/9K1GQ1yralptXGS8QI98ftYWepXialVOs4z7WrnNTHBAmL0oLzoiXSG4RHrbyWvsKKso/xcHPWFhe/GIVBXPFXVAWAW4A79Qh5p5oGlYRuilmAEmyFMxtN1c6mO5tTi45yTUzR2Jf7x3oq5UK7ufQcoi2RpXYoePC9jll+vErfclrluP84tMLtT0kxo+AQ2Dmm9IDMUe53qwDMzAkpXq+6G+sfoannRWnxUaWu5eOVXtIsca8lM7vwAv lab@awsx
+`,
+	"cert.pem": `-----BEGIN CERTIFICATE-----
+MIIBiTCCAS+gAwIBAgIUPKvuOrGTTUpTwCObB5ZnG4bNv/kwCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPbGFiLmV4YW1wbGUuY29tMB4XDTI2MTIwNzIwNDgyN1oXDTM2
+MTIwNDIwNDgyN1owGjEYMBYGA1UEAwwPbGFiLmV4YW1wbGUuY29tMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEE39BiBin4mAHUS8FbJEVvS7ScmGWVU+IczOU6jII
+W5TBzFrH8D9R+/j5ag1TwhObTBKJi2QmwGToPiRmOyvL96NTMFEwHQYDVR0OBBYE
+FNRglG6uZ9zdaI3B/8yCQyz/TYfpMB8GA1UdIwQYMBaAFNRglG6uZ9zdaI3B/8yC
+Qyz/TYfpMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIhAP7bIurz
+99758alPYCnRuwAfRC6z6Sisdqi2re2iSaH2AiBMhtNZ0ysCAWkjAA2y83Sy87T7
+b9BNYHkdNQ1lDek1aQ==
+-----END CERTIFICATE-----
+`,
+	"key.pem": `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgMcBjXYJIXwppUlMy
+pIm+f7qjhz6lmwCbLUPyyl51+QehRANCAAQTf0GIGKfiYAdRLwVskRW9LtJyYZZV
+T4hzM5TqMghblMHMWsfwP1H7+PlqDVPCE5tMEomLZCbAZOg+JGY7K8v3
+-----END PRIVATE KEY-----
+`,
+	"cert2.pem": `-----BEGIN CERTIFICATE-----
+MIIBjDCCATOgAwIBAgIUQiD/C6GpuTCpCJPbSs74qxhs6rMwCgYIKoZIzj0EAwIw
+HDEaMBgGA1UEAwwRb3RoZXIuZXhhbXBsZS5jb20wHhcNMjYxMjA3MjA0ODI3WhcN
+MzYxMjA0MjA0ODI3WjAcMRowGAYDVQQDDBFvdGhlci5leGFtcGxlLmNvbTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABHkHQIFncjcQ8LH8YzkD/RQSotKFstGfsz1q
+fnPa7YZn6Nz/1KlBRcCrBly+9F967QmksjNsAJAi6d9GzwwuOyOjUzBRMB0GA1Ud
+DgQWBBTBF2xjBHfBu5HFEnOuIwKnKt5DJjAfBgNVHSMEGDAWgBTBF2xjBHfBu5HF
+EnOuIwKnKt5DJjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIBh7
+M7lmCGL6nT/N6fd23RlhW/YkOrTkSVWrnbd5Yu6VAiAz86o2+rFOFhV/kSkeMtlG
+mYoQo7rFsV+CwOTKZ+FZrQ==
+-----END CERTIFICATE-----
+`,
 }
 
 const (
 	managedARN = "arn:aws:iam::123456789012:policy/ec2-no-terminate"
 	adminARN   = "arn:aws:iam::aws:policy/AdministratorAccess"
 	readARN    = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	mfaARN     = "arn:aws:iam::123456789012:mfa/alex-phone"
 )
 
 // iamSTSSession uses every IAM and STS operation the simulator answers, each where what it
@@ -151,6 +185,96 @@ var iamSTSSession = []step{
 	{args: []string{"iam", "simulate-principal-policy", "--policy-source-arn", "arn:aws:iam::123456789012:role/app", "--action-names", "ec2:DescribeInstances", "--output", "yaml"}},
 	{args: []string{"iam", "simulate-custom-policy", "--policy-input-list", "file://inputs.json", "--action-names", "s3:PutObject", "ec2:RunInstances"}},
 	{args: []string{"iam", "simulate-custom-policy", "--policy-input-list", "file://inputs.json", "--action-names", "s3:PutObject", "--output", "table"}},
+
+	// The account: its password policy, alias, summary and authorization details.
+	{args: []string{"iam", "get-account-password-policy"}},
+	{args: []string{"iam", "update-account-password-policy", "--minimum-password-length", "12", "--require-symbols", "--require-numbers", "--require-uppercase-characters", "--password-reuse-prevention", "3", "--max-password-age", "90", "--allow-users-to-change-password"}},
+	{args: []string{"iam", "get-account-password-policy"}},
+	{args: []string{"iam", "get-account-password-policy", "--output", "yaml"}},
+	{args: []string{"iam", "update-login-profile", "--user-name", "alex", "--password", "short"}},
+	{args: []string{"iam", "change-password", "--old-password", "Lab-Passw0rd!", "--new-password", "New-Passw0rd!2"}},
+	{args: []string{"iam", "delete-account-password-policy"}},
+	{args: []string{"iam", "create-account-alias", "--account-alias", "Bad_Alias"}},
+	{args: []string{"iam", "create-account-alias", "--account-alias", "awsx-lab"}},
+	{args: []string{"iam", "list-account-aliases"}},
+	{args: []string{"iam", "list-account-aliases", "--output", "text"}},
+	{args: []string{"iam", "delete-account-alias", "--account-alias", "awsx-lab"}},
+	{args: []string{"iam", "get-account-summary"}},
+	{args: []string{"iam", "get-account-summary", "--output", "yaml"}},
+	{args: []string{"iam", "get-account-authorization-details", "--filter", "User", "Group"}},
+	{args: []string{"iam", "get-account-authorization-details", "--filter", "Role", "LocalManagedPolicy", "--output", "yaml"}},
+
+	// MFA devices: made and tagged; enabling needs a device's codes, which a session cannot
+	// compute, so the refusals stand for enable, resync and deactivate.
+	{args: []string{"iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "alex-phone", "--outfile", "qr.png", "--bootstrap-method", "QRCodePNG", "--tags", "Key=owner,Value=alex"}},
+	{args: []string{"iam", "list-virtual-mfa-devices"}},
+	{args: []string{"iam", "list-virtual-mfa-devices", "--assignment-status", "Unassigned", "--output", "text"}},
+	{args: []string{"iam", "enable-mfa-device", "--user-name", "alex", "--serial-number", mfaARN, "--authentication-code1", "123456", "--authentication-code2", "654321"}},
+	{args: []string{"iam", "resync-mfa-device", "--user-name", "alex", "--serial-number", mfaARN, "--authentication-code1", "123456", "--authentication-code2", "654321"}},
+	{args: []string{"iam", "deactivate-mfa-device", "--user-name", "alex", "--serial-number", mfaARN}},
+	{args: []string{"iam", "list-mfa-devices", "--user-name", "alex"}},
+	{args: []string{"iam", "tag-mfa-device", "--serial-number", mfaARN, "--tags", "Key=env,Value=lab"}},
+	{args: []string{"iam", "list-mfa-device-tags", "--serial-number", mfaARN}},
+	{args: []string{"iam", "untag-mfa-device", "--serial-number", mfaARN, "--tag-keys", "env"}},
+	{args: []string{"iam", "delete-virtual-mfa-device", "--serial-number", mfaARN}},
+
+	// SSH public keys, signing certificates, server certificates.
+	{args: []string{"iam", "upload-ssh-public-key", "--user-name", "alex", "--ssh-public-key-body", "file://ssh.pub"}},
+	{args: []string{"iam", "list-ssh-public-keys", "--user-name", "alex", "--query", "SSHPublicKeys[0].SSHPublicKeyId", "--output", "text"}, capture: "sshkey"},
+	{args: []string{"iam", "get-ssh-public-key", "--user-name", "alex", "--ssh-public-key-id", "{sshkey}", "--encoding", "PEM"}},
+	{args: []string{"iam", "get-ssh-public-key", "--user-name", "alex", "--ssh-public-key-id", "{sshkey}", "--encoding", "SSH", "--output", "text"}},
+	{args: []string{"iam", "update-ssh-public-key", "--user-name", "alex", "--ssh-public-key-id", "{sshkey}", "--status", "Inactive"}},
+	{args: []string{"iam", "list-ssh-public-keys", "--user-name", "alex"}},
+	{args: []string{"iam", "upload-ssh-public-key", "--user-name", "alex", "--ssh-public-key-body", "file://ssh.pub"}},
+	{args: []string{"iam", "delete-ssh-public-key", "--user-name", "alex", "--ssh-public-key-id", "{sshkey}"}},
+	{args: []string{"iam", "upload-signing-certificate", "--user-name", "alex", "--certificate-body", "file://cert.pem"}},
+	{args: []string{"iam", "list-signing-certificates", "--user-name", "alex", "--query", "Certificates[0].CertificateId", "--output", "text"}, capture: "cert"},
+	{args: []string{"iam", "update-signing-certificate", "--user-name", "alex", "--certificate-id", "{cert}", "--status", "Inactive"}},
+	{args: []string{"iam", "list-signing-certificates", "--user-name", "alex"}},
+	{args: []string{"iam", "upload-signing-certificate", "--user-name", "alex", "--certificate-body", "not a certificate"}},
+	{args: []string{"iam", "delete-signing-certificate", "--user-name", "alex", "--certificate-id", "{cert}"}},
+	{args: []string{"iam", "upload-server-certificate", "--server-certificate-name", "web", "--certificate-body", "file://cert.pem", "--private-key", "file://key.pem", "--path", "/cloudfront/", "--tags", "Key=env,Value=lab"}},
+	{args: []string{"iam", "upload-server-certificate", "--server-certificate-name", "other", "--certificate-body", "file://cert2.pem", "--private-key", "file://key.pem"}},
+	{args: []string{"iam", "get-server-certificate", "--server-certificate-name", "web"}},
+	{args: []string{"iam", "list-server-certificates"}},
+	{args: []string{"iam", "list-server-certificates", "--output", "table"}},
+	{args: []string{"iam", "update-server-certificate", "--server-certificate-name", "web", "--new-server-certificate-name", "site"}},
+	{args: []string{"iam", "tag-server-certificate", "--server-certificate-name", "site", "--tags", "Key=tier,Value=web"}},
+	{args: []string{"iam", "untag-server-certificate", "--server-certificate-name", "site", "--tag-keys", "env"}},
+	{args: []string{"iam", "list-server-certificate-tags", "--server-certificate-name", "site"}},
+	{args: []string{"iam", "delete-server-certificate", "--server-certificate-name", "site"}},
+
+	// Service-specific credentials, service-linked roles, the credential report, and tags on
+	// policies and instance profiles.
+	{args: []string{"iam", "create-service-specific-credential", "--user-name", "alex", "--service-name", "codecommit.amazonaws.com"}},
+	{args: []string{"iam", "list-service-specific-credentials", "--user-name", "alex", "--query", "ServiceSpecificCredentials[0].ServiceSpecificCredentialId", "--output", "text"}, capture: "ssc"},
+	{args: []string{"iam", "reset-service-specific-credential", "--user-name", "alex", "--service-specific-credential-id", "{ssc}"}},
+	{args: []string{"iam", "update-service-specific-credential", "--user-name", "alex", "--service-specific-credential-id", "{ssc}", "--status", "Inactive"}},
+	{args: []string{"iam", "list-service-specific-credentials", "--user-name", "alex"}},
+	{args: []string{"iam", "delete-service-specific-credential", "--user-name", "alex", "--service-specific-credential-id", "{ssc}"}},
+	{args: []string{"iam", "create-service-linked-role", "--aws-service-name", "autoscaling.amazonaws.com"}},
+	{args: []string{"iam", "create-service-linked-role", "--aws-service-name", "autoscaling.amazonaws.com"}},
+	{args: []string{"iam", "delete-service-linked-role", "--role-name", "AWSServiceRoleForAutoScaling", "--query", "DeletionTaskId", "--output", "text"}, capture: "task"},
+	{args: []string{"iam", "get-service-linked-role-deletion-status", "--deletion-task-id", "{task}"}},
+	{args: []string{"iam", "get-credential-report"}},
+	{args: []string{"iam", "generate-credential-report"}},
+	{args: []string{"iam", "generate-credential-report", "--output", "text"}},
+	{args: []string{"iam", "get-credential-report"}},
+	{args: []string{"iam", "tag-policy", "--policy-arn", managedARN, "--tags", "Key=team,Value=blue"}},
+	{args: []string{"iam", "list-policy-tags", "--policy-arn", managedARN}},
+	{args: []string{"iam", "untag-policy", "--policy-arn", managedARN, "--tag-keys", "team"}},
+	{args: []string{"iam", "tag-instance-profile", "--instance-profile-name", "web", "--tags", "Key=tier,Value=web"}},
+	{args: []string{"iam", "list-instance-profile-tags", "--instance-profile-name", "web"}},
+	{args: []string{"iam", "untag-instance-profile", "--instance-profile-name", "web", "--tag-keys", "tier"}},
+	{args: []string{"iam", "update-role-description", "--role-name", "app", "--description", "The web tier, described"}},
+	{args: []string{"iam", "get-context-keys-for-custom-policy", "--policy-input-list", "file://inputs.json"}},
+	{args: []string{"iam", "get-context-keys-for-principal-policy", "--policy-source-arn", "arn:aws:iam::123456789012:group/auditors", "--output", "text"}},
+	{args: []string{"iam", "set-security-token-service-preferences", "--global-endpoint-token-version", "v2Token"}},
+	{args: []string{"iam", "get-account-summary", "--query", "SummaryMap.GlobalEndpointTokenVersion"}},
+	{args: []string{"iam", "list-policies-granting-service-access", "--arn", "arn:aws:iam::123456789012:user/kim", "--service-namespaces", "s3", "ec2"}},
+	{args: []string{"iam", "generate-service-last-accessed-details", "--arn", "arn:aws:iam::123456789012:role/app", "--query", "JobId", "--output", "text"}, capture: "job"},
+	{args: []string{"iam", "get-service-last-accessed-details", "--job-id", "{job}", "--query", "[JobStatus, ServicesLastAccessed[?ServiceNamespace=='ec2']]"}},
+	{args: []string{"iam", "get-service-last-accessed-details-with-entities", "--job-id", "{job}", "--service-namespace", "ec2", "--output", "text"}},
 
 	// STS.
 	{args: []string{"sts", "get-caller-identity"}},

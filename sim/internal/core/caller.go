@@ -1,6 +1,9 @@
 package core
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // PrincipalKind says what kind of identity signed a request.
 type PrincipalKind int
@@ -26,11 +29,14 @@ type Caller struct {
 	// FromSessionToken is set for credentials from GetSessionToken, which AWS lets call IAM
 	// only with MFA and STS only for AssumeRole and GetCallerIdentity.
 	FromSessionToken bool
-	RoleARN          string // role sessions: the role assumed
-	RoleName         string
-	SessionName      string
-	SourceIP         string
-	Secure           bool // the request came over TLS
+	// MFA is when the session's MFA code was checked (GetSessionToken or AssumeRole with
+	// SerialNumber and TokenCode); zero for a session without MFA.
+	MFA         time.Time
+	RoleARN     string // role sessions: the role assumed
+	RoleName    string
+	SessionName string
+	SourceIP    string
+	Secure      bool // the request came over TLS
 	// Service is set when an AWS service acts for the account through its service-linked
 	// role (the simulator's own calls, as the account): "autoscaling.amazonaws.com". Such a
 	// caller may set the aws: tags AWS's services set.

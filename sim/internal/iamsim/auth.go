@@ -83,7 +83,7 @@ func (s *Store) rootCaller(keyID string) *core.Caller {
 
 // sessionCaller builds the caller of temporary credentials. s.mu is held.
 func (s *Store) sessionCaller(ses *session) *core.Caller {
-	c := &core.Caller{Account: s.account, AccessKeyID: ses.KeyID, Temporary: true}
+	c := &core.Caller{Account: s.account, AccessKeyID: ses.KeyID, Temporary: true, MFA: ses.MFA}
 	switch {
 	case ses.Role != "":
 		c.Kind = core.AssumedRole
@@ -95,7 +95,7 @@ func (s *Store) sessionCaller(ses *session) *core.Caller {
 		}
 	case ses.Root:
 		c = s.rootCaller(ses.KeyID)
-		c.Temporary = true
+		c.Temporary, c.MFA = true, ses.MFA
 		c.FromSessionToken = true
 	default:
 		c.Kind, c.UserName, c.FromSessionToken = core.User, ses.User, true
@@ -106,12 +106,14 @@ func (s *Store) sessionCaller(ses *session) *core.Caller {
 	return c
 }
 
-// RecordUse notes that an access key signed a request, for GetAccessKeyLastUsed.
+// RecordUse notes that an access key signed a request, for GetAccessKeyLastUsed and the
+// service last accessed reports (access.go).
 func (s *Store) RecordUse(keyID, service, region string) {
 	s.mu.Lock()
 	if k, ok := s.st.Keys[keyID]; ok {
 		k.LastUsed, k.LastService, k.LastRegion = s.clock.Now(), service, region
 	}
+	s.recordAccess(keyID, service, region)
 	s.mu.Unlock()
 }
 

@@ -54,8 +54,13 @@ func Context(c *core.Caller, tags map[string]string, region string, now time.Tim
 	case core.Root:
 		set("aws:principaltype", "Account")
 	}
+	// Set for temporary credentials only, true when they were issued with MFA.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
 	if c.Temporary {
-		set("aws:multifactorauthpresent", "false")
+		set("aws:multifactorauthpresent", strconv.FormatBool(!c.MFA.IsZero()))
+		if !c.MFA.IsZero() {
+			set("aws:multifactorauthage", strconv.FormatInt(int64(now.Sub(c.MFA)/time.Second), 10))
+		}
 	}
 	for k, v := range tags {
 		set("aws:principaltag/"+strings.ToLower(k), v)

@@ -1,5 +1,8 @@
 // Package iamsim simulates IAM and STS over one store of identities: users, groups, roles,
-// managed and inline policies, access keys, login profiles, instance profiles and STS sessions.
+// managed and inline policies, access keys, login profiles, instance profiles and STS sessions,
+// and what IAM keeps for the account beside them (account.go): the password policy, the alias,
+// virtual MFA devices, SSH public keys, signing and server certificates, service-specific
+// credentials, service-linked roles and the credential report.
 //
 // [IAM] and [STS] have one method per operation with the SDK's own signature; the simulator's
 // front door decodes requests into the SDK's input types and calls them. The [Store] also
@@ -8,6 +11,12 @@
 //
 // # Scope and limitations
 //
-// One account. No MFA devices, SAML or OIDC providers, service-linked roles, or account
-// password policy. Policy documents are validated and evaluated by [policy].
+// One account. MFA devices are virtual (TOTP); the root user has
+// none. Service-linked roles are made for the services in linkedServices, without their AWS
+// managed permissions policies, which the catalogue of package policy lacks; their deletion
+// succeeds at once. Without a password policy, AWS's default is enforced as a minimum of eight
+// characters only; a password policy's AllowUsersToChangePassword is kept but grants no
+// iam:ChangePassword by itself: users need a policy that allows it. Organizations' features,
+// delegation requests and role templates answer NotImplemented. Policy documents are
+// validated and evaluated by [policy].
 package iamsim

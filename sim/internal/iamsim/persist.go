@@ -21,6 +21,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return fmt.Errorf("iamsim: load: %w", err)
 	}
+	st.Account.init()
 	type doc struct {
 		d    *document
 		kind policy.Kind

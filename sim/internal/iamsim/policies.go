@@ -151,7 +151,9 @@ func (h *IAM) ListPolicies(ctx context.Context, in *iam.ListPoliciesInput) (*iam
 	var all []types.Policy
 	keep := func(p *types.Policy) {
 		if hasPrefix(*p.Path, in.PathPrefix) && (!in.OnlyAttached || *p.AttachmentCount > 0) {
-			p.Tags = nil
+			// ListPolicies gives neither description nor tags: GetPolicy does.
+			// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html
+			p.Tags, p.Description = nil, nil
 			all = append(all, *p)
 		}
 	}

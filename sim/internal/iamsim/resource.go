@@ -29,6 +29,9 @@ func (s *Store) Resource(c *core.Caller, op string, in any) string {
 	case *iam.SimulatePrincipalPolicyInput:
 		return aws.ToString(in.PolicySourceArn)
 	}
+	if arn, ok := s.accountResource(c, op, in); ok {
+		return arn
+	}
 	field := func(name string) (string, bool) {
 		v := fieldString(in, name)
 		return v, v != ""

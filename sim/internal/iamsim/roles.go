@@ -153,6 +153,9 @@ func (h *IAM) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRo
 func (h *IAM) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput) (*iam.DeleteRoleOutput, error) {
 	s := h.s
 	return &iam.DeleteRoleOutput{}, s.withRole(aws.ToString(in.RoleName), func(r *role) error {
+		if isLinked(r) { // servicelinked.go: DeleteServiceLinkedRole deletes these
+			return protectedRole(r.Name)
+		}
 		for _, ip := range s.st.InstanceProfiles {
 			if slices.ContainsFunc(ip.Roles, func(n string) bool { return key(n) == key(r.Name) }) {
 				return core.Errorf(DeleteConflict, "Cannot delete entity, must remove roles from instance profile first.")
@@ -265,7 +268,7 @@ func (h *IAM) ListInstanceProfiles(ctx context.Context, in *iam.ListInstanceProf
 	var all []types.InstanceProfile
 	for _, ip := range sortedValues(s.st.InstanceProfiles) {
 		if hasPrefix(ip.Path, in.PathPrefix) {
-			all = append(all, *s.profileOut(ip))
+			all = append(all, *s.listedProfile(ip))
 		}
 	}
 	items, marker, truncated, err := page(all, in.Marker, in.MaxItems)
@@ -286,7 +289,7 @@ func (h *IAM) ListInstanceProfilesForRole(ctx context.Context, in *iam.ListInsta
 	var all []types.InstanceProfile
 	for _, ip := range sortedValues(s.st.InstanceProfiles) {
 		if slices.ContainsFunc(ip.Roles, func(n string) bool { return key(n) == key(r.Name) }) {
-			all = append(all, *s.profileOut(ip))
+			all = append(all, *s.listedProfile(ip))
 		}
 	}
 	items, marker, truncated, err := page(all, in.Marker, in.MaxItems)

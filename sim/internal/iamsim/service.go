@@ -11,7 +11,7 @@ import (
 )
 
 // IAMService returns IAM as the door serves it. IAM refuses credentials made by
-// GetSessionToken without MFA, and the simulator has no MFA.
+// GetSessionToken without MFA (mfa.go).
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
 func (s *Store) IAMService() *service.Service {
 	return &service.Service{
@@ -86,7 +86,7 @@ func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
 	if !validRoleARNLength(arn) {
 		return nil, validateAssumeRole(in)
 	}
-	a := service.Access{Resource: arn, Trust: true}
+	a := service.Access{Resource: arn, Trust: true, Context: s.mfaContext(r.Caller, in.SerialNumber, in.TokenCode)}
 	if trust, ok := s.Trust(arn); ok {
 		a.Policy, a.PolicyName = trust, arn+" trust policy"
 	}

@@ -32,6 +32,7 @@ type state struct {
 	InstanceProfiles map[string]*instanceProfile
 	Keys             map[string]*accessKey // by access key ID
 	Sessions         map[string]*session   // by temporary access key ID
+	Account          accountState          // account.go: password policy, aliases, MFA, keys, certificates
 }
 
 type principalCommon struct {
@@ -55,6 +56,9 @@ type user struct {
 type loginProfile struct {
 	Created       time.Time
 	ResetRequired bool
+	Password      string    // hashed; see hashPassword
+	Changed       time.Time // when the password was last set
+	History       []string  // earlier hashes, newest last, for the policy's reuse prevention
 }
 
 type group struct {
@@ -111,6 +115,7 @@ type session struct {
 	Policy               *document
 	PolicyARNs           []string
 	Tags                 []tag
+	MFA                  time.Time // when its MFA code was checked; zero without MFA (mfa.go)
 }
 
 // document is a policy text with its parsed form; the parsed form is rebuilt on Load.
@@ -136,6 +141,7 @@ func newState() state {
 		InstanceProfiles: map[string]*instanceProfile{},
 		Keys:             map[string]*accessKey{},
 		Sessions:         map[string]*session{},
+		Account:          newAccountState(),
 	}
 }
 

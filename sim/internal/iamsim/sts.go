@@ -84,7 +84,12 @@ func (h *STS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput) (*sts.Ass
 		}
 		arns = append(arns, a)
 	}
+	mfa, err := s.sessionMFA(c, in.SerialNumber, in.TokenCode)
+	if err != nil {
+		return nil, err
+	}
 	ses := s.newSession(dur)
+	ses.MFA = mfa
 	ses.Role, ses.RoleID, ses.Name, ses.Policy, ses.PolicyARNs = r.Name, r.ID, name, session, arns
 	for _, t := range in.Tags {
 		ses.Tags = append(ses.Tags, tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
@@ -180,8 +185,12 @@ func (h *STS) GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput)
 	s.mu.Lock()
 	s.gen.Bump()
 	defer s.mu.Unlock()
+	mfa, err := s.sessionMFA(c, in.SerialNumber, in.TokenCode)
+	if err != nil {
+		return nil, err
+	}
 	ses := s.newSession(dur)
-	ses.User, ses.Root = c.UserName, c.Kind == core.Root
+	ses.User, ses.Root, ses.MFA = c.UserName, c.Kind == core.Root, mfa
 	return &sts.GetSessionTokenOutput{Credentials: credentials(ses)}, nil
 }
 

@@ -120,7 +120,9 @@ func (h *IAM) ListUsers(ctx context.Context, in *iam.ListUsersInput) (*iam.ListU
 	for _, u := range sortedValues(s.st.Users) {
 		if hasPrefix(u.Path, in.PathPrefix) {
 			out := s.userOut(u)
-			out.Tags = nil // ListUsers does not return tags
+			// ListUsers gives neither tags nor the permissions boundary: GetUser does.
+			// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
+			out.Tags, out.PermissionsBoundary = nil, nil
 			all = append(all, *out)
 		}
 	}
@@ -215,6 +217,9 @@ func (h *IAM) DeleteUser(ctx context.Context, in *iam.DeleteUserInput) (*iam.Del
 	case len(s.groupsOf(u.Name)) > 0:
 		return nil, core.Errorf(DeleteConflict, "Cannot delete entity, must remove users from group first.")
 	}
+	if err := s.userHolds(u); err != nil { // account.go: MFA devices, keys, certificates
+		return nil, err
+	}
 	delete(s.st.Users, key(u.Name))
 	return &iam.DeleteUserOutput{}, nil
 }
@@ -282,17 +287,17 @@ func (h *IAM) CreateLoginProfile(ctx context.Context, in *iam.CreateLoginProfile
 	if in.Password == nil || len(*in.Password) < 1 || len(*in.Password) > 128 {
 		return nil, core.Errorf(ValidationError, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must have length between 1 and 128")
 	}
-	// The default account password policy asks for at least 8 characters.
-	// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
-	if len(*in.Password) < 8 {
-		return nil, core.Errorf(PasswordPolicyViolation, "Password should have a minimum length of 8")
-	}
 	out := &iam.CreateLoginProfileOutput{}
 	return out, h.s.withUser(name, func(u *user) error {
 		if u.Login != nil {
 			return core.Errorf(EntityAlreadyExists, "Login Profile for user %s already exists.", u.Name)
 		}
+		// The account's password policy (account.go) applies to every password set.
+		if err := h.s.checkPassword(*in.Password, nil); err != nil {
+			return err
+		}
 		u.Login = &loginProfile{Created: h.s.now(), ResetRequired: in.PasswordResetRequired}
+		h.s.setPassword(u.Login, *in.Password)
 		out.LoginProfile = loginOut(u)
 		return nil
 	})
@@ -314,12 +319,15 @@ func (h *IAM) GetLoginProfile(ctx context.Context, in *iam.GetLoginProfileInput)
 }
 
 func (h *IAM) UpdateLoginProfile(ctx context.Context, in *iam.UpdateLoginProfileInput) (*iam.UpdateLoginProfileOutput, error) {
-	if in.Password != nil && len(*in.Password) < 8 {
-		return nil, core.Errorf(PasswordPolicyViolation, "Password should have a minimum length of 8")
-	}
 	return &iam.UpdateLoginProfileOutput{}, h.s.withUser(aws.ToString(in.UserName), func(u *user) error {
 		if u.Login == nil {
 			return core.Errorf(NoSuchEntity, "Login Profile for User %s cannot be found.", u.Name)
+		}
+		if in.Password != nil {
+			if err := h.s.checkPassword(*in.Password, u.Login); err != nil {
+				return err
+			}
+			h.s.setPassword(u.Login, *in.Password)
 		}
 		if in.PasswordResetRequired != nil {
 			u.Login.ResetRequired = *in.PasswordResetRequired
