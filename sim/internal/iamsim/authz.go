@@ -53,6 +53,8 @@ func Context(c *core.Caller, tags map[string]string, region string, now time.Tim
 		set("aws:principaltype", "AssumedRole")
 	case core.Root:
 		set("aws:principaltype", "Account")
+	case core.FederatedUser:
+		set("aws:principaltype", "FederatedUser")
 	}
 	if c.Temporary {
 		set("aws:multifactorauthpresent", "false")

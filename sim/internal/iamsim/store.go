@@ -32,6 +32,10 @@ type state struct {
 	InstanceProfiles map[string]*instanceProfile
 	Keys             map[string]*accessKey // by access key ID
 	Sessions         map[string]*session   // by temporary access key ID
+
+	// Identity providers, by ARN (oidc.go, saml.go).
+	OIDCProviders map[string]*oidcProvider
+	SAMLProviders map[string]*samlProvider
 }
 
 type principalCommon struct {
@@ -111,6 +115,9 @@ type session struct {
 	Policy               *document
 	PolicyARNs           []string
 	Tags                 []tag
+	// Federated is the name of a GetFederationToken session's federated user; User is then
+	// the IAM user who asked for it (federation.go).
+	Federated string
 }
 
 // document is a policy text with its parsed form; the parsed form is rebuilt on Load.
@@ -136,6 +143,8 @@ func newState() state {
 		InstanceProfiles: map[string]*instanceProfile{},
 		Keys:             map[string]*accessKey{},
 		Sessions:         map[string]*session{},
+		OIDCProviders:    map[string]*oidcProvider{},
+		SAMLProviders:    map[string]*samlProvider{},
 	}
 }
 
