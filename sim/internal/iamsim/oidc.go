@@ -314,3 +314,25 @@ func (h *IAM) ListOpenIDConnectProviderTags(ctx context.Context, in *iam.ListOpe
 	}
 	return &iam.ListOpenIDConnectProviderTagsOutput{Tags: tags, Marker: next, IsTruncated: truncated}, nil
 }
+
+// providerResource returns the identity provider an IAM request acts on: the OIDC or SAML
+// provider its ARN member names, or the one it creates.
+func (s *Store) providerResource(in any) (string, bool) {
+	switch in := in.(type) {
+	case *iam.CreateOpenIDConnectProviderInput:
+		name, ok := oidcURL(aws.ToString(in.Url))
+		if !ok {
+			return "*", true
+		}
+		return s.oidcARN(name), true
+	case *iam.CreateSAMLProviderInput:
+		return s.arn("saml-provider/", "", aws.ToString(in.Name)), true
+	}
+	if arn := fieldString(in, "OpenIDConnectProviderArn"); arn != "" {
+		return arn, true
+	}
+	if arn := fieldString(in, "SAMLProviderArn"); arn != "" {
+		return arn, true
+	}
+	return "", false
+}

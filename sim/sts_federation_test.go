@@ -1,0 +1,129 @@
+package sim_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsxlab/awsx/sim/internal/conformance"
+)
+
+// A federated user has what both the IAM user and the session policy allow, and nothing
+// without a session policy.
+func TestGetFederationToken(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		c.Require(t, conformance.EnforcesIAM)
+		alex := newUser(t, c, "alex")
+		root := iam.NewFromConfig(c.Config())
+		if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alex"), PolicyName: aws.String("p"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetFederationToken","s3:ListAllMyBuckets","s3:CreateBucket"],"Resource":"*"}]}`)}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := sts.NewFromConfig(alex).GetFederationToken(ctx, &sts.GetFederationTokenInput{
+			Name:   aws.String("bob"),
+			Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListAllMyBuckets","ec2:DescribeVpcs"],"Resource":"*"}]}`),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aws.ToString(out.FederatedUser.Arn) != "arn:aws:sts::123456789012:federated-user/bob" || aws.ToString(out.FederatedUser.FederatedUserId) != "123456789012:bob" {
+			t.Errorf("FederatedUser = %+v", out.FederatedUser)
+		}
+		if out.PackedPolicySize == nil {
+			t.Errorf("PackedPolicySize missing")
+		}
+		if d := out.Credentials.Expiration.Sub(c.Now()); d < 43199e9 || d > 43201e9 {
+			t.Errorf("a federation token lasts %v, want 12h by default", d)
+		}
+		bob := c.Config()
+		bob.Credentials = credentials.NewStaticCredentialsProvider(*out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
+		who, err := sts.NewFromConfig(bob).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::123456789012:federated-user/bob" || aws.ToString(who.UserId) != "123456789012:bob" {
+			t.Fatalf("GetCallerIdentity = %v, %v", who, err)
+		}
+		if _, err := s3.NewFromConfig(bob).ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+			t.Errorf("both allow ListBuckets: %v", err)
+		}
+		_, err = s3.NewFromConfig(bob).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bobs-bucket")})
+		wantCode(t, err, "AccessDenied") // the user may, the session policy does not
+		_, err = iam.NewFromConfig(bob).ListUsers(ctx, &iam.ListUsersInput{})
+		wantCode(t, err, "InvalidClientTokenId") // federated users may not call IAM
+
+		// Without a session policy, nothing.
+		bare, err := sts.NewFromConfig(alex).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("nobody")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nobody := c.Config()
+		nobody.Credentials = credentials.NewStaticCredentialsProvider(*bare.Credentials.AccessKeyId, *bare.Credentials.SecretAccessKey, *bare.Credentials.SessionToken)
+		_, err = s3.NewFromConfig(nobody).ListBuckets(ctx, &s3.ListBucketsInput{})
+		wantCode(t, err, "AccessDenied")
+
+		// Sessions may not ask; names are checked; the action is authorized on the federated user.
+		_, err = sts.NewFromConfig(bob).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("carol")})
+		wantCode(t, err, "AccessDenied")
+		_, err = sts.NewFromConfig(alex).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("a")})
+		wantCode(t, err, "ValidationError")
+		_, err = sts.NewFromConfig(alex).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("bob"), DurationSeconds: aws.Int32(600)})
+		wantCode(t, err, "ValidationError")
+		dana := newUser(t, c, "dana")
+		_, err = sts.NewFromConfig(dana).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("eve")})
+		wantCode(t, err, "AccessDenied")
+		if !strings.Contains(err.Error(), "sts:GetFederationToken on resource: arn:aws:sts::123456789012:federated-user/eve") {
+			t.Errorf("message: %v", err)
+		}
+
+		// Root's federation tokens last at most an hour.
+		rootTok, err := sts.NewFromConfig(c.Config()).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("ops"), DurationSeconds: aws.Int32(7200)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := rootTok.Credentials.Expiration.Sub(c.Now()); d > 3601e9 {
+			t.Errorf("root's federation token lasts %v", d)
+		}
+	})
+}
+
+func TestGetAccessKeyInfo(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		root := iam.NewFromConfig(c.Config())
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("kim")}); err != nil {
+			t.Fatal(err)
+		}
+		key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("kim")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		client := sts.NewFromConfig(c.Config())
+		for _, id := range []string{aws.ToString(key.AccessKey.AccessKeyId), "AKIAIOSFODNN7EXAMPLE"} {
+			out, err := client.GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(id)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if aws.ToString(out.Account) != "123456789012" {
+				t.Errorf("GetAccessKeyInfo(%s) = %s", id, aws.ToString(out.Account))
+			}
+		}
+		// A key of another account: AWS encodes the account in the ID.
+		c.Require(t, conformance.Simulator)
+		out, err := client.GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String("ASIAY34FZKBOKMUTVV7A")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aws.ToString(out.Account) != "609629065308" {
+			t.Errorf("account of ASIAY34FZKBOKMUTVV7A = %s, want 609629065308", aws.ToString(out.Account))
+		}
+		_, err = client.GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String("short")})
+		wantCode(t, err, "ValidationError")
+	})
+}
