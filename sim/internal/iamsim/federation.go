@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -203,5 +202,8 @@ func KeyAccount(id string) string {
 	var buf [8]byte
 	copy(buf[2:], b[:6])
 	n := binary.BigEndian.Uint64(buf[:]) & 0x7fffffffff80 >> 7
-	return fmt.Sprintf("%012s", strconv.FormatUint(n, 10))
+	if n >= 1e12 { // not an account ID: the key is not of AWS's encoding
+		return ""
+	}
+	return fmt.Sprintf("%012d", n)
 }
