@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -125,5 +126,57 @@ func TestGetAccessKeyInfo(t *testing.T) {
 		}
 		_, err = client.GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String("short")})
 		wantCode(t, err, "ValidationError")
+	})
+}
+
+// Identity providers and federated sessions are state: a loaded simulator has them, and
+// takes the tokens of the one it was saved from.
+func TestFederationSaveLoad(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		cloud := c.Cloud(t)
+		setupCI(t, c.Config())
+		setupSAML(t, cloud, c.Config())
+		alex := newUser(t, c, "alex")
+		if _, err := iam.NewFromConfig(c.Config()).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alex"), PolicyName: aws.String("p"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetFederationToken","s3:ListAllMyBuckets"],"Resource":"*"}]}`)}); err != nil {
+			t.Fatal(err)
+		}
+		fed, err := sts.NewFromConfig(alex).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("bob"),
+			Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := cloud.Save(&buf); err != nil {
+			t.Fatal(err)
+		}
+		d := b.Open(t)
+		if err := d.Cloud(t).Load(bytes.NewReader(buf.Bytes())); err != nil {
+			t.Fatal(err)
+		}
+		admin := iam.NewFromConfig(d.Config())
+		oidc, err := admin.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+		if err != nil || len(oidc.OpenIDConnectProviderList) != 1 {
+			t.Fatalf("loaded OIDC providers = %v, %v", oidc, err)
+		}
+		saml, err := admin.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
+		if err != nil || len(saml.SAMLProviderList) != 1 {
+			t.Fatalf("loaded SAML providers = %v, %v", saml, err)
+		}
+		bob := d.Config(conformance.WithCredentials(*fed.Credentials.AccessKeyId, *fed.Credentials.SecretAccessKey, *fed.Credentials.SessionToken))
+		if _, err := s3.NewFromConfig(bob).ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+			t.Errorf("the federated user's session after loading: %v", err)
+		}
+		token, err := cloud.IssueWebIdentityToken(githubIssuer, ciSubject, "sts.amazonaws.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sts.NewFromConfig(anonymous(d.Config())).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+			RoleArn: aws.String(ciRoleARN), RoleSessionName: aws.String("loaded"), WebIdentityToken: aws.String(token),
+		}); err != nil {
+			t.Errorf("a token of the saved simulator, on the loaded one: %v", err)
+		}
 	})
 }

@@ -3,7 +3,9 @@ package sim_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -234,5 +236,61 @@ func TestWebIdentityKeys(t *testing.T) {
 		if _, err := c.IssueWebIdentityToken(bad, "s", "a"); err == nil {
 			t.Errorf("IssueWebIdentityToken(%q) took an issuer that is not an https URL", bad)
 		}
+	}
+}
+
+// Many CI jobs at once: each gets its own session, and providers change meanwhile.
+func TestWebIdentityConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := sim.New()
+	setupCI(t, c.Config())
+	token, err := c.IssueWebIdentityToken(githubIssuer, ciSubject, "sts.amazonaws.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := sts.NewFromConfig(anonymous(c.Config()))
+	admin := iam.NewFromConfig(c.Config())
+	const n = 16
+	errs := make(chan error, 2*n)
+	keys := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			out, err := anon.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+				RoleArn: aws.String(ciRoleARN), RoleSessionName: aws.String(fmt.Sprintf("job-%d", i)), WebIdentityToken: aws.String(token),
+			})
+			if err != nil {
+				errs <- err
+				return
+			}
+			keys <- *out.Credentials.AccessKeyId
+		})
+		wg.Go(func() {
+			arn := "arn:aws:iam::123456789012:oidc-provider/other.example.com/" + fmt.Sprint(i)
+			if _, err := admin.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://other.example.com/" + fmt.Sprint(i))}); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := admin.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)}); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(keys)
+	for err := range errs {
+		t.Error(err)
+	}
+	seen := map[string]bool{}
+	for k := range keys {
+		if seen[k] {
+			t.Errorf("key %s handed out twice", k)
+		}
+		seen[k] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d sessions, want %d", len(seen), n)
 	}
 }
