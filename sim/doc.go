@@ -28,10 +28,25 @@
 //     used), login profiles, customer managed policies with versions, the AWS managed policies
 //     of package policy, inline policies, attachment to users, groups and roles, permissions
 //     boundaries, roles with trust policies, instance profiles, tags, Marker/MaxItems
-//     pagination, SimulatePrincipalPolicy and SimulateCustomPolicy.
+//     pagination, SimulatePrincipalPolicy and SimulateCustomPolicy; OpenID Connect providers
+//     (client IDs, thumbprints, tags) and SAML providers (their metadata document read for
+//     the IdP's entity ID and signing certificates).
 //
 //   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
-//     policies, role chaining's one-hour limit), GetSessionToken.
+//     policies, role chaining's one-hour limit), GetSessionToken, GetFederationToken
+//     (federated users: the user's policies and the session policy, both), GetAccessKeyInfo,
+//     and the unsigned federation operations: AssumeRoleWithWebIdentity (an OIDC ID token's
+//     signature, iss, aud, exp and nbf checked on the simulator's clock, then the role's trust
+//     policy with PROVIDER:sub and PROVIDER:aud) and AssumeRoleWithSAML (the response's or
+//     assertion's XML signature against the provider's metadata, issuer, times, audience, the
+//     Role attribute's role and provider, then the trust policy with SAML:aud, SAML:sub, …).
+//
+//   - The simulator as identity provider: nothing outside it can sign what it takes, so it
+//     is every issuer itself, with one key per issuer derived from its seed (the same in every
+//     process of one simulator). [Cloud.IssueWebIdentityToken] mints the ID token a CI system
+//     gives a job (`awsx sim token`), [Cloud.WebIdentityKeys] is the issuer's key set,
+//     [Cloud.SAMLMetadata] and [Cloud.IssueSAMLAssertion] play a SAML IdP (`awsx sim saml`).
+//     Tokens of real issuers (GitHub's, Google's) are refused: their keys cannot be fetched.
 //
 //   - EC2: the commercial regions and their zones; per region, a default network that every
 //     new account has (default VPC, a default subnet per zone, internet gateway, main route

@@ -8,6 +8,9 @@
 //
 // # Scope and limitations
 //
-// One account. No MFA devices, SAML or OIDC providers, service-linked roles, or account
-// password policy. Policy documents are validated and evaluated by [policy].
+// One account. No MFA devices, service-linked roles, or account password policy. OIDC and
+// SAML providers take only tokens and assertions signed with the simulator's own keys
+// (idp.go): it cannot fetch a real issuer's keys. Encrypted SAML assertions are not read
+// (a provider's private keys are kept, not used). Policy documents are validated and
+// evaluated by [policy].
 package iamsim
