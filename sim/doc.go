@@ -35,6 +35,8 @@
 //   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
 //     policies, role chaining's one-hour limit), GetSessionToken, GetFederationToken
 //     (federated users: the user's policies and the session policy, both), GetAccessKeyInfo,
+//     DecodeAuthorizationMessage (of the encoded message EC2 adds to its refusals but for
+//     Describe calls),
 //     and the unsigned federation operations: AssumeRoleWithWebIdentity (an OIDC ID token's
 //     signature, iss, aud, exp and nbf checked on the simulator's clock, then the role's trust
 //     policy with PROVIDER:sub and PROVIDER:aud) and AssumeRoleWithSAML (the response's or

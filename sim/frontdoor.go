@@ -640,7 +640,11 @@ func (e *evaluator) check(a service.Access) error {
 	if d.Allowed() {
 		return nil
 	}
-	return req.Service.Dialect.Denied(d.Message(preq), caller.Kind == core.Anonymous, a.Resource)
+	denied := req.Service.Dialect.Denied(d.Message(preq), caller.Kind == core.Anonymous, a.Resource)
+	if req.Service.Dialect.EncodesDenial(action) {
+		denied.Message += " Encoded authorization failure message: " + e.c.identity.EncodeAuthorizationMessage(caller, preq, d)
+	}
+	return denied
 }
 
 // rootPolicy stands for the root user's unlimited identity permissions when a resource policy

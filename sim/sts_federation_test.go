@@ -3,11 +3,13 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -178,5 +180,47 @@ func TestFederationSaveLoad(t *testing.T) {
 		}); err != nil {
 			t.Errorf("a token of the saved simulator, on the loaded one: %v", err)
 		}
+	})
+}
+
+// EC2's refusal carries an encoded message; DecodeAuthorizationMessage opens it for a caller
+// allowed to, and says who was refused what.
+func TestDecodeAuthorizationMessage(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		c.Require(t, conformance.EnforcesIAM)
+		alex := newUser(t, c, "alex")
+		_, err := ec2.NewFromConfig(alex).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+		wantCode(t, err, "UnauthorizedOperation")
+		_, encoded, ok := strings.Cut(err.Error(), "Encoded authorization failure message: ")
+		if !ok {
+			t.Fatalf("no encoded message: %v", err)
+		}
+		_, err = ec2.NewFromConfig(alex).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+		if wantCode(t, err, "UnauthorizedOperation"); strings.Contains(err.Error(), "Encoded") {
+			t.Errorf("a Describe refusal carries an encoded message: %v", err)
+		}
+		_, err = sts.NewFromConfig(alex).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+		wantCode(t, err, "AccessDenied")
+		out, err := sts.NewFromConfig(c.Config()).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Allowed bool
+			Context struct {
+				Principal struct{ Arn string }
+				Action    string
+			}
+		}
+		if err := json.Unmarshal([]byte(aws.ToString(out.DecodedMessage)), &m); err != nil {
+			t.Fatalf("%v: %s", err, aws.ToString(out.DecodedMessage))
+		}
+		if m.Allowed || m.Context.Principal.Arn != "arn:aws:iam::123456789012:user/alex" || m.Context.Action != "ec2:CreateVpc" {
+			t.Errorf("decoded %s", aws.ToString(out.DecodedMessage))
+		}
+		_, err = sts.NewFromConfig(c.Config()).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded[:len(encoded)-3] + "AAA")})
+		wantCode(t, err, "InvalidAuthorizationMessageException")
 	})
 }

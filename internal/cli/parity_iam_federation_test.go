@@ -63,6 +63,7 @@ var iamFederationSession = []step{
 	{args: []string{"sts", "get-federation-token", "--name", "bad name"}},
 	{args: []string{"sts", "get-access-key-info", "--access-key-id", "AKIAIOSFODNN7EXAMPLE"}},
 	{args: []string{"sts", "get-access-key-info", "--access-key-id", "ASIAY34FZKBOKMUTVV7A", "--output", "text"}},
+	{args: []string{"sts", "decode-authorization-message", "--encoded-message", "bm90LWEtbWVzc2FnZQ"}},
 
 	// Errors.
 	// (The AWS CLI v2 2.9.19 requires a thumbprint list, which AWS has since made optional.)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/awsxlab/awsx/iamx/policy"
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
@@ -132,6 +133,31 @@ func FuzzKeyAccount(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id string) {
 		if a := KeyAccount(id); a != "" && len(a) != 12 {
 			t.Errorf("KeyAccount(%q) = %q", id, a)
+		}
+	})
+}
+
+// DecodeAuthorizationMessage opens what EncodeAuthorizationMessage sealed, and refuses
+// anything else with InvalidAuthorizationMessageException.
+func FuzzAuthorizationMessage(f *testing.F) {
+	s := testStore(f)
+	good := s.EncodeAuthorizationMessage(&core.Caller{ARN: "arn:aws:iam::123456789012:user/alex", UserID: "AIDA"},
+		&policy.Request{Action: "ec2:RunInstances", Resource: "*", Context: policy.Context{"aws:username": {"alex"}}}, policy.Decision{Effect: policy.ImplicitDeny})
+	f.Add(good)
+	f.Add(good[:len(good)-1])
+	f.Add("bm90LWEtbWVzc2FnZQ")
+	h := NewSTS(s)
+	f.Fuzz(func(t *testing.T, msg string) {
+		out, err := h.DecodeAuthorizationMessage(context.Background(), &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(msg)})
+		if err == nil {
+			if !strings.Contains(aws.ToString(out.DecodedMessage), `"action":"ec2:RunInstances"`) {
+				t.Errorf("opened %q to %s", msg, aws.ToString(out.DecodedMessage))
+			}
+			return
+		}
+		var e *core.Error
+		if !errors.As(err, &e) || (e.Code != InvalidAuthorizationMessageException && e.Code != ValidationError) {
+			t.Errorf("refused with %v", err)
 		}
 	})
 }
