@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ func NewCmdSimToken(f *Factory) *cobra.Command {
 		claims          []string
 		lifetime        time.Duration
 		keys            bool
+		out             string
 	)
 	cmd := &cobra.Command{
 		Use:   "token --issuer URL --sub SUBJECT --aud AUDIENCE",
@@ -68,8 +70,7 @@ JSON Web Key Set the issuer publishes, to check tokens with.
 				if err != nil {
 					return fmt.Errorf("sim token: %w", err)
 				}
-				fmt.Fprintln(f.IO.Out, tok)
-				return nil
+				return printOrWrite(f, "sim token", out, tok)
 			})
 		},
 	}
@@ -79,6 +80,7 @@ JSON Web Key Set the issuer publishes, to check tokens with.
 	cmd.Flags().StringArrayVar(&claims, "claim", nil, "another claim, NAME=VALUE; repeat for more")
 	cmd.Flags().DurationVar(&lifetime, "lifetime", time.Hour, "how long the token is valid")
 	cmd.Flags().BoolVar(&keys, "keys", false, "print the issuer's JSON Web Key Set instead of a token")
+	cmd.Flags().StringVar(&out, "out", "", "write the token to this file (as a CI system's token file) instead of printing it")
 	return cmd
 }
 
@@ -90,6 +92,7 @@ func NewCmdSimSAML(f *Factory) *cobra.Command {
 		roles                    []string
 		lifetime                 time.Duration
 		metadata                 bool
+		outFile                  string
 	)
 	cmd := &cobra.Command{
 		Use:   "saml --issuer ENTITY-ID (--metadata | --sub NAME --role ROLE-ARN,PROVIDER-ARN)",
@@ -127,8 +130,7 @@ sign-in service posts to AWS, and what sts assume-role-with-saml takes.
 				if err != nil {
 					return fmt.Errorf("sim saml: %w", err)
 				}
-				fmt.Fprintln(f.IO.Out, strings.TrimRight(out, "\n"))
-				return nil
+				return printOrWrite(f, "sim saml", outFile, strings.TrimRight(out, "\n"))
 			})
 		},
 	}
@@ -138,5 +140,19 @@ sign-in service posts to AWS, and what sts assume-role-with-saml takes.
 	cmd.Flags().StringArrayVar(&roles, "role", nil, "a Role attribute value, ROLE-ARN,PROVIDER-ARN; repeat for more")
 	cmd.Flags().StringVar(&session, "session-name", "", "the RoleSessionName attribute (default: the subject)")
 	cmd.Flags().DurationVar(&lifetime, "lifetime", 5*time.Minute, "how long the assertion is valid")
+	cmd.Flags().StringVar(&outFile, "out", "", "write to this file instead of printing")
 	return cmd
+}
+
+// printOrWrite prints text, or writes it to the file out without a final newline: a token
+// file is read whole, and a newline would be part of the token.
+func printOrWrite(f *Factory, command, out, text string) error {
+	if out == "" {
+		fmt.Fprintln(f.IO.Out, text)
+		return nil
+	}
+	if err := os.WriteFile(f.Path(out), []byte(text), 0o600); err != nil {
+		return fmt.Errorf("%s: %w", command, err)
+	}
+	return nil
 }

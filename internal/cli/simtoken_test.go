@@ -48,7 +48,9 @@ func TestSimTokenFlow(t *testing.T) {
 		t.Errorf("assume-role-with-web-identity = %q", out)
 	}
 	// Another subject is refused by the trust policy.
-	write("evil.jwt", strings.TrimSpace(must("sim", "token", "--issuer", "https://token.actions.githubusercontent.com", "--sub", "repo:evil/repo:ref:refs/heads/main", "--aud", "sts.amazonaws.com")))
+	if out := must("sim", "token", "--issuer", "https://token.actions.githubusercontent.com", "--sub", "repo:evil/repo:ref:refs/heads/main", "--aud", "sts.amazonaws.com", "--out", "evil.jwt"); out != "" {
+		t.Errorf("sim token --out printed %q", out)
+	}
 	r := runAwsx(t, env, home, "sts", "assume-role-with-web-identity", "--role-arn", "arn:aws:iam::123456789012:role/ci",
 		"--role-session-name", "run-2", "--web-identity-token", "file://evil.jwt")
 	if r.code == 0 || !strings.Contains(r.stderr, "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity") {
