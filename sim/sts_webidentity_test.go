@@ -37,7 +37,7 @@ const ciTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 
 // setupCI makes the GitHub OIDC provider and a role ci that trusts the repository's
 // workflows and may list buckets.
-func setupCI(t *testing.T, cfg aws.Config) {
+func setupCI(t testing.TB, cfg aws.Config) {
 	t.Helper()
 	ctx := context.Background()
 	admin := iam.NewFromConfig(cfg)
@@ -293,4 +293,22 @@ func TestWebIdentityConcurrent(t *testing.T) {
 	if len(seen) != n {
 		t.Errorf("%d sessions, want %d", len(seen), n)
 	}
+}
+
+// A web-identity session: the token's ES256 signature checked, the trust policy evaluated, a
+// session recorded.
+func BenchmarkAssumeRoleWithWebIdentity(b *testing.B) {
+	c := sim.New()
+	cfg := c.Config()
+	setupCI(b, cfg)
+	token, err := c.IssueWebIdentityToken(githubIssuer, ciSubject, "sts.amazonaws.com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchCall(b, c, anonymous(cfg), func(cfg aws.Config) error {
+		_, err := sts.NewFromConfig(cfg).AssumeRoleWithWebIdentity(context.Background(), &sts.AssumeRoleWithWebIdentityInput{
+			RoleArn: aws.String(ciRoleARN), RoleSessionName: aws.String("bench"), WebIdentityToken: aws.String(token),
+		})
+		return err
+	})
 }
