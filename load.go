@@ -253,6 +253,12 @@ func Load(ctx context.Context, optFns ...func(*Options)) (aws.Config, error) {
 				ao.Client = sts.New(client.Options(), func(so *sts.Options) { so.HTTPClient = simHTTP })
 			}
 		}))
+		// And that of a web_identity_token_file profile (AWS_WEB_IDENTITY_TOKEN_FILE): a CI job's.
+		loadOpts = append(loadOpts, config.WithWebIdentityRoleCredentialOptions(func(wo *stscreds.WebIdentityRoleOptions) {
+			if client, ok := wo.Client.(*sts.Client); ok {
+				wo.Client = sts.New(client.Options(), func(so *sts.Options) { so.HTTPClient = simHTTP })
+			}
+		}))
 	}
 	// The SDK's loader builds its own HTTP client (honouring AWS_CA_BUNDLE, which it cannot
 	// apply to a client it did not build); the simulator's transport replaces it afterwards.

@@ -33,12 +33,29 @@
 //     state), authorization details and credential report (AWS's CSV); virtual MFA devices
 //     (RFC 6238 codes on the simulator's clock, a QR code PNG); SSH public keys, signing and
 //     server certificates (parsed, AWS's errors); service-specific credentials; service-linked
-//     roles for the course's services; context keys of policies.
+//     roles for the course's services; context keys of policies; OpenID Connect providers
+//     (client IDs, thumbprints, tags) and SAML providers (their metadata document read for
+//     the IdP's entity ID and signing certificates).
 //
 //   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
-//     policies, role chaining's one-hour limit), GetSessionToken; both take an MFA device's
+//     policies, role chaining's one-hour limit), GetSessionToken (both take an MFA device's
 //     SerialNumber and TokenCode, which sets aws:MultiFactorAuthPresent for the session and
-//     lets a GetSessionToken session call IAM.
+//     lets a GetSessionToken session call IAM), GetFederationToken (federated users: the
+//     user's policies and the session policy, both), GetAccessKeyInfo,
+//     DecodeAuthorizationMessage (of the encoded message EC2 adds to its refusals but for
+//     Describe calls), and the unsigned federation operations: AssumeRoleWithWebIdentity (an
+//     OIDC ID token's signature, iss, aud, exp and nbf checked on the simulator's clock, then
+//     the role's trust policy with PROVIDER:sub and PROVIDER:aud) and AssumeRoleWithSAML (the
+//     response's or assertion's XML signature against the provider's metadata, issuer, times,
+//     audience, the Role attribute's role and provider, then the trust policy with SAML:aud,
+//     SAML:sub, …).
+//
+//   - The simulator as identity provider: nothing outside it can sign what it takes, so it
+//     is every issuer itself, with one key per issuer derived from its seed (the same in every
+//     process of one simulator). [Cloud.IssueWebIdentityToken] mints the ID token a CI system
+//     gives a job (`awsx sim token`), [Cloud.WebIdentityKeys] is the issuer's key set,
+//     [Cloud.SAMLMetadata] and [Cloud.IssueSAMLAssertion] play a SAML IdP (`awsx sim saml`).
+//     Tokens of real issuers (GitHub's, Google's) are refused: their keys cannot be fetched.
 //
 //   - EC2: the commercial regions and their zones; per region, a default network that every
 //     new account has (default VPC, a default subnet per zone, internet gateway, main route

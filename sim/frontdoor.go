@@ -104,6 +104,9 @@ func (c *Cloud) serve(req *service.Request) *service.Response {
 		return c.fail(req, err)
 	}
 	req.Op = op
+	if req.Caller.Kind == core.Anonymous && !svc.Anonymous && !svc.Unauthenticated && !svc.AnonymousOps[op] {
+		return c.fail(req, svc.Dialect.Signature(sigv4.ErrNoAuth))
+	}
 	req.Authorize = c.authorizer(req)
 	ctx := core.WithRegion(core.WithCaller(r.Context(), req.Caller), req.Region)
 
@@ -292,7 +295,7 @@ func (c *Cloud) authenticate(req *service.Request, v4 *sigv4.Auth, v2 *sigv2.Aut
 		}
 		readBody = func() error { return c.readBody(req) }
 	default:
-		if !svc.Anonymous {
+		if !svc.Anonymous && len(svc.AnonymousOps) == 0 {
 			return nil, svc.Dialect.Signature(sigv4.ErrNoAuth)
 		}
 		caller = &core.Caller{Kind: core.Anonymous}
@@ -637,7 +640,11 @@ func (e *evaluator) check(a service.Access) error {
 	if d.Allowed() {
 		return nil
 	}
-	return req.Service.Dialect.Denied(d.Message(preq), caller.Kind == core.Anonymous, a.Resource)
+	denied := req.Service.Dialect.Denied(d.Message(preq), caller.Kind == core.Anonymous, a.Resource)
+	if req.Service.Dialect.EncodesDenial(action) {
+		denied.Message += " Encoded authorization failure message: " + e.c.identity.EncodeAuthorizationMessage(caller, preq, d)
+	}
+	return denied
 }
 
 // rootPolicy stands for the root user's unlimited identity permissions when a resource policy

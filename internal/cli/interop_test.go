@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
+	"github.com/awsxlab/awsx/sim"
 )
 
 // startServer runs `awsx sim serve` on a free loopback port for the test's duration and
@@ -275,6 +276,65 @@ print(json.dumps({"arn": ident["Arn"], "regions": len(regions),
 		t.Fatalf("%v: %s", err, out)
 	}
 	if got.Arn != "arn:aws:iam::123456789012:user/alex" || got.Regions < 17 || len(got.Users) != 1 || got.Error != "NoSuchEntity" {
+		t.Errorf("boto3 saw %+v", got)
+	}
+}
+
+// boto3 as a CI job uses it: AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, no keys; its
+// credential chain trades the CI system's token (minted by the simulator, as `awsx sim token`
+// does) for the role's session, unsigned, and signs everything else with it.
+func TestBoto3WebIdentityAgainstServe(t *testing.T) {
+	t.Parallel()
+	skipWithoutBoto3(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	url := startServerWith(t, func(o *ServeOptions) { o.Clock = now })
+	dir := t.TempDir()
+	setup := `
+import boto3, sys
+s = boto3.session.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+    aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", region_name="us-east-1")
+iam = s.client("iam", endpoint_url=sys.argv[1])
+iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"])
+iam.create_role(RoleName="ci", AssumeRolePolicyDocument=sys.argv[2])
+iam.put_role_policy(RoleName="ci", PolicyName="s3", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}')
+`
+	runBoto3(t, cliEnv(t, dir, "", ""), setup, url, ciTrustDoc)
+	cloud := sim.New(sim.WithSeed(1), sim.WithClock(func() time.Time { return now }))
+	tok, err := cloud.IssueWebIdentityToken("https://token.actions.githubusercontent.com", "repo:octo-org/octo-repo:ref:refs/heads/main", "sts.amazonaws.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := filepath.Join(dir, "token.jwt")
+	if err := os.WriteFile(tokenFile, []byte(tok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, e := range cliEnv(t, dir, "", "") {
+		if !strings.HasPrefix(e, "AWS_ACCESS_KEY_ID=") && !strings.HasPrefix(e, "AWS_SECRET_ACCESS_KEY=") {
+			env = append(env, e)
+		}
+	}
+	env = append(env, "AWS_ROLE_ARN=arn:aws:iam::123456789012:role/ci", "AWS_WEB_IDENTITY_TOKEN_FILE="+tokenFile,
+		"AWS_ROLE_SESSION_NAME=gh-run-7", "AWS_ENDPOINT_URL="+url)
+	job := `
+import boto3, json
+s = boto3.session.Session()
+ident = s.client("sts").get_caller_identity()
+s3 = s.client("s3")
+s3.create_bucket(Bucket="ci-artifacts")
+print(json.dumps({"arn": ident["Arn"], "method": s.get_credentials().method,
+    "buckets": [b["Name"] for b in s3.list_buckets()["Buckets"]]}))
+`
+	out := runBoto3(t, env, job)
+	var got struct {
+		Arn, Method string
+		Buckets     []string
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got.Arn != "arn:aws:sts::123456789012:assumed-role/ci/gh-run-7" || got.Method != "assume-role-with-web-identity" ||
+		len(got.Buckets) != 1 || got.Buckets[0] != "ci-artifacts" {
 		t.Errorf("boto3 saw %+v", got)
 	}
 }

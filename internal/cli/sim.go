@@ -23,6 +23,7 @@ func NewCmdSim(f *Factory) *cobra.Command {
 	cmd.AddCommand(NewCmdSimInbox(f))                                                                   // siminbox.go
 	cmd.AddCommand(NewCmdSimWhy(f))                                                                     // simwhy.go
 	cmd.AddCommand(NewCmdSimSSH(f), NewCmdSimSCP(f))                                                    // simssh.go, simscp.go
+	cmd.AddCommand(NewCmdSimToken(f), NewCmdSimSAML(f))                                                 // simtoken.go
 	return cmd
 }
 

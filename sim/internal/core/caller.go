@@ -13,6 +13,8 @@ const (
 	Root
 	User
 	AssumedRole
+	// FederatedUser is a session of GetFederationToken: arn:aws:sts::ACCOUNT:federated-user/NAME.
+	FederatedUser
 )
 
 // Caller is the authenticated identity of a request, as the front door resolved it from the

@@ -72,6 +72,10 @@ func (g *IDs) Bytes(n int) []byte {
 	return b
 }
 
+// Seed returns the generator's seed: keys that must be the same in every process of one
+// simulator (the identity provider's signing keys) are derived from it, not drawn.
+func (g *IDs) Seed() uint64 { return g.seed }
+
 // RequestID returns the next request ID, in the UUID shape AWS uses.
 func (g *IDs) RequestID() string {
 	n := g.requests.Add(1)

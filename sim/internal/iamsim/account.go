@@ -426,7 +426,7 @@ func (h *IAM) GetAccountSummary(ctx context.Context, in *iam.GetAccountSummaryIn
 	m[string(types.SummaryKeyTypeMFADevices)] = int32(len(s.st.Account.MFADevices))
 	m[string(types.SummaryKeyTypeMFADevicesInUse)] = int32(mfaInUse)
 	m[string(types.SummaryKeyTypePolicyVersionsInUse)] = int32(inUse)
-	m[string(types.SummaryKeyType("Providers"))] = 0
+	m[string(types.SummaryKeyType("Providers"))] = int32(len(s.st.OIDCProviders) + len(s.st.SAMLProviders)) // identity providers
 	if v := s.st.Account.TokenVersion; v != 0 {
 		m["GlobalEndpointTokenVersion"] = v
 	}

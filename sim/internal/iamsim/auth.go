@@ -85,6 +85,8 @@ func (s *Store) rootCaller(keyID string) *core.Caller {
 func (s *Store) sessionCaller(ses *session) *core.Caller {
 	c := &core.Caller{Account: s.account, AccessKeyID: ses.KeyID, Temporary: true, MFA: ses.MFA}
 	switch {
+	case ses.Federated != "":
+		return s.federatedCaller(ses)
 	case ses.Role != "":
 		c.Kind = core.AssumedRole
 		c.RoleName, c.SessionName = ses.Role, ses.Name
@@ -163,6 +165,8 @@ func (s *Store) Policies(c *core.Caller) (policy.Policies, map[string]string) {
 			}
 		}
 		return p, tags
+	case core.FederatedUser:
+		return s.federatedPolicies(c)
 	}
 	return p, nil
 }

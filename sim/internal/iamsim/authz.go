@@ -53,6 +53,8 @@ func Context(c *core.Caller, tags map[string]string, region string, now time.Tim
 		set("aws:principaltype", "AssumedRole")
 	case core.Root:
 		set("aws:principaltype", "Account")
+	case core.FederatedUser:
+		set("aws:principaltype", "FederatedUser")
 	}
 	// Set for temporary credentials only, true when they were issued with MFA.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent

@@ -17,6 +17,8 @@
 // succeeds at once. Without a password policy, AWS's default is enforced as a minimum of eight
 // characters only; a password policy's AllowUsersToChangePassword is kept but grants no
 // iam:ChangePassword by itself: users need a policy that allows it. Organizations' features,
-// delegation requests and role templates answer NotImplemented. Policy documents are
-// validated and evaluated by [policy].
+// delegation requests and role templates answer NotImplemented. OIDC and SAML providers take
+// only tokens and assertions signed with the simulator's own keys (idp.go): it cannot fetch a
+// real issuer's keys. Encrypted SAML assertions are not read (a provider's private keys are
+// kept, not used). Policy documents are validated and evaluated by [policy].
 package iamsim

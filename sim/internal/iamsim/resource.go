@@ -15,6 +15,9 @@ import (
 // policy or instance profile the operation names, with its path when it exists.
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
 func (s *Store) Resource(c *core.Caller, op string, in any) string {
+	if arn, ok := s.providerResource(in); ok {
+		return arn
+	}
 	switch in := in.(type) {
 	case *iam.CreateUserInput:
 		return s.arn("user", pathOr(in.Path), aws.ToString(in.UserName))

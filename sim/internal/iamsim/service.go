@@ -63,7 +63,14 @@ func (s *Store) STSService() *service.Service {
 			// "No permissions are required for users to perform this operation."
 			// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
 			"GetSessionToken": true,
+			// The token or assertion is the credential, checked with the role's trust policy by
+			// the operation itself (webidentity.go, samlsts.go).
+			"AssumeRoleWithWebIdentity": true,
+			"AssumeRoleWithSAML":        true,
 		},
+		// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html:
+		// "Calling AssumeRoleWithWebIdentity does not require the use of AWS security credentials."
+		AnonymousOps: map[string]bool{"AssumeRoleWithWebIdentity": true, "AssumeRoleWithSAML": true},
 	}
 }
 
@@ -74,6 +81,10 @@ func (s *Store) STSService() *service.Service {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html
 func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
+	if in, ok := r.In.(*sts.GetFederationTokenInput); ok {
+		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+		return service.On(s.federatedARN(aws.ToString(in.Name))), nil
+	}
 	in, ok := r.In.(*sts.AssumeRoleInput)
 	if !ok {
 		return service.On(), nil

@@ -33,6 +33,10 @@ type state struct {
 	Keys             map[string]*accessKey // by access key ID
 	Sessions         map[string]*session   // by temporary access key ID
 	Account          accountState          // account.go: password policy, aliases, MFA, keys, certificates
+
+	// Identity providers, by ARN (oidc.go, saml.go).
+	OIDCProviders map[string]*oidcProvider
+	SAMLProviders map[string]*samlProvider
 }
 
 type principalCommon struct {
@@ -116,6 +120,9 @@ type session struct {
 	PolicyARNs           []string
 	Tags                 []tag
 	MFA                  time.Time // when its MFA code was checked; zero without MFA (mfa.go)
+	// Federated is the name of a GetFederationToken session's federated user; User is then
+	// the IAM user who asked for it (federation.go).
+	Federated string
 }
 
 // document is a policy text with its parsed form; the parsed form is rebuilt on Load.
@@ -142,6 +149,8 @@ func newState() state {
 		Keys:             map[string]*accessKey{},
 		Sessions:         map[string]*session{},
 		Account:          newAccountState(),
+		OIDCProviders:    map[string]*oidcProvider{},
+		SAMLProviders:    map[string]*samlProvider{},
 	}
 }
 

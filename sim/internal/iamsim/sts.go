@@ -140,29 +140,35 @@ func validRoleARNLength(arn string) bool { return len(arn) >= 20 && len(arn) <= 
 // calls it for the rest.
 func validateAssumeRole(in *sts.AssumeRoleInput) error {
 	var v validation
+	v.assumeRole(in)
+	return v.err()
+}
+
+// assumeRole collects the faults of an AssumeRole's members, and of the members the other
+// AssumeRole operations share with it.
+func (v *validation) assumeRole(in *sts.AssumeRoleInput) {
 	if arn := aws.ToString(in.RoleArn); len(arn) < 20 {
-		v = append(v, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", arn))
+		*v = append(*v, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", arn))
 	} else if !validRoleARNLength(arn) {
-		v = append(v, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048", arn))
+		*v = append(*v, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048", arn))
 	}
 	if name := aws.ToString(in.RoleSessionName); !sessionNamePattern.MatchString(name) {
-		v = append(v, fmt.Sprintf(`Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]* and have length between 2 and 64`, name))
+		*v = append(*v, fmt.Sprintf(`Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]* and have length between 2 and 64`, name))
 	}
 	if len(in.PolicyArns) > maxPolicyArns {
 		arns := make([]string, len(in.PolicyArns))
 		for i, p := range in.PolicyArns {
 			arns[i] = aws.ToString(p.Arn)
 		}
-		v = append(v, fmt.Sprintf("Value '[%s]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(arns, ", "), maxPolicyArns))
+		*v = append(*v, fmt.Sprintf("Value '[%s]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(arns, ", "), maxPolicyArns))
 	}
 	if len(in.Tags) > maxSessionTags {
 		keys := make([]string, len(in.Tags))
 		for i, t := range in.Tags {
 			keys[i] = aws.ToString(t.Key)
 		}
-		v = append(v, fmt.Sprintf("Value '[%s]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(keys, ", "), maxSessionTags))
+		*v = append(*v, fmt.Sprintf("Value '[%s]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(keys, ", "), maxSessionTags))
 	}
-	return v.err()
 }
 
 // GetSessionToken issues temporary credentials for a user or root. Role sessions may not call

@@ -176,6 +176,14 @@ func (d Dialect) Signature(se *sigv4.Error) *core.Error {
 	return refusal(SignatureDoesNotMatch, http.StatusForbidden, se.Message)
 }
 
+// EncodesDenial reports whether the dialect's refusal of action carries AWS's encoded
+// authorization failure message, which STS's DecodeAuthorizationMessage opens: EC2's does,
+// but for its Describe calls.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html
+func (d Dialect) EncodesDenial(action string) bool {
+	return d == EC2Dialect && !strings.HasPrefix(action, "ec2:Describe")
+}
+
 // Denied is the answer to a request the caller's policies do not allow; msg is the
 // evaluation's explanation ("User: … is not authorized to perform: … on resource: …").
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html

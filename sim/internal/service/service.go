@@ -34,6 +34,10 @@ type Service struct {
 	Public map[string]bool
 	// Anonymous reports whether unsigned requests are taken, as the anonymous principal.
 	Anonymous bool
+	// AnonymousOps lists the operations that take unsigned requests, as the anonymous
+	// principal, when Anonymous is false (STS's AssumeRoleWithWebIdentity, whose token is the
+	// credential); the service's other operations refuse them as unsigned.
+	AnonymousOps map[string]bool
 	// SigV2, when set, takes Signature Version 2 (S3 only): it returns the bucket the host
 	// names, which the string to sign includes.
 	SigV2 func(r *http.Request) (hostBucket string)
