@@ -58,6 +58,9 @@ type client = awscli.Client
 // clients returns the AWS CLIs on this machine; the test skips the others with a message.
 func clients(t *testing.T) []client {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the AWS CLI: not in -short mode")
+	}
 	out, missing := awscli.Installed()
 	for _, m := range missing {
 		t.Log("skipping " + m)
@@ -215,6 +218,9 @@ func TestAWSCLIAgainstServe(t *testing.T) {
 // skipWithoutBoto3 skips the test on a machine without boto3.
 func skipWithoutBoto3(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs boto3: not in -short mode")
+	}
 	if exec.Command("python3", "-c", "import boto3").Run() != nil {
 		t.Skip("boto3 is not installed (pip install boto3)")
 	}
