@@ -394,7 +394,7 @@ type deleteResult struct {
 const maxDeleteObjects = 1000
 
 func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in deleteRequest
