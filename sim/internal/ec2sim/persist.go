@@ -32,6 +32,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 		if r.Name != name {
 			return fmt.Errorf("ec2sim: load: the state of region %q is saved under %q", r.Name, name)
 		}
+		r.reindexInstances()
 		r.rootVolumesOfOldState()
 		r.aclsOfOldState()
 		regions[name] = r
