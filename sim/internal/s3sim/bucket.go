@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/btree"
+
 	"github.com/awsxlab/awsx/iamx/policy"
 )
 
@@ -27,7 +29,7 @@ type bucket struct {
 	Objects           map[string][]*object            `json:",omitempty"` // by key: its versions, oldest first
 	Uploads           map[string]*upload              `json:",omitempty"`
 
-	keys   []string       // the keys of Objects, sorted
+	keys   *btree.BTreeG[string] // the keys of Objects, in order (nil: none yet): keyTree
 	policy *policy.Policy // Policy, parsed
 	public bool           // Policy grants public access
 }
@@ -44,13 +46,13 @@ func (b *bucket) current(key string) *object {
 	return vs[len(vs)-1]
 }
 
-// setVersions replaces the versions of key, keeping keys sorted.
+// setVersions replaces the versions of key, keeping keys in order.
 func (b *bucket) setVersions(key string, vs []*object) {
-	i, found := slices.BinarySearch(b.keys, key)
+	_, found := b.Objects[key]
 	if len(vs) == 0 {
 		delete(b.Objects, key)
 		if found {
-			b.keys = slices.Delete(b.keys, i, i+1)
+			b.keys.Delete(key)
 		}
 		return
 	}
@@ -59,8 +61,18 @@ func (b *bucket) setVersions(key string, vs []*object) {
 	}
 	b.Objects[key] = vs
 	if !found {
-		b.keys = slices.Insert(b.keys, i, key)
+		if b.keys == nil {
+			b.keys = keyTree()
+		}
+		b.keys.ReplaceOrInsert(key)
 	}
+}
+
+// keyTree is an empty tree of a bucket's keys: a B-tree, so that a new key costs the same in
+// a bucket of a million keys as in a bucket of ten, and a listing starts at its first key
+// without a scan. Its readers may share it under the store's read lock.
+func keyTree() *btree.BTreeG[string] {
+	return btree.NewOrderedG[string](32)
 }
 
 // The regions where buckets can be made (S3's commercial regions).
