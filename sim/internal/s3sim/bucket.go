@@ -30,8 +30,8 @@ type bucket struct {
 	Uploads           map[string]*upload              `json:",omitempty"`
 
 	keys   *btree.BTreeG[string] // the keys of Objects, in order (nil: none yet): keyTree
-	policy *policy.Policy // Policy, parsed
-	public bool           // Policy grants public access
+	policy *policy.Policy        // Policy, parsed
+	public bool                  // Policy grants public access
 }
 
 func (b *bucket) arn() string { return "arn:aws:s3:::" + b.Name }
