@@ -95,3 +95,56 @@ func TestDescribeInstancesByStateFollowsTheInstances(t *testing.T) {
 		wantCode(t, err, "InvalidInstanceID.NotFound")
 	}
 }
+
+// A volume moved from one instance to another is listed under the second only, before and
+// after a save and load (the volumes by instance are rebuilt from the saved volumes).
+func TestVolumeMovedBetweenInstances(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	c := sim.New(sim.WithClock(func() time.Time { return start }))
+	client := ec2.NewFromConfig(c.Config())
+	out, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696"), MinCount: aws.Int32(2), MaxCount: aws.Int32(2), InstanceType: "t2.micro"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := *out.Instances[0].InstanceId, *out.Instances[1].InstanceId
+	vol := must(client.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: out.Instances[0].Placement.AvailabilityZone, Size: aws.Int32(8)}))(t)
+	c.Advance(time.Minute) // created
+	must(client.AttachVolume(ctx, &ec2.AttachVolumeInput{VolumeId: vol.VolumeId, InstanceId: aws.String(a), Device: aws.String("/dev/sdf")}))(t)
+	c.Advance(10 * time.Second)
+	must(client.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: vol.VolumeId}))(t)
+	c.Advance(10 * time.Second)
+	must(client.AttachVolume(ctx, &ec2.AttachVolumeInput{VolumeId: vol.VolumeId, InstanceId: aws.String(b), Device: aws.String("/dev/sdg")}))(t)
+	c.Advance(10 * time.Second)
+
+	devices := func(t *testing.T, client *ec2.Client, id string) []string {
+		t.Helper()
+		out := must(client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}))(t)
+		var ds []string
+		for _, m := range out.Reservations[0].Instances[0].BlockDeviceMappings {
+			ds = append(ds, *m.DeviceName)
+		}
+		return ds
+	}
+	check := func(t *testing.T, client *ec2.Client) {
+		t.Helper()
+		if got := devices(t, client, a); !slices.Equal(got, []string{"/dev/sda1"}) {
+			t.Errorf("%s has %v, want its root only", a, got)
+		}
+		if got := devices(t, client, b); !slices.Equal(got, []string{"/dev/sda1", "/dev/sdg"}) {
+			t.Errorf("%s has %v, want its root and /dev/sdg", b, got)
+		}
+	}
+	check(t, client)
+	var saved bytes.Buffer
+	if err := c.Save(&saved); err != nil {
+		t.Fatal(err)
+	}
+	loaded := sim.New(sim.WithClock(func() time.Time { return start }))
+	if err := loaded.Load(&saved); err != nil {
+		t.Fatal(err)
+	}
+	loaded.Advance(30 * time.Second)
+	check(t, ec2.NewFromConfig(loaded.Config()))
+}
