@@ -21,7 +21,8 @@ import (
 // The benchmarks of large objects and large accounts: what a call costs when its body is
 // large, or when the account holds many resources the call does not return. Each runs beside
 // its floor (the same SDK calls answered from recorded bytes), at each size, so that a cost
-// that grows with the account shows as a ratio that grows with it:
+// that grows with the account shows as a ratio that grows with it. Each reports its CPU time
+// per call (cpu-ns/op) beside its time: on a shared machine, the steadier of the two.
 //
 //	go test ./sim -run '^$' -bench 'Object64MiB|At/|ListObjectsV2Page|HeapPerObject' -count 5
 
@@ -101,11 +102,13 @@ func benchCalls(b *testing.B, cfg aws.Config, bytes int64, call func(aws.Config)
 			if bytes > 0 {
 				b.SetBytes(bytes)
 			}
+			start := cpuTime()
 			for b.Loop() {
 				if err := call(side.cfg); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
