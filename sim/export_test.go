@@ -13,3 +13,9 @@ func WithNetwork(n world.Network) Option { return func(o *options) { o.network =
 
 // Hosts returns the instances' hosts as the network sees them.
 func (c *Cloud) Hosts() world.Hosts { return c.hosts() }
+
+// SeedObjects stores an object with body under each of keys in an existing bucket, without
+// requests: for benchmarks of large buckets.
+func (c *Cloud) SeedObjects(bucket string, keys []string, body []byte) error {
+	return c.buckets.Seed(bucket, keys, body)
+}

@@ -64,16 +64,25 @@ func (r *regionState) publicAddr(i *instance) string {
 	return i.PublicIP
 }
 
-// usedPublic returns the public addresses the region has handed out.
-func (r *regionState) usedPublic() map[string]bool {
-	used := map[string]bool{}
-	for _, i := range r.Instances {
-		used[i.PublicIP] = true
+// publicInUse reports whether the region has handed out the public address ip: to an
+// instance (a terminated one has none) or as an Elastic IP.
+func (r *regionState) publicInUse(ip string) bool {
+	for state, is := range r.byState {
+		if state == stateTerminated {
+			continue
+		}
+		for _, i := range is {
+			if i.PublicIP == ip {
+				return true
+			}
+		}
 	}
 	for _, a := range r.Addresses {
-		used[a.PublicIP] = true
+		if a.PublicIP == ip {
+			return true
+		}
 	}
-	return used
+	return false
 }
 
 func (a *address) out(account, region string) types.Address {

@@ -64,6 +64,7 @@ func (h *EC2) AttachVolume(ctx context.Context, in *ec2.AttachVolumeInput) (*ec2
 			return core.Errorf(InvalidParameterValue, "Invalid value '%s' for unixDevice. Attachment point %s is already in use", *in.Device, *in.Device)
 		}
 		v.Attach = &volAttach{Instance: i.ID, Device: *in.Device, Time: now, Ready: now.Add(volumeAttaching)}
+		r.attach(v)
 		a := v.Attach.out(v.ID, now)
 		out = &ec2.AttachVolumeOutput{
 			VolumeId: a.VolumeId, InstanceId: a.InstanceId, Device: a.Device, State: a.State, AttachTime: a.AttachTime,

@@ -182,7 +182,7 @@ func pickAddresses(sn *subnet, primary *string, given []types.PrivateIpAddressSp
 		chosen = append(chosen, a.String())
 	}
 	for _, ip := range append(want, chosen...) {
-		delete(sn.Used, ip)
+		sn.release(ip)
 	}
 	if primary == nil {
 		return chosen[0], append(want, chosen[1:]...), nil
@@ -403,7 +403,7 @@ func (r *regionState) dropInterface(n *netInterface) {
 	if sn, ok := r.Subnets[n.Subnet]; ok {
 		for _, ip := range n.addresses() {
 			if sn.Used[ip] == n.ID {
-				delete(sn.Used, ip)
+				sn.release(ip)
 			}
 		}
 	}

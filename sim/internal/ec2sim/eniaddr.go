@@ -133,7 +133,7 @@ func (h *EC2) UnassignPrivateIpAddresses(ctx context.Context, in *ec2.UnassignPr
 		for _, ip := range in.PrivateIpAddresses {
 			n.Secondary = slices.DeleteFunc(n.Secondary, func(v string) bool { return v == ip })
 			if sn != nil && sn.Used[ip] == n.ID {
-				delete(sn.Used, ip)
+				sn.release(ip)
 			}
 			for _, a := range r.Addresses {
 				if a.Assoc != nil && a.Assoc.ENI == n.ID && a.Assoc.PrivateIP == ip {

@@ -1,10 +1,12 @@
 package ec2sim
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,29 +71,6 @@ const terminatedVisible = time.Hour
 
 func (i *instance) gone(now time.Time) bool {
 	return i.State == stateTerminated && !now.Before(i.Terminated.Add(terminatedVisible))
-}
-
-// forgetTerminated drops the instances terminated more than an hour ago. s.mu is held for
-// writing.
-func (s *Store) forgetTerminated(r *regionState) {
-	now := s.now()
-	for id, i := range r.Instances {
-		if i.gone(now) {
-			delete(r.Instances, id)
-		}
-	}
-}
-
-// visible returns the region's instances that DescribeInstances still shows.
-func (s *Store) visible(r *regionState) map[string]*instance {
-	now := s.now()
-	out := make(map[string]*instance, len(r.Instances))
-	for id, i := range r.Instances {
-		if !i.gone(now) {
-			out[id] = i
-		}
-	}
-	return out
 }
 
 // maxInstances is the simulator's quota of instances per region, not terminated. AWS counts
@@ -368,7 +347,14 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 		// the retry answers what the first call did.
 		// https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
 		if res, ok := r.Tokens[aws.ToString(in.ClientToken)]; ok && in.ClientToken != nil {
-			s.reservationOut(r, res, out)
+			var is []*instance
+			for _, i := range r.Instances {
+				if i.Reservation == res {
+					is = append(is, i)
+				}
+			}
+			slices.SortFunc(is, func(a, b *instance) int { return cmp.Compare(a.Seq, b.Seq) })
+			reservationOut(s, r, res, is, out)
 			return nil
 		}
 		is, err := s.launchIn(r, l)
@@ -379,7 +365,7 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 		if in.ClientToken != nil {
 			r.Tokens[*in.ClientToken] = res
 		}
-		s.reservationOut(r, res, out)
+		reservationOut(s, r, res, is, out)
 		return nil
 	})
 }
@@ -440,7 +426,7 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 		if wantsPublic {
 			i.PublicIP = s.publicIP(r)
 		}
-		r.Instances[i.ID] = i
+		r.addInstance(i)
 		s.emit(r, i, InstanceLaunched)
 		if l.market != nil {
 			s.marketRequest(r, l, i, im, groups)
@@ -490,12 +476,7 @@ func (r *regionState) capacity(l *launch, sn *subnet) (int, error) {
 			return 0, core.Errorf(InvalidIPAddressInUse, "Address %s is in use.", a)
 		}
 	}
-	running := 0
-	for _, i := range r.Instances {
-		if i.State != stateTerminated {
-			running++
-		}
-	}
+	running := r.notTerminated()
 	if running+l.min > maxInstances {
 		return 0, core.Errorf(InstanceLimitExceeded, "You have requested more instances (%d) than your current instance limit of %d allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
 			running+l.min, maxInstances)
@@ -513,12 +494,11 @@ var publicPool = netip.MustParsePrefix("3.0.0.0/8")
 
 // publicIP returns a free public address from the seeded generator.
 func (s *Store) publicIP(r *regionState) string {
-	used := r.usedPublic()
 	base := publicPool.Addr().As4()
 	for {
 		b := s.ids.Bytes(3)
 		a := netip.AddrFrom4([4]byte{base[0], b[0], b[1], b[2]})
-		if b[2] != 0 && b[2] != 255 && !used[a.String()] {
+		if b[2] != 0 && b[2] != 255 && !r.publicInUse(a.String()) {
 			return a.String()
 		}
 	}
@@ -553,15 +533,12 @@ func macAddress(eni string) string {
 	return "0e:" + h[0:2] + ":" + h[2:4] + ":" + h[4:6] + ":" + h[6:8] + ":" + h[8:10]
 }
 
-// reservationOut writes the reservation res into out, as RunInstances answers it: its running
-// instances "pending".
-func (s *Store) reservationOut(r *regionState, res string, out *ec2.RunInstancesOutput) {
+// reservationOut writes the reservation res of the instances is into out, as RunInstances
+// answers it: its running instances "pending".
+func reservationOut(s *Store, r *regionState, res string, is []*instance, out *ec2.RunInstancesOutput) {
 	out.ReservationId, out.OwnerId, out.Groups = aws.String(res), aws.String(s.account), []types.GroupIdentifier{}
 	out.Instances = []types.Instance{}
-	for _, i := range inOrder(r.Instances) {
-		if i.Reservation != res {
-			continue
-		}
+	for _, i := range is {
 		var state types.InstanceStateName
 		if i.State == running {
 			state = types.InstanceStateNamePending

@@ -81,7 +81,7 @@ func (h *EC2) DescribeInstanceAttribute(ctx context.Context, in *ec2.DescribeIns
 	s := h.s
 	out := &ec2.DescribeInstanceAttributeOutput{InstanceId: in.InstanceId}
 	return out, s.read(ctx, func(r *regionState) error {
-		i, err := find(instanceKind, s.visible(r), *in.InstanceId)
+		i, err := find(instanceKind, s.visible(r, *in.InstanceId), *in.InstanceId)
 		if err != nil {
 			return err
 		}

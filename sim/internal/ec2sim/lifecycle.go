@@ -68,7 +68,7 @@ var (
 		},
 		apply: func(s *Store, r *regionState, i *instance) {
 			if sn, ok := r.Subnets[i.Subnet]; ok {
-				delete(sn.Used, i.PrivateIP)
+				sn.release(i.PrivateIP)
 			}
 			i.PublicIP, i.PrivateIP, i.VPC, i.Subnet = "", "", "", ""
 			s.releaseVolumes(r, i)
@@ -118,6 +118,8 @@ func (s *Store) changeState(ctx context.Context, ids []string, c change) ([]type
 				shown = c.shown
 				i.State = c.to
 				c.apply(s, r, i)
+				i.State = prev
+				r.setState(i, c.to) // after apply, which sets when it ended
 				s.emit(r, i, c.event)
 				s.spotChanged(r, i)
 			}
@@ -167,7 +169,7 @@ func (h *EC2) RebootInstances(ctx context.Context, in *ec2.RebootInstancesInput)
 		return nil, missingParameter("InstanceId")
 	}
 	return &ec2.RebootInstancesOutput{}, h.s.read(ctx, func(r *regionState) error {
-		is, err := pick(instanceKind, h.s.visible(r), in.InstanceIds)
+		is, err := pick(instanceKind, h.s.visible(r, in.InstanceIds...), in.InstanceIds)
 		if err != nil {
 			return err
 		}
@@ -241,7 +243,19 @@ func (s *Store) instancesFor(r *regionState, ids []string, max *int32) ([]*insta
 	if len(ids) > 0 && max != nil {
 		return nil, core.Errorf(InvalidParameterCombination, "The parameter instancesSet cannot be used with the parameter maxResults")
 	}
-	return pick(instanceKind, s.visible(r), ids)
+	return pick(instanceKind, s.visible(r, ids...), ids)
+}
+
+// describedInstances returns the instances a DescribeInstances request names: as
+// instancesFor, and when it names no IDs and filters on the state, only the instances in
+// the states it names (the filters still apply to them all after).
+func (s *Store) describedInstances(r *regionState, in *ec2.DescribeInstancesInput) ([]*instance, error) {
+	if len(in.InstanceIds) == 0 {
+		if m, ok := s.inStates(r, in.Filters); ok {
+			return inOrder(m), nil
+		}
+	}
+	return s.instancesFor(r, in.InstanceIds, in.MaxResults)
 }
 
 // DescribeInstances lists instances, grouped by reservation, 5 to 1000 a page.
@@ -250,7 +264,7 @@ func (h *EC2) DescribeInstances(ctx context.Context, in *ec2.DescribeInstancesIn
 	s := h.s
 	out := &ec2.DescribeInstancesOutput{}
 	return out, s.read(ctx, func(r *regionState) error {
-		is, err := s.instancesFor(r, in.InstanceIds, in.MaxResults)
+		is, err := s.describedInstances(r, in)
 		if err != nil {
 			return err
 		}

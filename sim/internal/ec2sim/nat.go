@@ -83,7 +83,7 @@ func (s *Store) settleNATs(r *regionState) {
 			continue
 		}
 		if sn := r.Subnets[n.Subnet]; sn != nil && sn.Used[n.PrivateIP] == n.ID {
-			delete(sn.Used, n.PrivateIP)
+			sn.release(n.PrivateIP)
 		}
 		if a := r.Addresses[n.Allocation]; a != nil && a.Assoc != nil && a.Assoc.ENI == n.ENI {
 			a.Assoc = nil

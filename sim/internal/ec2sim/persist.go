@@ -32,7 +32,9 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 		if r.Name != name {
 			return fmt.Errorf("ec2sim: load: the state of region %q is saved under %q", r.Name, name)
 		}
+		r.reindexInstances()
 		r.rootVolumesOfOldState()
+		r.reindexVolumes()
 		r.aclsOfOldState()
 		regions[name] = r
 	}

@@ -158,6 +158,7 @@ func (s *Store) makeVolumes(r *regionState, i *instance, plan []plannedVolume, t
 			v.KMSKey = s.ebsKey(r.Name)
 		}
 		r.Volumes[v.ID] = v
+		r.attach(v)
 	}
 }
 
@@ -171,6 +172,7 @@ func (s *Store) releaseVolumes(r *regionState, i *instance) {
 			v.Attach = nil
 		}
 	}
+	delete(r.attachedIDs, i.ID) // none is attached now
 }
 
 // attachedTo returns the volumes attached to the instance (detaching ones included), in the
@@ -178,9 +180,11 @@ func (s *Store) releaseVolumes(r *regionState, i *instance) {
 func (s *Store) attachedTo(r *regionState, instanceID string) []*volume {
 	now := s.now()
 	var out []*volume
-	for _, v := range r.Volumes {
-		if a := v.attachedAt(now); a != nil && a.Instance == instanceID {
-			out = append(out, v)
+	for id := range r.attachedIDs[instanceID] {
+		if v := r.Volumes[id]; v != nil {
+			if a := v.attachedAt(now); a != nil && a.Instance == instanceID {
+				out = append(out, v)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b *volume) int { return cmp.Or(a.Attach.Time.Compare(b.Attach.Time), cmp.Compare(a.Seq, b.Seq)) })

@@ -274,7 +274,8 @@ func (s *Store) interrupt(r *regionState, q *spotRequest, i *instance, t time.Ti
 	}
 	if action == types.InstanceInterruptionBehaviorTerminate {
 		terminate.apply(s, r, i)
-		i.State, i.Terminated = stateTerminated, t
+		i.Terminated = t
+		r.setState(i, stateTerminated)
 		s.emit(r, i, InstanceTerminated)
 		state := spotClosed
 		switch {
@@ -286,7 +287,7 @@ func (s *Store) interrupt(r *regionState, q *spotRequest, i *instance, t time.Ti
 		q.setStatus(state, "instance-terminated-"+suffix, t)
 	} else {
 		stop.apply(s, r, i)
-		i.State = stopped
+		r.setState(i, stopped)
 		s.emit(r, i, InstanceStopped)
 		state := spotDisabled
 		if q.State == spotCancelled {

@@ -62,44 +62,46 @@ func NewStore(account string, clock *core.Clock, ids *core.IDs, profiles Profile
 
 // regionState is everything of one region, in the form persist.go writes.
 type regionState struct {
-	Name         string
-	Seq          uint64 // the last sequence number handed to a record: records list in creation order
-	DHCPOptions  string
-	VPCs         map[string]*vpc
-	Subnets      map[string]*subnet
-	Gateways     map[string]*gateway
-	RouteTables  map[string]*routeTable
-	ACLs         map[string]*networkACL
-	Groups       map[string]*securityGroup
-	KeyPairs     map[string]*keyPair // by name
-	Instances    map[string]*instance
-	ImageTags    map[string]tags   // tags this account gave public images, by image ID
-	Tokens       map[string]string // RunInstances client token → reservation ID
-	spotState                      // Spot requests and prices: spot.go
-	ebsState                       // volumes and snapshots: volume.go, snapshot.go
-	addressState                   // Elastic IP addresses: address.go
-	natState                       // NAT gateways: nat.go
-	ltState                        // launch templates: launchtemplate.go
-	eniState                       // network interfaces: eni.go
+	Name          string
+	Seq           uint64 // the last sequence number handed to a record: records list in creation order
+	DHCPOptions   string
+	VPCs          map[string]*vpc
+	Subnets       map[string]*subnet
+	Gateways      map[string]*gateway
+	RouteTables   map[string]*routeTable
+	ACLs          map[string]*networkACL
+	Groups        map[string]*securityGroup
+	KeyPairs      map[string]*keyPair // by name
+	Instances     map[string]*instance
+	ImageTags     map[string]tags   // tags this account gave public images, by image ID
+	Tokens        map[string]string // RunInstances client token → reservation ID
+	spotState                       // Spot requests and prices: spot.go
+	ebsState                        // volumes and snapshots: volume.go, snapshot.go
+	addressState                    // Elastic IP addresses: address.go
+	natState                        // NAT gateways: nat.go
+	ltState                         // launch templates: launchtemplate.go
+	eniState                        // network interfaces: eni.go
+	instanceIndex                   // Instances by state: instanceindex.go
 }
 
 func newRegionState(name string) *regionState {
 	return &regionState{
-		Name:         name,
-		VPCs:         map[string]*vpc{},
-		Subnets:      map[string]*subnet{},
-		Gateways:     map[string]*gateway{},
-		RouteTables:  map[string]*routeTable{},
-		ACLs:         map[string]*networkACL{},
-		Groups:       map[string]*securityGroup{},
-		KeyPairs:     map[string]*keyPair{},
-		Instances:    map[string]*instance{},
-		ImageTags:    map[string]tags{},
-		Tokens:       map[string]string{},
-		ebsState:     ebsState{Volumes: map[string]*volume{}, Snapshots: map[string]*snapshot{}},
-		addressState: addressState{Addresses: map[string]*address{}},
-		natState:     natState{NATs: map[string]*natGateway{}},
-		eniState:     eniState{ENIs: map[string]*netInterface{}},
+		Name:          name,
+		VPCs:          map[string]*vpc{},
+		Subnets:       map[string]*subnet{},
+		Gateways:      map[string]*gateway{},
+		RouteTables:   map[string]*routeTable{},
+		ACLs:          map[string]*networkACL{},
+		Groups:        map[string]*securityGroup{},
+		KeyPairs:      map[string]*keyPair{},
+		Instances:     map[string]*instance{},
+		ImageTags:     map[string]tags{},
+		Tokens:        map[string]string{},
+		ebsState:      ebsState{Volumes: map[string]*volume{}, Snapshots: map[string]*snapshot{}},
+		addressState:  addressState{Addresses: map[string]*address{}},
+		natState:      natState{NATs: map[string]*natGateway{}},
+		eniState:      eniState{ENIs: map[string]*netInterface{}},
+		instanceIndex: newInstanceIndex(),
 	}
 }
 

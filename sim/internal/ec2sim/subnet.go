@@ -22,6 +22,19 @@ type subnet struct {
 	DefaultForAz bool
 	MapPublicIP  bool
 	Used         map[string]string // private addresses in use → the instance that has each
+
+	// lowFree is where allocate starts: every address of the subnet below it is reserved or
+	// in Used (the zero Addr: start at the first). Adding to Used keeps that true; taking an
+	// address out goes through release, which lowers it.
+	lowFree netip.Addr
+}
+
+// release takes the private address ip out of use.
+func (sn *subnet) release(ip string) {
+	delete(sn.Used, ip)
+	if a, err := netip.ParseAddr(ip); err == nil && a.Less(sn.lowFree) {
+		sn.lowFree = a
+	}
 }
 
 // newSubnet makes a subnet, associated with its VPC's default network ACL. Default subnets
@@ -52,8 +65,13 @@ func (sn *subnet) allocate() (netip.Addr, bool) {
 	for _, a := range netcalc.Reserved(sn.CIDR) {
 		reserved[a.Addr] = true
 	}
-	for a := sn.CIDR.First(); sn.CIDR.Contains(a); a = a.Next() {
+	a := sn.CIDR.First()
+	if sn.lowFree.IsValid() && sn.CIDR.Contains(sn.lowFree) && a.Less(sn.lowFree) {
+		a = sn.lowFree
+	}
+	for ; sn.CIDR.Contains(a); a = a.Next() {
 		if !reserved[a] && sn.Used[a.String()] == "" {
+			sn.lowFree = a
 			return a, true
 		}
 	}

@@ -31,6 +31,36 @@ type ebsState struct {
 	Snapshots     map[string]*snapshot `json:",omitempty"`
 	EBSEncryption bool                 `json:",omitempty"`
 	EBSKey        string               `json:",omitempty"` // the default key's ARN; "" for aws/ebs
+
+	// attachedIDs holds, by instance ID, the IDs of the volumes ever attached to it that may
+	// still be: every volume whose Attach names the instance is there (attach notes it), and
+	// attachedTo checks each it finds, so that a detached or deleted one need not be taken
+	// out. Derived and not saved: reindexVolumes rebuilds it on load.
+	attachedIDs map[string]map[string]bool
+}
+
+// attach notes that v is attached to its Attach's instance.
+func (e *ebsState) attach(v *volume) {
+	if v.Attach == nil {
+		return
+	}
+	if e.attachedIDs == nil {
+		e.attachedIDs = map[string]map[string]bool{}
+	}
+	m := e.attachedIDs[v.Attach.Instance]
+	if m == nil {
+		m = map[string]bool{}
+		e.attachedIDs[v.Attach.Instance] = m
+	}
+	m[v.ID] = true
+}
+
+// reindexVolumes rebuilds attachedIDs from the volumes, for a loaded state.
+func (e *ebsState) reindexVolumes() {
+	e.attachedIDs = nil
+	for _, v := range e.Volumes {
+		e.attach(v)
+	}
 }
 
 // volSpec is what a volume is: its type, size, and the IOPS and throughput provisioned for the

@@ -1,6 +1,7 @@
 package iamsim
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -189,14 +190,18 @@ func (s *Store) role(name string) (*role, error) {
 
 // groupsOf returns the groups u belongs to, in name order.
 func (s *Store) groupsOf(name string) []*group {
-	var out []*group
-	for _, g := range sortedValues(s.st.Groups) {
-		for _, m := range g.Members {
-			if key(m) == key(name) {
-				out = append(out, g)
-				break
-			}
+	// Every request of a user asks this: only the user's groups are sorted, not all of them.
+	k := key(name)
+	var keys []string
+	for gk, g := range s.st.Groups {
+		if slices.ContainsFunc(g.Members, func(m string) bool { return key(m) == k }) {
+			keys = append(keys, gk)
 		}
+	}
+	slices.Sort(keys)
+	out := make([]*group, len(keys))
+	for i, gk := range keys {
+		out[i] = s.st.Groups[gk]
 	}
 	return out
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/btree"
+
 	"github.com/awsxlab/awsx/iamx/policy"
 )
 
@@ -38,9 +40,9 @@ type bucket struct {
 	Uploads           map[string]*upload              `json:",omitempty"`
 	Completed         map[string]*completion          `json:",omitempty"` // uploads completed lately, by ID (parts.go)
 
-	keys   []string       // the keys of Objects, sorted
-	policy *policy.Policy // Policy, parsed
-	public bool           // Policy grants public access
+	keys   *btree.BTreeG[string] // the keys of Objects, in order (nil: none yet): keyTree
+	policy *policy.Policy        // Policy, parsed
+	public bool                  // Policy grants public access
 }
 
 func (b *bucket) arn() string { return "arn:aws:s3:::" + b.Name }
@@ -55,13 +57,13 @@ func (b *bucket) current(key string) *object {
 	return vs[len(vs)-1]
 }
 
-// setVersions replaces the versions of key, keeping keys sorted.
+// setVersions replaces the versions of key, keeping keys in order.
 func (b *bucket) setVersions(key string, vs []*object) {
-	i, found := slices.BinarySearch(b.keys, key)
+	_, found := b.Objects[key]
 	if len(vs) == 0 {
 		delete(b.Objects, key)
 		if found {
-			b.keys = slices.Delete(b.keys, i, i+1)
+			b.keys.Delete(key)
 		}
 		return
 	}
@@ -70,8 +72,31 @@ func (b *bucket) setVersions(key string, vs []*object) {
 	}
 	b.Objects[key] = vs
 	if !found {
-		b.keys = slices.Insert(b.keys, i, key)
+		if b.keys == nil {
+			b.keys = keyTree()
+		}
+		b.keys.ReplaceOrInsert(key)
 	}
+}
+
+// sortedKeys returns the bucket's keys in order, a copy its caller may change the bucket under.
+func (b *bucket) sortedKeys() []string {
+	if b.keys == nil {
+		return nil
+	}
+	keys := make([]string, 0, b.keys.Len())
+	b.keys.Ascend(func(key string) bool {
+		keys = append(keys, key)
+		return true
+	})
+	return keys
+}
+
+// keyTree is an empty tree of a bucket's keys: a B-tree, so that a new key costs the same in
+// a bucket of a million keys as in a bucket of ten, and a listing starts at its first key
+// without a scan. Its readers may share it under the store's read lock.
+func keyTree() *btree.BTreeG[string] {
+	return btree.NewOrderedG[string](32)
 }
 
 // The regions where buckets can be made (S3's commercial regions).

@@ -9,20 +9,20 @@ import (
 	"encoding/hex"
 	"hash"
 	"hash/crc32"
-	"hash/crc64"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/minio/crc64nvme"
 )
 
 // The checksum algorithms S3 takes, by the names of the wire (x-amz-checksum-<lower-case>).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 var checksumAlgorithms = []string{"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"}
 
-var (
-	castagnoli = crc32.MakeTable(crc32.Castagnoli)
-	nvme       = crc64.MakeTable(0x9a6c9329ac4bc9b5) // CRC-64/NVME, reflected, as the SDKs compute it
-)
+// castagnoli is CRC32C's table. CRC-64/NVME (reflected, polynomial 0x9a6c9329ac4bc9b5, as the
+// SDKs compute it) is crc64nvme's, whose sums checksum_test.go checks against hash/crc64's.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // newHash returns the hash of a checksum algorithm, nil for an unknown one.
 func newHash(alg string) hash.Hash {
@@ -32,7 +32,7 @@ func newHash(alg string) hash.Hash {
 	case "CRC32C":
 		return crc32.New(castagnoli)
 	case "CRC64NVME":
-		return crc64.New(nvme)
+		return crc64nvme.New() // hash/crc64's sums, with the CPU's carry-less multiply
 	case "SHA1":
 		return sha1.New()
 	case "SHA256":
@@ -50,7 +50,7 @@ func sumOf(alg string, data []byte) string {
 		return b64u32(crc32.Checksum(data, castagnoli))
 	case "CRC64NVME":
 		var b [8]byte
-		binary.BigEndian.PutUint64(b[:], crc64.Checksum(data, nvme))
+		binary.BigEndian.PutUint64(b[:], crc64nvme.Checksum(data))
 		return base64.StdEncoding.EncodeToString(b[:])
 	}
 	h := newHash(alg)
@@ -82,11 +82,22 @@ func (c Checksum) header(h http.Header) {
 
 // checkDigests verifies what a request says about its body: Content-MD5 (BadDigest,
 // InvalidDigest) and a flexible checksum, in a header or a trailer (BadDigest,
-// InvalidRequest), and returns the body's MD5 and the checksum to store. required says that
-// the operation needs Content-MD5 or a checksum (DeleteObjects).
-func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err error) {
-	m := md5.Sum(r.Body)
-	md5sum = m[:]
+// InvalidRequest), and returns the body's MD5 and the checksum to store: the one the request
+// gave, else the body's sum with fallback ("" for none). required says that the operation
+// needs Content-MD5 or a checksum (DeleteObjects). The body is read once for all its sums.
+func checkDigests(r *Request, required bool, fallback string) (md5sum []byte, sum Checksum, err error) {
+	var found []string
+	for _, alg := range checksumAlgorithms {
+		name := "X-Amz-Checksum-" + alg
+		if r.Header.Get(name) != "" || r.Trailer.Get(name) != "" {
+			found = append(found, alg)
+		}
+	}
+	alg := fallback
+	if len(found) > 0 {
+		alg = found[0]
+	}
+	md5sum, got := digests(r.Body, alg)
 	if v := r.Header.Get("Content-Md5"); v != "" {
 		want, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(want) != md5.Size {
@@ -95,13 +106,6 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 		if string(want) != string(md5sum) {
 			return nil, sum, errorf(BadDigest, "The Content-MD5 you specified did not match what we received.").
 				With("ExpectedDigest", base64.StdEncoding.EncodeToString(want)).With("CalculatedDigest", base64.StdEncoding.EncodeToString(md5sum))
-		}
-	}
-	var found []string
-	for _, alg := range checksumAlgorithms {
-		name := "X-Amz-Checksum-" + alg
-		if r.Header.Get(name) != "" || r.Trailer.Get(name) != "" {
-			found = append(found, alg)
 		}
 	}
 	declared := strings.ToUpper(r.Header.Get("X-Amz-Sdk-Checksum-Algorithm"))
@@ -118,9 +122,11 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 		if required && r.Header.Get("Content-Md5") == "" {
 			return nil, sum, errorf(InvalidRequest, "Missing required header for this request: Content-MD5")
 		}
+		if fallback != "" {
+			sum = Checksum{Algorithm: fallback, Value: got, Type: "FULL_OBJECT"}
+		}
 		return md5sum, sum, nil
 	}
-	alg := found[0]
 	if declared != "" && declared != alg {
 		return nil, sum, errorf(InvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
 	}
@@ -133,19 +139,46 @@ func checkDigests(r *Request, required bool) (md5sum []byte, sum Checksum, err e
 	if derr != nil || len(raw) != newHash(alg).Size() {
 		return nil, sum, errorf(InvalidRequest, "Value for %s header is invalid.", strings.ToLower(name))
 	}
-	got := sumOf(alg, r.Body)
 	if got != v {
 		return nil, sum, errorf(BadDigest, "The %s you specified did not match the calculated checksum.", alg)
 	}
 	return md5sum, Checksum{Algorithm: alg, Value: v, Type: "FULL_OBJECT"}, nil
 }
 
+// digestChunk is how much of a body digests gives each hash at a time: small enough to stay
+// in the CPU's cache between the hashes, so that the body is read from memory once.
+const digestChunk = 64 << 10
+
+// digests returns the MD5 of data and its base-64 checksum with alg ("" for none), in one
+// pass over data.
+func digests(data []byte, alg string) (md5sum []byte, sum string) {
+	m := md5.New()
+	var h hash.Hash
+	if alg != "" {
+		h = newHash(alg)
+	}
+	for len(data) > 0 {
+		n := min(len(data), digestChunk)
+		m.Write(data[:n])
+		if h != nil {
+			h.Write(data[:n])
+		}
+		data = data[n:]
+	}
+	if h != nil {
+		sum = base64.StdEncoding.EncodeToString(h.Sum(nil))
+	}
+	return m.Sum(nil), sum
+}
+
 // defaultChecksum is the checksum S3 stores for an object uploaded without one: CRC64NVME,
 // since December 2024.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 func defaultChecksum(data []byte) Checksum {
-	return Checksum{Algorithm: "CRC64NVME", Value: sumOf("CRC64NVME", data), Type: "FULL_OBJECT"}
+	return Checksum{Algorithm: defaultAlgorithm, Value: sumOf(defaultAlgorithm, data), Type: "FULL_OBJECT"}
 }
+
+const defaultAlgorithm = "CRC64NVME"
 
 // etag is the quoted hex MD5 S3 gives an object uploaded whole.
 func etag(md5sum []byte) string { return `"` + hex.EncodeToString(md5sum) + `"` }

@@ -244,7 +244,7 @@ func getPublicAccessBlock(s *Store, ctx context.Context, r *Request) (*Response,
 }
 
 func putPublicAccessBlock(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in PublicAccessBlockConfiguration

@@ -28,7 +28,7 @@ type replicationDoc struct {
 }
 
 func putBucketReplication(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in replicationDoc

@@ -86,7 +86,7 @@ func parseCORS(body []byte) ([]corsRule, error) {
 }
 
 func putBucketCors(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	rules, err := parseCORS(r.Body)

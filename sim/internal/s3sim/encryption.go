@@ -164,7 +164,7 @@ func parseEncryptionConfiguration(body []byte) (*encryption, error) {
 }
 
 func putBucketEncryption(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	e, err := parseEncryptionConfiguration(r.Body)

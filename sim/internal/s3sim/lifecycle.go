@@ -257,7 +257,7 @@ func parseLifecycleDate(v string) (time.Time, error) {
 }
 
 func putBucketLifecycleConfiguration(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	minSize := r.Header.Get("X-Amz-Transition-Default-Minimum-Object-Size")
@@ -355,7 +355,7 @@ type lifecycleAction struct {
 // held for writing.
 func (s *Store) playLifecycle(b *bucket, now time.Time, events *[]event) (time.Time, bool) {
 	next, changed := forever, false
-	for _, key := range slices.Clone(b.keys) {
+	for _, key := range b.sortedKeys() {
 		for range 1000 { // a key's actions are few; the bound keeps a bad rule from looping
 			a, ok := s.nextAction(b, key)
 			if !ok {

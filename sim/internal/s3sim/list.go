@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/xml"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -97,51 +96,48 @@ func (p listParams) encode(s string) string {
 // not a delete marker, unless all is set) and each common prefix, in order. It returns
 // whether the listing was cut, and the last key or prefix it gave. s.mu is held.
 func walk(b *bucket, p listParams, after string, all bool, visit func(key, prefix string)) (truncated bool, last string) {
-	i, _ := slices.BinarySearch(b.keys, after)
-	if after != "" && i < len(b.keys) && b.keys[i] == after {
-		i++
-	}
-	if p.prefix > after {
-		j, _ := slices.BinarySearch(b.keys, p.prefix)
-		i = max(i, j)
+	if b.keys == nil {
+		return false, ""
 	}
 	n := 0
-	for ; i < len(b.keys); i++ {
-		key := b.keys[i]
+	b.keys.AscendGreaterOrEqual(max(after, p.prefix), func(key string) bool {
+		if key == after && after != "" {
+			return true
+		}
 		if !strings.HasPrefix(key, p.prefix) {
-			if key > p.prefix {
-				break
-			}
-			continue
+			return key < p.prefix
 		}
 		if !all {
 			if cur := b.current(key); cur.DeleteMarker {
-				continue
+				return true
 			}
 		}
 		if p.delimiter != "" {
 			if j := strings.Index(key[len(p.prefix):], p.delimiter); j >= 0 {
 				cp := key[:len(p.prefix)+j+len(p.delimiter)]
 				if cp == last || cp <= after {
-					continue
+					return true
 				}
 				if n == p.maxKeys {
-					return true, last
+					truncated = true
+					return false
 				}
 				visit("", cp)
 				n++
 				last = cp
-				continue
+				return true
 			}
 		}
 		if n == p.maxKeys {
-			return true, last
+			truncated = true
+			return false
 		}
 		visit(key, "")
 		n++
 		last = key
-	}
-	return false, last
+		return true
+	})
+	return truncated, last
 }
 
 func (s *Store) entry(o *object, withOwner bool, p listParams) objectEntry {
@@ -394,7 +390,7 @@ type deleteResult struct {
 const maxDeleteObjects = 1000
 
 func deleteObjects(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in deleteRequest

@@ -124,7 +124,7 @@ func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	md5sum, sum, err := checkDigests(r, false)
+	md5sum, sum, err := checkDigests(r, false, "")
 	if err != nil {
 		return nil, err
 	}

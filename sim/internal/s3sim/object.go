@@ -215,16 +215,13 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err := checkKey(r.Key); err != nil {
 		return nil, err
 	}
-	md5sum, sum, err := checkDigests(r, false)
+	md5sum, sum, err := checkDigests(r, false, defaultAlgorithm)
 	if err != nil {
 		return nil, err
 	}
 	o, err := objectFromHeaders(r.Key, r.Header)
 	if err != nil {
 		return nil, err
-	}
-	if sum.Algorithm == "" {
-		sum = defaultChecksum(r.Body)
 	}
 	o.ETag, o.Checksum = etag(md5sum), sum
 	if err := s.checkWrite(r); err != nil {

@@ -89,7 +89,7 @@ func parseObjectLockConfiguration(body []byte) (*objectLock, error) {
 }
 
 func putObjectLockConfiguration(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	lock, err := parseObjectLockConfiguration(r.Body)
@@ -266,7 +266,7 @@ func (s *Store) lockedObject(b *bucket, r *Request) (*object, error) {
 }
 
 func putObjectRetention(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in retentionDoc
@@ -322,7 +322,7 @@ func getObjectRetention(s *Store, ctx context.Context, r *Request) (*Response, e
 }
 
 func putObjectLegalHold(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in legalHoldDoc

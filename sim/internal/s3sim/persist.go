@@ -3,7 +3,6 @@ package s3sim
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 )
 
 // MarshalJSON writes the store's whole state: every bucket and its objects. A body in blob
@@ -71,9 +70,11 @@ func (s *Store) UnmarshalJSON(data []byte) error {
 				delete(b.Objects, key)
 				continue
 			}
-			b.keys = append(b.keys, key)
+			if b.keys == nil {
+				b.keys = keyTree()
+			}
+			b.keys.ReplaceOrInsert(key)
 		}
-		slices.Sort(b.keys)
 	}
 	if saved == nil {
 		saved = map[string]*bucket{}

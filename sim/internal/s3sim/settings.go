@@ -46,7 +46,7 @@ type requestPaymentConfiguration struct {
 }
 
 func putBucketRequestPayment(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in requestPaymentConfiguration
@@ -93,7 +93,7 @@ type bucketLoggingStatus struct {
 }
 
 func putBucketLogging(s *Store, ctx context.Context, r *Request) (*Response, error) {
-	if _, _, err := checkDigests(r, true); err != nil {
+	if _, _, err := checkDigests(r, true, ""); err != nil {
 		return nil, err
 	}
 	var in bucketLoggingStatus
