@@ -3,8 +3,10 @@
 // Starting the AWS CLI costs most of what one command takes, so a [Session] starts it once:
 // one Python process imports the AWS CLI and runs the commands it is sent one after the
 // other, each with its own driver, as `aws` would run them, and answers with what the command
-// printed and its exit code. [Run] runs one command as its own process, for what a Session
-// cannot capture (help pages, which go through a pager process).
+// printed and its exit code. Each command may bring its own environment, directory and
+// stdin, so a [Pool] of sessions serves every test of a package, several at once. Help
+// pages, which the AWS CLI sends to a pager process, are the command's output when the pager
+// is cat.
 //
 // v1 is `python3 -m awscli` (pip's awscli on the default Python); v2 is Debian's awscli
 // package, /usr/bin/aws on the system Python: a pyenv `aws` shim may shadow it on PATH.
@@ -70,20 +72,6 @@ func PythonEnv(getenv func(string) string) []string {
 type Result struct {
 	Stdout, Stderr string
 	Code           int
-}
-
-// Run runs one command as its own process in dir with env.
-func (c Client) Run(env []string, dir string, args ...string) (Result, error) {
-	cmd := exec.Command(c.Argv[0], append(c.Argv[1:], args...)...)
-	cmd.Env, cmd.Dir = env, dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return Result{stdout.String(), stderr.String(), ee.ExitCode()}, nil
-	}
-	return Result{stdout.String(), stderr.String(), 0}, err
 }
 
 // batchScript reads one JSON Command a line and answers each with a JSON line of the
