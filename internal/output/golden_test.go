@@ -61,6 +61,8 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// pyFormatter reads a JSON list of [format, title, path] jobs on stdin and prints a JSON list
+// of what the AWS CLI v2's formatter printed for each, or null where it failed.
 const pyFormatter = `
 import io, json, sys
 sys.path.insert(0, '/usr/lib/python3/dist-packages')
@@ -68,46 +70,82 @@ from awscli.formatter import JSONFormatter, TextFormatter, TableFormatter, YAMLF
 class Args:
     query = None
     color = 'off'
-fmt, title, path = sys.argv[1:4]
-data = json.load(open(path))
-s = io.StringIO()
-{'json': JSONFormatter, 'text': TextFormatter, 'table': TableFormatter,
- 'yaml': YAMLFormatter, 'yaml-stream': StreamedYAMLFormatter}[fmt](Args())(title, data, s)
-sys.stdout.write(s.getvalue())
+formatters = {'json': JSONFormatter, 'text': TextFormatter, 'table': TableFormatter,
+    'yaml': YAMLFormatter, 'yaml-stream': StreamedYAMLFormatter}
+out = []
+for fmt, title, path in json.load(sys.stdin):
+    s = io.StringIO()
+    try:
+        formatters[fmt](Args())(title, json.load(open(path)), s)
+        out.append(s.getvalue())
+    except Exception:
+        out.append(None)
+json.dump(out, sys.stdout)
 `
+
+// awsFormat runs the AWS CLI v2's formatters, in one process, on jobs of [format, title,
+// path]; a nil answer is the formatter's failure.
+func awsFormat(t *testing.T, jobs [][3]string) []*string {
+	t.Helper()
+	in, err := json.Marshal(jobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/usr/bin/python3", "-c", pyFormatter)
+	cmd.Stdin = bytes.NewReader(in)
+	b, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*string
+	if err := json.Unmarshal(b, &out); err != nil || len(out) != len(jobs) {
+		t.Fatalf("the formatters' answer %.200q: %v", b, err)
+	}
+	return out
+}
 
 // TestGoldensAreTheAWSCLIs runs the AWS CLI v2's formatters (Debian's awscli, on the system
 // Python) over the inputs and compares with the goldens.
 func TestGoldensAreTheAWSCLIs(t *testing.T) {
+	skipWithoutFormatters(t)
+	inputs, _ := filepath.Glob("testdata/*.in.json")
+	var jobs [][3]string
+	for _, in := range inputs {
+		for _, format := range goldenFormats {
+			jobs = append(jobs, [3]string{format, "Golden", in})
+		}
+	}
+	for i, out := range awsFormat(t, jobs) {
+		format, in := jobs[i][0], jobs[i][2]
+		golden := strings.TrimSuffix(in, ".in.json") + "." + format + ".golden"
+		want, rerr := os.ReadFile(golden)
+		switch {
+		case out == nil && os.IsNotExist(rerr):
+		case out == nil:
+			t.Errorf("%s: the AWS CLI fails but %s exists", in, golden)
+		case rerr != nil:
+			t.Errorf("%s: %v; the AWS CLI prints:\n%s", in, rerr, *out)
+		case *out != string(want):
+			t.Errorf("%s differs from the AWS CLI's:\n%s", golden, *out)
+		}
+	}
+}
+
+// skipWithoutFormatters skips the test in -short mode or on a machine without the AWS CLI v2.
+func skipWithoutFormatters(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the AWS CLI's formatters: not in -short mode")
+	}
 	if exec.Command("/usr/bin/python3", "-c", "import sys; sys.path.insert(0, '/usr/lib/python3/dist-packages'); import awscli.formatter").Run() != nil {
 		t.Skip("the AWS CLI v2's formatters are not on this machine (apt-get install awscli)")
-	}
-	inputs, _ := filepath.Glob("testdata/*.in.json")
-	for _, in := range inputs {
-		name := strings.TrimSuffix(filepath.Base(in), ".in.json")
-		for _, format := range goldenFormats {
-			out, err := exec.Command("/usr/bin/python3", "-c", pyFormatter, format, "Golden", in).Output()
-			golden := filepath.Join("testdata", name+"."+format+".golden")
-			want, rerr := os.ReadFile(golden)
-			switch {
-			case err != nil && os.IsNotExist(rerr):
-			case err != nil:
-				t.Errorf("%s: the AWS CLI fails (%v) but %s exists", in, err, golden)
-			case rerr != nil:
-				t.Errorf("%s: %v; the AWS CLI prints:\n%s", in, rerr, out)
-			case string(out) != string(want):
-				t.Errorf("%s differs from the AWS CLI's:\n%s", golden, fmt.Sprint(string(out)))
-			}
-		}
 	}
 }
 
 // TestYAMLMatchesAWSCLI is a differential test of the yaml emitter: random strings, as values
 // and as keys, dumped by the AWS CLI v2's YAML formatter and by Write.
 func TestYAMLMatchesAWSCLI(t *testing.T) {
-	if exec.Command("/usr/bin/python3", "-c", "import sys; sys.path.insert(0, '/usr/lib/python3/dist-packages'); import awscli.formatter").Run() != nil {
-		t.Skip("the AWS CLI v2's formatters are not on this machine (apt-get install awscli)")
-	}
+	skipWithoutFormatters(t)
 	alphabet := []rune("aaaaaaaaaaaaaaabbbbbbbbbcc            --::##''\"\n\n\t,[]{}?!&*|>%@`0123456789.eE+_~=<é☃😀\u2028\r\\\x07\u00a0\ufeff")
 	rng := rand.New(rand.NewPCG(1, 2))
 	word := func() string {
@@ -129,10 +167,11 @@ func TestYAMLMatchesAWSCLI(t *testing.T) {
 	if err := os.WriteFile(in, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	want, err := exec.Command("/usr/bin/python3", "-c", pyFormatter, "yaml", "Golden", in).Output()
-	if err != nil {
-		t.Fatal(err)
+	out := awsFormat(t, [][3]string{{"yaml", "Golden", in}})[0]
+	if out == nil {
+		t.Fatal("the AWS CLI's yaml formatter fails")
 	}
+	want := *out
 	var got bytes.Buffer
 	if err := Write(&got, "yaml", data, "Golden"); err != nil {
 		t.Fatal(err)

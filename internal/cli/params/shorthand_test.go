@@ -159,6 +159,9 @@ json.dump(out, sys.stdout)
 // awscliPython returns a python3 that imports the AWS CLI v2's packages, or v1's, or skips.
 func awscliPython(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the AWS CLI's Python: not in -short mode")
+	}
 	for _, py := range []string{"/usr/bin/python3", "python3"} {
 		if exec.Command(py, "-c", "import awscli.shorthand").Run() == nil {
 			return py

@@ -44,6 +44,9 @@ json.dump(out, sys.stdout)
 // TestBotocoreReads checks that botocore reads Encode's and EncodeError's documents as the
 // Go SDK does: the AWS CLI and boto3 are clients of the simulator too.
 func TestBotocoreReads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs botocore: not in -short mode")
+	}
 	if err := exec.Command("python3", "-c", "import botocore").Run(); err != nil {
 		t.Skip("python3 with botocore is not installed")
 	}
