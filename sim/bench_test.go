@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,10 +47,21 @@ func (r replay) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-// recorder captures the simulator's response to one call.
+// replays answers the i-th request with the (i mod n)-th recorded answer, for a call of several
+// operations.
+type replays struct {
+	rs []replay
+	i  atomic.Int64
+}
+
+func (r *replays) RoundTrip(req *http.Request) (*http.Response, error) {
+	return r.rs[(r.i.Add(1)-1)%int64(len(r.rs))].RoundTrip(req)
+}
+
+// recorder captures the simulator's responses to one call.
 type recorder struct {
 	next http.RoundTripper
-	last replay
+	all  []replay
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -59,7 +71,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body = io.NopCloser(bytes.NewReader(b))
-	r.last = replay{resp.StatusCode, b}
+	r.all = append(r.all, replay{resp.StatusCode, b})
 	return resp, nil
 }
 
@@ -72,7 +84,7 @@ func benchCall(b *testing.B, c *sim.Cloud, cfg aws.Config, call func(aws.Config)
 		b.Fatal(err)
 	}
 	floor := cfg.Copy()
-	floor.HTTPClient = &http.Client{Transport: rec.last}
+	floor.HTTPClient = &http.Client{Transport: &replays{rs: rec.all}}
 	b.Run("sim", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -122,6 +134,20 @@ func BenchmarkGetUser(b *testing.B) {
 	c, cfg := benchCloud(b)
 	benchCall(b, c, cfg, func(cfg aws.Config) error {
 		_, err := iam.NewFromConfig(cfg).GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String("alex")})
+		return err
+	})
+}
+
+// BenchmarkIAMCreateDeleteUser creates and deletes a user, as alex: two writes.
+func BenchmarkIAMCreateDeleteUser(b *testing.B) {
+	ctx := context.Background()
+	c, cfg := benchCloud(b)
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		client := iam.NewFromConfig(cfg)
+		if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bench-user")}); err != nil {
+			return err
+		}
+		_, err := client.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("bench-user")})
 		return err
 	})
 }
