@@ -13,13 +13,13 @@ import (
 // sigRequest is one request of the differential tests, in the parts they vary.
 type sigRequest struct {
 	method, path, rawQuery, host string
-	header                         http.Header
-	transferEncoding               []string
-	contentLength                  int64
-	signed                         []string
-	service                        string
-	presigned                      bool
-	payloadHash                    string
+	header                       http.Header
+	transferEncoding             []string
+	contentLength                int64
+	signed                       []string
+	service                      string
+	presigned                    bool
+	payloadHash                  string
 }
 
 func (q sigRequest) build() (*http.Request, *Auth) {

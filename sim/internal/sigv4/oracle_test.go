@@ -114,7 +114,6 @@ func sdkSignature(r *http.Request, a *Auth, secret, payloadHash string) (string,
 	return authz[i+len("Signature="):], nil
 }
 
-
 // headerValues returns all values of the header name, whatever the case of its key (a request
 // built in-process may hold several spellings; they are merged in key order).
 func headerValues(h http.Header, name string) []string {
@@ -151,4 +150,3 @@ func withoutParam(rawQuery, name string) string {
 	}
 	return b.String()
 }
-
