@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"io"
 	"log"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,8 +41,88 @@ func logRequests(l *log.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		l.Printf("%s %s %s %d %s", r.RemoteAddr, r.Method, logURI(r.URL), sw.status, time.Since(start).Round(time.Microsecond))
+		d := time.Since(start).Round(time.Microsecond)
+		line := make([]byte, 0, 128)
+		line = append(line, r.RemoteAddr...)
+		line = append(line, ' ')
+		line = append(line, r.Method...)
+		line = append(line, ' ')
+		line = appendLogURI(line, r.URL)
+		line = append(line, ' ')
+		line = strconv.AppendInt(line, int64(sw.status), 10)
+		line = append(line, ' ')
+		line = append(line, d.String()...)
+		l.Print(string(line))
 	})
+}
+
+// asyncLog writes the request log from a goroutine of its own, so that no answer waits for
+// the write of its line (a system call per request, to a terminal, a pipe or a file): the
+// lines written while a write is under way go out together in the next. Past maxPending
+// bytes waiting, a line is written at once, so a writer that blocks holds the requests back
+// rather than filling memory. Close writes what is left.
+type asyncLog struct {
+	w       io.Writer
+	mu      sync.Mutex
+	pending []byte
+	closed  bool
+	wake    chan struct{}
+	done    chan struct{}
+}
+
+const maxPending = 1 << 20
+
+func newAsyncLog(w io.Writer) *asyncLog {
+	a := &asyncLog{w: w, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go a.run()
+	return a
+}
+
+func (a *asyncLog) Write(p []byte) (int, error) {
+	a.mu.Lock()
+	if a.closed || len(a.pending)+len(p) > maxPending {
+		defer a.mu.Unlock()
+		if _, err := a.w.Write(a.pending); err != nil {
+			return 0, err
+		}
+		a.pending = a.pending[:0]
+		return a.w.Write(p)
+	}
+	a.pending = append(a.pending, p...)
+	a.mu.Unlock()
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (a *asyncLog) run() {
+	defer close(a.done)
+	var out []byte
+	for range a.wake {
+		a.mu.Lock()
+		out, a.pending = a.pending, out[:0]
+		a.mu.Unlock()
+		if len(out) > 0 {
+			a.w.Write(out)
+		}
+	}
+}
+
+// Close writes the lines still waiting; later lines are written at once.
+func (a *asyncLog) Close() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	close(a.wake)
+	<-a.done
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.pending) > 0 {
+		a.w.Write(a.pending)
+		a.pending = nil
+	}
 }
 
 // statusWriter remembers the status a handler wrote, for the request log.
@@ -57,11 +139,24 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap is for [http.ResponseController].
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logURI is u's request URI with its secrets redacted.
-func logURI(u *url.URL) string {
+// appendLogURI appends u's request URI with its secrets redacted.
+func appendLogURI(dst []byte, u *url.URL) []byte {
+	if u.Opaque == "" {
+		// url.URL.RequestURI's common case, without copying u.
+		path := u.EscapedPath()
+		if path == "" {
+			path = "/"
+		}
+		dst = append(dst, path...)
+		if u.ForceQuery || u.RawQuery != "" {
+			dst = append(dst, '?')
+			dst = append(dst, redactQuery(u.RawQuery)...)
+		}
+		return dst
+	}
 	c := *u
 	c.RawQuery = redactQuery(u.RawQuery)
-	return c.RequestURI()
+	return append(dst, c.RequestURI()...)
 }
 
 // redactQuery returns the raw query string with the value of every parameter that may be a
