@@ -117,6 +117,9 @@ func TestSignatureMatchesSDK(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				q.signed = append(q.signed, name)
 			}
+			if rng.IntN(10) == 0 { // a name signed twice
+				q.signed = append(q.signed, name)
+			}
 		}
 		r, a := q.build()
 		checkAgainstSDK(t, r, a, "secret"+strconv.Itoa(i%7), q.payloadHash)
@@ -176,5 +179,21 @@ func FuzzSignature(f *testing.F) {
 		}
 		r, a := q.build()
 		checkAgainstSDK(t, r, a, "secret", UnsignedPayload)
+	})
+}
+
+// FuzzParseAmzDate: parseAmzDate accepts exactly the strings that time.Parse reads with
+// timeFormat and that are that time's formatting, and reads the same time.
+func FuzzParseAmzDate(f *testing.F) {
+	for _, s := range []string{"20260304T050607Z", "20261332T000000Z", "20240229T235959Z", "20230229T000000Z", "20260101T240000Z", "20260101T235960Z", "2026-101T000000Z", "00000101T000000Z", "20260101t000000Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := time.Parse(timeFormat, s)
+		canonical := err == nil && want.Format(timeFormat) == s
+		got, ok := parseAmzDate(s)
+		if ok != canonical || ok && !got.Equal(want) {
+			t.Fatalf("parseAmzDate(%q) = %v, %v; time.Parse: %v, %v (canonical %v)", s, got, ok, want, err, canonical)
+		}
 	})
 }

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -246,8 +247,15 @@ func (a *Auth) setCredential(cred string, presigned bool) error {
 // it against the date of the credential scope.
 func (a *Auth) setTime(amzDate string, haveAmzDate bool, httpDate string, presigned bool) error {
 	if haveAmzDate {
-		t, err := time.Parse(timeFormat, amzDate)
-		if err != nil || t.Format(timeFormat) != amzDate {
+		t, ok := parseAmzDate(amzDate)
+		if !ok {
+			var err error
+			if t, err = time.Parse(timeFormat, amzDate); err == nil && t.Format(timeFormat) != amzDate {
+				err = errNotCanonical
+			}
+			ok = err == nil
+		}
+		if !ok {
 			switch {
 			case presigned && isS3(a.Service):
 				return incomplete(true, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
@@ -301,4 +309,30 @@ func headerValue(h http.Header, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+var errNotCanonical = errors.New("not in the canonical format")
+
+// parseAmzDate reads "20060102T150405Z" as time.Parse(timeFormat, s) does, for s that are
+// exactly that formatting of a time; it reports false for any other s (which time.Parse then
+// reads, to refuse it with its own error).
+func parseAmzDate(s string) (time.Time, bool) {
+	if len(s) != len(timeFormat) || s[8] != 'T' || s[15] != 'Z' {
+		return time.Time{}, false
+	}
+	var f [6]int
+	for i, span := range [6][2]int{{0, 4}, {4, 6}, {6, 8}, {9, 11}, {11, 13}, {13, 15}} {
+		for j := span[0]; j < span[1]; j++ {
+			c := s[j]
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			f[i] = f[i]*10 + int(c-'0')
+		}
+	}
+	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, time.UTC)
+	if t.Year() != f[0] || int(t.Month()) != f[1] || t.Day() != f[2] || t.Hour() != f[3] || t.Minute() != f[4] || t.Second() != f[5] {
+		return time.Time{}, false // out of range: 20261332T…, 24:00:00, 23:59:60
+	}
+	return t, true
 }

@@ -85,8 +85,30 @@ func signature(sig *[64]byte, r *http.Request, a *Auth, secret, payloadHash stri
 				continue
 			}
 		}
-		if hasHeader(r.Header, name) {
-			b.names = append(b.names, name)
+		b.wanted = append(b.wanted, name)
+	}
+	// One pass over the request's headers finds the keys, in any spelling, of the other
+	// signed headers; a signed header the request does not carry is left out.
+	if len(b.wanted) > 0 {
+		slices.Sort(b.wanted)
+		b.wanted = slices.Compact(b.wanted)
+		for k, vs := range r.Header {
+			for _, name := range b.wanted {
+				if strings.EqualFold(k, name) {
+					b.keys = append(b.keys, headerKey{name, k, len(vs) > 0})
+				}
+			}
+		}
+		slices.SortFunc(b.keys, func(x, y headerKey) int {
+			if c := strings.Compare(x.name, y.name); c != 0 {
+				return c
+			}
+			return strings.Compare(x.key, y.key)
+		})
+		for _, k := range b.keys {
+			if k.values {
+				b.names = append(b.names, k.name)
+			}
 		}
 	}
 	if !a.Presigned {
@@ -113,7 +135,7 @@ func signature(sig *[64]byte, r *http.Request, a *Auth, secret, payloadHash stri
 		case name == "transfer-encoding" && len(r.TransferEncoding) > 0:
 			b.headers = appendClean(b.headers, strings.Join(r.TransferEncoding, ","))
 		default:
-			b.headers = appendHeaderValues(b.headers, r.Header, name)
+			b.headers = b.appendHeaderValues(b.headers, r.Header, name)
 		}
 		b.headers = append(b.headers, '\n')
 	}
@@ -210,6 +232,8 @@ func signature(sig *[64]byte, r *http.Request, a *Auth, secret, payloadHash stri
 
 // buffers are one signature's scratch space, pooled.
 type buffers struct {
+	wanted    []string    // the signed headers looked up by name
+	keys      []headerKey // their keys in the request, sorted by name then key
 	names     []string
 	signed    []byte
 	headers   []byte
@@ -220,11 +244,20 @@ type buffers struct {
 
 type param struct{ key, value string }
 
+// headerKey is a key of the request's headers that is a spelling of the signed header name.
+type headerKey struct {
+	name, key string
+	values    bool // the key has values
+}
+
 var bufs = sync.Pool{New: func() any { return new(buffers) }}
 
 func (b *buffers) reset() {
+	clear(b.wanted)
+	clear(b.keys)
 	clear(b.names)
 	clear(b.params)
+	b.wanted, b.keys = b.wanted[:0], b.keys[:0]
 	b.names, b.signed, b.headers, b.params, b.canonical, b.sts = b.names[:0], b.signed[:0], b.headers[:0], b.params[:0], b.canonical[:0], b.sts[:0]
 }
 
@@ -326,45 +359,16 @@ func isLowerASCII(s string) bool {
 	return true
 }
 
-// hasHeader reports whether h has a value of the header name under any spelling of its key.
-func hasHeader(h http.Header, name string) bool {
-	for k, vs := range h {
-		if len(vs) > 0 && strings.EqualFold(k, name) {
-			return true
-		}
-	}
-	return false
-}
-
-// appendHeaderValues appends the values of the header name, whatever the case of its key (a
-// request built in-process may hold several spellings; they are merged in key order), each
-// cleaned, joined by ','.
-func appendHeaderValues(dst []byte, h http.Header, name string) []byte {
-	var only string
-	n := 0
-	for k := range h {
-		if strings.EqualFold(k, name) {
-			only = k
-			n++
-		}
-	}
-	if n == 1 {
-		return appendCleanValues(dst, h[only], false)
-	}
-	keys := make([]string, 0, n)
-	for k := range h {
-		if strings.EqualFold(k, name) {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	first := true
-	for _, k := range keys {
-		if len(h[k]) == 0 {
-			continue
-		}
-		dst = appendCleanValues(dst, h[k], !first)
-		first = false
+// appendHeaderValues appends the values of the signed header name, under all the keys found for
+// it in b.keys (a request built in-process may hold several spellings; they are merged in key
+// order), each cleaned, joined by ','.
+func (b *buffers) appendHeaderValues(dst []byte, h http.Header, name string) []byte {
+	i, _ := slices.BinarySearchFunc(b.keys, name, func(k headerKey, name string) int { return strings.Compare(k.name, name) })
+	comma := false
+	for ; i < len(b.keys) && b.keys[i].name == name; i++ {
+		vs := h[b.keys[i].key]
+		dst = appendCleanValues(dst, vs, comma)
+		comma = comma || len(vs) > 0
 	}
 	return dst
 }
