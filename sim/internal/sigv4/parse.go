@@ -213,9 +213,9 @@ func parseQuery(r *http.Request, q url.Values) (*Auth, error) {
 
 // setCredential parses "AKID/20150830/us-east-1/iam/aws4_request".
 func (a *Auth) setCredential(cred string, presigned bool) error {
-	parts := strings.Split(cred, "/")
-	s3 := len(parts) == 5 && isS3(parts[3])
-	if len(parts) != 5 {
+	parts, ok := credentialParts(cred)
+	s3 := ok && isS3(parts[3])
+	if !ok {
 		return incomplete(presigned, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", cred)
 	}
 	if parts[4] != terminator {
@@ -290,11 +290,23 @@ func (a *Auth) setTime(amzDate string, haveAmzDate bool, httpDate string, presig
 
 // serviceOf returns the service of a credential string, "" if it has none.
 func serviceOf(cred string) string {
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
+	parts, ok := credentialParts(cred)
+	if !ok {
 		return ""
 	}
 	return parts[3]
+}
+
+// credentialParts splits a credential at '/', reporting whether it has exactly 5 parts.
+func credentialParts(cred string) (parts [5]string, ok bool) {
+	for i := range 4 {
+		var found bool
+		if parts[i], cred, found = strings.Cut(cred, "/"); !found {
+			return parts, false
+		}
+	}
+	parts[4] = cred
+	return parts, strings.IndexByte(cred, '/') < 0
 }
 
 // headerValue returns the first value of the header name, looked up without regard to case so
