@@ -60,10 +60,12 @@ func logRequests(l *log.Logger, next http.Handler) http.Handler {
 // the write of its line (a system call per request, to a terminal, a pipe or a file): the
 // lines written while a write is under way go out together in the next. Past maxPending
 // bytes waiting, a line is written at once, so a writer that blocks holds the requests back
-// rather than filling memory. Close writes what is left.
+// rather than filling memory. Close writes what is left. An asyncLog is safe for concurrent
+// use; its writer is written by one goroutine at a time.
 type asyncLog struct {
 	w       io.Writer
-	mu      sync.Mutex
+	wmu     sync.Mutex // held while w is written, so that lines go out whole and in order
+	mu      sync.Mutex // guards pending and closed
 	pending []byte
 	closed  bool
 	wake    chan struct{}
@@ -80,33 +82,49 @@ func newAsyncLog(w io.Writer) *asyncLog {
 
 func (a *asyncLog) Write(p []byte) (int, error) {
 	a.mu.Lock()
-	if a.closed || len(a.pending)+len(p) > maxPending {
-		defer a.mu.Unlock()
-		if _, err := a.w.Write(a.pending); err != nil {
-			return 0, err
+	if !a.closed && len(a.pending)+len(p) <= maxPending {
+		a.pending = append(a.pending, p...)
+		select { // under the lock, so never after Close closed wake
+		case a.wake <- struct{}{}:
+		default:
 		}
-		a.pending = a.pending[:0]
-		return a.w.Write(p)
+		a.mu.Unlock()
+		return len(p), nil
 	}
-	a.pending = append(a.pending, p...)
 	a.mu.Unlock()
-	select {
-	case a.wake <- struct{}{}:
-	default:
+	if err := a.flush(p); err != nil {
+		return 0, err
 	}
 	return len(p), nil
+}
+
+// flush writes the pending lines, then p.
+func (a *asyncLog) flush(p []byte) error {
+	a.wmu.Lock()
+	defer a.wmu.Unlock()
+	a.mu.Lock()
+	out := append(a.pending, p...)
+	a.pending = nil
+	a.mu.Unlock()
+	if len(out) == 0 {
+		return nil
+	}
+	_, err := a.w.Write(out)
+	return err
 }
 
 func (a *asyncLog) run() {
 	defer close(a.done)
 	var out []byte
 	for range a.wake {
+		a.wmu.Lock()
 		a.mu.Lock()
 		out, a.pending = a.pending, out[:0]
 		a.mu.Unlock()
 		if len(out) > 0 {
 			a.w.Write(out)
 		}
+		a.wmu.Unlock()
 	}
 }
 
@@ -114,30 +132,11 @@ func (a *asyncLog) run() {
 func (a *asyncLog) Close() {
 	a.mu.Lock()
 	a.closed = true
-	a.mu.Unlock()
 	close(a.wake)
+	a.mu.Unlock()
 	<-a.done
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.pending) > 0 {
-		a.w.Write(a.pending)
-		a.pending = nil
-	}
+	a.flush(nil)
 }
-
-// statusWriter remembers the status a handler wrote, for the request log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap is for [http.ResponseController].
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // appendLogURI appends u's request URI with its secrets redacted.
 func appendLogURI(dst []byte, u *url.URL) []byte {
