@@ -138,6 +138,20 @@ func (a *asyncLog) Close() {
 	a.flush(nil)
 }
 
+// statusWriter remembers the status a handler wrote, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap is for [http.ResponseController].
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // appendLogURI appends u's request URI with its secrets redacted.
 func appendLogURI(dst []byte, u *url.URL) []byte {
 	if u.Opaque == "" {
