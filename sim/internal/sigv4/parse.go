@@ -123,7 +123,11 @@ func parseHeader(r *http.Request, authz string) (*Auth, error) {
 		}
 	}
 	amzDate, haveAmzDate := headerValue(r.Header, "X-Amz-Date")
-	httpDate, haveDate := headerValue(r.Header, "Date")
+	var httpDate string
+	var haveDate bool
+	if !haveAmzDate { // the Date header counts only without X-Amz-Date
+		httpDate, haveDate = headerValue(r.Header, "Date")
+	}
 	if !haveCred || !haveSigned || !haveSig || !(haveAmzDate || haveDate) {
 		if service := serviceOf(cred); isS3(service) {
 			if !haveAmzDate && !haveDate && haveCred && haveSigned && haveSig {
