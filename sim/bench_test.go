@@ -46,33 +46,16 @@ func (r replay) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-// recorder captures the simulator's response to one call.
-type recorder struct {
-	next http.RoundTripper
-	last replay
-}
-
-func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := r.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	r.last = replay{resp.StatusCode, b}
-	return resp, nil
-}
-
 // benchCall measures call on the simulator in memory and on the floor, side by side.
 func benchCall(b *testing.B, c *sim.Cloud, cfg aws.Config, call func(aws.Config) error) {
-	rec := &recorder{next: cfg.HTTPClient.(*http.Client).Transport}
+	rec := &seqRecorder{next: cfg.HTTPClient.(*http.Client).Transport}
 	recCfg := cfg.Copy()
 	recCfg.HTTPClient = &http.Client{Transport: rec}
 	if err := call(recCfg); err != nil {
 		b.Fatal(err)
 	}
 	floor := cfg.Copy()
-	floor.HTTPClient = &http.Client{Transport: rec.last}
+	floor.HTTPClient = &http.Client{Transport: &replays{resps: rec.got}}
 	b.Run("sim", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -122,6 +105,20 @@ func BenchmarkGetUser(b *testing.B) {
 	c, cfg := benchCloud(b)
 	benchCall(b, c, cfg, func(cfg aws.Config) error {
 		_, err := iam.NewFromConfig(cfg).GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String("alex")})
+		return err
+	})
+}
+
+// BenchmarkIAMCreateDeleteUser creates and deletes a user, as alex: two writes.
+func BenchmarkIAMCreateDeleteUser(b *testing.B) {
+	ctx := context.Background()
+	c, cfg := benchCloud(b)
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		client := iam.NewFromConfig(cfg)
+		if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bench-user")}); err != nil {
+			return err
+		}
+		_, err := client.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("bench-user")})
 		return err
 	})
 }

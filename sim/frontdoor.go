@@ -584,6 +584,9 @@ func v2Error(err error) error {
 }
 
 func sourceIP(r *http.Request) string {
+	if r.RemoteAddr == "" {
+		return "127.0.0.1" // in process: no address (and no error for SplitHostPort to make)
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil || host == "" {
 		return "127.0.0.1"

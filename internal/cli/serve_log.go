@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"io"
 	"log"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,8 +41,101 @@ func logRequests(l *log.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		l.Printf("%s %s %s %d %s", r.RemoteAddr, r.Method, logURI(r.URL), sw.status, time.Since(start).Round(time.Microsecond))
+		d := time.Since(start).Round(time.Microsecond)
+		line := make([]byte, 0, 128)
+		line = append(line, r.RemoteAddr...)
+		line = append(line, ' ')
+		line = append(line, r.Method...)
+		line = append(line, ' ')
+		line = appendLogURI(line, r.URL)
+		line = append(line, ' ')
+		line = strconv.AppendInt(line, int64(sw.status), 10)
+		line = append(line, ' ')
+		line = append(line, d.String()...)
+		l.Print(string(line))
 	})
+}
+
+// asyncLog writes the request log from a goroutine of its own, so that no answer waits for
+// the write of its line (a system call per request, to a terminal, a pipe or a file): the
+// lines written while a write is under way go out together in the next. Past maxPending
+// bytes waiting, a line is written at once, so a writer that blocks holds the requests back
+// rather than filling memory. Close writes what is left. An asyncLog is safe for concurrent
+// use; its writer is written by one goroutine at a time.
+type asyncLog struct {
+	w       io.Writer
+	wmu     sync.Mutex // held while w is written, so that lines go out whole and in order
+	mu      sync.Mutex // guards pending and closed
+	pending []byte
+	closed  bool
+	wake    chan struct{}
+	done    chan struct{}
+}
+
+const maxPending = 1 << 20
+
+func newAsyncLog(w io.Writer) *asyncLog {
+	a := &asyncLog{w: w, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go a.run()
+	return a
+}
+
+func (a *asyncLog) Write(p []byte) (int, error) {
+	a.mu.Lock()
+	if !a.closed && len(a.pending)+len(p) <= maxPending {
+		a.pending = append(a.pending, p...)
+		select { // under the lock, so never after Close closed wake
+		case a.wake <- struct{}{}:
+		default:
+		}
+		a.mu.Unlock()
+		return len(p), nil
+	}
+	a.mu.Unlock()
+	if err := a.flush(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// flush writes the pending lines, then p.
+func (a *asyncLog) flush(p []byte) error {
+	a.wmu.Lock()
+	defer a.wmu.Unlock()
+	a.mu.Lock()
+	out := append(a.pending, p...)
+	a.pending = nil
+	a.mu.Unlock()
+	if len(out) == 0 {
+		return nil
+	}
+	_, err := a.w.Write(out)
+	return err
+}
+
+func (a *asyncLog) run() {
+	defer close(a.done)
+	var out []byte
+	for range a.wake {
+		a.wmu.Lock()
+		a.mu.Lock()
+		out, a.pending = a.pending, out[:0]
+		a.mu.Unlock()
+		if len(out) > 0 {
+			a.w.Write(out)
+		}
+		a.wmu.Unlock()
+	}
+}
+
+// Close writes the lines still waiting; later lines are written at once.
+func (a *asyncLog) Close() {
+	a.mu.Lock()
+	a.closed = true
+	close(a.wake)
+	a.mu.Unlock()
+	<-a.done
+	a.flush(nil)
 }
 
 // statusWriter remembers the status a handler wrote, for the request log.
@@ -57,11 +152,24 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap is for [http.ResponseController].
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logURI is u's request URI with its secrets redacted.
-func logURI(u *url.URL) string {
+// appendLogURI appends u's request URI with its secrets redacted.
+func appendLogURI(dst []byte, u *url.URL) []byte {
+	if u.Opaque == "" {
+		// url.URL.RequestURI's common case, without copying u.
+		path := u.EscapedPath()
+		if path == "" {
+			path = "/"
+		}
+		dst = append(dst, path...)
+		if u.ForceQuery || u.RawQuery != "" {
+			dst = append(dst, '?')
+			dst = append(dst, redactQuery(u.RawQuery)...)
+		}
+		return dst
+	}
 	c := *u
 	c.RawQuery = redactQuery(u.RawQuery)
-	return c.RequestURI()
+	return append(dst, c.RequestURI()...)
 }
 
 // redactQuery returns the raw query string with the value of every parameter that may be a

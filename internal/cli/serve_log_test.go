@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -368,4 +369,38 @@ print(c.generate_presigned_url("get_object", Params={"Bucket": "logged", "Key": 
 		return
 	}
 	t.Logf("the log:\n%s", text)
+}
+
+// TestAsyncLog: lines written from many goroutines all reach the writer, whole and each
+// goroutine's in order, by Close; a line written after Close is written at once.
+func TestAsyncLog(t *testing.T) {
+	t.Parallel()
+	var out syncBuffer
+	a := newAsyncLog(&out)
+	const writers, lines = 8, 200
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range lines {
+				fmt.Fprintf(a, "w%d %04d\n", w, i)
+			}
+		}()
+	}
+	wg.Wait()
+	a.Close()
+	fmt.Fprintf(a, "after close\n")
+	got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(got) != writers*lines+1 || got[len(got)-1] != "after close" {
+		t.Fatalf("%d lines, the last %q; want %d, the last %q", len(got), got[len(got)-1], writers*lines+1, "after close")
+	}
+	next := make([]int, writers)
+	for _, line := range got[:len(got)-1] {
+		var w, i int
+		if _, err := fmt.Sscanf(line, "w%d %d", &w, &i); err != nil || w < 0 || w >= writers || i != next[w] {
+			t.Fatalf("line %q out of order or broken (next of w%d is %d)", line, w, next[w])
+		}
+		next[w]++
+	}
 }

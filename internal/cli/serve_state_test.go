@@ -68,7 +68,7 @@ func TestServeStateDirKeepsState(t *testing.T) {
 }
 
 // freePort returns a loopback address no one listens on.
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -144,7 +144,9 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	logger := log.New(o.IO.Err, "", log.LstdFlags|log.Lmicroseconds)
+	requestLog := newAsyncLog(o.IO.Err)
+	defer requestLog.Close()
+	logger := log.New(requestLog, "", log.LstdFlags|log.Lmicroseconds)
 	header, progress, idle := serveLimits(o)
 	srv := &http.Server{
 		Handler:           logRequests(logger, paced(progress, cloud)),

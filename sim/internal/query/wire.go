@@ -52,15 +52,19 @@ func (w wire) Operation(r *service.Request) (string, error) {
 // formOf returns the request's parameters: the query string and, for a form-encoded body,
 // the body's.
 func formOf(r *http.Request, body []byte) (url.Values, error) {
+	if r.URL.RawQuery == "" && len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
+		// A POST of a form, as the SDKs send it: the body's parameters alone.
+		bf, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, malformed("The request body is not well-formed form data: %v", err)
+		}
+		return bf, nil
+	}
 	form, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, malformed("The query string is malformed: %v", err)
 	}
-	if len(body) == 0 {
-		return form, nil
-	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "application/x-www-form-urlencoded" && ct != "" {
+	if len(body) == 0 || !isForm(r.Header.Get("Content-Type")) {
 		return form, nil
 	}
 	bf, err := url.ParseQuery(string(body))
@@ -71,6 +75,17 @@ func formOf(r *http.Request, body []byte) (url.Values, error) {
 		form[k] = append(form[k], v...)
 	}
 	return form, nil
+}
+
+// isForm reports whether a body of the content type ct is read as form data: one of type
+// application/x-www-form-urlencoded, none, or one that does not parse.
+func isForm(ct string) bool {
+	const form = "application/x-www-form-urlencoded"
+	if base, _, _ := strings.Cut(ct, ";"); strings.EqualFold(strings.TrimSpace(base), form) {
+		return true // what mime.ParseMediaType would say, with or without its parameters' errors
+	}
+	t, _, err := mime.ParseMediaType(ct)
+	return err != nil || t == form || t == ""
 }
 
 // malformed is the answer to parameters that cannot be read: broken percent-encoding, or more

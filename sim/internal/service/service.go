@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"sync"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
@@ -155,8 +156,28 @@ func DryRun(in any) bool {
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return false
 	}
-	f := v.Elem().FieldByName("DryRun")
-	return f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.Bool && f.Elem().Bool()
+	index := dryRunField(v.Elem().Type())
+	if index == nil {
+		return false
+	}
+	f, err := v.Elem().FieldByIndexErr(index)
+	return err == nil && !f.IsNil() && f.Elem().Bool()
+}
+
+// dryRunFields holds, per input type, the index of its DryRun *bool field (nil for none), so
+// that no request looks the field up by name.
+var dryRunFields sync.Map // reflect.Type → []int
+
+func dryRunField(t reflect.Type) []int {
+	if i, ok := dryRunFields.Load(t); ok {
+		return i.([]int)
+	}
+	var index []int
+	if f, ok := t.FieldByName("DryRun"); ok && f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Bool {
+		index = f.Index
+	}
+	dryRunFields.Store(t, index)
+	return index
 }
 
 // State is a service's persisted state. Generation changes with every change and never on a

@@ -50,9 +50,9 @@ func BenchmarkParseVerifyIAMColdKey(b *testing.B) {
 		q := reqs[i%n]
 		i++
 		if i%n == 0 {
-			signers.Lock()
-			signers.m = nil
-			signers.Unlock()
+			keys.Lock()
+			keys.m = nil
+			keys.Unlock()
 		}
 		a, err := Parse(q.r)
 		if err != nil {

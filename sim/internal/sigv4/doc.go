@@ -16,16 +16,15 @@
 //
 // # How the signature is checked
 //
-// Verify does not canonicalise the request itself. It builds a copy of the request that holds
-// only the headers the client signed and has the SDK's own signer (aws-sdk-go-v2's
-// aws/signer/v4, SignHTTP or PresignHTTP) sign the copy, then compares the two signatures in
-// constant time. The copy is arranged so that the SDK signer reproduces the client's canonical
-// request even where the SDK would sign differently (see computeSignature): headers it ignores by
-// name are still signed when the client signed them, and content-length, x-amz-date and
-// x-amz-security-token appear only when the client signed them. The path is canonicalised as S3
-// does (each byte outside A-Za-z0-9-_.~ and '/' percent-encoded once); for other services the
-// signer escapes it a second time, as AWS requires. Derived signing keys are cached by the SDK
-// signer, one signer per (access key, secret).
+// Verify computes the canonical request, the string to sign and the signature itself, as
+// aws-sdk-go-v2's v4 signer would for a copy of the request holding only the headers the client
+// signed, then compares the two signatures in constant time. The SDK's signer is the oracle of
+// the tests (a differential test and a fuzz test over random methods, paths, queries and
+// headers, and botocore's vectors): headers it would ignore by name are still signed when the
+// client signed them, and content-length, x-amz-date and x-amz-security-token appear only when
+// the client signed them. The path is canonicalised as S3 does (each byte outside
+// A-Za-z0-9-_.~ and '/' percent-encoded once); for other services it is escaped a second time,
+// as AWS requires. Derived signing keys are cached per (secret, date, region, service).
 //
 // The chunk signatures of STREAMING-AWS4-HMAC-SHA256-PAYLOAD bodies are checked with the SDK's
 // v4.StreamSigner; the trailer signature of STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, which
@@ -42,8 +41,9 @@
 //   - A header-signed request must carry X-Amz-Date and sign it: the SDK signer always adds
 //     x-amz-date, so a request dated only by the Date header, or one that did not sign
 //     x-amz-date, is refused as a mismatch (AWS accepts both; no SDK or CLI sends them).
-//   - A client that signed "content-length:0" cannot be reproduced (the SDK signer signs
-//     content-length only when it is positive) and is refused as a mismatch.
+//   - A client that signed "content-length:0" is refused as a mismatch (the SDK signer signs
+//     content-length only when it is positive), and so is one whose signed header list holds
+//     a name not in lower-case ASCII.
 //   - Paths are not normalised (no removal of "." and ".." segments) for non-S3 services; the
 //     simulated services' paths are "/".
 //   - SigV4a (AWS4-ECDSA-P256-SHA256) and SigV2 are not accepted.

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -122,7 +123,11 @@ func parseHeader(r *http.Request, authz string) (*Auth, error) {
 		}
 	}
 	amzDate, haveAmzDate := headerValue(r.Header, "X-Amz-Date")
-	httpDate, haveDate := headerValue(r.Header, "Date")
+	var httpDate string
+	var haveDate bool
+	if !haveAmzDate { // the Date header counts only without X-Amz-Date
+		httpDate, haveDate = headerValue(r.Header, "Date")
+	}
 	if !haveCred || !haveSigned || !haveSig || !(haveAmzDate || haveDate) {
 		if service := serviceOf(cred); isS3(service) {
 			if !haveAmzDate && !haveDate && haveCred && haveSigned && haveSig {
@@ -212,9 +217,9 @@ func parseQuery(r *http.Request, q url.Values) (*Auth, error) {
 
 // setCredential parses "AKID/20150830/us-east-1/iam/aws4_request".
 func (a *Auth) setCredential(cred string, presigned bool) error {
-	parts := strings.Split(cred, "/")
-	s3 := len(parts) == 5 && isS3(parts[3])
-	if len(parts) != 5 {
+	parts, ok := credentialParts(cred)
+	s3 := ok && isS3(parts[3])
+	if !ok {
 		return incomplete(presigned, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", cred)
 	}
 	if parts[4] != terminator {
@@ -246,8 +251,15 @@ func (a *Auth) setCredential(cred string, presigned bool) error {
 // it against the date of the credential scope.
 func (a *Auth) setTime(amzDate string, haveAmzDate bool, httpDate string, presigned bool) error {
 	if haveAmzDate {
-		t, err := time.Parse(timeFormat, amzDate)
-		if err != nil || t.Format(timeFormat) != amzDate {
+		t, ok := parseAmzDate(amzDate)
+		if !ok {
+			var err error
+			if t, err = time.Parse(timeFormat, amzDate); err == nil && t.Format(timeFormat) != amzDate {
+				err = errNotCanonical
+			}
+			ok = err == nil
+		}
+		if !ok {
 			switch {
 			case presigned && isS3(a.Service):
 				return incomplete(true, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
@@ -282,11 +294,23 @@ func (a *Auth) setTime(amzDate string, haveAmzDate bool, httpDate string, presig
 
 // serviceOf returns the service of a credential string, "" if it has none.
 func serviceOf(cred string) string {
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
+	parts, ok := credentialParts(cred)
+	if !ok {
 		return ""
 	}
 	return parts[3]
+}
+
+// credentialParts splits a credential at '/', reporting whether it has exactly 5 parts.
+func credentialParts(cred string) (parts [5]string, ok bool) {
+	for i := range 4 {
+		var found bool
+		if parts[i], cred, found = strings.Cut(cred, "/"); !found {
+			return parts, false
+		}
+	}
+	parts[4] = cred
+	return parts, strings.IndexByte(cred, '/') < 0
 }
 
 // headerValue returns the first value of the header name, looked up without regard to case so
@@ -301,4 +325,30 @@ func headerValue(h http.Header, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+var errNotCanonical = errors.New("not in the canonical format")
+
+// parseAmzDate reads "20060102T150405Z" as time.Parse(timeFormat, s) does, for s that are
+// exactly that formatting of a time; it reports false for any other s (which time.Parse then
+// reads, to refuse it with its own error).
+func parseAmzDate(s string) (time.Time, bool) {
+	if len(s) != len(timeFormat) || s[8] != 'T' || s[15] != 'Z' {
+		return time.Time{}, false
+	}
+	var f [6]int
+	for i, span := range [6][2]int{{0, 4}, {4, 6}, {6, 8}, {9, 11}, {11, 13}, {13, 15}} {
+		for j := span[0]; j < span[1]; j++ {
+			c := s[j]
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			f[i] = f[i]*10 + int(c-'0')
+		}
+	}
+	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, time.UTC)
+	if t.Year() != f[0] || int(t.Month()) != f[1] || t.Day() != f[2] || t.Hour() != f[3] || t.Minute() != f[4] || t.Second() != f[5] {
+		return time.Time{}, false // out of range: 20261332T…, 24:00:00, 23:59:60
+	}
+	return t, true
 }

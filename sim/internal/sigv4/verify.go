@@ -1,20 +1,13 @@
 package sigv4
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // MaxSkew is how far the date of a header-signed request may be from now (AWS: 15 minutes).
@@ -90,12 +83,9 @@ func payloadHashError(a *Auth) *Error {
 }
 
 func verifyWith(r *http.Request, a *Auth, secret string, hashes []string) error {
+	var sig [64]byte
 	for _, h := range hashes {
-		sig, err := computeSignature(r, a, secret, h)
-		if err != nil {
-			return err
-		}
-		if subtle.ConstantTimeCompare([]byte(sig), []byte(a.Signature)) == 1 {
+		if signature(&sig, r, a, secret, h) && subtle.ConstantTimeCompare(sig[:], []byte(a.Signature)) == 1 {
 			return nil
 		}
 	}
@@ -203,143 +193,6 @@ func isHexHash(s string) bool {
 	return true
 }
 
-// computeSignature rebuilds r as the client signed it and signs the copy with the SDK's signer.
-//
-// The copy holds only the client's signed headers, so that the signer neither adds a header the
-// client did not sign nor drops one it did:
-//   - host is the request's Host; the copy's URL has no scheme, so the signer strips no port.
-//   - content-length is the ContentLength field (the signer signs it only when > 0), and is 0
-//     when the client did not sign it.
-//   - x-amz-date is set by the signer from the signing time; Parse checked that the client's
-//     value is exactly that time's formatting.
-//   - Headers the signer ignores by name (Authorization, User-Agent, X-Amzn-Trace-Id, Expect,
-//     Transfer-Encoding) are stored under lower-case keys: the signer's ignore list matches
-//     canonical keys only, so a client that signed one of them (botocore does not; other
-//     signers may) is reproduced. TestVerifySignsIgnoredHeaders pins it.
-//   - The session token is passed as a signed header (or query parameter), never as the
-//     credentials' token, so the signer adds X-Amz-Security-Token only if the client signed it.
-func computeSignature(r *http.Request, a *Auth, secret, payloadHash string) (string, error) {
-	host := r.Host
-	if host == "" && r.URL != nil {
-		host = r.URL.Host
-	}
-	var path, rawQuery string
-	if r.URL != nil {
-		path, rawQuery = r.URL.EscapedPath(), r.URL.RawQuery
-	}
-	if a.Presigned {
-		rawQuery = withoutParam(rawQuery, "X-Amz-Signature")
-	}
-	c := &http.Request{
-		Method: r.Method,
-		URL:    &url.URL{Opaque: "//h" + canonicalPath(path), RawQuery: rawQuery},
-		Header: make(http.Header, len(a.SignedHeaders)),
-		Host:   host,
-	}
-	if c.Method == "" {
-		c.Method = http.MethodGet
-	}
-	for _, name := range a.SignedHeaders {
-		switch name {
-		case "host":
-			continue
-		case "x-amz-date":
-			if !a.Presigned {
-				// The signer writes it from the signing time; a value other than that
-				// formatting cannot be what the client signed.
-				if v, _ := headerValue(r.Header, "X-Amz-Date"); a.amzDate != "" && v != a.amzDate {
-					return "", nil
-				}
-				continue
-			}
-		case "content-length":
-			n := r.ContentLength
-			if v, ok := headerValue(r.Header, "Content-Length"); ok {
-				var err error
-				if n, err = strconv.ParseInt(v, 10, 64); err != nil {
-					return "", nil
-				}
-			}
-			c.ContentLength = n
-			continue
-		case "transfer-encoding":
-			if len(r.TransferEncoding) > 0 {
-				c.Header[name] = []string{strings.Join(r.TransferEncoding, ",")}
-				continue
-			}
-		}
-		if vs := headerValues(r.Header, name); len(vs) > 0 {
-			c.Header[name] = vs
-		}
-	}
-	signer := signerFor(a.AccessKeyID, secret)
-	creds := aws.Credentials{AccessKeyID: a.AccessKeyID, SecretAccessKey: secret}
-	s3 := isS3(a.Service)
-	if a.Presigned {
-		u, _, err := signer.PresignHTTP(context.Background(), creds, c, payloadHash, a.Service, a.Region, a.Time,
-			func(o *v4.SignerOptions) {
-				o.DisableHeaderHoisting = true
-				o.DisableURIPathEscaping = s3
-			})
-		if err != nil {
-			return "", err
-		}
-		i := strings.LastIndex(u, "X-Amz-Signature=")
-		if i < 0 {
-			return "", nil
-		}
-		return u[i+len("X-Amz-Signature="):], nil
-	}
-	err := signer.SignHTTP(context.Background(), creds, c, payloadHash, a.Service, a.Region, a.Time,
-		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = s3 })
-	if err != nil {
-		return "", err
-	}
-	authz := c.Header.Get("Authorization")
-	i := strings.LastIndex(authz, "Signature=")
-	if i < 0 {
-		return "", nil
-	}
-	return authz[i+len("Signature="):], nil
-}
-
-// headerValues returns all values of the header name, whatever the case of its key (a request
-// built in-process may hold several spellings; they are merged in key order).
-func headerValues(h http.Header, name string) []string {
-	var out []string
-	var keys []string
-	for k := range h {
-		if strings.EqualFold(k, name) {
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 1 {
-		return h[keys[0]]
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		out = append(out, h[k]...)
-	}
-	return out
-}
-
-// withoutParam removes every name=value pair whose decoded name is name from a raw query,
-// leaving the other pairs exactly as sent.
-func withoutParam(rawQuery, name string) string {
-	var b strings.Builder
-	for pair := range strings.SplitSeq(rawQuery, "&") {
-		k, _, _ := strings.Cut(pair, "=")
-		if dk, err := url.QueryUnescape(k); err == nil && dk == name {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(pair)
-	}
-	return b.String()
-}
-
 // canonicalPath returns the path as AWS canonicalises it before signing: every byte outside
 // A-Z a-z 0-9 - _ . ~ and '/' percent-encoded with upper-case hex, whether or not the client
 // escaped it on the wire. An escaped slash (%2F) stays escaped. This is the canonical URI of S3;
@@ -395,38 +248,4 @@ func unhex(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
-}
-
-// Signers are kept per (access key ID, secret). The SDK's signer caches derived signing keys
-// inside each Signer, keyed by region/service and checked against the access key ID and the
-// day but not the secret; one Signer per secret keeps a cached key from ever serving another
-// secret. The map is cleared when it grows past maxSigners.
-const maxSigners = 4096
-
-type credKey struct{ akid, secret string }
-
-var signers struct {
-	sync.RWMutex
-	m map[credKey]*v4.Signer
-}
-
-func signerFor(akid, secret string) *v4.Signer {
-	k := credKey{akid, secret}
-	signers.RLock()
-	s := signers.m[k]
-	signers.RUnlock()
-	if s != nil {
-		return s
-	}
-	signers.Lock()
-	defer signers.Unlock()
-	if s = signers.m[k]; s != nil {
-		return s
-	}
-	if signers.m == nil || len(signers.m) >= maxSigners {
-		signers.m = make(map[credKey]*v4.Signer)
-	}
-	s = v4.NewSigner()
-	signers.m[k] = s
-	return s
 }
