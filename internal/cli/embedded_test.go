@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -43,10 +44,18 @@ func TestEmbeddedStatePersists(t *testing.T) {
 	}
 }
 
-// TestMain lets the test binary act as awsx, so tests can run it as several processes.
+// TestMain lets the test binary act as awsx, so tests can run it as several processes. Most
+// tests wait on AWS CLI and boto3 processes, so unless -test.parallel is given, eight run at
+// once rather than one per CPU.
 func TestMain(m *testing.M) {
 	if os.Getenv("AWSX_TEST_MAIN") == "1" {
 		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", "8")
 	}
 	code := m.Run()
 	if err := closePools(); err != nil {
