@@ -15,22 +15,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsxlab/awsx/internal/awscli"
 	"github.com/awsxlab/awsx/sim"
 )
 
 // awsCLIs returns the AWS CLIs on this machine: v1 (python3 -m awscli) and v2 (Debian's
 // package, /usr/bin/aws; a pyenv shim may shadow `aws` on PATH).
-func awsCLIs(t *testing.T) map[string][]string {
-	clis := map[string][]string{}
-	if exec.Command("python3", "-c", "import awscli").Run() == nil {
-		clis["v1"] = []string{"python3", "-m", "awscli"}
-	} else {
-		t.Log("the AWS CLI v1 is not installed (pip install awscli): skipped")
-	}
-	if b, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(b), "aws-cli/2") {
-		clis["v2"] = []string{"/usr/bin/aws"}
-	} else {
-		t.Log("the AWS CLI v2 is not at /usr/bin/aws (apt-get install awscli): skipped")
+func awsCLIs(t *testing.T) []awscli.Client {
+	clis, missing := awscli.Installed()
+	for _, m := range missing {
+		t.Log("skipped: " + m)
 	}
 	if len(clis) == 0 {
 		t.Skip("no AWS CLI on this machine")
@@ -64,20 +58,23 @@ func TestS3AWSCLI(t *testing.T) {
 	t.Cleanup(srv.Close)
 	big := make([]byte, 20<<20)
 	rand.Read(big)
-	for name, argv := range clis {
+	for _, cli := range clis {
+		name := cli.Name
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			env := cliEnvFor(dir)
+			session, err := cli.Start(env, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer session.Close()
 			run := func(args ...string) string {
 				t.Helper()
-				cmd := exec.Command(argv[0], append(append(argv[1:], "--endpoint-url", srv.URL), args...)...)
-				cmd.Env, cmd.Dir = env, dir
-				var out, errb bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &errb
-				if err := cmd.Run(); err != nil {
-					t.Fatalf("aws %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errb.String())
+				r, err := session.Run(append([]string{"--endpoint-url", srv.URL}, args...)...)
+				if err != nil || r.Code != 0 {
+					t.Fatalf("aws %s: exit %d, %v\n%s%s", strings.Join(args, " "), r.Code, err, r.Stdout, r.Stderr)
 				}
-				return out.String()
+				return r.Stdout
 			}
 			bucket := "cli-" + name
 			run("s3api", "create-bucket", "--bucket", bucket)

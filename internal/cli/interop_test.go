@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
+	"github.com/awsxlab/awsx/internal/awscli"
 	"github.com/awsxlab/awsx/sim"
 )
 

@@ -20,7 +20,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
+	"github.com/awsxlab/awsx/internal/awscli"
 	"github.com/awsxlab/awsx/internal/output"
 	"github.com/awsxlab/awsx/sim"
 )

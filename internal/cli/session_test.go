@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
+	"github.com/awsxlab/awsx/internal/awscli"
 	"github.com/awsxlab/awsx/internal/cli/params"
 )
 

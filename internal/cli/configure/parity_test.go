@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/awsxlab/awsx/internal/cli/internal/awscli"
+	"github.com/awsxlab/awsx/internal/awscli"
 )
 
 // awsCLI is a real AWS CLI: its name and the sessions that run its commands.
