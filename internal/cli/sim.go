@@ -140,6 +140,7 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 		}
 		defer cloud.Close()
 	}
+	cloud.SetInstanceCLI(instanceCLI(cloud)) // aws on an instance (awsx sim on, user data at boot)
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return err
@@ -147,7 +148,7 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 	logger := log.New(o.IO.Err, "", log.LstdFlags|log.Lmicroseconds)
 	header, progress, idle := serveLimits(o)
 	srv := &http.Server{
-		Handler:           logRequests(logger, paced(progress, cloud)),
+		Handler:           logRequests(logger, paced(progress, withAdmin(cloud, cloud))),
 		ReadHeaderTimeout: header,
 		IdleTimeout:       idle,
 		// No ReadTimeout or WriteTimeout: each caps a whole request, so would cut a large

@@ -16,6 +16,7 @@ type SpotPriceOptions struct {
 	Market  sim.SpotMarket
 	Price   string // dollars an hour, or "" for the market's own price
 	Command string
+	admin   *adminClient // a served simulator's admin API; nil for the embedded one
 }
 
 // NewCmdSimSpotPrice returns `awsx sim spot-price`, which moves a Spot price of the embedded
@@ -45,6 +46,11 @@ aws ec2 describe-spot-price-history.`,
 			if args[0] != "market" {
 				o.Price = args[0]
 			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			o.admin = admin
 			return spotPriceRun(cmd.Context(), o)
 		},
 	}
@@ -58,16 +64,27 @@ aws ec2 describe-spot-price-history.`,
 }
 
 func spotPriceRun(ctx context.Context, o *SpotPriceOptions) error {
+	show := func(price string, at time.Time, notices []sim.SpotNotice) {
+		m := o.Market
+		fmt.Fprintf(o.Factory.IO.Out, "%s in %s (%s): %s an hour from %s\n", m.InstanceType, m.AvailabilityZone, m.ProductDescription, price, stamp(at))
+		for _, n := range notices {
+			printNotice(o.Factory.IO, n)
+		}
+	}
+	if o.admin != nil {
+		var out adminSpotPriceOut
+		if err := o.admin.call(ctx, "spot-price", adminSpotPriceIn{o.Market, o.Price}, &out); err != nil {
+			return fmt.Errorf("%s: %w", o.Command, err)
+		}
+		show(out.Price, out.Now, out.Notices)
+		return nil
+	}
 	return onEmbedded(ctx, o.Factory, o.Command, func(c *sim.Cloud) error {
 		now, notices, err := c.SetSpotPrice(o.Market, o.Price)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.Command, err)
 		}
-		m := o.Market
-		fmt.Fprintf(o.Factory.IO.Out, "%s in %s (%s): %s an hour from %s\n", m.InstanceType, m.AvailabilityZone, m.ProductDescription, now, stamp(c.Now()))
-		for _, n := range notices {
-			printNotice(o.Factory.IO, n)
-		}
+		show(now, c.Now(), notices)
 		return nil
 	})
 }
@@ -104,6 +121,18 @@ On real AWS, AWS Fault Injection Service (aws:ec2:send-spot-instance-interruptio
 this to test how your application copes.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			if admin != nil {
+				var out adminInterruptOut
+				if err := admin.call(cmd.Context(), "interrupt", adminInterruptIn{args[0], now}, &out); err != nil {
+					return fmt.Errorf("sim interrupt: %w", err)
+				}
+				printNotice(f.IO, out.Notice)
+				return nil
+			}
 			return onEmbedded(cmd.Context(), f, "sim interrupt", func(c *sim.Cloud) error {
 				n, err := c.InterruptSpotInstance(args[0], func(o *sim.InterruptOptions) { o.Now = now })
 				if err != nil {
@@ -134,6 +163,18 @@ directory; it never goes back.
 			d, err := time.ParseDuration(args[0])
 			if err != nil || d <= 0 {
 				return fmt.Errorf("sim advance: %q is not a positive duration such as 2m or 1h30m", args[0])
+			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			if admin != nil {
+				var out adminAdvanceOut
+				if err := admin.call(cmd.Context(), "advance", adminAdvanceIn{d.String()}, &out); err != nil {
+					return fmt.Errorf("sim advance: %w", err)
+				}
+				fmt.Fprintf(f.IO.Out, "The simulator's clock is at %s.\n", stamp(out.Now))
+				return nil
 			}
 			return onEmbedded(cmd.Context(), f, "sim advance", func(c *sim.Cloud) error {
 				c.Advance(d)
