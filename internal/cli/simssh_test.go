@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,11 +29,15 @@ type sshWorld struct {
 	env              []string
 	id, sg, ip, priv string
 	dns              string
+	global           []string // options before every awsx command line (--endpoint-url)
 }
 
-func newSSHWorld(t *testing.T) *sshWorld {
+func newSSHWorld(t *testing.T) *sshWorld { return newSSHWorldWith(t) }
+
+// newSSHWorldWith is newSSHWorld with global's options on every awsx command line.
+func newSSHWorldWith(t *testing.T, global ...string) *sshWorld {
 	home, env := embeddedEnv(t)
-	w := &sshWorld{t: t, home: home, env: env}
+	w := &sshWorld{t: t, home: home, env: env, global: global}
 	w.sg = w.ok("ec2", "create-security-group", "--group-name", "ssh", "--description", "ssh", "--query", "GroupId", "--output", "text")
 	w.ok("ec2", "authorize-security-group-ingress", "--group-id", w.sg, "--protocol", "tcp", "--port", "22", "--cidr", "203.0.113.10/32")
 	w.saveKey("lab-key", "key.pem")
@@ -58,7 +63,7 @@ func (w *sshWorld) saveKey(name, file string) {
 
 func (w *sshWorld) run(stdin string, args ...string) result {
 	w.t.Helper()
-	return runAwsxStdin(w.t, w.env, w.home, stdin, args...)
+	return runAwsxStdin(w.t, w.env, w.home, stdin, append(slices.Clone(w.global), args...)...)
 }
 
 func (w *sshWorld) ok(args ...string) string {
@@ -87,7 +92,20 @@ func (w *sshWorld) refused(args []string, want, why string) {
 
 func TestSimSSH(t *testing.T) {
 	t.Parallel()
-	w := newSSHWorld(t)
+	testSimSSH(t, newSSHWorld(t))
+}
+
+// TestSimSSHServed: the same against awsx sim serve, through its admin API.
+func TestSimSSHServed(t *testing.T) {
+	t.Parallel()
+	w := newSSHWorldWith(t, "--endpoint-url", startServer(t))
+	testSimSSH(t, w)
+	if _, err := os.Stat(filepath.Join(w.home, ".awsx")); err == nil {
+		t.Errorf("ssh to a served simulator made the embedded one's state directory")
+	}
+}
+
+func testSimSSH(t *testing.T, w *sshWorld) {
 	ssh := func(args ...string) []string { return append([]string{"sim", "ssh"}, args...) }
 	denied := "ec2-user@" + w.ip + ": Permission denied (publickey,gssapi-keyex,gssapi-with-mic).\n"
 
