@@ -218,6 +218,26 @@ func adminOf(ctx context.Context, cmd *cobra.Command, f *Factory) (*adminClient,
 	return &adminClient{url: strings.TrimSuffix(endpoint, "/"), cfg: cfg}, nil
 }
 
+// cutEndpoint takes a leading --endpoint-url URL (or --endpoint-url=URL) off the words of a
+// command that parses its own (sim on, sim ssh), as the global option it is.
+func cutEndpoint(cmd *cobra.Command, args []string) ([]string, error) {
+	if len(args) == 0 {
+		return args, nil
+	}
+	v, ok := strings.CutPrefix(args[0], "--endpoint-url=")
+	switch {
+	case ok:
+		args = args[1:]
+	case args[0] == "--endpoint-url" && len(args) > 1:
+		v, args = args[1], args[2:]
+	case args[0] == "--endpoint-url":
+		return nil, errors.New("argument --endpoint-url: expected one argument")
+	default:
+		return args, nil
+	}
+	return args, cmd.Root().PersistentFlags().Set("endpoint-url", v)
+}
+
 // call makes the admin request op with in, and decodes its answer into out.
 func (a *adminClient) call(ctx context.Context, op string, in, out any) error {
 	body, err := json.Marshal(in)

@@ -48,6 +48,10 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 				return nil
 			}
+			args, err := cutEndpoint(cmd, args)
+			if err != nil {
+				return err
+			}
 			return cobra.MinimumNArgs(1)(cmd, args)
 		},
 		DisableFlagParsing:    true,
@@ -56,6 +60,7 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 			if args[0] == "-h" || args[0] == "--help" {
 				return cmd.Help()
 			}
+			args, _ = cutEndpoint(cmd, args) // checked by Args
 			id, stdin := args[0], streams.In
 			var line string
 			if len(args) == 1 {

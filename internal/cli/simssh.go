@@ -61,6 +61,10 @@ in awsx sim on; an interactive session runs each line on its own (cd does not la
 			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 				return cmd.Help()
 			}
+			args, err := cutEndpoint(cmd, args)
+			if err != nil {
+				return err
+			}
 			admin, err := adminOf(cmd.Context(), cmd, f)
 			if err != nil {
 				return err

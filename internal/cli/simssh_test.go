@@ -98,7 +98,20 @@ func TestSimSSH(t *testing.T) {
 // TestSimSSHServed: the same against awsx sim serve, through its admin API.
 func TestSimSSHServed(t *testing.T) {
 	t.Parallel()
-	w := newSSHWorldWith(t, "--endpoint-url", startServer(t))
+	url := startServer(t)
+	w := newSSHWorldWith(t, "--endpoint-url", url)
+	// The option after sim ssh and sim on, which parse their own words, as after sim advance.
+	for _, args := range [][]string{
+		{"sim", "ssh", "--endpoint-url", url, "-i", "key.pem", "ec2-user@" + w.ip, "whoami"},
+		{"sim", "on", "--endpoint-url=" + url, w.id, "whoami"},
+	} {
+		if r := runAwsx(t, w.env, w.home, args...); r.code != 0 || r.stdout != "ec2-user\n" {
+			t.Errorf("awsx %s: %d %q %q", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := runAwsx(t, w.env, w.home, "sim", "on", "--endpoint-url"); r.code == 0 || !strings.Contains(r.stderr, "expected one argument") {
+		t.Errorf("sim on --endpoint-url: %d %q", r.code, r.stderr)
+	}
 	testSimSSH(t, w)
 	if _, err := os.Stat(filepath.Join(w.home, ".awsx")); err == nil {
 		t.Errorf("ssh to a served simulator made the embedded one's state directory")
