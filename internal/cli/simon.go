@@ -21,8 +21,9 @@ func NewCmdSimOn(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "on INSTANCE-ID [COMMAND [ARGS…]]",
 		Short: "Run a command line in a simulated instance's shell, as if logged in to it",
-		Long: `Run a command line in the shell of an instance of the embedded simulator, as its
-default user (ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on Debian), as if logged in to it.
+		Long: `Run a command line in the shell of an instance of the embedded simulator (or, with
+--endpoint-url URL before the instance, of awsx sim serve's), as its default user
+(ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on Debian), as if logged in to it.
 
   awsx sim on i-0abc… whoami
   awsx sim on i-0abc… sudo yum install -y httpd

@@ -26,8 +26,8 @@ func NewCmdSimSpotPrice(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "spot-price --instance-type TYPE --availability-zone ZONE (PRICE|market)",
 		Short: "Set the Spot price of an instance type in an Availability Zone",
-		Long: `Set the Spot price of an instance type in an Availability Zone of the embedded simulator,
-in dollars an hour, as if the market had moved: from now until you set it again, or until
+		Long: `Set the Spot price of an instance type in an Availability Zone of the embedded simulator
+(or, with --endpoint-url, of awsx sim serve's), in dollars an hour, as if the market had moved: from now until you set it again, or until
 you give the market back its own moving price with "market".
 
   awsx sim spot-price --instance-type m4.large --availability-zone us-east-1a 0.08
@@ -106,7 +106,8 @@ func NewCmdSimInterrupt(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "interrupt INSTANCE-ID",
 		Short: "Interrupt a Spot Instance: its two-minute notice, then a stop or termination",
-		Long: `Interrupt a running Spot Instance of the embedded simulator, as EC2 does when it needs the
+		Long: `Interrupt a running Spot Instance of the embedded simulator (or, with --endpoint-url, of
+awsx sim serve's), as EC2 does when it needs the
 capacity back, whatever your maximum price: the instance gets the two-minute notice (its
 request is marked for termination or stop; its metadata service answers
 spot/instance-action and events/recommendations/rebalance), and two simulated minutes
@@ -152,8 +153,8 @@ func NewCmdSimAdvance(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "advance DURATION",
 		Short: "Move the simulator's clock forward (2m, 1h30m)",
-		Long: `Move the embedded simulator's clock forward by a duration, such as 2m or 1h30m: what waits
-on time happens, at once — a Spot Instance's notice falls due and it is interrupted, the
+		Long: `Move the embedded simulator's clock (or, with --endpoint-url, awsx sim serve's)
+forward by a duration, such as 2m or 1h30m: what waits on time happens, at once — a Spot Instance's notice falls due and it is interrupted, the
 Spot market moves, sessions and presigned URLs expire. The clock stays moved in the state
 directory; it never goes back.
 

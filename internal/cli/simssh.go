@@ -26,7 +26,8 @@ func NewCmdSimSSH(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "ssh [-i KEY.pem] [-p PORT] [-o OPTION=VALUE] USER@HOST [COMMAND…]",
 		Short: "Log in to a simulated instance as OpenSSH's ssh does, with its checks and messages",
-		Long: `Connect to an instance of the embedded simulator as OpenSSH's client does, and run a
+		Long: `Connect to an instance of the embedded simulator (or, with --endpoint-url URL before the
+other options, of awsx sim serve's) as OpenSSH's client does, and run a
 command on it, a script read from standard input, or (at a terminal) an interactive shell.
 
   chmod 400 key.pem
