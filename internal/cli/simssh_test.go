@@ -345,14 +345,22 @@ func TestSimSSHMatchesOpenSSH(t *testing.T) {
 // ends at once), ssh opens an interactive session: the prompt, logout.
 func TestSimSSHInteractive(t *testing.T) {
 	t.Parallel()
+	t.Run("embedded", func(t *testing.T) { t.Parallel(); simSSHInteractive(t, newSSHWorld(t)) })
+	t.Run("served", func(t *testing.T) {
+		t.Parallel()
+		simSSHInteractive(t, newSSHWorldWith(t, "--endpoint-url", startServer(t)))
+	})
+}
+
+func simSSHInteractive(t *testing.T, w *sshWorld) {
 	tty, err := os.Open(os.DevNull)
 	if err != nil || !isTerminal(tty) {
 		t.Skip("no character device to stand for a terminal")
 	}
 	defer tty.Close()
-	w := newSSHWorld(t)
 	var out, errOut bytes.Buffer
-	code := Run(t.Context(), NewFactory(&IO{In: tty, Out: &out, Err: &errOut}, w.env, w.home), []string{"sim", "ssh", "-i", "key.pem", "ec2-user@" + w.ip})
+	code := Run(t.Context(), NewFactory(&IO{In: tty, Out: &out, Err: &errOut}, w.env, w.home),
+		append(slices.Clone(w.global), "sim", "ssh", "-i", "key.pem", "ec2-user@"+w.ip))
 	prompt := "[ec2-user@ip-" + strings.ReplaceAll(w.priv, ".", "-") + " ~]$ "
 	if code != 0 || out.String() != prompt+"logout\n" || // ami-4fffc834 is Amazon Linux (1): no banner of 2023's
 		errOut.String() != "Connection to "+w.ip+" closed.\n" {
