@@ -263,7 +263,7 @@ func (a *adminClient) call(ctx context.Context, op string, in, out any) error {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("the simulator at %s: %w", a.url, err)
+		return fmt.Errorf("no simulator answers at %s (is awsx sim serve running there?): %w", a.url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

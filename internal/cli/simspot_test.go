@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,16 @@ func TestSimSpotCommandsServed(t *testing.T) {
 	url := startServerWith(t, func(o *ServeOptions) { o.Clock = spotClock })
 	home, env := embeddedEnv(t)
 	simSpotCommands(t, env, home, []string{"--endpoint-url", url})
+	// Nothing served: the command says so, and does not fall back to the embedded simulator.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	if r := runAwsx(t, env, home, "--endpoint-url", closed, "sim", "advance", "1m"); r.code == 0 || !strings.Contains(r.stderr, "sim advance: no simulator answers at "+closed) {
+		t.Errorf("sim advance with nothing served: %d %q", r.code, r.stderr)
+	}
 	if _, err := os.Stat(filepath.Join(home, ".awsx")); err == nil {
 		t.Errorf("the commands against a served simulator made the embedded one's state directory")
 	}
