@@ -17,7 +17,16 @@ import (
 
 // NewCmdSim returns `awsx sim`, the simulator's own commands.
 func NewCmdSim(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "sim", Short: "Run the simulator"}
+	cmd := &cobra.Command{Use: "sim", Short: "Run the simulator",
+		Long: `The simulator's own commands: serve it over HTTP, and do what AWS has no API for
+(log in to an instance, move the Spot market and the clock, read SNS's mail, …).
+
+They work on the embedded simulator, whose state is in ~/.awsx. With --endpoint-url URL
+(or AWS_ENDPOINT_URL), sim on, ssh, spot-price, interrupt and advance work on the
+simulator that awsx sim serve serves there instead, through its admin API:
+
+  awsx --endpoint-url http://127.0.0.1:4566 sim advance 2m
+  awsx sim on --endpoint-url http://127.0.0.1:4566 i-0abc… whoami`}
 	cmd.AddCommand(NewCmdSimServe(f, nil), NewCmdSimOn(f), NewCmdSimCurl(f))
 	cmd.AddCommand(NewCmdSimSpotPrice(f), NewCmdSimInterrupt(f), NewCmdSimAdvance(f), NewCmdSimLoad(f)) // simspot.go, simload.go
 	cmd.AddCommand(NewCmdSimInbox(f))                                                                   // siminbox.go
@@ -91,6 +100,12 @@ duration. It never holds a header or a body, and the query shows REDACTED in pla
 signatures (X-Amz-Signature, Signature), session tokens and every parameter that the
 service's model marks sensitive (Password, UserData, …).
 
+The server has an admin API of its own under /_awsx/v1/ (JSON over POST), for the
+commands AWS has no API for: awsx sim on, ssh, spot-price, interrupt and advance with
+--endpoint-url. It answers loopback clients only, whatever --addr says, and only requests
+signed (SigV4) with keys the simulator knows: the root's, or a user's or a role
+session's.
+
 ` + fmt.Sprintf(`Limits, so that a stalled client does not hold a connection: the request line and
 headers must arrive within %d s; a request body must bring %d KiB more (or end)
 within every %d s the server waits for it, and a response must be taken %[2]d KiB
@@ -140,6 +155,7 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 		}
 		defer cloud.Close()
 	}
+	cloud.SetInstanceCLI(instanceCLI(cloud)) // aws on an instance (awsx sim on, user data at boot)
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return err
@@ -149,7 +165,7 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 	logger := log.New(requestLog, "", log.LstdFlags|log.Lmicroseconds)
 	header, progress, idle := serveLimits(o)
 	srv := &http.Server{
-		Handler:           logRequests(logger, paced(progress, cloud)),
+		Handler:           logRequests(logger, paced(progress, withAdmin(cloud, cloud))),
 		ReadHeaderTimeout: header,
 		IdleTimeout:       idle,
 		// No ReadTimeout or WriteTimeout: each caps a whole request, so would cut a large

@@ -21,8 +21,9 @@ func NewCmdSimOn(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "on INSTANCE-ID [COMMAND [ARGS…]]",
 		Short: "Run a command line in a simulated instance's shell, as if logged in to it",
-		Long: `Run a command line in the shell of an instance of the embedded simulator, as its
-default user (ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on Debian), as if logged in to it.
+		Long: `Run a command line in the shell of an instance of the embedded simulator (or, with
+--endpoint-url URL before the instance, of awsx sim serve's), as its default user
+(ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on Debian), as if logged in to it.
 
   awsx sim on i-0abc… whoami
   awsx sim on i-0abc… sudo yum install -y httpd
@@ -48,6 +49,10 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 				return nil
 			}
+			args, err := cutEndpoint(cmd, args)
+			if err != nil {
+				return err
+			}
 			return cobra.MinimumNArgs(1)(cmd, args)
 		},
 		DisableFlagParsing:    true,
@@ -56,6 +61,7 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 			if args[0] == "-h" || args[0] == "--help" {
 				return cmd.Help()
 			}
+			args, _ = cutEndpoint(cmd, args) // checked by Args
 			id, stdin := args[0], streams.In
 			var line string
 			if len(args) == 1 {
@@ -72,8 +78,15 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 			} else {
 				line = commandLine(args[1:])
 			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			if admin != nil {
+				return runOnServed(cmd.Context(), f, admin, id, line, stdin)
+			}
 			code := 0
-			err := onInstance(cmd.Context(), f, id, func(c *sim.Cloud) error {
+			err = onInstance(cmd.Context(), f, id, func(c *sim.Cloud) error {
 				var err error
 				code, err = c.Run(cmd.Context(), id, line, sim.RunOptions{Stdin: stdin, Stdout: streams.Out, Stderr: streams.Err})
 				if err != nil {
@@ -99,6 +112,39 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 
 // maxScript is the largest script sim on reads from its standard input.
 const maxScript = 1 << 20
+
+// runOnServed is sim on against a served simulator, through its admin API: the standard
+// input is sent whole (none from a terminal), the output comes back when the command ends.
+func runOnServed(ctx context.Context, f *Factory, admin *adminClient, id, line string, stdin io.Reader) error {
+	streams := f.IO
+	var in []byte
+	if stdin != nil && !isTerminal(stdin) {
+		b, err := io.ReadAll(io.LimitReader(stdin, maxScript+1))
+		if err != nil {
+			return err
+		}
+		if len(b) > maxScript {
+			io.WriteString(streams.Err, "awsx sim on: the standard input is larger than 1 MiB, which a served simulator's instance takes\n")
+			return &exitCode{2}
+		}
+		in = b
+	}
+	var out adminRunOut
+	if err := admin.call(ctx, "run", adminRunIn{Instance: id, Script: line, Stdin: in}, &out); err != nil {
+		io.WriteString(streams.Err, "awsx sim on: "+err.Error()+"\n")
+		return &exitCode{255}
+	}
+	if out.NoInstance {
+		return fmt.Errorf("sim on: the simulator has no instance %s", id)
+	}
+	streams.Out.Write(out.Stdout)
+	streams.Err.Write(out.Stderr)
+	if out.Error != "" {
+		io.WriteString(streams.Err, "awsx sim on: "+strings.TrimPrefix(out.Error, "sim: ")+"\n")
+		return &exitCode{255}
+	}
+	return exitFor(out.Code)
+}
 
 // commandLine is the shell command line of sim on's words: one word is a command line as it
 // is; several are a command and its arguments, each quoted for the shell unless plain.

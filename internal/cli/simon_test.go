@@ -12,6 +12,21 @@ import (
 func TestSimOn(t *testing.T) {
 	t.Parallel()
 	home, env := embeddedEnv(t)
+	simOn(t, env, home)
+}
+
+// TestSimOnServed: the same against awsx sim serve, named by AWS_ENDPOINT_URL, through its
+// admin API; the instance's AWS CLI runs in the server.
+func TestSimOnServed(t *testing.T) {
+	t.Parallel()
+	home, env := embeddedEnv(t)
+	simOn(t, append(env, "AWS_ENDPOINT_URL="+startServer(t)), home)
+	if _, err := os.Stat(filepath.Join(home, ".awsx")); err == nil {
+		t.Errorf("sim on a served simulator made the embedded one's state directory")
+	}
+}
+
+func simOn(t *testing.T, env []string, home string) {
 	trust := filepath.Join(home, "trust.json")
 	os.WriteFile(trust, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`), 0o600)
 	ok := func(args ...string) string {
@@ -68,6 +83,17 @@ func TestSimOn(t *testing.T) {
 func TestSimOnShell(t *testing.T) {
 	t.Parallel()
 	home, env := embeddedEnv(t)
+	simOnShell(t, env, home)
+}
+
+// TestSimOnShellServed: the same against awsx sim serve; user data's aws runs in the server.
+func TestSimOnShellServed(t *testing.T) {
+	t.Parallel()
+	home, env := embeddedEnv(t)
+	simOnShell(t, append(env, "AWS_ENDPOINT_URL="+startServer(t)), home)
+}
+
+func simOnShell(t *testing.T, env []string, home string) {
 	trust := filepath.Join(home, "trust.json")
 	os.WriteFile(trust, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`), 0o600)
 	userData := filepath.Join(home, "web.sh")

@@ -16,6 +16,7 @@ type SpotPriceOptions struct {
 	Market  sim.SpotMarket
 	Price   string // dollars an hour, or "" for the market's own price
 	Command string
+	admin   *adminClient // a served simulator's admin API; nil for the embedded one
 }
 
 // NewCmdSimSpotPrice returns `awsx sim spot-price`, which moves a Spot price of the embedded
@@ -25,8 +26,8 @@ func NewCmdSimSpotPrice(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "spot-price --instance-type TYPE --availability-zone ZONE (PRICE|market)",
 		Short: "Set the Spot price of an instance type in an Availability Zone",
-		Long: `Set the Spot price of an instance type in an Availability Zone of the embedded simulator,
-in dollars an hour, as if the market had moved: from now until you set it again, or until
+		Long: `Set the Spot price of an instance type in an Availability Zone of the embedded simulator
+(or, with --endpoint-url, of awsx sim serve's), in dollars an hour, as if the market had moved: from now until you set it again, or until
 you give the market back its own moving price with "market".
 
   awsx sim spot-price --instance-type m4.large --availability-zone us-east-1a 0.08
@@ -45,6 +46,11 @@ aws ec2 describe-spot-price-history.`,
 			if args[0] != "market" {
 				o.Price = args[0]
 			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			o.admin = admin
 			return spotPriceRun(cmd.Context(), o)
 		},
 	}
@@ -58,16 +64,27 @@ aws ec2 describe-spot-price-history.`,
 }
 
 func spotPriceRun(ctx context.Context, o *SpotPriceOptions) error {
+	show := func(price string, at time.Time, notices []sim.SpotNotice) {
+		m := o.Market
+		fmt.Fprintf(o.Factory.IO.Out, "%s in %s (%s): %s an hour from %s\n", m.InstanceType, m.AvailabilityZone, m.ProductDescription, price, stamp(at))
+		for _, n := range notices {
+			printNotice(o.Factory.IO, n)
+		}
+	}
+	if o.admin != nil {
+		var out adminSpotPriceOut
+		if err := o.admin.call(ctx, "spot-price", adminSpotPriceIn{o.Market, o.Price}, &out); err != nil {
+			return fmt.Errorf("%s: %w", o.Command, err)
+		}
+		show(out.Price, out.Now, out.Notices)
+		return nil
+	}
 	return onEmbedded(ctx, o.Factory, o.Command, func(c *sim.Cloud) error {
 		now, notices, err := c.SetSpotPrice(o.Market, o.Price)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.Command, err)
 		}
-		m := o.Market
-		fmt.Fprintf(o.Factory.IO.Out, "%s in %s (%s): %s an hour from %s\n", m.InstanceType, m.AvailabilityZone, m.ProductDescription, now, stamp(c.Now()))
-		for _, n := range notices {
-			printNotice(o.Factory.IO, n)
-		}
+		show(now, c.Now(), notices)
 		return nil
 	})
 }
@@ -89,7 +106,8 @@ func NewCmdSimInterrupt(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "interrupt INSTANCE-ID",
 		Short: "Interrupt a Spot Instance: its two-minute notice, then a stop or termination",
-		Long: `Interrupt a running Spot Instance of the embedded simulator, as EC2 does when it needs the
+		Long: `Interrupt a running Spot Instance of the embedded simulator (or, with --endpoint-url, of
+awsx sim serve's), as EC2 does when it needs the
 capacity back, whatever your maximum price: the instance gets the two-minute notice (its
 request is marked for termination or stop; its metadata service answers
 spot/instance-action and events/recommendations/rebalance), and two simulated minutes
@@ -104,6 +122,18 @@ On real AWS, AWS Fault Injection Service (aws:ec2:send-spot-instance-interruptio
 this to test how your application copes.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			if admin != nil {
+				var out adminInterruptOut
+				if err := admin.call(cmd.Context(), "interrupt", adminInterruptIn{args[0], now}, &out); err != nil {
+					return fmt.Errorf("sim interrupt: %w", err)
+				}
+				printNotice(f.IO, out.Notice)
+				return nil
+			}
 			return onEmbedded(cmd.Context(), f, "sim interrupt", func(c *sim.Cloud) error {
 				n, err := c.InterruptSpotInstance(args[0], func(o *sim.InterruptOptions) { o.Now = now })
 				if err != nil {
@@ -123,8 +153,8 @@ func NewCmdSimAdvance(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "advance DURATION",
 		Short: "Move the simulator's clock forward (2m, 1h30m)",
-		Long: `Move the embedded simulator's clock forward by a duration, such as 2m or 1h30m: what waits
-on time happens, at once — a Spot Instance's notice falls due and it is interrupted, the
+		Long: `Move the embedded simulator's clock (or, with --endpoint-url, awsx sim serve's)
+forward by a duration, such as 2m or 1h30m: what waits on time happens, at once — a Spot Instance's notice falls due and it is interrupted, the
 Spot market moves, sessions and presigned URLs expire. The clock stays moved in the state
 directory; it never goes back.
 
@@ -134,6 +164,18 @@ directory; it never goes back.
 			d, err := time.ParseDuration(args[0])
 			if err != nil || d <= 0 {
 				return fmt.Errorf("sim advance: %q is not a positive duration such as 2m or 1h30m", args[0])
+			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			if admin != nil {
+				var out adminAdvanceOut
+				if err := admin.call(cmd.Context(), "advance", adminAdvanceIn{d.String()}, &out); err != nil {
+					return fmt.Errorf("sim advance: %w", err)
+				}
+				fmt.Fprintf(f.IO.Out, "The simulator's clock is at %s.\n", stamp(out.Now))
+				return nil
 			}
 			return onEmbedded(cmd.Context(), f, "sim advance", func(c *sim.Cloud) error {
 				c.Advance(d)

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +20,44 @@ func TestSimSpotCommands(t *testing.T) {
 	t.Parallel()
 	home, env := embeddedEnv(t)
 	env = append(env, "AWSX_CLOCK="+spotClock.Format(time.RFC3339))
+	simSpotCommands(t, env, home, nil)
+	if r := runAwsx(t, append(env, "AWSX_BACKEND=aws"), home, "sim", "advance", "1m"); r.code == 0 || !strings.Contains(r.stderr, "embedded simulator") {
+		t.Errorf("sim advance on real AWS: %d %q", r.code, r.stderr)
+	}
+}
+
+// TestSimSpotCommandsServed: the same commands with --endpoint-url, against awsx sim serve
+// through its admin API.
+func TestSimSpotCommandsServed(t *testing.T) {
+	t.Parallel()
+	url := startServerWith(t, func(o *ServeOptions) { o.Clock = spotClock })
+	home, env := embeddedEnv(t)
+	simSpotCommands(t, env, home, []string{"--endpoint-url", url})
+	// Nothing served: the command says so, and does not fall back to the embedded simulator.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	if r := runAwsx(t, env, home, "--endpoint-url", closed, "sim", "advance", "1m"); r.code == 0 || !strings.Contains(r.stderr, "sim advance: no simulator answers at "+closed) {
+		t.Errorf("sim advance with nothing served: %d %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".awsx")); err == nil {
+		t.Errorf("the commands against a served simulator made the embedded one's state directory")
+	}
+}
+
+// simSpotCommands runs sim spot-price, interrupt and advance, each awsx command line with
+// global's options before it.
+func simSpotCommands(t *testing.T, env []string, home string, global []string) {
+	run := func(args ...string) result {
+		t.Helper()
+		return runAwsx(t, env, home, append(slices.Clone(global), args...)...)
+	}
 	ok := func(args ...string) string {
 		t.Helper()
-		r := runAwsx(t, env, home, args...)
+		r := run(args...)
 		if r.code != 0 {
 			t.Fatalf("awsx %s: %d %s", strings.Join(args, " "), r.code, r.stderr)
 		}
@@ -71,13 +108,10 @@ func TestSimSpotCommands(t *testing.T) {
 		{[]string{"sim", "advance", "0s"}, "not a positive duration"},
 		{[]string{"sim", "advance", "soon"}, "not a positive duration"},
 	} {
-		r := runAwsx(t, env, home, tc.args...)
+		r := run(tc.args...)
 		if r.code == 0 || !strings.Contains(r.stderr, tc.err) {
 			t.Errorf("awsx %s: %d %q, want an error with %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.err)
 		}
-	}
-	if r := runAwsx(t, append(env, "AWSX_BACKEND=aws"), home, "sim", "advance", "1m"); r.code == 0 || !strings.Contains(r.stderr, "embedded simulator") {
-		t.Errorf("sim advance on real AWS: %d %q", r.code, r.stderr)
 	}
 }
 

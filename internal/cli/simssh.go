@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/netip"
 	"os"
 	"runtime"
 	"strconv"
@@ -25,7 +26,8 @@ func NewCmdSimSSH(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "ssh [-i KEY.pem] [-p PORT] [-o OPTION=VALUE] USER@HOST [COMMAND…]",
 		Short: "Log in to a simulated instance as OpenSSH's ssh does, with its checks and messages",
-		Long: `Connect to an instance of the embedded simulator as OpenSSH's client does, and run a
+		Long: `Connect to an instance of the embedded simulator (or, with --endpoint-url URL before the
+other options, of awsx sim serve's) as OpenSSH's client does, and run a
 command on it, a script read from standard input, or (at a terminal) an interactive shell.
 
   chmod 400 key.pem
@@ -60,7 +62,15 @@ in awsx sim on; an interactive session runs each line on its own (cd does not la
 			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 				return cmd.Help()
 			}
-			return exitFor(runSSH(cmd.Context(), f, args))
+			args, err := cutEndpoint(cmd, args)
+			if err != nil {
+				return err
+			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			return exitFor(runSSH(cmd.Context(), f, admin, args))
 		},
 	}
 }
@@ -192,8 +202,9 @@ dest:
 	return o, args[1:], nil
 }
 
-// runSSH is `awsx sim ssh ARGS`, and returns its exit status.
-func runSSH(ctx context.Context, f *Factory, args []string) int {
+// runSSH is `awsx sim ssh ARGS`, and returns its exit status: against the embedded
+// simulator, or through admin, when not nil, a served one.
+func runSSH(ctx context.Context, f *Factory, admin *adminClient, args []string) int {
 	streams := f.IO
 	o, command, err := parseSSH(args)
 	if err != nil {
@@ -207,13 +218,23 @@ func runSSH(ctx context.Context, f *Factory, args []string) int {
 	interactive := len(command) == 0 && streams.In != nil && isTerminal(streams.In)
 	var h sim.SSHHost
 	connected := false
-	err = onEmbedded(ctx, f, "sim ssh", func(c *sim.Cloud) error {
-		h, connected = sshConnect(f, c, &o)
-		if connected && !interactive {
-			code = sshSession(ctx, f, c, h, o, command)
+	if admin != nil {
+		var hosts sshNetwork
+		if hosts, err = admin.sshNetwork(ctx, o.host, o.port); err == nil {
+			h, connected = sshConnect(f, hosts, &o)
+			if connected && !interactive {
+				code = sshSession(ctx, f, admin.run, h, o, command)
+			}
 		}
-		return nil
-	})
+	} else {
+		err = onEmbedded(ctx, f, "sim ssh", func(c *sim.Cloud) error {
+			h, connected = sshConnect(f, c, &o)
+			if connected && !interactive {
+				code = sshSession(ctx, f, c.Run, h, o, command)
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		fmt.Fprintln(streams.Err, "awsx: "+strings.TrimPrefix(err.Error(), "sim ssh: "))
 		return 255
@@ -229,11 +250,17 @@ func runSSH(ctx context.Context, f *Factory, args []string) int {
 			return 255
 		}
 		status := 255
-		err := onEmbedded(ctx, f, "sim ssh", func(c *sim.Cloud) error {
-			var err error
-			status, err = c.Run(ctx, h.Instance, line, sim.RunOptions{Stdin: in, Stdout: streams.Out, Stderr: streams.Err})
-			return err
-		})
+		opts := sim.RunOptions{Stdin: in, Stdout: streams.Out, Stderr: streams.Err}
+		var err error
+		if admin != nil {
+			status, err = admin.run(ctx, h.Instance, line, opts)
+		} else {
+			err = onEmbedded(ctx, f, "sim ssh", func(c *sim.Cloud) error {
+				var err error
+				status, err = c.Run(ctx, h.Instance, line, opts)
+				return err
+			})
+		}
 		if err != nil {
 			fmt.Fprintf(streams.Err, "Connection to %s closed by remote host.\n", o.host)
 			fmt.Fprintln(streams.Err, "awsx: "+strings.TrimPrefix(strings.TrimPrefix(err.Error(), "sim ssh: "), "sim: "))
@@ -255,10 +282,19 @@ func localUser(f *Factory) string {
 	return "root"
 }
 
+// sshNetwork is what ssh asks the simulator about the host it connects to: the embedded
+// simulator's [sim.Cloud], or a served one's answers through its admin API.
+type sshNetwork interface {
+	SSHHost(a netip.Addr) (sim.SSHHost, bool)
+	Reach(from, to sim.Endpoint, protocol string, port int) sim.Verdict
+	Listening(id string, port int) bool
+	InternetAddress() netip.Addr
+}
+
 // sshConnect does what OpenSSH's client does up to a logged-in session, writing its
 // messages and awsx's explanation of a refusal to the error stream. ok is false for a
 // refusal (exit status 255).
-func sshConnect(f *Factory, c *sim.Cloud, o *sshOptions) (h sim.SSHHost, ok bool) {
+func sshConnect(f *Factory, c sshNetwork, o *sshOptions) (h sim.SSHHost, ok bool) {
 	w := f.IO.Err
 	why := func(format string, args ...any) { fmt.Fprintf(w, "awsx: "+format+"\n", args...) }
 
@@ -419,12 +455,15 @@ func unprotectedKey(name string, mode fs.FileMode) string {
 		fmt.Sprintf("Load key \"%s\": bad permissions\n", name)
 }
 
+// instanceRunner runs a script on an instance, as [sim.Cloud.Run] does.
+type instanceRunner func(ctx context.Context, id, script string, opts sim.RunOptions) (int, error)
+
 // sshSession runs the session on the instance h: a command, or the script on stdin (not a
 // terminal). It returns the exit status.
-func sshSession(ctx context.Context, f *Factory, c *sim.Cloud, h sim.SSHHost, o sshOptions, command []string) int {
+func sshSession(ctx context.Context, f *Factory, runOn instanceRunner, h sim.SSHHost, o sshOptions, command []string) int {
 	streams := f.IO
 	run := func(script string, in io.Reader) int {
-		code, err := c.Run(ctx, h.Instance, script, sim.RunOptions{Stdin: in, Stdout: streams.Out, Stderr: streams.Err})
+		code, err := runOn(ctx, h.Instance, script, sim.RunOptions{Stdin: in, Stdout: streams.Out, Stderr: streams.Err})
 		if err != nil {
 			fmt.Fprintln(streams.Err, "awsx: "+strings.TrimPrefix(err.Error(), "sim: "))
 			return 255

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,11 +29,15 @@ type sshWorld struct {
 	env              []string
 	id, sg, ip, priv string
 	dns              string
+	global           []string // options before every awsx command line (--endpoint-url)
 }
 
-func newSSHWorld(t *testing.T) *sshWorld {
+func newSSHWorld(t *testing.T) *sshWorld { return newSSHWorldWith(t) }
+
+// newSSHWorldWith is newSSHWorld with global's options on every awsx command line.
+func newSSHWorldWith(t *testing.T, global ...string) *sshWorld {
 	home, env := embeddedEnv(t)
-	w := &sshWorld{t: t, home: home, env: env}
+	w := &sshWorld{t: t, home: home, env: env, global: global}
 	w.sg = w.ok("ec2", "create-security-group", "--group-name", "ssh", "--description", "ssh", "--query", "GroupId", "--output", "text")
 	w.ok("ec2", "authorize-security-group-ingress", "--group-id", w.sg, "--protocol", "tcp", "--port", "22", "--cidr", "203.0.113.10/32")
 	w.saveKey("lab-key", "key.pem")
@@ -58,7 +63,7 @@ func (w *sshWorld) saveKey(name, file string) {
 
 func (w *sshWorld) run(stdin string, args ...string) result {
 	w.t.Helper()
-	return runAwsxStdin(w.t, w.env, w.home, stdin, args...)
+	return runAwsxStdin(w.t, w.env, w.home, stdin, append(slices.Clone(w.global), args...)...)
 }
 
 func (w *sshWorld) ok(args ...string) string {
@@ -87,7 +92,33 @@ func (w *sshWorld) refused(args []string, want, why string) {
 
 func TestSimSSH(t *testing.T) {
 	t.Parallel()
-	w := newSSHWorld(t)
+	testSimSSH(t, newSSHWorld(t))
+}
+
+// TestSimSSHServed: the same against awsx sim serve, through its admin API.
+func TestSimSSHServed(t *testing.T) {
+	t.Parallel()
+	url := startServer(t)
+	w := newSSHWorldWith(t, "--endpoint-url", url)
+	// The option after sim ssh and sim on, which parse their own words, as after sim advance.
+	for _, args := range [][]string{
+		{"sim", "ssh", "--endpoint-url", url, "-i", "key.pem", "ec2-user@" + w.ip, "whoami"},
+		{"sim", "on", "--endpoint-url=" + url, w.id, "whoami"},
+	} {
+		if r := runAwsx(t, w.env, w.home, args...); r.code != 0 || r.stdout != "ec2-user\n" {
+			t.Errorf("awsx %s: %d %q %q", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := runAwsx(t, w.env, w.home, "sim", "on", "--endpoint-url"); r.code == 0 || !strings.Contains(r.stderr, "expected one argument") {
+		t.Errorf("sim on --endpoint-url: %d %q", r.code, r.stderr)
+	}
+	testSimSSH(t, w)
+	if _, err := os.Stat(filepath.Join(w.home, ".awsx")); err == nil {
+		t.Errorf("ssh to a served simulator made the embedded one's state directory")
+	}
+}
+
+func testSimSSH(t *testing.T, w *sshWorld) {
 	ssh := func(args ...string) []string { return append([]string{"sim", "ssh"}, args...) }
 	denied := "ec2-user@" + w.ip + ": Permission denied (publickey,gssapi-keyex,gssapi-with-mic).\n"
 
@@ -314,14 +345,22 @@ func TestSimSSHMatchesOpenSSH(t *testing.T) {
 // ends at once), ssh opens an interactive session: the prompt, logout.
 func TestSimSSHInteractive(t *testing.T) {
 	t.Parallel()
+	t.Run("embedded", func(t *testing.T) { t.Parallel(); simSSHInteractive(t, newSSHWorld(t)) })
+	t.Run("served", func(t *testing.T) {
+		t.Parallel()
+		simSSHInteractive(t, newSSHWorldWith(t, "--endpoint-url", startServer(t)))
+	})
+}
+
+func simSSHInteractive(t *testing.T, w *sshWorld) {
 	tty, err := os.Open(os.DevNull)
 	if err != nil || !isTerminal(tty) {
 		t.Skip("no character device to stand for a terminal")
 	}
 	defer tty.Close()
-	w := newSSHWorld(t)
 	var out, errOut bytes.Buffer
-	code := Run(t.Context(), NewFactory(&IO{In: tty, Out: &out, Err: &errOut}, w.env, w.home), []string{"sim", "ssh", "-i", "key.pem", "ec2-user@" + w.ip})
+	code := Run(t.Context(), NewFactory(&IO{In: tty, Out: &out, Err: &errOut}, w.env, w.home),
+		append(slices.Clone(w.global), "sim", "ssh", "-i", "key.pem", "ec2-user@"+w.ip))
 	prompt := "[ec2-user@ip-" + strings.ReplaceAll(w.priv, ".", "-") + " ~]$ "
 	if code != 0 || out.String() != prompt+"logout\n" || // ami-4fffc834 is Amazon Linux (1): no banner of 2023's
 		errOut.String() != "Connection to "+w.ip+" closed.\n" {

@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/awsxlab/awsx/sim"
+)
+
+// TestAdminAPIRefuses: the admin API answers only a loopback client's POST, signed by a
+// principal of the simulator; other paths go to the simulator's API.
+func TestAdminAPIRefuses(t *testing.T) {
+	t.Parallel()
+	clock := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	cloud := sim.New(sim.WithClock(func() time.Time { return clock }))
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	h := withAdmin(cloud, api)
+	root := aws.Credentials{AccessKeyID: sim.DefaultAccessKeyID, SecretAccessKey: sim.DefaultSecretAccessKey}
+	request := func(method, path, remote, body string, creds *aws.Credentials) *http.Request {
+		r := httptest.NewRequest(method, "http://127.0.0.1:4566"+path, strings.NewReader(body))
+		r.RemoteAddr = remote
+		if creds != nil {
+			sum := sha256.Sum256([]byte(body))
+			if err := v4.NewSigner().SignHTTP(t.Context(), *creds, r, hex.EncodeToString(sum[:]), adminService, "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r
+	}
+	wrong := aws.Credentials{AccessKeyID: sim.DefaultAccessKeyID, SecretAccessKey: "not-the-secret"}
+	stranger := aws.Credentials{AccessKeyID: "AKIAI44QH8DHBEXAMPLE", SecretAccessKey: "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"}
+	advance := `{"Duration":"2m"}`
+	for _, tc := range []struct {
+		name   string
+		r      *http.Request
+		status int
+		msg    string
+	}{
+		{"another host", request("POST", "/_awsx/v1/advance", "192.0.2.7:50000", advance, &root), 403, "loopback clients only, not 192.0.2.7:50000"},
+		{"unsigned", request("POST", "/_awsx/v1/advance", "127.0.0.1:50000", advance, nil), 403, "signed by a principal of the simulator"},
+		{"wrong secret", request("POST", "/_awsx/v1/advance", "127.0.0.1:50000", advance, &wrong), 403, "signed by a principal of the simulator"},
+		{"unknown key", request("POST", "/_awsx/v1/advance", "[::1]:50000", advance, &stranger), 403, "signed by a principal of the simulator"},
+		{"GET", request("GET", "/_awsx/v1/advance", "127.0.0.1:50000", "", &root), 405, "takes POST"},
+		{"no such operation", request("POST", "/_awsx/v1/reboot", "127.0.0.1:50000", "{}", &root), 404, `no operation "reboot"`},
+		{"not JSON", request("POST", "/_awsx/v1/advance", "127.0.0.1:50000", "2m", &root), 400, "not its JSON"},
+		{"bad duration", request("POST", "/_awsx/v1/advance", "127.0.0.1:50000", `{"Duration":"-1m"}`, &root), 400, "not a positive duration"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, tc.r)
+			var e adminError
+			json.Unmarshal(w.Body.Bytes(), &e)
+			if w.Code != tc.status || !strings.Contains(e.Message, tc.msg) {
+				t.Errorf("%d %s, want %d and %q", w.Code, w.Body, tc.status, tc.msg)
+			}
+		})
+	}
+	if got := cloud.Now(); !got.Equal(clock) {
+		t.Errorf("a refused request moved the clock to %s", got)
+	}
+
+	// Signed by the root, from loopback (IPv4 or IPv6): answered.
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, request("POST", "/_awsx/v1/advance", "[::1]:50000", advance, &root))
+	var out adminAdvanceOut
+	if err := json.Unmarshal(w.Body.Bytes(), &out); w.Code != 200 || err != nil || !out.Now.Equal(clock.Add(2*time.Minute)) {
+		t.Errorf("advance: %d %s", w.Code, w.Body)
+	}
+	// Any other path is the simulator's API.
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, request("POST", "/", "192.0.2.7:50000", "Action=GetCallerIdentity", nil))
+	if w.Code != http.StatusTeapot {
+		t.Errorf("POST / went to %d, not to the API", w.Code)
+	}
+}
+
+// FuzzAdminAPI: whatever the operation and the body of a signed request from loopback, the
+// admin API answers JSON with a status, never panics.
+func FuzzAdminAPI(f *testing.F) {
+	for _, seed := range []struct{ op, body string }{
+		{"advance", `{"Duration":"2m"}`},
+		{"advance", `{"Duration":"9999999h"}`},
+		{"spot-price", `{"Market":{"InstanceType":"m4.large","AvailabilityZone":"us-east-1a","ProductDescription":"Linux/UNIX"},"Price":"0.08"}`},
+		{"spot-price", `{"Market":{},"Price":"-1"}`},
+		{"interrupt", `{"Instance":"i-00000000000000000","Now":true}`},
+		{"run", `{"Instance":"i-00000000000000000","Script":"whoami","Stdin":"aGk="}`},
+		{"ssh-host", `{"Address":"203.0.113.5","Port":22}`},
+		{"ssh-host", `{"Address":"","Port":-1}`},
+		{"nothing", `null`},
+		{"advance", `{"Duration":"2m","Extra":1}`},
+	} {
+		f.Add(seed.op, seed.body)
+	}
+	cloud := sim.New()
+	h := withAdmin(cloud, http.NotFoundHandler())
+	root := aws.Credentials{AccessKeyID: sim.DefaultAccessKeyID, SecretAccessKey: sim.DefaultSecretAccessKey}
+	f.Fuzz(func(t *testing.T, op, body string) {
+		r := httptest.NewRequest("POST", "http://127.0.0.1:4566"+adminPrefix+url.PathEscape(op), strings.NewReader(body))
+		r.RemoteAddr = "127.0.0.1:50000"
+		sum := sha256.Sum256([]byte(body))
+		if err := v4.NewSigner().SignHTTP(t.Context(), root, r, hex.EncodeToString(sum[:]), adminService, "us-east-1", time.Now()); err != nil {
+			t.Skip()
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if !json.Valid(w.Body.Bytes()) || w.Code < 200 || w.Code > 499 {
+			t.Errorf("%s %q: %d %q", op, body, w.Code, w.Body)
+		}
+	})
+}
