@@ -48,8 +48,8 @@ func params(dir string) testscript.Params {
 // `stdin` line gave it. testscript hands those only to processes, so a shell passes them on.
 func awsx(ts *testscript.TestScript, neg bool, args []string) {
 	stdin, environ := handedOver(ts)
-	io := &cli.IO{In: strings.NewReader(stdin), Out: ts.Stdout(), Err: ts.Stderr()}
-	exited(ts, neg, cli.Run(context.Background(), cli.NewFactory(io, environ, lookup(environ, "PWD")), args))
+	streams := &cli.IO{In: strings.NewReader(stdin), Out: ts.Stdout(), Err: ts.Stderr()}
+	exited(ts, neg, cli.Run(context.Background(), cli.NewFactory(streams, environ, lookup(environ, "PWD")), args))
 }
 
 // handedOver returns the stdin and the environment (PWD its directory) that the script would
