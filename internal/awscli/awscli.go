@@ -137,6 +137,22 @@ for pkg in ('botocore', 'awscli.botocore'):
                 self._alias_name_cache = names
         aliaser.__init__ = shared_names
 
+# A client's class has a method for each of its service's operations, made again for every
+# command's client: the same functions (they call the client's _make_api_call by name) for
+# the same model, which the loader above shares. The creating-client-class handlers get a
+# copy of the methods, to add theirs as they would.
+for pkg in ('botocore', 'awscli.botocore'):
+    try:
+        creator = importlib.import_module(pkg + '.client').ClientCreator
+    except ImportError:
+        continue
+    def create_methods(self, model, create=creator._create_methods, kept={}):
+        key = (model.service_name, model.api_version, id(model._service_description))
+        if key not in kept:
+            kept[key] = create(self, model)
+        return dict(kept[key])
+    creator._create_methods = create_methods
+
 # A help page goes to a pager process, which writes where the session's answers go; with
 # the pager cat the page is the command's output instead.
 import awscli.help as clihelp
