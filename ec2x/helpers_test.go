@@ -93,10 +93,14 @@ func TestElasticIP(t *testing.T) {
 func TestAttachVolume(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg := sim.New().Config()
+	// A clock a hundred times fast and waits that ask every few milliseconds: a volume's
+	// seconds of creating and attaching pass at once.
+	start := time.Now()
+	cfg := sim.New(sim.WithClock(func() time.Time { return start.Add(100 * time.Since(start)) })).Config()
+	fast := func(o *ec2x.VolumeOptions) { o.Poll = 5 * time.Millisecond }
 	client := ec2.NewFromConfig(cfg)
 	web := must(ec2x.Launch(ctx, cfg, "web"))(t)
-	v, err := ec2x.AttachVolume(ctx, cfg, "data", web.ID, func(o *ec2x.VolumeOptions) { o.SizeGiB = 20 })
+	v, err := ec2x.AttachVolume(ctx, cfg, "data", web.ID, fast, func(o *ec2x.VolumeOptions) { o.SizeGiB = 20 })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,7 @@ func TestAttachVolume(t *testing.T) {
 		t.Errorf("the volume: %+v", got)
 	}
 	// A device the instance has already: refused, and the volume made for it is deleted.
-	_, err = ec2x.AttachVolume(ctx, cfg, "twice", web.ID)
+	_, err = ec2x.AttachVolume(ctx, cfg, "twice", web.ID, fast)
 	if err == nil || !strings.Contains(err.Error(), "was deleted") {
 		t.Errorf("a second volume on /dev/sdf: %v", err)
 	}

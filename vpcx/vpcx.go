@@ -44,6 +44,10 @@ type Options struct {
 	// and its Elastic IP by the hour: Delete takes both away.
 	NAT     bool
 	NATWait time.Duration
+	// Poll is how long the waits for NAT gateways sleep before they first ask again (then up
+	// to three times as long): 5 seconds by default. Against the simulator in a test, a few
+	// milliseconds. Delete reads it too.
+	Poll time.Duration
 }
 
 // VPC is a network [Create] made.
@@ -69,15 +73,24 @@ type Subnet struct {
 // start of the range, the public ones first. If a step fails, what was made is taken apart
 // again.
 func Create(ctx context.Context, cfg aws.Config, name, cidr string, optFns ...func(*Options)) (*VPC, error) {
-	o := Options{Zones: 2, NATWait: 5 * time.Minute}
-	for _, f := range optFns {
-		f(&o)
-	}
+	o := options(optFns)
 	v, err := create(ctx, ec2.NewFromConfig(cfg), name, cidr, o)
 	if err != nil {
 		return nil, fmt.Errorf("vpcx: create %q: %w", name, err)
 	}
 	return v, nil
+}
+
+// options are the defaults with optFns applied.
+func options(optFns []func(*Options)) Options {
+	o := Options{Zones: 2, NATWait: 5 * time.Minute, Poll: 5 * time.Second}
+	for _, f := range optFns {
+		f(&o)
+	}
+	if o.Poll <= 0 {
+		o.Poll = 5 * time.Second
+	}
+	return o
 }
 
 func create(ctx context.Context, client *ec2.Client, name, cidr string, o Options) (v *VPC, err error) {
@@ -121,7 +134,7 @@ func create(ctx context.Context, client *ec2.Client, name, cidr string, o Option
 	v = &VPC{ID: aws.ToString(vpcOut.Vpc.VpcId), CIDR: cidr}
 	defer func() {
 		if err != nil {
-			err = errors.Join(err, deleteVPC(context.WithoutCancel(ctx), client, v.ID))
+			err = errors.Join(err, deleteVPC(context.WithoutCancel(ctx), client, v.ID, o.Poll))
 			v = nil
 		}
 	}()
@@ -167,7 +180,7 @@ func create(ctx context.Context, client *ec2.Client, name, cidr string, o Option
 		v.Private = append(v.Private, private)
 	}
 	if o.NAT {
-		if err = nat(ctx, client, v, name, o.NATWait); err != nil {
+		if err = nat(ctx, client, v, name, o); err != nil {
 			return v, err
 		}
 	}
@@ -176,7 +189,7 @@ func create(ctx context.Context, client *ec2.Client, name, cidr string, o Option
 
 // nat makes v's NAT gateway in its first public subnet, with an Elastic IP, and the private
 // subnets' route table through it, and waits until the gateway is available.
-func nat(ctx context.Context, client *ec2.Client, v *VPC, name string, wait time.Duration) error {
+func nat(ctx context.Context, client *ec2.Client, v *VPC, name string, o Options) error {
 	eip, err := client.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc, TagSpecifications: named(types.ResourceTypeElasticIp, name+"-nat")})
 	if err != nil {
 		return err
@@ -189,8 +202,8 @@ func nat(ctx context.Context, client *ec2.Client, v *VPC, name string, wait time
 	}
 	v.NATGatewayID = aws.ToString(gw.NatGateway.NatGatewayId)
 	if err := ec2.NewNatGatewayAvailableWaiter(client, func(w *ec2.NatGatewayAvailableWaiterOptions) {
-		w.MinDelay, w.MaxDelay = 5*time.Second, 15*time.Second // a NAT gateway is up within a few minutes
-	}).Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{v.NATGatewayID}}, wait); err != nil {
+		w.MinDelay, w.MaxDelay = o.Poll, 3*o.Poll // a NAT gateway is up within a few minutes
+	}).Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{v.NATGatewayID}}, o.NATWait); err != nil {
 		return fmt.Errorf("waiting for NAT gateway %s: %w", v.NATGatewayID, err)
 	}
 	rt, err := client.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: &v.ID, TagSpecifications: named(types.ResourceTypeRouteTable, name+"-private")})
@@ -247,17 +260,17 @@ func named(rt types.ResourceType, name string) []types.TagSpecification {
 // waited for, their Elastic IPs released), its internet gateways (detached, then deleted),
 // its subnets, its route tables other than the main one, its
 // security groups other than the default one, then the VPC. Instances still in it make AWS
-// refuse (DependencyViolation): terminate them first.
-func Delete(ctx context.Context, cfg aws.Config, id string) error {
-	if err := deleteVPC(ctx, ec2.NewFromConfig(cfg), id); err != nil {
+// refuse (DependencyViolation): terminate them first. Of the options, it reads Poll.
+func Delete(ctx context.Context, cfg aws.Config, id string, optFns ...func(*Options)) error {
+	if err := deleteVPC(ctx, ec2.NewFromConfig(cfg), id, options(optFns).Poll); err != nil {
 		return fmt.Errorf("vpcx: delete %q: %w", id, err)
 	}
 	return nil
 }
 
-func deleteVPC(ctx context.Context, client *ec2.Client, id string) error {
+func deleteVPC(ctx context.Context, client *ec2.Client, id string, poll time.Duration) error {
 	inVPC := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{id}}}
-	if err := deleteNATs(ctx, client, id); err != nil {
+	if err := deleteNATs(ctx, client, id, poll); err != nil {
 		return err
 	}
 	igws, err := client.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{
@@ -323,7 +336,7 @@ func isMain(t types.RouteTable) bool {
 
 // deleteNATs deletes the NAT gateways of the VPC id that are not deleted already, waits until
 // they are, and releases their Elastic IPs, which would go on costing.
-func deleteNATs(ctx context.Context, client *ec2.Client, id string) error {
+func deleteNATs(ctx context.Context, client *ec2.Client, id string, poll time.Duration) error {
 	out, err := client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []types.Filter{
 		{Name: aws.String("vpc-id"), Values: []string{id}}, {Name: aws.String("state"), Values: []string{"pending", "available", "deleting"}},
 	}})
@@ -348,7 +361,7 @@ func deleteNATs(ctx context.Context, client *ec2.Client, id string) error {
 		return nil
 	}
 	if err := ec2.NewNatGatewayDeletedWaiter(client, func(w *ec2.NatGatewayDeletedWaiterOptions) {
-		w.MinDelay, w.MaxDelay = 5*time.Second, 15*time.Second
+		w.MinDelay, w.MaxDelay = poll, 3*poll
 	}).Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: ids}, 10*time.Minute); err != nil {
 		return fmt.Errorf("waiting for NAT gateways %v to go: %w", ids, err)
 	}

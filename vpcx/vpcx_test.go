@@ -137,13 +137,14 @@ func code(err error) string {
 func TestCreateWithNAT(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	// A clock that runs a hundred times fast: the NAT gateway's minute of pending passes in
-	// under a second.
+	// A clock that runs a hundred times fast and waits that ask every few milliseconds: the
+	// NAT gateway's minute of pending passes in under a second.
 	start := time.Now()
 	cloud := sim.New(sim.WithClock(func() time.Time { return start.Add(100 * time.Since(start)) }))
 	cfg := cloud.Config()
 	client := ec2.NewFromConfig(cfg)
-	v, err := vpcx.Create(ctx, cfg, "lab", "10.40.0.0/16", func(o *vpcx.Options) { o.NAT = true })
+	fast := func(o *vpcx.Options) { o.Poll = 5 * time.Millisecond }
+	v, err := vpcx.Create(ctx, cfg, "lab", "10.40.0.0/16", fast, func(o *vpcx.Options) { o.NAT = true })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestCreateWithNAT(t *testing.T) {
 	if _, err := client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{worker}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := vpcx.Delete(ctx, cfg, v.ID); err != nil {
+	if err := vpcx.Delete(ctx, cfg, v.ID, fast); err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := client.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{}); len(a.Addresses) != 0 {
