@@ -363,14 +363,7 @@ func (h *IAM) DeleteServerCertificate(ctx context.Context, in *iam.DeleteServerC
 
 // withServerCert runs f on the named server certificate under the write lock.
 func (s *Store) withServerCert(name string, f func(*serverCert) error) error {
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	c, err := s.serverCert(name)
-	if err != nil {
-		return err
-	}
-	return f(c)
+	return update(s, s.serverCert, name, f)
 }
 
 func (h *IAM) TagServerCertificate(ctx context.Context, in *iam.TagServerCertificateInput) (*iam.TagServerCertificateOutput, error) {

@@ -15,14 +15,7 @@ func (s *Store) withPolicy(arn string, f func(*managedPolicy) error) error {
 	if err := checkPolicyARN("policyArn", arn); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	p, err := s.customer(arn)
-	if err != nil {
-		return err
-	}
-	return f(p)
+	return update(s, s.customer, arn, f)
 }
 
 func (h *IAM) TagPolicy(ctx context.Context, in *iam.TagPolicyInput) (*iam.TagPolicyOutput, error) {
@@ -52,14 +45,7 @@ func (h *IAM) ListPolicyTags(ctx context.Context, in *iam.ListPolicyTagsInput) (
 
 // withProfile runs f on the named instance profile under the write lock.
 func (s *Store) withProfile(name string, f func(*instanceProfile) error) error {
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	ip, err := s.profile(name)
-	if err != nil {
-		return err
-	}
-	return f(ip)
+	return update(s, s.profile, name, f)
 }
 
 func (h *IAM) TagInstanceProfile(ctx context.Context, in *iam.TagInstanceProfileInput) (*iam.TagInstanceProfileOutput, error) {

@@ -47,14 +47,7 @@ func (s *Store) withGroup(name string, f func(*group) error) error {
 	if err := v.err(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	g, err := s.group(name)
-	if err != nil {
-		return err
-	}
-	return f(g)
+	return update(s, s.group, name, f)
 }
 
 func (h *IAM) GetGroup(ctx context.Context, in *iam.GetGroupInput) (*iam.GetGroupOutput, error) {

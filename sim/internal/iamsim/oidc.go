@@ -169,14 +169,7 @@ func (s *Store) oidcProvider(arn string) (*oidcProvider, error) {
 
 // withOIDC runs f on the provider arn names, under the write lock.
 func (s *Store) withOIDC(arn string, f func(*oidcProvider) error) error {
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	p, err := s.oidcProvider(arn)
-	if err != nil {
-		return err
-	}
-	return f(p)
+	return update(s, s.oidcProvider, arn, f)
 }
 
 func (h *IAM) GetOpenIDConnectProvider(ctx context.Context, in *iam.GetOpenIDConnectProviderInput) (*iam.GetOpenIDConnectProviderOutput, error) {

@@ -214,14 +214,7 @@ func (s *Store) samlProvider(arn string) (*samlProvider, error) {
 }
 
 func (s *Store) withSAML(arn string, f func(*samlProvider) error) error {
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	p, err := s.samlProvider(arn)
-	if err != nil {
-		return err
-	}
-	return f(p)
+	return update(s, s.samlProvider, arn, f)
 }
 
 func (h *IAM) GetSAMLProvider(ctx context.Context, in *iam.GetSAMLProviderInput) (*iam.GetSAMLProviderOutput, error) {

@@ -208,3 +208,15 @@ func (s *Store) groupsOf(name string) []*group {
 
 // Generation changes with every change to the store's state, and never on a read.
 func (s *Store) Generation() uint64 { return s.gen.Load() }
+
+// update runs f, under the write lock, on what find finds by key.
+func update[T any](s *Store, find func(string) (T, error), key string, f func(T) error) error {
+	s.mu.Lock()
+	s.gen.Bump()
+	defer s.mu.Unlock()
+	e, err := find(key)
+	if err != nil {
+		return err
+	}
+	return f(e)
+}

@@ -265,14 +265,7 @@ func (s *Store) withUser(name string, f func(*user) error) error {
 	if err := v.err(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.gen.Bump()
-	defer s.mu.Unlock()
-	u, err := s.user(name)
-	if err != nil {
-		return err
-	}
-	return f(u)
+	return update(s, s.user, name, f)
 }
 
 // Login profiles.
