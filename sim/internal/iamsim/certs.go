@@ -174,8 +174,8 @@ func (h *IAM) ListSigningCertificates(ctx context.Context, in *iam.ListSigningCe
 }
 
 func (h *IAM) UpdateSigningCertificate(ctx context.Context, in *iam.UpdateSigningCertificateInput) (*iam.UpdateSigningCertificateOutput, error) {
-	if in.Status != types.StatusTypeActive && in.Status != types.StatusTypeInactive {
-		return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", in.Status)
+	if err := checkStatus(in.Status); err != nil {
+		return nil, err
 	}
 	name, err := keyOwner(ctx, in.UserName)
 	if err != nil {

@@ -134,8 +134,8 @@ func (h *IAM) ResetServiceSpecificCredential(ctx context.Context, in *iam.ResetS
 }
 
 func (h *IAM) UpdateServiceSpecificCredential(ctx context.Context, in *iam.UpdateServiceSpecificCredentialInput) (*iam.UpdateServiceSpecificCredentialOutput, error) {
-	if in.Status != types.StatusTypeActive && in.Status != types.StatusTypeInactive {
-		return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", in.Status)
+	if err := checkStatus(in.Status); err != nil {
+		return nil, err
 	}
 	name, err := keyOwner(ctx, in.UserName)
 	if err != nil {

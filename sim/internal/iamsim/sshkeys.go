@@ -212,8 +212,8 @@ func (h *IAM) ListSSHPublicKeys(ctx context.Context, in *iam.ListSSHPublicKeysIn
 }
 
 func (h *IAM) UpdateSSHPublicKey(ctx context.Context, in *iam.UpdateSSHPublicKeyInput) (*iam.UpdateSSHPublicKeyOutput, error) {
-	if in.Status != types.StatusTypeActive && in.Status != types.StatusTypeInactive {
-		return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", in.Status)
+	if err := checkStatus(in.Status); err != nil {
+		return nil, err
 	}
 	s := h.s
 	return &iam.UpdateSSHPublicKeyOutput{}, s.withUser(aws.ToString(in.UserName), func(u *user) error {

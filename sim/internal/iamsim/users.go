@@ -427,8 +427,8 @@ func (h *IAM) UpdateAccessKey(ctx context.Context, in *iam.UpdateAccessKeyInput)
 	if err != nil {
 		return nil, err
 	}
-	if in.Status != types.StatusTypeActive && in.Status != types.StatusTypeInactive {
-		return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", in.Status)
+	if err := checkStatus(in.Status); err != nil {
+		return nil, err
 	}
 	s := h.s
 	return &iam.UpdateAccessKeyOutput{}, s.withUser(name, func(u *user) error {

@@ -264,3 +264,11 @@ func page[T any](items []T, marker *string, maxItems *int32) ([]T, *string, bool
 	next := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
 	return items[start:end], &next, true, nil
 }
+
+// checkStatus refuses a credential's status that is neither Active nor Inactive.
+func checkStatus(st types.StatusType) error {
+	if st != types.StatusTypeActive && st != types.StatusTypeInactive {
+		return core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", st)
+	}
+	return nil
+}
