@@ -132,7 +132,7 @@ func TestAWSCLIAgainstServe(t *testing.T) {
 			url := startServer(t)
 			home := t.TempDir()
 			// One AWS CLI session signing as the root, one (later) as alex.
-			root := startCLIWorld(t, c, cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), home, url)
+			root := newCLIWorld(c, cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), home, url)
 			aws := func(w *cliWorld, args ...string) result {
 				t.Helper()
 				return w.run(args)
@@ -161,7 +161,7 @@ func TestAWSCLIAgainstServe(t *testing.T) {
 			if err := json.Unmarshal([]byte(ok(root, "iam", "create-access-key", "--user-name", "alex")), &key); err != nil {
 				t.Fatal(err)
 			}
-			alex := startCLIWorld(t, c, cliEnv(t, home, key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey), home, url)
+			alex := newCLIWorld(c, cliEnv(t, home, key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey), home, url)
 
 			// Refused until alex joins the admin group.
 			r := aws(alex, "ec2", "describe-regions")

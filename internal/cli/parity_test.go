@@ -44,7 +44,7 @@ func TestParityWithAWSCLI(t *testing.T) {
 			url := startServer(t)
 			home := t.TempDir()
 			env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			cli := startCLIWorld(t, c, env, home, url)
+			cli := newCLIWorld(c, env, home, url)
 			aws := func(args ...string) result { return cli.run(args) }
 			awsx := func(args ...string) result {
 				return runAwsx(t, env, home, append([]string{"--endpoint-url", url}, args...)...)

@@ -40,10 +40,9 @@ type cliWorld struct {
 	err  error // the first failure to talk to the AWS CLI
 }
 
-// startCLIWorld starts the client c's session in dir with env, for a server at url ("" for
+// newCLIWorld is a session of the client c in dir with env, for a server at url ("" for
 // commands that need none).
-func startCLIWorld(t *testing.T, c client, env []string, dir, url string) *cliWorld {
-	t.Helper()
+func newCLIWorld(c client, env []string, dir, url string) *cliWorld {
 	return &cliWorld{url: url, pool: poolOf(c), env: env, dir: dir}
 }
 
@@ -127,7 +126,7 @@ func playSessions(t *testing.T, steps []step, fill func(t *testing.T, dir string
 	var wg sync.WaitGroup
 	for i, c := range cs {
 		dir := home()
-		w := startCLIWorld(t, c, cliEnv(t, dir, key, secret), dir, serve())
+		w := newCLIWorld(c, cliEnv(t, dir, key, secret), dir, serve())
 		wg.Go(func() { results[i] = play(w, steps) })
 	}
 	dir := home()

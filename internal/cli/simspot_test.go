@@ -124,7 +124,7 @@ func TestSpotParityWithAWSCLI(t *testing.T) {
 			home := t.TempDir()
 			env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 			frozen := func(o *ServeOptions) { o.Clock = spotClock }
-			cli := startCLIWorld(t, c, env, home, startServerWith(t, frozen))
+			cli := newCLIWorld(c, env, home, startServerWith(t, frozen))
 			awsx := awsxWorld{t, env, home, startServerWith(t, frozen)}
 			if err := os.WriteFile(filepath.Join(home, "spec.json"), []byte(`{"ImageId": "ami-4fffc834", "InstanceType": "m4.large"}`), 0o600); err != nil {
 				t.Fatal(err)

@@ -66,7 +66,7 @@ func TestSkeletonParity(t *testing.T) {
 		{"ssm", "get-parameters-by-path", "--generate-cli-skeleton", "yaml-input"},
 		{"iam", "list-users", "--output", "yml"},
 	}
-	aws := startCLIWorld(t, v2, env, home, "")
+	aws := newCLIWorld(v2, env, home, "")
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			compareRuns(t, runAwsx(t, env, home, args...), aws.run(args))
