@@ -27,20 +27,19 @@ import (
 
 // Client is one AWS CLI.
 type Client struct {
-	Name   string   // "v1" or "v2"
-	Argv   []string // the command that runs it
-	python string   // the interpreter that has it
+	Name   string // "v1" or "v2"
+	python string // the interpreter that has it
 }
 
 // Installed returns the AWS CLIs on this machine, v1 first, and a note on each missing one.
 func Installed() (clients []Client, missing []string) {
 	if exec.Command("python3", "-c", "import awscli").Run() == nil {
-		clients = append(clients, Client{"v1", []string{"python3", "-m", "awscli"}, "python3"})
+		clients = append(clients, Client{"v1", "python3"})
 	} else {
 		missing = append(missing, "the AWS CLI v1: python3 -m awscli is not installed (pip install awscli)")
 	}
 	if b, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(b), "aws-cli/2") {
-		clients = append(clients, Client{"v2", []string{"/usr/bin/aws"}, "/usr/bin/python3"})
+		clients = append(clients, Client{"v2", "/usr/bin/python3"})
 	} else {
 		missing = append(missing, "the AWS CLI v2: /usr/bin/aws is not v2 (apt-get install awscli)")
 	}
