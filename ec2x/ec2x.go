@@ -257,9 +257,31 @@ func launch(ctx context.Context, client *ec2.Client, name string, o LaunchOption
 		return nil, fmt.Errorf("waiting for %s to run: %w (it was terminated)", id, err)
 	}
 	i := instance(running.Reservations[0].Instances[0])
-	if im, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{o.ImageID}}); err == nil && len(im.Images) > 0 {
-		i.User = DefaultUser(aws.ToString(im.Images[0].Name))
+	i.User = imageUser(ctx, client, o.ImageID)
+	return i, nil
+}
+
+// imageUser is the default user of the image id, "" when it cannot be told.
+func imageUser(ctx context.Context, client *ec2.Client, id string) string {
+	if im, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}}); err == nil && len(im.Images) > 0 {
+		return DefaultUser(aws.ToString(im.Images[0].Name))
 	}
+	return ""
+}
+
+// DescribeInstance returns the instance id as [Launch] reports one: its addresses, zone,
+// subnet, and its image's default user.
+func DescribeInstance(ctx context.Context, cfg aws.Config, id string) (*Instance, error) {
+	client := ec2.NewFromConfig(cfg)
+	out, err := client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+	if err != nil {
+		return nil, fmt.Errorf("ec2x: describe %s: %w", id, err)
+	}
+	if len(out.Reservations) == 0 || len(out.Reservations[0].Instances) == 0 {
+		return nil, fmt.Errorf("ec2x: describe %s: no such instance", id)
+	}
+	i := instance(out.Reservations[0].Instances[0])
+	i.User = imageUser(ctx, client, i.ImageID)
 	return i, nil
 }
 

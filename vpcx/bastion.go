@@ -122,15 +122,9 @@ func createBastion(ctx context.Context, cfg aws.Config, client *ec2.Client, v *V
 	}
 	for _, r := range running.Reservations {
 		for _, i := range r.Instances {
-			// Launch's own account of it, with its default user.
-			b.Host = &ec2x.Instance{ID: aws.ToString(i.InstanceId), ImageID: aws.ToString(i.ImageId), Type: string(i.InstanceType),
-				VPCID: aws.ToString(i.VpcId), SubnetID: aws.ToString(i.SubnetId), PrivateIP: aws.ToString(i.PrivateIpAddress),
-				PublicIP: aws.ToString(i.PublicIpAddress), PublicDNS: aws.ToString(i.PublicDnsName)}
-			if i.Placement != nil {
-				b.Host.Zone = aws.ToString(i.Placement.AvailabilityZone)
-			}
-			if im, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{b.Host.ImageID}}); err == nil && len(im.Images) > 0 {
-				b.Host.User = ec2x.DefaultUser(aws.ToString(im.Images[0].Name))
+			b.Host, err = ec2x.DescribeInstance(ctx, cfg, aws.ToString(i.InstanceId))
+			if err != nil {
+				return b, err
 			}
 			return b, nil
 		}

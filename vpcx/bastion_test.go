@@ -131,7 +131,7 @@ func TestBastion(t *testing.T) {
 	}
 	// Again: the same bastion and groups.
 	again, err := vpcx.CreateBastion(ctx, cfg, v, "lab", func(o *vpcx.BastionOptions) { o.From = "203.0.113.10/32" })
-	if err != nil || again.Host.ID != b.Host.ID || again.GroupID != b.GroupID || again.PrivateGroupID != b.PrivateGroupID {
+	if err != nil || again.Host.ID != b.Host.ID || again.Host.User != "ec2-user" || again.Host.PublicIP != b.Host.PublicIP || again.GroupID != b.GroupID || again.PrivateGroupID != b.PrivateGroupID {
 		t.Errorf("again: %+v %v", again, err)
 	}
 
