@@ -22,7 +22,8 @@ const deleteWait = 10 * time.Minute
 //
 //  1. its instances, terminated (their Spot requests cancelled first) and waited for — a
 //     bastion and the servers behind it alike;
-//  2. its VPC endpoints, deleted and waited for;
+//  2. its VPC endpoints, deleted and waited for (the simulator has none: it answers their
+//     API NotImplemented, which Delete takes for none);
 //  3. its NAT gateways, deleted and waited for, and their Elastic IPs released;
 //  4. the Elastic IPs that were associated in it, released (they would go on costing);
 //  5. its network interfaces left over (detached ones, and attached ones no instance
