@@ -1,22 +1,49 @@
-// Package ec2x has the EC2 chores of the course as single calls over aws-sdk-go-v2: find the
-// newest image of a family ([LatestImage], [ParameterImage]), make a key pair and keep its
-// private half as a .pem file ([CreateKeyPair]), make a security group with its rules
-// ([SecurityGroup], [SSHFrom], [HTTPFrom]), launch an instance and wait until it runs
-// ([Launch]) and print the ssh line for it ([Instance.SSHCommand]), give it an Elastic IP
-// ([AttachElasticIP]) and a data volume ([AttachVolume]), and take everything a name was given
-// down again ([Teardown], [Terminate]).
+// Package ec2x has the EC2 chores of the course as single calls over aws-sdk-go-v2.
 //
-// Each function takes an aws.Config, so it runs the same against the simulator (package sim)
-// and against AWS. None leaves half its work behind: a call that fails undoes what it made,
-// or returns what it could not undo with the error. What they make is tagged Name=name, which
-// is how [Teardown] finds it.
+// # Instances
+//
+// Find the newest image of a family ([ParameterImage], [LatestImage]), launch an instance
+// and wait until it runs ([Launch], with [LaunchOptions.UserData] for its boot script),
+// print the ssh line for it ([Instance.SSHCommand]), and terminate it ([Terminate]). A
+// [Launch] that fails undoes itself: no billed instance is left that the caller cannot see.
+//
+// # Spot Instances
+//
+// [SpotPrices] answers what an instance type costs on the Spot market now in each
+// Availability Zone, cheapest first; [Launch] with [LaunchOptions.Spot] (and
+// [LaunchOptions.Zone]) starts a one-time Spot Instance there. A failed Spot launch cancels
+// its Spot request before it terminates the instance, so neither is left.
+//
+// # Access: key pairs and security groups
+//
+// Make a key pair and keep its private half as a file only you can read ([CreateKeyPair],
+// RSA or ED25519), or bring your own public key ([ImportKeyPair]). Make a security group
+// with its rules ([SecurityGroup], [SSHFrom], [HTTPFrom], [Rule]); [MyIP] finds the address
+// you reach the internet from, for the "My IP" rule ([HostCIDR]).
+//
+// # Addresses and storage
+//
+// Give an instance an Elastic IP ([AttachElasticIP], [ReleaseElasticIP]) and a data volume
+// ([AttachVolume]).
+//
+// # Teardown
+//
+// What the helpers make is tagged Name=name; [Teardown] finds it all by that tag — Spot
+// requests, instances, Elastic IPs, volumes, security groups, key pairs — and deletes it in
+// the order the dependencies allow. Every helper is safe to run again.
+//
+// Each function takes an aws.Config, so it runs the same against the simulator (package sim,
+// whose configs the examples use) and against AWS. None leaves half its work behind: a call
+// that fails undoes what it made, or returns what it could not undo with the error. Errors
+// wrap the SDK's, so errors.As finds smithy.APIError and its ErrorCode.
 //
 // # Costs on AWS
 //
 // Instances cost by the second while they run (t2.micro and t3.micro are in the free tier's
-// 750 hours a month for a year); an Elastic IP costs for every hour it is allocated, attached
-// or not; an EBS volume costs by the GiB-month while it exists. Security groups and key pairs
-// are free.
+// 750 hours a month for a year); Spot Instances cost the Spot price, often a third or less
+// of On-Demand, and may be interrupted; an Elastic IP costs for every hour it is allocated,
+// attached or not; an EBS volume costs by the GiB-month while it exists. Security groups,
+// key pairs and price look-ups are free.
 //
 // # Concurrency
 //
@@ -30,8 +57,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -81,28 +107,6 @@ func latestImage(ctx context.Context, client *ec2.Client, owner, pattern string)
 	return aws.ToString(newest.ImageId), nil
 }
 
-// CreateKeyPair makes the key pair name, tagged Name=name, and writes its private key to
-// path, readable only by its owner (mode 0400), as ssh requires. An existing file is not overwritten: the key pair
-// is then not made.
-func CreateKeyPair(ctx context.Context, cfg aws.Config, name, path string) error {
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("ec2x: key pair %q: %s exists", name, path)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("ec2x: key pair %q: %w", name, err)
-	}
-	client := ec2.NewFromConfig(cfg)
-	out, err := client.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: &name, TagSpecifications: nameTag(types.ResourceTypeKeyPair, name)})
-	if err != nil {
-		return fmt.Errorf("ec2x: key pair %q: %w", name, err)
-	}
-	if err := os.WriteFile(path, []byte(aws.ToString(out.KeyMaterial)+"\n"), 0o400); err != nil {
-		// Without its private half the key pair is no use: take it back.
-		_, derr := client.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: &name})
-		return fmt.Errorf("ec2x: key pair %q: %w", name, errors.Join(err, derr))
-	}
-	return nil
-}
-
 // OpenPort lets TCP traffic to port in the security group groupID from the range cidr
 // ("203.0.113.7/32"). A rule that is already there is no error.
 func OpenPort(ctx context.Context, cfg aws.Config, groupID string, port int32, cidr string) error {
@@ -138,6 +142,12 @@ type LaunchOptions struct {
 	// UserData is the script (or cloud-init text) the instance runs at boot, as text:
 	// Launch encodes it.
 	UserData string
+	// Zone is the Availability Zone to run in ("us-east-1b"), in the default VPC: the zone
+	// whose Spot price is lowest, say ([SpotPrices]). Leave it "" with SubnetID, whose zone
+	// it is.
+	Zone string
+	// Spot, when set, launches a Spot Instance rather than an On-Demand one (see [SpotOptions]).
+	Spot *SpotOptions
 	// MaxWait bounds the wait for the instance to run; 5 minutes by default.
 	MaxWait time.Duration
 }
@@ -151,6 +161,9 @@ type Instance struct {
 	PublicIP          string // "" without one
 	PublicDNS         string
 	User              string // the image's default user ([DefaultUser]); "" when unknown
+	// SpotRequestID is the Spot Instance request of a Spot Instance ("sir-…"), "" for an
+	// On-Demand one.
+	SpotRequestID string
 }
 
 // Launch starts one instance tagged Name=name and waits until it runs. [Teardown] finds it
@@ -164,7 +177,8 @@ type Instance struct {
 // the instance may still run, and the caller holds its ID to terminate it. RunInstances is
 // sent with a client token, so that a retry never starts a second instance, and so that a
 // RunInstances left without an answer (ctx cancelled in flight) is asked again and what it
-// started terminated.
+// started terminated. A Spot launch is undone the same way, its Spot request cancelled
+// before its instance is terminated, so that neither is left behind.
 func Launch(ctx context.Context, cfg aws.Config, name string, optFns ...func(*LaunchOptions)) (*Instance, error) {
 	o := LaunchOptions{InstanceType: types.InstanceTypeT2Micro, MaxWait: 5 * time.Minute}
 	for _, f := range optFns {
@@ -187,10 +201,14 @@ func launch(ctx context.Context, client *ec2.Client, name string, o LaunchOption
 	}
 	in := &ec2.RunInstancesInput{
 		ImageId: &o.ImageID, InstanceType: o.InstanceType, MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
-		SecurityGroupIds: o.SecurityGroupIDs,
-		TagSpecifications: []types.TagSpecification{{
-			ResourceType: types.ResourceTypeInstance, Tags: []types.Tag{{Key: aws.String("Name"), Value: &name}},
-		}},
+		SecurityGroupIds: o.SecurityGroupIDs, TagSpecifications: nameTag(types.ResourceTypeInstance, name),
+	}
+	if o.Zone != "" {
+		in.Placement = &types.Placement{AvailabilityZone: &o.Zone}
+	}
+	if o.Spot != nil {
+		in.InstanceMarketOptions = o.Spot.marketOptions()
+		in.TagSpecifications = append(in.TagSpecifications, nameTag(types.ResourceTypeSpotInstancesRequest, name)...)
 	}
 	if o.KeyName != "" {
 		in.KeyName = &o.KeyName
@@ -221,14 +239,10 @@ func launch(ctx context.Context, client *ec2.Client, name string, o LaunchOption
 		if rerr != nil {
 			return nil, fmt.Errorf("%w; whether an instance started is unknown: asking again failed: %w", err, rerr)
 		}
-		var ids []string
-		for _, i := range again.Instances {
-			ids = append(ids, aws.ToString(i.InstanceId))
+		if uerr := undoLaunch(tctx, client, again.Instances); uerr != nil {
+			return instance(again.Instances[0]), fmt.Errorf("%w; %w", err, uerr)
 		}
-		if _, terr := client.TerminateInstances(tctx, &ec2.TerminateInstancesInput{InstanceIds: ids}); terr != nil {
-			return instance(again.Instances[0]), fmt.Errorf("%w; terminating %s failed, so it may still run: %w", err, ids[0], terr)
-		}
-		return nil, fmt.Errorf("%w (%s was terminated)", err, ids[0])
+		return nil, fmt.Errorf("%w (%s was terminated)", err, aws.ToString(again.Instances[0].InstanceId))
 	}
 	started := out.Instances[0]
 	id := aws.ToString(started.InstanceId)
@@ -237,16 +251,61 @@ func launch(ctx context.Context, client *ec2.Client, name string, o LaunchOption
 		// Undo on a context of its own: the caller's may be what ended the wait.
 		tctx, cancel := undoContext(ctx)
 		defer cancel()
-		if _, terr := client.TerminateInstances(tctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); terr != nil {
-			return instance(started), fmt.Errorf("waiting for %s to run: %w; terminating it failed, so it may still run: %w", id, err, terr)
+		if uerr := undoLaunch(tctx, client, out.Instances); uerr != nil {
+			return instance(started), fmt.Errorf("waiting for %s to run: %w; %w", id, err, uerr)
 		}
 		return nil, fmt.Errorf("waiting for %s to run: %w (it was terminated)", id, err)
 	}
 	i := instance(running.Reservations[0].Instances[0])
-	if im, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{o.ImageID}}); err == nil && len(im.Images) > 0 {
-		i.User = DefaultUser(aws.ToString(im.Images[0].Name))
-	}
+	i.User = imageUser(ctx, client, o.ImageID)
 	return i, nil
+}
+
+// imageUser is the default user of the image id, "" when it cannot be told.
+func imageUser(ctx context.Context, client *ec2.Client, id string) string {
+	if im, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}}); err == nil && len(im.Images) > 0 {
+		return DefaultUser(aws.ToString(im.Images[0].Name))
+	}
+	return ""
+}
+
+// DescribeInstance returns the instance id as [Launch] reports one: its addresses, zone,
+// subnet, and its image's default user.
+func DescribeInstance(ctx context.Context, cfg aws.Config, id string) (*Instance, error) {
+	client := ec2.NewFromConfig(cfg)
+	out, err := client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+	if err != nil {
+		return nil, fmt.Errorf("ec2x: describe %s: %w", id, err)
+	}
+	if len(out.Reservations) == 0 || len(out.Reservations[0].Instances) == 0 {
+		return nil, fmt.Errorf("ec2x: describe %s: no such instance", id)
+	}
+	i := instance(out.Reservations[0].Instances[0])
+	i.User = imageUser(ctx, client, i.ImageID)
+	return i, nil
+}
+
+// undoLaunch takes back what a RunInstances started: the Spot requests first (a request
+// still open would launch again; AWS's Spot guide: "cancel the Spot Instance request, and
+// then terminate the instance"), then the instances.
+func undoLaunch(ctx context.Context, client *ec2.Client, started []types.Instance) error {
+	var ids, requests []string
+	for _, i := range started {
+		ids = append(ids, aws.ToString(i.InstanceId))
+		if r := aws.ToString(i.SpotInstanceRequestId); r != "" {
+			requests = append(requests, r)
+		}
+	}
+	var errs []error
+	if len(requests) > 0 {
+		if _, err := client.CancelSpotInstanceRequests(ctx, &ec2.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: requests}); err != nil {
+			errs = append(errs, fmt.Errorf("cancelling the Spot request %s failed, so it may launch again: %w", strings.Join(requests, " "), err))
+		}
+	}
+	if _, err := client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids}); err != nil {
+		errs = append(errs, fmt.Errorf("terminating %s failed, so it may still run: %w", strings.Join(ids, " "), err))
+	}
+	return errors.Join(errs...)
 }
 
 // clientToken is a RunInstances idempotency token: 32 random hex digits (AWS takes up to
@@ -262,6 +321,7 @@ func instance(i types.Instance) *Instance {
 		ID: aws.ToString(i.InstanceId), ImageID: aws.ToString(i.ImageId), Type: string(i.InstanceType),
 		VPCID: aws.ToString(i.VpcId), SubnetID: aws.ToString(i.SubnetId),
 		PrivateIP: aws.ToString(i.PrivateIpAddress), PublicIP: aws.ToString(i.PublicIpAddress), PublicDNS: aws.ToString(i.PublicDnsName),
+		SpotRequestID: aws.ToString(i.SpotInstanceRequestId),
 	}
 	if i.Placement != nil {
 		out.Zone = aws.ToString(i.Placement.AvailabilityZone)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
 	"github.com/awsxlab/awsx/ec2x"
 	"github.com/awsxlab/awsx/sim"
 )
@@ -55,4 +57,57 @@ func ExampleTeardown() {
 		panic(err)
 	}
 	// Output: ec2-user
+}
+
+// Where a t3.micro Spot Instance costs least now, and at what price an hour.
+func ExampleSpotPrices() {
+	ctx := context.Background()
+	cloud := sim.New()
+	// The simulator's market moves with its clock; one price is set here so that the output
+	// is the same on every run.
+	cloud.SetSpotPrice(sim.SpotMarket{AvailabilityZone: "us-east-1d", InstanceType: "t3.micro"}, "0.0012")
+	prices, err := ec2x.SpotPrices(ctx, cloud.Config(), []types.InstanceType{types.InstanceTypeT3Micro})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d zones; cheapest %s at $%.4f an hour\n", len(prices), prices[0].Zone, prices[0].USD)
+	// Output: 6 zones; cheapest us-east-1d at $0.0012 an hour
+}
+
+// A Spot worker in the zone where Spot costs least, taken down by name with its request.
+func ExampleLaunch_spot() {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	prices, err := ec2x.SpotPrices(ctx, cfg, []types.InstanceType{types.InstanceTypeT3Micro})
+	if err != nil {
+		panic(err)
+	}
+	w, err := ec2x.Launch(ctx, cfg, "worker", func(o *ec2x.LaunchOptions) {
+		o.InstanceType, o.Zone, o.Spot = types.InstanceTypeT3Micro, prices[0].Zone, &ec2x.SpotOptions{}
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(w.Zone == prices[0].Zone, w.SpotRequestID[:4])
+	if err := ec2x.Teardown(ctx, cfg, "worker", time.Minute); err != nil {
+		panic(err)
+	}
+	// Output: true sir-
+}
+
+// The "My IP" rule: SSH let in from this machine's address alone. On the simulator the
+// address is its setting for the learner's (203.0.113.10 unless set).
+func ExampleMyIP() {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	ip, err := ec2x.MyIP(ctx, cfg)
+	if err != nil {
+		panic(err)
+	}
+	rule := ec2x.SSHFrom(ec2x.HostCIDR(ip))
+	if _, err := ec2x.SecurityGroup(ctx, cfg, "", "bastion", "SSH from my IP", rule); err != nil {
+		panic(err)
+	}
+	fmt.Println(rule.CIDR)
+	// Output: 203.0.113.10/32
 }

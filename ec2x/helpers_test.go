@@ -122,7 +122,10 @@ func TestAttachVolume(t *testing.T) {
 func TestTeardown(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg := sim.New().Config()
+	// A clock a hundred times fast, and waits that ask every few milliseconds: the volume's
+	// detaching takes no wall time, where Teardown's default poll would wait seconds.
+	start := time.Now()
+	cfg := sim.New(sim.WithClock(func() time.Time { return start.Add(100 * time.Since(start)) })).Config()
 	client := ec2.NewFromConfig(cfg)
 	const name = "lab"
 	if err := ec2x.CreateKeyPair(ctx, cfg, name, filepath.Join(t.TempDir(), "lab.pem")); err != nil {
@@ -134,10 +137,10 @@ func TestTeardown(t *testing.T) {
 		t.Errorf("the SSH line: %q (user %q)", web.SSHCommand("lab.pem"), web.User)
 	}
 	must(ec2x.AttachElasticIP(ctx, cfg, name, web.ID))(t)
-	must(ec2x.AttachVolume(ctx, cfg, name, web.ID))(t)
+	must(ec2x.AttachVolume(ctx, cfg, name, web.ID, func(o *ec2x.VolumeOptions) { o.Poll = 5 * time.Millisecond }))(t)
 	other := must(ec2x.Launch(ctx, cfg, "other"))(t) // not the lab's: kept
 	for range 2 {
-		if err := ec2x.Teardown(ctx, cfg, name, time.Minute); err != nil {
+		if err := ec2x.Teardown(ctx, cfg, name, time.Minute, fastTeardown); err != nil {
 			t.Fatal(err)
 		}
 	}

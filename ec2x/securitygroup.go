@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -41,6 +42,8 @@ func (r Rule) permission() (types.IpPermission, error) {
 	switch {
 	case (r.CIDR == "") == (r.Group == ""):
 		return p, fmt.Errorf("a rule names a CIDR range or a group, one of them: %+v", r)
+	case strings.Contains(r.CIDR, ":"): // an IPv6 range ("2001:db8::7/128") is a rule of its own kind
+		p.Ipv6Ranges = []types.Ipv6Range{{CidrIpv6: aws.String(r.CIDR)}}
 	case r.CIDR != "":
 		p.IpRanges = []types.IpRange{{CidrIp: aws.String(r.CIDR)}}
 	default:

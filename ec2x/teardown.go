@@ -50,15 +50,46 @@ func (i *Instance) SSHCommand(keyPath string) string {
 	return "ssh -i " + keyPath + " " + i.User + "@" + host
 }
 
-// Teardown deletes what the helpers made under name — the instances (waiting, at most
-// maxWait, until they are terminated), the Elastic IPs, the volumes, the security groups and
-// the key pairs tagged Name=name — in the order their dependencies allow. It is safe to run
-// again; what is gone already is no error. It returns every failure it met, joined.
-func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Duration) error {
+// TeardownOptions tunes [Teardown].
+type TeardownOptions struct {
+	// Poll is how long its waits (the instances terminated, the volumes detached) sleep
+	// before they first ask again, then up to 2.5 times as long: 2 seconds by default, where
+	// the SDK's waiters sleep 15 seconds at least. Against the simulator in a test, a few
+	// milliseconds.
+	Poll time.Duration
+}
+
+// Teardown deletes what the helpers made under name — the Spot requests, the instances
+// (waiting, at most maxWait, until they are terminated), the Elastic IPs, the volumes, the
+// security groups and the key pairs tagged Name=name — in the order their dependencies
+// allow. It is safe to run again; what is gone already is no error. It returns every
+// failure it met, joined.
+func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Duration, optFns ...func(*TeardownOptions)) error {
+	o := TeardownOptions{Poll: 2 * time.Second}
+	for _, f := range optFns {
+		f(&o)
+	}
+	if o.Poll <= 0 {
+		o.Poll = 2 * time.Second
+	}
 	client := ec2.NewFromConfig(cfg)
 	byName := []types.Filter{{Name: aws.String("tag:Name"), Values: []string{name}}}
 	var errs []error
 	fail := func(what string, err error) { errs = append(errs, fmt.Errorf("%s: %w", what, err)) }
+
+	// Spot requests first: an open one would start its instance again.
+	if out, err := client.DescribeSpotInstanceRequests(ctx, &ec2.DescribeSpotInstanceRequestsInput{Filters: append(byName,
+		types.Filter{Name: aws.String("state"), Values: []string{"open", "active", "disabled"}})}); err != nil {
+		fail("Spot requests", err)
+	} else if len(out.SpotInstanceRequests) > 0 {
+		var ids []string
+		for _, r := range out.SpotInstanceRequests {
+			ids = append(ids, aws.ToString(r.SpotInstanceRequestId))
+		}
+		if _, err := client.CancelSpotInstanceRequests(ctx, &ec2.CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: ids}); err != nil {
+			fail("cancel "+strings.Join(ids, " "), err)
+		}
+	}
 
 	var instances []string
 	pages := ec2.NewDescribeInstancesPaginator(client, &ec2.DescribeInstancesInput{Filters: append(byName,
@@ -78,7 +109,9 @@ func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Dur
 	if len(instances) > 0 {
 		if _, err := client.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: instances}); err != nil {
 			fail("terminate "+strings.Join(instances, " "), err)
-		} else if err := ec2.NewInstanceTerminatedWaiter(client).Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: instances}, maxWait); err != nil {
+		} else if err := ec2.NewInstanceTerminatedWaiter(client, func(w *ec2.InstanceTerminatedWaiterOptions) {
+			w.MinDelay, w.MaxDelay = o.Poll, o.Poll*5/2
+		}).Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: instances}, maxWait); err != nil {
 			fail("wait for "+strings.Join(instances, " ")+" to terminate", err)
 		}
 	}
@@ -100,7 +133,9 @@ func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Dur
 			id := aws.ToString(v.VolumeId)
 			if v.State == types.VolumeStateInUse {
 				client.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: v.VolumeId})
-				if err := ec2.NewVolumeAvailableWaiter(client, poll).Wait(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{id}}, maxWait); err != nil {
+				if err := ec2.NewVolumeAvailableWaiter(client, func(w *ec2.VolumeAvailableWaiterOptions) {
+					w.MinDelay, w.MaxDelay = o.Poll, o.Poll*5/2
+				}).Wait(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{id}}, maxWait); err != nil {
 					fail("detach "+id, err)
 					continue
 				}

@@ -93,7 +93,3 @@ func attachVolume(ctx context.Context, client *ec2.Client, name, instanceID stri
 	}
 	return nil, fmt.Errorf("%w (%s was deleted)", err, v.ID)
 }
-
-// poll has a volume waiter ask every 2 to 5 seconds rather than the SDK's 15 to 120: a
-// volume is available, attached or detached within seconds.
-func poll(w *ec2.VolumeAvailableWaiterOptions) { w.MinDelay, w.MaxDelay = 2*time.Second, 5*time.Second }

@@ -112,3 +112,49 @@ func ExampleDeleteUser() {
 	// <nil>
 	// <nil>
 }
+
+// A role for another account — here the same one, as a sandbox has only one — that its
+// users assume with the external ID agreed, then act as.
+func ExampleAssumeRole() {
+	ctx := context.Background()
+	cloud := sim.New()
+	role, err := iamx.CreateCrossAccountRole(ctx, cloud.Config(), "auditor", "123456789012",
+		[]string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, func(o *iamx.RoleOptions) { o.ExternalID = "customer-42" })
+	if err != nil {
+		panic(err)
+	}
+	creds, err := iamx.CreateAdminUser(ctx, cloud.Config(), "alex")
+	if err != nil {
+		panic(err)
+	}
+	alex := cloud.Config(sim.WithCredentials(creds.AccessKeyID, creds.SecretAccessKey, ""))
+	auditor, err := iamx.AssumeRole(ctx, alex, role.ARN, func(o *iamx.AssumeOptions) {
+		o.ExternalID, o.SessionName = "customer-42", "audit"
+	})
+	if err != nil {
+		panic(err)
+	}
+	id, err := sts.NewFromConfig(auditor).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(*id.Arn)
+	// Output: arn:aws:sts::123456789012:assumed-role/auditor/audit
+}
+
+// A role for a Lambda function that reads S3, and the role deleted again with its
+// attachments.
+func ExampleCreateServiceRole() {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	role, err := iamx.CreateServiceRole(ctx, cfg, "thumbnailer", "lambda",
+		[]string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(role.ARN)
+	if err := iamx.DeleteRole(ctx, cfg, role.Name); err != nil {
+		panic(err)
+	}
+	// Output: arn:aws:iam::123456789012:role/thumbnailer
+}

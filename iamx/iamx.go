@@ -213,32 +213,37 @@ type InstanceRole struct {
 	InstanceProfileName, InstanceProfileARN string
 }
 
-// ec2Trust lets EC2 assume a role on behalf of an instance.
-const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-
 // CreateInstanceRole makes a role that trusts ec2.amazonaws.com, attaches the managed policies
 // given, and wraps it in an instance profile of the same name — what an instance needs to call
-// AWS without keys on disk.
+// AWS without keys on disk. It is all or nothing: if a step fails, the role and the profile
+// are deleted again ([DeleteRole] deletes them together too).
 func CreateInstanceRole(ctx context.Context, cfg aws.Config, name string, policyARNs ...string) (*InstanceRole, error) {
 	client := iam.NewFromConfig(cfg)
-	r, err := client.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(ec2Trust)})
+	r, err := createRole(ctx, client, name, trustDocument(map[string]string{"Service": "ec2.amazonaws.com"}, RoleOptions{}), policyARNs, RoleOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("iamx: instance role %q: %w", name, err)
-	}
-	for _, arn := range policyARNs {
-		if _, err := client.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(arn)}); err != nil {
-			return nil, fmt.Errorf("iamx: instance role %q: %w", name, err)
-		}
 	}
 	p, err := client.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String(name)})
-	if err != nil {
-		return nil, fmt.Errorf("iamx: instance role %q: %w", name, err)
+	if err == nil {
+		_, err = client.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String(name), RoleName: aws.String(name)})
+		if err != nil {
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			if _, derr := client.DeleteInstanceProfile(uctx, &iam.DeleteInstanceProfileInput{InstanceProfileName: aws.String(name)}); derr != nil && !isCode(derr, "NoSuchEntity") {
+				err = errors.Join(err, fmt.Errorf("deleting the instance profile: %w", derr))
+			}
+		}
 	}
-	if _, err := client.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String(name), RoleName: aws.String(name)}); err != nil {
-		return nil, fmt.Errorf("iamx: instance role %q: %w", name, err)
+	if err != nil {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if derr := deleteRole(uctx, client, name); derr != nil {
+			return nil, fmt.Errorf("iamx: instance role %q: %w; deleting the role failed too: %w", name, err, derr)
+		}
+		return nil, fmt.Errorf("iamx: instance role %q: %w (the role was deleted)", name, err)
 	}
 	return &InstanceRole{
-		RoleName: name, RoleARN: aws.ToString(r.Role.Arn),
+		RoleName: name, RoleARN: r.ARN,
 		InstanceProfileName: name, InstanceProfileARN: aws.ToString(p.InstanceProfile.Arn),
 	}, nil
 }

@@ -131,6 +131,26 @@ func BenchmarkDescribeRegions(b *testing.B) {
 	})
 }
 
+// BenchmarkCheckIP asks checkip.amazonaws.com for the learner's address, as ec2x.MyIP does.
+func BenchmarkCheckIP(b *testing.B) {
+	c, cfg := benchCloud(b)
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		req, err := http.NewRequest(http.MethodGet, "https://checkip.amazonaws.com/", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := cfg.HTTPClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if b, err := io.ReadAll(resp.Body); err != nil || string(b) != "203.0.113.10\n" {
+			return fmt.Errorf("checkip answered %q: %v", b, err)
+		}
+		return nil
+	})
+}
+
 // BenchmarkDescribeInstances lists 50 instances in 5 reservations, tagged, as alex.
 func BenchmarkDescribeInstances(b *testing.B) {
 	ctx := context.Background()

@@ -237,6 +237,7 @@ func New(opts ...Option) *Cloud {
 		c.identity.IAMService(),
 		c.identity.STSService(),
 		c.compute.Service(),
+		c.compute.CheckIPService(), // checkip.amazonaws.com: the learner's address
 		c.lbs.Service(),
 		c.lbs.TrafficService(), // before S3's, whose .localhost hosts would claim the load balancers'
 		c.buckets.Service(o.maxObject),

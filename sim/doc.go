@@ -97,8 +97,9 @@
 //     public address, a NAT gateway for a private subnet's way out), public addresses and
 //     Elastic IPs, the instances' states — and names the component that stops a flow, with
 //     one sentence saying why. The learner's own address on the internet is
-//     [Cloud.InternetAddress] (203.0.113.10 unless set). Whether a service listens is not
-//     the network's to say.
+//     [Cloud.InternetAddress] (203.0.113.10 unless set), which https://checkip.amazonaws.com
+//     answers as AWS's does (checkip.localhost on `awsx sim serve`): the source of the "My
+//     IP" rule. Whether a service listens is not the network's to say.
 //
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests

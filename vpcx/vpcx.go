@@ -1,13 +1,38 @@
-// Package vpcx builds the network of the course's VPC lessons in one call over aws-sdk-go-v2:
-// a VPC whose range is carved into a public and a private subnet in each of several
-// Availability Zones, an internet gateway, and the route table that makes the public subnets
-// public; with Options.NAT, a NAT gateway that lets the private subnets reach out (the bastion
-// pattern: log in to an instance in a public subnet, and from it to the private ones); and
-// takes such a network apart in the order AWS requires, NAT gateways and their Elastic IPs
-// included.
+// Package vpcx builds the networks of the course's VPC lessons in one call over
+// aws-sdk-go-v2, and takes them down again.
+//
+// # A public and a private network
+//
+// [Create] makes a VPC whose range is carved into a public and a private subnet in each of
+// several Availability Zones, an internet gateway, and the route table that makes the
+// public subnets public; with [Options.NAT], a NAT gateway that lets the private subnets
+// reach out to the internet while the internet cannot reach in.
+//
+// # The bastion pattern
+//
+// [CreateBastion] puts one host in a public subnet that lets SSH in from your address only
+// (the "My IP" rule), and a security group for the private instances that lets SSH in from
+// the bastion's group only: you log in to the bastion and from it to the private instances
+// ([Bastion.SSHCommand]).
+//
+// # Taking it down
+//
+// [Delete] finds everything that keeps AWS from deleting a VPC — instances, VPC endpoints,
+// NAT gateways and their Elastic IPs, network interfaces, gateways, subnets, route tables,
+// network ACLs, security groups that name one another — and deletes it in the order AWS
+// requires. It is safe to run again.
 //
 // Each function takes an aws.Config, so it runs the same against the simulator (package
-// sim) and against AWS. The address arithmetic is package netcalc's.
+// sim, whose configs the examples use) and against AWS. The address arithmetic is package
+// netcalc's; the instances and security groups are package ec2x's. A Create or a
+// CreateBastion that fails takes down what it made.
+//
+// # Costs on AWS
+//
+// A VPC, its subnets, route tables, gateways and security groups are free. A NAT gateway
+// costs by the hour and by the GB it carries, and its Elastic IP by the hour, whatever the
+// traffic: the one part of these networks that costs money standing idle. The bastion
+// costs what its instance costs while it runs.
 //
 // # Concurrency
 //
@@ -254,121 +279,4 @@ func availableZones(ctx context.Context, client *ec2.Client, n int) ([]string, e
 
 func named(rt types.ResourceType, name string) []types.TagSpecification {
 	return []types.TagSpecification{{ResourceType: rt, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String(name)}}}}
-}
-
-// Delete takes the VPC called id apart in the order AWS requires: its NAT gateways (deleted,
-// waited for, their Elastic IPs released), its internet gateways (detached, then deleted),
-// its subnets, its route tables other than the main one, its
-// security groups other than the default one, then the VPC. Instances still in it make AWS
-// refuse (DependencyViolation): terminate them first. Of the options, it reads Poll.
-func Delete(ctx context.Context, cfg aws.Config, id string, optFns ...func(*Options)) error {
-	if err := deleteVPC(ctx, ec2.NewFromConfig(cfg), id, options(optFns).Poll); err != nil {
-		return fmt.Errorf("vpcx: delete %q: %w", id, err)
-	}
-	return nil
-}
-
-func deleteVPC(ctx context.Context, client *ec2.Client, id string, poll time.Duration) error {
-	inVPC := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{id}}}
-	if err := deleteNATs(ctx, client, id, poll); err != nil {
-		return err
-	}
-	igws, err := client.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{
-		Filters: []types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{id}}},
-	})
-	if err != nil {
-		return err
-	}
-	for _, g := range igws.InternetGateways {
-		if _, err := client.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: g.InternetGatewayId, VpcId: &id}); err != nil {
-			return err
-		}
-		if _, err := client.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: g.InternetGatewayId}); err != nil {
-			return err
-		}
-	}
-	subnets, err := client.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: inVPC})
-	if err != nil {
-		return err
-	}
-	for _, s := range subnets.Subnets {
-		if _, err := client.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: s.SubnetId}); err != nil {
-			return err
-		}
-	}
-	tables, err := client.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: inVPC})
-	if err != nil {
-		return err
-	}
-	for _, t := range tables.RouteTables {
-		if isMain(t) {
-			continue
-		}
-		if _, err := client.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: t.RouteTableId}); err != nil {
-			return err
-		}
-	}
-	groups, err := client.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: inVPC})
-	if err != nil {
-		return err
-	}
-	for _, g := range groups.SecurityGroups {
-		if aws.ToString(g.GroupName) == "default" {
-			continue
-		}
-		if _, err := client.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: g.GroupId}); err != nil {
-			return err
-		}
-	}
-	_, err = client.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: &id})
-	return err
-}
-
-// isMain reports whether t is its VPC's main route table, which goes with the VPC.
-func isMain(t types.RouteTable) bool {
-	for _, a := range t.Associations {
-		if aws.ToBool(a.Main) {
-			return true
-		}
-	}
-	return false
-}
-
-// deleteNATs deletes the NAT gateways of the VPC id that are not deleted already, waits until
-// they are, and releases their Elastic IPs, which would go on costing.
-func deleteNATs(ctx context.Context, client *ec2.Client, id string, poll time.Duration) error {
-	out, err := client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []types.Filter{
-		{Name: aws.String("vpc-id"), Values: []string{id}}, {Name: aws.String("state"), Values: []string{"pending", "available", "deleting"}},
-	}})
-	if err != nil {
-		return err
-	}
-	var ids, allocations []string
-	for _, g := range out.NatGateways {
-		ids = append(ids, aws.ToString(g.NatGatewayId))
-		for _, a := range g.NatGatewayAddresses {
-			if a.AllocationId != nil {
-				allocations = append(allocations, aws.ToString(a.AllocationId))
-			}
-		}
-		if g.State != types.NatGatewayStateDeleting {
-			if _, err := client.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: g.NatGatewayId}); err != nil {
-				return err
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	if err := ec2.NewNatGatewayDeletedWaiter(client, func(w *ec2.NatGatewayDeletedWaiterOptions) {
-		w.MinDelay, w.MaxDelay = poll, 3*poll
-	}).Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: ids}, 10*time.Minute); err != nil {
-		return fmt.Errorf("waiting for NAT gateways %v to go: %w", ids, err)
-	}
-	for _, a := range allocations {
-		if _, err := client.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: &a}); err != nil {
-			return err
-		}
-	}
-	return nil
 }

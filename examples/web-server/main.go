@@ -5,7 +5,10 @@
 //
 //	go run ./examples/web-server                       # on the embedded simulator
 //	go run ./examples/web-server -keep                 # left running (then -teardown)
-//	AWSX_BACKEND=aws go run ./examples/web-server -me 198.51.100.7/32
+//	AWSX_BACKEND=aws go run ./examples/web-server
+//
+// SSH is let in from your own address, as https://checkip.amazonaws.com sees it (ec2x.MyIP;
+// the simulator answers its own setting, 203.0.113.10), or from the range -me names.
 //
 // On AWS the instance (t2.micro, in the free tier for a year) costs by the second while it
 // runs; -teardown terminates it and deletes its group and key pair.
@@ -36,7 +39,7 @@ systemctl enable --now httpd
 
 func main() {
 	name := flag.String("name", "awsx-web-server", "the name everything is tagged with")
-	me := flag.String("me", "203.0.113.10/32", "your address, that SSH is let in from")
+	me := flag.String("me", "", "the range SSH is let in from; your own address by default")
 	keep := flag.Bool("keep", false, "leave the server running")
 	teardown := flag.Bool("teardown", false, "only take down what an earlier -keep left")
 	flag.Parse()
@@ -58,6 +61,13 @@ func main() {
 		return
 	}
 
+	if *me == "" {
+		ip, err := ec2x.MyIP(ctx, cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		*me = ec2x.HostCIDR(ip)
+	}
 	key := filepath.Join(os.TempDir(), *name+".pem")
 	if err := ec2x.CreateKeyPair(ctx, cfg, *name, key); err != nil {
 		log.Fatal(err)

@@ -98,6 +98,15 @@ func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
 		return nil, validateAssumeRole(in)
 	}
 	a := service.Access{Resource: arn, Trust: true, Context: s.mfaContext(r.Caller, in.SerialNumber, in.TokenCode)}
+	if in.ExternalId != nil {
+		// The external ID a role for a third party requires in its trust policy
+		// (StringEquals sts:ExternalId): IAM User Guide, "Access to AWS accounts owned by third
+		// parties". Pinned by iamx's TestCreateCrossAccountRole.
+		if a.Context == nil {
+			a.Context = map[string]string{}
+		}
+		a.Context["sts:ExternalId"] = *in.ExternalId
+	}
 	if trust, ok := s.Trust(arn); ok {
 		a.Policy, a.PolicyName = trust, arn+" trust policy"
 	}
