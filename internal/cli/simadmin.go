@@ -24,7 +24,7 @@ import (
 )
 
 // The admin API of awsx sim serve: what the sim commands (advance, spot-price, interrupt, on,
-// ssh) do to the embedded simulator's *sim.Cloud, done to the served one. Each operation is
+// ssh, scp, why, curl, inbox) do to the embedded simulator's *sim.Cloud, done to the served one. Each operation is
 // POST adminPrefix+NAME with a JSON body, answered in JSON; only a loopback client is
 // answered, and only a request signed with SigV4 by a principal the simulator knows (the
 // account's root, a user, a role session; [sim.Cloud.Authenticate]).
@@ -134,7 +134,9 @@ func serveAdmin(ctx context.Context, cloud *sim.Cloud, r *http.Request, op strin
 	case "ssh-host":
 		in = &adminSSHHostIn{}
 	default:
-		return refuse(http.StatusNotFound, "the admin API has no operation %q: it has advance, spot-price, interrupt, run and ssh-host", op)
+		if in = newAdminOp(op); in == nil {
+			return refuse(http.StatusNotFound, "the admin API has no operation %q: it has %s", op, adminOpNames)
+		}
 	}
 	if err := decode(in); err != nil {
 		return refuse(http.StatusBadRequest, "the request of %s is not its JSON: %v", op, err)
@@ -179,9 +181,14 @@ func serveAdmin(ctx context.Context, cloud *sim.Cloud, r *http.Request, op strin
 			out.Listening = cloud.Listening(out.Host.Instance, in.Port)
 		}
 		return http.StatusOK, out
+	case adminOp:
+		return in.serve(ctx, cloud)
 	}
 	panic("unreachable")
 }
+
+// adminOpNames are the admin API's operations, for its refusal of another.
+const adminOpNames = "advance, spot-price, interrupt, run, ssh-host, files, why, fetch, inbox and confirm"
 
 // adminClient calls the admin API of a served simulator.
 type adminClient struct {
