@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,10 +11,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/awsxlab/awsx/sim"
@@ -122,8 +129,99 @@ func FuzzAdminAPI(f *testing.F) {
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		if !json.Valid(w.Body.Bytes()) || w.Code < 200 || w.Code > 499 {
-			t.Errorf("%s %q: %d %q", op, body, w.Code, w.Body)
+		// JSON, or (run) lines of JSON.
+		lines := bytes.SplitAfter(bytes.TrimSuffix(w.Body.Bytes(), []byte("\n")), []byte("\n"))
+		if w.Header().Get("Content-Type") != "application/x-ndjson" {
+			lines = [][]byte{w.Body.Bytes()}
+		}
+		for _, l := range lines {
+			if !json.Valid(l) || w.Code < 200 || w.Code > 499 {
+				t.Errorf("%s %q: %d %q", op, body, w.Code, w.Body)
+			}
 		}
 	})
+}
+
+// TestAdminRunStreams: sim on's output comes over the admin API as the command writes it,
+// not when it ends: the first line is read while the command still runs.
+func TestAdminRunStreams(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	cloud := sim.New()
+	release := make(chan struct{})
+	cloud.SetInstanceCLI(func(ctx context.Context, call sim.AWSCall) int {
+		io.WriteString(call.Stdout, "aws is running\n")
+		select { // a long step of user data: the test says when it ends
+		case <-release:
+		case <-ctx.Done():
+		}
+		return 0
+	})
+	srv := httptest.NewServer(withAdmin(cloud, cloud))
+	t.Cleanup(srv.Close)
+	out, err := ec2.NewFromConfig(cloud.Config()).RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"),
+		InstanceType: types.InstanceTypeT2Micro, MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.Instances[0].InstanceId)
+	admin := &adminClient{url: srv.URL, cfg: aws.Config{Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(sim.DefaultAccessKeyID, sim.DefaultSecretAccessKey, "")}}
+
+	stdout := &signalWriter{first: make(chan string, 1)}
+	var stderr bytes.Buffer
+	type result struct {
+		code int
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, err := admin.run(ctx, id, "echo first; echo oops >&2; aws s3 ls; echo last; exit 3", sim.RunOptions{Stdout: stdout, Stderr: &stderr})
+		done <- result{code, err}
+	}()
+	select {
+	case got := <-stdout.first:
+		if !strings.HasPrefix(got, "first") {
+			t.Errorf("the first output: %q", got)
+		}
+	case r := <-done:
+		t.Fatalf("the command ended (%d, %v) before its first output was read", r.code, r.err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("no output while the command runs")
+	}
+	select {
+	case r := <-done:
+		t.Fatalf("the command ended (%d, %v) before it was released", r.code, r.err)
+	default:
+	}
+	close(release)
+	r := <-done
+	if r.err != nil || r.code != 3 || stdout.String() != "first\naws is running\nlast\n" || stderr.String() != "oops\n" {
+		t.Errorf("run: %d %v %q %q", r.code, r.err, stdout.String(), stderr.String())
+	}
+	if _, err := admin.run(ctx, "i-00000000000000000", "true", sim.RunOptions{}); err == nil || err.Error() != "sim: the simulator has no instance i-00000000000000000" {
+		t.Errorf("no such instance: %v", err)
+	}
+}
+
+// signalWriter keeps what is written, and sends its first write on first.
+type signalWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	first chan string
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.buf.Len() == 0 {
+		w.first <- string(p)
+	}
+	return w.buf.Write(p)
+}
+
+func (w *signalWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
