@@ -26,9 +26,9 @@ import (
 
 // The admin API of awsx sim serve: what the sim commands (advance, spot-price, interrupt, on,
 // ssh, scp, why, curl, inbox) do to the embedded simulator's *sim.Cloud, done to the served
-// one. Each operation is POST adminPrefix+NAME with a JSON body, answered in JSON — run in
-// lines of JSON (application/x-ndjson) as the command writes its output —; only a loopback client is
-// answered, and only a request signed with SigV4 by a principal the simulator knows (the
+// one. Each operation is POST adminPrefix+NAME with a JSON body, answered in JSON (run in
+// lines of JSON, application/x-ndjson, as the command writes its output). Only a loopback
+// client is answered, and only a request signed with SigV4 by a principal the simulator knows (the
 // account's root, a user, a role session; [sim.Cloud.Authenticate]).
 const adminPrefix = "/_awsx/v1/"
 
