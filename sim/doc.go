@@ -100,6 +100,18 @@
 //     [Cloud.InternetAddress] (203.0.113.10 unless set). Whether a service listens is not
 //     the network's to say.
 //
+//   - The VPC Reachability Analyzer on the same evaluator: network insights paths (Create-,
+//     Describe-, DeleteNetworkInsightsPath) from an instance, a network interface or an
+//     internet gateway (the internet, at the path's SourceIp or the learner's address) to
+//     another or to an address, over tcp or udp to one port; analyses (Start-, Describe-,
+//     DeleteNetworkInsightsAnalysis), running in StartNetworkInsightsAnalysis's answer and
+//     decided on the network as it was then, with NetworkPathFound and, when blocked, one
+//     explanation with AWS's code and component (ENI_SG_RULES_MISMATCH and the security
+//     group, SUBNET_ACL_RESTRICTION with the ACL's deciding rule, NO_ROUTE_TO_DESTINATION
+//     and the route table, IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS, BAD_STATE, …; Verdict.Code
+//     is the same). Not simulated: the path's hops (ForwardPathComponents), other accounts,
+//     intermediate components (FilterInArns), port ranges.
+//
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
 //     (RequestSpotInstances, one-time and persistent; Describe- and
