@@ -291,7 +291,10 @@
 // program are the instance's, process substitution is refused, and background jobs (&) run
 // to completion in place (a server they start is a service of the instance). A run is bounded:
 // 100,000 commands, 4 MiB of output, 10 seconds; past a bound it stops with status 124.
-// sleep returns at once: only [Cloud.Advance] moves time.
+// sleep (5, 0.5, 2m, 1h, 1d; at most a week) moves the cloud's clock as [Cloud.Advance] does
+// and takes no wall time, so that what falls due meanwhile (a NAT gateway available, a Spot
+// notice, an alarm) has happened when the next command runs; in user data at boot it
+// returns at once, the boot's time being the launch's.
 //
 // A started httpd or nginx serves its document root on port 80 (/var/www/html; nginx's
 // /usr/share/nginx/html on Amazon Linux), a python3 -m http.server its directory on its port;

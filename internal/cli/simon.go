@@ -39,7 +39,7 @@ The instance's shell is bash's language with the commands an EC2 lesson uses: fi
 cat, cp, mv, rm, mkdir, chmod, grep, head, tail, sed, find …), sudo, the image's package
 manager (dnf, yum, apt-get), systemctl, curl (the metadata service, the instance's own web
 servers at localhost, AWS's endpoints) and python3 -m http.server; "command not found" lists
-them. Its files, packages and services are the instance's own, kept with the simulator's
+them. sleep moves the simulator's clock (as awsx sim advance does) rather than waiting. Its files, packages and services are the instance's own, kept with the simulator's
 state; nothing touches this machine's files.
 
 aws (or awsx) on the instance runs with no profile and no keys of yours: like the AWS CLI on
