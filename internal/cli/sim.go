@@ -103,9 +103,11 @@ service's model marks sensitive (Password, UserData, …).
 
 The server has an admin API of its own under /_awsx/v1/ (JSON over POST), for the
 commands AWS has no API for: awsx sim on, ssh, scp, why, curl, inbox, spot-price,
-interrupt and advance with --endpoint-url. It answers loopback clients only, whatever --addr says, and only requests
-signed (SigV4) with keys the simulator knows: the root's, or a user's or a role
-session's.
+interrupt and advance with --endpoint-url. It answers loopback clients only, whatever --addr
+says, and only requests signed (SigV4) by the account's root, or by a user or role session
+whose policies allow the command's action of awsx's own (awsx:Run for on and ssh, awsx:Files
+for scp, awsx:Why, awsx:Fetch for curl, awsx:Inbox and awsx:Confirm, awsx:SpotPrice,
+awsx:Interrupt, awsx:Advance; an administrator's "*" allows them all).
 
 ` + fmt.Sprintf(`Limits, so that a stalled client does not hold a connection: the request line and
 headers must arrive within %d s; a request body must bring %d KiB more (or end)

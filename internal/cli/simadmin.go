@@ -28,8 +28,9 @@ import (
 // ssh, scp, why, curl, inbox) do to the embedded simulator's *sim.Cloud, done to the served
 // one. Each operation is POST adminPrefix+NAME with a JSON body, answered in JSON (run in
 // lines of JSON, application/x-ndjson, as the command writes its output). Only a loopback
-// client is answered, and only a request signed with SigV4 by a principal the simulator knows (the
-// account's root, a user, a role session; [sim.Cloud.Authenticate]).
+// client is answered, and only a request signed with SigV4 by the account's root or by a user
+// or role session whose policies allow the operation's action, awsx:Advance, awsx:Run, …
+// (adminAction; an administrator's "*" does) — [sim.Cloud.Authorize].
 const adminPrefix = "/_awsx/v1/"
 
 // adminService is the service name the admin API's requests are signed for.
@@ -126,7 +127,16 @@ func serveAdmin(ctx context.Context, cloud *sim.Cloud, r *http.Request, op strin
 	if len(body) > maxAdminBody {
 		return refuse(http.StatusRequestEntityTooLarge, "the request is larger than %d MiB", maxAdminBody>>20)
 	}
-	if _, err := cloud.Authenticate(r, body); err != nil {
+	action := adminAction(op)
+	if action == "" {
+		_, err = cloud.Authenticate(r, body) // a stranger learns nothing of the operations
+	} else {
+		_, err = cloud.Authorize(r, body, action)
+	}
+	switch {
+	case errors.Is(err, sim.ErrNotAuthorized):
+		return refuse(http.StatusForbidden, "the admin API's %s needs the account's root, or a principal allowed %s: %v", op, action, err)
+	case err != nil:
 		return refuse(http.StatusForbidden, "the admin API takes requests signed by a principal of the simulator: %v", err)
 	}
 	decode := func(in any) error {
@@ -242,6 +252,21 @@ func (o runOutput) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// adminAction is the IAM action that the admin operation op needs ("" for no operation): an
+// action of awsx's own, awsx:Advance, awsx:Run, …, which the account's root has, and an
+// administrator's "*" allows.
+func adminAction(op string) string {
+	switch op {
+	case "advance", "interrupt", "run", "files", "why", "fetch", "inbox", "confirm":
+		return "awsx:" + strings.ToUpper(op[:1]) + op[1:]
+	case "spot-price":
+		return "awsx:SpotPrice"
+	case "ssh-host":
+		return "awsx:SSHHost"
+	}
+	return ""
 }
 
 // adminOpNames are the admin API's operations, for its refusal of another.

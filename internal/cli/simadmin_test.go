@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/awsxlab/awsx/sim"
 )
@@ -224,4 +225,73 @@ func (w *signalWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.String()
+}
+
+// TestAdminAPIAuthorizes: past its signature, a request needs the account's root or a
+// principal whose policies allow the operation's action (awsx:Advance, …): an administrator
+// has them all; a user allowed awsx:Why has that one only; a user with no policy none.
+func TestAdminAPIAuthorizes(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	cloud := sim.New()
+	admin := iam.NewFromConfig(cloud.Config())
+	user := func(name, managed, inline string) aws.Credentials {
+		t.Helper()
+		if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+		if managed != "" {
+			if _, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String(managed)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if inline != "" {
+			if _, err := admin.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("p"), PolicyDocument: aws.String(inline)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		k, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.Credentials{AccessKeyID: *k.AccessKey.AccessKeyId, SecretAccessKey: *k.AccessKey.SecretAccessKey}
+	}
+	boss := user("boss", "arn:aws:iam::aws:policy/AdministratorAccess", "")
+	asker := user("asker", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"awsx:Why","Resource":"*"}]}`)
+	nobody := user("nobody", "", "")
+	h := withAdmin(cloud, http.NotFoundHandler())
+	call := func(creds aws.Credentials, op, body string) (int, string) {
+		r := httptest.NewRequest("POST", "http://127.0.0.1:4566"+adminPrefix+op, strings.NewReader(body))
+		r.RemoteAddr = "127.0.0.1:50000"
+		sum := sha256.Sum256([]byte(body))
+		if err := v4.NewSigner().SignHTTP(ctx, creds, r, hex.EncodeToString(sum[:]), adminService, "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code, w.Body.String()
+	}
+	why := `{"From":{"Internet":true},"To":{"Address":"198.51.100.1"},"Protocol":"tcp","Port":22}`
+	for _, tc := range []struct {
+		name   string
+		creds  aws.Credentials
+		op     string
+		body   string
+		status int
+		msg    string
+	}{
+		{"administrator advance", boss, "advance", `{"Duration":"1m"}`, 200, ""},
+		{"administrator why", boss, "why", why, 200, ""},
+		{"allowed why", asker, "why", why, 200, ""},
+		{"not allowed advance", asker, "advance", `{"Duration":"1m"}`, 403, "the admin API's advance needs the account's root, or a principal allowed awsx:Advance: User: arn:aws:iam::123456789012:user/asker is not authorized to perform: awsx:Advance"},
+		{"no policy", nobody, "run", `{"Instance":"i-00000000000000000","Script":"true"}`, 403, "allowed awsx:Run: User: arn:aws:iam::123456789012:user/nobody is not authorized"},
+		{"no policy, no operation", nobody, "reboot", `{}`, 404, "the admin API has no operation"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := call(tc.creds, tc.op, tc.body)
+			if status != tc.status || !strings.Contains(body, tc.msg) {
+				t.Errorf("%d %s, want %d and %q", status, body, tc.status, tc.msg)
+			}
+		})
+	}
 }
