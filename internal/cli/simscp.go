@@ -37,18 +37,7 @@ Options: -i KEY, -r (directories), -P PORT, -o OPTION=VALUE as for ssh; -p, -q, 
 		DisableFlagParsing:    true,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-				return cmd.Help()
-			}
-			args, err := cutEndpoint(cmd, args)
-			if err != nil {
-				return err
-			}
-			admin, err := adminOf(cmd.Context(), cmd, f)
-			if err != nil {
-				return err
-			}
-			return exitFor(runSCP(cmd.Context(), f, admin, args))
+			return runOpenSSH(cmd, f, args, runSCP)
 		},
 	}
 }
