@@ -101,6 +101,18 @@
 //     answers as AWS's does (checkip.localhost on `awsx sim serve`): the source of the "My
 //     IP" rule. Whether a service listens is not the network's to say.
 //
+//   - The VPC Reachability Analyzer on the same evaluator: network insights paths (Create-,
+//     Describe-, DeleteNetworkInsightsPath) from an instance, a network interface or an
+//     internet gateway (the internet, at the path's SourceIp or the learner's address) to
+//     another or to an address, over tcp or udp to one port; analyses (Start-, Describe-,
+//     DeleteNetworkInsightsAnalysis), running in StartNetworkInsightsAnalysis's answer and
+//     decided on the network as it was then, with NetworkPathFound and, when blocked, one
+//     explanation with AWS's code and component (ENI_SG_RULES_MISMATCH and the security
+//     group, SUBNET_ACL_RESTRICTION with the ACL's deciding rule, NO_ROUTE_TO_DESTINATION
+//     and the route table, IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS, BAD_STATE, …; Verdict.Code
+//     is the same). Not simulated: the path's hops (ForwardPathComponents), other accounts,
+//     intermediate components (FilterInArns), port ranges.
+//
 //   - EC2 Spot Instances: a Spot price per instance type, Availability Zone and product that
 //     moves with the simulator's clock (DescribeSpotPriceHistory), Spot requests
 //     (RequestSpotInstances, one-time and persistent; Describe- and
@@ -280,7 +292,10 @@
 // program are the instance's, process substitution is refused, and background jobs (&) run
 // to completion in place (a server they start is a service of the instance). A run is bounded:
 // 100,000 commands, 4 MiB of output, 10 seconds; past a bound it stops with status 124.
-// sleep returns at once: only [Cloud.Advance] moves time.
+// sleep (5, 0.5, 2m, 1h, 1d; at most a week) moves the cloud's clock as [Cloud.Advance] does
+// and takes no wall time, so that what falls due meanwhile (a NAT gateway available, a Spot
+// notice, an alarm) has happened when the next command runs; in user data at boot it
+// returns at once, the boot's time being the launch's.
 //
 // A started httpd or nginx serves its document root on port 80 (/var/www/html; nginx's
 // /usr/share/nginx/html on Amazon Linux), a python3 -m http.server its directory on its port;

@@ -90,7 +90,8 @@ type RunOptions struct {
 
 // Run runs a shell command line (or a whole script) on the running instance id, as if
 // logged in to it, and returns its exit status. See "Inside an instance" in the package
-// documentation for what the instance's shell has. err is for what is not the command's
+// documentation for what the instance's shell has; its sleep moves the cloud's clock, as
+// [Cloud.Advance] does, and takes no wall time. err is for what is not the command's
 // doing: no such instance, one that is not running, a Windows instance.
 func (c *Cloud) Run(ctx context.Context, id, script string, opts RunOptions) (exit int, err error) {
 	if err := c.needs(c.compute); err != nil {
@@ -109,7 +110,8 @@ func (c *Cloud) Run(ctx context.Context, id, script string, opts RunOptions) (ex
 	if user != "" && user != "root" {
 		user = "" // the image's default user is the only other one
 	}
-	code, err := c.guests.Run(ctx, in, script, guest.RunOptions{Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, User: user})
+	// sleep moves the simulator's clock, as Advance does; user data at boot does not (guest.Env).
+	code, err := c.guests.Run(ctx, in, script, guest.RunOptions{Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, User: user, Sleep: c.Advance})
 	if err != nil {
 		return 0, fmt.Errorf("sim: instance %s is not running", id)
 	}

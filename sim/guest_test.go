@@ -367,3 +367,51 @@ func TestGuestNestedBoots(t *testing.T) {
 		t.Errorf("the first boot:\n%s", log)
 	}
 }
+
+// TestGuestSleepMovesTheClock: sleep in an instance's shell moves the simulator's clock, as
+// Advance does (the wait is the clock's, not the machine's); what falls due meanwhile has happened (a NAT
+// gateway pending for a minute is available); sleep in user data at boot does not move it.
+func TestGuestSleepMovesTheClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := sim.New(sim.WithClock(func() time.Time { return guestEpoch }))
+	id := launchWithUserData(t, c, "al2023-ami-2023*-x86_64", "#!/bin/bash\nsleep 3600\necho booted\n")
+	if got := c.Now(); !got.Equal(guestEpoch) {
+		t.Errorf("user data's sleep moved the clock to %s", got)
+	}
+	client := ec2.NewFromConfig(c.Config())
+	vpc, subnets := newVPC(t, client, "10.9.0.0/16", "10.9.0.0/24")
+	attachGateway(t, client, vpc)
+	nat := *must(client.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnets[0]), AllocationId: allocate(t, client).AllocationId}))(t).NatGateway.NatGatewayId
+	state := func() types.NatGatewayState {
+		return must(client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{nat}}))(t).NatGateways[0].State
+	}
+	if s := state(); s != types.NatGatewayStatePending {
+		t.Fatalf("a new NAT gateway is %s", s)
+	}
+	for _, tc := range []struct {
+		script    string
+		code      int
+		stdout    string
+		stderr    string
+		clockMove time.Duration
+	}{
+		{"sleep 30; date -u +%H:%M:%S", 0, "09:30:30\n", "", 30 * time.Second},
+		{"sleep 0.5m 30s", 0, "", "", time.Minute},
+		{"sleep 1h", 0, "", "", time.Hour},
+		{"sleep soon", 1, "", "sleep: invalid time interval ‘soon’\nTry 'sleep --help' for more information.\n", 0},
+		{"sleep", 1, "", "sleep: missing operand\n", 0},
+		{"sleep 999999d", 0, "", "", 7 * 24 * time.Hour}, // bounded
+	} {
+		before := c.Now()
+		code, out, errOut := on(t, c, id, tc.script)
+		if code != tc.code || out != tc.stdout || !strings.HasPrefix(errOut, tc.stderr) || c.Now().Sub(before) != tc.clockMove {
+			t.Errorf("%s: %d %q %q, the clock moved %s; want %d %q %q and %s", tc.script, code, out, errOut, c.Now().Sub(before), tc.code, tc.stdout, tc.stderr, tc.clockMove)
+		}
+		if tc.script == "sleep 0.5m 30s" {
+			if s := state(); s != types.NatGatewayStateAvailable {
+				t.Errorf("after a minute's sleep the NAT gateway is %s", s)
+			}
+		}
+	}
+}

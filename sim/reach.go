@@ -36,10 +36,16 @@ type Endpoint struct {
 // Verdict is whether a flow gets through and, when it does not, the ID of the component that
 // stops it (a security group, network ACL, route table, VPC, NAT gateway or instance) and why,
 // in one sentence.
+//
+// Code is the VPC Reachability Analyzer's explanation code of a block
+// (ENI_SG_RULES_MISMATCH, SUBNET_ACL_RESTRICTION, NO_ROUTE_TO_DESTINATION, …), as
+// DescribeNetworkInsightsAnalyses gives it; "" when nothing on the network blocks the flow
+// but one of its ends does not exist.
 type Verdict struct {
 	OK        bool
 	Component string
 	Reason    string
+	Code      string
 }
 
 // String is the verdict as one line: "reachable: …" or "blocked by sg-…: …".
@@ -73,7 +79,7 @@ func (c *Cloud) Reach(from, to Endpoint, protocol string, port int) Verdict {
 		return Verdict{Reason: err.Error()}
 	}
 	v := c.compute.Reach(world.Flow{From: from.world(), To: to.world(), Protocol: protocol, Port: port})
-	return Verdict{OK: v.OK, Component: v.Component, Reason: v.Reason}
+	return Verdict{OK: v.OK, Component: v.Component, Reason: v.Reason, Code: v.Code}
 }
 
 // InternetAddress returns the learner's address on the internet: where the internet

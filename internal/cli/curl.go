@@ -33,8 +33,10 @@ endpoint of a bucket, a load balancer's DNS name, or a presigned URL.
   awsx sim curl "$(awsx s3 presign s3://my-bucket/report.pdf)" -o report.pdf
 
 The request goes to the embedded simulator in memory, unsigned unless the URL carries its
-signature. Only AWS's hosts (*.amazonaws.com) are there. With a simulator served by
-'awsx sim serve', use curl itself: http://BUCKET.s3-website-REGION.localhost:PORT/,
+signature. Only AWS's hosts (*.amazonaws.com) are there. With --endpoint-url URL before the
+other options, it goes to the simulator that awsx sim serve serves there, through its admin
+API; curl itself reaches a served simulator too, at
+http://BUCKET.s3-website-REGION.localhost:PORT/ and
 http://NAME-1234567890.REGION.elb.localhost:PORT/.`,
 		DisableFlagParsing:    true,
 		DisableFlagsInUseLine: true,
@@ -42,7 +44,19 @@ http://NAME-1234567890.REGION.elb.localhost:PORT/.`,
 			if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
 				return cmd.Help()
 			}
-			err := onEmbedded(cmd.Context(), f, "sim curl", func(c *sim.Cloud) error { return curl(f, c, awsHostsOnly, args) })
+			args, err := cutEndpoint(cmd, args)
+			if err != nil {
+				return err
+			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			switch {
+			case err != nil:
+				return err
+			case admin != nil:
+				err = curl(f, admin.fetch(cmd.Context()), awsHostsOnly, args)
+			default:
+				err = onEmbedded(cmd.Context(), f, "sim curl", func(c *sim.Cloud) error { return curl(f, handlerFetch(c), awsHostsOnly, args) })
+			}
 			var ee *exitError
 			if errors.As(err, &ee) {
 				io.WriteString(f.IO.Err, ee.msg)
@@ -90,10 +104,10 @@ func awsHostsOnly(u *url.URL) error {
 // but a loop must end.
 const maxRedirects = 10
 
-// curl does what curl does with the options a lab uses, answered by h: -s -S (silent; errors
+// curl does what curl does with the options a lab uses, answered by fetch: -s -S (silent; errors
 // are always shown), -f (exit 22 on an HTTP error), -i (headers too), -I (HEAD, headers only),
 // -L (follow redirects), -o FILE, -X METHOD, -H 'Name: value'.
-func curl(f *Factory, h http.Handler, reachable reach, args []string) error {
+func curl(f *Factory, fetch fetch, reachable reach, args []string) error {
 	streams := f.IO
 	method, header := "", http.Header{}
 	var target, outFile string
@@ -166,8 +180,9 @@ func curl(f *Factory, h http.Handler, reachable reach, args []string) error {
 		}
 		r := httptest.NewRequest(method, u.String(), nil)
 		r.Header = header.Clone()
-		w = httptest.NewRecorder()
-		h.ServeHTTP(w, r)
+		if w, err = fetch(r); err != nil {
+			return &exitError{7, "curl: (7) Failed to connect to " + u.Host + ": " + err.Error() + "\n"}
+		}
 		loc := w.Header().Get("Location")
 		if !follow || w.Code < 300 || w.Code > 399 || loc == "" {
 			break

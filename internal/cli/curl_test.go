@@ -53,7 +53,7 @@ func TestCurl(t *testing.T) {
 	run := func(args ...string) (string, int) {
 		t.Helper()
 		var out bytes.Buffer
-		err := curl(NewFactory(&IO{Out: &out}, nil, t.TempDir()), cloud, awsHostsOnly, args)
+		err := curl(NewFactory(&IO{Out: &out}, nil, t.TempDir()), handlerFetch(cloud), awsHostsOnly, args)
 		var ee *exitError
 		if errors.As(err, &ee) {
 			return ee.msg, ee.code

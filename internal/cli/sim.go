@@ -22,8 +22,9 @@ func NewCmdSim(f *Factory) *cobra.Command {
 (log in to an instance, move the Spot market and the clock, read SNS's mail, …).
 
 They work on the embedded simulator, whose state is in ~/.awsx. With --endpoint-url URL
-(or AWS_ENDPOINT_URL), sim on, ssh, spot-price, interrupt and advance work on the
-simulator that awsx sim serve serves there instead, through its admin API:
+(or AWS_ENDPOINT_URL), sim on, ssh, scp, why, curl, inbox, spot-price, interrupt and
+advance work on the simulator that awsx sim serve serves there instead, through its admin
+API:
 
   awsx --endpoint-url http://127.0.0.1:4566 sim advance 2m
   awsx sim on --endpoint-url http://127.0.0.1:4566 i-0abc… whoami`}
@@ -101,10 +102,12 @@ signatures (X-Amz-Signature, Signature), session tokens and every parameter that
 service's model marks sensitive (Password, UserData, …).
 
 The server has an admin API of its own under /_awsx/v1/ (JSON over POST), for the
-commands AWS has no API for: awsx sim on, ssh, spot-price, interrupt and advance with
---endpoint-url. It answers loopback clients only, whatever --addr says, and only requests
-signed (SigV4) with keys the simulator knows: the root's, or a user's or a role
-session's.
+commands AWS has no API for: awsx sim on, ssh, scp, why, curl, inbox, spot-price,
+interrupt and advance with --endpoint-url. It answers loopback clients only, whatever --addr
+says, and only requests signed (SigV4) by the account's root, or by a user or role session
+whose policies allow the command's action of awsx's own (awsx:Run for on and ssh, awsx:Files
+for scp, awsx:Why, awsx:Fetch for curl, awsx:Inbox and awsx:Confirm, awsx:SpotPrice,
+awsx:Interrupt, awsx:Advance; an administrator's "*" allows them all).
 
 ` + fmt.Sprintf(`Limits, so that a stalled client does not hold a connection: the request line and
 headers must arrive within %d s; a request body must bring %d KiB more (or end)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,10 +25,12 @@ import (
 )
 
 // The admin API of awsx sim serve: what the sim commands (advance, spot-price, interrupt, on,
-// ssh) do to the embedded simulator's *sim.Cloud, done to the served one. Each operation is
-// POST adminPrefix+NAME with a JSON body, answered in JSON; only a loopback client is
-// answered, and only a request signed with SigV4 by a principal the simulator knows (the
-// account's root, a user, a role session; [sim.Cloud.Authenticate]).
+// ssh, scp, why, curl, inbox) do to the embedded simulator's *sim.Cloud, done to the served
+// one. Each operation is POST adminPrefix+NAME with a JSON body, answered in JSON (run in
+// lines of JSON, application/x-ndjson, as the command writes its output). Only a loopback
+// client is answered, and only a request signed with SigV4 by the account's root or by a user
+// or role session whose policies allow the operation's action, awsx:Advance, awsx:Run, …
+// (adminAction; an administrator's "*" does) — [sim.Cloud.Authorize].
 const adminPrefix = "/_awsx/v1/"
 
 // adminService is the service name the admin API's requests are signed for.
@@ -59,11 +62,16 @@ type (
 		Script   string
 		Stdin    []byte
 	}
+	// adminRunEvent is one line of run's answer, a stream of them as the command writes:
+	// output, then the end.
+	adminRunEvent struct {
+		Stdout, Stderr []byte       `json:",omitempty"`
+		End            *adminRunOut `json:",omitempty"`
+	}
 	adminRunOut struct {
-		Stdout, Stderr []byte
-		Code           int
-		NoInstance     bool   // the simulator has no such instance
-		Error          string // the run failed (the instance is not running, …)
+		Code       int
+		NoInstance bool   // the simulator has no such instance
+		Error      string // the run failed (the instance is not running, …)
 	}
 	adminSSHHostIn struct {
 		Address netip.Addr
@@ -88,6 +96,12 @@ func withAdmin(cloud *sim.Cloud, next http.Handler) http.Handler {
 			return
 		}
 		status, out := serveAdmin(r.Context(), cloud, r, op)
+		if stream, ok := out.(adminStream); ok {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			w.WriteHeader(status)
+			stream(w)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		json.NewEncoder(w).Encode(out)
@@ -113,7 +127,16 @@ func serveAdmin(ctx context.Context, cloud *sim.Cloud, r *http.Request, op strin
 	if len(body) > maxAdminBody {
 		return refuse(http.StatusRequestEntityTooLarge, "the request is larger than %d MiB", maxAdminBody>>20)
 	}
-	if _, err := cloud.Authenticate(r, body); err != nil {
+	action := adminAction(op)
+	if action == "" {
+		_, err = cloud.Authenticate(r, body) // a stranger learns nothing of the operations
+	} else {
+		_, err = cloud.Authorize(r, body, action)
+	}
+	switch {
+	case errors.Is(err, sim.ErrNotAuthorized):
+		return refuse(http.StatusForbidden, "the admin API's %s needs the account's root, or a principal allowed %s: %v", op, action, err)
+	case err != nil:
 		return refuse(http.StatusForbidden, "the admin API takes requests signed by a principal of the simulator: %v", err)
 	}
 	decode := func(in any) error {
@@ -134,7 +157,9 @@ func serveAdmin(ctx context.Context, cloud *sim.Cloud, r *http.Request, op strin
 	case "ssh-host":
 		in = &adminSSHHostIn{}
 	default:
-		return refuse(http.StatusNotFound, "the admin API has no operation %q: it has advance, spot-price, interrupt, run and ssh-host", op)
+		if in = newAdminOp(op); in == nil {
+			return refuse(http.StatusNotFound, "the admin API has no operation %q: it has %s", op, adminOpNames)
+		}
 	}
 	if err := decode(in); err != nil {
 		return refuse(http.StatusBadRequest, "the request of %s is not its JSON: %v", op, err)
@@ -160,16 +185,7 @@ func serveAdmin(ctx context.Context, cloud *sim.Cloud, r *http.Request, op strin
 		}
 		return http.StatusOK, adminInterruptOut{n}
 	case *adminRunIn:
-		if _, err := cloud.InstanceConfig(in.Instance); err != nil {
-			return http.StatusOK, adminRunOut{NoInstance: true}
-		}
-		var stdout, stderr bytes.Buffer
-		code, err := cloud.Run(ctx, in.Instance, in.Script, sim.RunOptions{Stdin: bytes.NewReader(in.Stdin), Stdout: &stdout, Stderr: &stderr})
-		out := adminRunOut{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Code: code}
-		if err != nil {
-			out.Error = err.Error()
-		}
-		return http.StatusOK, out
+		return http.StatusOK, adminStream(func(w http.ResponseWriter) { streamRun(ctx, cloud, in, w) })
 	case *adminSSHHostIn:
 		out := adminSSHHostOut{InternetAddress: cloud.InternetAddress()}
 		out.Host, out.Found = cloud.SSHHost(in.Address)
@@ -179,9 +195,82 @@ func serveAdmin(ctx context.Context, cloud *sim.Cloud, r *http.Request, op strin
 			out.Listening = cloud.Listening(out.Host.Instance, in.Port)
 		}
 		return http.StatusOK, out
+	case adminOp:
+		return in.serve(ctx, cloud)
 	}
 	panic("unreachable")
 }
+
+// adminStream is an answer that writes itself as it comes, in lines of JSON.
+type adminStream func(w http.ResponseWriter)
+
+// streamRun runs the command of in, and writes its output to w as the command writes it
+// (each write a line of JSON, flushed), then its end.
+func streamRun(ctx context.Context, cloud *sim.Cloud, in *adminRunIn, w http.ResponseWriter) {
+	events := &runEvents{enc: json.NewEncoder(w), rc: http.NewResponseController(w)}
+	if _, err := cloud.InstanceConfig(in.Instance); err != nil {
+		events.send(adminRunEvent{End: &adminRunOut{NoInstance: true}})
+		return
+	}
+	code, err := cloud.Run(ctx, in.Instance, in.Script, sim.RunOptions{Stdin: bytes.NewReader(in.Stdin),
+		Stdout: runOutput{events, false}, Stderr: runOutput{events, true}})
+	end := adminRunOut{Code: code}
+	if err != nil {
+		end.Error = err.Error()
+	}
+	events.send(adminRunEvent{End: &end})
+}
+
+// runEvents writes a run's events, one at a time.
+type runEvents struct {
+	mu  sync.Mutex
+	enc *json.Encoder
+	rc  *http.ResponseController
+}
+
+func (e *runEvents) send(ev adminRunEvent) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.enc.Encode(ev); err != nil {
+		return err
+	}
+	return e.rc.Flush()
+}
+
+// runOutput is a run's standard output or error, sent as events.
+type runOutput struct {
+	e      *runEvents
+	stderr bool
+}
+
+func (o runOutput) Write(p []byte) (int, error) {
+	ev := adminRunEvent{Stdout: p}
+	if o.stderr {
+		ev = adminRunEvent{Stderr: p}
+	}
+	if err := o.e.send(ev); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// adminAction is the IAM action that the admin operation op needs ("" for no operation): an
+// action of awsx's own, awsx:Advance, awsx:Run, …, which the account's root has, and an
+// administrator's "*" allows.
+func adminAction(op string) string {
+	switch op {
+	case "advance", "interrupt", "run", "files", "why", "fetch", "inbox", "confirm":
+		return "awsx:" + strings.ToUpper(op[:1]) + op[1:]
+	case "spot-price":
+		return "awsx:SpotPrice"
+	case "ssh-host":
+		return "awsx:SSHHost"
+	}
+	return ""
+}
+
+// adminOpNames are the admin API's operations, for its refusal of another.
+const adminOpNames = "advance, spot-price, interrupt, run, ssh-host, files, why, fetch, inbox and confirm"
 
 // adminClient calls the admin API of a served simulator.
 type adminClient struct {
@@ -240,18 +329,29 @@ func cutEndpoint(cmd *cobra.Command, args []string) ([]string, error) {
 
 // call makes the admin request op with in, and decodes its answer into out.
 func (a *adminClient) call(ctx context.Context, op string, in, out any) error {
-	body, err := json.Marshal(in)
+	resp, err := a.post(ctx, op, in)
 	if err != nil {
 		return err
 	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// post makes the admin request op with in, and returns its answer, which is the caller's to
+// close, when it is a success.
+func (a *adminClient) post(ctx context.Context, op string, in any) (*http.Response, error) {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url+adminPrefix+op, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	creds, err := a.cfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		return fmt.Errorf("the simulator at %s takes signed requests: %w", a.url, err)
+		return nil, fmt.Errorf("the simulator at %s takes signed requests: %w", a.url, err)
 	}
 	sum := sha256.Sum256(body)
 	region := a.cfg.Region
@@ -259,25 +359,26 @@ func (a *adminClient) call(ctx context.Context, op string, in, out any) error {
 		region = "us-east-1"
 	}
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), adminService, region, time.Now()); err != nil {
-		return err
+		return nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("no simulator answers at %s (is awsx sim serve running there?): %w", a.url, err)
+		return nil, fmt.Errorf("no simulator answers at %s (is awsx sim serve running there?): %w", a.url, err)
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
 		var e adminError
 		if err := json.NewDecoder(resp.Body).Decode(&e); err != nil || e.Message == "" {
-			return fmt.Errorf("the simulator at %s answered %s: is it awsx sim serve?", a.url, resp.Status)
+			return nil, fmt.Errorf("the simulator at %s answered %s: is it awsx sim serve?", a.url, resp.Status)
 		}
-		return errors.New(e.Message)
+		return nil, errors.New(e.Message)
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	return resp, nil
 }
 
 // run is [sim.Cloud.Run] on a served simulator: the standard input is sent whole (none from
-// a terminal); the output is written when the script ends.
+// a terminal); the output is written as the command writes it. An instance the simulator
+// does not have is a *noInstanceError.
 func (a *adminClient) run(ctx context.Context, id, script string, opts sim.RunOptions) (int, error) {
 	var in []byte
 	if opts.Stdin != nil && !isTerminal(opts.Stdin) {
@@ -290,24 +391,39 @@ func (a *adminClient) run(ctx context.Context, id, script string, opts sim.RunOp
 		}
 		in = b
 	}
-	var out adminRunOut
-	if err := a.call(ctx, "run", adminRunIn{Instance: id, Script: script, Stdin: in}, &out); err != nil {
+	resp, err := a.post(ctx, "run", adminRunIn{Instance: id, Script: script, Stdin: in})
+	if err != nil {
 		return 0, err
 	}
-	if out.NoInstance {
-		return 0, fmt.Errorf("sim: the simulator has no instance %s", id)
+	defer resp.Body.Close()
+	d := json.NewDecoder(resp.Body)
+	for {
+		var ev adminRunEvent
+		if err := d.Decode(&ev); err != nil {
+			return 0, fmt.Errorf("the simulator at %s stopped answering before the command ended: %v", a.url, err)
+		}
+		if opts.Stdout != nil && len(ev.Stdout) > 0 {
+			opts.Stdout.Write(ev.Stdout)
+		}
+		if opts.Stderr != nil && len(ev.Stderr) > 0 {
+			opts.Stderr.Write(ev.Stderr)
+		}
+		switch end := ev.End; {
+		case end == nil:
+		case end.NoInstance:
+			return 0, &noInstanceError{id}
+		case end.Error != "":
+			return end.Code, errors.New(end.Error)
+		default:
+			return end.Code, nil
+		}
 	}
-	if opts.Stdout != nil {
-		opts.Stdout.Write(out.Stdout)
-	}
-	if opts.Stderr != nil {
-		opts.Stderr.Write(out.Stderr)
-	}
-	if out.Error != "" {
-		return out.Code, errors.New(out.Error)
-	}
-	return out.Code, nil
 }
+
+// noInstanceError is run's error for an instance the served simulator does not have.
+type noInstanceError struct{ id string }
+
+func (e *noInstanceError) Error() string { return "sim: the simulator has no instance " + e.id }
 
 // servedNetwork is a served simulator's answers about one host, for [sshConnect].
 type servedNetwork struct{ adminSSHHostOut }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -17,7 +18,8 @@ func NewCmdSimInbox(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "inbox [ADDRESS] [--confirm N]",
 		Short: "Read the mail SNS sent to an email address; confirm a subscription",
-		Long: `Read the mail SNS sent to an email address of the embedded simulator: the confirmation
+		Long: `Read the mail SNS sent to an email address of the embedded simulator (or, with
+--endpoint-url URL, of awsx sim serve's): the confirmation
 request of an email subscription, and each message published to a topic it is subscribed
 to. Without an address, list the addresses that have mail.
 
@@ -35,43 +37,63 @@ with the token the mail prints:
 			if confirm != 0 && len(args) == 0 {
 				return fmt.Errorf("sim inbox: --confirm needs the ADDRESS whose mail it follows")
 			}
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			if err != nil {
+				return err
+			}
+			if admin != nil {
+				return readInbox(cmd.Context(), streams, servedMail{admin}, args, confirm)
+			}
 			return onEmbedded(cmd.Context(), f, "sim inbox", func(c *sim.Cloud) error {
-				if len(args) == 0 {
-					addrs := c.Inboxes()
-					if len(addrs) == 0 {
-						fmt.Fprintln(streams.Out, "No mail: no email subscription has been sent anything.")
-					}
-					for _, a := range addrs {
-						n := len(c.Inbox(a))
-						fmt.Fprintf(streams.Out, "%s\t%d %s\n", a, n, plural(n, "message", "messages"))
-					}
-					return nil
-				}
-				mails := c.Inbox(args[0])
-				if confirm != 0 {
-					if confirm < 1 || confirm > len(mails) {
-						return fmt.Errorf("sim inbox: %s has no mail %d (it has %d)", args[0], confirm, len(mails))
-					}
-					arn, err := c.Confirm(cmd.Context(), mails[confirm-1])
-					if err != nil {
-						return err
-					}
-					// As AWS's confirmation page words it.
-					fmt.Fprintf(streams.Out, "Subscription confirmed!\n\nYou have successfully subscribed.\n\nYour subscription's id is:\n%s\n", arn)
-					return nil
-				}
-				if len(mails) == 0 {
-					fmt.Fprintf(streams.Out, "No mail for %s.\n", args[0])
-				}
-				for _, m := range mails {
-					printMail(streams, m)
-				}
-				return nil
+				return readInbox(cmd.Context(), streams, cloudMail{c}, args, confirm)
 			})
 		},
 	}
 	cmd.Flags().IntVar(&confirm, "confirm", 0, "follow the confirmation link of mail `N`")
 	return cmd
+}
+
+// readInbox is sim inbox on box: the addresses that have mail, an address's mail, or (confirm
+// is not 0) the confirmation of mail confirm.
+func readInbox(ctx context.Context, streams *IO, box mailbox, args []string, confirm int) error {
+	if len(args) == 0 {
+		addrs, err := box.inboxes(ctx)
+		if err != nil {
+			return err
+		}
+		if len(addrs) == 0 {
+			fmt.Fprintln(streams.Out, "No mail: no email subscription has been sent anything.")
+		}
+		for _, a := range addrs {
+			mails, err := box.inbox(ctx, a)
+			if err != nil {
+				return err
+			}
+			n := len(mails)
+			fmt.Fprintf(streams.Out, "%s\t%d %s\n", a, n, plural(n, "message", "messages"))
+		}
+		return nil
+	}
+	if confirm != 0 {
+		arn, err := box.confirm(ctx, args[0], confirm)
+		if err != nil {
+			return err
+		}
+		// As AWS's confirmation page words it.
+		fmt.Fprintf(streams.Out, "Subscription confirmed!\n\nYou have successfully subscribed.\n\nYour subscription's id is:\n%s\n", arn)
+		return nil
+	}
+	mails, err := box.inbox(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	if len(mails) == 0 {
+		fmt.Fprintf(streams.Out, "No mail for %s.\n", args[0])
+	}
+	for _, m := range mails {
+		printMail(streams, m)
+	}
+	return nil
 }
 
 func plural(n int, one, many string) string {

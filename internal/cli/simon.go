@@ -39,7 +39,7 @@ The instance's shell is bash's language with the commands an EC2 lesson uses: fi
 cat, cp, mv, rm, mkdir, chmod, grep, head, tail, sed, find …), sudo, the image's package
 manager (dnf, yum, apt-get), systemctl, curl (the metadata service, the instance's own web
 servers at localhost, AWS's endpoints) and python3 -m http.server; "command not found" lists
-them. Its files, packages and services are the instance's own, kept with the simulator's
+them. sleep moves the simulator's clock (as awsx sim advance does) rather than waiting. Its files, packages and services are the instance's own, kept with the simulator's
 state; nothing touches this machine's files.
 
 aws (or awsx) on the instance runs with no profile and no keys of yours: like the AWS CLI on
@@ -114,36 +114,19 @@ metadata service, unless the instance's own ~/.aws (aws configure, on the instan
 const maxScript = 1 << 20
 
 // runOnServed is sim on against a served simulator, through its admin API: the standard
-// input is sent whole (none from a terminal), the output comes back when the command ends.
+// input is sent whole (none from a terminal), the output comes back as the command writes it.
 func runOnServed(ctx context.Context, f *Factory, admin *adminClient, id, line string, stdin io.Reader) error {
 	streams := f.IO
-	var in []byte
-	if stdin != nil && !isTerminal(stdin) {
-		b, err := io.ReadAll(io.LimitReader(stdin, maxScript+1))
-		if err != nil {
-			return err
-		}
-		if len(b) > maxScript {
-			io.WriteString(streams.Err, "awsx sim on: the standard input is larger than 1 MiB, which a served simulator's instance takes\n")
-			return &exitCode{2}
-		}
-		in = b
-	}
-	var out adminRunOut
-	if err := admin.call(ctx, "run", adminRunIn{Instance: id, Script: line, Stdin: in}, &out); err != nil {
-		io.WriteString(streams.Err, "awsx sim on: "+err.Error()+"\n")
-		return &exitCode{255}
-	}
-	if out.NoInstance {
+	code, err := admin.run(ctx, id, line, sim.RunOptions{Stdin: stdin, Stdout: streams.Out, Stderr: streams.Err})
+	var none *noInstanceError
+	switch {
+	case errors.As(err, &none):
 		return fmt.Errorf("sim on: the simulator has no instance %s", id)
-	}
-	streams.Out.Write(out.Stdout)
-	streams.Err.Write(out.Stderr)
-	if out.Error != "" {
-		io.WriteString(streams.Err, "awsx sim on: "+strings.TrimPrefix(out.Error, "sim: ")+"\n")
+	case err != nil:
+		io.WriteString(streams.Err, "awsx sim on: "+strings.TrimPrefix(err.Error(), "sim: ")+"\n")
 		return &exitCode{255}
 	}
-	return exitFor(out.Code)
+	return exitFor(code)
 }
 
 // commandLine is the shell command line of sim on's words: one word is a command line as it

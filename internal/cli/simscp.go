@@ -23,7 +23,8 @@ func NewCmdSimSCP(f *Factory) *cobra.Command {
 		Use:   "scp [-i KEY.pem] [-r] [-P PORT] [-o OPTION=VALUE] SOURCE… TARGET",
 		Short: "Copy files to or from a simulated instance as OpenSSH's scp does",
 		Long: `Copy files between this machine (relative to the current directory) and an instance of
-the embedded simulator, with the checks and messages of awsx sim ssh (the key file, the
+the embedded simulator (or, with --endpoint-url URL before the other options, of awsx sim
+serve's, where a file is at most 3 MiB), with the checks and messages of awsx sim ssh (the key file, the
 network path to port 22, the key pair, the image's user). One side is USER@HOST:PATH, where
 a relative PATH is in the user's home directory and an empty one is the home directory.
 
@@ -36,10 +37,7 @@ Options: -i KEY, -r (directories), -P PORT, -o OPTION=VALUE as for ssh; -p, -q, 
 		DisableFlagParsing:    true,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-				return cmd.Help()
-			}
-			return exitFor(runSCP(cmd.Context(), f, args))
+			return runOpenSSH(cmd, f, args, runSCP)
 		},
 	}
 }
@@ -70,8 +68,9 @@ func parseSCPEnd(s string) scpEnd {
 	return e
 }
 
-// runSCP is `awsx sim scp ARGS`, and returns its exit status.
-func runSCP(ctx context.Context, f *Factory, args []string) int {
+// runSCP is `awsx sim scp ARGS`, and returns its exit status: against the embedded
+// simulator, or through admin, when not nil, a served one.
+func runSCP(ctx context.Context, f *Factory, admin *adminClient, args []string) int {
 	w := f.IO.Err
 	o := sshOptions{prog: "ssh", port: 22}
 	recursive := false
@@ -155,14 +154,14 @@ func runSCP(ctx context.Context, f *Factory, args []string) int {
 		o.user = localUser(f)
 	}
 	code := 0
-	err := onEmbedded(ctx, f, "sim scp", func(c *sim.Cloud) error {
-		h, ok := sshConnect(f, c, &o)
+	copyOn := func(hosts sshNetwork, files instanceFiles) {
+		h, ok := sshConnect(f, hosts, &o)
 		if !ok {
 			fmt.Fprintln(w, "scp: Connection closed")
 			code = 255
-			return nil
+			return
 		}
-		x := &scpCopy{f: f, c: c, id: h.Instance, recursive: recursive}
+		x := &scpCopy{f: f, c: files, id: h.Instance, recursive: recursive}
 		for _, s := range srcs {
 			if dst.remote {
 				x.upload(s.path, dst.path, len(srcs) > 1)
@@ -173,8 +172,19 @@ func runSCP(ctx context.Context, f *Factory, args []string) int {
 		if x.failed {
 			code = 1
 		}
-		return nil
-	})
+	}
+	var err error
+	if admin != nil {
+		var hosts sshNetwork
+		if hosts, err = admin.sshNetwork(ctx, o.host, o.port); err == nil {
+			copyOn(hosts, servedFiles{ctx, admin})
+		}
+	} else {
+		err = onEmbedded(ctx, f, "sim scp", func(c *sim.Cloud) error {
+			copyOn(c, c)
+			return nil
+		})
+	}
 	if err != nil {
 		fmt.Fprintln(w, "awsx: "+strings.TrimPrefix(err.Error(), "sim scp: "))
 		return 255
@@ -182,10 +192,20 @@ func runSCP(ctx context.Context, f *Factory, args []string) int {
 	return code
 }
 
+// instanceFiles are the files of a simulator's instances: the embedded simulator's
+// *sim.Cloud, or a served one's through its admin API.
+type instanceFiles interface {
+	StatInstanceFile(id, user, p string) (sim.InstanceFile, error)
+	ReadInstanceFile(id, user, p string) ([]byte, error)
+	ReadInstanceDir(id, user, p string) ([]sim.InstanceFile, error)
+	WriteInstanceFile(id, user, p string, data []byte, mode fs.FileMode) error
+	MkdirInstance(id, user, p string) error
+}
+
 // scpCopy is one scp's copies on the instance id, as its default user.
 type scpCopy struct {
 	f         *Factory
-	c         *sim.Cloud
+	c         instanceFiles
 	id        string
 	recursive bool
 	failed    bool

@@ -59,20 +59,26 @@ in awsx sim on; an interactive session runs each line on its own (cd does not la
 		DisableFlagParsing:    true,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-				return cmd.Help()
-			}
-			args, err := cutEndpoint(cmd, args)
-			if err != nil {
-				return err
-			}
-			admin, err := adminOf(cmd.Context(), cmd, f)
-			if err != nil {
-				return err
-			}
-			return exitFor(runSSH(cmd.Context(), f, admin, args))
+			return runOpenSSH(cmd, f, args, runSSH)
 		},
 	}
+}
+
+// runOpenSSH is the action of a command that reads its words as OpenSSH's client does (ssh,
+// scp): --help, a leading --endpoint-url, then run against the simulator it names.
+func runOpenSSH(cmd *cobra.Command, f *Factory, args []string, run func(context.Context, *Factory, *adminClient, []string) int) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		return cmd.Help()
+	}
+	args, err := cutEndpoint(cmd, args)
+	if err != nil {
+		return err
+	}
+	admin, err := adminOf(cmd.Context(), cmd, f)
+	if err != nil {
+		return err
+	}
+	return exitFor(run(cmd.Context(), f, admin, args))
 }
 
 // exitFor turns an exit status into the command's error.

@@ -196,7 +196,29 @@ func testSimSSH(t *testing.T, w *sshWorld) {
 
 func TestSimSCP(t *testing.T) {
 	t.Parallel()
-	w := newSSHWorld(t)
+	testSimSCP(t, newSSHWorld(t))
+}
+
+// TestSimSCPServed: the same against awsx sim serve, through its admin API.
+func TestSimSCPServed(t *testing.T) {
+	t.Parallel()
+	url := startServer(t)
+	w := newSSHWorldWith(t, "--endpoint-url", url)
+	os.WriteFile(filepath.Join(w.home, "one.txt"), []byte("1\n"), 0o644)
+	// The option after sim scp, which parses its own words.
+	if r := runAwsx(t, w.env, w.home, "sim", "scp", "--endpoint-url", url, "-i", "key.pem", "one.txt", "ec2-user@"+w.ip+":"); r.code != 0 {
+		t.Errorf("sim scp --endpoint-url URL: %d %q", r.code, r.stderr)
+	}
+	testSimSCP(t, w)
+	if got := w.ok("sim", "on", w.id, "cat one.txt"); got != "1" {
+		t.Errorf("the file scp sent: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(w.home, ".awsx")); err == nil {
+		t.Errorf("scp to a served simulator made the embedded one's state directory")
+	}
+}
+
+func testSimSCP(t *testing.T, w *sshWorld) {
 	dest := "ec2-user@" + w.ip
 	os.WriteFile(filepath.Join(w.home, "index.html"), []byte("<h1>hello</h1>\n"), 0o644)
 	os.MkdirAll(filepath.Join(w.home, "site", "css"), 0o755)

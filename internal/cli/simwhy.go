@@ -28,7 +28,7 @@ FROM and TO are an instance ID (i-…), a network interface ID (eni-…), an add
 instance's private, public or Elastic IP, or an address on the internet), an RDS DB
 instance's identifier or endpoint (shop-db.abc123.us-east-1.rds.amazonaws.com), or "me"
 (you, on the internet: 203.0.113.10 unless --me says otherwise). PORT is 22, tcp/22,
-udp/53 or icmp.
+udp/53 or icmp. With --endpoint-url URL, the simulator is awsx sim serve's.
 The exit status is 0 when the traffic gets through, 1 when it does not.
 
   awsx sim why me i-0123456789abcdef0 22
@@ -55,24 +55,22 @@ The exit status is 0 when the traffic gets through, 1 when it does not.
 			if err != nil {
 				return err
 			}
+			in := adminWhyIn{From: from, To: to, Protocol: proto, Port: port, Me: meAddr, Region: region}
 			var v sim.Verdict
-			err = onEmbedded(cmd.Context(), f, "sim why", func(c *sim.Cloud) error {
-				if meAddr.IsValid() {
-					c.SetInternetAddress(meAddr)
-				}
-				for _, e := range []*sim.Endpoint{&from, &to} {
-					if e.Name == "" {
-						continue
-					}
-					db, err := c.DBEndpoint(region, e.Name)
-					if err != nil {
-						return fmt.Errorf("sim why: %q is not an instance ID, a network interface ID, an address or \"me\", and %v", e.Name, err)
-					}
-					*e = db
-				}
-				v = c.Reach(from, to, proto, port)
-				return nil
-			})
+			admin, err := adminOf(cmd.Context(), cmd, f)
+			switch {
+			case err != nil:
+				return err
+			case admin != nil:
+				var out adminWhyOut
+				err = admin.call(cmd.Context(), "why", in, &out)
+				v = out.Verdict
+			default:
+				err = onEmbedded(cmd.Context(), f, "sim why", func(c *sim.Cloud) error {
+					v, err = why(c, in)
+					return err
+				})
+			}
 			if err != nil {
 				return err
 			}
@@ -86,6 +84,26 @@ The exit status is 0 when the traffic gets through, 1 when it does not.
 	cmd.Flags().StringVar(&region, "region", sim.DefaultRegion, "the endpoints' region")
 	cmd.Flags().StringVar(&me, "me", "", "your address on the internet (default 203.0.113.10)")
 	return cmd
+}
+
+// why is sim why's answer from the simulator c.
+func why(c *sim.Cloud, in adminWhyIn) (sim.Verdict, error) {
+	if in.Me.IsValid() {
+		// For this question only: a served simulator's setting outlives the request.
+		defer c.SetInternetAddress(c.InternetAddress())
+		c.SetInternetAddress(in.Me)
+	}
+	for _, e := range []*sim.Endpoint{&in.From, &in.To} {
+		if e.Name == "" {
+			continue
+		}
+		db, err := c.DBEndpoint(in.Region, e.Name)
+		if err != nil {
+			return sim.Verdict{}, fmt.Errorf("sim why: %q is not an instance ID, a network interface ID, an address or \"me\", and %v", e.Name, err)
+		}
+		*e = db
+	}
+	return c.Reach(in.From, in.To, in.Protocol, in.Port), nil
 }
 
 // parsePort reads 22, tcp/22, udp/53 or icmp.

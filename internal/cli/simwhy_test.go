@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -10,6 +12,20 @@ import (
 func TestSimWhy(t *testing.T) {
 	t.Parallel()
 	home, env := embeddedEnv(t)
+	simWhy(t, env, home)
+}
+
+// TestSimWhyServed: the same against awsx sim serve, through its admin API.
+func TestSimWhyServed(t *testing.T) {
+	t.Parallel()
+	home, env := embeddedEnv(t)
+	simWhy(t, append(env, "AWS_ENDPOINT_URL="+startServer(t)), home)
+	if _, err := os.Stat(filepath.Join(home, ".awsx")); err == nil {
+		t.Errorf("sim why on a served simulator made the embedded one's state directory")
+	}
+}
+
+func simWhy(t *testing.T, env []string, home string) {
 	ok := func(args ...string) string {
 		t.Helper()
 		r := runAwsx(t, env, home, args...)
@@ -36,6 +52,7 @@ func TestSimWhy(t *testing.T) {
 	}{
 		{[]string{"me", id, "80"}, "blocked by " + sg + ": security group " + sg + " allows no inbound tcp/80 from 203.0.113.10/32"},
 		{[]string{"me", id, "22", "--me", "198.51.100.7"}, "allows no inbound tcp/22 from 198.51.100.7/32"},
+		{[]string{"me", id, "80"}, "from 203.0.113.10/32"}, // --me was for its question only
 		{[]string{"me", id, "icmp"}, "allows no inbound icmp"},
 		{[]string{"me", "172.31.99.99", "22"}, "no instance has the address 172.31.99.99"},
 	} {

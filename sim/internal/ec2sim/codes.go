@@ -100,3 +100,10 @@ const (
 	VolumeModificationRateExceeded        core.Code = "VolumeModificationRateExceeded"
 	VpcLimitExceeded                      core.Code = "VpcLimitExceeded"
 )
+
+// The Reachability Analyzer's error codes (insights.go).
+const (
+	AnalysisExistsForNetworkInsightsPath     core.Code = "AnalysisExistsForNetworkInsightsPath"
+	InvalidNetworkInsightsAnalysisIDNotFound core.Code = "InvalidNetworkInsightsAnalysisId.NotFound"
+	InvalidNetworkInsightsPathIDNotFound     core.Code = "InvalidNetworkInsightsPathId.NotFound"
+)

@@ -95,9 +95,18 @@ func (f flow) String() string {
 	return f.proto + "/" + strconv.Itoa(f.port)
 }
 
-// blocked is a verdict that stops a flow.
-func blocked(component, format string, args ...any) *world.Verdict {
-	return &world.Verdict{Component: component, Reason: fmt.Sprintf(format, args...)}
+// blocked is a verdict that stops a flow: code is the Reachability Analyzer's explanation
+// code of the block (insights.go), "" where the flow names what does not exist.
+func blocked(code explanationCode, component, format string, args ...any) *world.Verdict {
+	return &world.Verdict{Code: string(code), Component: component, Reason: fmt.Sprintf(format, args...)}
+}
+
+// direction is a verdict's direction as the analyzer words it.
+func direction(egress bool) string {
+	if egress {
+		return "egress"
+	}
+	return "ingress"
 }
 
 // Reach answers whether the flow gets through the network, and if not, which component
@@ -105,6 +114,11 @@ func blocked(component, format string, args ...any) *world.Verdict {
 func (s *Store) Reach(f world.Flow) world.Verdict {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.reach(f)
+}
+
+// reach is Reach with s.mu held.
+func (s *Store) reach(f world.Flow) world.Verdict {
 	fl := flow{proto: strings.ToLower(f.Protocol), port: f.Port}
 	switch fl.proto {
 	case "tcp", "udp":
@@ -202,7 +216,7 @@ func (s *Store) endpoint(r *regionState, e world.Endpoint) (node, *world.Verdict
 		if e.Instance != "" {
 			i = r.Instances[e.Instance]
 			if i == nil || i.gone(s.now()) {
-				return n, blocked(e.Instance, "instance %s does not exist in %s", e.Instance, r.Name)
+				return n, blocked("", e.Instance, "instance %s does not exist in %s", e.Instance, r.Name)
 			}
 		} else {
 			for _, c := range r.Instances {
@@ -214,19 +228,19 @@ func (s *Store) endpoint(r *regionState, e world.Endpoint) (node, *world.Verdict
 				i = r.Instances[n.Attach.Instance]
 			}
 			if i == nil {
-				return n, blocked(e.Interface, "network interface %s is no instance's in %s", e.Interface, r.Name)
+				return n, blocked("", e.Interface, "network interface %s is no instance's in %s", e.Interface, r.Name)
 			}
 		}
 		n = node{name: "instance " + i.ID, id: i.ID, vpc: i.VPC, subnet: i.Subnet, groups: i.Groups}
 		n.private, _ = netip.ParseAddr(i.PrivateIP)
 		n.public, _ = netip.ParseAddr(r.publicAddr(i))
 		if i.State != running {
-			return n, blocked(i.ID, "instance %s is %s: only a running instance sends and receives traffic", i.ID, i.State)
+			return n, blocked(xBadState, i.ID, "instance %s is %s: only a running instance sends and receives traffic", i.ID, i.State)
 		}
 	case e.Subnet != "":
 		sn := r.Subnets[e.Subnet]
 		if sn == nil {
-			return n, blocked(e.Subnet, "subnet %s does not exist in %s", e.Subnet, r.Name)
+			return n, blocked("", e.Subnet, "subnet %s does not exist in %s", e.Subnet, r.Name)
 		}
 		name := e.Name
 		if name == "" {
@@ -234,7 +248,7 @@ func (s *Store) endpoint(r *regionState, e world.Endpoint) (node, *world.Verdict
 		}
 		n = node{name: name, id: sn.ID, vpc: sn.VPC, subnet: sn.ID, groups: e.SecurityGroups, private: e.Address, public: e.PublicAddress}
 		if !sn.CIDR.Contains(e.Address) {
-			return n, blocked(sn.ID, "%s: address %v is not in subnet %s (%s)", name, e.Address, sn.ID, sn.CIDR)
+			return n, blocked(xENIAddress, sn.ID, "%s: address %v is not in subnet %s (%s)", name, e.Address, sn.ID, sn.CIDR)
 		}
 		return n, nil
 	default:
@@ -242,7 +256,7 @@ func (s *Store) endpoint(r *regionState, e world.Endpoint) (node, *world.Verdict
 	}
 	if a := e.Address; a.IsValid() {
 		if a != n.private && a != n.public {
-			return n, blocked(n.id, "%v is not an address of %s (private %v, public %v)", a, n.name, n.private, n.public)
+			return n, blocked(xENIAddress, n.id, "%v is not an address of %s (private %v, public %v)", a, n.name, n.private, n.public)
 		}
 		n.addr = a
 	}
@@ -259,10 +273,10 @@ func (s *Store) between(r *regionState, src, dst node, fl flow) *world.Verdict {
 	to := dst.target(true)
 	if !to.IsValid() {
 		if src.vpc != dst.vpc {
-			return blocked(dst.id, "%s is in %s and %s in %s: VPC peering is not simulated, and %s has no public address to reach over the internet",
+			return blocked(xNoRoute, dst.id, "%s is in %s and %s in %s: VPC peering is not simulated, and %s has no public address to reach over the internet",
 				src.name, src.vpc, dst.name, dst.vpc, dst.name)
 		}
-		return blocked(dst.id, "%s has no public IPv4 address or Elastic IP", dst.name)
+		return blocked(xIGWIngress, dst.id, "%s has no public IPv4 address or Elastic IP", dst.name)
 	}
 	seen, v := s.outbound(r, src, to, fl)
 	if v != nil {
@@ -315,16 +329,16 @@ func (s *Store) outbound(r *regionState, src node, to netip.Addr, fl flow) (neti
 	rte, ok := longest(rt, to)
 	switch {
 	case !ok:
-		return seen, blocked(rt.ID, "route table %s of subnet %s has no route to %v: add one to 0.0.0.0/0 through an internet gateway (a public subnet) or a NAT gateway (a private subnet)",
+		return seen, blocked(xNoRoute, rt.ID, "route table %s of subnet %s has no route to %v: add one to 0.0.0.0/0 through an internet gateway (a public subnet) or a NAT gateway (a private subnet)",
 			rt.ID, src.subnet, to)
 	case rte.Gateway == "local":
-		return seen, blocked(rt.ID, "route table %s of subnet %s sends %v to the VPC's local route, not to the internet", rt.ID, src.subnet, to)
+		return seen, blocked(xNoRoute, rt.ID, "route table %s of subnet %s sends %v to the VPC's local route, not to the internet", rt.ID, src.subnet, to)
 	case rte.Gateway != "":
 		if v := gatewayCheck(r, rt, rte, src.vpc); v != nil {
 			return seen, v
 		}
 		if !src.public.IsValid() {
-			return seen, blocked(src.id, "%s has no public IPv4 address or Elastic IP: the internet gateway %s carries only traffic from public addresses (use a NAT gateway for a private subnet)",
+			return seen, blocked(xIGWEgress, src.id, "%s has no public IPv4 address or Elastic IP: the internet gateway %s carries only traffic from public addresses (use a NAT gateway for a private subnet)",
 				src.name, rte.Gateway)
 		}
 		seen = src.public
@@ -334,7 +348,7 @@ func (s *Store) outbound(r *regionState, src node, to netip.Addr, fl flow) (neti
 			return seen, v
 		}
 	default:
-		return seen, blocked(rt.ID, "route table %s of subnet %s sends %v to instance %s: the evaluator does not follow routes through instances",
+		return seen, blocked(xUnknownDestination, rt.ID, "route table %s of subnet %s sends %v to instance %s: the evaluator does not follow routes through instances",
 			rt.ID, src.subnet, to, rte.Instance)
 	}
 	if v := aclReturn(r, src.subnet, false, fl, to); v != nil {
@@ -350,13 +364,13 @@ func (s *Store) throughNAT(r *regionState, src node, rt *routeTable, id string, 
 	var seen netip.Addr
 	n := r.NATs[id]
 	if n == nil {
-		return seen, blocked(rt.ID, "route table %s of subnet %s sends %v to NAT gateway %s, which no longer exists (a blackhole route)", rt.ID, src.subnet, to, id)
+		return seen, blocked(xBadStateRoute, rt.ID, "route table %s of subnet %s sends %v to NAT gateway %s, which no longer exists (a blackhole route)", rt.ID, src.subnet, to, id)
 	}
 	if st := n.stateAt(s.now()); st != types.NatGatewayStateAvailable {
-		return seen, blocked(n.ID, "NAT gateway %s is %s, not available", n.ID, st)
+		return seen, blocked(xBadState, n.ID, "NAT gateway %s is %s, not available", n.ID, st)
 	}
 	if n.Private {
-		return seen, blocked(n.ID, "NAT gateway %s is private: it translates to its private address, and reaches no internet", n.ID)
+		return seen, blocked(xNoPossibleDestination, n.ID, "NAT gateway %s is private: it translates to its private address, and reaches no internet", n.ID)
 	}
 	if n.Subnet != src.subnet {
 		if v := aclCheck(r, n.Subnet, false, fl, src.private); v != nil {
@@ -369,7 +383,7 @@ func (s *Store) throughNAT(r *regionState, src node, rt *routeTable, id string, 
 	nrt := r.subnetRouteTable(n.Subnet, n.VPC)
 	rte, ok := longest(nrt, to)
 	if !ok || rte.Gateway == "" || rte.Gateway == "local" {
-		return seen, blocked(nrt.ID, "route table %s of NAT gateway %s's subnet %s has no route to %v through an internet gateway: a NAT gateway belongs in a public subnet",
+		return seen, blocked(xNoRoute, nrt.ID, "route table %s of NAT gateway %s's subnet %s has no route to %v through an internet gateway: a NAT gateway belongs in a public subnet",
 			nrt.ID, n.ID, n.Subnet, to)
 	}
 	if v := gatewayCheck(r, nrt, rte, n.VPC); v != nil {
@@ -390,18 +404,18 @@ func (s *Store) throughNAT(r *regionState, src node, rt *routeTable, id string, 
 // inbound is a flow from an address on the internet to a node's public address.
 func (s *Store) inbound(r *regionState, from netip.Addr, dst node, fl flow) *world.Verdict {
 	if dst.addr.IsValid() && dst.addr == dst.private {
-		return blocked(dst.id, "%v is the private address of %s: nothing on the internet can reach it (use its public address, from inside the VPC, or through a bastion)", dst.addr, dst.name)
+		return blocked(xIGWIngress, dst.id, "%v is the private address of %s: nothing on the internet can reach it (use its public address, from inside the VPC, or through a bastion)", dst.addr, dst.name)
 	}
 	if !dst.public.IsValid() {
-		return blocked(dst.id, "%s has no public IPv4 address or Elastic IP: nothing on the internet can reach it", dst.name)
+		return blocked(xIGWIngress, dst.id, "%s has no public IPv4 address or Elastic IP: nothing on the internet can reach it", dst.name)
 	}
 	g := r.vpcGateway(dst.vpc)
 	if g == nil {
-		return blocked(dst.vpc, "VPC %s has no internet gateway attached: nothing on the internet can reach it", dst.vpc)
+		return blocked(xNoRoute, dst.vpc, "VPC %s has no internet gateway attached: nothing on the internet can reach it", dst.vpc)
 	}
 	rt := r.subnetRouteTable(dst.subnet, dst.vpc)
 	if rte, ok := longest(rt, from); !ok || rte.Gateway != g.ID {
-		return blocked(rt.ID, "route table %s of subnet %s has no route to %v through internet gateway %s: the replies cannot leave, so the subnet is not public",
+		return blocked(xNoRoute, rt.ID, "route table %s of subnet %s has no route to %v through internet gateway %s: the replies cannot leave, so the subnet is not public",
 			rt.ID, dst.subnet, from, g.ID)
 	}
 	if v := aclCheck(r, dst.subnet, false, fl, from); v != nil {
@@ -416,7 +430,7 @@ func (s *Store) inbound(r *regionState, from netip.Addr, dst node, fl flow) *wor
 // gatewayCheck checks that a route's internet gateway is attached to the VPC.
 func gatewayCheck(r *regionState, rt *routeTable, rte route, vpcID string) *world.Verdict {
 	if g := r.Gateways[rte.Gateway]; g == nil || g.VPC != vpcID {
-		return blocked(rt.ID, "route table %s sends %s to internet gateway %s, which is not attached to %s (a blackhole route)", rt.ID, rte.Destination, rte.Gateway, vpcID)
+		return blocked(xBadStateRoute, rt.ID, "route table %s sends %s to internet gateway %s, which is not attached to %s (a blackhole route)", rt.ID, rte.Destination, rte.Gateway, vpcID)
 	}
 	return nil
 }
@@ -466,13 +480,17 @@ func sgCheck(r *regionState, groups []string, egress bool, fl flow, peer netip.A
 		dir, prep = "outbound", "to"
 	}
 	if len(groups) == 0 {
-		return blocked(who.id, "%s has no security group: it allows no %s %s %s %v/32", who.name, dir, fl, prep, peer)
+		v := blocked(xSGRules, who.id, "%s has no security group: it allows no %s %s %s %v/32", who.name, dir, fl, prep, peer)
+		v.Direction = direction(egress)
+		return v
 	}
 	what := "security group " + groups[0] + " allows"
 	if len(groups) > 1 {
 		what = "security groups " + strings.Join(groups, ", ") + " allow"
 	}
-	return blocked(groups[0], "%s no %s %s %s %v/32", what, dir, fl, prep, peer)
+	v := blocked(xSGRules, groups[0], "%s no %s %s %s %v/32", what, dir, fl, prep, peer)
+	v.Direction = direction(egress)
+	return v
 }
 
 func sgRuleMatches(rl *sgRule, fl flow, peer netip.Addr, peerGroups []string) bool {
@@ -548,7 +566,9 @@ func aclCheck(r *regionState, subnetID string, egress bool, fl flow, peer netip.
 	if egress {
 		dir, prep = "outbound", "to"
 	}
-	return blocked(a.ID, "network ACL %s of subnet %s denies %s %s %s %v by %s", a.ID, subnetID, dir, fl, prep, peer, ruleName(e))
+	v := blocked(xACL, a.ID, "network ACL %s of subnet %s denies %s %s %s %v by %s", a.ID, subnetID, dir, fl, prep, peer, ruleName(e))
+	v.Direction, v.Rule = direction(egress), e.Number
+	return v
 }
 
 // aclReturn checks the replies of a flow against the ACL of a subnet they leave (egress, to
@@ -564,7 +584,9 @@ func aclReturn(r *regionState, subnetID string, egress bool, fl flow, peer netip
 	}
 	if fl.proto == "icmp" {
 		if e := aclDecide(a, egress, "icmp", 0, peer); !e.Allow {
-			return blocked(a.ID, "network ACL %s of subnet %s denies the replies: %s icmp echo replies %s %v, by %s", a.ID, subnetID, dir, prep, peer, ruleName(e))
+			v := blocked(xACL, a.ID, "network ACL %s of subnet %s denies the replies: %s icmp echo replies %s %v, by %s", a.ID, subnetID, dir, prep, peer, ruleName(e))
+			v.Direction, v.Rule = direction(egress), e.Number
+			return v
 		}
 		return nil
 	}
@@ -579,8 +601,10 @@ func aclReturn(r *regionState, subnetID string, egress bool, fl flow, peer netip
 	}
 	for _, p := range ports {
 		if e := aclDecide(a, egress, fl.proto, p, peer); !e.Allow {
-			return blocked(a.ID, "network ACL %s of subnet %s denies the replies: %s %s %s %v on the ephemeral ports %d-%d (port %d by %s)",
+			v := blocked(xACL, a.ID, "network ACL %s of subnet %s denies the replies: %s %s %s %v on the ephemeral ports %d-%d (port %d by %s)",
 				a.ID, subnetID, dir, fl.proto, prep, peer, ephemeralLo, ephemeralHi, p, ruleName(e))
+			v.Direction, v.Rule = direction(egress), e.Number
+			return v
 		}
 	}
 	return nil
@@ -604,7 +628,7 @@ func byAddress(r *regionState, e *world.Endpoint) *world.Verdict {
 	}
 	for _, v := range inOrder(r.VPCs) {
 		if v.CIDR.Contains(e.Address) {
-			return blocked(v.ID, "no instance has the address %s in %s", a, v.ID)
+			return blocked(xNoPossibleDestination, v.ID, "no instance has the address %s in %s", a, v.ID)
 		}
 	}
 	e.Internet = true

@@ -81,6 +81,7 @@ type regionState struct {
 	natState                        // NAT gateways: nat.go
 	ltState                         // launch templates: launchtemplate.go
 	eniState                        // network interfaces: eni.go
+	insightsState                   // Reachability Analyzer paths and analyses: insights.go
 	instanceIndex                   // Instances by state: instanceindex.go
 }
 

@@ -7,12 +7,14 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"path"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"mvdan.cc/sh/v3/expand"
 )
@@ -1213,11 +1215,58 @@ func date(c *cmd) int {
 }
 
 // sleep returns at once: the simulator's clock moves only when it is told to.
+// sleep waits on the simulator's clock, as GNU sleep takes its operands: numbers of seconds,
+// fractions too, with s, m, h or d, summed. The wait takes no wall time: the clock moves on
+// ([RunOptions.Sleep]), so that what falls due meanwhile (a Spot notice, an alarm, a NAT
+// gateway that becomes available) has happened when the command after it runs.
 func sleep(c *cmd) int {
 	if len(c.args) < 2 {
-		return c.fail(1, "missing operand")
+		return c.fail(1, "missing operand\nTry 'sleep --help' for more information.")
+	}
+	var total time.Duration
+	for _, a := range c.args[1:] {
+		d, ok := sleepOperand(a)
+		if !ok {
+			return c.fail(1, "invalid time interval %s\nTry 'sleep --help' for more information.", q(a))
+		}
+		total += d
+		if total > maxSleep {
+			total = maxSleep
+		}
+	}
+	if c.sh.sleep != nil && total > 0 {
+		c.sh.sleep(total)
 	}
 	return 0
+}
+
+// maxSleep is the longest a sleep moves the clock: a day more than any lab waits, and a
+// bound on what the clock plays out in one command.
+const maxSleep = 7 * 24 * time.Hour
+
+// sleepOperand reads one of sleep's operands: 5, 0.5, 2m, 1.5h, 1d.
+func sleepOperand(a string) (time.Duration, bool) {
+	unit := time.Second
+	if n := len(a); n > 1 {
+		switch a[n-1] {
+		case 's':
+			a = a[:n-1]
+		case 'm':
+			unit, a = time.Minute, a[:n-1]
+		case 'h':
+			unit, a = time.Hour, a[:n-1]
+		case 'd':
+			unit, a = 24*time.Hour, a[:n-1]
+		}
+	}
+	f, err := strconv.ParseFloat(a, 64)
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(a, "xXpP_") {
+		return 0, false
+	}
+	if f*float64(unit) > float64(maxSleep) {
+		return maxSleep, true
+	}
+	return time.Duration(f * float64(unit)), true
 }
 
 func envCmd(c *cmd) int {

@@ -55,5 +55,6 @@
 // No processes, signals or job control; no users beyond root and the default user; no
 // networking beyond the metadata service, the instance's own ports and AWS's endpoints
 // (through the Env the cloud gives); Python runs only as a web server; packages' programs other
-// than those answer --version and nothing else; sleep does not wait.
+// than those answer --version and nothing else; sleep does not wait: it
+// moves the simulator's clock through RunOptions.Sleep, when the run has one (not at boot).
 package guest

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ func FuzzRun(f *testing.F) {
 		"source /etc/os-release; echo $PRETTY_NAME", "exec whoami", "read a; echo $a", "set -e; false; echo no", "env -i FOO=1 whoami",
 		"cat > /dev/stdout <<EOF\nhi\nEOF", "echo a | sed -E 's/(a)/\\1\\1/g; s|x|&y|I'", "find / -maxdepth 2 -type d -name 'v*' -exec ls {} +",
 		"ec2-metadata --all", "echo x > f; aws s3 cp f s3://b/; aws iam create-policy --policy-document file://f", "sudo -i; sudo su - -c whoami", "amazon-linux-extras install nginx1", "cloud-init status --wait", "tee -a /tmp/x < /etc/hostname",
+		"sleep 1.5m 2d x; sleep -1; sleep inf nan 0x10 1e400",
 	} {
 		f.Add(seed)
 	}
@@ -43,6 +45,26 @@ func FuzzRun(f *testing.F) {
 		}
 		if code, _ := s.Run(context.Background(), in, "true", RunOptions{Stdout: io.Discard}); code != 0 {
 			t.Errorf("the machine is broken after %q", script)
+		}
+	})
+}
+
+// FuzzSleepOperand: whatever an operand of sleep, it is refused or read as a duration
+// between 0 and maxSleep; a number of seconds is read as itself.
+func FuzzSleepOperand(f *testing.F) {
+	for _, seed := range []string{"5", "0.5", "2m", "1.5h", "1d", "30s", "-1", "inf", "NaN", "0x10", "1e400", "1_0", "s", "", ".5", "5.", "1e3m"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, a string) {
+		d, ok := sleepOperand(a)
+		if !ok {
+			return
+		}
+		if d < 0 || d > maxSleep {
+			t.Fatalf("sleep %q: %s", a, d)
+		}
+		if n, err := strconv.Atoi(a); err == nil && n >= 0 && n < 86400 && d != time.Duration(n)*time.Second {
+			t.Fatalf("sleep %q: %s", a, d)
 		}
 	})
 }

@@ -33,6 +33,9 @@ type RunOptions struct {
 	Stdout, Stderr io.Writer
 	User           string        // "" for the image's default user (ec2-user, ubuntu, admin)
 	Timeout        time.Duration // 0 for the default, 10s
+	// Sleep is what sleep does with its time: move the simulator's clock. nil returns at
+	// once (user data at boot, where the clock is the launch's).
+	Sleep func(time.Duration)
 }
 
 // errNotRunning is the error of a run on a machine that is not running.
@@ -62,7 +65,7 @@ func (s *Store) Run(ctx context.Context, in Instance, script string, opts RunOpt
 	defer cancel()
 	b := &bounds{cancel: cancel}
 	stdout, stderr := b.writer(opts.Stdout), b.writer(opts.Stderr)
-	sh := &shell{s: s, id: in.ID, fam: f, bounds: b}
+	sh := &shell{s: s, id: in.ID, fam: f, bounds: b, sleep: opts.Sleep}
 	code := sh.run(ctx, user, homeOf(user), script, nil, opts.Stdin, stdout, stderr)
 	return code, nil
 }
@@ -129,6 +132,7 @@ type shell struct {
 	id     string
 	fam    family
 	bounds *bounds
+	sleep  func(time.Duration) // nil: sleep returns at once
 }
 
 type userKey struct{}

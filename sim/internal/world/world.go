@@ -48,10 +48,19 @@ type Flow struct {
 // A Verdict says whether a flow gets through and, when it does not, which component stops
 // it — its ID (sg-…, acl-…, rtb-…, igw-…, or the instance's ID when it is not running or
 // nothing listens) — and why, in one sentence a learner can act on.
+//
+// Code is the VPC Reachability Analyzer's explanation code of the block
+// (ENI_SG_RULES_MISMATCH, SUBNET_ACL_RESTRICTION, NO_ROUTE_TO_DESTINATION, …), "" when the
+// flow is not blocked by the network but names what is not there; Direction is "ingress" or
+// "egress" for a security group or network ACL, and Rule the number of the ACL's deciding
+// rule (32767 for its catch-all).
 type Verdict struct {
 	OK        bool
 	Component string
 	Reason    string
+	Code      string
+	Direction string
+	Rule      int32
 }
 
 // Network answers whether flows get through.
