@@ -136,7 +136,9 @@
 //     answered, lifecycle rules (transitions, expirations, aborted uploads) played on the
 //     simulator's clock, storage classes with Glacier restores, Object Lock (retention, legal
 //     holds, the GOVERNANCE bypass), event notifications to SNS topics, GetObjectAttributes,
-//     and the bucket settings kept without effect (logging, acceleration, requester pays,
+//     S3 Select (SelectObjectContent: its SQL over CSV and JSON objects, plain, GZIP or
+//     BZIP2, answered in AWS's event stream of Records, Progress, Cont, Stats and End, with
+//     S3 Select's error codes; not Parquet), and the bucket settings kept without effect (logging, acceleration, requester pays,
 //     replication, inventory, analytics, metrics, Intelligent-Tiering). OPERATIONS.md lists
 //     every IAM, STS and S3 operation with its state. Each operation authorizes
 //     as AWS does (ListObjectsV2 is s3:ListBucket on the bucket, with s3:prefix; CopyObject
