@@ -43,6 +43,7 @@ func s3SessionFiles() map[string]string {
 		"inventory.json": `{"Id":"weekly","IsEnabled":true,"IncludedObjectVersions":"Current","Schedule":{"Frequency":"Weekly"},` +
 			`"Destination":{"S3BucketDestination":{"Bucket":"arn:aws:s3:::lab-bucket-eu","Format":"CSV"}}}`,
 		"lock.json": `{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}`,
+		"people.csv": "name,age,city\nAlice,30,Paris\nBob,25,\"New York, NY\"\nCarol,41,Paris\n",
 	}
 }
 
@@ -129,6 +130,28 @@ var s3Session = []step{
 	{args: []string{"s3api", "get-object", "--bucket", "lab-bucket", "--key", "notes/a b+c.txt", "got.txt"}},
 	{args: []string{"s3api", "get-object", "--bucket", "lab-bucket", "--key", "notes/naïve.txt", "got2.txt", "--output", "text"}},
 	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "notes/naïve.txt", "--output", "table"}},
+
+	// S3 Select: the records go to the outfile, which put-object's ETag (its MD5) compares.
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "data/people.csv", "--body", "people.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT s.name, s.city FROM S3Object s WHERE CAST(s.age AS INT) > 26", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{"FileHeaderInfo":"USE"},"CompressionType":"NONE"}`, "--output-serialization", `{"CSV":{}}`, "selected.csv"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "data/selected.csv", "--body", "selected.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT COUNT(*) AS n, MAX(city) AS last FROM S3Object", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{"FileHeaderInfo":"USE"}}`, "--output-serialization", `{"JSON":{}}`, "--request-progress", "Enabled=true", "selected.json"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "data/selected.json", "--body", "selected.json"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT FROM S3Object", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{}}`, "--output-serialization", `{"CSV":{}}`, "bad.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT CAST(name AS INT) FROM S3Object", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{"FileHeaderInfo":"USE"}}`, "--output-serialization", `{"CSV":{}}`, "bad.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT * FROM S3Object", "--expression-type", "SQL", "--input-serialization", `{"CSV":{}}`, "--output-serialization", `{"CSV":{}}`}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "data/people.csv"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "data/selected.csv"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "data/selected.json"}},
 	{args: []string{"s3api", "list-objects", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "list-objects", "--bucket", "lab-bucket", "--page-size", "2", "--output", "text"}},
 	{args: []string{"s3api", "list-objects", "--bucket", "lab-bucket", "--prefix", "notes/", "--encoding-type", "url"}},
