@@ -145,19 +145,27 @@ func (r *csvReader) record() ([]string, error) {
 				r.pos += n
 			}
 		}
-		// The rest of the field, to the next field or record delimiter.
+		// The rest of the field, to the next field or record delimiter: a slice of the text
+		// when the field was not quoted.
+		from := r.pos
+		f0, r0 := r.f.field[0], r.f.record[0]
 		for r.pos < len(r.data) {
-			if strings.HasPrefix(r.data[r.pos:], r.f.field) {
-				break
+			if c := r.data[r.pos]; c == f0 || c == r0 || c == '\r' {
+				if strings.HasPrefix(r.data[r.pos:], r.f.field) {
+					break
+				}
+				if end, _ := r.atRecordEnd(r.pos); end {
+					break
+				}
 			}
-			if end, _ := r.atRecordEnd(r.pos); end {
-				break
-			}
-			_, n := utf8.DecodeRuneInString(r.data[r.pos:])
-			b.WriteString(r.data[r.pos : r.pos+n])
-			r.pos += n
+			r.pos++
 		}
-		fields = append(fields, b.String())
+		if quoted {
+			b.WriteString(r.data[from:r.pos])
+			fields = append(fields, b.String())
+		} else {
+			fields = append(fields, r.data[from:r.pos])
+		}
 		if r.pos >= len(r.data) {
 			return fields, nil
 		}
