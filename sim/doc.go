@@ -132,7 +132,8 @@
 //     endpoint itself (bucket.s3-website-us-east-1.amazonaws.com in memory through
 //     [Cloud.HTTPClient] and [Cloud.WebsiteURL], or .localhost:port on a server), with index
 //     and error documents, redirects and AWS's HTML error pages; default encryption (SSE-S3
-//     said on every object, SSE-KMS recorded with its key), CORS with browsers' preflights
+//     said on every object, SSE-KMS recorded with its key, SSE-C keys checked on every read
+//     and copy, only their MD5 kept), CORS with browsers' preflights
 //     answered, lifecycle rules (transitions, expirations, aborted uploads) played on the
 //     simulator's clock, storage classes with Glacier restores, Object Lock (retention, legal
 //     holds, the GOVERNANCE bypass), event notifications to SNS topics, GetObjectAttributes,

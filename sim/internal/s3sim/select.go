@@ -35,6 +35,9 @@ func selectObjectContent(s *Store, ctx context.Context, r *Request) (*Response, 
 	if !o.readable(s.now()) {
 		return nil, invalidObjectState(o)
 	}
+	if err := o.checkCustomerKey(r.Header, sseCustomerHeader); err != nil {
+		return nil, err
+	}
 	data, err := s.body(o.payload)
 	if err != nil {
 		return nil, err
