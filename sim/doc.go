@@ -48,7 +48,11 @@
 //     the role's trust policy with PROVIDER:sub and PROVIDER:aud) and AssumeRoleWithSAML (the
 //     response's or assertion's XML signature against the provider's metadata, issuer, times,
 //     audience, the Role attribute's role and provider, then the trust policy with SAML:aud,
-//     SAML:sub, …).
+//     SAML:sub, …); and GetWebIdentityToken, outbound identity federation's JWT about the
+//     caller (ES384 or RS256, under the account's issuer once IAM's
+//     EnableOutboundWebIdentityFederation is on; [Cloud.WebIdentityKeys] of that issuer
+//     verifies it). AssumeRoot answers NotImplemented: it needs AWS Organizations' member
+//     accounts, which the simulator does not have.
 //
 //   - The simulator as identity provider: nothing outside it can sign what it takes, so it
 //     is every issuer itself, with one key per issuer derived from its seed (the same in every
