@@ -5,15 +5,19 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsxlab/awsx/sim/internal/conformance"
 )
@@ -189,4 +193,50 @@ func TestOpenKeepsCustomerKeys(t *testing.T) {
 	if err != nil || readBody(t, got) != "sealed" || aws.ToString(got.SSECustomerKeyMD5) != *k.md5 {
 		t.Fatalf("after the reopen: %v", err)
 	}
+}
+
+// Many goroutines put SSE-C objects, read them back with their keys, run S3 Select over
+// them and ask STS for tokens (the first RS256 one makes the account's key) on one cloud.
+// Run with -race.
+func TestConcurrentSealedSelects(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t)
+		client := s3Client(t, c, "path")
+		mustBucket(t, client, "busy-sealed")
+		if _, err := iam.NewFromConfig(c.Config()).EnableOutboundWebIdentityFederation(ctx, &iam.EnableOutboundWebIdentityFederationInput{}); err != nil {
+			t.Fatal(err)
+		}
+		tokens := sts.NewFromConfig(c.Config())
+		const workers, each = 12, 5
+		var wg sync.WaitGroup
+		errs := make(chan error, workers*each)
+		for w := range workers {
+			wg.Go(func() {
+				k := newCustomerKey(byte(w))
+				for i := range each {
+					key := fmt.Sprintf("w%d/%d.csv", w, i)
+					if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("busy-sealed"), Key: aws.String(key), Body: strings.NewReader(fmt.Sprintf("%d,%d\n", w, i)),
+						SSECustomerAlgorithm: k.alg, SSECustomerKey: k.key, SSECustomerKeyMD5: k.md5}); err != nil {
+						errs <- err
+						continue
+					}
+					recs, _, _, err := selectAll(t, client, &s3.SelectObjectContentInput{Bucket: aws.String("busy-sealed"), Key: aws.String(key), Expression: aws.String("SELECT _1 + _2 FROM S3Object"),
+						ExpressionType: s3types.ExpressionTypeSql, InputSerialization: &s3types.InputSerialization{CSV: &s3types.CSVInput{}}, OutputSerialization: &s3types.OutputSerialization{CSV: &s3types.CSVOutput{}},
+						SSECustomerAlgorithm: k.alg, SSECustomerKey: k.key, SSECustomerKeyMD5: k.md5})
+					if err != nil || recs != fmt.Sprintf("%d\n", w+i) {
+						errs <- fmt.Errorf("select %s: %q %v", key, recs, err)
+					}
+					if _, err := tokens.GetWebIdentityToken(ctx, &sts.GetWebIdentityTokenInput{Audience: []string{key}, SigningAlgorithm: aws.String("RS256")}); err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	})
 }
