@@ -125,13 +125,7 @@ func (h *STS) GetWebIdentityToken(ctx context.Context, in *sts.GetWebIdentityTok
 			v = append(v, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to %d", dur, maxTokenDuration))
 		}
 	}
-	if len(in.Tags) > maxSessionTags {
-		keys := make([]string, len(in.Tags))
-		for i, t := range in.Tags {
-			keys[i] = aws.ToString(t.Key)
-		}
-		v = append(v, fmt.Sprintf("Value '[%s]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(keys, ", "), maxSessionTags))
-	}
+	v.sessionTags(in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
