@@ -384,7 +384,7 @@ func (p *Plan) run(s *stream, raw []byte) error {
 }
 
 func (p *Plan) runCSV(text string, lo, hi int, each func(record, int, int) (bool, error)) error {
-	r := &csvReader{f: *p.csv, data: text[:len(text)], pos: lo}
+	r := &csvReader{f: *p.csv, data: text, pos: lo}
 	var names []string
 	first := lo == 0
 	for {
