@@ -48,7 +48,11 @@
 //     the role's trust policy with PROVIDER:sub and PROVIDER:aud) and AssumeRoleWithSAML (the
 //     response's or assertion's XML signature against the provider's metadata, issuer, times,
 //     audience, the Role attribute's role and provider, then the trust policy with SAML:aud,
-//     SAML:sub, …).
+//     SAML:sub, …); and GetWebIdentityToken, outbound identity federation's JWT about the
+//     caller (ES384 or RS256, under the account's issuer once IAM's
+//     EnableOutboundWebIdentityFederation is on; [Cloud.WebIdentityKeys] of that issuer
+//     verifies it). AssumeRoot answers NotImplemented: it needs AWS Organizations' member
+//     accounts, which the simulator does not have.
 //
 //   - The simulator as identity provider: nothing outside it can sign what it takes, so it
 //     is every issuer itself, with one key per issuer derived from its seed (the same in every
@@ -145,11 +149,14 @@
 //     endpoint itself (bucket.s3-website-us-east-1.amazonaws.com in memory through
 //     [Cloud.HTTPClient] and [Cloud.WebsiteURL], or .localhost:port on a server), with index
 //     and error documents, redirects and AWS's HTML error pages; default encryption (SSE-S3
-//     said on every object, SSE-KMS recorded with its key), CORS with browsers' preflights
+//     said on every object, SSE-KMS recorded with its key, SSE-C keys checked on every read
+//     and copy, only their MD5 kept), CORS with browsers' preflights
 //     answered, lifecycle rules (transitions, expirations, aborted uploads) played on the
 //     simulator's clock, storage classes with Glacier restores, Object Lock (retention, legal
 //     holds, the GOVERNANCE bypass), event notifications to SNS topics, GetObjectAttributes,
-//     and the bucket settings kept without effect (logging, acceleration, requester pays,
+//     S3 Select (SelectObjectContent: its SQL over CSV and JSON objects, plain, GZIP or
+//     BZIP2, answered in AWS's event stream of Records, Progress, Cont, Stats and End, with
+//     S3 Select's error codes; not Parquet), and the bucket settings kept without effect (logging, acceleration, requester pays,
 //     replication, inventory, analytics, metrics, Intelligent-Tiering). OPERATIONS.md lists
 //     every IAM, STS and S3 operation with its state. Each operation authorizes
 //     as AWS does (ListObjectsV2 is s3:ListBucket on the bucket, with s3:prefix; CopyObject

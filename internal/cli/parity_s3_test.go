@@ -42,7 +42,8 @@ func s3SessionFiles() map[string]string {
 			`"Filter":{},"DeleteMarkerReplication":{"Status":"Disabled"},"Destination":{"Bucket":"arn:aws:s3:::lab-bucket-eu"}}]}`,
 		"inventory.json": `{"Id":"weekly","IsEnabled":true,"IncludedObjectVersions":"Current","Schedule":{"Frequency":"Weekly"},` +
 			`"Destination":{"S3BucketDestination":{"Bucket":"arn:aws:s3:::lab-bucket-eu","Format":"CSV"}}}`,
-		"lock.json": `{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}`,
+		"lock.json":  `{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}`,
+		"people.csv": "name,age,city\nAlice,30,Paris\nBob,25,\"New York, NY\"\nCarol,41,Paris\n",
 	}
 }
 
@@ -129,6 +130,41 @@ var s3Session = []step{
 	{args: []string{"s3api", "get-object", "--bucket", "lab-bucket", "--key", "notes/a b+c.txt", "got.txt"}},
 	{args: []string{"s3api", "get-object", "--bucket", "lab-bucket", "--key", "notes/naïve.txt", "got2.txt", "--output", "text"}},
 	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "notes/naïve.txt", "--output", "table"}},
+
+	// S3 Select: the records go to the outfile, which put-object's ETag (its MD5) compares.
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "data/people.csv", "--body", "people.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT s.name, s.city FROM S3Object s WHERE CAST(s.age AS INT) > 26", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{"FileHeaderInfo":"USE"},"CompressionType":"NONE"}`, "--output-serialization", `{"CSV":{}}`, "selected.csv"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "data/selected.csv", "--body", "selected.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT COUNT(*) AS n, MAX(city) AS last FROM S3Object", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{"FileHeaderInfo":"USE"}}`, "--output-serialization", `{"JSON":{}}`, "--request-progress", "Enabled=true", "selected.json"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "data/selected.json", "--body", "selected.json"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT FROM S3Object", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{}}`, "--output-serialization", `{"CSV":{}}`, "bad.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT CAST(name AS INT) FROM S3Object", "--expression-type", "SQL",
+		"--input-serialization", `{"CSV":{"FileHeaderInfo":"USE"}}`, "--output-serialization", `{"CSV":{}}`, "bad.csv"}},
+	{args: []string{"s3api", "select-object-content", "--bucket", "lab-bucket", "--key", "data/people.csv", "--expression",
+		"SELECT * FROM S3Object", "--expression-type", "SQL", "--input-serialization", `{"CSV":{}}`, "--output-serialization", `{"CSV":{}}`}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "data/people.csv"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "data/selected.csv"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "data/selected.json"}},
+
+	// SSE-C: the key given as it is, encoded and hashed by the client; reads without it or
+	// with another refused.
+	{args: []string{"s3", "cp", "file.txt", "s3://lab-bucket/sealed.txt", "--sse-c", "AES256", "--sse-c-key", "0123456789abcdef0123456789abcdef"}},
+	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "sealed.txt", "--sse-customer-algorithm", "AES256", "--sse-customer-key", "0123456789abcdef0123456789abcdef"}},
+	{args: []string{"s3api", "head-object", "--bucket", "lab-bucket", "--key", "sealed.txt"}},
+	{args: []string{"s3api", "get-object", "--bucket", "lab-bucket", "--key", "sealed.txt", "sealed-got.txt"}},
+	{args: []string{"s3api", "get-object", "--bucket", "lab-bucket", "--key", "sealed.txt", "--sse-customer-algorithm", "AES256", "--sse-customer-key", "fedcba9876543210fedcba9876543210", "sealed-got.txt"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "sealed2.txt", "--body", "file.txt", "--sse-customer-algorithm", "AES256", "--sse-customer-key", "too short"}},
+	{args: []string{"s3", "cp", "s3://lab-bucket/sealed.txt", "sealed-back.txt", "--sse-c", "AES256", "--sse-c-key", "0123456789abcdef0123456789abcdef"}},
+	{args: []string{"s3api", "put-object", "--bucket", "lab-bucket", "--key", "sealed-back.txt", "--body", "sealed-back.txt"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "sealed.txt"}},
+	{args: []string{"s3api", "delete-object", "--bucket", "lab-bucket", "--key", "sealed-back.txt"}},
 	{args: []string{"s3api", "list-objects", "--bucket", "lab-bucket"}},
 	{args: []string{"s3api", "list-objects", "--bucket", "lab-bucket", "--page-size", "2", "--output", "text"}},
 	{args: []string{"s3api", "list-objects", "--bucket", "lab-bucket", "--prefix", "notes/", "--encoding-type", "url"}},

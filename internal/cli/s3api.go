@@ -39,6 +39,9 @@ func outfileOf(op *operation) bool {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t == reflect.TypeFor[s3.SelectObjectContentOutput]() {
+		return true // its event stream's records go to the outfile
+	}
 	f, ok := t.FieldByName("Body")
 	return ok && f.Type == reflect.TypeFor[io.ReadCloser]()
 }
@@ -206,6 +209,8 @@ func s3After(out any, autoEncoding bool, outfile string, path func(string) strin
 		return saveBody(&out.Body, outfile, path)
 	case *s3.GetObjectTorrentOutput:
 		return saveBody(&out.Body, outfile, path)
+	case *s3.SelectObjectContentOutput:
+		return saveRecords(out, outfile, path)
 	}
 	return nil
 }
@@ -257,4 +262,27 @@ func headError(op string, err error) (code, message string, ok bool) {
 		return "", "", false // no response: the request was not sent
 	}
 	return strconv.Itoa(status), http.StatusText(status), true
+}
+
+// saveRecords writes the Records events of an S3 Select's stream to the outfile, as the AWS
+// CLI does (it prints nothing else); an error event is the command's error.
+func saveRecords(out *s3.SelectObjectContentOutput, outfile string, path func(string) string) error {
+	stream := out.GetStream()
+	defer stream.Close()
+	f, err := os.Create(path(outfile))
+	if err != nil {
+		return &exitError{exitOther, "\n" + params.PyOSError(err, outfile) + "\n"}
+	}
+	for ev := range stream.Events() {
+		if r, ok := ev.(*types.SelectObjectContentEventStreamMemberRecords); ok {
+			if _, err := f.Write(r.Value.Payload); err != nil {
+				f.Close()
+				return err
+			}
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return stream.Err()
 }

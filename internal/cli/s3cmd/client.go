@@ -41,6 +41,9 @@ func NewClient(cfg aws.Config, pathStyle bool) *s3.Client {
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		o.DisableLogOutputChecksumValidationSkipped = true
 		o.APIOptions = append(o.APIOptions, botocoreChecksums, func(s *middleware.Stack) error {
+			if err := s.Initialize.Add(sseCustomerKey{}, middleware.Before); err != nil {
+				return err
+			}
 			return s.Initialize.Add(rd, middleware.Before)
 		})
 	})
@@ -252,6 +255,31 @@ func checksumAlgorithm(in any) string {
 		return ""
 	}
 	return f.String()
+}
+
+// sseCustomerKey encodes an SSE-C key as botocore does for the AWS CLI and boto3, whose
+// users give the key itself (--sse-c-key, --sse-c-copy-source-key, SSECustomerKey): a key
+// without its MD5 is sent base64-encoded, with the MD5 of its bytes (botocore/handlers.py,
+// sse_md5 and copy_source_sse_md5). A key given with its MD5 is sent as it is.
+type sseCustomerKey struct{}
+
+func (sseCustomerKey) ID() string { return "awsx:SSECustomerKeyMD5" }
+
+func (sseCustomerKey) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	v := reflect.ValueOf(in.Parameters)
+	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+		for _, prefix := range []string{"SSECustomer", "CopySourceSSECustomer"} {
+			key, sum := v.Elem().FieldByName(prefix+"Key"), v.Elem().FieldByName(prefix+"KeyMD5")
+			if !key.IsValid() || !sum.IsValid() || key.IsNil() || !sum.IsNil() {
+				continue
+			}
+			raw := []byte(key.Elem().String())
+			md := md5.Sum(raw)
+			key.Set(reflect.ValueOf(aws.String(base64.StdEncoding.EncodeToString(raw))))
+			sum.Set(reflect.ValueOf(aws.String(base64.StdEncoding.EncodeToString(md[:]))))
+		}
+	}
+	return next.HandleInitialize(ctx, in)
 }
 
 // contentMD5 adds botocore's Content-MD5 header to the operations of md5Operations whose

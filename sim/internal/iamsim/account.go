@@ -37,6 +37,7 @@ type accountState struct {
 	AccessJobs     map[string]*accessJob                // by job ID
 	Outbound       string                               // outbound web identity federation's issuer; "" before it was first enabled
 	OutboundOn     bool
+	OutboundRSA    []byte `json:",omitempty"` // the issuer's RS256 key, PKCS #8, made at its first use (webtoken.go)
 }
 
 func newAccountState() accountState {

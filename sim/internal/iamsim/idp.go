@@ -62,6 +62,10 @@ func idpKey(seed uint64, issuer string) *ecdsa.PrivateKey {
 // its uncompressed point, cut to 16 bytes.
 func keyID(pub *ecdsa.PublicKey) string {
 	b, _ := pub.Bytes()
+	return keyIDOf(b)
+}
+
+func keyIDOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	return base64.RawURLEncoding.EncodeToString(sum[:16])
 }
@@ -112,6 +116,14 @@ func (s *Store) WebIdentityKeys(issuer string) ([]byte, error) {
 	if _, ok := oidcURL(issuer); !ok {
 		return nil, fmt.Errorf("iamsim: issuer %q is not an https URL without a query", issuer)
 	}
+	s.mu.RLock()
+	if a := s.st.Account; a.Outbound != "" && issuer == a.Outbound {
+		// The account's own issuer: GetWebIdentityToken's keys (webtoken.go).
+		keys := s.outboundKeys()
+		s.mu.RUnlock()
+		return json.Marshal(map[string]any{"keys": keys})
+	}
+	s.mu.RUnlock()
 	pub := &idpKey(s.ids.Seed(), issuer).PublicKey
 	b, _ := pub.Bytes() // 0x04 || X || Y
 	enc := base64.RawURLEncoding.EncodeToString

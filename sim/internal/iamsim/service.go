@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"strconv"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/query"
@@ -84,6 +85,14 @@ func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
 	if in, ok := r.In.(*sts.GetFederationTokenInput); ok {
 		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
 		return service.On(s.federatedARN(aws.ToString(in.Name))), nil
+	}
+	if in, ok := r.In.(*sts.GetWebIdentityTokenInput); ok {
+		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+		ctx := map[string]string{"sts:SigningAlgorithm": aws.ToString(in.SigningAlgorithm)}
+		if in.DurationSeconds != nil {
+			ctx["sts:DurationSeconds"] = strconv.Itoa(int(*in.DurationSeconds))
+		}
+		return []service.Access{{Resource: "*", Context: ctx}}, nil
 	}
 	in, ok := r.In.(*sts.AssumeRoleInput)
 	if !ok {

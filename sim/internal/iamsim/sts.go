@@ -162,9 +162,14 @@ func (v *validation) assumeRole(in *sts.AssumeRoleInput) {
 		}
 		*v = append(*v, fmt.Sprintf("Value '[%s]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(arns, ", "), maxPolicyArns))
 	}
-	if len(in.Tags) > maxSessionTags {
-		keys := make([]string, len(in.Tags))
-		for i, t := range in.Tags {
+	v.sessionTags(in.Tags)
+}
+
+// sessionTags collects the fault of more session tags than STS takes.
+func (v *validation) sessionTags(tags []types.Tag) {
+	if len(tags) > maxSessionTags {
+		keys := make([]string, len(tags))
+		for i, t := range tags {
 			keys[i] = aws.ToString(t.Key)
 		}
 		*v = append(*v, fmt.Sprintf("Value '[%s]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", strings.Join(keys, ", "), maxSessionTags))

@@ -79,6 +79,9 @@ func getObjectAttributes(s *Store, ctx context.Context, r *Request) (*Response, 
 	if err != nil {
 		return nil, s.missing(r, err)
 	}
+	if err := o.checkCustomerKey(r.Header, sseCustomerHeader); err != nil {
+		return nil, err
+	}
 	var out objectAttributes
 	if want["ETag"] {
 		out.ETag = strings.Trim(o.ETag, `"`)

@@ -27,6 +27,7 @@ const (
 	InvalidBucketName                              core.Code = "InvalidBucketName"
 	InvalidBucketState                             core.Code = "InvalidBucketState"
 	InvalidDigest                                  core.Code = "InvalidDigest"
+	InvalidEncryptionAlgorithmError                core.Code = "InvalidEncryptionAlgorithmError"
 	InvalidLocationConstraint                      core.Code = "InvalidLocationConstraint"
 	InvalidObjectState                             core.Code = "InvalidObjectState"
 	InvalidPart                                    core.Code = "InvalidPart"

@@ -41,15 +41,17 @@
 // One account owns every bucket. Each object is at most the front door's body limit, and a
 // body is read whole into memory to be served.
 //
-// Simulated beside objects: default encryption and each object's (encryption.go; no byte is
-// encrypted), CORS and preflight requests (cors.go), lifecycle rules played lazily on the
+// Simulated beside objects: default encryption and each object's, customer-provided keys
+// (SSE-C: the key's MD5 kept, never the key; reads without it or with another refused)
+// (encryption.go; no byte is encrypted), CORS and preflight requests (cors.go), lifecycle rules played lazily on the
 // clock (lifecycle.go), archived storage classes and restores (archive.go), Object Lock
 // (objectlock.go), event notifications to SNS (notification.go), GetObjectAttributes and
-// GET by part number (attributes.go, parts.go). Kept and answered without effect: logging,
+// GET by part number (attributes.go, parts.go), S3 Select over CSV and JSON objects
+// (select.go; the SQL, the readers and the event stream are package internal/s3select). Kept and answered without effect: logging,
 // Transfer Acceleration, Requester Pays (settings.go), replication and the analytics,
 // inventory, metrics and Intelligent-Tiering configurations (configs.go).
 //
-// Not simulated: ACLs other than the owner's FULL_CONTROL, SSE-C, S3 Select, S3 Express
+// Not simulated: ACLs other than the owner's FULL_CONTROL, S3 Select over Parquet, S3 Express
 // (directory buckets and CreateSession), Object Lambda, metadata tables, RenameObject,
 // torrents, notifications to SQS and Lambda (neither service is simulated: a configuration
 // naming one is refused as unreachable), restore completions as notifications. sim/OPERATIONS.md lists every operation with its state.

@@ -2,7 +2,9 @@ package s3sim
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"net/http"
@@ -30,6 +32,11 @@ type encryption struct {
 	Algorithm string `json:",omitempty"` // "" is AES256
 	KMSKeyID  string `json:",omitempty"` // the key's ARN, for aws:kms and aws:kms:dsse
 	BucketKey bool   `json:",omitempty"`
+	// SSE-C: the customer's algorithm (AES256) and the MD5 of their key, base64. The key
+	// itself is never kept, as S3 keeps only a salted HMAC of it to check later requests.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+	CustomerAlgorithm string `json:",omitempty"`
+	CustomerKeyMD5    string `json:",omitempty"`
 }
 
 func (e encryption) algorithm() string {
@@ -43,6 +50,11 @@ func (e encryption) kms() bool { return e.Algorithm == sseKMS || e.Algorithm == 
 
 // header writes the encryption headers of a response about an object encrypted with e.
 func (e encryption) header(h http.Header) {
+	if e.CustomerAlgorithm != "" {
+		h.Set(sseCustomerHeader+"Algorithm", e.CustomerAlgorithm)
+		h.Set(sseCustomerHeader+"Key-Md5", e.CustomerKeyMD5)
+		return
+	}
 	h.Set("X-Amz-Server-Side-Encryption", e.algorithm())
 	if e.kms() {
 		h.Set("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", e.KMSKeyID)
@@ -103,6 +115,13 @@ func (s *Store) encryptionFor(b *bucket, h http.Header) (encryption, error) {
 	e, ok, err := requestEncryption(h)
 	if err != nil {
 		return e, err
+	}
+	if c, cok, err := customerKey(h, sseCustomerHeader); err != nil || cok {
+		if err == nil && ok {
+			err = invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
+				"x-amz-server-side-encryption", h.Get("X-Amz-Server-Side-Encryption"))
+		}
+		return c, err
 	}
 	if !ok && b.Encryption != nil {
 		e = *b.Encryption
@@ -198,4 +217,62 @@ func deleteBucketEncryption(s *Store, ctx context.Context, r *Request) (*Respons
 		b.Encryption = nil
 		return empty(http.StatusNoContent), nil
 	})
+}
+
+// The prefixes of the SSE-C headers: the request's own key, and a copy source's.
+const (
+	sseCustomerHeader     = "X-Amz-Server-Side-Encryption-Customer-"
+	copySSECustomerHeader = "X-Amz-Copy-Source-Server-Side-Encryption-Customer-"
+)
+
+// customerKey reads the three SSE-C headers of prefix (…-Algorithm, …-Key, …-Key-MD5): ok
+// is false when none is sent. The key must be 256 bits, base64, and its MD5 the one sent.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-s3-c-encryption.html
+func customerKey(h http.Header, prefix string) (e encryption, ok bool, err error) {
+	alg, key, sum := h.Get(prefix+"Algorithm"), h.Get(prefix+"Key"), h.Get(prefix+"Key-Md5")
+	if alg == "" && key == "" && sum == "" {
+		return e, false, nil
+	}
+	const arg = "x-amz-server-side-encryption"
+	switch {
+	case alg == "":
+		return e, false, invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", arg, "null")
+	case alg != "AES256":
+		return e, false, errorf(InvalidEncryptionAlgorithmError, "The Encryption request you specified is not valid. Supported value: AES256.").
+			With("ArgumentName", arg).With("ArgumentValue", alg)
+	case key == "":
+		return e, false, invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", arg, "null")
+	}
+	raw, derr := base64.StdEncoding.DecodeString(key)
+	if derr != nil || len(raw) != 32 {
+		return e, false, invalidArgument("The secret key was invalid for the specified algorithm.", arg, "null")
+	}
+	if sum == "" {
+		return e, false, invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", arg, "null")
+	}
+	got := md5.Sum(raw)
+	if want := base64.StdEncoding.EncodeToString(got[:]); sum != want {
+		return e, false, invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", arg, "null")
+	}
+	return encryption{CustomerAlgorithm: alg, CustomerKeyMD5: sum}, true, nil
+}
+
+// checkCustomerKey checks that a request reading o (prefix: its own SSE-C headers, or a copy
+// source's) gives o's customer key: none for an object without one, the same one for an
+// object with one — a different key is refused as AccessDenied.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (SSECustomerKey)
+func (o *object) checkCustomerKey(h http.Header, prefix string) error {
+	c, ok, err := customerKey(h, prefix)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.SSE.CustomerAlgorithm == "" && ok:
+		return errorf(InvalidRequest, "The encryption parameters are not applicable to this object.")
+	case o.SSE.CustomerAlgorithm != "" && !ok:
+		return errorf(InvalidRequest, "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")
+	case ok && c.CustomerKeyMD5 != o.SSE.CustomerKeyMD5:
+		return errorf(AccessDenied, "Access Denied")
+	}
+	return nil
 }

@@ -283,61 +283,53 @@ func listObjectVersions(s *Store, ctx context.Context, r *Request) (*Response, e
 	if !ok {
 		return nil, noSuchBucket(r.Bucket)
 	}
-	// Versions count one by one toward max-keys: walk keys with room for all of them, and cut
-	// within a key's versions.
+	// Versions and common prefixes count one by one toward max-keys; a page may end within
+	// a key's versions, and the next resumes after the last version given (NextKeyMarker and
+	// NextVersionIdMarker), or after the last common prefix (NextKeyMarker alone).
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
+	// TestS3ListObjectVersionsPaging pins it.
 	n := 0
 	var nextKey, nextID string
-	start := keyMarker
-	if idMarker != "" {
-		// Resume within the marker key: its versions older than the marker.
-		vs := b.Objects[keyMarker]
-		seen := false
-		for i := len(vs) - 1; i >= 0; i-- {
-			v := vs[i]
-			if !seen {
-				seen = v.VersionID == idMarker
-				continue
+	full := func() bool {
+		if n == p.maxKeys {
+			out.IsTruncated = true
+		}
+		return out.IsTruncated
+	}
+	versions := func(key string, vs []*object, older string) {
+		i := len(vs) - 1
+		if older != "" {
+			for i >= 0 && vs[i].VersionID != older {
+				i--
 			}
-			if strings.HasPrefix(v.Key, p.prefix) {
-				if n == p.maxKeys {
-					out.IsTruncated, nextKey, nextID = true, keyMarker, vs[i+1].VersionID
-					break
-				}
-				out.Entries = append(out.Entries, s.versionEntry(v, i == len(vs)-1))
-				n++
-			}
+			i-- // the versions after the marker: older ones
+		}
+		for ; i >= 0 && !full(); i-- {
+			out.Entries = append(out.Entries, s.versionEntry(vs[i], i == len(vs)-1))
+			n++
+			nextKey, nextID = key, vs[i].VersionID
 		}
 	}
-	if !out.IsTruncated {
-		lp := p
-		lp.maxKeys = 1 << 30
-		stop := false
-		walk(b, lp, start, true, func(key, prefix string) {
-			if stop {
-				return
-			}
-			if prefix != "" {
-				if n == p.maxKeys {
-					out.IsTruncated, stop = true, true
-					return
-				}
-				out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.encode(prefix)})
-				n++
-				nextKey, nextID = prefix, ""
-				return
-			}
-			vs := b.Objects[key]
-			for i := len(vs) - 1; i >= 0; i-- {
-				if n == p.maxKeys {
-					out.IsTruncated, stop = true, true
-					return
-				}
-				out.Entries = append(out.Entries, s.versionEntry(vs[i], i == len(vs)-1))
-				n++
-				nextKey, nextID = key, vs[i].VersionID
-			}
-		})
+	if idMarker != "" && strings.HasPrefix(keyMarker, p.prefix) &&
+		(p.delimiter == "" || !strings.Contains(keyMarker[len(p.prefix):], p.delimiter)) {
+		versions(keyMarker, b.Objects[keyMarker], idMarker)
 	}
+	// Each key or prefix walked gives at least one entry: the walk needs one more than the
+	// room left to know whether the listing is cut.
+	lp := p
+	lp.maxKeys = p.maxKeys - n + 1
+	walk(b, lp, keyMarker, true, func(key, prefix string) {
+		if full() {
+			return
+		}
+		if prefix != "" {
+			out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.encode(prefix)})
+			n++
+			nextKey, nextID = prefix, ""
+			return
+		}
+		versions(key, b.Objects[key], "")
+	})
 	if out.IsTruncated {
 		out.NextKeyMarker, out.NextVersionIDMarker = p.encode(nextKey), nextID
 	}

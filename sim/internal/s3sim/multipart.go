@@ -134,6 +134,9 @@ func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err // before the body is stored
 	}
+	if err := u.checkCustomerKey(r.Header); err != nil {
+		return nil, err
+	}
 	// u.Algorithm is set when the upload is made, and never changes.
 	if u.Algorithm != "" && sum.Algorithm != "" && sum.Algorithm != u.Algorithm {
 		return nil, errorf(InvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(u.Algorithm), strings.ToLower(sum.Algorithm))
@@ -198,6 +201,9 @@ func uploadPartCopy(s *Store, ctx context.Context, r *Request) (*Response, error
 	if err != nil {
 		return nil, err
 	}
+	if err := u.checkCustomerKey(r.Header); err != nil {
+		return nil, err
+	}
 	p := &part{Number: n, payload: body.take(), MD5: m[:], ETag: etag(m[:]), LastModified: s.now()}
 	if u.Algorithm != "" {
 		p.Checksum = Checksum{Algorithm: u.Algorithm, Value: sumOf(u.Algorithm, data), Type: "FULL_OBJECT"}
@@ -210,7 +216,26 @@ func uploadPartCopy(s *Store, ctx context.Context, r *Request) (*Response, error
 	if cs.VersionID != "" {
 		resp.Header.Set("X-Amz-Copy-Source-Version-Id", cs.VersionID)
 	}
+	u.Object.SSE.header(resp.Header)
 	return resp, nil
+}
+
+// checkCustomerKey checks that a part of an upload made with a customer key (SSE-C) brings
+// the same key, and that a part of any other upload brings none.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html (SSECustomerKey)
+func (u *upload) checkCustomerKey(h http.Header) error {
+	c, ok, err := customerKey(h, sseCustomerHeader)
+	switch {
+	case err != nil:
+		return err
+	case u.Object.SSE.CustomerAlgorithm != "" && !ok:
+		return errorf(InvalidRequest, "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.")
+	case u.Object.SSE.CustomerAlgorithm == "" && ok:
+		return errorf(InvalidRequest, "The multipart upload initiate did not request encryption. Subsequent part requests must not include encryption parameters.")
+	case ok && c.CustomerKeyMD5 != u.Object.SSE.CustomerKeyMD5:
+		return errorf(InvalidRequest, "The provided encryption parameters did not match the ones used originally.")
+	}
+	return nil
 }
 
 // partSource finds the object an UploadPartCopy reads, once the upload is known to exist,

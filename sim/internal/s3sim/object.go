@@ -194,6 +194,9 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 	if _, _, err := requestEncryption(h); err != nil {
 		return nil, err
 	}
+	if _, _, err := customerKey(h, sseCustomerHeader); err != nil {
+		return nil, err
+	}
 	if v := h.Get("X-Amz-Tagging"); v != "" {
 		tags, err := parseTaggingHeader(v)
 		if err != nil {
@@ -377,6 +380,9 @@ func getObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response, error) {
 	if r.Method == http.MethodGet && !o.readable(s.now()) {
 		return nil, invalidObjectState(o)
+	}
+	if err := o.checkCustomerKey(r.Header, sseCustomerHeader); err != nil {
+		return nil, err
 	}
 	h := http.Header{}
 	h.Set("Last-Modified", timeHTTP(o.LastModified))
@@ -653,6 +659,9 @@ func (s *Store) source(r *Request) (*object, copySource, error) {
 	if !o.readable(s.now()) {
 		return nil, src, invalidObjectState(o)
 	}
+	if err := o.checkCustomerKey(r.Header, copySSECustomerHeader); err != nil {
+		return nil, src, err
+	}
 	h := http.Header{}
 	for _, p := range [][2]string{{"X-Amz-Copy-Source-If-Match", "If-Match"}, {"X-Amz-Copy-Source-If-None-Match", "If-None-Match"},
 		{"X-Amz-Copy-Source-If-Modified-Since", "If-Modified-Since"}, {"X-Amz-Copy-Source-If-Unmodified-Since", "If-Unmodified-Since"}} {
@@ -686,7 +695,7 @@ func (s *Store) copySource(r *Request, directive, alg string) (*object, copySour
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
 	if cs.Bucket == r.Bucket && cs.Key == r.Key && directive != "REPLACE" && (cs.VersionID == "" || cs.VersionID == b.current(r.Key).VersionID) &&
 		r.Header.Get("X-Amz-Storage-Class") == "" && r.Header.Get("X-Amz-Website-Redirect-Location") == "" &&
-		r.Header.Get("X-Amz-Server-Side-Encryption") == "" && alg == "" {
+		r.Header.Get("X-Amz-Server-Side-Encryption") == "" && r.Header.Get(sseCustomerHeader+"Algorithm") == "" && alg == "" {
 		return nil, cs, nil, errorf(InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	return src, cs, s.share(src.payload), nil

@@ -10,15 +10,16 @@ func init() {
 		"GetBucketLocation": getBucketLocation,
 
 		// Objects.
-		"PutObject":          putObject,
-		"GetObject":          getObject,
-		"HeadObject":         headObject,
-		"DeleteObject":       deleteObject,
-		"DeleteObjects":      deleteObjects,
-		"CopyObject":         copyObject,
-		"ListObjects":        listObjects,
-		"ListObjectsV2":      listObjectsV2,
-		"ListObjectVersions": listObjectVersions,
+		"PutObject":           putObject,
+		"GetObject":           getObject,
+		"HeadObject":          headObject,
+		"DeleteObject":        deleteObject,
+		"DeleteObjects":       deleteObjects,
+		"CopyObject":          copyObject,
+		"ListObjects":         listObjects,
+		"ListObjectsV2":       listObjectsV2,
+		"ListObjectVersions":  listObjectVersions,
+		"SelectObjectContent": selectObjectContent,
 
 		// Multipart uploads.
 		"CreateMultipartUpload":   createMultipartUpload,
