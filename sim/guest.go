@@ -129,7 +129,7 @@ func (c *Cloud) guestInstance(id string) (guest.Instance, error) {
 		}
 		return guest.Instance{}, fmt.Errorf("sim: instance %s is %s; commands run only on a running instance", id, state)
 	}
-	name, _ := ec2sim.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
+	name, _ := c.compute.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
 	if strings.HasPrefix(name, "Windows") || v.Instance.Platform == types.PlatformValuesWindows {
 		return guest.Instance{}, fmt.Errorf("sim: instance %s runs Windows; the simulator models Linux instances' operating systems only", id)
 	}

@@ -42,8 +42,8 @@ func (s *Store) emit(r *regionState, i *instance, kind InstanceEventKind) {
 		return
 	}
 	e := InstanceEvent{Kind: kind, Instance: i.ID, Region: r.Name, Image: i.Image, PrivateIP: i.PrivateIP, Time: s.now()}
-	if im, err := imageFor(r.Name, &i.Image); err == nil {
-		e.ImageName, e.Arch = im.Name, string(im.Arch)
+	if im, ok := r.image(i.Image); ok {
+		e.ImageName, e.Arch = im.osName(), string(im.Arch)
 	}
 	if i.UserData != "" {
 		e.UserData, _ = base64.StdEncoding.DecodeString(i.UserData) // checked by RunInstances
@@ -63,12 +63,18 @@ func (s *Store) unlock() {
 	}
 }
 
-// ImageName returns the name of the public image id in region; ok is false when the
-// catalog has none by that ID.
-func ImageName(region, id string) (name string, ok bool) {
-	im, err := imageFor(region, &id)
-	if err != nil {
-		return "", false
-	}
-	return im.Name, true
+// ImageName returns the name of the catalog image whose operating system image id of region
+// runs: the public image's own name, or for an image of the account's that of the catalog
+// image it descends from; ok is false when there is no image by that ID.
+func (s *Store) ImageName(region, id string) (name string, ok bool) {
+	s.peek(region, func(r *regionState) {
+		if r == nil {
+			r = newRegionState(region)
+		}
+		var im regionImage
+		if im, ok = r.image(id); ok {
+			name = im.osName()
+		}
+	})
+	return name, ok
 }

@@ -81,6 +81,8 @@ type regionState struct {
 	natState                        // NAT gateways: nat.go
 	ltState                         // launch templates: launchtemplate.go
 	eniState                        // network interfaces: eni.go
+	ownImageState                   // the account's images: imageown.go
+	assocState                      // instance profile associations: profileassoc.go
 	instanceIndex                   // Instances by state: instanceindex.go
 }
 
@@ -101,6 +103,7 @@ func newRegionState(name string) *regionState {
 		addressState:  addressState{Addresses: map[string]*address{}},
 		natState:      natState{NATs: map[string]*natGateway{}},
 		eniState:      eniState{ENIs: map[string]*netInterface{}},
+		ownImageState: ownImageState{Images: map[string]*ownImage{}},
 		instanceIndex: newInstanceIndex(),
 	}
 }
