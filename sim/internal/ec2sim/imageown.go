@@ -337,6 +337,9 @@ func (h *EC2) CreateImage(ctx context.Context, in *ec2.CreateImageInput) (*ec2.C
 				Device: v.Attach.Device, Snapshot: v.ID, Spec: v.specAt(s.now()), DeleteOnTermination: v.Attach.DeleteOnTermination, Encrypted: v.Encrypted,
 			}) // Snapshot holds the volume until the snapshots are taken, below
 		}
+		if !slices.ContainsFunc(o.Mappings, func(m imageMapping) bool { return m.Device == o.Root }) {
+			return core.Errorf(IncorrectState, "The instance '%s' has no volume attached at its root device '%s'.", i.ID, o.Root)
+		}
 		if err := editMappings(o, in.BlockDeviceMappings); err != nil {
 			return err
 		}
