@@ -494,3 +494,44 @@ func TestEC2InstanceTypeOfferings(t *testing.T) {
 		wantCode(t, err, "InvalidParameterValue")
 	})
 }
+
+// An image carries its instance's disks: an instance launched from it has what was installed,
+// enabled and written there, its services running, without user data; so does an instance
+// of a copy of the image in another region. Persisted with the cloud.
+func TestEC2ImageCarriesDisks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := openCloud(t, dir, false)
+	client := ec2.NewFromConfig(c.Config())
+	web := run(t, client, ec2.RunInstancesInput{ImageId: aws.String(imageID(t, client, "al2023-ami-*-x86_64")), InstanceType: types.InstanceTypeT3Micro})[0]
+	sh := func(c *sim.Cloud, id, script string) string {
+		t.Helper()
+		var out, errOut strings.Builder
+		if code, err := c.Run(ctx, id, script, sim.RunOptions{Stdout: &out, Stderr: &errOut}); err != nil || code != 0 {
+			t.Fatalf("%s on %s: %d %v %s", script, id, code, err, errOut.String())
+		}
+		return out.String()
+	}
+	sh(c, *web.InstanceId, "sudo dnf install -y httpd && sudo systemctl enable --now httpd && echo golden | sudo tee /var/www/html/index.html")
+	id := *must(client.CreateImage(ctx, &ec2.CreateImageInput{InstanceId: web.InstanceId, Name: aws.String("golden")}))(t).ImageId
+	sh(c, *web.InstanceId, "echo later | sudo tee /var/www/html/index.html") // after the image: not in it
+	c.Advance(2 * time.Minute)
+	cp := *must(ec2.NewFromConfig(c.Config(), func(o *ec2.Options) { o.Region = "eu-west-1" }).CopyImage(ctx,
+		&ec2.CopyImageInput{SourceRegion: aws.String("us-east-1"), SourceImageId: &id, Name: aws.String("golden")}))(t).ImageId
+	c.Advance(2 * time.Minute)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c = openCloud(t, dir, false)
+	defer c.Close()
+	client = ec2.NewFromConfig(c.Config())
+	twin := run(t, client, ec2.RunInstancesInput{ImageId: &id, InstanceType: types.InstanceTypeT3Micro})[0]
+	if got := sh(c, *twin.InstanceId, "systemctl is-active httpd; curl -s localhost; hostname"); got != "active\ngolden\nip-"+strings.ReplaceAll(*twin.PrivateIpAddress, ".", "-")+".ec2.internal\n" {
+		t.Errorf("the twin = %q", got)
+	}
+	ireland := ec2.NewFromConfig(c.Config(), func(o *ec2.Options) { o.Region = "eu-west-1" })
+	far := run(t, ireland, ec2.RunInstancesInput{ImageId: &cp, InstanceType: types.InstanceTypeT3Micro})[0]
+	if got := sh(c, *far.InstanceId, "curl -s localhost"); got != "golden\n" {
+		t.Errorf("the copy's instance serves %q", got)
+	}
+}

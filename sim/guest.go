@@ -32,9 +32,10 @@ func (c *Cloud) newGuests() {
 		}
 		c.guests.Handle(context.Background(), guest.Event{
 			Kind:     guest.EventKind(e.Kind),
-			Instance: guest.Instance{ID: e.Instance, Region: e.Region, ImageName: e.ImageName, PrivateIP: e.PrivateIP},
+			Instance: guest.Instance{ID: e.Instance, Region: e.Region, ImageName: e.ImageName, PrivateIP: e.PrivateIP, ImageID: e.Image},
 			UserData: e.UserData,
 			Time:     e.Time,
+			Image:    e.Image, SourceImage: e.SourceImage, SourceRegion: e.SourceRegion,
 		})
 	})
 }

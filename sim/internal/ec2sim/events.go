@@ -14,6 +14,10 @@ const (
 	InstanceStarted    InstanceEventKind = "started"    // StartInstances, or a Spot Instance started again: a boot
 	InstanceStopped    InstanceEventKind = "stopped"    // StopInstances, or a Spot interruption that stops
 	InstanceTerminated InstanceEventKind = "terminated" // TerminateInstances, or a Spot interruption that terminates
+	// ImageMade: CreateImage imaged the instance's disks as Image, or CopyImage copied
+	// SourceImage of SourceRegion as Image (Instance ""): the image's instances start from
+	// those disks. imageown.go
+	ImageMade InstanceEventKind = "imaged"
 )
 
 // An InstanceEvent tells the instances' operating systems (package guest) that a machine
@@ -28,6 +32,8 @@ type InstanceEvent struct {
 	PrivateIP string
 	UserData  []byte // decoded; nil when it has none
 	Time      time.Time
+	// SourceImage and SourceRegion are the image an ImageMade event's image is a copy of.
+	SourceImage, SourceRegion string
 }
 
 // OnInstance registers f to be called after each instance event, once the store's lock is

@@ -355,6 +355,7 @@ func (h *EC2) CreateImage(ctx context.Context, in *ec2.CreateImageInput) (*ec2.C
 			o.Ready = sn.Done
 		}
 		r.Images[o.ID] = o
+		s.emitImage(InstanceEvent{Kind: ImageMade, Instance: i.ID, Region: r.Name, Image: o.ID})
 		out = &ec2.CreateImageOutput{ImageId: aws.String(o.ID)}
 		return nil
 	})
@@ -711,6 +712,7 @@ func (h *EC2) CopyImage(ctx context.Context, in *ec2.CopyImageInput) (*ec2.CopyI
 		}
 		o.Mappings = maps
 		r.Images[o.ID] = o
+		s.emitImage(InstanceEvent{Kind: ImageMade, Region: r.Name, Image: o.ID, SourceImage: from.ID, SourceRegion: src.Name})
 		out = &ec2.CopyImageOutput{ImageId: aws.String(o.ID)}
 		return nil
 	})
@@ -749,6 +751,14 @@ func (h *EC2) DeregisterImage(ctx context.Context, in *ec2.DeregisterImageInput)
 		out.Return = aws.Bool(true)
 		return nil
 	})
+}
+
+// emitImage queues an ImageMade event for the hooks. s.mu is held for writing.
+func (s *Store) emitImage(e InstanceEvent) {
+	if len(s.hooks) > 0 {
+		e.Time = s.now()
+		s.pending = append(s.pending, e)
+	}
 }
 
 // imageOfOwnSnapshot returns the account's registered image made from snapshot id, or "".
