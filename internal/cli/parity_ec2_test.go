@@ -322,7 +322,7 @@ var ec2Session = []step{
 	{args: []string{"ec2", "create-image", "--instance-id", "{i-golden}", "--name", "golden-v1", "--description", "the web server", "--no-reboot",
 		"--tag-specifications", "ResourceType=image,Tags=[{Key=Name,Value=golden}]", "--query", "ImageId", "--output", "text"}, capture: "ami-own"},
 	{args: []string{"ec2", "create-image", "--instance-id", "{i-golden}", "--name", "golden-v1"}},
-	{args: []string{"ec2", "create-image", "--instance-id", "{i-golden}", "--name", "no"}},
+	{args: []string{"ec2", "create-image", "--instance-id", "{i-golden}", "--name", "golden,v1"}},
 	{args: []string{"ec2", "describe-images", "--owners", "self", "--query", "Images[].[Name,State,RootDeviceType,Public,length(BlockDeviceMappings)]", "--output", "text"}},
 	{args: []string{"ec2", "describe-images", "--image-ids", "{ami-own}", "--query", "Images[0].[ImageId,OwnerId,ImageLocation,Description,Architecture,RootDeviceName]", "--output", "table"}},
 	{args: []string{"ec2", "describe-images", "--owners", "self", "--filters", "Name=tag:Name,Values=golden", "Name=state,Values=pending", "--query", "length(Images)"}},
