@@ -535,3 +535,29 @@ func TestEC2ImageCarriesDisks(t *testing.T) {
 		t.Errorf("the copy's instance serves %q", got)
 	}
 }
+
+// BenchmarkDescribeOwnImages lists the catalog and 20 images of the account's, as alex, beside
+// the floor.
+func BenchmarkDescribeOwnImages(b *testing.B) {
+	ctx := context.Background()
+	c, cfg := benchCloud(b)
+	client := ec2.NewFromConfig(c.Config())
+	i, err := client.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		InstanceType: types.InstanceTypeT2Micro})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for k := range 20 {
+		if _, err := client.CreateImage(ctx, &ec2.CreateImageInput{InstanceId: i.Instances[0].InstanceId, Name: aws.String(fmt.Sprintf("web-%02d", k)),
+			TagSpecifications: nameTag(types.ResourceTypeImage, "web")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	benchCall(b, c, cfg, func(cfg aws.Config) error {
+		out, err := ec2.NewFromConfig(cfg).DescribeImages(ctx, &ec2.DescribeImagesInput{})
+		if err == nil && len(out.Images) != 28 {
+			err = fmt.Errorf("%d images, want 28", len(out.Images))
+		}
+		return err
+	})
+}

@@ -5,13 +5,16 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/awsxlab/awsx/sim"
 	"github.com/awsxlab/awsx/sim/internal/conformance"
 )
 
@@ -109,4 +112,42 @@ func TestEC2ProfileAssociations(t *testing.T) {
 			t.Errorf("associations at the end = %+v", a)
 		}
 	})
+}
+
+// Many goroutines associate, replace and disassociate instance profiles at once.
+func TestEC2ProfileAssociationsRace(t *testing.T) {
+	ctx := context.Background()
+	c := sim.New()
+	client := ec2.NewFromConfig(c.Config())
+	ic := iam.NewFromConfig(c.Config())
+	must(ic.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("p")}))(t)
+	is := run(t, client, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: types.InstanceTypeT3Micro, MinCount: aws.Int32(8), MaxCount: aws.Int32(8)})
+	p := &types.IamInstanceProfileSpecification{Name: aws.String("p")}
+	var wg sync.WaitGroup
+	for _, i := range is {
+		wg.Go(func() {
+			for range 5 {
+				a, err := client.AssociateIamInstanceProfile(ctx, &ec2.AssociateIamInstanceProfileInput{InstanceId: i.InstanceId, IamInstanceProfile: p})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				r, err := client.ReplaceIamInstanceProfileAssociation(ctx, &ec2.ReplaceIamInstanceProfileAssociationInput{AssociationId: a.IamInstanceProfileAssociation.AssociationId, IamInstanceProfile: p})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := client.DescribeIamInstanceProfileAssociations(ctx, &ec2.DescribeIamInstanceProfileAssociationsInput{}); err != nil {
+					t.Error(err)
+				}
+				if _, err := client.DisassociateIamInstanceProfile(ctx, &ec2.DisassociateIamInstanceProfileInput{AssociationId: r.IamInstanceProfileAssociation.AssociationId}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(must(client.DescribeIamInstanceProfileAssociations(ctx, &ec2.DescribeIamInstanceProfileAssociationsInput{}))(t).IamInstanceProfileAssociations); n != 0 {
+		t.Errorf("%d associations left", n)
+	}
 }
