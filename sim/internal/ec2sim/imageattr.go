@@ -61,6 +61,31 @@ func (h *EC2) DescribeImageAttribute(ctx context.Context, in *ec2.DescribeImageA
 	})
 }
 
+// permissionEdits are the permissions a Modify…Attribute request adds and removes: its Add
+// and Remove, and its flat form (OperationType with account IDs and group names).
+func permissionEdits[P any](add, remove []P, users, groups []string, op types.OperationType, mk func(*string, types.PermissionGroup) P) ([]P, []P, error) {
+	var flat []P
+	for _, id := range users {
+		flat = append(flat, mk(aws.String(id), ""))
+	}
+	for _, g := range groups {
+		flat = append(flat, mk(nil, types.PermissionGroup(g)))
+	}
+	switch op {
+	case types.OperationTypeAdd:
+		add = append(add, flat...)
+	case types.OperationTypeRemove:
+		remove = append(remove, flat...)
+	case "":
+		if len(flat) > 0 {
+			return nil, nil, missingParameter("OperationType")
+		}
+	default:
+		return nil, nil, invalidValue("operationType", string(op), "Valid values are add and remove.")
+	}
+	return add, remove, nil
+}
+
 func joinValues[T ~string](vs []T) string {
 	out := ""
 	for k, v := range vs {
@@ -82,27 +107,15 @@ func (h *EC2) ModifyImageAttribute(ctx context.Context, in *ec2.ModifyImageAttri
 	if m := in.LaunchPermission; m != nil {
 		add, remove = m.Add, m.Remove
 	}
-	var flat []types.LaunchPermission
-	for _, id := range in.UserIds {
-		flat = append(flat, types.LaunchPermission{UserId: aws.String(id)})
-	}
-	for _, g := range in.UserGroups {
-		flat = append(flat, types.LaunchPermission{Group: types.PermissionGroup(g)})
-	}
 	if len(in.OrganizationArns)+len(in.OrganizationalUnitArns) > 0 {
 		return nil, core.Errorf(core.NotImplemented, "The simulator has no AWS Organizations: an image is shared with accounts or made public.")
 	}
-	switch in.OperationType {
-	case types.OperationTypeAdd:
-		add = append(add, flat...)
-	case types.OperationTypeRemove:
-		remove = append(remove, flat...)
-	case "":
-		if len(flat) > 0 {
-			return nil, missingParameter("OperationType")
-		}
-	default:
-		return nil, invalidValue("operationType", string(in.OperationType), "Valid values are add and remove.")
+	add, remove, err := permissionEdits(add, remove, in.UserIds, in.UserGroups, in.OperationType,
+		func(user *string, group types.PermissionGroup) types.LaunchPermission {
+			return types.LaunchPermission{UserId: user, Group: group}
+		})
+	if err != nil {
+		return nil, err
 	}
 	desc := in.Description != nil && in.Description.Value != nil
 	if aws.ToString(in.Attribute) == string(types.ImageAttributeNameDescription) {
