@@ -3,8 +3,9 @@
 // private half as a .pem file ([CreateKeyPair]), make a security group with its rules
 // ([SecurityGroup], [SSHFrom], [HTTPFrom]), launch an instance and wait until it runs
 // ([Launch]) and print the ssh line for it ([Instance.SSHCommand]), give it an Elastic IP
-// ([AttachElasticIP]) and a data volume ([AttachVolume]), and take everything a name was given
-// down again ([Teardown], [Terminate]).
+// ([AttachElasticIP]) and a data volume ([AttachVolume]), make an image of it and wait until
+// it is available ([CreateImage]), and take everything a name was given down again
+// ([Teardown], [Terminate]; an image and its snapshots with [DeleteImage]).
 //
 // Each function takes an aws.Config, so it runs the same against the simulator (package sim)
 // and against AWS. None leaves half its work behind: a call that fails undoes what it made,
@@ -15,7 +16,8 @@
 //
 // Instances cost by the second while they run (t2.micro and t3.micro are in the free tier's
 // 750 hours a month for a year); an Elastic IP costs for every hour it is allocated, attached
-// or not; an EBS volume costs by the GiB-month while it exists. Security groups and key pairs
+// or not; an EBS volume costs by the GiB-month while it exists, and an image's snapshots
+// while they exist, after the image is deregistered too. Security groups and key pairs
 // are free.
 //
 // # Concurrency
