@@ -66,7 +66,7 @@ func TestCreateImageNeverOrphans(t *testing.T) {
 	cfg := sim.New(sim.WithClock(func() time.Time { return stopped })).Config()
 	client := ec2.NewFromConfig(cfg)
 	web := must(ec2x.Launch(ctx, cfg, "web"))(t)
-	_, err := ec2x.CreateImage(ctx, cfg, web.ID, "never", func(o *ec2x.ImageOptions) { o.Poll, o.MaxWait = time.Millisecond, 20 * time.Millisecond })
+	_, err := ec2x.CreateImage(ctx, cfg, web.ID, "never", func(o *ec2x.ImageOptions) { o.Poll, o.MaxWait = time.Millisecond, 20*time.Millisecond })
 	if err == nil || !strings.Contains(err.Error(), "was deregistered and its snapshots deleted") {
 		t.Fatalf("a wait that ran out: %v", err)
 	}
