@@ -47,11 +47,19 @@ func TestCreateImage(t *testing.T) {
 	if _, err := ec2x.CreateImage(ctx, cfg, web.ID, "web-v1", fast); err == nil || !strings.Contains(err.Error(), `ec2x: image "web-v1"`) {
 		t.Errorf("a second web-v1: %v", err)
 	}
-	if err := ec2x.DeleteImage(ctx, cfg, im.ID); err != nil {
+	// Teardown of web-v1 deletes the image and its snapshot, as DeleteImage does.
+	if err := ec2x.Teardown(ctx, cfg, "web-v1", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	v2 := must(ec2x.CreateImage(ctx, cfg, web.ID, "web-v2", fast))(t)
+	if err := ec2x.DeleteImage(ctx, cfg, v2.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(must(client.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}}))(t).Images); n != 0 {
-		t.Errorf("%d images after DeleteImage", n)
+		t.Errorf("%d images after Teardown and DeleteImage", n)
+	}
+	if n := len(must(client.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{}))(t).Snapshots); n != 0 {
+		t.Errorf("%d snapshots after Teardown and DeleteImage", n)
 	}
 	if _, err := client.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: im.Snapshots}); err == nil || !strings.Contains(err.Error(), "InvalidSnapshot.NotFound") {
 		t.Errorf("the image's snapshots after DeleteImage: %v", err)

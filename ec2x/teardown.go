@@ -51,8 +51,9 @@ func (i *Instance) SSHCommand(keyPath string) string {
 }
 
 // Teardown deletes what the helpers made under name — the instances (waiting, at most
-// maxWait, until they are terminated), the Elastic IPs, the volumes, the security groups and
-// the key pairs tagged Name=name — in the order their dependencies allow. It is safe to run
+// maxWait, until they are terminated), the account's images and their snapshots, the Elastic
+// IPs, the volumes, the security groups and the key pairs tagged Name=name — in the order
+// their dependencies allow. It is safe to run
 // again; what is gone already is no error. It returns every failure it met, joined.
 func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Duration) error {
 	client := ec2.NewFromConfig(cfg)
@@ -80,6 +81,16 @@ func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Dur
 			fail("terminate "+strings.Join(instances, " "), err)
 		} else if err := ec2.NewInstanceTerminatedWaiter(client).Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: instances}, maxWait); err != nil {
 			fail("wait for "+strings.Join(instances, " ")+" to terminate", err)
+		}
+	}
+
+	if out, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, Filters: byName}); err != nil {
+		fail("images", err)
+	} else {
+		for _, im := range out.Images {
+			if err := deleteImage(ctx, client, aws.ToString(im.ImageId)); err != nil && code(err) != "InvalidAMIID.NotFound" {
+				fail("delete image "+aws.ToString(im.ImageId), err)
+			}
 		}
 	}
 
