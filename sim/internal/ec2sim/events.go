@@ -18,6 +18,8 @@ const (
 	// SourceImage of SourceRegion as Image (Instance ""): the image's instances start from
 	// those disks. imageown.go
 	ImageMade InstanceEventKind = "imaged"
+	// ImageDeregistered: DeregisterImage; the image's disks are gone with it.
+	ImageDeregistered InstanceEventKind = "deregistered"
 )
 
 // An InstanceEvent tells the instances' operating systems (package guest) that a machine

@@ -734,6 +734,7 @@ func (h *EC2) DeregisterImage(ctx context.Context, in *ec2.DeregisterImageInput)
 			return err
 		}
 		o.Deregistered, o.DeregistrationTime = true, s.now()
+		s.emitImage(InstanceEvent{Kind: ImageDeregistered, Region: r.Name, Image: o.ID})
 		if aws.ToBool(in.DeleteAssociatedSnapshots) {
 			for _, m := range o.Mappings {
 				if m.Snapshot == "" || r.Snapshots[m.Snapshot] == nil {

@@ -28,6 +28,8 @@ const (
 	// Event.SourceImage was copied as it (CopyImage, no instance). Instances launched from
 	// the image start from those disks: what was installed, enabled and written is there.
 	Imaged EventKind = "imaged"
+	// Deregistered: the image Event.Image is deregistered, its disks gone.
+	Deregistered EventKind = "deregistered"
 )
 
 // An Event is a change of an instance's state that its operating system sees.
@@ -58,6 +60,11 @@ func (s *Store) Handle(ctx context.Context, e Event) {
 		s.machines[m.ID] = m
 		s.mu.Unlock()
 		s.cloudInit(ctx, e)
+	case Deregistered:
+		s.mu.Lock()
+		s.gen.Bump()
+		delete(s.images, imageKey(e.Instance.Region, e.Image))
+		s.mu.Unlock()
 	case Imaged:
 		s.mu.Lock()
 		var disk *machine
