@@ -385,13 +385,13 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	if im.own != nil {
-		im.own.LastLaunched = s.now()
-	}
 	if l.market != nil {
 		if err := r.checkMarketPrice(l, sn.Zone, im, s.now()); err != nil {
 			return nil, err
 		}
+	}
+	if im.own != nil {
+		im.own.LastLaunched = s.now() // the image's lastLaunchedTime
 	}
 	var launched []*instance
 	res := s.id("r")
