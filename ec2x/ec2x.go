@@ -26,11 +26,17 @@
 // Give an instance an Elastic IP ([AttachElasticIP], [ReleaseElasticIP]) and a data volume
 // ([AttachVolume]).
 //
+// # Images
+//
+// Make an image (AMI) of an instance and wait until it is available ([CreateImage]): its
+// volumes become snapshots, and an instance launched from the image starts with what the
+// first one had. [DeleteImage] deregisters an image and deletes its snapshots.
+//
 // # Teardown
 //
 // What the helpers make is tagged Name=name; [Teardown] finds it all by that tag — Spot
-// requests, instances, Elastic IPs, volumes, security groups, key pairs — and deletes it in
-// the order the dependencies allow. Every helper is safe to run again.
+// requests, instances, images and their snapshots, Elastic IPs, volumes, security groups, key
+// pairs — and deletes it in the order the dependencies allow. Every helper is safe to run again.
 //
 // Each function takes an aws.Config, so it runs the same against the simulator (package sim,
 // whose configs the examples use) and against AWS. None leaves half its work behind: a call
@@ -42,8 +48,9 @@
 // Instances cost by the second while they run (t2.micro and t3.micro are in the free tier's
 // 750 hours a month for a year); Spot Instances cost the Spot price, often a third or less
 // of On-Demand, and may be interrupted; an Elastic IP costs for every hour it is allocated,
-// attached or not; an EBS volume costs by the GiB-month while it exists. Security groups,
-// key pairs and price look-ups are free.
+// attached or not; an EBS volume costs by the GiB-month while it exists, and an image's
+// snapshots while they exist, after the image is deregistered too. Security groups, key
+// pairs and price look-ups are free.
 //
 // # Concurrency
 //

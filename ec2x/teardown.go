@@ -60,10 +60,10 @@ type TeardownOptions struct {
 }
 
 // Teardown deletes what the helpers made under name — the Spot requests, the instances
-// (waiting, at most maxWait, until they are terminated), the Elastic IPs, the volumes, the
-// security groups and the key pairs tagged Name=name — in the order their dependencies
-// allow. It is safe to run again; what is gone already is no error. It returns every
-// failure it met, joined.
+// (waiting, at most maxWait, until they are terminated), the account's images and their
+// snapshots, the Elastic IPs, the volumes, the security groups and the key pairs tagged
+// Name=name — in the order their dependencies allow. It is safe to run again; what is gone
+// already is no error. It returns every failure it met, joined.
 func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Duration, optFns ...func(*TeardownOptions)) error {
 	o := TeardownOptions{Poll: 2 * time.Second}
 	for _, f := range optFns {
@@ -113,6 +113,16 @@ func Teardown(ctx context.Context, cfg aws.Config, name string, maxWait time.Dur
 			w.MinDelay, w.MaxDelay = o.Poll, o.Poll*5/2
 		}).Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: instances}, maxWait); err != nil {
 			fail("wait for "+strings.Join(instances, " ")+" to terminate", err)
+		}
+	}
+
+	if out, err := client.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, Filters: byName}); err != nil {
+		fail("images", err)
+	} else {
+		for _, im := range out.Images {
+			if err := deleteImage(ctx, client, aws.ToString(im.ImageId)); err != nil && code(err) != "InvalidAMIID.NotFound" {
+				fail("delete image "+aws.ToString(im.ImageId), err)
+			}
 		}
 	}
 

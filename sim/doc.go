@@ -68,7 +68,21 @@
 //     too), key pairs (RSA and ED25519, made or imported, with AWS's fingerprints), a catalog
 //     of public images, instance types, instances (run, stop, start, reboot, terminate,
 //     attributes, status, filters and pagination), and tags. Instance operations authorize on
-//     the instances' ARNs.
+//     the instances' ARNs. Where each instance type is offered (DescribeInstanceTypeOfferings:
+//     every type in every zone). Instance profiles of running instances: associate, replace,
+//     disassociate and describe their associations, with iam:PassRole on the new role; the
+//     metadata service's credentials follow the instance's profile at once.
+//
+//   - Images of one's own: CreateImage (a snapshot of each of the instance's EBS volumes, the
+//     image pending until they complete; NoReboot; block device mappings that resize, leave
+//     out or add volumes), CopyImage to another region (a new ID, its snapshots copied),
+//     RegisterImage from snapshots, DeregisterImage (the snapshots stay, and the instances;
+//     DeleteAssociatedSnapshots), DescribeImages beside the public catalog (Owners self,
+//     ExecutableUsers, filters), launch permissions (accounts and the group all) and the
+//     description, and RunInstances from them: their mappings make the volumes. An image
+//     carries its instance's disks: an instance launched from it has what was installed,
+//     enabled and written there. They authorize on image ARNs (arn:aws:ec2:REGION::image/…)
+//     with ec2:Owner, ec2:Public and ec2:ImageID.
 //
 //   - EBS: volumes of every type (gp2, gp3, io1, io2, st1, sc1, standard) with AWS's size,
 //     IOPS and throughput rules, creating → available on the simulator's clock; attach and

@@ -32,9 +32,10 @@ func (c *Cloud) newGuests() {
 		}
 		c.guests.Handle(context.Background(), guest.Event{
 			Kind:     guest.EventKind(e.Kind),
-			Instance: guest.Instance{ID: e.Instance, Region: e.Region, ImageName: e.ImageName, PrivateIP: e.PrivateIP},
+			Instance: guest.Instance{ID: e.Instance, Region: e.Region, ImageName: e.ImageName, PrivateIP: e.PrivateIP, ImageID: e.Image},
 			UserData: e.UserData,
 			Time:     e.Time,
+			Image:    e.Image, SourceImage: e.SourceImage, SourceRegion: e.SourceRegion,
 		})
 	})
 }
@@ -131,7 +132,7 @@ func (c *Cloud) guestInstance(id string) (guest.Instance, error) {
 		}
 		return guest.Instance{}, fmt.Errorf("sim: instance %s is %s; commands run only on a running instance", id, state)
 	}
-	name, _ := ec2sim.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
+	name, _ := c.compute.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
 	if strings.HasPrefix(name, "Windows") || v.Instance.Platform == types.PlatformValuesWindows {
 		return guest.Instance{}, fmt.Errorf("sim: instance %s runs Windows; the simulator models Linux instances' operating systems only", id)
 	}

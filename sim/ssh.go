@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
-	"github.com/awsxlab/awsx/sim/internal/ec2sim"
 	"github.com/awsxlab/awsx/sim/internal/guest"
 )
 
@@ -69,7 +68,7 @@ func (c *Cloud) SSHHost(a netip.Addr) (h SSHHost, ok bool) {
 	if !ok {
 		return h, false
 	}
-	name, _ := ec2sim.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
+	name, _ := c.compute.ImageName(v.Region, aws.ToString(v.Instance.ImageId))
 	h = SSHHost{Instance: id, Region: v.Region, Address: a, Private: private, PublicKey: v.PublicKey,
 		KeyName: aws.ToString(v.Instance.KeyName), User: guest.DefaultUser(name), Amazon: guest.AmazonLinux(name),
 		Image:    name,

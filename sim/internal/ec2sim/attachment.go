@@ -39,7 +39,7 @@ func (h *EC2) AttachVolume(ctx context.Context, in *ec2.AttachVolumeInput) (*ec2
 		if i.State != running && i.State != stopped {
 			return core.Errorf(IncorrectInstanceState, "Instance '%s' is not 'running'.", i.ID)
 		}
-		im, _ := imageByID(r.Name, i.Image)
+		im, _ := r.image(i.Image)
 		if err := checkDevice(*in.Device, im.Windows); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (h *EC2) DetachVolume(ctx context.Context, in *ec2.DetachVolumeInput) (*ec2
 		}
 		// The root is whatever volume is at the image's root device: the one RunInstances made,
 		// or one attached there after that was detached (an instance's rescue).
-		if i := r.Instances[a.Instance]; i != nil && i.State != stopped && a.Device == rootDevice(r.Name, i) {
+		if i := r.Instances[a.Instance]; i != nil && i.State != stopped && a.Device == rootDevice(r, i) {
 			return core.Errorf(IncorrectInstanceState, "Unable to detach root volume '%s' from instance '%s' as the instance is not in the 'stopped' state.", v.ID, i.ID)
 		}
 		shown := *a
@@ -226,7 +226,7 @@ func clamp(max *int32, hi int32) *int32 {
 }
 
 // rootDevice is the device name of the instance's root volume.
-func rootDevice(region string, i *instance) string {
-	im, _ := imageByID(region, i.Image)
+func rootDevice(r *regionState, i *instance) string {
+	im, _ := r.image(i.Image)
 	return im.Root
 }

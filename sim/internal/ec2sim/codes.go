@@ -6,6 +6,7 @@ import "github.com/awsxlab/awsx/sim/internal/core"
 // source of truth is https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html.
 const (
 	AddressLimitExceeded                  core.Code = "AddressLimitExceeded"
+	AuthFailure                           core.Code = "AuthFailure" // an image of another account's
 	CannotDelete                          core.Code = "CannotDelete"
 	DependencyViolation                   core.Code = "DependencyViolation"
 	GatewayNotAttached                    core.Code = "Gateway.NotAttached"
@@ -18,6 +19,10 @@ const (
 	InsufficientFreeAddressesInSubnet     core.Code = "InsufficientFreeAddressesInSubnet"
 	InvalidAMIIDMalformed                 core.Code = "InvalidAMIID.Malformed"
 	InvalidAMIIDNotFound                  core.Code = "InvalidAMIID.NotFound"
+	InvalidAMIIDUnavailable               core.Code = "InvalidAMIID.Unavailable"
+	InvalidAMINameDuplicate               core.Code = "InvalidAMIName.Duplicate"
+	InvalidAMINameMalformed               core.Code = "InvalidAMIName.Malformed"
+	InvalidAMIAttributeItemValue          core.Code = "InvalidAMIAttributeItemValue"
 	InvalidAddressNotFound                core.Code = "InvalidAddress.NotFound"
 	InvalidAllocationIDMalformed          core.Code = "InvalidAllocationID.Malformed"
 	InvalidAllocationIDNotFound           core.Code = "InvalidAllocationID.NotFound"

@@ -120,7 +120,7 @@ func (s *Store) runAccesses(region string, in *ec2.RunInstancesInput) []service.
 		c[keyInstanceProf] = prof.ARN
 	}
 	out := access(s.arn(region, "instance/*"), c, specTags(in.TagSpecifications, types.ResourceTypeInstance))
-	out = append(out, imageAccess(region, aws.ToString(in.ImageId)))
+	out = append(out, s.imageAccess(region, aws.ToString(in.ImageId)))
 	// The volumes and the network interface a launch makes are resources of the action too,
 	// which AWS requires a policy to allow (its examples name volume/* and network-interface/*).
 	out = append(out, access(s.arn(region, "volume/*"), regionCond(region), specTags(in.TagSpecifications, types.ResourceTypeVolume))...)
@@ -142,29 +142,12 @@ func (s *Store) spotAccesses(region string, in *ec2.RequestSpotInstancesInput) [
 	out := access(s.arn(region, "spot-instances-request/*"), regionCond(region),
 		specTags(in.TagSpecifications, types.ResourceTypeSpotInstancesRequest))
 	if spec := in.LaunchSpecification; spec != nil {
-		out = append(out, imageAccess(region, aws.ToString(spec.ImageId)))
+		out = append(out, s.imageAccess(region, aws.ToString(spec.ImageId)))
 		if prof, ok := s.profileOf(spec.IamInstanceProfile); ok {
 			out = append(out, passRole(prof, s.arn(region, "instance/*"))...)
 		}
 	}
 	return out
-}
-
-// imageAccess is the access to launch image id: its owner ("amazon" for AWS's own images),
-// type, root device and publicity as the catalog has them, when the catalog has it.
-func imageAccess(region, id string) service.Access {
-	c := regionCond(region)
-	if im, ok := imageByID(region, id); ok {
-		c[keyImageID] = im.ID
-		c[keyImageType] = string(types.ImageTypeValuesMachine)
-		c[keyPublic] = "true"
-		c[keyRootDeviceType] = string(im.rootDeviceType())
-		c[keyOwner] = im.Owner
-		if im.Alias != "" {
-			c[keyOwner] = im.Alias
-		}
-	}
-	return service.Access{Resource: "arn:aws:ec2:" + region + "::image/" + id, Context: c}
 }
 
 // profileOf resolves the instance profile a request names, by ARN before name as the

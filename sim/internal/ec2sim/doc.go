@@ -1,7 +1,8 @@
 // Package ec2sim simulates EC2 for one account: its geography (regions and Availability
 // Zones), and per region its default network, VPCs, subnets, internet gateways, route tables,
 // network ACLs and their rules, NAT gateways, security groups and their rules, key pairs, a
-// catalog of public images, a table of instance types, instances, EBS volumes and snapshots,
+// catalog of public images and the account's own images, a table of instance types and where
+// they are offered, instances and their instance profiles, EBS volumes and snapshots,
 // Elastic IP addresses, Spot prices and requests, and tags; and the reachability of one
 // address from another through all of these.
 //
@@ -40,6 +41,22 @@
 //
 // Encryption uses KMS key ARNs without KMS: the AWS managed key aws/ebs has an ID made from
 // the account and region, and other keys are taken by their shape, not looked up.
+//
+// # Images
+//
+// An image of the account's (imageown.go) is a record of its block device mappings — each a
+// snapshot, an empty volume or an instance store volume — and of when its snapshots
+// complete: pending until then, available after, like a volume. CreateImage takes its
+// snapshots through the snapshots' own code (pending two minutes); CopyImage copies them into
+// the request's region; RegisterImage names the account's snapshots. A deregistered image
+// stays as a hidden record, so that its instances keep their platform, architecture and
+// root device; every request but DeregisterImage (InvalidAMIID.Unavailable) finds it gone.
+// RunInstances takes the image's mappings as the root volume and the other volumes
+// (rootvolume.go). The catalog's images are another account's: changing them is AuthFailure.
+// An ImageMade event tells the guests to keep the instance's disks with the image.
+//
+// An instance's instance profile is its association (profileassoc.go): a launch's has an ID
+// made from the instance's (launches draw no ID more than before), a later one a drawn ID.
 //
 // # Elastic IP addresses
 //
@@ -90,7 +107,10 @@
 // archive tier, other accounts' snapshots (sharing is recorded and shown), launch templates,
 // Spot Fleet and EC2 Fleet, Spot launch groups and Availability Zone groups (kept and shown,
 // not enforced), Spot capacity (a request is refused only by its price), placement groups,
-// image creation, key material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000
+// images of other accounts shared with this one (sharing is recorded and shown), AWS
+// Organizations as launch permissions, S3-backed images (RegisterImage's ImageLocation),
+// deregistration protection and the Recycle Bin, a check of a paravirtual image against the
+// instance type, key material in PuTTY's ppk format, per-family vCPU quotas (a flat 1,000
 // instances per region stands in), RunInstances' authorization on the subnet and security
 // groups it uses (it is asked on the volumes and network interface it makes), which instance
 // types have instance store (any type launches the instance-store

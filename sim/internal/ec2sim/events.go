@@ -14,6 +14,12 @@ const (
 	InstanceStarted    InstanceEventKind = "started"    // StartInstances, or a Spot Instance started again: a boot
 	InstanceStopped    InstanceEventKind = "stopped"    // StopInstances, or a Spot interruption that stops
 	InstanceTerminated InstanceEventKind = "terminated" // TerminateInstances, or a Spot interruption that terminates
+	// ImageMade: CreateImage imaged the instance's disks as Image, or CopyImage copied
+	// SourceImage of SourceRegion as Image (Instance ""): the image's instances start from
+	// those disks. imageown.go
+	ImageMade InstanceEventKind = "imaged"
+	// ImageDeregistered: DeregisterImage; the image's disks are gone with it.
+	ImageDeregistered InstanceEventKind = "deregistered"
 )
 
 // An InstanceEvent tells the instances' operating systems (package guest) that a machine
@@ -28,6 +34,8 @@ type InstanceEvent struct {
 	PrivateIP string
 	UserData  []byte // decoded; nil when it has none
 	Time      time.Time
+	// SourceImage and SourceRegion are the image an ImageMade event's image is a copy of.
+	SourceImage, SourceRegion string
 }
 
 // OnInstance registers f to be called after each instance event, once the store's lock is
@@ -42,8 +50,8 @@ func (s *Store) emit(r *regionState, i *instance, kind InstanceEventKind) {
 		return
 	}
 	e := InstanceEvent{Kind: kind, Instance: i.ID, Region: r.Name, Image: i.Image, PrivateIP: i.PrivateIP, Time: s.now()}
-	if im, err := imageFor(r.Name, &i.Image); err == nil {
-		e.ImageName, e.Arch = im.Name, string(im.Arch)
+	if im, ok := r.image(i.Image); ok {
+		e.ImageName, e.Arch = im.osName(), string(im.Arch)
 	}
 	if i.UserData != "" {
 		e.UserData, _ = base64.StdEncoding.DecodeString(i.UserData) // checked by RunInstances
@@ -63,12 +71,18 @@ func (s *Store) unlock() {
 	}
 }
 
-// ImageName returns the name of the public image id in region; ok is false when the
-// catalog has none by that ID.
-func ImageName(region, id string) (name string, ok bool) {
-	im, err := imageFor(region, &id)
-	if err != nil {
-		return "", false
-	}
-	return im.Name, true
+// ImageName returns the name of the catalog image whose operating system image id of region
+// runs: the public image's own name, or for an image of the account's that of the catalog
+// image it descends from; ok is false when there is no image by that ID.
+func (s *Store) ImageName(region, id string) (name string, ok bool) {
+	s.peek(region, func(r *regionState) {
+		if r == nil {
+			r = newRegionState(region)
+		}
+		var im regionImage
+		if im, ok = r.image(id); ok {
+			name = im.osName()
+		}
+	})
+	return name, ok
 }

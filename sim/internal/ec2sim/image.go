@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
 // image is a public AMI of the simulator's catalog.
@@ -81,10 +84,12 @@ var catalog = []image{
 		Created: "2018-11-29T18:39:33.000Z", Deprecated: "2020-12-31T00:00:00.000Z"},
 }
 
-// regionImage is an image as one region has it: with its ID there.
+// regionImage is an image as one region has it: with its ID there. own is the account's
+// image it is made of (imageown.go), nil for the catalog's; read it under the store's lock.
 type regionImage struct {
 	image
 	ID, Snapshot string
+	own          *ownImage
 }
 
 var regionImages sync.Map // region name → []regionImage
@@ -206,6 +211,15 @@ var imageFields = fields[types.Image]{
 	"is-public":           func(i types.Image) []string { return boolValue(*i.Public) },
 	"ena-support":         func(i types.Image) []string { return boolValue(*i.EnaSupport) },
 	"creation-date":       func(i types.Image) []string { return one(*i.CreationDate) },
+	"source-instance-id":  func(i types.Image) []string { return one(aws.ToString(i.SourceInstanceId)) },
+	"block-device-mapping.encrypted": func(i types.Image) []string {
+		return collect(i.BlockDeviceMappings, func(m types.BlockDeviceMapping) *string {
+			if m.Ebs == nil {
+				return nil
+			}
+			return aws.String(strconv.FormatBool(aws.ToBool(m.Ebs.Encrypted)))
+		})
+	},
 	"block-device-mapping.device-name": func(i types.Image) []string {
 		return collect(i.BlockDeviceMappings, func(m types.BlockDeviceMapping) *string { return m.DeviceName })
 	},
@@ -235,14 +249,25 @@ var imageFields = fields[types.Image]{
 	},
 }
 
-// DescribeImages lists the public catalog. Owners takes account IDs and the aliases amazon and
-// self (the account owns no images here); deprecated images are listed only when named or
-// with IncludeDeprecated, as on EC2.
+// DescribeImages lists the public catalog and the account's own images (imageown.go). Owners
+// takes account IDs and the aliases amazon and self; ExecutableUsers all (public images) and
+// the accounts an image is shared with; deprecated images are listed only when named or with
+// IncludeDeprecated, as on EC2.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
 func (h *EC2) DescribeImages(ctx context.Context, in *ec2.DescribeImagesInput) (*ec2.DescribeImagesOutput, error) {
 	for _, id := range in.ImageIds {
 		if !imageKind.wellFormed(id) {
 			return nil, imageKind.malformedError(id)
+		}
+	}
+	for _, o := range in.Owners {
+		if o != "self" && o != "amazon" && o != "aws-marketplace" && o != "aws-backup-vault" && !isAccountID(o) {
+			return nil, core.Errorf(InvalidUserIDMalformed, "Invalid user id: \"%s\"", o)
+		}
+	}
+	for _, u := range in.ExecutableUsers {
+		if u != "self" && u != "all" && !isAccountID(u) {
+			return nil, core.Errorf(InvalidUserIDMalformed, "Invalid user id: \"%s\"", u)
 		}
 	}
 	out := &ec2.DescribeImagesOutput{}
@@ -256,11 +281,14 @@ func (h *EC2) DescribeImages(ctx context.Context, in *ec2.DescribeImagesInput) (
 				continue
 			case len(in.Owners) > 0 && !slices.Contains(in.Owners, im.Owner) && !(im.Alias != "" && slices.Contains(in.Owners, im.Alias)):
 				continue
+			case len(in.ExecutableUsers) > 0 && !executableBy(in.ExecutableUsers, true, nil):
+				continue
 			}
 			all = append(all, im.out(r.ImageTags[im.ID]))
 		}
+		all = append(all, h.s.ownImagesOut(r, in, h.s.now())...)
 		for _, id := range in.ImageIds {
-			if _, ok := imageByID(r.Name, id); !ok {
+			if _, ok := imageByID(r.Name, id); !ok && (r.Images[id] == nil || r.Images[id].Deregistered) {
 				return imageKind.notFoundError(id)
 			}
 		}

@@ -373,7 +373,7 @@ func (h *EC2) RunInstances(ctx context.Context, in *ec2.RunInstancesInput) (*ec2
 // launchIn launches the instances of a checked RunInstances request in the region, as many as
 // fit, in one new reservation, and returns them. r is held for writing.
 func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
-	im, sn, groups, err := r.checkPlacement(l)
+	im, sn, groups, err := r.checkPlacement(l, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -389,6 +389,9 @@ func (s *Store) launchIn(r *regionState, l *launch) ([]*instance, error) {
 		if err := r.checkMarketPrice(l, sn.Zone, im, s.now()); err != nil {
 			return nil, err
 		}
+	}
+	if im.own != nil {
+		im.own.LastLaunched = s.now() // the image's lastLaunchedTime
 	}
 	var launched []*instance
 	res := s.id("r")
@@ -564,7 +567,7 @@ func (s *Store) instanceOut(r *regionState, i *instance, state types.InstanceSta
 	if state == "" {
 		state = i.State
 	}
-	im, _ := imageByID(r.Name, i.Image)
+	im, _ := r.image(i.Image)
 	it, _ := lookupInstanceType(i.Type)
 	private, public := r.dnsNames(i)
 	monitoring := types.MonitoringStateDisabled

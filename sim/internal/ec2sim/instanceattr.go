@@ -185,7 +185,7 @@ func typeEdit(v string) edit {
 		if err != nil {
 			return err
 		}
-		if im, ok := imageByID(r.Name, i.Image); ok {
+		if im, ok := r.image(i.Image); ok {
 			if err := archMismatch(it, im); err != nil {
 				return err
 			}

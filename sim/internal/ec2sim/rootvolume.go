@@ -32,7 +32,9 @@ type plannedVolume struct {
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html
 func (s *Store) planVolumes(r *regionState, l *launch, im regionImage) ([]plannedVolume, error) {
 	var out []plannedVolume
-	if !im.InstanceStore {
+	if im.own != nil {
+		out = s.ownVolumes(r, im.own)
+	} else if !im.InstanceStore {
 		out = append(out, plannedVolume{
 			device: im.Root, spec: volSpec{Type: im.Volume, Size: im.Size}, snapshot: im.Snapshot, dot: true, root: true,
 		})

@@ -45,10 +45,13 @@ func (s *Store) Service() *service.Service {
 //     (elastic-ip/*) with its tags; Associate-, Disassociate- and ReleaseAddress the address
 //     (elastic-ip/eipalloc-…, with ec2:AllocationId, ec2:PublicIpAddress, ec2:Domain), and
 //     AssociateAddress the instance or network interface too;
-//   - AssociateIamInstanceProfile: the instance and iam:PassRole on the profile's role;
-//     ReplaceIamInstanceProfileAssociation: iam:PassRole on the new profile's role. The
-//     simulator does not implement these yet (the door refuses them by name without asking
-//     here); their accesses are named for when it does.
+//   - the image operations (imageaccess.go): CreateImage the new image (image/*, an ARN
+//     without account), the instance and the new snapshots; RegisterImage the new image and
+//     its snapshots; CopyImage the new image and the source; DeregisterImage and the image
+//     attribute operations the image, with ec2:Owner, ec2:Public, ec2:ImageID …;
+//   - AssociateIamInstanceProfile and ReplaceIamInstanceProfileAssociation (profileassoc.go):
+//     the instance and iam:PassRole on the profile's role, with iam:AssociatedResourceArn the
+//     instance; DisassociateIamInstanceProfile the instance;
 //
 // Other operations, which AWS authorizes on "*" or which the simulator does not name yet, act
 // on "*". Every EC2 access carries ec2:Region.
@@ -114,6 +117,12 @@ func (s *Store) resourceAccesses(r *service.Request) ([]service.Access, error) {
 	if out, ok := s.insightsAccesses(region, r.In); ok {
 		return out, nil
 	}
+	if out, ok := s.imageAccesses(region, r.In); ok {
+		return out, nil
+	}
+	if out, ok := s.profileAccesses(region, r.In); ok {
+		return out, nil
+	}
 	switch in := r.In.(type) {
 	case *ec2.RunInstancesInput:
 		return s.runAccesses(region, s.withTemplate(region, in)), nil
@@ -133,21 +142,6 @@ func (s *Store) resourceAccesses(r *service.Request) ([]service.Access, error) {
 		return s.instanceAccesses(region, []string{aws.ToString(in.InstanceId)}), nil
 	case *ec2.ModifyInstanceAttributeInput:
 		return s.instanceAccesses(region, []string{aws.ToString(in.InstanceId)}), nil
-	case *ec2.AssociateIamInstanceProfileInput:
-		id := aws.ToString(in.InstanceId)
-		out := s.instanceAccesses(region, []string{id})
-		if prof, ok := s.profileOf(in.IamInstanceProfile); ok {
-			out = append(out, passRole(prof, s.arn(region, "instance/"+id))...)
-		}
-		return out, nil
-	case *ec2.ReplaceIamInstanceProfileAssociationInput:
-		// The association's instance is not known until associations are simulated: the
-		// action is on "*", and iam:AssociatedResourceArn is left out.
-		out := []service.Access{{Resource: "*", Context: regionCond(region)}}
-		if prof, ok := s.profileOf(in.IamInstanceProfile); ok {
-			out = append(out, passRole(prof, "")...)
-		}
-		return out, nil
 	}
 	return []service.Access{{Resource: "*", Context: regionCond(region)}}, nil
 }

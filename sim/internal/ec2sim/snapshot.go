@@ -1,6 +1,7 @@
 package ec2sim
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -177,10 +178,8 @@ func (h *EC2) DeleteSnapshot(ctx context.Context, in *ec2.DeleteSnapshotInput) (
 		if err != nil {
 			return err
 		}
-		// An image's snapshots are refused: InvalidSnapshot.InUse. The account has no images of
-		// its own yet (CreateImage and RegisterImage are not simulated), so imageOfSnapshot
-		// looks at the public catalog, whose snapshots are never the account's.
-		if ami := imageOfSnapshot(r.Name, sn.ID); ami != "" {
+		// A registered image's snapshots are refused: InvalidSnapshot.InUse (imageown.go).
+		if ami := cmp.Or(r.imageOfOwnSnapshot(sn.ID), imageOfSnapshot(r.Name, sn.ID)); ami != "" {
 			return core.Errorf(InvalidSnapshotInUse, "The snapshot %s is currently in use by %s", sn.ID, ami)
 		}
 		delete(r.Snapshots, sn.ID)

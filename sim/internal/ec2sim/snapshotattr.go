@@ -68,24 +68,12 @@ func (h *EC2) ModifySnapshotAttribute(ctx context.Context, in *ec2.ModifySnapsho
 	if m := in.CreateVolumePermission; m != nil {
 		add, remove = m.Add, m.Remove
 	}
-	var flat []types.CreateVolumePermission
-	for _, id := range in.UserIds {
-		flat = append(flat, types.CreateVolumePermission{UserId: aws.String(id)})
-	}
-	for _, g := range in.GroupNames {
-		flat = append(flat, types.CreateVolumePermission{Group: types.PermissionGroup(g)})
-	}
-	switch in.OperationType {
-	case types.OperationTypeAdd:
-		add = append(add, flat...)
-	case types.OperationTypeRemove:
-		remove = append(remove, flat...)
-	case "":
-		if len(flat) > 0 {
-			return nil, missingParameter("OperationType")
-		}
-	default:
-		return nil, invalidValue("operationType", string(in.OperationType), "Valid values are add and remove.")
+	add, remove, err := permissionEdits(add, remove, in.UserIds, in.GroupNames, in.OperationType,
+		func(user *string, group types.PermissionGroup) types.CreateVolumePermission {
+			return types.CreateVolumePermission{UserId: user, Group: group}
+		})
+	if err != nil {
+		return nil, err
 	}
 	if len(add)+len(remove) == 0 {
 		return nil, core.Errorf(MissingParameter, "The request must contain the parameter createVolumePermission")

@@ -250,7 +250,7 @@ func (h *EC2) RequestSpotInstances(ctx context.Context, in *ec2.RequestSpotInsta
 			}
 			return nil
 		}
-		im, sn, groups, err := r.checkPlacement(a.l)
+		im, sn, groups, err := r.checkPlacement(a.l, s.now())
 		if err != nil {
 			return err
 		}
@@ -294,8 +294,8 @@ func (h *EC2) RequestSpotInstances(ctx context.Context, in *ec2.RequestSpotInsta
 
 // checkPlacement resolves a launch's image, subnet and security groups as RunInstances
 // does, without launching anything.
-func (r *regionState) checkPlacement(l *launch) (regionImage, *subnet, []string, error) {
-	im, err := imageFor(r.Name, l.in.ImageId)
+func (r *regionState) checkPlacement(l *launch, now time.Time) (regionImage, *subnet, []string, error) {
+	im, err := r.launchable(l.in.ImageId, now)
 	if err != nil {
 		return im, nil, nil, err
 	}

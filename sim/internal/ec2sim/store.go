@@ -82,6 +82,8 @@ type regionState struct {
 	ltState                         // launch templates: launchtemplate.go
 	eniState                        // network interfaces: eni.go
 	insightsState                   // Reachability Analyzer paths and analyses: insights.go
+	ownImageState                   // the account's images: imageown.go
+	assocState                      // instance profile associations: profileassoc.go
 	instanceIndex                   // Instances by state: instanceindex.go
 }
 
@@ -102,6 +104,7 @@ func newRegionState(name string) *regionState {
 		addressState:  addressState{Addresses: map[string]*address{}},
 		natState:      natState{NATs: map[string]*natGateway{}},
 		eniState:      eniState{ENIs: map[string]*netInterface{}},
+		ownImageState: ownImageState{Images: map[string]*ownImage{}},
 		instanceIndex: newInstanceIndex(),
 	}
 }

@@ -162,6 +162,11 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.LaunchTemplates {
 		add(templateKind, &v.meta)
 	}
+	for _, v := range r.Images {
+		if !v.Deregistered {
+			add(imageKind, &v.meta)
+		}
+	}
 	for id, t := range r.ImageTags {
 		out = append(out, tagged{id, imageKind.resource, 0, t})
 	}
@@ -244,7 +249,9 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 			m = &v.meta
 		}
 	case imageKind:
-		if _, ok := imageByID(r.Name, id); ok {
+		if v, ok := r.Images[id]; ok && !v.Deregistered {
+			m = &v.meta
+		} else if _, ok := imageByID(r.Name, id); ok {
 			if r.ImageTags[id] == nil {
 				r.ImageTags[id] = tags{}
 			}

@@ -39,7 +39,7 @@ func (s *Store) Usage() []Usage {
 			if i.gone(now) {
 				continue
 			}
-			im, _ := imageByID(name, i.Image)
+			im, _ := r.image(i.Image)
 			product := productLinux
 			if im.Windows {
 				product = productWindows

@@ -24,6 +24,12 @@ const (
 	Started    EventKind = "started"
 	Stopped    EventKind = "stopped"
 	Terminated EventKind = "terminated"
+	// Imaged: the instance's disks were imaged (CreateImage) as Event.Image, or the image
+	// Event.SourceImage was copied as it (CopyImage, no instance). Instances launched from
+	// the image start from those disks: what was installed, enabled and written is there.
+	Imaged EventKind = "imaged"
+	// Deregistered: the image Event.Image is deregistered, its disks gone.
+	Deregistered EventKind = "deregistered"
 )
 
 // An Event is a change of an instance's state that its operating system sees.
@@ -32,6 +38,9 @@ type Event struct {
 	Instance Instance
 	UserData []byte
 	Time     time.Time
+	// Image, SourceImage and SourceRegion are an Imaged event's: the new image's ID (in
+	// Instance.Region), and the image it is a copy of.
+	Image, SourceImage, SourceRegion string
 }
 
 // Handle brings the instance's operating system along with an event: a launch makes it
@@ -41,13 +50,36 @@ type Event struct {
 func (s *Store) Handle(ctx context.Context, e Event) {
 	switch e.Kind {
 	case Launched:
-		m := newMachine(e.Instance, e.Time)
-		m.Running, m.BootedAt = true, e.Time
 		s.mu.Lock()
+		m := newMachine(e.Instance, e.Time)
+		if disk := s.images[imageKey(e.Instance.Region, e.Instance.ImageID)]; disk != nil {
+			m = disk.fromImage(e.Instance, e.Time)
+		}
+		m.Running, m.BootedAt = true, e.Time
 		s.gen.Bump()
 		s.machines[m.ID] = m
 		s.mu.Unlock()
 		s.cloudInit(ctx, e)
+	case Deregistered:
+		s.mu.Lock()
+		s.gen.Bump()
+		delete(s.images, imageKey(e.Instance.Region, e.Image))
+		s.mu.Unlock()
+	case Imaged:
+		s.mu.Lock()
+		var disk *machine
+		if m := s.machines[e.Instance.ID]; m != nil && e.Instance.ID != "" {
+			disk = m.clone()
+		} else if src := s.images[imageKey(e.SourceRegion, e.SourceImage)]; src != nil {
+			disk = src.clone()
+		}
+		if disk != nil {
+			s.gen.Bump()
+			disk.Running, disk.Mounts = false, nil
+			clear(disk.Listeners)
+			s.images[imageKey(e.Instance.Region, e.Image)] = disk
+		}
+		s.mu.Unlock()
 	case Started:
 		s.ensure(e.Instance)
 		s.update(e.Instance.ID, func(m *machine) {

@@ -26,8 +26,9 @@ type Store struct {
 	clock    *core.Clock
 	env      Env
 	machines map[string]*machine
-	shared   map[string]files // EFS file systems' content by file system ID, paths from its root
-	booting  atomic.Int32     // boots in progress: user data that launches instances nests them
+	shared   map[string]files    // EFS file systems' content by file system ID, paths from its root
+	booting  atomic.Int32        // boots in progress: user data that launches instances nests them
+	images   map[string]*machine // the disks of the account's images, by imageKey: diskimage.go
 }
 
 // Env is what the operating systems need of the rest of the cloud.
@@ -59,7 +60,7 @@ type AWSCall struct {
 
 // NewStore returns the operating systems of an account: none until an instance boots.
 func NewStore(clock *core.Clock, env Env) *Store {
-	return &Store{clock: clock, env: env, machines: map[string]*machine{}, shared: map[string]files{}}
+	return &Store{clock: clock, env: env, machines: map[string]*machine{}, shared: map[string]files{}, images: map[string]*machine{}}
 }
 
 // SetAWS sets how the AWS CLI runs on instances.
@@ -72,6 +73,7 @@ func (s *Store) SetAWS(f func(ctx context.Context, call AWSCall) int) {
 // An Instance is what EC2 says of an instance that its operating system needs.
 type Instance struct {
 	ID, Region, ImageName, PrivateIP string
+	ImageID                          string // the image's ID: an image of the account's has disks of its own (Imaged)
 }
 
 // machine is one instance's operating system.
@@ -207,8 +209,9 @@ func (s *Store) MarshalJSON() ([]byte, error) {
 	defer s.mu.RUnlock()
 	return json.Marshal(struct {
 		Machines map[string]*machine
-		Shared   map[string]files `json:",omitempty"`
-	}{s.machines, s.shared})
+		Shared   map[string]files    `json:",omitempty"`
+		Images   map[string]*machine `json:",omitempty"`
+	}{s.machines, s.shared, s.images})
 }
 
 // UnmarshalJSON replaces the machines with saved ones.
@@ -216,6 +219,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 	var v struct {
 		Machines map[string]*machine
 		Shared   map[string]files
+		Images   map[string]*machine
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return fmt.Errorf("guest: %w", err)
@@ -276,6 +280,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 	if v.Shared == nil {
 		v.Shared = map[string]files{}
 	}
+	v.Images = validImages(v.Images)
 	if v.Machines == nil {
 		v.Machines = map[string]*machine{}
 	}
@@ -283,6 +288,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 	s.gen.Bump()
 	s.machines = v.Machines
 	s.shared = v.Shared
+	s.images = v.Images
 	s.mu.Unlock()
 	return nil
 }

@@ -1,4 +1,4 @@
-// Command gen writes sim/OPERATIONS.md: every operation of IAM, STS and S3 and whether the
+// Command gen writes sim/OPERATIONS.md: every operation of IAM, STS, S3 and EC2 and whether the
 // simulator answers it (see package opslist).
 package main
 
