@@ -220,6 +220,21 @@ func New(opts ...Option) *Cloud {
 			_, err := c.call(ctx, "sns", "Publish", &sns.PublishInput{TopicArn: aws.String(topic), Subject: aws.String(subject), Message: aws.String(message)})
 			return err
 		}})
+	// CloudWatch's AWS/ApplicationELB, AWS/NetworkELB and AWS/AutoScaling metrics: what the
+	// load balancers answered and their targets' health, the groups' sizes; read from ELB and
+	// Auto Scaling (whose saved state is loaded when first needed), without CloudWatch's lock.
+	c.watch.AddSource(func(from, to time.Time) []world.Datum {
+		if c.needs(c.lbs) != nil {
+			return nil
+		}
+		return c.lbs.Metrics(from, to)
+	})
+	c.watch.AddSource(func(from, to time.Time) []world.Datum {
+		if c.needs(c.scaling) != nil {
+			return nil
+		}
+		return c.scaling.Metrics(from, to)
+	})
 	// S3's event notifications publish through SNS, as the account (the topic's default
 	// policy lets its owner's buckets publish).
 	c.buckets.Notify(func(ctx context.Context, topic, subject, message string) error {

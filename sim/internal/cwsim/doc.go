@@ -35,6 +35,11 @@
 // given to [NewStore], never EC2's store, and plays the metrics, the meter and the alarms up
 // to the simulator's now before each request.
 //
+// Other services' metrics come from their [Source]s ([Store.AddSource]): Elastic Load
+// Balancing's AWS/ApplicationELB and AWS/NetworkELB, Auto Scaling's AWS/AutoScaling. Each
+// lists [world.Datum]s, a minute each, which the store asks for before it takes its lock
+// (as it reads EC2) and keeps once each minute has ended, at most two weeks back.
+//
 // # Alarms
 //
 // PutMetricAlarm validates as AWS does (periods of 10, 20, 30 seconds or multiples of 60,

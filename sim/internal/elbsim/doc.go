@@ -78,6 +78,21 @@
 // request per process (`awsx sim curl` typed again and again) still goes to the targets in
 // turn.
 //
+// # Metrics
+//
+// Each request an Application Load Balancer answers, once it has reached a listener, is
+// counted in its minute ([Store.Serve]): by the node's zone (the target's, else the load
+// balancer's first), the target group a target was chosen in, the target's status class or
+// the load balancer's own status, and the target's response time — the time its handler
+// took, measured, the one value here not from the simulator's clock. [Store.Metrics] turns
+// the minutes into CloudWatch's AWS/ApplicationELB data points with AWS's names, dimensions
+// and units, adds every minute RequestCount 0 when idle, RequestCountPerTarget (the group's
+// requests over its healthy targets) and, for groups with health checks, HealthyHostCount
+// and UnHealthyHostCount (AWS/NetworkELB for a Network Load Balancer), worked out as
+// DescribeTargetHealth does with the current check's result. Each request is one connection
+// (ActiveConnectionCount, NewConnectionCount). A Network Load Balancer's traffic metrics
+// (flows, bytes) are not produced.
+//
 // # Not simulated
 //
 // Lambda targets are recorded but not invoked (a forward to them answers 502); stickiness,

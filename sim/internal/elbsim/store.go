@@ -45,6 +45,9 @@ type state struct {
 	// action over several groups): state, so that requests from one process after another
 	// (`awsx sim curl` run again and again) go to the targets in turn.
 	Turns map[string]uint64 `json:",omitempty"`
+	// Traffic is the Application Load Balancers' requests counted a minute at a time, for
+	// their CloudWatch metrics (metrics.go), by minute, load balancer, target group and zone.
+	Traffic map[string]*tally `json:",omitempty"`
 }
 
 func newState() state { return state{Regions: map[string]*regionState{}} }
