@@ -165,12 +165,16 @@
 //     more zones, security groups, DNS names and hosted zones in AWS's forms, provisioning →
 //     active on the clock, attributes), target groups with AWS's health check defaults,
 //     instance, IP and Lambda targets with draining, listeners and rules (path and host
-//     conditions, forward, redirect and fixed-response actions, priorities), tags. Target
+//     conditions, forward, redirect and fixed-response actions, priorities), HTTPS listeners
+//     with IAM server certificates (ACM is not simulated: an ACM ARN is CertificateNotFound)
+//     and AWS's security policies (DescribeSSLPolicies), tags. Target
 //     health is computed from the instance's state, the network from the load balancer's
 //     nodes and what listens on the instance (DescribeTargetHealth, with AWS's reasons), and
 //     the load balancers answer HTTP at their DNS names ([Cloud.LoadBalancerURL], through
 //     [Cloud.HTTPClient], or .localhost:port on a server): by their rules, in turn to healthy
-//     targets, with AWS's 502, 503 and 504 pages when they cannot.
+//     targets, with AWS's 502, 503 and 504 pages when they cannot. No TLS is spoken: in
+//     memory an https:// URL reaches the HTTPS listener in plain HTTP; a server's .localhost
+//     names are plain HTTP.
 //
 //   - EFS, in restJson1, as records, not a file system: file systems (creation tokens, the
 //     throughput and performance modes and their rules, encryption, One Zone), mount targets

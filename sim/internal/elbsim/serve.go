@@ -230,6 +230,9 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 		host = r.URL.Host
 	}
 	dns, port, _ := ParseHost(host)
+	if port == 0 && !strings.HasSuffix(strings.ToLower(hostOnly(host)), ".localhost") && (r.TLS != nil || r.URL != nil && r.URL.Scheme == "https") {
+		port = 443 // https://name/ in memory: the HTTPS listener's port, answered without TLS
+	}
 	st, _ := s.find(dns, port)
 	now := s.clock.Now()
 	switch {
@@ -531,3 +534,11 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
+
+// hostOnly is a host without its port.
+func hostOnly(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
+}

@@ -29,6 +29,7 @@ type Store struct {
 	ec2     EC2
 	net     world.Network // nil: every flow gets through
 	hosts   world.Hosts   // nil: nothing listens
+	certs   Certificates  // IAM's server certificates; nil: none exists
 	st      state
 	gen     uint64
 }
@@ -170,7 +171,8 @@ type listener struct {
 	Protocol     string
 	Port         int32
 	Actions      []action
-	Certificates []string `json:",omitempty"`
+	Certificates []string `json:",omitempty"` // the default certificate
+	Extra        []string `json:",omitempty"` // the certificates AddListenerCertificates added
 	SSLPolicy    string   `json:",omitempty"`
 	DefaultRule  string   // the ARN of its default rule
 	Created      time.Time
