@@ -185,8 +185,8 @@
 //     state and the model of the network on TCP 2049. A mount target's network interface is
 //     EFS's own ID: EC2 does not list it.
 //
-//   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3) and awsJson1.0 (the AWS CLI
-//     v1): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics
+//   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3), awsJson1.0 (the AWS CLI
+//     v1) and awsQuery (older clients, such as Debian's AWS CLI v2): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics
 //     with percentiles, GetMetricData's MetricStat queries and a subset of metric math), metric
 //     alarms evaluated every minute of the simulator's clock with AWS's state reasons, their
 //     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
