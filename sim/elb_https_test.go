@@ -3,12 +3,19 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -120,4 +127,64 @@ func TestELBHTTPSListeners(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Many goroutines add and remove a listener's certificates, and turn a group's metrics on
+// and off, while CloudWatch reads what the services produce.
+func TestELBCertificatesAndGroupMetricsRace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := sim.New(sim.WithHosts(anyHosts{}), sim.WithNetwork(&fakeNetwork{}), fixedClock(cwEpoch))
+	n := newWebNetwork(t, c.Config(), true)
+	client := elb.NewFromConfig(c.Config())
+	lb := createALB(t, client, "web", n.subnets)
+	tg := must(client.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("web"), Protocol: types.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: aws.String(n.vpc)}))(t).TargetGroups[0]
+	root := iam.NewFromConfig(c.Config())
+	var certs []*string
+	for i := range 4 {
+		body, key := selfSigned(t, fmt.Sprintf("www%d.example.com", i))
+		certs = append(certs, must(root.UploadServerCertificate(ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String(fmt.Sprintf("www%d", i)),
+			CertificateBody: aws.String(body), PrivateKey: aws.String(key)}))(t).ServerCertificateMetadata.Arn)
+	}
+	l := must(client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(443),
+		Certificates: []types.Certificate{{CertificateArn: certs[0]}}, DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroupArn}}}))(t).Listeners[0]
+	as := autoscaling.NewFromConfig(c.Config())
+	must(ec2.NewFromConfig(c.Config()).CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("web"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-4fffc834")}}))(t)
+	must(as.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("web"), MinSize: aws.Int32(1), MaxSize: aws.Int32(1),
+		LaunchTemplate: &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web")}, AvailabilityZones: []string{"us-east-1a"}}))(t)
+	cw := cloudwatch.NewFromConfig(c.Config())
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				var err error
+				switch g % 4 {
+				case 0:
+					_, err = client.AddListenerCertificates(ctx, &elb.AddListenerCertificatesInput{ListenerArn: l.ListenerArn, Certificates: []types.Certificate{{CertificateArn: certs[1+i%3]}}})
+				case 1:
+					_, err = client.RemoveListenerCertificates(ctx, &elb.RemoveListenerCertificatesInput{ListenerArn: l.ListenerArn, Certificates: []types.Certificate{{CertificateArn: certs[1+i%3]}}})
+				case 2:
+					if i%2 == 0 {
+						_, err = as.EnableMetricsCollection(ctx, &autoscaling.EnableMetricsCollectionInput{AutoScalingGroupName: aws.String("web"), Granularity: aws.String("1Minute")})
+					} else {
+						_, err = as.DisableMetricsCollection(ctx, &autoscaling.DisableMetricsCollectionInput{AutoScalingGroupName: aws.String("web")})
+					}
+				default:
+					_, err = cw.ListMetrics(ctx, &cloudwatch.ListMetricsInput{Namespace: aws.String("AWS/AutoScaling")})
+					c.Advance(time.Minute)
+				}
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got := must(client.DescribeListenerCertificates(ctx, &elb.DescribeListenerCertificatesInput{ListenerArn: l.ListenerArn}))(t).Certificates
+	if len(got) < 1 || len(got) > 4 || !aws.ToBool(got[0].IsDefault) {
+		t.Errorf("certificates after the race: %+v", got)
+	}
 }
