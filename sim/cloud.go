@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
@@ -146,6 +148,19 @@ func New(opts ...Option) *Cloud {
 	c.lbs = elbsim.NewStore(o.account, c.clock, c.ids, func(ctx context.Context, op string, in any) (any, error) {
 		return c.call(core.WithCaller(ctx, c.rootCaller()), "ec2", op, in)
 	}, c.network(), c.hosts())
+	// ELB reads the IAM server certificates of HTTPS listeners as the account.
+	c.lbs.ResolveCertificates(func(ctx context.Context, certARN string) (bool, error) {
+		name := certARN[strings.LastIndex(certARN, "/")+1:]
+		out, err := c.call(core.WithCaller(ctx, c.rootCaller()), "iam", "GetServerCertificate", &iam.GetServerCertificateInput{ServerCertificateName: aws.String(name)})
+		if err != nil {
+			if core.AsError(err).Code == iamsim.NoSuchEntity {
+				return false, nil
+			}
+			return false, err
+		}
+		m := out.(*iam.GetServerCertificateOutput).ServerCertificate.ServerCertificateMetadata
+		return aws.ToString(m.Arn) == certARN, nil
+	})
 	// EFS reads the network through EC2's operations as the account, as RDS does (its
 	// service-linked role AWSServiceRoleForAmazonElasticFileSystem), and asks the world's
 	// network whether an instance reaches a mount target.
@@ -220,6 +235,21 @@ func New(opts ...Option) *Cloud {
 			_, err := c.call(ctx, "sns", "Publish", &sns.PublishInput{TopicArn: aws.String(topic), Subject: aws.String(subject), Message: aws.String(message)})
 			return err
 		}})
+	// CloudWatch's AWS/ApplicationELB, AWS/NetworkELB and AWS/AutoScaling metrics: what the
+	// load balancers answered and their targets' health, the groups' sizes; read from ELB and
+	// Auto Scaling (whose saved state is loaded when first needed), without CloudWatch's lock.
+	c.watch.AddSource(func(from, to time.Time) []world.Datum {
+		if c.needs(c.lbs) != nil {
+			return nil
+		}
+		return c.lbs.Metrics(from, to)
+	})
+	c.watch.AddSource(func(from, to time.Time) []world.Datum {
+		if c.needs(c.scaling) != nil {
+			return nil
+		}
+		return c.scaling.Metrics(from, to)
+	})
 	// S3's event notifications publish through SNS, as the account (the topic's default
 	// policy lets its owner's buckets publish).
 	c.buckets.Notify(func(ctx context.Context, topic, subject, message string) error {

@@ -199,12 +199,16 @@
 //     more zones, security groups, DNS names and hosted zones in AWS's forms, provisioning →
 //     active on the clock, attributes), target groups with AWS's health check defaults,
 //     instance, IP and Lambda targets with draining, listeners and rules (path and host
-//     conditions, forward, redirect and fixed-response actions, priorities), tags. Target
+//     conditions, forward, redirect and fixed-response actions, priorities), HTTPS listeners
+//     with IAM server certificates (ACM is not simulated: an ACM ARN is CertificateNotFound)
+//     and AWS's security policies (DescribeSSLPolicies), tags. Target
 //     health is computed from the instance's state, the network from the load balancer's
 //     nodes and what listens on the instance (DescribeTargetHealth, with AWS's reasons), and
 //     the load balancers answer HTTP at their DNS names ([Cloud.LoadBalancerURL], through
 //     [Cloud.HTTPClient], or .localhost:port on a server): by their rules, in turn to healthy
-//     targets, with AWS's 502, 503 and 504 pages when they cannot.
+//     targets, with AWS's 502, 503 and 504 pages when they cannot. No TLS is spoken: in
+//     memory an https:// URL reaches the HTTPS listener in plain HTTP; a server's .localhost
+//     names are plain HTTP.
 //
 //   - EFS, in restJson1, as records, not a file system: file systems (creation tokens, the
 //     throughput and performance modes and their rules, encryption, One Zone), mount targets
@@ -215,22 +219,25 @@
 //     state and the model of the network on TCP 2049. A mount target's network interface is
 //     EFS's own ID: EC2 does not list it.
 //
-//   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3) and awsJson1.0 (the AWS CLI
-//     v1): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics
+//   - CloudWatch, in Smithy RPC v2 CBOR (today's SDKs and boto3), awsJson1.0 (the AWS CLI
+//     v1) and awsQuery (older clients, such as Debian's AWS CLI v2): custom metrics (PutMetricData with AWS's limits, ListMetrics, GetMetricStatistics
 //     with percentiles, GetMetricData's MetricStat queries and a subset of metric math), metric
 //     alarms evaluated every minute of the simulator's clock with AWS's state reasons, their
 //     history, tags and SetAlarmState. The account produces AWS/EC2 metrics per instance from
-//     a load model ([Cloud.SetInstanceLoad]) and AWS/Billing EstimatedCharges in us-east-1
-//     from a meter that prices each second an instance runs at its on-demand price (and a NAT
-//     gateway lives, at $0.045 an hour). An alarm's actions on SNS topics publish
-//     CloudWatch's notification there; its other actions (Auto Scaling and the rest, not
-//     simulated yet) are recorded in its history as failed.
-//
-//     from a meter that prices each second an instance runs at its on-demand price. An alarm's
-//     actions on SNS topics publish CloudWatch's notification there, those on Auto Scaling
-//     policies execute them; its other actions (EC2's automate actions and the rest, not
-//     simulated yet) are recorded in its history as failed. The instances of an Auto Scaling
-//     group also publish their AWS/EC2 metrics with the dimension AutoScalingGroupName.
+//     a load model ([Cloud.SetInstanceLoad]), also with the dimension AutoScalingGroupName for
+//     a group's instances, and AWS/Billing EstimatedCharges in us-east-1 from a meter that
+//     prices each second an instance runs at its on-demand price (and a NAT gateway lives, at
+//     $0.045 an hour). Its load balancers produce AWS/ApplicationELB's metrics a minute at a
+//     time from the requests they actually answer (RequestCount, RequestCountPerTarget,
+//     HTTPCode_Target_2XX…5XX_Count, HTTPCode_ELB_3XX…5XX_Count and 502/503/504,
+//     TargetResponseTime, ActiveConnectionCount …) and from their targets' health
+//     (HealthyHostCount, UnHealthyHostCount, in AWS/NetworkELB too), with AWS's dimensions
+//     (LoadBalancer, TargetGroup, AvailabilityZone) and units; Auto Scaling groups whose
+//     metrics collection is enabled produce AWS/AutoScaling's group metrics. Alarms act on all
+//     of them, and target tracking on ALBRequestCountPerTarget scales on the requests the load
+//     balancer answered. An alarm's actions on SNS topics publish CloudWatch's notification
+//     there, those on Auto Scaling policies execute them; its other actions (EC2's automate
+//     actions and the rest, not simulated yet) are recorded in its history as failed.
 //
 //   - Auto Scaling: launch configurations (one with an instance profile needs iam:PassRole on
 //     its role); groups over subnets or zones from a launch
@@ -256,7 +263,8 @@
 //     DescribeTargetHealth) after the grace period. Suspended processes (Launch, Terminate,
 //     HealthCheck, ReplaceUnhealthy, AlarmNotification, ScheduledActions, AddToLoadBalancer,
 //     InstanceRefresh) stop what they name; instances may be protected from scale in, put in
-//     Standby, detached and attached. Not simulated: warm pools, recurring
+//     Standby, detached and attached; EnableMetricsCollection publishes the group's metrics
+//     to CloudWatch every minute. Not simulated: warm pools, recurring
 //     scheduled actions, predictive scaling, Classic Load Balancers; instances are InService
 //     as soon as EC2 runs them.
 //

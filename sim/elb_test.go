@@ -212,12 +212,15 @@ func TestELBCreateLoadBalancerErrors(t *testing.T) {
 // Target groups with AWS's defaults per protocol and their validation; listeners and rules
 // with their actions and priorities; a group a listener uses cannot be deleted; tags.
 func TestELBTargetGroupsListenersRules(t *testing.T) {
+	certPEM, keyPEM := selfSigned(t, "www.example.com")
 	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
 		ctx := context.Background()
 		c := b.Open(t)
 		client := elb.NewFromConfig(c.Config())
 		n := newWebNetwork(t, c.Config(), true)
 		lb := createALB(t, client, "web", n.subnets, n.lbSG)
+		serverCert := must(iam.NewFromConfig(c.Config()).UploadServerCertificate(ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("www"),
+			CertificateBody: aws.String(certPEM), PrivateKey: aws.String(keyPEM)}))(t).ServerCertificateMetadata.Arn
 
 		web := must(client.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("web"), Protocol: types.ProtocolEnumHttp,
 			Port: aws.Int32(80), VpcId: aws.String(n.vpc)}))(t).TargetGroups[0]
@@ -279,15 +282,15 @@ func TestELBTargetGroupsListenersRules(t *testing.T) {
 			t.Errorf("listener = %+v", l)
 		}
 		_, err = client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(80),
-			Certificates:   []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}},
+			Certificates:   []types.Certificate{{CertificateArn: serverCert}},
 			DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: web.TargetGroupArn}}})
 		wantCode(t, err, "DuplicateListener")
 		_, err = client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(443),
-			Certificates: []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}}, SslPolicy: aws.String("Strongest"),
+			Certificates: []types.Certificate{{CertificateArn: serverCert}}, SslPolicy: aws.String("Strongest"),
 			DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: web.TargetGroupArn}}})
 		wantCode(t, err, "SSLPolicyNotFound")
 		tls := must(client.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(443),
-			Certificates:   []types.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")}},
+			Certificates:   []types.Certificate{{CertificateArn: serverCert}},
 			DefaultActions: []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("503")}}}}))(t).Listeners[0]
 		if aws.ToString(tls.SslPolicy) != "ELBSecurityPolicy-2016-08" {
 			t.Errorf("HTTPS listener %+v", tls)

@@ -613,6 +613,12 @@ func cborCases() []hostileCase {
 		{name: "GET", req: cwC("ListMetrics", nil, method("GET")), status: 404, code: "UnknownOperationException"},
 		{name: "JSON of no operation", req: ssmJ("GraniteServiceVersion20100801.NoSuchOperation", "{}", signedAs("monitoring"), contentType("application/x-amz-json-1.0")), status: 400, code: "UnknownOperationException"},
 		{name: "a valid empty map", req: cwC("ListMetrics", []byte{0xa0}), status: 200},
+		// CloudWatch's awsQuery, for clients whose models predate the CBOR API.
+		{name: "awsQuery", req: query("monitoring", "Action=ListMetrics&Version=2010-08-01"), status: 200},
+		{name: "awsQuery of no operation", req: query("monitoring", "Action=NoSuchOperation&Version=2010-08-01"), status: 400, code: "InvalidAction"},
+		{name: "awsQuery with a union's two members", req: query("monitoring", "Action=PutMetricAlarm&Version=2010-08-01&AlarmName=a&EvaluationPeriods=1&ComparisonOperator=GreaterThanThreshold"+
+			"&EvaluationWindow.SlidingWindow.Period=60&EvaluationWindow.WallClockWindow.Period=60"), status: 400, code: "InvalidParameterValue"},
+		{name: "awsQuery of a bad value", req: query("monitoring", "Action=ListMetrics&Version=2010-08-01&Dimensions.member.x.Name=a"), status: 400, code: "InvalidQueryParameter"},
 	}
 }
 

@@ -24,7 +24,8 @@ var putMetricData = &customization{
 		}
 		for _, f := range scalars {
 			if _, ok := words[f]; ok {
-				return &exitError{exitOther, fmt.Sprintf("\nThe key \"%s\" cannot be specified when one of the following keys are also specified: metric_data\n", strings.ReplaceAll(f, "-", "_"))}
+				// The AWS CLI v2 exits 252 (v1 255), as for its other parameter conflicts.
+				return &exitError{exitUsage, fmt.Sprintf("\nThe key \"%s\" cannot be specified when one of the following keys are also specified: metric_data\n", strings.ReplaceAll(f, "-", "_"))}
 			}
 		}
 		return nil

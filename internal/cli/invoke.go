@@ -449,6 +449,20 @@ func (iv *invocation) bind(in any) error {
 			}
 		}
 	}
+	// The AWS CLI v2 names them in its model's order of members (argparse's), not the SDK's.
+	if d, ok := params.Describe(iv.svc.name, iv.op.name); ok {
+		pos := map[string]int{}
+		for i, p := range d.Params {
+			pos["--"+p.Flag] = i + 1
+		}
+		slices.SortStableFunc(missing, func(a, b string) int {
+			pa, pb := pos[a], pos[b]
+			if pa == 0 || pb == 0 {
+				return 0 // a customization's own options keep their place
+			}
+			return pa - pb
+		})
+	}
 	if iv.takesOutfile && iv.outfile == "" {
 		missing = append(missing, "outfile")
 	}

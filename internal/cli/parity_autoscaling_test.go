@@ -99,6 +99,12 @@ var autoScalingSession = []step{
 	{args: []string{"autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "web", "--query", "AutoScalingGroups[0].SuspendedProcesses"}},
 	{args: []string{"autoscaling", "resume-processes", "--auto-scaling-group-name", "web"}},
 	{args: []string{"autoscaling", "describe-scaling-process-types", "--output", "text"}},
+	// Group metrics for CloudWatch.
+	{args: []string{"autoscaling", "enable-metrics-collection", "--auto-scaling-group-name", "web", "--granularity", "1Minute", "--metrics", "GroupDesiredCapacity", "GroupInServiceInstances"}},
+	{args: []string{"autoscaling", "enable-metrics-collection", "--auto-scaling-group-name", "web", "--granularity", "5Minute"}},
+	{args: []string{"autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "web", "--query", "AutoScalingGroups[0].EnabledMetrics"}},
+	{args: []string{"autoscaling", "disable-metrics-collection", "--auto-scaling-group-name", "web"}},
+	{args: []string{"autoscaling", "describe-metric-collection-types", "--output", "table"}},
 	{args: []string{"autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "web", "--query", "AutoScalingGroups[0].Instances[?LifecycleState==`InService`]|[0].InstanceId", "--output", "text"}, capture: "i3"},
 	{args: []string{"autoscaling", "set-instance-protection", "--auto-scaling-group-name", "web", "--instance-ids", "{i3}", "--protected-from-scale-in"}},
 	{args: []string{"autoscaling", "set-instance-protection", "--auto-scaling-group-name", "web", "--instance-ids", "i-0123456789abcdef0", "--no-protected-from-scale-in"}},

@@ -14,7 +14,7 @@ const (
 // data; an alarm created, evaluated, described, set, tagged and deleted, and its history; the
 // errors. Timestamps are the server's clock, the same for every client; reads span 2020 to
 // 2100 in 30-day periods.
-var cloudWatchSession = unlikeV2([]step{
+var cloudWatchSession = []step{
 	// Custom metrics.
 	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Web", "--metric-data", "MetricName=Latency,Value=12,Unit=Milliseconds"}},
 	{args: []string{"cloudwatch", "put-metric-data", "--namespace", "App/Web", "--metric-data", `[{"MetricName":"Latency","Value":95,"Unit":"Milliseconds","Dimensions":[{"Name":"Host","Value":"web-1"}]}]`}},
@@ -92,20 +92,10 @@ var cloudWatchSession = unlikeV2([]step{
 	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency", "jobs-idle", "latency-math"}},
 	{args: []string{"cloudwatch", "delete-alarms", "--alarm-names", "high-latency"}},
 	{args: []string{"cloudwatch", "describe-alarms", "--output", "text"}},
-})
-
-// unlikeV2 marks every step as one whose answer through Debian's AWS CLI v2 is not compared:
-// its botocore models CloudWatch as awsQuery, which the simulator's CloudWatch does not speak
-// (it speaks the Smithy RPC v2 CBOR of today's SDKs and of the AWS CLI v1's botocore).
-func unlikeV2(steps []step) []step {
-	for i := range steps {
-		steps[i].unlike = "v2: its botocore speaks awsQuery to CloudWatch; the simulator answers rpcv2Cbor"
-	}
-	return steps
 }
 
-// Every CloudWatch operation the simulator answers, through the AWS CLI v1 and awsx (and v2,
-// not compared).
+// Every CloudWatch operation the simulator answers, through the AWS CLI v1 (awsJson1.0),
+// Debian's AWS CLI v2 (awsQuery: its botocore predates the CBOR API) and awsx (CBOR).
 func TestParityCloudWatchSession(t *testing.T) {
 	t.Parallel()
 	compareSession(t, cloudWatchSession, nil)

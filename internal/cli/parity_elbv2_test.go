@@ -69,6 +69,28 @@ var elbv2Session = []step{
 	{args: []string{"elbv2", "describe-rules", "--listener-arn", "{l}", "--query", "Rules[].[Priority,IsDefault]", "--output", "text"}},
 	{args: []string{"elbv2", "modify-listener", "--listener-arn", "{l}", "--port", "8080"}},
 
+	// HTTPS: an IAM server certificate (ACM is not simulated), AWS's security policies, and
+	// HTTP redirected to HTTPS.
+	{args: []string{"iam", "upload-server-certificate", "--server-certificate-name", "elb-www", "--certificate-body", "file://cert.pem", "--private-key", "file://key.pem",
+		"--query", "ServerCertificateMetadata.Arn", "--output", "text"}, capture: "cert"},
+	{args: []string{"elbv2", "create-listener", "--load-balancer-arn", "{lb}", "--protocol", "HTTPS", "--port", "443",
+		"--certificates", "CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012", "--default-actions", "Type=forward,TargetGroupArn={api}"}},
+	{args: []string{"elbv2", "create-listener", "--load-balancer-arn", "{lb}", "--protocol", "HTTPS", "--port", "443", "--certificates", "CertificateArn={cert}",
+		"--default-actions", "Type=forward,TargetGroupArn={api}", "--query", "Listeners[0].ListenerArn", "--output", "text"}, capture: "https"},
+	{args: []string{"elbv2", "describe-listeners", "--listener-arns", "{https}"}},
+	{args: []string{"elbv2", "modify-listener", "--listener-arn", "{https}", "--ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--query", "Listeners[0].SslPolicy"}},
+	{args: []string{"elbv2", "modify-listener", "--listener-arn", "{https}", "--ssl-policy", "ELBSecurityPolicy-2099-01"}},
+	{args: []string{"elbv2", "add-listener-certificates", "--listener-arn", "{https}", "--certificates", "CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/x"}},
+	{args: []string{"elbv2", "describe-listener-certificates", "--listener-arn", "{https}"}},
+	{args: []string{"elbv2", "describe-listener-certificates", "--listener-arn", "{https}", "--output", "table"}},
+	{args: []string{"elbv2", "remove-listener-certificates", "--listener-arn", "{https}", "--certificates", "CertificateArn={cert}"}},
+	{args: []string{"elbv2", "describe-ssl-policies", "--names", "ELBSecurityPolicy-2016-08"}},
+	{args: []string{"elbv2", "describe-ssl-policies", "--query", "SslPolicies[].[Name,length(Ciphers)]", "--output", "text"}},
+	{args: []string{"elbv2", "describe-ssl-policies", "--names", "ELBSecurityPolicy-2099-01"}},
+	{args: []string{"elbv2", "modify-listener", "--listener-arn", "{l}", "--default-actions", "Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}",
+		"--query", "Listeners[0].DefaultActions"}},
+	{args: []string{"elbv2", "delete-listener", "--listener-arn", "{https}"}},
+
 	// Tags.
 	{args: []string{"elbv2", "add-tags", "--resource-arns", "{lb}", "{tg}", "--tags", "Key=env,Value=lab"}},
 	{args: []string{"elbv2", "remove-tags", "--resource-arns", "{lb}", "--tag-keys", "team"}},
@@ -89,5 +111,5 @@ var elbv2Session = []step{
 
 // Every ELBv2 operation the simulator answers, through the AWS CLI v1, v2 and awsx.
 func TestParityELBv2Session(t *testing.T) {
-	compareSession(t, elbv2Session, nil)
+	compareSession(t, elbv2Session, sessionFiles)
 }

@@ -14,6 +14,14 @@
 // made under the store's lock: CloudWatch executes a policy through [Store.AlarmAction],
 // which only changes the desired capacity, and the instances follow at the next Settle.
 //
+// # Group metrics
+//
+// EnableMetricsCollection (granularity 1Minute) publishes the metrics it names — every one
+// when it names none — to CloudWatch's AWS/AutoScaling with the dimension
+// AutoScalingGroupName and the unit None, a point a minute from then on, read by CloudWatch
+// through [Store.Metrics]. Instances have no weights, so each capacity metric is its count
+// of instances; the group has no warm pool, so the WarmPool… metrics are 0.
+//
 // # Scope and limitations
 //
 // Instances are InService as soon as EC2 runs them, unless a lifecycle hook holds them in

@@ -672,6 +672,11 @@ func groupOut(g *group, withInstances bool) types.AutoScalingGroup {
 	for _, t := range g.Tags {
 		out.Tags = append(out.Tags, t.out(g.Name))
 	}
+	for _, m := range groupMetrics {
+		if _, ok := g.Metrics[m]; ok {
+			out.EnabledMetrics = append(out.EnabledMetrics, types.EnabledMetric{Metric: aws.String(m), Granularity: aws.String(granularity)})
+		}
+	}
 	if withInstances {
 		for _, m := range sortedMembers(g) {
 			out.Instances = append(out.Instances, types.Instance{

@@ -126,6 +126,10 @@ func (s *Store) resources(region string, in any) []string {
 		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.CancelInstanceRefreshInput:
 		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.EnableMetricsCollectionInput:
+		return groupARN(in.AutoScalingGroupName)
+	case *autoscaling.DisableMetricsCollectionInput:
+		return groupARN(in.AutoScalingGroupName)
 	case *autoscaling.TerminateInstanceInAutoScalingGroupInput:
 		return []string{"*"} // the group is the instance's, known only when it runs
 	case *autoscaling.CreateLaunchConfigurationInput:

@@ -152,12 +152,13 @@ type group struct {
 	Policies         map[string]*policy
 	Scheduled        map[string]*scheduled
 	Hooks            map[string]*hook
-	Refreshes        []*refresh        `json:",omitempty"` // newest first: refresh.go
-	Suspended        map[string]string `json:",omitempty"` // process → reason: processes.go
-	Cause            string            `json:",omitempty"` // why the desired capacity last changed, for the next activity
-	LastScaled       time.Time         `json:",omitempty"` // the end of the last scaling activity: the cooldown's start
-	Deleting         bool              `json:",omitempty"`
-	FailedLaunch     string            `json:",omitempty"` // the last launch failure's message, so that it is recorded once
+	Refreshes        []*refresh           `json:",omitempty"` // newest first: refresh.go
+	Suspended        map[string]string    `json:",omitempty"` // process → reason: processes.go
+	Cause            string               `json:",omitempty"` // why the desired capacity last changed, for the next activity
+	LastScaled       time.Time            `json:",omitempty"` // the end of the last scaling activity: the cooldown's start
+	Deleting         bool                 `json:",omitempty"`
+	FailedLaunch     string               `json:",omitempty"` // the last launch failure's message, so that it is recorded once
+	Metrics          map[string]time.Time `json:",omitempty"` // the group metrics collected, each since when: metrics.go
 }
 
 type activity struct {

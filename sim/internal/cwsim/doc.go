@@ -2,11 +2,16 @@
 // account's own resources produce, and metric alarms evaluated on the simulator's clock.
 //
 // It speaks CloudWatch's protocols of aws-sdk-go-v2 v1.76 and botocore 1.43: Smithy RPC v2
-// CBOR (package jsonproto's CBOR: the Go SDK, boto3) and awsJson1.0 (the AWS CLI v1, whose
-// botocore lists both and takes JSON), each request answered in the one it speaks
-// (jsonproto.Negotiate). Its signing name is "monitoring" and its IAM prefix "cloudwatch". Errors carry CloudWatch's awsQuery codes (InvalidParameterValue,
-// MissingParameter, ResourceNotFound …) as x-amzn-query-error, which both SDKs report, and
-// the modeled error shape in __type, which the Go SDK returns as its typed error.
+// CBOR (package jsonproto's CBOR: the Go SDK, boto3), awsJson1.0 (the AWS CLI v1, whose
+// botocore lists both and takes JSON) and awsQuery (clients whose models predate the CBOR
+// API, such as Debian's AWS CLI v2 with botocore 1.29: CloudWatch's API is
+// @awsQueryCompatible, and AWS still answers it), each request answered in the one it speaks
+// (jsonproto.Negotiate; the awsQuery codec is query.FromSchema over the same schemas, with the
+// unions' member types). Its signing name is "monitoring" and its IAM prefix "cloudwatch".
+// Errors carry CloudWatch's awsQuery codes (InvalidParameterValue, MissingParameter,
+// ResourceNotFound …) as x-amzn-query-error, which both SDKs report, and the modeled error
+// shape in __type, which the Go SDK returns as its typed error; in awsQuery they are the
+// ErrorResponse document's Code.
 //
 // # Metrics
 //
@@ -35,6 +40,11 @@
 // given to [NewStore], never EC2's store, and plays the metrics, the meter and the alarms up
 // to the simulator's now before each request.
 //
+// Other services' metrics come from their [Source]s ([Store.AddSource]): Elastic Load
+// Balancing's AWS/ApplicationELB and AWS/NetworkELB, Auto Scaling's AWS/AutoScaling. Each
+// lists [world.Datum]s, a minute each, which the store asks for before it takes its lock
+// (as it reads EC2) and keeps once each minute has ended, at most two weeks back.
+//
 // # Alarms
 //
 // PutMetricAlarm validates as AWS does (periods of 10, 20, 30 seconds or multiples of 60,
@@ -52,10 +62,9 @@
 //
 // # Scope and limitations
 //
-//   - Alarm actions are not delivered: SNS, Auto Scaling and the rest are not simulated. Each
-//     attempt is recorded in the history as a failed Action, saying so.
-//   - CloudWatch's awsQuery API is not served: clients whose models still say awsQuery (an
-//     older botocore, such as Debian's AWS CLI v2's) are answered UnknownOperationException.
+//   - Alarm actions on SNS topics and Auto Scaling policies are delivered (see [Notifier]);
+//     the others (EC2's automate actions, Systems Manager, Lambda) are recorded in the
+//     history as a failed Action, saying so.
 //   - Composite alarms, anomaly detection, dashboards, metric streams,
 //     Contributor Insights and the other operations answer NotImplemented.
 //   - A stopped instance's stop time is not known to CloudWatch: it produces and costs

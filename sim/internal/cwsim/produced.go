@@ -146,12 +146,5 @@ func (s *Store) produceInstance(i Instance, from, now time.Time) bool {
 
 // emit adds one data point of a produced metric.
 func (s *Store) emit(r *regionState, ns, name string, dims []dim, unit string, t time.Time, v float64, now time.Time) {
-	key := seriesKey(ns, name, dims)
-	m := r.Metrics[key]
-	if m == nil {
-		m = &series{Namespace: ns, Name: name, Dims: dims}
-		r.Metrics[key] = m
-	}
-	m.add(point{T: t, Unit: unit, Count: 1, Sum: v, Min: v, Max: v, Values: []float64{v}, Counts: []float64{1}}, now)
-	m.Last = now
+	s.add(r, ns, name, dims, unit, t, []float64{v}, nil, now)
 }

@@ -8,16 +8,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 
 	"github.com/awsxlab/awsx/sim/internal/jsonproto"
+	"github.com/awsxlab/awsx/sim/internal/query"
 	"github.com/awsxlab/awsx/sim/internal/service"
 )
 
-// protocol is CloudWatch's Smithy RPC v2 CBOR (today's SDKs) and awsJson1.0 (the AWS CLI
-// v1), from the SDK's own schemas, each request answered in the one it speaks; made on first
-// use.
+// protocol is CloudWatch's Smithy RPC v2 CBOR (today's SDKs), awsJson1.0 (the AWS CLI v1)
+// and awsQuery (clients whose models predate the CBOR API, such as Debian's AWS CLI v2), from
+// the SDK's own schemas, each request answered in the one it speaks; made on first use. The
+// awsQuery codec is given the unions' member types (PutMetricAlarm's EvaluationCriteria …),
+// which it reads and writes as structures with one member set.
 var protocol = sync.OnceValue(func() service.Protocol {
 	return jsonproto.Negotiate(
 		jsonproto.NewCBOR(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil), cloudwatch.TypeRegistry),
-		jsonproto.New10(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil)))
+		jsonproto.New10(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil)),
+		query.FromSchema(schemas.GraniteServiceVersion20100801, (*cloudwatch.Client)(nil), jsonproto.UnionMembers()...).Wire())
 })
 
 // Service returns CloudWatch as the door serves it: signing name "monitoring", IAM prefix

@@ -18,6 +18,7 @@ type Store struct {
 	clock     *core.Clock
 	instances func() []Instance
 	notifier  Notifier
+	sources   []Source // other services' produced metrics: source.go
 	st        state
 	gen       uint64
 }
@@ -91,6 +92,7 @@ type meter struct {
 	Seen    bool                   // an instance has existed: billing metrics are published
 	Month   string                 // the month Charges are of, "2026-12"
 	Charges float64                // EC2's charges this month, in millionths of a US dollar
+	Sourced time.Time              `json:",omitempty"` // the sources' data are in up to here
 	Loads   map[string][]loadPoint `json:",omitempty"` // by instance ID, oldest first
 }
 
@@ -126,11 +128,11 @@ func (s *Store) SetLoad(id string, l Load) error {
 	if l.CPU < 0 || l.CPU > 1 || l.NetworkIn < 0 || l.NetworkOut < 0 {
 		return fmt.Errorf("cwsim: load of %s: CPU must be within 0 and 1 and traffic not negative, not %+v", id, l)
 	}
-	insts := s.instances()
+	insts, src := s.instances(), s.gather()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
-	s.settle(now, insts)
+	s.settle(now, insts, src)
 	if s.st.Meter.Loads == nil {
 		s.st.Meter.Loads = map[string][]loadPoint{}
 	}
@@ -174,11 +176,12 @@ func (s *Store) read(name string, f func(r *regionState, now time.Time) error) e
 // write runs f under the write lock, after the clock's work, with a region's state; f
 // reports whether it changed anything.
 func (s *Store) write(name string, f func(r *regionState, now time.Time) (bool, error)) error {
-	insts := s.instances() // before the lock: CloudWatch holds no lock while it reads EC2
+	// Before the lock: CloudWatch holds no lock while it reads EC2 and the other sources.
+	insts, src := s.instances(), s.gather()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
-	s.settle(now, insts)
+	s.settle(now, insts, src)
 	r := s.st.Regions[name]
 	if r == nil {
 		r = newRegion()
@@ -196,16 +199,20 @@ func (s *Store) write(name string, f func(r *regionState, now time.Time) (bool, 
 // and their actions — without a request: the simulator calls it when its clock moves, so
 // that an alarm's notification arrives when its time comes, not at the next CloudWatch call.
 func (s *Store) Settle() {
-	insts := s.instances()
+	insts, src := s.instances(), s.gather()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.settle(s.clock.Now(), insts)
+	s.settle(s.clock.Now(), insts, src)
 }
 
-// settle plays the clock up to now: the metrics the account's instances produced, the
-// charges of the cost meter, and every alarm's evaluations. s.mu is held for writing.
-func (s *Store) settle(now time.Time, insts []Instance) {
+// settle plays the clock up to now: the metrics the account's instances and the other
+// sources produced, the charges of the cost meter, and every alarm's evaluations. s.mu is
+// held for writing.
+func (s *Store) settle(now time.Time, insts []Instance, src sourced) {
 	changed := s.produce(now, insts)
+	if s.keep(src, now) {
+		changed = true
+	}
 	for name, r := range s.st.Regions {
 		for _, a := range r.Alarms {
 			if s.evaluate(name, r, a, now) {

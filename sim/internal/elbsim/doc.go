@@ -5,7 +5,7 @@
 // [ELB] has one method per operation with the SDK client's signature; the simulator's front
 // door decodes the awsQuery requests (query.FromSchema over the SDK's schemas), authorizes
 // elasticloadbalancing:<Operation> on the ARNs [Resources] names, and calls them. Operations
-// it does not have (trust stores, listener certificates, capacity reservations, IP pools,
+// it does not have (trust stores, capacity reservations, IP pools,
 // Gateway Load Balancers) are answered by the door with an error that names them.
 //
 // # What is simulated
@@ -28,8 +28,14 @@
 //   - Targets: RegisterTargets takes running instances of the group's VPC (read from EC2) and
 //     addresses of the VPC or of private ranges (zone "all"); DeregisterTargets drains a
 //     target for the deregistration delay when a load balancer uses the group.
-//   - Listeners and rules: HTTP and HTTPS (with a certificate ARN, not checked against ACM)
-//     for Application Load Balancers, TCP, TLS, UDP and TCP_UDP for Network ones; forward
+//   - Listeners and rules: HTTP and HTTPS for Application Load Balancers, TCP, TLS, UDP and
+//     TCP_UDP for Network ones. An HTTPS or TLS listener's default certificate, and those
+//     AddListenerCertificates adds (25 at most; the default one cannot be removed), must be
+//     IAM server certificates of the account (read through IAM as the account): ACM is not
+//     simulated, so an ACM ARN is CertificateNotFound, as AWS answers for a certificate that
+//     does not exist. SslPolicy is one of AWS's predefined policies, ELBSecurityPolicy-2016-08
+//     by default, and DescribeSSLPolicies lists them with their protocols and ciphers in
+//     AWS's order of priority (tls.go). Forward
 //     (to one or more weighted groups), redirect and fixed-response actions with AWS's
 //     checks; rules with path-pattern, host-header, http-request-method and source-ip
 //     conditions, unique priorities, SetRulePriorities, the default rule; tags on all four.
@@ -69,7 +75,14 @@
 // load balancer has no listener on the port, or is still provisioning, where AWS's name
 // would not resolve), 502 when nothing listens on the target's port, 504 when the network
 // stops the request to the target (or, where AWS's client would time out, to the load
-// balancer); an X-Awsx-Reason header says why. HTTPS listeners are answered in plain HTTP.
+// balancer); an X-Awsx-Reason header says why.
+//
+// No TLS is spoken: the simulator holds no private key a learner's client could trust. In
+// memory an https:// URL without a port reaches the listener on 443 (an HTTPS one is
+// answered in plain HTTP, with X-Forwarded-Proto https), so an HTTP listener's redirect to
+// HTTPS can be followed; on `awsx sim serve` the .localhost name is plain HTTP on the
+// server's port, which reaches the listener on 80 (or the lowest), and a redirect's
+// https:// location is for the learner to read, not to follow.
 //
 // A request from this machine (loopback, or in memory) comes from the learner's address on
 // the internet when the network knows it (EC2's setting, 203.0.113.10 unless set): that is
@@ -77,6 +90,21 @@
 // see. The round robin's position is state, saved and loaded with the rest, so that one
 // request per process (`awsx sim curl` typed again and again) still goes to the targets in
 // turn.
+//
+// # Metrics
+//
+// Each request an Application Load Balancer answers, once it has reached a listener, is
+// counted in its minute ([Store.Serve]): by the node's zone (the target's, else the load
+// balancer's first), the target group a target was chosen in, the target's status class or
+// the load balancer's own status, and the target's response time — the time its handler
+// took, measured, the one value here not from the simulator's clock. [Store.Metrics] turns
+// the minutes into CloudWatch's AWS/ApplicationELB data points with AWS's names, dimensions
+// and units, adds every minute RequestCount 0 when idle, RequestCountPerTarget (the group's
+// requests over its healthy targets) and, for groups with health checks, HealthyHostCount
+// and UnHealthyHostCount (AWS/NetworkELB for a Network Load Balancer), worked out as
+// DescribeTargetHealth does with the current check's result. Each request is one connection
+// (ActiveConnectionCount, NewConnectionCount). A Network Load Balancer's traffic metrics
+// (flows, bytes) are not produced.
 //
 // # Not simulated
 //

@@ -36,11 +36,12 @@ const (
 	CertificateNotFound         core.Code = "CertificateNotFound"
 	SSLPolicyNotFound           core.Code = "SSLPolicyNotFound"
 
-	TooManyTargets  core.Code = "TooManyTargets"
-	TooManyTags     core.Code = "TooManyTags"
-	DuplicateTagKey core.Code = "DuplicateTagKeys"
-	TooManyRules    core.Code = "TooManyRules"
-	TooManyActions  core.Code = "TooManyActions"
+	TooManyCertificates core.Code = "TooManyCertificates"
+	TooManyTargets      core.Code = "TooManyTargets"
+	TooManyTags         core.Code = "TooManyTags"
+	DuplicateTagKey     core.Code = "DuplicateTagKeys"
+	TooManyRules        core.Code = "TooManyRules"
+	TooManyActions      core.Code = "TooManyActions"
 )
 
 // errorf returns an ELB error with status 400: every fault of the model is the sender's.

@@ -13,29 +13,6 @@ import (
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
 
-// defaultSSLPolicy is the security policy of an HTTPS or TLS listener created without one.
-const defaultSSLPolicy = "ELBSecurityPolicy-2016-08"
-
-// sslPolicies are the predefined security policies of HTTPS and TLS listeners (the ALB User
-// Guide, "Security policies for your Application Load Balancer").
-var sslPolicies = []string{
-	"ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", "ELBSecurityPolicy-TLS13-1-1-2021-06", "ELBSecurityPolicy-TLS13-1-0-2021-06",
-	"ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-	"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-	"ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-1-2017-01",
-	"ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-2015-05", "ELBSecurityPolicy-FS-1-2-Res-2020-10", "ELBSecurityPolicy-FS-1-2-Res-2019-08",
-	"ELBSecurityPolicy-FS-1-2-2019-08", "ELBSecurityPolicy-FS-1-1-2019-08", "ELBSecurityPolicy-FS-2018-06",
-}
-
-// checkSSLPolicy refuses a security policy that is not one of AWS's.
-func checkSSLPolicy(name string) error {
-	if name != "" && !slices.Contains(sslPolicies, name) {
-		return errorf(SSLPolicyNotFound, "SSL policy '%s' not found", name)
-	}
-	return nil
-}
-
 // checkListener checks a listener's protocol, port and certificates for its load balancer.
 func checkListener(lb *loadBalancer, protocol string, port int32, certs []types.Certificate) error {
 	protos := albProtocols
@@ -52,10 +29,8 @@ func checkListener(lb *loadBalancer, protocol string, port int32, certs []types.
 	if (protocol == "HTTPS" || protocol == "TLS") && len(certs) == 0 {
 		return errorf(ValidationError, "A certificate must be specified for %s listeners", protocol)
 	}
-	for _, c := range certs {
-		if a := aws.ToString(c.CertificateArn); !strings.HasPrefix(a, "arn:aws:acm:") && !strings.HasPrefix(a, "arn:aws:iam::") {
-			return errorf(CertificateNotFound, "Certificate '%s' not found", a)
-		}
+	if len(certs) > 1 {
+		return errorf(ValidationError, "A listener takes exactly one default certificate; add the others with AddListenerCertificates")
 	}
 	return nil
 }
@@ -65,6 +40,9 @@ func (h *ELB) CreateListener(ctx context.Context, in *elb.CreateListenerInput) (
 	lbARN := aws.ToString(in.LoadBalancerArn)
 	tags, err := checkTags(in.Tags)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkCertificates(ctx, in.Certificates); err != nil {
 		return nil, err
 	}
 	var out types.Listener
@@ -209,6 +187,9 @@ func (h *ELB) DescribeListeners(ctx context.Context, in *elb.DescribeListenersIn
 
 func (h *ELB) ModifyListener(ctx context.Context, in *elb.ModifyListenerInput) (*elb.ModifyListenerOutput, error) {
 	s := h.s
+	if err := s.checkCertificates(ctx, in.Certificates); err != nil {
+		return nil, err
+	}
 	var out types.Listener
 	err := s.write(core.RegionFrom(ctx), func(r *regionState) (bool, error) {
 		l, err := findListener(r, aws.ToString(in.ListenerArn))
@@ -263,7 +244,7 @@ func (h *ELB) ModifyListener(ctx context.Context, in *elb.ModifyListenerInput) (
 				next.SSLPolicy = defaultSSLPolicy
 			}
 		} else {
-			next.SSLPolicy, next.Certificates = "", nil
+			next.SSLPolicy, next.Certificates, next.Extra = "", nil, nil
 		}
 		*l = next
 		markUse(r, s.clock.Now())

@@ -47,6 +47,10 @@ func Resources(account, region string, in any) []string {
 		return one(in.ListenerArn)
 	case *elb.DeleteListenerInput:
 		return one(in.ListenerArn)
+	case *elb.AddListenerCertificatesInput:
+		return one(in.ListenerArn)
+	case *elb.RemoveListenerCertificatesInput:
+		return one(in.ListenerArn)
 	case *elb.CreateRuleInput:
 		return one(in.ListenerArn)
 	case *elb.ModifyRuleInput:

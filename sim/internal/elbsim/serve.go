@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/service"
@@ -229,6 +230,9 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 		host = r.URL.Host
 	}
 	dns, port, _ := ParseHost(host)
+	if port == 0 && !strings.HasSuffix(strings.ToLower(hostOnly(host)), ".localhost") && (r.TLS != nil || r.URL != nil && r.URL.Scheme == "https") {
+		port = 443 // https://name/ in memory: the HTTPS listener's port, answered without TLS
+	}
 	st, _ := s.find(dns, port)
 	now := s.clock.Now()
 	switch {
@@ -244,6 +248,22 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 	if why := s.admit(st, client); why != "" {
 		return errorPage(http.StatusGatewayTimeout, why)
 	}
+	// The request reached the load balancer: from here on it counts in its metrics.
+	var rec served
+	if len(st.lb.Subnets) > 0 {
+		rec.az = st.lb.Subnets[0].AZ
+	}
+	resp := s.answer(ctx, st, req, client, &rec)
+	if st.lb.Type == "application" {
+		s.record(st, &rec, resp.Status)
+	}
+	return resp
+}
+
+// answer answers a request that reached a listener: by the first rule that matches, else
+// the listener's default actions. rec notes what happened, for the metrics.
+func (s *Store) answer(ctx context.Context, st *site, req *Request, client string, rec *served) *Response {
+	r := req.HTTP
 	acts := st.listener.Actions
 	for _, ru := range st.rules {
 		if matchRule(ru, r, client) {
@@ -259,11 +279,13 @@ func (s *Store) Serve(ctx context.Context, req *Request) *Response {
 	}
 	switch act.Type {
 	case "fixed-response":
+		rec.fixed = true
 		return fixedResponse(act.Fixed)
 	case "redirect":
+		rec.redirect = true
 		return redirectResponse(act.Redirect, st.listener, r)
 	case "forward":
-		return s.forward(ctx, st, act, req, client)
+		return s.forward(ctx, st, act, req, client, rec)
 	}
 	return errorPage(http.StatusInternalServerError, "The listener has no action.")
 }
@@ -420,7 +442,7 @@ func redirectResponse(rd *redirect, l *listener, r *http.Request) *Response {
 // its unhealthy ones (the ALB User Guide: "If a target group contains only unhealthy
 // registered targets, the load balancer routes requests to all those targets"); a group with
 // neither (no target, or only initial, draining or unused ones) answers 503.
-func (s *Store) forward(ctx context.Context, st *site, act action, req *Request, client string) *Response {
+func (s *Store) forward(ctx context.Context, st *site, act action, req *Request, client string, rec *served) *Response {
 	total := int32(0)
 	for _, w := range act.Forward {
 		total += w.Weight
@@ -468,7 +490,12 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 		return errorPage(http.StatusServiceUnavailable, "The target group "+v.tg.Name+" has no healthy or unhealthy target: none is registered, or they are still in their initial health checks, draining or unused.")
 	}
 	p := healthy[s.next(tgARN)%uint64(len(healthy))]
+	rec.tg, rec.chosen = tgARN, true
+	if i := slices.IndexFunc(st.lb.Subnets, func(sn subnet) bool { return sn.ID == p.from.Subnet }); i >= 0 {
+		rec.az = st.lb.Subnets[i].AZ // the node in the target's zone
+	}
 	if p.instance == "" || !s.reach(p.from, p.instance, p.port).OK {
+		rec.connErr = true
 		return errorPage(http.StatusGatewayTimeout, "The target did not answer: the network does not let the load balancer reach port "+strconv.Itoa(p.port)+" of the target.")
 	}
 	var h http.Handler
@@ -476,6 +503,7 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 		h = s.hosts.Handler(p.instance, p.port)
 	}
 	if h == nil {
+		rec.connErr = true
 		return errorPage(http.StatusBadGateway, "Nothing listens on port "+strconv.Itoa(p.port)+" of "+p.instance+": the connection was refused.")
 	}
 	out := req.HTTP.Clone(ctx)
@@ -492,13 +520,25 @@ func (s *Store) forward(ctx context.Context, st *site, act action, req *Request,
 		out.Header.Set("X-Forwarded-Port", strconv.Itoa(int(st.listener.Port)))
 		out.Header.Set("X-Amzn-Trace-Id", "Root=1-"+fmt.Sprintf("%08x", s.clock.Now().Unix())+"-"+s.ids.Hex("", 24))
 	}
-	rec, ok := serveSafely(h, out)
+	began := time.Now() // the target's response time is the handler's, measured
+	w, ok := serveSafely(h, out)
+	rec.took = time.Since(began)
 	if !ok {
+		rec.connErr = true
 		return errorPage(http.StatusBadGateway, "The target closed the connection without an answer.")
 	}
-	return &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	rec.byTarget = true
+	return &Response{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
 }
 
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
+
+// hostOnly is a host without its port.
+func hostOnly(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
+}

@@ -29,6 +29,7 @@ type Store struct {
 	ec2     EC2
 	net     world.Network // nil: every flow gets through
 	hosts   world.Hosts   // nil: nothing listens
+	certs   Certificates  // IAM's server certificates; nil: none exists
 	st      state
 	gen     uint64
 }
@@ -45,6 +46,9 @@ type state struct {
 	// action over several groups): state, so that requests from one process after another
 	// (`awsx sim curl` run again and again) go to the targets in turn.
 	Turns map[string]uint64 `json:",omitempty"`
+	// Traffic is the Application Load Balancers' requests counted a minute at a time, for
+	// their CloudWatch metrics (metrics.go), by minute, load balancer, target group and zone.
+	Traffic map[string]*tally `json:",omitempty"`
 }
 
 func newState() state { return state{Regions: map[string]*regionState{}} }
@@ -167,7 +171,8 @@ type listener struct {
 	Protocol     string
 	Port         int32
 	Actions      []action
-	Certificates []string `json:",omitempty"`
+	Certificates []string `json:",omitempty"` // the default certificate
+	Extra        []string `json:",omitempty"` // the certificates AddListenerCertificates added
 	SSLPolicy    string   `json:",omitempty"`
 	DefaultRule  string   // the ARN of its default rule
 	Created      time.Time

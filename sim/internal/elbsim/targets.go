@@ -395,13 +395,19 @@ func (s *Store) health(v *groupView, t target, insts map[string]instance, now ti
 	if p.verdict.State != "" {
 		return p.verdict, p
 	}
+	return v.judge(t, p, now, func() (bool, verdict) { return s.check(v, p) }), p
+}
+
+// judge is the health at now of a target that route found a path to, given how to run its
+// current check (run only when the thresholds need it).
+func (v *groupView) judge(t target, p hop, now time.Time, check func() (bool, verdict)) verdict {
 	hc := v.tg.Health
 	lb := v.lbs[0]
 	if lb.state(now) == "provisioning" {
-		return verdict{"initial", "Elb.RegistrationInProgress", "Target registration is in progress"}, p
+		return verdict{"initial", "Elb.RegistrationInProgress", "Target registration is in progress"}
 	}
 	if !hc.Enabled {
-		return verdict{"unavailable", "Target.HealthCheckDisabled", "Health checks are disabled"}, p
+		return verdict{"unavailable", "Target.HealthCheckDisabled", "Health checks are disabled"}
 	}
 	start := t.Registered
 	// Checks start again when the instance starts again (its LaunchTime is its last start).
@@ -411,14 +417,14 @@ func (s *Store) health(v *groupView, t target, insts map[string]instance, now ti
 		}
 	}
 	checks := int32(now.Sub(start)/(time.Duration(hc.Interval)*time.Second)) + 1
-	ok, fail := s.check(v, p)
+	ok, fail := check()
 	switch {
 	case ok && checks >= hc.Healthy:
-		return verdict{State: "healthy"}, p
+		return verdict{State: "healthy"}
 	case !ok && checks >= hc.Unhealthy:
-		return fail, p
+		return fail
 	}
-	return verdict{"initial", "Elb.InitialHealthChecking", "Initial health checking in progress"}, p
+	return verdict{"initial", "Elb.InitialHealthChecking", "Initial health checking in progress"}
 }
 
 func (h *ELB) DescribeTargetHealth(ctx context.Context, in *elb.DescribeTargetHealthInput) (*elb.DescribeTargetHealthOutput, error) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -18,7 +19,7 @@ import (
 
 // FuzzDecode feeds arbitrary form bodies to Decode for inputs with flattened lists, wrapped
 // lists, maps, unions, timestamps, blobs and floats, of the generated and the schema-based
-// (RDS) paths: it must never panic, and any error must be
+// (RDS, CloudWatch with its unions) paths: it must never panic, and any error must be
 // a *query.Error (bad input), never a caller error. Seeds are in testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
 	f.Add("Action=RunInstances&ImageId=ami-1&MinCount=1&MaxCount=1&TagSpecification.1.Tag.1.Key=Name")
@@ -26,6 +27,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add("UserName=bob&Tags.member.1.Key=k&Tags.member.1.Value=v&Tags=")
 	f.Add("Properties.entry.1.key=k&Properties.entry.1.value=v")
 	f.Add("PolicySourceArn=a&ActionNames.member.1=x&PolicyExclusionList.member.1.PolicyArn=p")
+	f.Add("AlarmName=a&EvaluationCriteria.PromQLCriteria.Query=up&EvaluationWindow.SlidingWindow.Period=60&Metrics.member.1.Id=m")
 	f.Add("StartTime=2024-01-02T03:04:05Z&KeyName=k&PublicKeyMaterial=AAAA&ClientData.UploadSize=1.5")
 	f.Fuzz(func(t *testing.T, body string) {
 		form, err := url.ParseQuery(body)
@@ -49,6 +51,9 @@ func FuzzDecode(f *testing.F) {
 			{rdsCodec, &rds.DescribeDBInstancesInput{}},
 			{rdsCodec, &rds.ModifyDBParameterGroupInput{}},
 			{rdsCodec, &rds.DescribeDBLogFilesInput{}},
+			{cwCodec, &cloudwatch.PutMetricAlarmInput{}},
+			{cwCodec, &cloudwatch.GetMetricDataInput{}},
+			{cwCodec, &cloudwatch.PutMetricDataInput{}},
 		}
 		for _, x := range inputs {
 			err := x.svc.Decode(form, x.in)

@@ -27,7 +27,11 @@ import (
 // validators.go once the service is in internal/awsmodel's list. It panics if client has no
 // operation methods of this generation, a programming error; other problems (no required
 // file, a shape the codec cannot carry) are returned by the first Decode or Encode.
-func FromSchema(service *smithy.ServiceSchema, client any) *Service {
+//
+// unions lists the member types of the unions its types have (the SDK's XMemberY types:
+// reflection cannot enumerate an interface's implementations); a union member of a type it
+// does not list is refused when its plan is built.
+func FromSchema(service *smithy.ServiceSchema, client any, unions ...reflect.Type) *Service {
 	ct := reflect.TypeOf(client)
 	pkg := ""
 	if ct != nil && ct.Kind() == reflect.Pointer {
@@ -39,6 +43,7 @@ func FromSchema(service *smithy.ServiceSchema, client any) *Service {
 		version:  service.Version,
 		pkg:      pkg,
 		ops:      schemaOperations(ct),
+		unions:   unions,
 	}
 	if ns, ok := smithy.SchemaTrait[*traits.XMLNamespace](service.Schema); ok {
 		s.xmlns = ns.URI
@@ -173,7 +178,7 @@ func (b *schemaBuilder) structPlan(t reflect.Type, s *smithy.Schema) (*structPla
 	p := &structPlan{typ: t, byWire: map[string]*fieldPlan{}}
 	b.built[t] = p
 	b.added = append(b.added, t)
-	fs, err := sdkschema.Fields(t, s, nil)
+	fs, err := sdkschema.Fields(t, s, b.svc.unions)
 	if err != nil {
 		return nil, err
 	}
@@ -314,8 +319,35 @@ func (b *schemaBuilder) codec(t reflect.Type, s *smithy.Schema) (*codec, error) 
 			return nil, err
 		}
 		c.kind, c.st = kStruct, p
+	case smithy.ShapeTypeUnion:
+		// Written as a structure with its one member set: Criteria.PromQLCriteria.Query=… in,
+		// <Criteria><PromQLCriteria>…</PromQLCriteria></Criteria> out.
+		if k != reflect.Interface || c.ptr {
+			return bad()
+		}
+		c.kind, c.union, c.unionByType = kUnion, map[string]unionMember{}, map[reflect.Type]string{}
+		for _, mt := range b.svc.unions {
+			if !reflect.PointerTo(mt).Implements(t) {
+				continue
+			}
+			m := s.Member(strings.TrimPrefix(mt.Name(), t.Name()+"Member")) // the SDK's XMemberY naming
+			vf, ok := mt.FieldByName("Value")
+			if m == nil || !ok || len(vf.Index) != 1 {
+				return nil, fmt.Errorf("union member %v is no member of %s", mt, s.TargetID())
+			}
+			vc, err := b.codec(vf.Type, m)
+			if err != nil {
+				return nil, fmt.Errorf("%v: %w", mt, err)
+			}
+			name := b.memberName(m)
+			c.union[name] = unionMember{typ: mt, index: vf.Index[0], c: vc}
+			c.unionByType[mt] = name
+		}
+		if len(c.union) != len(s.Members()) {
+			return nil, fmt.Errorf("union %v: %d of the %d members of %s have a type given to FromSchema", t, len(c.union), len(s.Members()), s.TargetID())
+		}
 	default:
-		// Unions, documents and big numbers: no awsQuery service of this generation has them.
+		// Documents and big numbers: no awsQuery service of this generation has them.
 		return nil, fmt.Errorf("shape %s: %v members are not supported", s.TargetID(), s.Type())
 	}
 	return c, nil

@@ -37,6 +37,7 @@ type Service struct {
 	pkg      string            // FromSchema: the SDK package's import path
 	ops      map[string]*opDef // FromSchema: the client's operations
 	seconds  bool              // FromSchema: timestamps written to the second (STS), not with milliseconds
+	unions   []reflect.Type    // FromSchema: the member types of its unions
 
 	load   sync.Once
 	tables *tables

@@ -9,6 +9,7 @@ package world
 import (
 	"net/http"
 	"net/netip"
+	"time"
 )
 
 // An Endpoint is one end of a flow: an instance, a network interface (a load balancer's
@@ -76,4 +77,44 @@ type Hosts interface {
 	// Handler returns what answers HTTP on the instance's port, or nil when nothing listens.
 	// The request reaches it after the network has let it through.
 	Handler(instance string, port int) http.Handler
+}
+
+// A Datum is one minute's data point of a metric that a service's resources produce for
+// CloudWatch (a load balancer's request count, an Auto Scaling group's size): the values
+// seen in the minute starting at T, each with how many times it was seen — a request count
+// of 12 is the value 1 seen 12 times, whose Sum is 12 and whose Minimum, Maximum and Average
+// are 1, as AWS's are. Counts nil means each value once.
+type Datum struct {
+	Region     string
+	Namespace  string
+	Name       string
+	Dimensions []Dimension
+	Unit       string
+	T          time.Time
+	Values     []float64
+	Counts     []float64
+}
+
+// Dimension is one dimension of a [Datum].
+type Dimension struct{ Name, Value string }
+
+// Minute is the period of every [Datum]: AWS's load balancers and Auto Scaling groups
+// publish a data point a minute.
+const Minute = time.Minute
+
+// Minutes returns the starts of the minutes that ended within (from, to] and after since (a
+// resource's beginning, or zero): those a metric's source has a [Datum] for.
+func Minutes(from, to, since time.Time) []time.Time {
+	first := from.Truncate(Minute)
+	if !first.Add(Minute).After(from) {
+		first = first.Add(Minute)
+	}
+	if b := since.Truncate(Minute); b.After(first) {
+		first = b
+	}
+	var out []time.Time
+	for at := first; !at.Add(Minute).After(to); at = at.Add(Minute) {
+		out = append(out, at)
+	}
+	return out
 }

@@ -39,6 +39,10 @@ type service struct {
 var prefixes = map[awsmodel.Protocol]string{
 	awsmodel.EC2Query: "awsEc2query",
 	awsmodel.AWSQuery: "awsAwsquery",
+	// CloudWatch's rpcv2Cbor service is @awsQueryCompatible, and clients whose models predate
+	// the change (Debian's AWS CLI v2, botocore 1.29) still speak it awsQuery: the simulator
+	// serves both, the query side from the schemas with the required members written here.
+	awsmodel.RPCV2CBOR: "awsAwsquery",
 }
 
 // services are the services of awsmodel's list that speak a query protocol.
