@@ -34,7 +34,8 @@ func NewStore(account string, clock *core.Clock, ids *core.IDs, call Call) *Stor
 }
 
 type state struct {
-	Stacks []*stack `json:",omitempty"` // in the order of creation, deleted ones too
+	Stacks     []*stack     `json:",omitempty"` // in the order of creation, deleted ones too
+	ChangeSets []*changeSet `json:",omitempty"` // in the order of creation
 }
 
 // stack is one stack. Its operations run at the call, and their events are stamped one
@@ -124,6 +125,11 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 	for _, k := range st.Stacks {
 		if k == nil || k.ID == "" || k.Name == "" {
 			return &json.UnsupportedValueError{Str: "a stack without an ID or a name"}
+		}
+	}
+	for _, c := range st.ChangeSets {
+		if c == nil || c.ID == "" || c.StackID == "" {
+			return &json.UnsupportedValueError{Str: "a change set without an ID or a stack"}
 		}
 	}
 	s.mu.Lock()

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
@@ -23,6 +22,53 @@ var nameProps = []string{"BucketName", "RoleName", "InstanceProfileName", "Manag
 // nothing in place. A failure rolls the update back: what it made is deleted, and the stack
 // is UPDATE_ROLLBACK_COMPLETE with its resources as they were.
 func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInput) (*cloudformation.UpdateStackOutput, error) {
+	p, err := h.planUpdate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if p.refused != nil {
+		return nil, p.refused
+	}
+	if p.empty {
+		return nil, invalid("No updates are to be performed.")
+	}
+	if err := h.runUpdate(ctx, p); err != nil {
+		return nil, err
+	}
+	return &cloudformation.UpdateStackOutput{StackId: aws.String(p.k.ID)}, nil
+}
+
+// updatePlan is what an update changes, found before anything is made: the resources
+// added or replaced (steps, in order) and removed. An UPDATE change set shows it.
+type updatePlan struct {
+	old, k  *stack
+	now     time.Time
+	body    string
+	t       *Template
+	order   []string
+	deps    map[string][]string
+	e       *env
+	params  []param
+	steps   []updateStep
+	removed []*resource
+	keep    map[string]bool
+	// empty is true when nothing would change; refused is AWS's refusal of a change the
+	// simulator cannot make (a named resource replaced).
+	empty   bool
+	refused error
+}
+
+// updateStep is a resource to make: new, or the replacement of one.
+type updateStep struct {
+	logical string
+	r       map[string]any
+	replace *resource      // the resource replaced; nil for a new one
+	props   map[string]any // its evaluated properties, for a replacement
+}
+
+// planUpdate checks an UpdateStack request (or an UPDATE change set's) and finds what it
+// changes, making nothing.
+func (h *CloudFormation) planUpdate(ctx context.Context, in *cloudformation.UpdateStackInput) (*updatePlan, error) {
 	s, region := h.s, core.RegionFrom(ctx)
 	old, now, err := s.stackOf(region, aws.ToString(in.StackName))
 	if err != nil {
@@ -47,11 +93,8 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	if err != nil {
 		return nil, err
 	}
-	if c, _ := capability(t); c != "" {
-		have := in.Capabilities
-		if !slices.Contains(have, cfntypes.CapabilityCapabilityNamedIam) && !(c == "CAPABILITY_IAM" && slices.Contains(have, cfntypes.CapabilityCapabilityIam)) {
-			return nil, errorf(InsufficientCapabilit, "Requires capabilities : [%s]", c)
-		}
+	if err := checkCapabilities(t, in.Capabilities); err != nil {
+		return nil, err
 	}
 	given := map[string]string{}
 	for _, p := range in.Parameters {
@@ -83,15 +126,9 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	if err := e.conditions(); err != nil {
 		return nil, err
 	}
+	p := &updatePlan{old: old, k: k, now: now, body: body, t: t, order: order, deps: deps, e: e, params: params, keep: map[string]bool{}}
 	// Whether anything changes is known only as the resources are evaluated in order: a
 	// replaced resource changes the Ref of those that name it.
-	type step struct {
-		logical string
-		r       map[string]any
-		replace *resource // the resource replaced; nil for a new one
-	}
-	var steps []step
-	keep := map[string]bool{}
 	for _, logical := range order {
 		r := t.Resources[logical]
 		if c, ok := r["Condition"].(string); ok && !e.conds[c] {
@@ -102,42 +139,51 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 		if cur != nil && cur.Type == typ {
 			pm, text, err := evalProps(e, r)
 			if err == nil && text == cur.Props && sameDeps(cur.Deps, deps[logical]) {
-				keep[logical] = true
+				p.keep[logical] = true
 				e.res[logical] = cur
 				continue
 			}
-			if err == nil {
+			if err == nil && p.refused == nil {
 				for _, n := range nameProps {
 					if _, named := pm[n]; named {
-						return nil, invalid("CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename %s and update the stack again.", logical)
+						p.refused = invalid("CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename %s and update the stack again.", logical)
 					}
 				}
 			}
-			steps = append(steps, step{logical, r, cur})
+			p.steps = append(p.steps, updateStep{logical, r, cur, pm})
 			e.res[logical] = &resource{Logical: logical, Type: typ, Physical: "pending", Ref: "pending", Attrs: cur.Attrs}
 			continue
 		}
-		steps = append(steps, step{logical, r, cur})
+		p.steps = append(p.steps, updateStep{logical, r, cur, nil})
 		e.res[logical] = &resource{Logical: logical, Type: typ, Physical: "pending", Ref: "pending"}
 	}
-	var removed []*resource
 	for _, r := range k.Resources {
-		if current[r.Logical] == r && !keep[r.Logical] && !slices.ContainsFunc(steps, func(st step) bool { return st.replace == r }) {
-			removed = append(removed, r)
+		if current[r.Logical] == r && !p.keep[r.Logical] && !slices.ContainsFunc(p.steps, func(st updateStep) bool { return st.replace == r }) {
+			p.removed = append(p.removed, r)
 		}
 	}
-	if len(steps) == 0 && len(removed) == 0 {
+	if len(p.steps) == 0 && len(p.removed) == 0 {
 		if outs, err := h.outputs(e, t, region, k); err == nil && slices.Equal(outs, k.Outputs) && body == k.Body && slices.Equal(params, k.Params) {
-			return nil, invalid("No updates are to be performed.")
+			p.empty = true
 		}
 	}
+	return p, nil
+}
 
+// runUpdate registers the update of p and makes it.
+func (h *CloudFormation) runUpdate(ctx context.Context, p *updatePlan) error {
+	s, region, k, e, t, now := h.s, core.RegionFrom(ctx), p.k, p.e, p.t, p.now
+	steps, order, deps, body, params, keep := p.steps, p.order, p.deps, p.body, p.params, p.keep
 	// Register the update, then make it outside the lock.
 	s.mu.Lock()
 	live := s.find(region, k.ID, s.clock.Now())
-	if live == nil || live.Busy.After(now) || live.Final != old.Final {
+	if live == nil || live.Busy.After(now) || live.Final != p.old.Final || len(live.Events) != len(p.old.Events) {
 		s.mu.Unlock()
-		return nil, invalid("Stack:%s is in %s state and can not be updated.", k.ID, live.Final)
+		status := "DELETE_COMPLETE"
+		if live != nil {
+			status = live.Final
+		}
+		return invalid("Stack:%s is in %s state and can not be updated.", k.ID, status)
 	}
 	k.addEvent(s, now, k.Name, k.ID, stackType, "UPDATE_IN_PROGRESS", "User Initiated", "")
 	k.Busy = now.Add(time.Hour)
@@ -157,6 +203,7 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	var made []*resource
 	var failed string
 	var failure string
+	var err error
 	for _, st := range steps {
 		typ := st.r["Type"].(string)
 		res := &resource{Logical: st.logical, Type: typ, Deps: deps[st.logical]}
@@ -212,7 +259,7 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 				gone = append(gone, st.replace)
 			}
 		}
-		gone = append(gone, removed...)
+		gone = append(gone, p.removed...)
 		at = h.deleteList(m, k, gone, at, true)
 		k.addEvent(s, at, k.Name, k.ID, stackType, "UPDATE_COMPLETE", "", "")
 		var next []*resource
@@ -226,14 +273,10 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	}
 	k.Busy = at
 	s.mu.Lock()
-	for i, x := range s.st.Stacks {
-		if x.ID == k.ID {
-			s.st.Stacks[i] = k
-		}
-	}
+	s.replace(k)
 	s.gen++
 	s.mu.Unlock()
-	return &cloudformation.UpdateStackOutput{StackId: aws.String(k.ID)}, nil
+	return nil
 }
 
 // deleteList deletes resources in the reverse of their order, from at; retain keeps those
