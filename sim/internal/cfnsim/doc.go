@@ -73,6 +73,26 @@
 // refused ("No updates are to be performed."); a failing one is rolled back to
 // UPDATE_ROLLBACK_COMPLETE.
 //
-// Not yet: change sets, TemplateURL, nested stacks, stack policies, drift,
+// # Change sets
+//
+// CreateChangeSet checks its request as CreateStack (ChangeSetType CREATE) or UpdateStack
+// (UPDATE, the default) check theirs, at the call, and finds what would change without
+// making anything. A CREATE change set makes its stack in REVIEW_IN_PROGRESS, with no
+// resources (DeleteStack deletes it); its changes are every resource an Add. An UPDATE change
+// set's changes are the update's plan: Add, Remove, and Modify for a resource whose
+// properties changed — Replacement True, each changed property RequiresRecreation Always,
+// since the simulator replaces what it modifies — with the change's source: a parameter
+// (ParameterReference, Static), a resource being replaced (ResourceReference, Dynamic), else
+// DirectModification. A change set is CREATE_PENDING in its first second on the clock, then
+// CREATE_COMPLETE, or FAILED with "The submitted information didn't contain changes. Submit
+// different information to create a change set." (or the refusal of a named resource's
+// replacement). Its ExecutionStatus is UNAVAILABLE, then AVAILABLE; OBSOLETE once its stack
+// changed otherwise; EXECUTE_IN_PROGRESS until the stack's last event of the execution, then
+// EXECUTE_COMPLETE or EXECUTE_FAILED. ExecuteChangeSet runs the creation or update as
+// CreateStack and UpdateStack do, and deletes the stack's other change sets; deleting a stack
+// deletes its change sets. GetTemplateSummary describes a template or a stack's, as the AWS
+// CLI's deploy asks.
+//
+// Not yet: resource import change sets, TemplateURL, nested stacks, stack policies, drift,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim
