@@ -50,3 +50,37 @@ func TestDeployEmbedded(t *testing.T) {
 		t.Errorf("the broken stack: %q", r.stdout)
 	}
 }
+
+// templateParameters never panics, and finds the parameters of any template it reads in its
+// order.
+func FuzzTemplateParameters(f *testing.F) {
+	f.Add([]byte(deployTemplate))
+	f.Add([]byte(`{"Parameters": {"B": {"Type": "String"}, "A": {"Type": "Number"}}, "Resources": {}}`))
+	f.Add([]byte("Parameters: [1, 2]\n"))
+	f.Add([]byte("- a\n- b\n"))
+	f.Add([]byte("Parameters:\n  X: !Ref Y\n  ? [a]\n  : b\n"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		names, err := templateParameters(body)
+		if err != nil && names != nil {
+			t.Errorf("names %q with an error %v", names, err)
+		}
+	})
+}
+
+func TestTemplateParameters(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ body, want string }{
+		{deployTemplate, "Team"},
+		{`{"Parameters": {"B": {"Type": "String"}, "A": {"Type": "Number"}}}`, "B,A"},
+		{"Resources: {}\n", ""},
+		{"Parameters: [1, 2]\n", ""},
+	} {
+		names, err := templateParameters([]byte(c.body))
+		if err != nil || strings.Join(names, ",") != c.want {
+			t.Errorf("templateParameters(%q) = %q, %v; want %q", c.body, names, err, c.want)
+		}
+	}
+	if _, err := templateParameters([]byte("a: [")); err == nil {
+		t.Error("a broken template read")
+	}
+}

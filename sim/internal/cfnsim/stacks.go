@@ -610,34 +610,36 @@ func (s *Store) stackOf(region, nameOrID string) (*stack, time.Time, error) {
 // visibleAt reports whether the stack has begun at now.
 func (k *stack) visibleAt(now time.Time) bool { return !k.Created.After(now) }
 
-// DescribeStacks describes one stack, or every stack of the region not deleted.
+// DescribeStacks describes one stack, or every stack of the region not deleted. The views
+// are made under the read lock, from the stored stacks themselves: a stack is never changed
+// in place but under the write lock, so no copy is needed (a copy through JSON was most of
+// the call's cost).
 func (h *CloudFormation) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error) {
 	s, region := h.s, core.RegionFrom(ctx)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	now := s.clock.Now()
 	var ks []*stack
-	var now time.Time
 	if n := aws.ToString(in.StackName); n != "" {
-		k, t, err := s.stackOf(region, n)
-		if err != nil {
-			return nil, err
+		k := s.find(region, n, now)
+		if k == nil || (k.Name == n && !k.visibleAt(now)) {
+			return nil, invalid("Stack with id %s does not exist", n)
 		}
-		ks, now = []*stack{k}, t
+		ks = []*stack{k}
 	} else {
-		s.mu.RLock()
-		now = s.clock.Now()
 		for i := len(s.st.Stacks) - 1; i >= 0; i-- {
 			k := s.st.Stacks[i]
 			if k.Region == region && (k.Deleted.IsZero() || k.Deleted.After(now)) {
-				ks = append(ks, k.clone())
+				ks = append(ks, k)
 			}
 		}
-		s.mu.RUnlock()
 	}
 	out := &cloudformation.DescribeStacksOutput{}
 	for _, k := range ks {
 		status, why := k.status(now)
 		st := cfntypes.Stack{StackId: aws.String(k.ID), StackName: aws.String(k.Name), CreationTime: aws.Time(k.Created),
 			StackStatus: cfntypes.StackStatus(status), DisableRollback: aws.Bool(k.DisableRollback),
-			EnableTerminationProtection: aws.Bool(k.Protection), NotificationARNs: k.NotificationARNs,
+			EnableTerminationProtection: aws.Bool(k.Protection), NotificationARNs: slices.Clone(k.NotificationARNs),
 			DriftInformation: &cfntypes.StackDriftInformation{StackDriftStatus: cfntypes.StackDriftStatusNotChecked}}
 		if why != "" {
 			st.StackStatusReason = aws.String(why)

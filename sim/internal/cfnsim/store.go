@@ -161,8 +161,9 @@ func (k *stack) visible(now time.Time) []event {
 
 // status is the stack's status at now and its reason: its newest stack event's.
 func (k *stack) status(now time.Time) (string, string) {
-	for _, e := range k.visible(now) {
-		if e.Logical == k.Name && e.Type == stackType {
+	// Events are kept in the order of their Seq: the newest visible is the last one due.
+	for i := len(k.Events) - 1; i >= 0; i-- {
+		if e := &k.Events[i]; !e.At.After(now) && e.Logical == k.Name && e.Type == stackType {
 			return e.Status, e.Reason
 		}
 	}
@@ -172,8 +173,8 @@ func (k *stack) status(now time.Time) (string, string) {
 // resourceStatus is a resource's status at now, its reason and when it last changed; ok is
 // false before its first event.
 func (k *stack) resourceStatus(r *resource, now time.Time) (status, reason string, at time.Time, ok bool) {
-	for _, e := range k.visible(now) {
-		if e.Logical == r.Logical && e.Type != stackType && (e.Physical == r.Physical || e.Physical == "") {
+	for i := len(k.Events) - 1; i >= 0; i-- {
+		if e := &k.Events[i]; !e.At.After(now) && e.Logical == r.Logical && e.Type != stackType && (e.Physical == r.Physical || e.Physical == "") {
 			return e.Status, e.Reason, e.At, true
 		}
 	}
