@@ -250,7 +250,9 @@
 //     FAILED when nothing changes, in AWS's words); ExecuteChangeSet makes them as
 //     CreateStack and UpdateStack do, and a change set outrun by another update is OBSOLETE.
 //     The AWS CLI's cloudformation deploy works against `awsx sim serve`, and `awsx
-//     cloudformation deploy` is the same command.
+//     cloudformation deploy` is the same command. Stack policies are enforced on updates (a
+//     replacement or removal they do not allow fails the update, rolled back), and
+//     termination protection refuses DeleteStack.
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

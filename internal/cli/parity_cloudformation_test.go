@@ -79,6 +79,13 @@ var cloudFormationSession = []step{
 	{args: []string{"cloudformation", "get-template-summary", "--stack-name", "review"}},
 	{args: []string{"cloudformation", "delete-change-set", "--stack-name", "review", "--change-set-name", "first"}},
 	{args: []string{"cloudformation", "list-change-sets", "--stack-name", "review"}},
+	// Termination protection and stack policies.
+	{args: []string{"cloudformation", "update-termination-protection", "--stack-name", "review", "--enable-termination-protection"}},
+	{args: []string{"cloudformation", "delete-stack", "--stack-name", "review"}},
+	{args: []string{"cloudformation", "update-termination-protection", "--stack-name", "nope", "--no-enable-termination-protection"}},
+	{args: []string{"cloudformation", "set-stack-policy", "--stack-name", "review", "--stack-policy-body", `{"Statement":[{"Effect":"Deny","Action":"Update:Replace","Principal":"*","Resource":"LogicalResourceId/Alerts"}]}`}},
+	{args: []string{"cloudformation", "get-stack-policy", "--stack-name", "review"}},
+	{args: []string{"cloudformation", "set-stack-policy", "--stack-name", "review", "--stack-policy-body", `{"Statement":[{"Effect":"Perhaps"}]}`}},
 }
 
 // Every CloudFormation operation the simulator answers, through the AWS CLI v1, v2 and awsx.

@@ -93,6 +93,21 @@
 // deletes its change sets. GetTemplateSummary describes a template or a stack's, as the AWS
 // CLI's deploy asks.
 //
-// Not yet: resource import change sets, TemplateURL, nested stacks, stack policies, drift,
+// # Stack policies and termination protection
+//
+// A stack policy (StackPolicyBody of CreateStack and UpdateStack, SetStackPolicy,
+// GetStackPolicy) is checked when set: Allow or Deny, Update:Modify, Update:Replace,
+// Update:Delete or Update:*, Principal "*", Resource or NotResource ("*",
+// "LogicalResourceId/Name", with wildcards), and StringEquals or StringLike on ResourceType.
+// An update (UpdateStack, ExecuteChangeSet) is checked against it before anything is made:
+// each replacement is Update:Replace (the simulator replaces what it modifies) and each
+// removal Update:Delete; an explicit Deny wins, and once a policy is set a resource no
+// statement allows is denied. The first resource denied is UPDATE_FAILED ("Action denied by
+// stack policy: Statement [#2] does not allow [Update:Replace] for resource
+// [LogicalResourceId/Topic]"), and the update rolls back; StackPolicyDuringUpdateBody
+// overrides the policy for one update. UpdateTerminationProtection turns on and off the
+// protection that makes DeleteStack refuse. Policy URLs are not read yet.
+//
+// Not yet: resource import change sets, TemplateURL, nested stacks, drift,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim

@@ -72,6 +72,14 @@ func (s *Store) Resources(region string, in any) []string {
 		name = in.StackName
 	case *cloudformation.GetTemplateSummaryInput:
 		name = in.StackName
+	case *cloudformation.SetStackPolicyInput:
+		name = in.StackName
+	case *cloudformation.GetStackPolicyInput:
+		name = in.StackName
+	case *cloudformation.UpdateTerminationProtectionInput:
+		name = in.StackName
+	case *cloudformation.UpdateStackInput:
+		name = in.StackName
 	case *cloudformation.CreateChangeSetInput:
 		name = in.StackName
 	case *cloudformation.ListChangeSetsInput:

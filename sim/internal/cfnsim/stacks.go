@@ -157,6 +157,10 @@ func (h *CloudFormation) prepareCreate(ctx context.Context, in *cloudformation.C
 	if err := checkCapabilities(t, in.Capabilities); err != nil {
 		return nil, err
 	}
+	policy, err := policyBody(in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
+	}
 	given := map[string]string{}
 	for _, p := range in.Parameters {
 		given[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
@@ -179,7 +183,7 @@ func (h *CloudFormation) prepareCreate(ctx context.Context, in *cloudformation.C
 		ID:              fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", region, s.account, name, uuid(s.ids)),
 		DisableRollback: aws.ToBool(in.DisableRollback) || in.OnFailure == cfntypes.OnFailureDoNothing,
 		Protection:      aws.ToBool(in.EnableTerminationProtection), RoleARN: aws.ToString(in.RoleARN), NotificationARNs: in.NotificationARNs,
-		TimeoutInMinutes: aws.ToInt32(in.TimeoutInMinutes)}
+		TimeoutInMinutes: aws.ToInt32(in.TimeoutInMinutes), Policy: policy}
 	for _, c := range in.Capabilities {
 		k.Capabilities = append(k.Capabilities, string(c))
 	}
@@ -302,10 +306,12 @@ func (h *CloudFormation) runCreate(ctx context.Context, p *createPlan, review st
 	return nil
 }
 
-// replace puts k in the place of the stack of its ID. s.mu is held.
+// replace puts k in the place of the stack of its ID, keeping the stored one's termination
+// protection and policy, which change under the lock while an operation runs. s.mu is held.
 func (s *Store) replace(k *stack) {
 	for i, x := range s.st.Stacks {
 		if x.ID == k.ID {
+			k.Protection, k.Policy = x.Protection, x.Policy
 			s.st.Stacks[i] = k
 		}
 	}

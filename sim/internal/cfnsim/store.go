@@ -60,6 +60,7 @@ type stack struct {
 	RoleARN          string    `json:",omitempty"`
 	DisableRollback  bool      `json:",omitempty"`
 	Protection       bool      `json:",omitempty"`
+	Policy           string    `json:",omitempty"` // its stack policy
 	Imports          []string  `json:",omitempty"`
 	NotificationARNs []string  `json:",omitempty"`
 	TimeoutInMinutes int32     `json:",omitempty"`

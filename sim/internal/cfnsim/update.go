@@ -56,6 +56,9 @@ type updatePlan struct {
 	// simulator cannot make (a named resource replaced).
 	empty   bool
 	refused error
+	// policy is a new stack policy ("" keeps the stack's); during overrides the stack's
+	// policy for this update only.
+	policy, during string
 }
 
 // updateStep is a resource to make: new, or the replacement of one.
@@ -96,6 +99,14 @@ func (h *CloudFormation) planUpdate(ctx context.Context, in *cloudformation.Upda
 	if err := checkCapabilities(t, in.Capabilities); err != nil {
 		return nil, err
 	}
+	policy, err := policyBody(in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
+	}
+	during, err := policyBody(in.StackPolicyDuringUpdateBody, in.StackPolicyDuringUpdateURL)
+	if err != nil {
+		return nil, err
+	}
 	given := map[string]string{}
 	for _, p := range in.Parameters {
 		key := aws.ToString(p.ParameterKey)
@@ -126,7 +137,8 @@ func (h *CloudFormation) planUpdate(ctx context.Context, in *cloudformation.Upda
 	if err := e.conditions(); err != nil {
 		return nil, err
 	}
-	p := &updatePlan{old: old, k: k, now: now, body: body, t: t, order: order, deps: deps, e: e, params: params, keep: map[string]bool{}}
+	p := &updatePlan{old: old, k: k, now: now, body: body, t: t, order: order, deps: deps, e: e, params: params, keep: map[string]bool{},
+		policy: policy, during: during}
 	// Whether anything changes is known only as the resources are evaluated in order: a
 	// replaced resource changes the Ref of those that name it.
 	for _, logical := range order {
@@ -188,8 +200,18 @@ func (h *CloudFormation) runUpdate(ctx context.Context, p *updatePlan) error {
 	k.addEvent(s, now, k.Name, k.ID, stackType, "UPDATE_IN_PROGRESS", "User Initiated", "")
 	k.Busy = now.Add(time.Hour)
 	live.Events, live.Final, live.Busy = k.Events, k.Final, k.Busy
+	policy := live.Policy
+	if p.during != "" {
+		policy = p.during
+	}
+	if p.policy != "" {
+		live.Policy = p.policy
+	}
 	s.gen++
 	s.mu.Unlock()
+	// The stack policy is checked before anything is made: a replacement or a removal it does
+	// not allow fails the update at that resource.
+	denied, deniedWhy := p.deniedBy(policy)
 
 	m := &maker{s: s, ctx: ctx, stack: k}
 	at := now
@@ -204,6 +226,11 @@ func (h *CloudFormation) runUpdate(ctx context.Context, p *updatePlan) error {
 	var failed string
 	var failure string
 	var err error
+	if denied != nil {
+		failed, failure = denied.Logical, deniedWhy
+		k.addEvent(s, at, denied.Logical, denied.Physical, denied.Type, "UPDATE_FAILED", deniedWhy, "")
+		steps = nil
+	}
 	for _, st := range steps {
 		typ := st.r["Type"].(string)
 		res := &resource{Logical: st.logical, Type: typ, Deps: deps[st.logical]}
@@ -300,3 +327,29 @@ func (h *CloudFormation) deleteList(m *maker, k *stack, rs []*resource, at time.
 }
 
 func sameDeps(a, b []string) bool { return slices.Equal(a, b) }
+
+// deniedBy is the first resource whose replacement or removal the stack policy does not
+// allow, and the reason; nil when the policy allows them all (or there is none).
+func (p *updatePlan) deniedBy(policy string) (*resource, string) {
+	if policy == "" {
+		return nil, ""
+	}
+	sp, err := parseStackPolicy(policy)
+	if err != nil {
+		return nil, ""
+	}
+	for _, st := range p.steps {
+		if st.replace == nil {
+			continue
+		}
+		if ok, why := sp.allows("Update:Replace", st.logical, st.replace.Type); !ok {
+			return st.replace, why
+		}
+	}
+	for _, r := range p.removed {
+		if ok, why := sp.allows("Update:Delete", r.Logical, r.Type); !ok {
+			return r, why
+		}
+	}
+	return nil, ""
+}
