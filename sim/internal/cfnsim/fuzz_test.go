@@ -1,6 +1,7 @@
 package cfnsim
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,6 +53,35 @@ func FuzzTemplate(f *testing.F) {
 		}
 		for _, o := range tmpl.Outputs {
 			_, _ = e.eval(o["Value"])
+		}
+	})
+}
+
+// The stack policy parser never panics: a policy it takes answers every action on every
+// resource, and one it refuses is a ValidationError.
+func FuzzStackPolicy(f *testing.F) {
+	for _, seed := range []string{
+		`{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Deny","Action":["Update:Replace","Update:Delete"],"Principal":"*","Resource":"*","Condition":{"StringLike":{"ResourceType":["AWS::EC2::*"]}}}]}`,
+		`{"Statement":[{"Effect":"Allow","NotAction":"Update:Delete","Principal":"*","NotResource":["LogicalResourceId/Db*"]}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"LogicalResourceId/[a"}]}`,
+		`{"Statement":{}}`,
+		`[]`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		p, err := parseStackPolicy(body)
+		if err != nil {
+			if e, ok := err.(interface{ Error() string }); !ok || !strings.Contains(e.Error(), "stack policy") {
+				t.Errorf("refusal %v", err)
+			}
+			return
+		}
+		for _, a := range []string{"Update:Modify", "Update:Replace", "Update:Delete"} {
+			if ok, why := p.allows(a, "Db1", "AWS::EC2::VPC"); ok == (why != "") {
+				t.Errorf("allows(%s) = %v, %q", a, ok, why)
+			}
 		}
 	})
 }
