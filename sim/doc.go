@@ -252,7 +252,8 @@
 //     The AWS CLI's cloudformation deploy works against `awsx sim serve`, and `awsx
 //     cloudformation deploy` is the same command. Stack policies are enforced on updates (a
 //     replacement or removal they do not allow fails the update, rolled back), and
-//     termination protection refuses DeleteStack.
+//     termination protection refuses DeleteStack. A TemplateURL is read from the simulator's
+//     S3 as the caller.
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

@@ -567,7 +567,7 @@ func (h *CloudFormation) GetTemplateSummary(ctx context.Context, in *cloudformat
 		return nil, invalid("StackSets are not supported by the simulator")
 	} else {
 		var err error
-		if body, err = h.template(in.TemplateBody, in.TemplateURL); err != nil {
+		if body, err = h.template(ctx, in.TemplateBody, in.TemplateURL); err != nil {
 			return nil, err
 		}
 	}

@@ -108,6 +108,15 @@
 // overrides the policy for one update. UpdateTerminationProtection turns on and off the
 // protection that makes DeleteStack refuse. Policy URLs are not read yet.
 //
-// Not yet: resource import change sets, TemplateURL, nested stacks, drift,
+// # Templates in S3
+//
+// A TemplateURL (ValidateTemplate, CreateStack, UpdateStack, CreateChangeSet,
+// GetTemplateSummary) is read from the simulator's own S3 through GetObject at the door, as
+// the caller: one who may not read the object gets "S3 error: " and S3's refusal. The URL is
+// S3's, virtual-hosted (https://BUCKET.s3.amazonaws.com/KEY, with .s3.REGION. or .s3-REGION.)
+// or path-style (https://s3.amazonaws.com/BUCKET/KEY, s3.REGION., s3-REGION.); any other is
+// refused ("TemplateURL must be a supported URL.").
+//
+// Not yet: resource import change sets, nested stacks, drift,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim

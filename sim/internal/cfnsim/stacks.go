@@ -31,22 +31,23 @@ func checkName(name string) error {
 	return nil
 }
 
-// template reads the body of a request's template.
-func (h *CloudFormation) template(body, url *string) (string, error) {
+// template reads the body of a request's template: given, or read from the simulator's S3
+// at its TemplateURL, as the caller.
+func (h *CloudFormation) template(ctx context.Context, body, url *string) (string, error) {
 	switch {
 	case body != nil && url != nil:
 		return "", invalid("Specify exactly one of TemplateBody or TemplateUrl.")
 	case body != nil:
 		return *body, nil
 	case url != nil:
-		return "", invalid("TemplateURL must be a supported URL.") // S3 templates: not yet
+		return h.s.readTemplateURL(ctx, *url)
 	}
 	return "", invalid("Either Template URL or Template Body must be specified.")
 }
 
 // ValidateTemplate checks a template and describes its parameters.
 func (h *CloudFormation) ValidateTemplate(ctx context.Context, in *cloudformation.ValidateTemplateInput) (*cloudformation.ValidateTemplateOutput, error) {
-	body, err := h.template(in.TemplateBody, in.TemplateURL)
+	body, err := h.template(ctx, in.TemplateBody, in.TemplateURL)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func (h *CloudFormation) prepareCreate(ctx context.Context, in *cloudformation.C
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	body, err := h.template(in.TemplateBody, in.TemplateURL)
+	body, err := h.template(ctx, in.TemplateBody, in.TemplateURL)
 	if err != nil {
 		return nil, err
 	}

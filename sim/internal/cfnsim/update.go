@@ -82,7 +82,7 @@ func (h *CloudFormation) planUpdate(ctx context.Context, in *cloudformation.Upda
 	}
 	body := old.Body
 	if !aws.ToBool(in.UsePreviousTemplate) {
-		if body, err = h.template(in.TemplateBody, in.TemplateURL); err != nil {
+		if body, err = h.template(ctx, in.TemplateBody, in.TemplateURL); err != nil {
 			return nil, err
 		}
 	} else if in.TemplateBody != nil || in.TemplateURL != nil {
