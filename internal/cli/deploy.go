@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -11,6 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awsxlab/awsx/internal/cli/waiter"
@@ -81,10 +88,8 @@ func runDeploy(ctx context.Context, f *Factory, g globals, args []string) int {
 	if err != nil {
 		return fail(streams, &exitError{exitOther, "\nInvalid template path " + path + "\n"})
 	}
-	if _, ok := named["s3-bucket"]; ok {
-		return fail(streams, &exitError{exitOther, "\nawsx: cloudformation deploy --s3-bucket is not supported yet: the template is sent in the request\n"})
-	}
-	if len(body) > 51200 {
+	bucket := one("s3-bucket")
+	if len(body) > 51200 && bucket == "" {
 		return fail(streams, &exitError{exitOther, "\nTemplates with a size greater than 51,200 bytes must be deployed via an S3 Bucket. Please add the --s3-bucket parameter to your command. The local template will be copied to that S3 bucket and then deployed.\n"})
 	}
 	overrides, err := keyValues(named["parameter-overrides"], "parameter-overrides")
@@ -146,6 +151,16 @@ func runDeploy(ctx context.Context, f *Factory, g globals, args []string) int {
 				return aws.ToBool(p.UsePreviousValue) && !slices.Contains(had, aws.ToString(p.ParameterKey))
 			})
 		}
+		if bucket != "" {
+			// deployer.py: the template goes to S3 first, named by its MD5 (not sent again when
+			// an object of that name is there), and the change set reads it from its URL.
+			_, force := named["force-upload"]
+			u, err := uploadTemplate(ctx, newS3Client(cfg, backend).(*s3.Client), body, bucket, one("s3-prefix"), one("kms-key-id"), force, streams)
+			if err != nil {
+				return err
+			}
+			in.TemplateBody, in.TemplateURL = nil, aws.String(fmt.Sprintf("https://s3.%s.amazonaws.com/%s/%s", cfg.Region, bucket, u))
+		}
 		made, err := client.CreateChangeSet(ctx, in)
 		if err != nil {
 			return callErrorOf("CreateChangeSet", err)
@@ -203,6 +218,35 @@ func runDeploy(ctx context.Context, f *Factory, g globals, args []string) int {
 		return fail(streams, err)
 	}
 	return exitOK
+}
+
+// uploadTemplate puts a template in bucket as [prefix/]MD5.template, as the AWS CLI's
+// S3Uploader does (server-side encrypted, with the KMS key given), unless an object of that
+// name is there and force is false; it returns the key.
+func uploadTemplate(ctx context.Context, client *s3.Client, body []byte, bucket, prefix, kmsKey string, force bool, streams *IO) (string, error) {
+	sum := md5.Sum(body)
+	key := hex.EncodeToString(sum[:]) + ".template"
+	if prefix != "" {
+		key = prefix + "/" + key
+	}
+	if !force {
+		if _, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err == nil {
+			return key, nil
+		}
+	}
+	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body), ServerSideEncryption: s3types.ServerSideEncryptionAes256}
+	if kmsKey != "" {
+		in.ServerSideEncryption, in.SSEKMSKeyId = s3types.ServerSideEncryptionAwsKms, aws.String(kmsKey)
+	}
+	if _, err := client.PutObject(ctx, in); err != nil {
+		var ae smithy.APIError
+		if errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucket" {
+			return "", &exitError{exitOther, "\nS3 Bucket does not exist. Execute the command to create a new bucket\naws s3 mb s3://" + bucket + "\n"}
+		}
+		return "", callErrorOf("PutObject", err)
+	}
+	fmt.Fprintf(streams.Err, "\rUploading to %s  %d / %d.0  (100.00%%)", key, len(body), len(body))
+	return key, nil
 }
 
 // hasStack reports whether the stack exists and is not in review, as deployer.py's has_stack.
@@ -300,6 +344,10 @@ Deploys a template as the AWS CLI's cloudformation deploy does: a change set (CR
 stack, UPDATE for one that exists), waited for, executed, and the stack waited for.
 
   --template-file FILE               the template (JSON or YAML)
+  --s3-bucket BUCKET                 upload the template to BUCKET first (needed above 51,200 bytes)
+  --s3-prefix PREFIX                 the key's prefix in the bucket
+  --kms-key-id KEY                   encrypt the upload with this KMS key
+  --force-upload                     upload even when the bucket has the template already
   --stack-name NAME                  the stack to create or update
   --parameter-overrides K=V ...      parameter values; the others keep their previous values
   --capabilities CAP ...             CAPABILITY_IAM, CAPABILITY_NAMED_IAM

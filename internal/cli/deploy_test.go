@@ -34,6 +34,7 @@ func TestDeployEmbedded(t *testing.T) {
 		{[]string{"--template-file", "broken.yaml", "--stack-name", "broken"}, 255,
 			"\nWaiting for changeset to be created..\nWaiting for stack create/update to complete\n", "aws cloudformation describe-stack-events --stack-name broken"},
 		{[]string{"--template-file", "stack.yaml", "--stack-name", "web", "--colour", "blue"}, 252, "", "Unknown options: --colour"},
+		{[]string{"--template-file", "stack.yaml", "--stack-name", "viaS3", "--s3-bucket", "nobucket"}, 255, "", "S3 Bucket does not exist. Execute the command to create a new bucket\naws s3 mb s3://nobucket"},
 	}
 	for _, s := range steps {
 		r := runAwsx(t, env, home, append([]string{"cloudformation", "deploy"}, s.args...)...)
@@ -41,7 +42,21 @@ func TestDeployEmbedded(t *testing.T) {
 			t.Errorf("deploy %v: %d\n%s\n%s", s.args, r.code, r.stdout, r.stderr)
 		}
 	}
-	r := runAwsx(t, env, home, "cloudformation", "list-change-sets", "--stack-name", "web", "--query", "Summaries[].[Status,ExecutionStatus]", "--output", "text")
+	// Through a bucket: the template is uploaded once, by its MD5, and read from its URL.
+	if r := runAwsx(t, env, home, "s3", "mb", "s3://lab-templates"); r.code != 0 {
+		t.Fatalf("mb: %s", r.stderr)
+	}
+	for range 2 {
+		r := runAwsx(t, env, home, "cloudformation", "deploy", "--template-file", "stack.yaml", "--stack-name", "viaS3", "--s3-bucket", "lab-templates", "--s3-prefix", "web")
+		if r.code != 0 || !strings.Contains(r.stdout, "Successfully created/updated stack - viaS3") && !strings.Contains(r.stdout, "No changes to deploy") {
+			t.Errorf("deploy through S3: %d %s %s", r.code, r.stdout, r.stderr)
+		}
+	}
+	r := runAwsx(t, env, home, "s3api", "list-objects-v2", "--bucket", "lab-templates", "--query", "Contents[].Key", "--output", "text")
+	if !regexp.MustCompile(`^web/[0-9a-f]{32}\.template\n$`).MatchString(r.stdout) {
+		t.Errorf("the bucket holds %q", r.stdout)
+	}
+	r = runAwsx(t, env, home, "cloudformation", "list-change-sets", "--stack-name", "web", "--query", "Summaries[].[Status,ExecutionStatus]", "--output", "text")
 	if !regexp.MustCompile(`^CREATE_COMPLETE\tEXECUTE_COMPLETE\nFAILED\tUNAVAILABLE\nCREATE_COMPLETE\tAVAILABLE\n$`).MatchString(r.stdout) {
 		t.Errorf("change sets after the deploys: %q %s", r.stdout, r.stderr)
 	}
