@@ -82,3 +82,58 @@ func TestCloudFormationTemplateURL(t *testing.T) {
 		}
 	})
 }
+
+// A nested stack is made from its TemplateURL with the parameters given; the parent reads its
+// outputs with Fn::GetAtt Outputs.NAME; deleting the parent deletes it. A child that rolls
+// back fails its parent's resource, and the parent rolls back.
+func TestCloudFormationNestedStacks(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, b conformance.Backend) {
+		ctx := context.Background()
+		c := b.Open(t, cfnClock())
+		c.Require(t, conformance.ClockControl)
+		s3c := s3.NewFromConfig(c.Config())
+		must(s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("templates")}))(t)
+		child := "Parameters:\n  Label: {Type: String}\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties: {DisplayName: !Ref Label}\nOutputs:\n  TopicArn: {Value: !Ref Topic}\n"
+		must(s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("templates"), Key: aws.String("child.yaml"), Body: strings.NewReader(child)}))(t)
+		must(s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("templates"), Key: aws.String("bad.yaml"),
+			Body: strings.NewReader("Parameters:\n  Label: {Type: String}\nResources:\n  Net:\n    Type: AWS::EC2::Subnet\n    Properties: {VpcId: vpc-nope, CidrBlock: 10.0.0.0/24}\n")}))(t)
+		parent := "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://templates.s3.amazonaws.com/child.yaml\n      Parameters: {Label: nested}\n" +
+			"  Setting:\n    Type: AWS::SSM::Parameter\n    Properties: {Type: String, Value: !GetAtt Child.Outputs.TopicArn}\nOutputs:\n  Topic: {Value: !GetAtt Child.Outputs.TopicArn}\n  ChildId: {Value: !Ref Child}\n"
+		client := cloudformation.NewFromConfig(c.Config())
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("parent"), TemplateBody: &parent}))(t)
+		c.Advance(t, time.Minute)
+		st := must(stackStatus(t, client, "parent"))(t)
+		if st.StackStatus != cfntypes.StackStatusCreateComplete || !strings.HasPrefix(outputOf(st, "Topic"), "arn:aws:sns:us-east-1:123456789012:parent-Child-") ||
+			!strings.Contains(outputOf(st, "ChildId"), ":stack/parent-Child-") {
+			t.Fatalf("parent: %s %+v", st.StackStatus, st.Outputs)
+		}
+		kid := must(stackStatus(t, client, outputOf(st, "ChildId")))(t)
+		if kid.StackStatus != cfntypes.StackStatusCreateComplete || aws.ToString(kid.Parameters[0].ParameterValue) != "nested" {
+			t.Errorf("child: %s %+v", kid.StackStatus, kid.Parameters)
+		}
+		must(client.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("parent")}))(t)
+		c.Advance(t, time.Minute)
+		_, err := client.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: kid.StackName})
+		wantCode(t, err, "ValidationError")
+
+		broken := strings.Replace(parent, "child.yaml", "bad.yaml", 1)
+		must(client.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("broken"), TemplateBody: &broken}))(t)
+		c.Advance(t, time.Minute)
+		if st := must(stackStatus(t, client, "broken"))(t); st.StackStatus != cfntypes.StackStatusRollbackComplete {
+			t.Errorf("broken parent: %s", st.StackStatus)
+		}
+		ev := must(client.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("broken")}))(t).StackEvents
+		found := false
+		for _, e := range ev {
+			if e.ResourceStatus == cfntypes.ResourceStatusCreateFailed && strings.Contains(aws.ToString(e.ResourceStatusReason), "Embedded stack arn:aws:cloudformation:us-east-1:123456789012:stack/broken-Child-") &&
+				strings.Contains(aws.ToString(e.ResourceStatusReason), "The following resource(s) failed to create: [Net]") {
+				found = true
+			}
+		}
+		if !found {
+			for _, e := range ev {
+				t.Errorf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+			}
+		}
+	})
+}

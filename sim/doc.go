@@ -253,7 +253,8 @@
 //     cloudformation deploy` is the same command. Stack policies are enforced on updates (a
 //     replacement or removal they do not allow fails the update, rolled back), and
 //     termination protection refuses DeleteStack. A TemplateURL is read from the simulator's
-//     S3 as the caller.
+//     S3 as the caller, and nested stacks (AWS::CloudFormation::Stack) are made from theirs,
+//     their outputs read with Fn::GetAtt Outputs.NAME.
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

@@ -117,6 +117,15 @@
 // or path-style (https://s3.amazonaws.com/BUCKET/KEY, s3.REGION., s3-REGION.); any other is
 // refused ("TemplateURL must be a supported URL.").
 //
-// Not yet: resource import change sets, nested stacks, drift,
+// A nested stack, AWS::CloudFormation::Stack, is made from its TemplateURL by CreateStack at
+// the door as the caller, with its Parameters and the parent's capabilities, named
+// PARENT-Logical-RANDOM; its Ref is its stack ID and Fn::GetAtt Outputs.NAME its outputs,
+// known at the call since the child is made at once (its own events run on the clock from
+// the same second, so the parent may show the child's resource complete before the child
+// is). A child that rolls back fails its resource ("Embedded stack ARN was not successfully
+// created: " and the child's reason), and the parent rolls back; deleting the parent deletes
+// the child. ParentId and RootId are not shown yet.
+//
+// Not yet: resource import change sets, drift,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim
