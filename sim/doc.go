@@ -254,7 +254,8 @@
 //     replacement or removal they do not allow fails the update, rolled back), and
 //     termination protection refuses DeleteStack. A TemplateURL is read from the simulator's
 //     S3 as the caller, and nested stacks (AWS::CloudFormation::Stack) are made from theirs,
-//     their outputs read with Fn::GetAtt Outputs.NAME.
+//     their outputs read with Fn::GetAtt Outputs.NAME. Drift detection compares SSM
+//     parameters and SNS topics with their templates (other types NOT_CHECKED).
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

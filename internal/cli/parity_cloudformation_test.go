@@ -121,6 +121,13 @@ var cloudFormationDeploySession = []step{
 	{args: []string{"cloudformation", "describe-change-set", "--change-set-name", "{cs}", "--query", "[Status,ExecutionStatus]", "--output", "text"}},
 	{args: []string{"cloudformation", "execute-change-set", "--change-set-name", "{cs}"}},
 	{args: []string{"cloudformation", "list-change-sets", "--stack-name", "web", "--query", "Summaries[].[ChangeSetName,ExecutionStatus]", "--output", "text"}},
+	// Drift detection (dates left out: each server's fast clock is its own).
+	{args: []string{"cloudformation", "detect-stack-drift", "--stack-name", "web", "--query", "StackDriftDetectionId", "--output", "text"}, capture: "drift"},
+	{args: []string{"cloudformation", "describe-stack-drift-detection-status", "--stack-drift-detection-id", "{drift}", "--query", "[DetectionStatus,StackDriftStatus,DriftedStackResourceCount]"}},
+	{args: []string{"cloudformation", "describe-stack-drift-detection-status", "--stack-drift-detection-id", "nope"}},
+	{args: []string{"cloudformation", "describe-stack-resource-drifts", "--stack-name", "web", "--query", "StackResourceDrifts[].[LogicalResourceId,StackResourceDriftStatus,ExpectedProperties,ActualProperties]"}},
+	{args: []string{"cloudformation", "detect-stack-resource-drift", "--stack-name", "web", "--logical-resource-id", "Alerts", "--query", "StackResourceDrift.[StackResourceDriftStatus,ExpectedProperties]"}},
+	{args: []string{"cloudformation", "detect-stack-drift", "--stack-name", "broken"}},
 }
 
 // deployTemplate is the deploy session's stack: Team changes the topic's display name, so an

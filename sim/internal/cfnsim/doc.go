@@ -126,6 +126,18 @@
 // created: " and the child's reason), and the parent rolls back; deleting the parent deletes
 // the child. ParentId and RootId are not shown yet.
 //
-// Not yet: resource import change sets, drift,
+// # Drift
+//
+// DetectStackDrift (and DetectStackResourceDrift for one resource) reads each resource of a
+// stack in CREATE_COMPLETE, UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE through its service's
+// operations as the caller, and compares the properties the simulator reads with the
+// template's: SSM parameters (Value, Type) and SNS topics (DisplayName). A resource that
+// differs is MODIFIED, with each property's difference (NOT_EQUAL); one deleted outside the
+// stack is DELETED; resources of the other types are NOT_CHECKED, as AWS answers for types
+// drift detection does not support. A detection is complete at the call
+// (DescribeStackDriftDetectionStatus), its results kept for DescribeStackResourceDrifts, and
+// DescribeStacks shows the stack's drift status and when it was checked.
+//
+// Not yet: resource import change sets,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim

@@ -72,6 +72,12 @@ func (s *Store) Resources(region string, in any) []string {
 		name = in.StackName
 	case *cloudformation.GetTemplateSummaryInput:
 		name = in.StackName
+	case *cloudformation.DetectStackDriftInput:
+		name = in.StackName
+	case *cloudformation.DetectStackResourceDriftInput:
+		name = in.StackName
+	case *cloudformation.DescribeStackResourceDriftsInput:
+		name = in.StackName
 	case *cloudformation.SetStackPolicyInput:
 		name = in.StackName
 	case *cloudformation.GetStackPolicyInput:

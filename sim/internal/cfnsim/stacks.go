@@ -648,6 +648,10 @@ func (h *CloudFormation) DescribeStacks(ctx context.Context, in *cloudformation.
 			StackStatus: cfntypes.StackStatus(status), DisableRollback: aws.Bool(k.DisableRollback),
 			EnableTerminationProtection: aws.Bool(k.Protection), NotificationARNs: slices.Clone(k.NotificationARNs),
 			DriftInformation: &cfntypes.StackDriftInformation{StackDriftStatus: cfntypes.StackDriftStatusNotChecked}}
+		if k.Drift != nil {
+			st.DriftInformation.StackDriftStatus, _ = k.Drift.stackDrift()
+			st.DriftInformation.LastCheckTimestamp = aws.Time(k.Drift.At)
+		}
 		if why != "" {
 			st.StackStatusReason = aws.String(why)
 		}

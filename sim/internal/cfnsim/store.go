@@ -61,6 +61,7 @@ type stack struct {
 	DisableRollback  bool      `json:",omitempty"`
 	Protection       bool      `json:",omitempty"`
 	Policy           string    `json:",omitempty"` // its stack policy
+	Drift            *driftRun `json:",omitempty"` // its last drift detection
 	Imports          []string  `json:",omitempty"`
 	NotificationARNs []string  `json:",omitempty"`
 	TimeoutInMinutes int32     `json:",omitempty"`
