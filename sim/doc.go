@@ -285,7 +285,19 @@
 //     and mount targets, DB subnet groups — are made in dependency order through their services' operations as the
 //     caller, so they are the ones describe-* shows, and a refusal fails the stack, rolled
 //     back. UpdateStack adds, removes and replaces resources. The stack's events are one second apart on the clock: it is CREATE_IN_PROGRESS
-//     for as many seconds as it has resources (sim/internal/cfnsim).
+//     for as many seconds as it has resources (sim/internal/cfnsim). Change sets preview a
+//     stack's creation (its stack waits in REVIEW_IN_PROGRESS) or update — each resource's
+//     Add, Modify or Remove, with the properties that changed and what caused them (a
+//     parameter, a replaced resource) — CREATE_PENDING for a second, then CREATE_COMPLETE (or
+//     FAILED when nothing changes, in AWS's words); ExecuteChangeSet makes them as
+//     CreateStack and UpdateStack do, and a change set outrun by another update is OBSOLETE.
+//     The AWS CLI's cloudformation deploy works against `awsx sim serve`, and `awsx
+//     cloudformation deploy` is the same command. Stack policies are enforced on updates (a
+//     replacement or removal they do not allow fails the update, rolled back), and
+//     termination protection refuses DeleteStack. A TemplateURL is read from the simulator's
+//     S3 as the caller, and nested stacks (AWS::CloudFormation::Stack) are made from theirs,
+//     their outputs read with Fn::GetAtt Outputs.NAME. Drift detection compares SSM
+//     parameters and SNS topics with their templates (other types NOT_CHECKED).
 //
 // An operation the simulator does not implement is authorized like any other, then answered
 // with a NotImplemented error that names it — never an empty success.

@@ -47,6 +47,9 @@ func runService(cmd *cobra.Command, f *Factory, svc *awsService, g globals, args
 		}
 		return exitOK
 	}
+	if svc.cliName() == "cloudformation" && args[0] == "deploy" { // the AWS CLI's hand-made command
+		return runDeploy(cmd.Context(), f, g, args[1:])
+	}
 	if args[0] == "wait" {
 		if ws, _ := waiter.Of(svc.name); len(ws) > 0 {
 			return runWait(cmd, f, svc, g, args[1:])

@@ -68,6 +68,8 @@ type step struct {
 	// unlike names an AWS CLI whose answer awsx does not follow, and says why:
 	// "v2: …". The step is played there all the same, its answer not compared.
 	unlike string
+	// pause is how long the world waits before the step (on the wall clock).
+	pause time.Duration
 }
 
 // play runs the steps in w and returns their results.
@@ -83,6 +85,7 @@ func play(w world, steps []step) []result {
 			}
 			args[j] = a
 		}
+		time.Sleep(s.pause)
 		out[i] = w.run(args)
 		if s.capture != "" {
 			kept[s.capture] = strings.Trim(strings.TrimSpace(out[i].stdout), `"`)
@@ -111,10 +114,18 @@ func compareSession(t *testing.T, steps []step, files map[string]string) {
 func playSessions(t *testing.T, steps []step, fill func(t *testing.T, dir string, now time.Time),
 	compare func(t *testing.T, c client, args []string, got, want result)) {
 	t.Helper()
-	cs := clients(t)
 	now := time.Now().UTC().Truncate(time.Second)
+	playSessionsOn(t, steps, now, func(o *ServeOptions) { o.Clock = now }, fill, compare)
+}
+
+// playSessionsOn is [playSessions] on servers that set makes (their clock), now the time
+// that fill is told.
+func playSessionsOn(t *testing.T, steps []step, now time.Time, set func(*ServeOptions), fill func(t *testing.T, dir string, now time.Time),
+	compare func(t *testing.T, c client, args []string, got, want result)) {
+	t.Helper()
+	cs := clients(t)
 	serve := func() string {
-		return startServerWith(t, func(o *ServeOptions) { o.Clock = now })
+		return startServerWith(t, set)
 	}
 	home := func() string {
 		dir := t.TempDir()
@@ -160,6 +171,7 @@ var paritySessions = []struct {
 	{"elbv2Session", elbv2Session, []string{"elbv2"}},
 	{"autoScalingSession", autoScalingSession, []string{"autoscaling"}},
 	{"cloudFormationSession", cloudFormationSession, []string{"cloudformation"}},
+	{"cloudFormationDeploySession", cloudFormationDeploySession, []string{"cloudformation"}},
 }
 
 // A new operation in the simulator cannot land without its parity step, nor a new service of

@@ -48,6 +48,9 @@ type ServeOptions struct {
 	NoAuthz  bool
 	// Ready, when set, is called with the bound address once the server listens (tests).
 	Ready func(addr string)
+	// clock, when set, is the simulator's base clock in place of Clock (tests: one that runs
+	// faster than the wall, so that the AWS CLI's waits end at their first attempt).
+	clock func() time.Time
 	// The limits on slow clients (see [serveLimits]); zero is the default. Tests shorten them.
 	HeaderTimeout, ProgressTimeout, IdleTimeout time.Duration
 }
@@ -141,6 +144,9 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 	opts := []sim.Option{sim.WithSeed(o.Seed)}
 	if !o.Clock.IsZero() {
 		opts = append(opts, sim.WithClock(func() time.Time { return o.Clock }))
+	}
+	if o.clock != nil {
+		opts = append(opts, sim.WithClock(o.clock))
 	}
 	if o.AnyKey {
 		opts = append(opts, sim.WithAnyAccessKey())

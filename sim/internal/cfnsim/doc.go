@@ -73,6 +73,71 @@
 // refused ("No updates are to be performed."); a failing one is rolled back to
 // UPDATE_ROLLBACK_COMPLETE.
 //
-// Not yet: change sets, TemplateURL, nested stacks, stack policies, drift,
+// # Change sets
+//
+// CreateChangeSet checks its request as CreateStack (ChangeSetType CREATE) or UpdateStack
+// (UPDATE, the default) check theirs, at the call, and finds what would change without
+// making anything. A CREATE change set makes its stack in REVIEW_IN_PROGRESS, with no
+// resources (DeleteStack deletes it); its changes are every resource an Add. An UPDATE change
+// set's changes are the update's plan: Add, Remove, and Modify for a resource whose
+// properties changed — Replacement True, each changed property RequiresRecreation Always,
+// since the simulator replaces what it modifies — with the change's source: a parameter
+// (ParameterReference, Static), a resource being replaced (ResourceReference, Dynamic), else
+// DirectModification. A change set is CREATE_PENDING in its first second on the clock, then
+// CREATE_COMPLETE, or FAILED with "The submitted information didn't contain changes. Submit
+// different information to create a change set." (or the refusal of a named resource's
+// replacement). Its ExecutionStatus is UNAVAILABLE, then AVAILABLE; OBSOLETE once its stack
+// changed otherwise; EXECUTE_IN_PROGRESS until the stack's last event of the execution, then
+// EXECUTE_COMPLETE or EXECUTE_FAILED. ExecuteChangeSet runs the creation or update as
+// CreateStack and UpdateStack do, and deletes the stack's other change sets; deleting a stack
+// deletes its change sets. GetTemplateSummary describes a template or a stack's, as the AWS
+// CLI's deploy asks.
+//
+// # Stack policies and termination protection
+//
+// A stack policy (StackPolicyBody of CreateStack and UpdateStack, SetStackPolicy,
+// GetStackPolicy) is checked when set: Allow or Deny, Update:Modify, Update:Replace,
+// Update:Delete or Update:*, Principal "*", Resource or NotResource ("*",
+// "LogicalResourceId/Name", with wildcards), and StringEquals or StringLike on ResourceType.
+// An update (UpdateStack, ExecuteChangeSet) is checked against it before anything is made:
+// each replacement is Update:Replace (the simulator replaces what it modifies) and each
+// removal Update:Delete; an explicit Deny wins, and once a policy is set a resource no
+// statement allows is denied. The first resource denied is UPDATE_FAILED ("Action denied by
+// stack policy: Statement [#2] does not allow [Update:Replace] for resource
+// [LogicalResourceId/Topic]"), and the update rolls back; StackPolicyDuringUpdateBody
+// overrides the policy for one update. UpdateTerminationProtection turns on and off the
+// protection that makes DeleteStack refuse. Policy URLs are not read yet.
+//
+// # Templates in S3
+//
+// A TemplateURL (ValidateTemplate, CreateStack, UpdateStack, CreateChangeSet,
+// GetTemplateSummary) is read from the simulator's own S3 through GetObject at the door, as
+// the caller: one who may not read the object gets "S3 error: " and S3's refusal. The URL is
+// S3's, virtual-hosted (https://BUCKET.s3.amazonaws.com/KEY, with .s3.REGION. or .s3-REGION.)
+// or path-style (https://s3.amazonaws.com/BUCKET/KEY, s3.REGION., s3-REGION.); any other is
+// refused ("TemplateURL must be a supported URL.").
+//
+// A nested stack, AWS::CloudFormation::Stack, is made from its TemplateURL by CreateStack at
+// the door as the caller, with its Parameters and the parent's capabilities, named
+// PARENT-Logical-RANDOM; its Ref is its stack ID and Fn::GetAtt Outputs.NAME its outputs,
+// known at the call since the child is made at once (its own events run on the clock from
+// the same second, so the parent may show the child's resource complete before the child
+// is). A child that rolls back fails its resource ("Embedded stack ARN was not successfully
+// created: " and the child's reason), and the parent rolls back; deleting the parent deletes
+// the child. ParentId and RootId are not shown yet.
+//
+// # Drift
+//
+// DetectStackDrift (and DetectStackResourceDrift for one resource) reads each resource of a
+// stack in CREATE_COMPLETE, UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE through its service's
+// operations as the caller, and compares the properties the simulator reads with the
+// template's: SSM parameters (Value, Type) and SNS topics (DisplayName). A resource that
+// differs is MODIFIED, with each property's difference (NOT_EQUAL); one deleted outside the
+// stack is DELETED; resources of the other types are NOT_CHECKED, as AWS answers for types
+// drift detection does not support. A detection is complete at the call
+// (DescribeStackDriftDetectionStatus), its results kept for DescribeStackResourceDrifts, and
+// DescribeStacks shows the stack's drift status and when it was checked.
+//
+// Not yet: resource import change sets,
 // creation policies, the aws:cloudformation:* tags (EC2 refuses aws: keys to every caller).
 package cfnsim

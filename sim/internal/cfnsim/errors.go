@@ -9,10 +9,12 @@ import (
 // The error codes of the operations simulated, as botocore's model names them.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html
 const (
-	ValidationError       core.Code = "ValidationError"
-	AlreadyExists         core.Code = "AlreadyExistsException"
-	InsufficientCapabilit core.Code = "InsufficientCapabilitiesException"
-	LimitExceeded         core.Code = "LimitExceededException"
+	ValidationError        core.Code = "ValidationError"
+	AlreadyExists          core.Code = "AlreadyExistsException"
+	InsufficientCapabilit  core.Code = "InsufficientCapabilitiesException"
+	LimitExceeded          core.Code = "LimitExceededException"
+	ChangeSetNotFound      core.Code = "ChangeSetNotFound" // answers 404
+	InvalidChangeSetStatus core.Code = "InvalidChangeSetStatus"
 )
 
 // errorf returns a CloudFormation error; all of them answer 400.

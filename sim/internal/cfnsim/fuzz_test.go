@@ -1,6 +1,7 @@
 package cfnsim
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,4 +55,75 @@ func FuzzTemplate(f *testing.F) {
 			_, _ = e.eval(o["Value"])
 		}
 	})
+}
+
+// The stack policy parser never panics: a policy it takes answers every action on every
+// resource, and one it refuses is a ValidationError.
+func FuzzStackPolicy(f *testing.F) {
+	for _, seed := range []string{
+		`{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Deny","Action":["Update:Replace","Update:Delete"],"Principal":"*","Resource":"*","Condition":{"StringLike":{"ResourceType":["AWS::EC2::*"]}}}]}`,
+		`{"Statement":[{"Effect":"Allow","NotAction":"Update:Delete","Principal":"*","NotResource":["LogicalResourceId/Db*"]}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"LogicalResourceId/[a"}]}`,
+		`{"Statement":{}}`,
+		`[]`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		p, err := parseStackPolicy(body)
+		if err != nil {
+			if e, ok := err.(interface{ Error() string }); !ok || !strings.Contains(e.Error(), "stack policy") {
+				t.Errorf("refusal %v", err)
+			}
+			return
+		}
+		for _, a := range []string{"Update:Modify", "Update:Replace", "Update:Delete"} {
+			if ok, why := p.allows(a, "Db1", "AWS::EC2::VPC"); ok == (why != "") {
+				t.Errorf("allows(%s) = %v, %q", a, ok, why)
+			}
+		}
+	})
+}
+
+// s3Location never panics, and what it takes names a bucket and a key.
+func FuzzS3Location(f *testing.F) {
+	for _, seed := range []string{"https://b.s3.amazonaws.com/k", "https://s3.us-east-1.amazonaws.com/b/k/x.yaml", "https://s3-eu-west-1.amazonaws.com/b/k",
+		"https://b.s3.eu-west-1.amazonaws.com/k?versionId=3", "http://example.com/b/k", "https://.s3.amazonaws.com/k", "%zz"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if b, k, ok := s3Location(raw); ok && (b == "" || k == "") {
+			t.Errorf("s3Location(%q) = %q, %q", raw, b, k)
+		}
+	})
+}
+
+func TestS3Location(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"https://b.s3.amazonaws.com/k/x.yaml":            "b k/x.yaml",
+		"https://b.s3.us-west-2.amazonaws.com/k":         "b k",
+		"https://b.s3-us-west-2.amazonaws.com/k":         "b k",
+		"https://my.bucket.s3.amazonaws.com/k":           "my.bucket k",
+		"https://s3.amazonaws.com/b/k":                   "b k",
+		"https://s3.us-west-2.amazonaws.com/b/k":         "b k",
+		"https://s3-us-west-2.amazonaws.com/b/k":         "b k",
+		"https://s3.amazonaws.com/b":                     "",
+		"https://b.s3.amazonaws.com/":                    "",
+		"https://example.com/b/k":                        "",
+		"https://b.ec2.amazonaws.com/k":                  "",
+		"https://user@b.s3.amazonaws.com/k":              "",
+		"https://b.s3.amazonaws.com/k?versionId=x":       "b k",
+		"https://b.s3.amazonaws.com/k?response-type=zip": "",
+	} {
+		b, k, ok := s3Location(raw)
+		got := ""
+		if ok {
+			got = b + " " + k
+		}
+		if got != want {
+			t.Errorf("s3Location(%q) = %q, want %q", raw, got, want)
+		}
+	}
 }

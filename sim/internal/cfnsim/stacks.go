@@ -31,22 +31,23 @@ func checkName(name string) error {
 	return nil
 }
 
-// template reads the body of a request's template.
-func (h *CloudFormation) template(body, url *string) (string, error) {
+// template reads the body of a request's template: given, or read from the simulator's S3
+// at its TemplateURL, as the caller.
+func (h *CloudFormation) template(ctx context.Context, body, url *string) (string, error) {
 	switch {
 	case body != nil && url != nil:
 		return "", invalid("Specify exactly one of TemplateBody or TemplateUrl.")
 	case body != nil:
 		return *body, nil
 	case url != nil:
-		return "", invalid("TemplateURL must be a supported URL.") // S3 templates: not yet
+		return h.s.readTemplateURL(ctx, *url)
 	}
 	return "", invalid("Either Template URL or Template Body must be specified.")
 }
 
 // ValidateTemplate checks a template and describes its parameters.
 func (h *CloudFormation) ValidateTemplate(ctx context.Context, in *cloudformation.ValidateTemplateInput) (*cloudformation.ValidateTemplateOutput, error) {
-	body, err := h.template(in.TemplateBody, in.TemplateURL)
+	body, err := h.template(ctx, in.TemplateBody, in.TemplateURL)
 	if err != nil {
 		return nil, err
 	}
@@ -113,12 +114,36 @@ func capability(t *Template) (string, []string) {
 // operations as the caller, rolled back when one fails. See [stack] for how the events are
 // timed.
 func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.CreateStackInput) (*cloudformation.CreateStackOutput, error) {
+	p, err := h.prepareCreate(ctx, in, func(k *stack) error { return errorf(AlreadyExists, "Stack [%s] already exists", k.Name) })
+	if err != nil {
+		return nil, err
+	}
+	if err := h.runCreate(ctx, p, ""); err != nil {
+		return nil, err
+	}
+	return &cloudformation.CreateStackOutput{StackId: aws.String(p.k.ID)}, nil
+}
+
+// createPlan is a stack to make, checked: its template, its order and its evaluation's
+// environment.
+type createPlan struct {
+	k     *stack
+	t     *Template
+	order []string
+	deps  map[string][]string
+	e     *env
+}
+
+// prepareCreate checks a CreateStack request (and a CREATE change set's) and readies the
+// stack, making nothing. exists judges a stack of the name that exists already: its error
+// refuses the request.
+func (h *CloudFormation) prepareCreate(ctx context.Context, in *cloudformation.CreateStackInput, exists func(*stack) error) (*createPlan, error) {
 	s, region := h.s, core.RegionFrom(ctx)
 	name := aws.ToString(in.StackName)
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	body, err := h.template(in.TemplateBody, in.TemplateURL)
+	body, err := h.template(ctx, in.TemplateBody, in.TemplateURL)
 	if err != nil {
 		return nil, err
 	}
@@ -130,22 +155,25 @@ func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.Cre
 	if err != nil {
 		return nil, err
 	}
-	if c, _ := capability(t); c != "" {
-		have := in.Capabilities
-		ok := slices.Contains(have, cfntypes.CapabilityCapabilityNamedIam) || (c == "CAPABILITY_IAM" && slices.Contains(have, cfntypes.CapabilityCapabilityIam))
-		if !ok {
-			return nil, errorf(InsufficientCapabilit, "Requires capabilities : [%s]", c)
-		}
+	if err := checkCapabilities(t, in.Capabilities); err != nil {
+		return nil, err
+	}
+	policy, err := policyBody(in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
 	}
 	given := map[string]string{}
 	for _, p := range in.Parameters {
 		given[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
 	}
 	s.mu.RLock()
-	exists := s.find(region, name, s.clock.Now()) != nil
+	var refused error
+	if old := s.find(region, name, s.clock.Now()); old != nil {
+		refused = exists(old.clone())
+	}
 	s.mu.RUnlock()
-	if exists {
-		return nil, errorf(AlreadyExists, "Stack [%s] already exists", name)
+	if refused != nil {
+		return nil, refused
 	}
 	values, params, err := s.resolveParams(ctx, t, given, nil)
 	if err != nil {
@@ -156,7 +184,7 @@ func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.Cre
 		ID:              fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", region, s.account, name, uuid(s.ids)),
 		DisableRollback: aws.ToBool(in.DisableRollback) || in.OnFailure == cfntypes.OnFailureDoNothing,
 		Protection:      aws.ToBool(in.EnableTerminationProtection), RoleARN: aws.ToString(in.RoleARN), NotificationARNs: in.NotificationARNs,
-		TimeoutInMinutes: aws.ToInt32(in.TimeoutInMinutes)}
+		TimeoutInMinutes: aws.ToInt32(in.TimeoutInMinutes), Policy: policy}
 	for _, c := range in.Capabilities {
 		k.Capabilities = append(k.Capabilities, string(c))
 	}
@@ -169,16 +197,46 @@ func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.Cre
 	if err := e.conditions(); err != nil {
 		return nil, err
 	}
+	return &createPlan{k: k, t: t, order: order, deps: deps, e: e}, nil
+}
+
+// checkCapabilities refuses a template whose IAM resources need a capability not given.
+func checkCapabilities(t *Template, have []cfntypes.Capability) error {
+	c, _ := capability(t)
+	if c == "" || slices.Contains(have, cfntypes.CapabilityCapabilityNamedIam) || (c == "CAPABILITY_IAM" && slices.Contains(have, cfntypes.CapabilityCapabilityIam)) {
+		return nil
+	}
+	return errorf(InsufficientCapabilit, "Requires capabilities : [%s]", c)
+}
+
+// runCreate registers the stack of p and makes it. review is the ID of the stack a CREATE
+// change set left in REVIEW_IN_PROGRESS, which the stack takes over; "" for a new stack.
+func (h *CloudFormation) runCreate(ctx context.Context, p *createPlan, review string) error {
+	s, k, t, e := h.s, p.k, p.t, p.e
+	name, region := k.Name, k.Region
+	now := s.clock.Now()
 	// The stack is registered, then made outside the lock: its resources are other
 	// services' calls.
 	s.mu.Lock()
-	if s.find(region, name, s.clock.Now()) != nil {
+	if review != "" {
+		old := s.find(region, review, now)
+		if old == nil || old.Final != "REVIEW_IN_PROGRESS" {
+			s.mu.Unlock()
+			return invalid("Stack [%s] is not in REVIEW_IN_PROGRESS state", name)
+		}
+		k.ID, k.Events, k.Created = old.ID, slices.Clone(old.Events), old.Created
+		e.stackID = k.ID
+	} else if s.find(region, name, now) != nil {
 		s.mu.Unlock()
-		return nil, errorf(AlreadyExists, "Stack [%s] already exists", name)
+		return errorf(AlreadyExists, "Stack [%s] already exists", name)
 	}
 	k.addEvent(s, now, name, k.ID, stackType, "CREATE_IN_PROGRESS", "User Initiated", "")
 	k.Busy = now
-	s.st.Stacks = append(s.st.Stacks, k.clone())
+	if review != "" {
+		s.replace(k.clone())
+	} else {
+		s.st.Stacks = append(s.st.Stacks, k.clone())
+	}
 	s.gen++
 	s.mu.Unlock()
 
@@ -186,13 +244,13 @@ func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.Cre
 	at := now
 	var failed []string
 	var failure string
-	for _, logical := range order {
+	for _, logical := range p.order {
 		r := t.Resources[logical]
 		if c, ok := r["Condition"].(string); ok && !e.conds[c] {
 			continue
 		}
 		typ := r["Type"].(string)
-		res := &resource{Logical: logical, Type: typ, Deps: deps[logical]}
+		res := &resource{Logical: logical, Type: typ, Deps: p.deps[logical]}
 		if dp, ok := r["DeletionPolicy"].(string); ok {
 			res.DeletionPolicy = dp
 		}
@@ -243,14 +301,21 @@ func (h *CloudFormation) CreateStack(ctx context.Context, in *cloudformation.Cre
 	}
 	k.Busy = at
 	s.mu.Lock()
+	s.replace(k)
+	s.gen++
+	s.mu.Unlock()
+	return nil
+}
+
+// replace puts k in the place of the stack of its ID, keeping the stored one's termination
+// protection and policy, which change under the lock while an operation runs. s.mu is held.
+func (s *Store) replace(k *stack) {
 	for i, x := range s.st.Stacks {
 		if x.ID == k.ID {
+			k.Protection, k.Policy = x.Protection, x.Policy
 			s.st.Stacks[i] = k
 		}
 	}
-	s.gen++
-	s.mu.Unlock()
-	return &cloudformation.CreateStackOutput{StackId: aws.String(k.ID)}, nil
 }
 
 func stackFailure(failed []string, failure string) string {
@@ -436,6 +501,7 @@ func (h *CloudFormation) DeleteStack(ctx context.Context, in *cloudformation.Del
 	k.addEvent(s, at, k.Name, k.ID, stackType, "DELETE_IN_PROGRESS", "User Initiated", "")
 	k.Busy = at.Add(time.Hour) // until the deletion below ends
 	found.Events, found.Final, found.Busy = k.Events, k.Final, k.Busy
+	s.dropChangeSets(found.ID)
 	s.gen++
 	s.mu.Unlock()
 
@@ -551,35 +617,41 @@ func (s *Store) stackOf(region, nameOrID string) (*stack, time.Time, error) {
 // visibleAt reports whether the stack has begun at now.
 func (k *stack) visibleAt(now time.Time) bool { return !k.Created.After(now) }
 
-// DescribeStacks describes one stack, or every stack of the region not deleted.
+// DescribeStacks describes one stack, or every stack of the region not deleted. The views
+// are made under the read lock, from the stored stacks themselves: a stack is never changed
+// in place but under the write lock, so no copy is needed (a copy through JSON was most of
+// the call's cost).
 func (h *CloudFormation) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error) {
 	s, region := h.s, core.RegionFrom(ctx)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	now := s.clock.Now()
 	var ks []*stack
-	var now time.Time
 	if n := aws.ToString(in.StackName); n != "" {
-		k, t, err := s.stackOf(region, n)
-		if err != nil {
-			return nil, err
+		k := s.find(region, n, now)
+		if k == nil || (k.Name == n && !k.visibleAt(now)) {
+			return nil, invalid("Stack with id %s does not exist", n)
 		}
-		ks, now = []*stack{k}, t
+		ks = []*stack{k}
 	} else {
-		s.mu.RLock()
-		now = s.clock.Now()
 		for i := len(s.st.Stacks) - 1; i >= 0; i-- {
 			k := s.st.Stacks[i]
 			if k.Region == region && (k.Deleted.IsZero() || k.Deleted.After(now)) {
-				ks = append(ks, k.clone())
+				ks = append(ks, k)
 			}
 		}
-		s.mu.RUnlock()
 	}
 	out := &cloudformation.DescribeStacksOutput{}
 	for _, k := range ks {
 		status, why := k.status(now)
 		st := cfntypes.Stack{StackId: aws.String(k.ID), StackName: aws.String(k.Name), CreationTime: aws.Time(k.Created),
 			StackStatus: cfntypes.StackStatus(status), DisableRollback: aws.Bool(k.DisableRollback),
-			EnableTerminationProtection: aws.Bool(k.Protection), NotificationARNs: k.NotificationARNs,
+			EnableTerminationProtection: aws.Bool(k.Protection), NotificationARNs: slices.Clone(k.NotificationARNs),
 			DriftInformation: &cfntypes.StackDriftInformation{StackDriftStatus: cfntypes.StackDriftStatusNotChecked}}
+		if k.Drift != nil {
+			st.DriftInformation.StackDriftStatus, _ = k.Drift.stackDrift()
+			st.DriftInformation.LastCheckTimestamp = aws.Time(k.Drift.At)
+		}
 		if why != "" {
 			st.StackStatusReason = aws.String(why)
 		}
@@ -781,7 +853,11 @@ func (h *CloudFormation) ListStackResources(ctx context.Context, in *cloudformat
 // GetTemplate returns a stack's template as it was given.
 func (h *CloudFormation) GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput) (*cloudformation.GetTemplateOutput, error) {
 	if in.ChangeSetName != nil {
-		return nil, errorf("ChangeSetNotFound", "ChangeSet [%s] does not exist", *in.ChangeSetName)
+		c, _, _, err := h.s.changeSetOf(core.RegionFrom(ctx), *in.ChangeSetName, aws.ToString(in.StackName))
+		if err != nil {
+			return nil, err
+		}
+		return &cloudformation.GetTemplateOutput{TemplateBody: aws.String(c.Body), StagesAvailable: []cfntypes.TemplateStage{cfntypes.TemplateStageOriginal, cfntypes.TemplateStageProcessed}}, nil
 	}
 	k, _, err := h.s.stackOf(core.RegionFrom(ctx), aws.ToString(in.StackName))
 	if err != nil {

@@ -34,7 +34,8 @@ func NewStore(account string, clock *core.Clock, ids *core.IDs, call Call) *Stor
 }
 
 type state struct {
-	Stacks []*stack `json:",omitempty"` // in the order of creation, deleted ones too
+	Stacks     []*stack     `json:",omitempty"` // in the order of creation, deleted ones too
+	ChangeSets []*changeSet `json:",omitempty"` // in the order of creation
 }
 
 // stack is one stack. Its operations run at the call, and their events are stamped one
@@ -59,6 +60,8 @@ type stack struct {
 	RoleARN          string    `json:",omitempty"`
 	DisableRollback  bool      `json:",omitempty"`
 	Protection       bool      `json:",omitempty"`
+	Policy           string    `json:",omitempty"` // its stack policy
+	Drift            *driftRun `json:",omitempty"` // its last drift detection
 	Imports          []string  `json:",omitempty"`
 	NotificationARNs []string  `json:",omitempty"`
 	TimeoutInMinutes int32     `json:",omitempty"`
@@ -126,6 +129,11 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 			return &json.UnsupportedValueError{Str: "a stack without an ID or a name"}
 		}
 	}
+	for _, c := range st.ChangeSets {
+		if c == nil || c.ID == "" || c.StackID == "" {
+			return &json.UnsupportedValueError{Str: "a change set without an ID or a stack"}
+		}
+	}
 	s.mu.Lock()
 	s.st = st
 	s.gen++
@@ -155,8 +163,9 @@ func (k *stack) visible(now time.Time) []event {
 
 // status is the stack's status at now and its reason: its newest stack event's.
 func (k *stack) status(now time.Time) (string, string) {
-	for _, e := range k.visible(now) {
-		if e.Logical == k.Name && e.Type == stackType {
+	// Events are kept in the order of their Seq: the newest visible is the last one due.
+	for i := len(k.Events) - 1; i >= 0; i-- {
+		if e := &k.Events[i]; !e.At.After(now) && e.Logical == k.Name && e.Type == stackType {
 			return e.Status, e.Reason
 		}
 	}
@@ -166,8 +175,8 @@ func (k *stack) status(now time.Time) (string, string) {
 // resourceStatus is a resource's status at now, its reason and when it last changed; ok is
 // false before its first event.
 func (k *stack) resourceStatus(r *resource, now time.Time) (status, reason string, at time.Time, ok bool) {
-	for _, e := range k.visible(now) {
-		if e.Logical == r.Logical && e.Type != stackType && (e.Physical == r.Physical || e.Physical == "") {
+	for i := len(k.Events) - 1; i >= 0; i-- {
+		if e := &k.Events[i]; !e.At.After(now) && e.Logical == r.Logical && e.Type != stackType && (e.Physical == r.Physical || e.Physical == "") {
 			return e.Status, e.Reason, e.At, true
 		}
 	}

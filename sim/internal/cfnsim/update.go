@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 )
@@ -23,6 +22,56 @@ var nameProps = []string{"BucketName", "RoleName", "InstanceProfileName", "Manag
 // nothing in place. A failure rolls the update back: what it made is deleted, and the stack
 // is UPDATE_ROLLBACK_COMPLETE with its resources as they were.
 func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInput) (*cloudformation.UpdateStackOutput, error) {
+	p, err := h.planUpdate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if p.refused != nil {
+		return nil, p.refused
+	}
+	if p.empty {
+		return nil, invalid("No updates are to be performed.")
+	}
+	if err := h.runUpdate(ctx, p); err != nil {
+		return nil, err
+	}
+	return &cloudformation.UpdateStackOutput{StackId: aws.String(p.k.ID)}, nil
+}
+
+// updatePlan is what an update changes, found before anything is made: the resources
+// added or replaced (steps, in order) and removed. An UPDATE change set shows it.
+type updatePlan struct {
+	old, k  *stack
+	now     time.Time
+	body    string
+	t       *Template
+	order   []string
+	deps    map[string][]string
+	e       *env
+	params  []param
+	steps   []updateStep
+	removed []*resource
+	keep    map[string]bool
+	// empty is true when nothing would change; refused is AWS's refusal of a change the
+	// simulator cannot make (a named resource replaced).
+	empty   bool
+	refused error
+	// policy is a new stack policy ("" keeps the stack's); during overrides the stack's
+	// policy for this update only.
+	policy, during string
+}
+
+// updateStep is a resource to make: new, or the replacement of one.
+type updateStep struct {
+	logical string
+	r       map[string]any
+	replace *resource      // the resource replaced; nil for a new one
+	props   map[string]any // its evaluated properties, for a replacement
+}
+
+// planUpdate checks an UpdateStack request (or an UPDATE change set's) and finds what it
+// changes, making nothing.
+func (h *CloudFormation) planUpdate(ctx context.Context, in *cloudformation.UpdateStackInput) (*updatePlan, error) {
 	s, region := h.s, core.RegionFrom(ctx)
 	old, now, err := s.stackOf(region, aws.ToString(in.StackName))
 	if err != nil {
@@ -33,7 +82,7 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	}
 	body := old.Body
 	if !aws.ToBool(in.UsePreviousTemplate) {
-		if body, err = h.template(in.TemplateBody, in.TemplateURL); err != nil {
+		if body, err = h.template(ctx, in.TemplateBody, in.TemplateURL); err != nil {
 			return nil, err
 		}
 	} else if in.TemplateBody != nil || in.TemplateURL != nil {
@@ -47,11 +96,16 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	if err != nil {
 		return nil, err
 	}
-	if c, _ := capability(t); c != "" {
-		have := in.Capabilities
-		if !slices.Contains(have, cfntypes.CapabilityCapabilityNamedIam) && !(c == "CAPABILITY_IAM" && slices.Contains(have, cfntypes.CapabilityCapabilityIam)) {
-			return nil, errorf(InsufficientCapabilit, "Requires capabilities : [%s]", c)
-		}
+	if err := checkCapabilities(t, in.Capabilities); err != nil {
+		return nil, err
+	}
+	policy, err := policyBody(in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
+	}
+	during, err := policyBody(in.StackPolicyDuringUpdateBody, in.StackPolicyDuringUpdateURL)
+	if err != nil {
+		return nil, err
 	}
 	given := map[string]string{}
 	for _, p := range in.Parameters {
@@ -83,15 +137,10 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	if err := e.conditions(); err != nil {
 		return nil, err
 	}
+	p := &updatePlan{old: old, k: k, now: now, body: body, t: t, order: order, deps: deps, e: e, params: params, keep: map[string]bool{},
+		policy: policy, during: during}
 	// Whether anything changes is known only as the resources are evaluated in order: a
 	// replaced resource changes the Ref of those that name it.
-	type step struct {
-		logical string
-		r       map[string]any
-		replace *resource // the resource replaced; nil for a new one
-	}
-	var steps []step
-	keep := map[string]bool{}
 	for _, logical := range order {
 		r := t.Resources[logical]
 		if c, ok := r["Condition"].(string); ok && !e.conds[c] {
@@ -102,48 +151,67 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 		if cur != nil && cur.Type == typ {
 			pm, text, err := evalProps(e, r)
 			if err == nil && text == cur.Props && sameDeps(cur.Deps, deps[logical]) {
-				keep[logical] = true
+				p.keep[logical] = true
 				e.res[logical] = cur
 				continue
 			}
-			if err == nil {
+			if err == nil && p.refused == nil {
 				for _, n := range nameProps {
 					if _, named := pm[n]; named {
-						return nil, invalid("CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename %s and update the stack again.", logical)
+						p.refused = invalid("CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename %s and update the stack again.", logical)
 					}
 				}
 			}
-			steps = append(steps, step{logical, r, cur})
+			p.steps = append(p.steps, updateStep{logical, r, cur, pm})
 			e.res[logical] = &resource{Logical: logical, Type: typ, Physical: "pending", Ref: "pending", Attrs: cur.Attrs}
 			continue
 		}
-		steps = append(steps, step{logical, r, cur})
+		p.steps = append(p.steps, updateStep{logical, r, cur, nil})
 		e.res[logical] = &resource{Logical: logical, Type: typ, Physical: "pending", Ref: "pending"}
 	}
-	var removed []*resource
 	for _, r := range k.Resources {
-		if current[r.Logical] == r && !keep[r.Logical] && !slices.ContainsFunc(steps, func(st step) bool { return st.replace == r }) {
-			removed = append(removed, r)
+		if current[r.Logical] == r && !p.keep[r.Logical] && !slices.ContainsFunc(p.steps, func(st updateStep) bool { return st.replace == r }) {
+			p.removed = append(p.removed, r)
 		}
 	}
-	if len(steps) == 0 && len(removed) == 0 {
+	if len(p.steps) == 0 && len(p.removed) == 0 {
 		if outs, err := h.outputs(e, t, region, k); err == nil && slices.Equal(outs, k.Outputs) && body == k.Body && slices.Equal(params, k.Params) {
-			return nil, invalid("No updates are to be performed.")
+			p.empty = true
 		}
 	}
+	return p, nil
+}
 
+// runUpdate registers the update of p and makes it.
+func (h *CloudFormation) runUpdate(ctx context.Context, p *updatePlan) error {
+	s, region, k, e, t, now := h.s, core.RegionFrom(ctx), p.k, p.e, p.t, p.now
+	steps, order, deps, body, params, keep := p.steps, p.order, p.deps, p.body, p.params, p.keep
 	// Register the update, then make it outside the lock.
 	s.mu.Lock()
 	live := s.find(region, k.ID, s.clock.Now())
-	if live == nil || live.Busy.After(now) || live.Final != old.Final {
+	if live == nil || live.Busy.After(now) || live.Final != p.old.Final || len(live.Events) != len(p.old.Events) {
 		s.mu.Unlock()
-		return nil, invalid("Stack:%s is in %s state and can not be updated.", k.ID, live.Final)
+		status := "DELETE_COMPLETE"
+		if live != nil {
+			status = live.Final
+		}
+		return invalid("Stack:%s is in %s state and can not be updated.", k.ID, status)
 	}
 	k.addEvent(s, now, k.Name, k.ID, stackType, "UPDATE_IN_PROGRESS", "User Initiated", "")
 	k.Busy = now.Add(time.Hour)
 	live.Events, live.Final, live.Busy = k.Events, k.Final, k.Busy
+	policy := live.Policy
+	if p.during != "" {
+		policy = p.during
+	}
+	if p.policy != "" {
+		live.Policy = p.policy
+	}
 	s.gen++
 	s.mu.Unlock()
+	// The stack policy is checked before anything is made: a replacement or a removal it does
+	// not allow fails the update at that resource.
+	denied, deniedWhy := p.deniedBy(policy)
 
 	m := &maker{s: s, ctx: ctx, stack: k}
 	at := now
@@ -157,6 +225,12 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	var made []*resource
 	var failed string
 	var failure string
+	var err error
+	if denied != nil {
+		failed, failure = denied.Logical, deniedWhy
+		k.addEvent(s, at, denied.Logical, denied.Physical, denied.Type, "UPDATE_FAILED", deniedWhy, "")
+		steps = nil
+	}
 	for _, st := range steps {
 		typ := st.r["Type"].(string)
 		res := &resource{Logical: st.logical, Type: typ, Deps: deps[st.logical]}
@@ -212,7 +286,7 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 				gone = append(gone, st.replace)
 			}
 		}
-		gone = append(gone, removed...)
+		gone = append(gone, p.removed...)
 		at = h.deleteList(m, k, gone, at, true)
 		k.addEvent(s, at, k.Name, k.ID, stackType, "UPDATE_COMPLETE", "", "")
 		var next []*resource
@@ -226,14 +300,10 @@ func (h *CloudFormation) UpdateStack(ctx context.Context, in *cloudformation.Upd
 	}
 	k.Busy = at
 	s.mu.Lock()
-	for i, x := range s.st.Stacks {
-		if x.ID == k.ID {
-			s.st.Stacks[i] = k
-		}
-	}
+	s.replace(k)
 	s.gen++
 	s.mu.Unlock()
-	return &cloudformation.UpdateStackOutput{StackId: aws.String(k.ID)}, nil
+	return nil
 }
 
 // deleteList deletes resources in the reverse of their order, from at; retain keeps those
@@ -257,3 +327,29 @@ func (h *CloudFormation) deleteList(m *maker, k *stack, rs []*resource, at time.
 }
 
 func sameDeps(a, b []string) bool { return slices.Equal(a, b) }
+
+// deniedBy is the first resource whose replacement or removal the stack policy does not
+// allow, and the reason; nil when the policy allows them all (or there is none).
+func (p *updatePlan) deniedBy(policy string) (*resource, string) {
+	if policy == "" {
+		return nil, ""
+	}
+	sp, err := parseStackPolicy(policy)
+	if err != nil {
+		return nil, ""
+	}
+	for _, st := range p.steps {
+		if st.replace == nil {
+			continue
+		}
+		if ok, why := sp.allows("Update:Replace", st.logical, st.replace.Type); !ok {
+			return st.replace, why
+		}
+	}
+	for _, r := range p.removed {
+		if ok, why := sp.allows("Update:Delete", r.Logical, r.Type); !ok {
+			return r, why
+		}
+	}
+	return nil, ""
+}
