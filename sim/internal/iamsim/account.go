@@ -37,6 +37,8 @@ type accountState struct {
 	AccessJobs     map[string]*accessJob                // by job ID
 	Outbound       string                               // outbound web identity federation's issuer; "" before it was first enabled
 	OutboundOn     bool
+	Properties     map[string]string // PutAccountProperties's, by Namespace/PropertyName
+	OrgAccessJobs  []orgAccessJob    // GenerateOrganizationsAccessReport's, oldest first
 }
 
 func newAccountState() accountState {
