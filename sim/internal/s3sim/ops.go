@@ -101,4 +101,5 @@ func init() {
 		"DeleteObjectTagging": deleteObjectTagging,
 	}
 	registerStoredConfigs()
+	registerNewer()
 }
