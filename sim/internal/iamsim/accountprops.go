@@ -30,27 +30,8 @@ func (h *IAM) PutAccountProperties(ctx context.Context, in *iam.PutAccountProper
 	if len(in.Properties) == 0 {
 		return nil, core.Errorf(ValidationError, "1 validation error detected: Value null at 'properties' failed to satisfy constraint: Member must not be null")
 	}
-	namespace := ""
-	for _, k := range sortedKeys(in.Properties) {
-		v := in.Properties[k]
-		if len(k) < 1 || len(k) > 50 {
-			return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'properties' failed to satisfy constraint: Map keys must have length between 1 and 50", k)
-		}
-		if !propertyKey.MatchString(k) {
-			return nil, core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'properties' failed to satisfy constraint: Map keys must satisfy regular expression pattern: ^[A-Za-z][A-Za-z0-9/_-]*$", k)
-		}
-		if len(v) < 1 || len(v) > 1024 {
-			return nil, core.Errorf(ValidationError, "1 validation error detected: Value at 'properties' failed to satisfy constraint: Map values must have length between 1 and 1024")
-		}
-		ns, name, ok := strings.Cut(k, "/")
-		if !ok || name == "" || strings.Contains(name, "/") {
-			return nil, core.Errorf(InvalidInput, "Property key %s must be in the format Namespace/PropertyName.", k)
-		}
-		if namespace == "" {
-			namespace = ns
-		} else if ns != namespace {
-			return nil, core.Errorf(InvalidInput, "All properties in a request must belong to the same namespace: %s and %s differ.", namespace, ns)
-		}
+	if err := checkProperties(in.Properties); err != nil {
+		return nil, err
 	}
 	s := h.s
 	s.mu.Lock()
@@ -62,4 +43,32 @@ func (h *IAM) PutAccountProperties(ctx context.Context, in *iam.PutAccountProper
 	}
 	maps.Copy(a.Properties, in.Properties)
 	return &iam.PutAccountPropertiesOutput{}, nil
+}
+
+// checkProperties refuses properties AWS refuses: a key or value out of its bounds or
+// pattern, a key not Namespace/PropertyName, keys of two namespaces.
+func checkProperties(props map[string]string) error {
+	namespace := ""
+	for _, k := range sortedKeys(props) {
+		v := props[k]
+		if len(k) < 1 || len(k) > 50 {
+			return core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'properties' failed to satisfy constraint: Map keys must have length between 1 and 50", k)
+		}
+		if !propertyKey.MatchString(k) {
+			return core.Errorf(ValidationError, "1 validation error detected: Value '%s' at 'properties' failed to satisfy constraint: Map keys must satisfy regular expression pattern: ^[A-Za-z][A-Za-z0-9/_-]*$", k)
+		}
+		if len(v) < 1 || len(v) > 1024 {
+			return core.Errorf(ValidationError, "1 validation error detected: Value at 'properties' failed to satisfy constraint: Map values must have length between 1 and 1024")
+		}
+		ns, name, ok := strings.Cut(k, "/")
+		if !ok || name == "" || strings.Contains(name, "/") {
+			return core.Errorf(InvalidInput, "Property key %s must be in the format Namespace/PropertyName.", k)
+		}
+		if namespace == "" {
+			namespace = ns
+		} else if ns != namespace {
+			return core.Errorf(InvalidInput, "All properties in a request must belong to the same namespace: %s and %s differ.", namespace, ns)
+		}
+	}
+	return nil
 }

@@ -24,20 +24,29 @@ func putBucketAbac(s *Store, ctx context.Context, r *Request) (*Response, error)
 	if _, _, err := checkDigests(r, false, ""); err != nil {
 		return nil, err
 	}
-	var in abacStatus
-	if err := decodeXML(r.Body, &in); err != nil {
+	status, err := parseAbac(r.Body)
+	if err != nil {
 		return nil, err
-	}
-	if in.Status != "Enabled" && in.Status != "Disabled" {
-		return nil, malformedXML()
 	}
 	return s.withBucket(r, true, func(b *bucket) (*Response, error) {
 		if b.Configs == nil {
 			b.Configs = map[string]map[string]string{}
 		}
-		b.Configs[abacConfig] = map[string]string{"": in.Status}
+		b.Configs[abacConfig] = map[string]string{"": status}
 		return empty(http.StatusOK), nil
 	})
+}
+
+// parseAbac reads PutBucketAbac's document: its Status, Enabled or Disabled.
+func parseAbac(body []byte) (string, error) {
+	var in abacStatus
+	if err := decodeXML(body, &in); err != nil {
+		return "", err
+	}
+	if in.Status != "Enabled" && in.Status != "Disabled" {
+		return "", malformedXML()
+	}
+	return in.Status, nil
 }
 
 func getBucketAbac(s *Store, ctx context.Context, r *Request) (*Response, error) {
