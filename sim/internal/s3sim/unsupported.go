@@ -24,7 +24,7 @@ var unsupported = map[string]string{
 
 const (
 	metadataReason   = "S3 Metadata writes its journal, inventory and annotation tables to S3 Tables, which the simulator does not have"
-	annotationReason = "object annotations are kept in S3 Metadata's annotation table in S3 Tables, which the simulator does not have"
+	annotationReason = "Object annotations are kept in S3 Metadata's annotation table in S3 Tables, which the simulator does not have"
 )
 
 // addMetadataReasons lists S3 Metadata's and annotations' operations in unsupported.
