@@ -77,6 +77,10 @@ func TestS3UnsupportedFeatures(t *testing.T) {
 				_, err := client.RenameObject(ctx, &s3.RenameObjectInput{Bucket: bucket, Key: aws.String("b"), RenameSource: aws.String("a")})
 				return err
 			}, "directory buckets"},
+			"CreateSession": {func() error {
+				_, err := client.CreateSession(ctx, &s3.CreateSessionInput{Bucket: bucket})
+				return err
+			}, "directory buckets"},
 			"GetObjectTorrent": {func() error {
 				_, err := client.GetObjectTorrent(ctx, &s3.GetObjectTorrentInput{Bucket: bucket, Key: aws.String("a")})
 				return err
