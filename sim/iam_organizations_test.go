@@ -83,6 +83,11 @@ func TestOrganizationsFeatures(t *testing.T) {
 		wantCode(t, err, "ValidationError")
 		_, err = user.GenerateOrganizationsAccessReport(ctx, &iam.GenerateOrganizationsAccessReportInput{EntityPath: aws.String("o-a1b2c3d4e5/r-f6g7")})
 		wantCode(t, err, "AccessDenied")
+		// Its resource is the access report of the entity path.
+		one := iam.NewFromConfig(policyUser(t, c, "orgs-report", `{"Effect":"Allow","Action":"iam:GenerateOrganizationsAccessReport","Resource":"arn:aws:iam::*:access-report/o-a1b2c3d4e5/*"}`))
+		must(one.GenerateOrganizationsAccessReport(ctx, &iam.GenerateOrganizationsAccessReportInput{EntityPath: aws.String("o-a1b2c3d4e5/r-f6g7")}))(t)
+		_, err = one.GenerateOrganizationsAccessReport(ctx, &iam.GenerateOrganizationsAccessReportInput{EntityPath: aws.String("o-zzzzzzzzzz/r-f6g7")})
+		wantCode(t, err, "AccessDenied")
 	})
 }
 

@@ -480,6 +480,9 @@ func (s *Store) accountResource(c *core.Caller, op string, in any) (string, bool
 		return aws.ToString(in.Arn), true
 	case *iam.GenerateServiceLastAccessedDetailsInput:
 		return aws.ToString(in.Arn), true
+	case *iam.GenerateOrganizationsAccessReportInput:
+		// The Service Authorization Reference's access-report resource, named by the entity path.
+		return s.arn("access-report", "/", aws.ToString(in.EntityPath)), true
 	case *iam.UploadServerCertificateInput:
 		return s.arn("server-certificate", pathOr(in.Path), aws.ToString(in.ServerCertificateName)), true
 	case *iam.CreateServiceLinkedRoleInput:
