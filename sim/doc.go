@@ -37,6 +37,16 @@
 //     (client IDs, thumbprints, tags) and SAML providers (their metadata document read for
 //     the IdP's entity ID and signing certificates).
 //
+//     The account is a standalone one, in no AWS Organization: centralized root access
+//     (ListOrganizationsFeatures, Enable/Disable…RootCredentialsManagement and …RootSessions)
+//     answers OrganizationNotFoundException after authorization, and an Organizations access
+//     report's job fails with that reason in ErrorDetails. Account properties
+//     (Put/GetAccountProperties) are kept as given, checked for AWS's Namespace/PropertyName
+//     form and one namespace per request. Temporary delegation requests are made only by
+//     onboarded AWS Partners, which the simulator cannot be: CreateDelegationRequest is
+//     refused (AccessDenied), none exists, and the operations on one answer NoSuchEntity; no
+//     role template exists either (GetRoleTemplateVersion, AcquireRole).
+//
 //   - STS: GetCallerIdentity, AssumeRole (trust policy and the same-account rule, session
 //     policies, role chaining's one-hour limit), GetSessionToken (both take an MFA device's
 //     SerialNumber and TokenCode, which sets aws:MultiFactorAuthPresent for the session and
@@ -170,8 +180,12 @@
 //     holds, the GOVERNANCE bypass), event notifications to SNS topics, GetObjectAttributes,
 //     S3 Select (SelectObjectContent: its SQL over CSV and JSON objects, plain, GZIP or
 //     BZIP2, answered in AWS's event stream of Records, Progress, Cont, Stats and End, with
-//     S3 Select's error codes; not Parquet), and the bucket settings kept without effect (logging, acceleration, requester pays,
-//     replication, inventory, analytics, metrics, Intelligent-Tiering). OPERATIONS.md lists
+//     S3 Select's error codes; not Parquet), the bucket settings kept without effect
+//     (logging, acceleration, requester pays, replication, inventory, analytics, metrics,
+//     Intelligent-Tiering), and bucket ABAC (off by default; while on, PutBucketTagging and
+//     DeleteBucketTagging are refused). Directory buckets (CreateSession, RenameObject),
+//     BitTorrent, S3 Metadata and object annotations (their tables are in S3 Tables) are not
+//     simulated: they answer NotImplemented with that reason. OPERATIONS.md lists
 //     every IAM, STS and S3 operation with its state. Each operation authorizes
 //     as AWS does (ListObjectsV2 is s3:ListBucket on the bucket, with s3:prefix; CopyObject
 //     also needs s3:GetObject on its source). A request body is at most [WithMaxObjectSize] (1 GiB

@@ -331,7 +331,14 @@ func TestS3Unimplemented(t *testing.T) {
 		_, err := client.GetObjectTorrent(context.Background(), &s3.GetObjectTorrentInput{Bucket: aws.String("torrent-bucket"), Key: aws.String("file")})
 		wantS3Error(t, err, "NotImplemented", 501)
 		var ae interface{ ErrorMessage() string }
-		if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:GetObjectTorrent yet." {
+		if errors.As(err, &ae); ae == nil || !strings.HasPrefix(ae.ErrorMessage(), "Amazon S3 no longer serves BitTorrent files") {
+			t.Errorf("message: %v", err)
+		}
+		// An operation without a handler: the door's NotImplemented, naming it.
+		_, err = client.UpdateObjectEncryption(context.Background(), &s3.UpdateObjectEncryptionInput{Bucket: aws.String("torrent-bucket"), Key: aws.String("file"),
+			ObjectEncryption: &s3types.ObjectEncryptionMemberSSEKMS{Value: s3types.SSEKMSEncryption{KMSKeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/k")}}})
+		wantS3Error(t, err, "NotImplemented", 501)
+		if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:UpdateObjectEncryption yet." {
 			t.Errorf("message: %v", err)
 		}
 		// An operation newer than botocore's model here is named, not taken for an older one

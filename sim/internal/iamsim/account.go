@@ -37,7 +37,9 @@ type accountState struct {
 	AccessJobs     map[string]*accessJob                // by job ID
 	Outbound       string                               // outbound web identity federation's issuer; "" before it was first enabled
 	OutboundOn     bool
-	OutboundRSA    []byte `json:",omitempty"` // the issuer's RS256 key, PKCS #8, made at its first use (webtoken.go)
+	OutboundRSA    []byte            `json:",omitempty"` // the issuer's RS256 key, PKCS #8, made at its first use (webtoken.go)
+	Properties     map[string]string // PutAccountProperties's, by Namespace/PropertyName
+	OrgAccessJobs  []orgAccessJob    // GenerateOrganizationsAccessReport's, oldest first
 }
 
 func newAccountState() accountState {
@@ -479,6 +481,9 @@ func (s *Store) accountResource(c *core.Caller, op string, in any) (string, bool
 		return aws.ToString(in.Arn), true
 	case *iam.GenerateServiceLastAccessedDetailsInput:
 		return aws.ToString(in.Arn), true
+	case *iam.GenerateOrganizationsAccessReportInput:
+		// The Service Authorization Reference's access-report resource, named by the entity path.
+		return s.arn("access-report", "/", aws.ToString(in.EntityPath)), true
 	case *iam.UploadServerCertificateInput:
 		return s.arn("server-certificate", pathOr(in.Path), aws.ToString(in.ServerCertificateName)), true
 	case *iam.CreateServiceLinkedRoleInput:

@@ -102,4 +102,5 @@ func init() {
 		"DeleteObjectTagging": deleteObjectTagging,
 	}
 	registerStoredConfigs()
+	registerNewer()
 }
