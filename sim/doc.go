@@ -88,7 +88,11 @@
 //     each direction read in order, the catch-all rule last; the default ACL's rules are
 //     records too, editable as on AWS), subnet associations; NAT gateways, public with an
 //     Elastic IP or private, pending → available and deleting → deleted on the simulator's
-//     clock, and routes to them (CreateRoute, ReplaceRoute).
+//     clock, and routes to them (CreateRoute, ReplaceRoute). DHCP options sets: the region's
+//     default one (Amazon's DNS server and ec2.internal or REGION.compute.internal), sets of
+//     one's own with AWS's options and their checks, a VPC's association ("default" for none),
+//     DependencyViolation while a VPC uses a set. The options are kept and shown; no
+//     instance's resolver reads them.
 //
 //   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
 //     the network — security groups (stateful; by CIDR or by group), network ACLs

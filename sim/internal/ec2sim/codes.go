@@ -25,6 +25,8 @@ const (
 	InvalidAssociationIDNotFound          core.Code = "InvalidAssociationID.NotFound"
 	InvalidAttachmentNotFound             core.Code = "InvalidAttachment.NotFound"
 	InvalidBlockDeviceMapping             core.Code = "InvalidBlockDeviceMapping"
+	InvalidDhcpOptionIDNotFound           core.Code = "InvalidDhcpOptionID.NotFound"
+	InvalidDhcpOptionsIDMalformed         core.Code = "InvalidDhcpOptionsId.Malformed"
 	InvalidGroupDuplicate                 core.Code = "InvalidGroup.Duplicate"
 	InvalidGroupIDMalformed               core.Code = "InvalidGroupId.Malformed"
 	InvalidGroupNotFound                  core.Code = "InvalidGroup.NotFound"

@@ -82,6 +82,7 @@ type regionState struct {
 	ltState                         // launch templates: launchtemplate.go
 	eniState                        // network interfaces: eni.go
 	instanceIndex                   // Instances by state: instanceindex.go
+	dhcpState                       // DHCP options sets: dhcp.go
 }
 
 func newRegionState(name string) *regionState {

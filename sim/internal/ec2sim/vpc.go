@@ -46,7 +46,7 @@ func (s *Store) newVPC(r *regionState, block netcalc.Block, isDefault bool, t ta
 // sends 0.0.0.0/0 to it.
 // https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html
 func (s *Store) defaultNetwork(r *regionState, geo *region) {
-	r.DHCPOptions = s.id("dopt")
+	s.newDefaultDHCP(r)
 	v := s.newVPC(r, netcalc.DefaultVPC(), true, nil)
 	blocks, _ := netcalc.DefaultSubnets(len(geo.Zones)) // every region has 1 to 16 zones
 	for i, b := range blocks {
@@ -77,7 +77,7 @@ func (s *Store) vpcOut(r *regionState, v *vpc) types.Vpc {
 	return types.Vpc{
 		VpcId: aws.String(v.ID), CidrBlock: aws.String(v.CIDR.String()), State: types.VpcStateAvailable,
 		IsDefault: aws.Bool(v.Default), OwnerId: aws.String(s.account), InstanceTenancy: v.Tenancy,
-		DhcpOptionsId: aws.String(r.DHCPOptions), Tags: v.Tags.out(),
+		DhcpOptionsId: aws.String(r.dhcpOf(v.ID)), Tags: v.Tags.out(),
 		CidrBlockAssociationSet: []types.VpcCidrBlockAssociation{{
 			AssociationId: aws.String(v.AssocID), CidrBlock: aws.String(v.CIDR.String()),
 			CidrBlockState: &types.VpcCidrBlockState{State: types.VpcCidrBlockStateCodeAssociated},
