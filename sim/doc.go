@@ -94,6 +94,19 @@
 //     DependencyViolation while a VPC uses a set. The options are kept and shown; no
 //     instance's resolver reads them.
 //
+//   - VPC blocks and IPv6: secondary IPv4 blocks (AssociateVpcCidrBlock with AWS's rules —
+//     /16 to /28, no overlap, the ranges the primary block allows, five in all — and their
+//     local routes in every route table; subnets in them; DisassociateVpcCidrBlock refused
+//     for the primary block and while a subnet is in the block). IPv6: an Amazon-provided /56
+//     per VPC (CreateVpc's AmazonProvidedIpv6CidrBlock, or associated later), deterministic in
+//     Amazon's 2600:1f00::/24 from the region, the account and a counter, with its local
+//     route and the default security group's ::/0 egress rule; /64 subnet blocks (CreateSubnet,
+//     Associate- and DisassociateSubnetCidrBlock, AssignIpv6AddressOnCreation); IPv6
+//     addresses of network interfaces made by CreateNetworkInterface (Assign- and
+//     UnassignIpv6Addresses, one by the subnet's attribute); routes to IPv6 blocks through
+//     internet gateways and egress-only internet gateways. Instances' primary interfaces get
+//     no IPv6 address, and the reachability evaluator follows IPv4 flows only.
+//
 //   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
 //     the network — security groups (stateful; by CIDR or by group), network ACLs
 //     (stateless: the request through both subnets' rules, and the replies back on the

@@ -102,3 +102,15 @@ const (
 	VolumeModificationRateExceeded        core.Code = "VolumeModificationRateExceeded"
 	VpcLimitExceeded                      core.Code = "VpcLimitExceeded"
 )
+
+// The codes of VPC blocks, IPv6, peering, endpoints, prefix lists and flow logs.
+const (
+	CidrLimitExceeded                           core.Code = "CidrLimitExceeded"
+	InsufficientCidrBlocks                      core.Code = "InsufficientCidrBlocks"
+	InvalidCidrBlockInUse                       core.Code = "InvalidCidrBlock.InUse"
+	InvalidEgressOnlyInternetGatewayIDMalformed core.Code = "InvalidEgressOnlyInternetGatewayId.Malformed"
+	InvalidEgressOnlyInternetGatewayIDNotFound  core.Code = "InvalidEgressOnlyInternetGatewayId.NotFound"
+	InvalidSubnetCidrBlockAssociationIDNotFound core.Code = "InvalidSubnetCidrBlockAssociationID.NotFound"
+	InvalidVpcCidrBlockAssociationIDMalformed   core.Code = "InvalidVpcCidrBlockAssociationID.Malformed"
+	InvalidVpcCidrBlockAssociationIDNotFound    core.Code = "InvalidVpcCidrBlockAssociationID.NotFound"
+)

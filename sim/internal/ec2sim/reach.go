@@ -602,10 +602,8 @@ func byAddress(r *regionState, e *world.Endpoint) *world.Verdict {
 			return nil
 		}
 	}
-	for _, v := range inOrder(r.VPCs) {
-		if v.CIDR.Contains(e.Address) {
-			return blocked(v.ID, "no instance has the address %s in %s", a, v.ID)
-		}
+	if v := r.vpcOfAddress(e.Address); v != nil {
+		return blocked(v.ID, "no instance has the address %s in %s", a, v.ID)
 	}
 	e.Internet = true
 	return nil

@@ -30,6 +30,7 @@ type route struct {
 	Gateway     string // "local" or an internet gateway's ID
 	Instance    string
 	NAT         string `json:",omitempty"` // a NAT gateway's ID
+	EgressOnly  string `json:",omitempty"` // an egress-only internet gateway's ID: ipv6.go
 	Origin      types.RouteOrigin
 }
 
@@ -48,7 +49,7 @@ func dropSubnet(as []association, subnet string) []association {
 func (s *Store) newRouteTable(r *regionState, v *vpc, main bool, t tags) *routeTable {
 	rt := &routeTable{
 		meta: r.newMeta(s.id("rtb"), t), VPC: v.ID, Main: main,
-		Routes: []route{{Destination: v.CIDR.String(), Gateway: "local", Origin: types.RouteOriginCreateRouteTable}},
+		Routes: r.localRoutes(v),
 	}
 	if main {
 		rt.MainAssoc = s.id("rtbassoc")
@@ -84,6 +85,10 @@ func (r *regionState) routeState(rt *routeTable, rte route) types.RouteState {
 		if n, ok := r.NATs[rte.NAT]; ok && n.Failure == "" && n.Deleted.IsZero() {
 			return types.RouteStateActive
 		}
+	case rte.EgressOnly != "":
+		if g, ok := r.EIGWs[rte.EgressOnly]; ok && g.VPC == rt.VPC {
+			return types.RouteStateActive
+		}
 	}
 	return types.RouteStateBlackhole
 }
@@ -95,7 +100,15 @@ func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
 		Tags: rt.Tags.out(),
 	}
 	for _, rte := range rt.Routes {
-		o := types.Route{DestinationCidrBlock: aws.String(rte.Destination), Origin: rte.Origin, State: r.routeState(rt, rte)}
+		o := types.Route{Origin: rte.Origin, State: r.routeState(rt, rte)}
+		if isIPv6Route(rte.Destination) {
+			o.DestinationIpv6CidrBlock = aws.String(rte.Destination)
+		} else {
+			o.DestinationCidrBlock = aws.String(rte.Destination)
+		}
+		if rte.EgressOnly != "" {
+			o.EgressOnlyInternetGatewayId = aws.String(rte.EgressOnly)
+		}
 		if rte.Gateway != "" {
 			o.GatewayId = aws.String(rte.Gateway)
 		}
@@ -195,6 +208,12 @@ var routeTableFields = fields[types.RouteTable]{
 	"route.nat-gateway-id": func(rt types.RouteTable) []string {
 		return routeValues(rt, func(r types.Route) *string { return r.NatGatewayId })
 	},
+	"route.destination-ipv6-cidr-block": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.DestinationIpv6CidrBlock })
+	},
+	"route.egress-only-internet-gateway-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.EgressOnlyInternetGatewayId })
+	},
 }
 
 // DescribeRouteTables lists the region's route tables.
@@ -236,17 +255,24 @@ func (h *EC2) DeleteRouteTable(ctx context.Context, in *ec2.DeleteRouteTableInpu
 	})
 }
 
-// routeRequest is what CreateRoute and DeleteRoute share: the table and the IPv4 destination.
-func (r *regionState) routeRequest(tableID, destination *string) (*routeTable, string, error) {
+// routeRequest is what CreateRoute and DeleteRoute share: the table and the destination, an
+// IPv4 or an IPv6 block.
+func (r *regionState) routeRequest(tableID, destination, destination6 *string) (*routeTable, string, error) {
 	if tableID == nil {
 		return nil, "", missingParameter("routeTableId")
 	}
-	if destination == nil {
+	param, v6 := "destinationCidrBlock", false
+	switch {
+	case destination != nil && destination6 != nil:
+		return nil, "", core.Errorf(InvalidParameterCombination, "The parameter destinationCidrBlock cannot be used with the parameter destinationIpv6CidrBlock")
+	case destination6 != nil:
+		destination, param, v6 = destination6, "destinationIpv6CidrBlock", true
+	case destination == nil:
 		return nil, "", missingParameter("destinationCidrBlock")
 	}
 	b, err := netcalc.ParseMasked(*destination)
-	if err != nil || !b.Is4() {
-		return nil, "", invalidValue("destinationCidrBlock", *destination, "This is not a valid CIDR block.")
+	if err != nil || b.Is4() == v6 {
+		return nil, "", invalidValue(param, *destination, "This is not a valid CIDR block.")
 	}
 	rt, err := find(routeKind, r.RouteTables, *tableID)
 	return rt, b.String(), err
@@ -256,8 +282,8 @@ func (r *regionState) routeRequest(tableID, destination *string) (*routeTable, s
 // to — an internet gateway (GatewayId), an instance, or a NAT gateway — and the others, which
 // it does not simulate.
 type routeTargets struct {
-	gateway, instance, nat *string
-	others                 []*string
+	gateway, instance, nat, eigw *string
+	others                       []*string
 }
 
 // target resolves the request's one target into a route to dest in rt.
@@ -282,6 +308,18 @@ func (r *regionState) target(rt *routeTable, dest string, t routeTargets, now ti
 			return rte, core.Errorf(InvalidParameterValue, "route table %s and instance %s belong to different networks", rt.ID, i.ID)
 		}
 		rte.Instance = i.ID
+	case t.eigw != nil:
+		g, err := find(eigwKind, r.EIGWs, *t.eigw)
+		if err != nil {
+			return rte, err
+		}
+		if g.VPC != rt.VPC {
+			return rte, core.Errorf(InvalidParameterValue, "route table %s and egress-only internet gateway %s belong to different networks", rt.ID, g.ID)
+		}
+		if !isIPv6Route(dest) {
+			return rte, core.Errorf(InvalidParameterCombination, "An egress-only internet gateway takes IPv6 routes only (DestinationIpv6CidrBlock).")
+		}
+		rte.EgressOnly = g.ID
 	default:
 		n, err := find(natKind, r.NATs, *t.nat)
 		if err != nil {
@@ -302,37 +340,37 @@ func (r *regionState) target(rt *routeTable, dest string, t routeTargets, now ti
 func (t routeTargets) check() error {
 	for _, other := range t.others {
 		if other != nil {
-			return core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId), instances (InstanceId) and NAT gateways (NatGatewayId).")
+			return core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId), egress-only internet gateways, instances (InstanceId) and NAT gateways (NatGatewayId).")
 		}
 	}
 	n := 0
-	for _, p := range []*string{t.gateway, t.instance, t.nat} {
+	for _, p := range []*string{t.gateway, t.instance, t.nat, t.eigw} {
 		if p != nil {
 			n++
 		}
 	}
 	if n != 1 {
-		return core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, natGatewayId, instanceId")
+		return core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, natGatewayId, instanceId, egressOnlyInternetGatewayId")
 	}
 	return nil
 }
 
-// CreateRoute adds a route to an internet gateway attached to the table's VPC, an instance
-// in it, or a NAT gateway in it. Other targets (peering, transit gateways, interfaces) are
-// not simulated.
+// CreateRoute adds a route, to an IPv4 or IPv6 block, to an internet gateway attached to the
+// table's VPC, an instance in it, a NAT gateway or an egress-only internet gateway in it.
+// Other targets (transit gateways, interfaces …) are not simulated.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html
 func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
-	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
-		return nil, core.Errorf(core.NotImplemented, "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
+	if in.DestinationPrefixListId != nil {
+		return nil, core.Errorf(core.NotImplemented, "The simulator routes only to CIDR blocks (DestinationCidrBlock, DestinationIpv6CidrBlock).")
 	}
-	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
-		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn}}
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
+		in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn}}
 	if err := t.check(); err != nil {
 		return nil, err
 	}
 	s := h.s
 	return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock)
 		if err != nil {
 			return err
 		}
@@ -353,21 +391,21 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 // ReplaceRoute points an existing route at another target; the local route stays.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRoute.html
 func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2.ReplaceRouteOutput, error) {
-	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
-		return nil, core.Errorf(core.NotImplemented, "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
+	if in.DestinationPrefixListId != nil {
+		return nil, core.Errorf(core.NotImplemented, "The simulator routes only to CIDR blocks (DestinationCidrBlock, DestinationIpv6CidrBlock).")
 	}
 	var local *string
 	if aws.ToBool(in.LocalTarget) {
 		local = aws.String("local")
 	}
-	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
-		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn, local}}
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
+		in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn, local}}
 	if err := t.check(); err != nil {
 		return nil, err
 	}
 	s := h.s
 	return &ec2.ReplaceRouteOutput{}, s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock)
 		if err != nil {
 			return err
 		}
@@ -392,7 +430,7 @@ func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html
 func (h *EC2) DeleteRoute(ctx context.Context, in *ec2.DeleteRouteInput) (*ec2.DeleteRouteOutput, error) {
 	return &ec2.DeleteRouteOutput{}, h.s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock)
 		if err != nil {
 			return err
 		}

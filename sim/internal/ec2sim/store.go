@@ -83,6 +83,8 @@ type regionState struct {
 	eniState                        // network interfaces: eni.go
 	instanceIndex                   // Instances by state: instanceindex.go
 	dhcpState                       // DHCP options sets: dhcp.go
+	cidrState                       // VPCs' secondary and IPv6 blocks: vpccidr.go
+	ipv6State                       // subnets' and interfaces' IPv6, egress-only gateways: ipv6.go
 }
 
 func newRegionState(name string) *regionState {

@@ -1,6 +1,8 @@
 package ec2sim
 
 import (
+	"slices"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -14,6 +16,11 @@ import (
 //   - CreateDhcpOptions: the new set (dhcp-options/*) with its request tags;
 //     DeleteDhcpOptions: the set (dhcp-options/dopt-…, with its tags); AssociateDhcpOptions:
 //     the set (none for "default") and the VPC.
+//   - AssociateVpcCidrBlock and DisassociateVpcCidrBlock: the VPC (vpc/vpc-…, with its tags);
+//     Associate- and DisassociateSubnetCidrBlock: the subnet; Assign- and
+//     UnassignIpv6Addresses: the network interface; CreateEgressOnlyInternetGateway: the new
+//     gateway (egress-only-internet-gateway/*) with its request tags, and the VPC;
+//     DeleteEgressOnlyInternetGateway: the gateway.
 //
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
 func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
@@ -28,8 +35,52 @@ func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
 			out = append(out, s.heldAccess(region, dhcpKind, "dhcp-options", id))
 		}
 		return out, true
+	case *ec2.AssociateVpcCidrBlockInput:
+		return []service.Access{s.vpcAccess(region, aws.ToString(in.VpcId))}, true
+	case *ec2.DisassociateVpcCidrBlockInput:
+		return []service.Access{s.vpcAccess(region, s.vpcOfAssociation(region, aws.ToString(in.AssociationId)))}, true
+	case *ec2.AssociateSubnetCidrBlockInput:
+		return []service.Access{{Resource: s.arn(region, "subnet/"+aws.ToString(in.SubnetId)), Context: regionCond(region)}}, true
+	case *ec2.DisassociateSubnetCidrBlockInput:
+		subnet := "*"
+		s.peek(region, func(r *regionState) {
+			if r == nil {
+				return
+			}
+			for id, b := range r.SubnetV6 {
+				if b.AssocID == aws.ToString(in.AssociationId) {
+					subnet = id
+				}
+			}
+		})
+		return []service.Access{{Resource: s.arn(region, "subnet/"+subnet), Context: regionCond(region)}}, true
+	case *ec2.AssignIpv6AddressesInput:
+		return []service.Access{s.eniAccess(region, aws.ToString(in.NetworkInterfaceId))}, true
+	case *ec2.UnassignIpv6AddressesInput:
+		return []service.Access{s.eniAccess(region, aws.ToString(in.NetworkInterfaceId))}, true
+	case *ec2.CreateEgressOnlyInternetGatewayInput:
+		return append(access(s.arn(region, "egress-only-internet-gateway/*"), regionCond(region), specTags(in.TagSpecifications, types.ResourceTypeEgressOnlyInternetGateway)),
+			s.vpcAccess(region, aws.ToString(in.VpcId))), true
+	case *ec2.DeleteEgressOnlyInternetGatewayInput:
+		return []service.Access{s.heldAccess(region, eigwKind, "egress-only-internet-gateway", aws.ToString(in.EgressOnlyInternetGatewayId))}, true
 	}
 	return nil, false
+}
+
+// vpcOfAssociation returns the VPC of a VPC CIDR block association, or "*".
+func (s *Store) vpcOfAssociation(region, assoc string) string {
+	vpcID := "*"
+	s.peek(region, func(r *regionState) {
+		if r == nil {
+			return
+		}
+		for _, v := range r.VPCs {
+			if v.AssocID == assoc || slices.ContainsFunc(r.VPCBlocks[v.ID], func(b vpcBlock) bool { return b.AssocID == assoc }) {
+				vpcID = v.ID
+			}
+		}
+	})
+	return vpcID
 }
 
 // heldAccess is the access to the record of kind k with id, a resource of the ARN type
