@@ -107,6 +107,16 @@
 //     internet gateways and egress-only internet gateways. Instances' primary interfaces get
 //     no IPv6 address, and the reachability evaluator follows IPv4 flows only.
 //
+//   - VPC peering between VPCs of the account in one region: CreateVpcPeeringConnection
+//     (initiating-request, then pending-acceptance for a week before it expires; failed
+//     between VPCs whose IPv4 blocks overlap), Accept-, Reject- and
+//     DeleteVpcPeeringConnection (InvalidStateTransition otherwise), closed connections listed
+//     as long as AWS lists them, deleting a VPC deleting its connections; routes to pcx-
+//     targets, blackholes while the connection is not active. The reachability evaluator
+//     follows them: a route each way through the same active connection, then both ends'
+//     security groups (which may name the peer VPC's groups) and network ACLs. Peering with
+//     another account or region is not simulated.
+//
 //   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
 //     the network — security groups (stateful; by CIDR or by group), network ACLs
 //     (stateless: the request through both subnets' rules, and the replies back on the

@@ -3,7 +3,7 @@ package cli
 import "testing"
 
 // ec2NetSession uses the EC2 operations of a VPC's private networking as the AWS documentation
-// does: DHCP options sets, secondary IPv4 blocks and IPv6; each part in a VPC of its own, ending with its deletes and their
+// does: DHCP options sets, secondary IPv4 blocks and IPv6, VPC peering; each part in a VPC of its own, ending with its deletes and their
 // refusals.
 var ec2NetSession = []step{
 	// DHCP options sets.
@@ -74,6 +74,31 @@ var ec2NetSession = []step{
 	{args: []string{"ec2", "delete-route", "--route-table-id", "{v6rt}", "--destination-ipv6-cidr-block", "::/0"}},
 	{args: []string{"ec2", "delete-egress-only-internet-gateway", "--egress-only-internet-gateway-id", "{eigw}"}},
 	{args: []string{"ec2", "delete-egress-only-internet-gateway", "--egress-only-internet-gateway-id", "{eigw}"}},
+
+	// VPC peering.
+	{args: []string{"ec2", "create-vpc", "--cidr-block", "10.40.0.0/16", "--query", "Vpc.VpcId", "--output", "text"}, capture: "pva"},
+	{args: []string{"ec2", "create-vpc", "--cidr-block", "10.41.0.0/16", "--query", "Vpc.VpcId", "--output", "text"}, capture: "pvb"},
+	{args: []string{"ec2", "create-vpc", "--cidr-block", "10.40.0.0/20", "--query", "Vpc.VpcId", "--output", "text"}, capture: "pvc"},
+	{args: []string{"ec2", "create-vpc-peering-connection", "--vpc-id", "{pva}", "--peer-vpc-id", "{pvb}", "--tag-specifications", "ResourceType=vpc-peering-connection,Tags=[{Key=Name,Value=a-b}]"}},
+	{args: []string{"ec2", "describe-vpc-peering-connections", "--filters", "Name=tag:Name,Values=a-b", "--query", "VpcPeeringConnections[0].VpcPeeringConnectionId", "--output", "text"}, capture: "pcx"},
+	{args: []string{"ec2", "create-vpc-peering-connection", "--vpc-id", "{pvb}", "--peer-vpc-id", "{pva}"}},
+	{args: []string{"ec2", "create-vpc-peering-connection", "--vpc-id", "{pva}", "--peer-vpc-id", "{pvc}", "--query", "VpcPeeringConnection.VpcPeeringConnectionId", "--output", "text"}, capture: "pcxfail"},
+	{args: []string{"ec2", "describe-vpc-peering-connections", "--vpc-peering-connection-ids", "{pcxfail}", "--query", "VpcPeeringConnections[0].Status"}},
+	{args: []string{"ec2", "accept-vpc-peering-connection", "--vpc-peering-connection-id", "{pcxfail}"}},
+	{args: []string{"ec2", "create-route-table", "--vpc-id", "{pva}", "--query", "RouteTable.RouteTableId", "--output", "text"}, capture: "prt"},
+	{args: []string{"ec2", "create-route", "--route-table-id", "{prt}", "--destination-cidr-block", "10.41.0.0/16", "--vpc-peering-connection-id", "{pcx}"}},
+	{args: []string{"ec2", "describe-route-tables", "--route-table-ids", "{prt}", "--query", "RouteTables[0].Routes[1]"}},
+	{args: []string{"ec2", "accept-vpc-peering-connection", "--vpc-peering-connection-id", "{pcx}", "--query", "VpcPeeringConnection.[Status,AccepterVpcInfo.VpcId,RequesterVpcInfo.CidrBlock]"}},
+	{args: []string{"ec2", "describe-vpc-peering-connections", "--vpc-peering-connection-ids", "{pcx}", "--output", "table"}},
+	{args: []string{"ec2", "describe-vpc-peering-connections", "--filters", "Name=status-code,Values=active", "--query", "VpcPeeringConnections[].VpcPeeringConnectionId", "--output", "text"}},
+	{args: []string{"ec2", "describe-route-tables", "--filters", "Name=route.vpc-peering-connection-id,Values={pcx}", "--query", "RouteTables[].Routes[1].State", "--output", "text"}},
+	{args: []string{"ec2", "create-vpc-peering-connection", "--vpc-id", "{pvc}", "--peer-vpc-id", "{pvb}", "--query", "VpcPeeringConnection.VpcPeeringConnectionId", "--output", "text"}, capture: "pcxrej"},
+	{args: []string{"ec2", "reject-vpc-peering-connection", "--vpc-peering-connection-id", "{pcxrej}"}},
+	{args: []string{"ec2", "reject-vpc-peering-connection", "--vpc-peering-connection-id", "{pcxrej}"}},
+	{args: []string{"ec2", "describe-vpc-peering-connections", "--vpc-peering-connection-ids", "pcx-0123456789abcdef0"}},
+	{args: []string{"ec2", "delete-vpc-peering-connection", "--vpc-peering-connection-id", "{pcx}"}},
+	{args: []string{"ec2", "describe-vpc-peering-connections", "--vpc-peering-connection-ids", "{pcx}", "{pcxrej}", "--query", "VpcPeeringConnections[].Status.Code", "--output", "text"}},
+	{args: []string{"ec2", "describe-route-tables", "--route-table-ids", "{prt}", "--query", "RouteTables[0].Routes[1].State", "--output", "text"}},
 }
 
 // The EC2 operations of private networking, through the AWS CLI v1, v2 and awsx.

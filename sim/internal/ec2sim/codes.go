@@ -113,4 +113,8 @@ const (
 	InvalidSubnetCidrBlockAssociationIDNotFound core.Code = "InvalidSubnetCidrBlockAssociationID.NotFound"
 	InvalidVpcCidrBlockAssociationIDMalformed   core.Code = "InvalidVpcCidrBlockAssociationID.Malformed"
 	InvalidVpcCidrBlockAssociationIDNotFound    core.Code = "InvalidVpcCidrBlockAssociationID.NotFound"
+	InvalidStateTransition                      core.Code = "InvalidStateTransition"
+	InvalidVpcPeeringConnectionIDMalformed      core.Code = "InvalidVpcPeeringConnectionId.Malformed"
+	InvalidVpcPeeringConnectionIDNotFound       core.Code = "InvalidVpcPeeringConnectionID.NotFound"
+	VpcPeeringConnectionAlreadyExists           core.Code = "VpcPeeringConnectionAlreadyExists"
 )

@@ -256,11 +256,16 @@ func (s *Store) between(r *regionState, src, dst node, fl flow) *world.Verdict {
 	if !overInternet {
 		return s.local(r, src, dst, fl)
 	}
+	if src.vpc != dst.vpc && !(dst.addr.IsValid() && dst.addr == dst.public) {
+		if v, ok := s.viaPeering(r, src, dst, fl); ok {
+			return v
+		}
+	}
 	to := dst.target(true)
 	if !to.IsValid() {
 		if src.vpc != dst.vpc {
-			return blocked(dst.id, "%s is in %s and %s in %s: VPC peering is not simulated, and %s has no public address to reach over the internet",
-				src.name, src.vpc, dst.name, dst.vpc, dst.name)
+			return blocked(dst.id, "%s is in %s and %s in %s: the route table of %s has no route to %v through a VPC peering connection, and %s has no public address to reach over the internet",
+				src.name, src.vpc, dst.name, dst.vpc, src.subnet, dst.private, dst.name)
 		}
 		return blocked(dst.id, "%s has no public IPv4 address or Elastic IP", dst.name)
 	}

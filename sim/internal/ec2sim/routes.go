@@ -31,6 +31,7 @@ type route struct {
 	Instance    string
 	NAT         string `json:",omitempty"` // a NAT gateway's ID
 	EgressOnly  string `json:",omitempty"` // an egress-only internet gateway's ID: ipv6.go
+	Peering     string `json:",omitempty"` // a VPC peering connection's ID: peering.go
 	Origin      types.RouteOrigin
 }
 
@@ -68,9 +69,11 @@ func (r *regionState) mainRouteTable(vpcID string) *routeTable {
 }
 
 // routeState is "active" while the route's target exists — an attached gateway, a running or
-// stopped instance — and "blackhole" after.
-func (r *regionState) routeState(rt *routeTable, rte route) types.RouteState {
+// stopped instance, an active peering connection — and "blackhole" after.
+func (r *regionState) routeState(rt *routeTable, rte route, now time.Time) types.RouteState {
 	switch {
+	case rte.Peering != "":
+		return r.peeringRouteState(rte.Peering, now)
 	case rte.Gateway == "local":
 		return types.RouteStateActive
 	case rte.Gateway != "":
@@ -100,7 +103,7 @@ func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
 		Tags: rt.Tags.out(),
 	}
 	for _, rte := range rt.Routes {
-		o := types.Route{Origin: rte.Origin, State: r.routeState(rt, rte)}
+		o := types.Route{Origin: rte.Origin, State: r.routeState(rt, rte, s.now())}
 		if isIPv6Route(rte.Destination) {
 			o.DestinationIpv6CidrBlock = aws.String(rte.Destination)
 		} else {
@@ -108,6 +111,9 @@ func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
 		}
 		if rte.EgressOnly != "" {
 			o.EgressOnlyInternetGatewayId = aws.String(rte.EgressOnly)
+		}
+		if rte.Peering != "" {
+			o.VpcPeeringConnectionId = aws.String(rte.Peering)
 		}
 		if rte.Gateway != "" {
 			o.GatewayId = aws.String(rte.Gateway)
@@ -214,6 +220,9 @@ var routeTableFields = fields[types.RouteTable]{
 	"route.egress-only-internet-gateway-id": func(rt types.RouteTable) []string {
 		return routeValues(rt, func(r types.Route) *string { return r.EgressOnlyInternetGatewayId })
 	},
+	"route.vpc-peering-connection-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.VpcPeeringConnectionId })
+	},
 }
 
 // DescribeRouteTables lists the region's route tables.
@@ -282,8 +291,8 @@ func (r *regionState) routeRequest(tableID, destination, destination6 *string) (
 // to — an internet gateway (GatewayId), an instance, or a NAT gateway — and the others, which
 // it does not simulate.
 type routeTargets struct {
-	gateway, instance, nat, eigw *string
-	others                       []*string
+	gateway, instance, nat, eigw, pcx *string
+	others                            []*string
 }
 
 // target resolves the request's one target into a route to dest in rt.
@@ -308,6 +317,12 @@ func (r *regionState) target(rt *routeTable, dest string, t routeTargets, now ti
 			return rte, core.Errorf(InvalidParameterValue, "route table %s and instance %s belong to different networks", rt.ID, i.ID)
 		}
 		rte.Instance = i.ID
+	case t.pcx != nil:
+		id, err := r.peeringTarget(rt, *t.pcx, now)
+		if err != nil {
+			return rte, err
+		}
+		rte.Peering = id
 	case t.eigw != nil:
 		g, err := find(eigwKind, r.EIGWs, *t.eigw)
 		if err != nil {
@@ -340,17 +355,17 @@ func (r *regionState) target(rt *routeTable, dest string, t routeTargets, now ti
 func (t routeTargets) check() error {
 	for _, other := range t.others {
 		if other != nil {
-			return core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId), egress-only internet gateways, instances (InstanceId) and NAT gateways (NatGatewayId).")
+			return core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId), egress-only internet gateways, VPC peering connections, instances (InstanceId) and NAT gateways (NatGatewayId).")
 		}
 	}
 	n := 0
-	for _, p := range []*string{t.gateway, t.instance, t.nat, t.eigw} {
+	for _, p := range []*string{t.gateway, t.instance, t.nat, t.eigw, t.pcx} {
 		if p != nil {
 			n++
 		}
 	}
 	if n != 1 {
-		return core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, natGatewayId, instanceId, egressOnlyInternetGatewayId")
+		return core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, natGatewayId, instanceId, egressOnlyInternetGatewayId, vpcPeeringConnectionId")
 	}
 	return nil
 }
@@ -363,7 +378,7 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 	if in.DestinationPrefixListId != nil {
 		return nil, core.Errorf(core.NotImplemented, "The simulator routes only to CIDR blocks (DestinationCidrBlock, DestinationIpv6CidrBlock).")
 	}
-	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, pcx: in.VpcPeeringConnectionId, others: []*string{in.NetworkInterfaceId, in.TransitGatewayId,
 		in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn}}
 	if err := t.check(); err != nil {
 		return nil, err
@@ -398,7 +413,7 @@ func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2
 	if aws.ToBool(in.LocalTarget) {
 		local = aws.String("local")
 	}
-	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, pcx: in.VpcPeeringConnectionId, others: []*string{in.NetworkInterfaceId, in.TransitGatewayId,
 		in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn, local}}
 	if err := t.check(); err != nil {
 		return nil, err

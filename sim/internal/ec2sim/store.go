@@ -85,6 +85,7 @@ type regionState struct {
 	dhcpState                       // DHCP options sets: dhcp.go
 	cidrState                       // VPCs' secondary and IPv6 blocks: vpccidr.go
 	ipv6State                       // subnets' and interfaces' IPv6, egress-only gateways: ipv6.go
+	peeringState                    // VPC peering connections: peering.go
 }
 
 func newRegionState(name string) *regionState {

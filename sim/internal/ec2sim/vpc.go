@@ -218,7 +218,7 @@ func (h *EC2) DeleteVpc(ctx context.Context, in *ec2.DeleteVpcInput) (*ec2.Delet
 			}
 		}
 		delete(r.VPCs, v.ID)
-		r.forgetVPC(v.ID)
+		h.s.forgetVPC(r, v.ID)
 		return nil
 	})
 }

@@ -21,6 +21,10 @@ import (
 //     UnassignIpv6Addresses: the network interface; CreateEgressOnlyInternetGateway: the new
 //     gateway (egress-only-internet-gateway/*) with its request tags, and the VPC;
 //     DeleteEgressOnlyInternetGateway: the gateway.
+//   - CreateVpcPeeringConnection: the requester's VPC and the new connection
+//     (vpc-peering-connection/*) with its request tags, ec2:RequesterVpc and ec2:AccepterVpc;
+//     Accept-, Reject- and DeleteVpcPeeringConnection: the connection, with its tags and its
+//     two VPCs.
 //
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
 func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
@@ -63,8 +67,36 @@ func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
 			s.vpcAccess(region, aws.ToString(in.VpcId))), true
 	case *ec2.DeleteEgressOnlyInternetGatewayInput:
 		return []service.Access{s.heldAccess(region, eigwKind, "egress-only-internet-gateway", aws.ToString(in.EgressOnlyInternetGatewayId))}, true
+	case *ec2.CreateVpcPeeringConnectionInput:
+		c := regionCond(region)
+		c["ec2:RequesterVpc"] = s.arn(region, "vpc/"+aws.ToString(in.VpcId))
+		c["ec2:AccepterVpc"] = s.arn(region, "vpc/"+aws.ToString(in.PeerVpcId))
+		return append([]service.Access{s.vpcAccess(region, aws.ToString(in.VpcId))},
+			access(s.arn(region, "vpc-peering-connection/*"), c, specTags(in.TagSpecifications, types.ResourceTypeVpcPeeringConnection))...), true
+	case *ec2.AcceptVpcPeeringConnectionInput:
+		return []service.Access{s.peeringAccess(region, aws.ToString(in.VpcPeeringConnectionId))}, true
+	case *ec2.RejectVpcPeeringConnectionInput:
+		return []service.Access{s.peeringAccess(region, aws.ToString(in.VpcPeeringConnectionId))}, true
+	case *ec2.DeleteVpcPeeringConnectionInput:
+		return []service.Access{s.peeringAccess(region, aws.ToString(in.VpcPeeringConnectionId))}, true
 	}
 	return nil, false
+}
+
+// peeringAccess is the access to peering connection id, with its tags and its VPCs.
+func (s *Store) peeringAccess(region, id string) service.Access {
+	c := regionCond(region)
+	s.peek(region, func(r *regionState) {
+		if r == nil {
+			return
+		}
+		if p, ok := r.Peerings[id]; ok {
+			c.resourceTags(p.Tags)
+			c["ec2:RequesterVpc"] = s.arn(region, "vpc/"+p.Requester)
+			c["ec2:AccepterVpc"] = s.arn(region, "vpc/"+p.Accepter)
+		}
+	})
+	return service.Access{Resource: s.arn(region, "vpc-peering-connection/"+id), Context: c}
 }
 
 // vpcOfAssociation returns the VPC of a VPC CIDR block association, or "*".

@@ -315,8 +315,10 @@ func cidr6Values(v types.Vpc, get func(types.VpcIpv6CidrBlockAssociation) *strin
 	return out
 }
 
-// forgetVPC drops what these files keep of a deleted VPC.
-func (r *regionState) forgetVPC(id string) {
+// forgetVPC drops what these files keep of a deleted VPC, and deletes its peering
+// connections.
+func (s *Store) forgetVPC(r *regionState, id string) {
+	s.closeVPCPeerings(r, id)
 	delete(r.VPCBlocks, id)
 	delete(r.DHCPOf, id)
 }
