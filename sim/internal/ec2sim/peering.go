@@ -268,8 +268,12 @@ func peeringInfo(get func(*types.VpcPeeringConnectionVpcInfo) *string, which fun
 	return func(p types.VpcPeeringConnection) []string { return one(aws.ToString(get(which(p)))) }
 }
 
-func requesterInfo(p types.VpcPeeringConnection) *types.VpcPeeringConnectionVpcInfo { return p.RequesterVpcInfo }
-func accepterInfo(p types.VpcPeeringConnection) *types.VpcPeeringConnectionVpcInfo  { return p.AccepterVpcInfo }
+func requesterInfo(p types.VpcPeeringConnection) *types.VpcPeeringConnectionVpcInfo {
+	return p.RequesterVpcInfo
+}
+func accepterInfo(p types.VpcPeeringConnection) *types.VpcPeeringConnectionVpcInfo {
+	return p.AccepterVpcInfo
+}
 
 var peeringFields = fields[types.VpcPeeringConnection]{
 	"vpc-peering-connection-id": func(p types.VpcPeeringConnection) []string { return one(*p.VpcPeeringConnectionId) },
