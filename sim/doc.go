@@ -117,6 +117,19 @@
 //     security groups (which may name the peer VPC's groups) and network ACLs. Peering with
 //     another account or region is not simulated.
 //
+//   - Managed prefix lists: the lists AWS manages for S3 and DynamoDB in each region
+//     (com.amazonaws.REGION.s3, deterministic IDs; us-east-1's entries are AWS's published
+//     ranges, other regions' are made from them and are not AWS's), lists of one's own with
+//     their versions (Create-, Modify-, Delete-, DescribeManagedPrefixLists,
+//     GetManagedPrefixListEntries with TargetVersion, DescribePrefixLists), usable in security
+//     group rules (PrefixListIds, checked to exist) and as route destinations; a list in use
+//     is not deleted. VPC endpoints as records: gateway endpoints of S3 and DynamoDB, whose
+//     route tables get a route from the service's prefix list to the endpoint; interface
+//     endpoints of the services a private subnet calls, one interface ID a subnet (one subnet
+//     a zone), their security groups and DNS names; policies; Modify-, Delete- and
+//     DescribeVpcEndpoints, DescribeVpcEndpointServices. No traffic goes through them: the
+//     reachability evaluator does not follow prefix-list routes.
+//
 //   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
 //     the network — security groups (stateful; by CIDR or by group), network ACLs
 //     (stateless: the request through both subnets' rules, and the replies back on the

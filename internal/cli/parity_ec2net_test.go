@@ -3,7 +3,7 @@ package cli
 import "testing"
 
 // ec2NetSession uses the EC2 operations of a VPC's private networking as the AWS documentation
-// does: DHCP options sets, secondary IPv4 blocks and IPv6, VPC peering; each part in a VPC of its own, ending with its deletes and their
+// does: DHCP options sets, secondary IPv4 blocks and IPv6, VPC peering, managed prefix lists, VPC endpoints; each part in a VPC of its own, ending with its deletes and their
 // refusals.
 var ec2NetSession = []step{
 	// DHCP options sets.
@@ -99,6 +99,50 @@ var ec2NetSession = []step{
 	{args: []string{"ec2", "delete-vpc-peering-connection", "--vpc-peering-connection-id", "{pcx}"}},
 	{args: []string{"ec2", "describe-vpc-peering-connections", "--vpc-peering-connection-ids", "{pcx}", "{pcxrej}", "--query", "VpcPeeringConnections[].Status.Code", "--output", "text"}},
 	{args: []string{"ec2", "describe-route-tables", "--route-table-ids", "{prt}", "--query", "RouteTables[0].Routes[1].State", "--output", "text"}},
+
+	// Managed prefix lists.
+	{args: []string{"ec2", "describe-managed-prefix-lists"}},
+	{args: []string{"ec2", "describe-managed-prefix-lists", "--filters", "Name=prefix-list-name,Values=com.amazonaws.us-east-1.s3", "--query", "PrefixLists[0].PrefixListId", "--output", "text"}, capture: "s3pl"},
+	{args: []string{"ec2", "get-managed-prefix-list-entries", "--prefix-list-id", "{s3pl}", "--output", "text"}},
+	{args: []string{"ec2", "describe-prefix-lists", "--output", "table"}},
+	{args: []string{"ec2", "create-managed-prefix-list", "--prefix-list-name", "office", "--max-entries", "3", "--address-family", "IPv4",
+		"--entries", "Cidr=203.0.113.0/24,Description=HQ", "Cidr=198.51.100.0/24", "--tag-specifications", "ResourceType=prefix-list,Tags=[{Key=Name,Value=office}]"}},
+	{args: []string{"ec2", "create-managed-prefix-list", "--prefix-list-name", "com.amazonaws.mine", "--max-entries", "3", "--address-family", "IPv4"}},
+	{args: []string{"ec2", "describe-managed-prefix-lists", "--filters", "Name=prefix-list-name,Values=office", "--query", "PrefixLists[0].PrefixListId", "--output", "text"}, capture: "pl"},
+	{args: []string{"ec2", "modify-managed-prefix-list", "--prefix-list-id", "{pl}", "--current-version", "1", "--add-entries", "Cidr=192.0.2.0/24", "--remove-entries", "Cidr=198.51.100.0/24"}},
+	{args: []string{"ec2", "modify-managed-prefix-list", "--prefix-list-id", "{pl}", "--current-version", "1", "--add-entries", "Cidr=192.0.3.0/24"}},
+	{args: []string{"ec2", "modify-managed-prefix-list", "--prefix-list-id", "{s3pl}", "--add-entries", "Cidr=192.0.3.0/24"}},
+	{args: []string{"ec2", "get-managed-prefix-list-entries", "--prefix-list-id", "{pl}"}},
+	{args: []string{"ec2", "get-managed-prefix-list-entries", "--prefix-list-id", "{pl}", "--target-version", "1", "--output", "table"}},
+	{args: []string{"ec2", "describe-managed-prefix-lists", "--prefix-list-ids", "{pl}", "--output", "table"}},
+	{args: []string{"ec2", "create-security-group", "--group-name", "office", "--description", "office", "--vpc-id", "{pva}", "--query", "GroupId", "--output", "text"}, capture: "plsg"},
+	{args: []string{"ec2", "authorize-security-group-ingress", "--group-id", "{plsg}", "--ip-permissions", "IpProtocol=tcp,FromPort=22,ToPort=22,PrefixListIds=[{PrefixListId={pl}}]"}},
+	{args: []string{"ec2", "authorize-security-group-ingress", "--group-id", "{plsg}", "--ip-permissions", "IpProtocol=tcp,FromPort=22,ToPort=22,PrefixListIds=[{PrefixListId=pl-0123456789abcdef0}]"}},
+	{args: []string{"ec2", "delete-managed-prefix-list", "--prefix-list-id", "{pl}"}},
+	{args: []string{"ec2", "delete-security-group", "--group-id", "{plsg}"}},
+	{args: []string{"ec2", "delete-managed-prefix-list", "--prefix-list-id", "{pl}", "--query", "PrefixList.[PrefixListName,State]"}},
+
+	// VPC endpoints.
+	{args: []string{"ec2", "describe-vpc-endpoint-services", "--query", "ServiceNames"}},
+	{args: []string{"ec2", "describe-vpc-endpoint-services", "--service-names", "com.amazonaws.us-east-1.s3", "--query", "ServiceDetails[].[ServiceName,ServiceType[0].ServiceType]", "--output", "text"}},
+	{args: []string{"ec2", "create-vpc-endpoint", "--vpc-id", "{pva}", "--service-name", "com.amazonaws.us-east-1.s3", "--route-table-ids", "{prt}", "--client-token", "vpce-0",
+		"--tag-specifications", "ResourceType=vpc-endpoint,Tags=[{Key=Name,Value=s3}]"}},
+	{args: []string{"ec2", "create-vpc-endpoint", "--vpc-id", "{pva}", "--service-name", "com.amazonaws.us-east-1.nothing"}},
+	{args: []string{"ec2", "create-vpc-endpoint", "--vpc-id", "{pva}", "--service-name", "com.amazonaws.us-east-1.s3", "--route-table-ids", "{prt}"}},
+	{args: []string{"ec2", "describe-vpc-endpoints", "--filters", "Name=tag:Name,Values=s3", "--query", "VpcEndpoints[0].VpcEndpointId", "--output", "text"}, capture: "vpce"},
+	{args: []string{"ec2", "describe-route-tables", "--route-table-ids", "{prt}", "--query", "RouteTables[0].Routes"}},
+	{args: []string{"ec2", "create-subnet", "--vpc-id", "{pva}", "--cidr-block", "10.40.1.0/24", "--availability-zone", "us-east-1a", "--query", "Subnet.SubnetId", "--output", "text"}, capture: "epsub"},
+	{args: []string{"ec2", "create-vpc-endpoint", "--vpc-id", "{pva}", "--vpc-endpoint-type", "Interface", "--service-name", "com.amazonaws.us-east-1.ssm", "--subnet-ids", "{epsub}",
+		"--client-token", "vpce-1", "--query", "VpcEndpoint.VpcEndpointId", "--output", "text"}, capture: "vpcei"},
+	{args: []string{"ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", "{vpce}", "{vpcei}"}},
+	{args: []string{"ec2", "describe-vpc-endpoints", "--filters", "Name=vpc-endpoint-type,Values=Interface", "--output", "table"}},
+	{args: []string{"ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", "{vpce}", "--policy-document", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`}},
+	{args: []string{"ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", "{vpce}", "--remove-route-table-ids", "{prt}"}},
+	{args: []string{"ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", "{vpce}", "--add-subnet-ids", "{epsub}"}},
+	{args: []string{"ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", "{vpce}", "--query", "VpcEndpoints[0].[RouteTableIds,PolicyDocument]", "--output", "text"}},
+	{args: []string{"ec2", "delete-vpc", "--vpc-id", "{pva}"}},
+	{args: []string{"ec2", "delete-vpc-endpoints", "--vpc-endpoint-ids", "{vpce}", "{vpcei}", "vpce-0123456789abcdef0"}},
+	{args: []string{"ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", "{vpce}"}},
 }
 
 // The EC2 operations of private networking, through the AWS CLI v1, v2 and awsx.

@@ -3,6 +3,7 @@ package ec2sim
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,6 +33,7 @@ type route struct {
 	NAT         string `json:",omitempty"` // a NAT gateway's ID
 	EgressOnly  string `json:",omitempty"` // an egress-only internet gateway's ID: ipv6.go
 	Peering     string `json:",omitempty"` // a VPC peering connection's ID: peering.go
+	Endpoint    string `json:",omitempty"` // a gateway endpoint's ID, its Destination a prefix list: endpoint.go
 	Origin      types.RouteOrigin
 }
 
@@ -74,6 +76,10 @@ func (r *regionState) routeState(rt *routeTable, rte route, now time.Time) types
 	switch {
 	case rte.Peering != "":
 		return r.peeringRouteState(rte.Peering, now)
+	case rte.Endpoint != "":
+		if _, ok := r.Endpoints[rte.Endpoint]; ok {
+			return types.RouteStateActive
+		}
 	case rte.Gateway == "local":
 		return types.RouteStateActive
 	case rte.Gateway != "":
@@ -104,9 +110,12 @@ func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
 	}
 	for _, rte := range rt.Routes {
 		o := types.Route{Origin: rte.Origin, State: r.routeState(rt, rte, s.now())}
-		if isIPv6Route(rte.Destination) {
+		switch {
+		case strings.HasPrefix(rte.Destination, "pl-"):
+			o.DestinationPrefixListId = aws.String(rte.Destination)
+		case isIPv6Route(rte.Destination):
 			o.DestinationIpv6CidrBlock = aws.String(rte.Destination)
-		} else {
+		default:
 			o.DestinationCidrBlock = aws.String(rte.Destination)
 		}
 		if rte.EgressOnly != "" {
@@ -114,6 +123,9 @@ func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
 		}
 		if rte.Peering != "" {
 			o.VpcPeeringConnectionId = aws.String(rte.Peering)
+		}
+		if rte.Endpoint != "" {
+			o.GatewayId = aws.String(rte.Endpoint)
 		}
 		if rte.Gateway != "" {
 			o.GatewayId = aws.String(rte.Gateway)
@@ -220,6 +232,9 @@ var routeTableFields = fields[types.RouteTable]{
 	"route.egress-only-internet-gateway-id": func(rt types.RouteTable) []string {
 		return routeValues(rt, func(r types.Route) *string { return r.EgressOnlyInternetGatewayId })
 	},
+	"route.destination-prefix-list-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.DestinationPrefixListId })
+	},
 	"route.vpc-peering-connection-id": func(rt types.RouteTable) []string {
 		return routeValues(rt, func(r types.Route) *string { return r.VpcPeeringConnectionId })
 	},
@@ -266,12 +281,20 @@ func (h *EC2) DeleteRouteTable(ctx context.Context, in *ec2.DeleteRouteTableInpu
 
 // routeRequest is what CreateRoute and DeleteRoute share: the table and the destination, an
 // IPv4 or an IPv6 block.
-func (r *regionState) routeRequest(tableID, destination, destination6 *string) (*routeTable, string, error) {
+func (r *regionState) routeRequest(tableID, destination, destination6, prefixList *string) (*routeTable, string, error) {
 	if tableID == nil {
 		return nil, "", missingParameter("routeTableId")
 	}
 	param, v6 := "destinationCidrBlock", false
 	switch {
+	case prefixList != nil && (destination != nil || destination6 != nil):
+		return nil, "", core.Errorf(InvalidParameterCombination, "The parameter destinationPrefixListId cannot be used with destinationCidrBlock or destinationIpv6CidrBlock")
+	case prefixList != nil:
+		if err := r.checkPrefixList(*prefixList); err != nil {
+			return nil, "", err
+		}
+		rt, err := find(routeKind, r.RouteTables, *tableID)
+		return rt, *prefixList, err
 	case destination != nil && destination6 != nil:
 		return nil, "", core.Errorf(InvalidParameterCombination, "The parameter destinationCidrBlock cannot be used with the parameter destinationIpv6CidrBlock")
 	case destination6 != nil:
@@ -375,9 +398,6 @@ func (t routeTargets) check() error {
 // Other targets (transit gateways, interfaces …) are not simulated.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html
 func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
-	if in.DestinationPrefixListId != nil {
-		return nil, core.Errorf(core.NotImplemented, "The simulator routes only to CIDR blocks (DestinationCidrBlock, DestinationIpv6CidrBlock).")
-	}
 	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, pcx: in.VpcPeeringConnectionId, others: []*string{in.NetworkInterfaceId, in.TransitGatewayId,
 		in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn}}
 	if err := t.check(); err != nil {
@@ -385,7 +405,7 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 	}
 	s := h.s
 	return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock, in.DestinationPrefixListId)
 		if err != nil {
 			return err
 		}
@@ -406,9 +426,6 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 // ReplaceRoute points an existing route at another target; the local route stays.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRoute.html
 func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2.ReplaceRouteOutput, error) {
-	if in.DestinationPrefixListId != nil {
-		return nil, core.Errorf(core.NotImplemented, "The simulator routes only to CIDR blocks (DestinationCidrBlock, DestinationIpv6CidrBlock).")
-	}
 	var local *string
 	if aws.ToBool(in.LocalTarget) {
 		local = aws.String("local")
@@ -420,7 +437,7 @@ func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2
 	}
 	s := h.s
 	return &ec2.ReplaceRouteOutput{}, s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock, in.DestinationPrefixListId)
 		if err != nil {
 			return err
 		}
@@ -430,6 +447,9 @@ func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2
 		}
 		if rt.Routes[i].Gateway == "local" {
 			return core.Errorf(InvalidParameterValue, "cannot replace local route %s in route table %s", dest, rt.ID)
+		}
+		if e := rt.Routes[i].Endpoint; e != "" {
+			return core.Errorf(InvalidParameterValue, "The route to %s in route table %s is managed by VPC endpoint %s: modify the endpoint instead.", dest, rt.ID, e)
 		}
 		rte, err := r.target(rt, dest, t, s.now())
 		if err != nil {
@@ -445,7 +465,7 @@ func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html
 func (h *EC2) DeleteRoute(ctx context.Context, in *ec2.DeleteRouteInput) (*ec2.DeleteRouteOutput, error) {
 	return &ec2.DeleteRouteOutput{}, h.s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock, in.DestinationPrefixListId)
 		if err != nil {
 			return err
 		}
@@ -455,6 +475,9 @@ func (h *EC2) DeleteRoute(ctx context.Context, in *ec2.DeleteRouteInput) (*ec2.D
 			}
 			if rte.Gateway == "local" {
 				return core.Errorf(InvalidParameterValue, "cannot remove local route %s in route table %s", dest, rt.ID)
+			}
+			if rte.Endpoint != "" {
+				return core.Errorf(InvalidParameterValue, "The route to %s in route table %s is managed by VPC endpoint %s: modify the endpoint instead.", dest, rt.ID, rte.Endpoint)
 			}
 			rt.Routes = append(rt.Routes[:i], rt.Routes[i+1:]...)
 			return nil

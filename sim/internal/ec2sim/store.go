@@ -86,6 +86,8 @@ type regionState struct {
 	cidrState                       // VPCs' secondary and IPv6 blocks: vpccidr.go
 	ipv6State                       // subnets' and interfaces' IPv6, egress-only gateways: ipv6.go
 	peeringState                    // VPC peering connections: peering.go
+	plState                         // managed prefix lists of one's own: prefixlist.go
+	endpointState                   // VPC endpoints: endpoint.go
 }
 
 func newRegionState(name string) *regionState {

@@ -25,6 +25,12 @@ import (
 //     (vpc-peering-connection/*) with its request tags, ec2:RequesterVpc and ec2:AccepterVpc;
 //     Accept-, Reject- and DeleteVpcPeeringConnection: the connection, with its tags and its
 //     two VPCs.
+//   - CreateManagedPrefixList: the new list (prefix-list/*) with its request tags;
+//     Modify-, DeleteManagedPrefixList and GetManagedPrefixListEntries: the list.
+//   - CreateVpcEndpoint: the new endpoint (vpc-endpoint/*) with its request tags, the VPC,
+//     and each route table, subnet and security group it is given; ModifyVpcEndpoint: the
+//     endpoint and each route table, subnet and security group it adds; DeleteVpcEndpoints:
+//     each endpoint.
 //
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
 func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
@@ -79,8 +85,44 @@ func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
 		return []service.Access{s.peeringAccess(region, aws.ToString(in.VpcPeeringConnectionId))}, true
 	case *ec2.DeleteVpcPeeringConnectionInput:
 		return []service.Access{s.peeringAccess(region, aws.ToString(in.VpcPeeringConnectionId))}, true
+	case *ec2.CreateManagedPrefixListInput:
+		return access(s.arn(region, "prefix-list/*"), regionCond(region), specTags(in.TagSpecifications, types.ResourceTypePrefixList)), true
+	case *ec2.ModifyManagedPrefixListInput:
+		return []service.Access{s.heldAccess(region, prefixListKind, "prefix-list", aws.ToString(in.PrefixListId))}, true
+	case *ec2.DeleteManagedPrefixListInput:
+		return []service.Access{s.heldAccess(region, prefixListKind, "prefix-list", aws.ToString(in.PrefixListId))}, true
+	case *ec2.GetManagedPrefixListEntriesInput:
+		return []service.Access{s.heldAccess(region, prefixListKind, "prefix-list", aws.ToString(in.PrefixListId))}, true
+	case *ec2.CreateVpcEndpointInput:
+		out := append(access(s.arn(region, "vpc-endpoint/*"), regionCond(region), specTags(in.TagSpecifications, types.ResourceTypeVpcEndpoint)),
+			s.vpcAccess(region, aws.ToString(in.VpcId)))
+		return append(out, s.partAccesses(region, in.RouteTableIds, in.SubnetIds, in.SecurityGroupIds)...), true
+	case *ec2.ModifyVpcEndpointInput:
+		out := []service.Access{s.heldAccess(region, endpointKind, "vpc-endpoint", aws.ToString(in.VpcEndpointId))}
+		return append(out, s.partAccesses(region, in.AddRouteTableIds, in.AddSubnetIds, in.AddSecurityGroupIds)...), true
+	case *ec2.DeleteVpcEndpointsInput:
+		var out []service.Access
+		for _, id := range in.VpcEndpointIds {
+			out = append(out, s.heldAccess(region, endpointKind, "vpc-endpoint", id))
+		}
+		return out, true
 	}
 	return nil, false
+}
+
+// partAccesses are the accesses to the route tables, subnets and security groups an
+// endpoint is given.
+func (s *Store) partAccesses(region string, tables, subnets, groups []string) []service.Access {
+	var out []service.Access
+	for _, part := range []struct {
+		resource string
+		ids      []string
+	}{{"route-table/", tables}, {"subnet/", subnets}, {"security-group/", groups}} {
+		for _, id := range part.ids {
+			out = append(out, service.Access{Resource: s.arn(region, part.resource+id), Context: regionCond(region)})
+		}
+	}
+	return out
 }
 
 // peeringAccess is the access to peering connection id, with its tags and its VPCs.

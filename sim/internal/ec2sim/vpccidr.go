@@ -296,6 +296,11 @@ func (r *regionState) vpcNetInUse(id string) bool {
 			return true
 		}
 	}
+	for _, e := range r.Endpoints {
+		if e.VPC == id {
+			return true
+		}
+	}
 	return false
 }
 
