@@ -130,6 +130,12 @@
 //     DescribeVpcEndpoints, DescribeVpcEndpointServices. No traffic goes through them: the
 //     reachability evaluator does not follow prefix-list routes.
 //
+//   - Flow logs as records: CreateFlowLogs of VPCs, subnets and network interfaces to a
+//     CloudWatch Logs group (with DeliverLogsPermissionArn, and iam:PassRole on it to
+//     vpc-flow-logs.amazonaws.com) or an S3 bucket ARN, their traffic type, format and
+//     aggregation interval, a missing resource or an existing flow log listed as
+//     unsuccessful; Describe- and DeleteFlowLogs. No flow record is written anywhere.
+//
 //   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
 //     the network — security groups (stateful; by CIDR or by group), network ACLs
 //     (stateless: the request through both subnets' rules, and the replies back on the

@@ -3,7 +3,7 @@ package cli
 import "testing"
 
 // ec2NetSession uses the EC2 operations of a VPC's private networking as the AWS documentation
-// does: DHCP options sets, secondary IPv4 blocks and IPv6, VPC peering, managed prefix lists, VPC endpoints; each part in a VPC of its own, ending with its deletes and their
+// does: DHCP options sets, secondary IPv4 blocks and IPv6, VPC peering, managed prefix lists, VPC endpoints, flow logs; each part in a VPC of its own, ending with its deletes and their
 // refusals.
 var ec2NetSession = []step{
 	// DHCP options sets.
@@ -143,6 +143,20 @@ var ec2NetSession = []step{
 	{args: []string{"ec2", "delete-vpc", "--vpc-id", "{pva}"}},
 	{args: []string{"ec2", "delete-vpc-endpoints", "--vpc-endpoint-ids", "{vpce}", "{vpcei}", "vpce-0123456789abcdef0"}},
 	{args: []string{"ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", "{vpce}"}},
+
+	// Flow logs.
+	{args: []string{"ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", "{pva}", "vpc-0123456789abcdef0", "--traffic-type", "REJECT",
+		"--log-group-name", "vpc-rejects", "--deliver-logs-permission-arn", "arn:aws:iam::123456789012:role/flow-logs", "--client-token", "fl-0",
+		"--tag-specifications", "ResourceType=vpc-flow-log,Tags=[{Key=Name,Value=rejects}]"}},
+	{args: []string{"ec2", "create-flow-logs", "--resource-type", "VPC", "--resource-ids", "{pva}", "--traffic-type", "REJECT", "--log-group-name", "vpc-rejects"}},
+	{args: []string{"ec2", "create-flow-logs", "--resource-type", "Subnet", "--resource-ids", "{epsub}", "--traffic-type", "ALL", "--log-destination-type", "s3",
+		"--log-destination", "arn:aws:s3:::flow-logs/vpc", "--max-aggregation-interval", "60", "--log-format", "${srcaddr} ${dstaddr} ${action}", "--client-token", "fl-1"}},
+	{args: []string{"ec2", "describe-flow-logs", "--filter", "Name=tag:Name,Values=rejects", "--query", "FlowLogs[0].FlowLogId", "--output", "text"}, capture: "fl"},
+	{args: []string{"ec2", "describe-flow-logs"}},
+	{args: []string{"ec2", "describe-flow-logs", "--filter", "Name=log-destination-type,Values=s3", "--output", "table"}},
+	{args: []string{"ec2", "describe-flow-logs", "--flow-log-ids", "fl-0123456789abcdef0"}},
+	{args: []string{"ec2", "delete-flow-logs", "--flow-log-ids", "{fl}", "fl-0123456789abcdef0"}},
+	{args: []string{"ec2", "describe-flow-logs", "--query", "FlowLogs[].[ResourceId,TrafficType]", "--output", "text"}},
 }
 
 // The EC2 operations of private networking, through the AWS CLI v1, v2 and awsx.

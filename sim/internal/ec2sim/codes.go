@@ -127,4 +127,7 @@ const (
 	InvalidServiceName                          core.Code = "InvalidServiceName"
 	InvalidVpcEndpointIDMalformed               core.Code = "InvalidVpcEndpointId.Malformed"
 	InvalidVpcEndpointIDNotFound                core.Code = "InvalidVpcEndpointId.NotFound"
+	FlowLogAlreadyExists                        core.Code = "FlowLogAlreadyExists"
+	InvalidFlowLogIDMalformed                   core.Code = "InvalidFlowLogId.Malformed"
+	InvalidFlowLogIDNotFound                    core.Code = "InvalidFlowLogId.NotFound"
 )

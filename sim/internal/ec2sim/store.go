@@ -88,6 +88,7 @@ type regionState struct {
 	peeringState                    // VPC peering connections: peering.go
 	plState                         // managed prefix lists of one's own: prefixlist.go
 	endpointState                   // VPC endpoints: endpoint.go
+	flowLogState                    // flow logs: flowlog.go
 }
 
 func newRegionState(name string) *regionState {

@@ -31,6 +31,9 @@ import (
 //     and each route table, subnet and security group it is given; ModifyVpcEndpoint: the
 //     endpoint and each route table, subnet and security group it adds; DeleteVpcEndpoints:
 //     each endpoint.
+//   - CreateFlowLogs: each resource, the new flow logs (vpc-flow-log/*) with their request
+//     tags, and iam:PassRole on DeliverLogsPermissionArn (flowlog.go); DeleteFlowLogs: each
+//     flow log (vpc-flow-log/fl-…).
 //
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
 func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
@@ -100,6 +103,14 @@ func (s *Store) vpcAccesses(region string, in any) ([]service.Access, bool) {
 	case *ec2.ModifyVpcEndpointInput:
 		out := []service.Access{s.heldAccess(region, endpointKind, "vpc-endpoint", aws.ToString(in.VpcEndpointId))}
 		return append(out, s.partAccesses(region, in.AddRouteTableIds, in.AddSubnetIds, in.AddSecurityGroupIds)...), true
+	case *ec2.CreateFlowLogsInput:
+		return s.flowLogAccesses(region, in), true
+	case *ec2.DeleteFlowLogsInput:
+		var out []service.Access
+		for _, id := range in.FlowLogIds {
+			out = append(out, s.heldAccess(region, flowLogKind, "vpc-flow-log", id))
+		}
+		return out, true
 	case *ec2.DeleteVpcEndpointsInput:
 		var out []service.Access
 		for _, id := range in.VpcEndpointIds {
