@@ -257,8 +257,9 @@ func named(rt types.ResourceType, name string) []types.TagSpecification {
 }
 
 // Delete takes the VPC called id apart in the order AWS requires: its NAT gateways (deleted,
-// waited for, their Elastic IPs released), its internet gateways (detached, then deleted),
-// its subnets, its route tables other than the main one, its
+// waited for, their Elastic IPs released), its VPC endpoints, its pending and active peering
+// connections and its egress-only internet gateways, its internet gateways (detached, then
+// deleted), its subnets, its route tables other than the main one, its
 // security groups other than the default one, then the VPC. Instances still in it make AWS
 // refuse (DependencyViolation): terminate them first. Of the options, it reads Poll.
 func Delete(ctx context.Context, cfg aws.Config, id string, optFns ...func(*Options)) error {
@@ -271,6 +272,9 @@ func Delete(ctx context.Context, cfg aws.Config, id string, optFns ...func(*Opti
 func deleteVPC(ctx context.Context, client *ec2.Client, id string, poll time.Duration) error {
 	inVPC := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{id}}}
 	if err := deleteNATs(ctx, client, id, poll); err != nil {
+		return err
+	}
+	if err := deleteNetDependents(ctx, client, id); err != nil {
 		return err
 	}
 	igws, err := client.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{
@@ -322,6 +326,61 @@ func deleteVPC(ctx context.Context, client *ec2.Client, id string, poll time.Dur
 	}
 	_, err = client.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: &id})
 	return err
+}
+
+// deleteNetDependents deletes what else of the VPC id stops its deletion or outlives it: its
+// endpoints (and their routes), its peering connections that are pending or active, and its
+// egress-only internet gateways.
+func deleteNetDependents(ctx context.Context, client *ec2.Client, id string) error {
+	endpoints, err := client.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []types.Filter{{Name: aws.String("vpc-id"), Values: []string{id}}}})
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, e := range endpoints.VpcEndpoints {
+		ids = append(ids, aws.ToString(e.VpcEndpointId))
+	}
+	if len(ids) > 0 {
+		out, err := client.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: ids})
+		if err != nil {
+			return err
+		}
+		if len(out.Unsuccessful) > 0 {
+			u := out.Unsuccessful[0]
+			return fmt.Errorf("endpoint %s: %s", aws.ToString(u.ResourceId), aws.ToString(u.Error.Message))
+		}
+	}
+	live := types.Filter{Name: aws.String("status-code"), Values: []string{"pending-acceptance", "active"}}
+	for _, side := range []string{"requester-vpc-info.vpc-id", "accepter-vpc-info.vpc-id"} {
+		peerings, err := client.DescribeVpcPeeringConnections(ctx, &ec2.DescribeVpcPeeringConnectionsInput{Filters: []types.Filter{{Name: aws.String(side), Values: []string{id}}, live}})
+		if err != nil {
+			return err
+		}
+		for _, p := range peerings.VpcPeeringConnections {
+			if _, err := client.DeleteVpcPeeringConnection(ctx, &ec2.DeleteVpcPeeringConnectionInput{VpcPeeringConnectionId: p.VpcPeeringConnectionId}); err != nil {
+				return err
+			}
+		}
+	}
+	// DescribeEgressOnlyInternetGateways filters by tags only.
+	p := ec2.NewDescribeEgressOnlyInternetGatewaysPaginator(client, &ec2.DescribeEgressOnlyInternetGatewaysInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, g := range page.EgressOnlyInternetGateways {
+			for _, a := range g.Attachments {
+				if aws.ToString(a.VpcId) != id {
+					continue
+				}
+				if _, err := client.DeleteEgressOnlyInternetGateway(ctx, &ec2.DeleteEgressOnlyInternetGatewayInput{EgressOnlyInternetGatewayId: g.EgressOnlyInternetGatewayId}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // isMain reports whether t is its VPC's main route table, which goes with the VPC.
