@@ -198,7 +198,7 @@ func TestEC2VpcEndpoints(t *testing.T) {
 		gw := must(client.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(vpc), ServiceName: aws.String(s3), RouteTableIds: []string{private},
 			TagSpecifications: nameTag(types.ResourceTypeVpcEndpoint, "s3")}))(t).VpcEndpoint
 		id := *gw.VpcEndpointId
-		if !strings.HasPrefix(id, "vpce-") || gw.VpcEndpointType != types.VpcEndpointTypeGateway || gw.State != types.StateAvailable ||
+		if !strings.HasPrefix(id, "vpce-") || gw.VpcEndpointType != types.VpcEndpointTypeGateway || gw.State != "available" ||
 			len(gw.RouteTableIds) != 1 || !strings.Contains(*gw.PolicyDocument, `"Principal":"*"`) {
 			t.Fatalf("CreateVpcEndpoint gateway = %+v", gw)
 		}
@@ -228,7 +228,7 @@ func TestEC2VpcEndpoints(t *testing.T) {
 
 		ifc := must(client.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(vpc), ServiceName: aws.String("com.amazonaws.us-east-1.ssm"),
 			VpcEndpointType: types.VpcEndpointTypeInterface, SubnetIds: subnets[:1]}))(t).VpcEndpoint
-		if ifc.State != types.StatePending || len(ifc.NetworkInterfaceIds) != 1 || len(ifc.Groups) != 1 || !*ifc.PrivateDnsEnabled || len(ifc.DnsEntries) != 2 {
+		if ifc.State != "pending" || len(ifc.NetworkInterfaceIds) != 1 || len(ifc.Groups) != 1 || !*ifc.PrivateDnsEnabled || len(ifc.DnsEntries) != 2 {
 			t.Errorf("CreateVpcEndpoint interface = %+v", ifc)
 		}
 		sn2 := must(client.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: subnets}))(t).Subnets

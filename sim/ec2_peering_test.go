@@ -197,8 +197,8 @@ func TestReachVpcPeering(t *testing.T) {
 		t.Errorf("b's default group: %+v", v)
 	}
 	must(client.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(gb), IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), CidrIp: aws.String("10.0.0.0/16")}))(t)
-	if v := reach(ia, ib); !v.OK {
-		t.Errorf("a to b over the peering: %+v", v)
+	if v := reach(ia, ib); !v.OK || !strings.HasSuffix(v.Reason, " at 10.1.1.4") {
+		t.Errorf("a to b over the peering, to b's private address: %+v", v)
 	}
 	// The other way, by a reference to the peer VPC's group.
 	must(client.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(ga), IpPermissions: []types.IpPermission{

@@ -44,6 +44,13 @@ func init() {
 	tagHolders = append(tagHolders, tagHolder{endpointKind, func(r *regionState) []*meta { return metas(r.Endpoints) }})
 }
 
+// An endpoint's states as AWS writes them, in lower case (the SDK's State constants are
+// capitalized): https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-vpc-endpoints.html
+const (
+	endpointAvailable types.State = "available"
+	endpointPending   types.State = "pending"
+)
+
 // fullAccess is the policy an endpoint has unless given one.
 // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
 const fullAccess = `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
@@ -85,7 +92,7 @@ func serviceTypes(region, name string) []types.VpcEndpointType {
 func (s *Store) endpointOut(r *regionState, e *vpcEndpoint) types.VpcEndpoint {
 	out := types.VpcEndpoint{
 		VpcEndpointId: aws.String(e.ID), VpcEndpointType: e.Type, VpcId: aws.String(e.VPC), ServiceName: aws.String(e.Service),
-		State: types.StateAvailable, PolicyDocument: aws.String(e.Policy), OwnerId: aws.String(s.account), RequesterManaged: aws.Bool(false),
+		State: endpointAvailable, PolicyDocument: aws.String(e.Policy), OwnerId: aws.String(s.account), RequesterManaged: aws.Bool(false),
 		CreationTimestamp: aws.Time(e.Created), Tags: e.Tags.out(), PrivateDnsEnabled: aws.Bool(e.PrivateDNS), IpAddressType: types.IpAddressTypeIpv4,
 		RouteTableIds: nonNil(slices.Clone(e.RouteTables)), SubnetIds: nonNil(slices.Clone(e.Subnets)), NetworkInterfaceIds: nonNil(slices.Clone(e.ENIs)),
 		DnsEntries: []types.DnsEntry{}, Groups: []types.SecurityGroupIdentifier{},
@@ -286,7 +293,7 @@ func (h *EC2) CreateVpcEndpoint(ctx context.Context, in *ec2.CreateVpcEndpointIn
 		r.Endpoints[e.ID] = e
 		o := s.endpointOut(r, e)
 		if typ == types.VpcEndpointTypeInterface {
-			o.State = types.StatePending // as AWS answers; described, it is available
+			o.State = endpointPending // as AWS answers; described, it is available
 		}
 		out.VpcEndpoint = &o
 		return nil

@@ -380,3 +380,10 @@ func (r *regionState) peeringRouteState(id string, now time.Time) types.RouteSta
 	}
 	return types.RouteStateBlackhole
 }
+
+// peeredRoute reports whether the source's route to the destination's private address goes
+// to a peering connection: a flow between VPCs that viaPeering carries.
+func (r *regionState) peeredRoute(src, dst node) bool {
+	rte, ok := longest(r.subnetRouteTable(src.subnet, src.vpc), dst.private)
+	return ok && rte.Peering != ""
+}

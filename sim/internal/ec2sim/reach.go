@@ -166,7 +166,7 @@ func (s *Store) Reach(f world.Flow) world.Verdict {
 			return *bad
 		}
 		if v = s.between(r, src, dst, fl); v == nil {
-			return world.Verdict{OK: true, Reason: fmt.Sprintf("%s from %s reaches %s at %s", fl, src.name, dst.name, dst.target(src.vpc != dst.vpc))}
+			return world.Verdict{OK: true, Reason: fmt.Sprintf("%s from %s reaches %s at %s", fl, src.name, dst.name, dst.target(src.vpc != dst.vpc && !r.peeredRoute(src, dst)))}
 		}
 	}
 	return *v
