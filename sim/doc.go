@@ -116,7 +116,53 @@
 //     each direction read in order, the catch-all rule last; the default ACL's rules are
 //     records too, editable as on AWS), subnet associations; NAT gateways, public with an
 //     Elastic IP or private, pending → available and deleting → deleted on the simulator's
-//     clock, and routes to them (CreateRoute, ReplaceRoute).
+//     clock, and routes to them (CreateRoute, ReplaceRoute). DHCP options sets: the region's
+//     default one (Amazon's DNS server and ec2.internal or REGION.compute.internal), sets of
+//     one's own with AWS's options and their checks, a VPC's association ("default" for none),
+//     DependencyViolation while a VPC uses a set. The options are kept and shown; no
+//     instance's resolver reads them.
+//
+//   - VPC blocks and IPv6: secondary IPv4 blocks (AssociateVpcCidrBlock with AWS's rules —
+//     /16 to /28, no overlap, the ranges the primary block allows, five in all — and their
+//     local routes in every route table; subnets in them; DisassociateVpcCidrBlock refused
+//     for the primary block and while a subnet is in the block). IPv6: an Amazon-provided /56
+//     per VPC (CreateVpc's AmazonProvidedIpv6CidrBlock, or associated later), deterministic in
+//     Amazon's 2600:1f00::/24 from the region, the account and a counter, with its local
+//     route and the default security group's ::/0 egress rule; /64 subnet blocks (CreateSubnet,
+//     Associate- and DisassociateSubnetCidrBlock, AssignIpv6AddressOnCreation); IPv6
+//     addresses of network interfaces made by CreateNetworkInterface (Assign- and
+//     UnassignIpv6Addresses, one by the subnet's attribute); routes to IPv6 blocks through
+//     internet gateways and egress-only internet gateways. Instances' primary interfaces get
+//     no IPv6 address, and the reachability evaluator follows IPv4 flows only.
+//
+//   - VPC peering between VPCs of the account in one region: CreateVpcPeeringConnection
+//     (initiating-request, then pending-acceptance for a week before it expires; failed
+//     between VPCs whose IPv4 blocks overlap), Accept-, Reject- and
+//     DeleteVpcPeeringConnection (InvalidStateTransition otherwise), closed connections listed
+//     as long as AWS lists them, deleting a VPC deleting its connections; routes to pcx-
+//     targets, blackholes while the connection is not active. The reachability evaluator
+//     follows them: a route each way through the same active connection, then both ends'
+//     security groups (which may name the peer VPC's groups) and network ACLs. Peering with
+//     another account or region is not simulated.
+//
+//   - Managed prefix lists: the lists AWS manages for S3 and DynamoDB in each region
+//     (com.amazonaws.REGION.s3, deterministic IDs; us-east-1's entries are AWS's published
+//     ranges, other regions' are made from them and are not AWS's), lists of one's own with
+//     their versions (Create-, Modify-, Delete-, DescribeManagedPrefixLists,
+//     GetManagedPrefixListEntries with TargetVersion, DescribePrefixLists), usable in security
+//     group rules (PrefixListIds, checked to exist) and as route destinations; a list in use
+//     is not deleted. VPC endpoints as records: gateway endpoints of S3 and DynamoDB, whose
+//     route tables get a route from the service's prefix list to the endpoint; interface
+//     endpoints of the services a private subnet calls, one interface ID a subnet (one subnet
+//     a zone), their security groups and DNS names; policies; Modify-, Delete- and
+//     DescribeVpcEndpoints, DescribeVpcEndpointServices. No traffic goes through them: the
+//     reachability evaluator does not follow prefix-list routes.
+//
+//   - Flow logs as records: CreateFlowLogs of VPCs, subnets and network interfaces to a
+//     CloudWatch Logs group (with DeliverLogsPermissionArn, and iam:PassRole on it to
+//     vpc-flow-logs.amazonaws.com) or an S3 bucket ARN, their traffic type, format and
+//     aggregation interval, a missing resource or an existing flow log listed as
+//     unsuccessful; Describe- and DeleteFlowLogs. No flow record is written anywhere.
 //
 //   - Reachability: [Cloud.Reach] answers "can A reach B on tcp/22?" through one model of
 //     the network — security groups (stateful; by CIDR or by group), network ACLs

@@ -359,6 +359,8 @@ func TestEC2RouteTables(t *testing.T) {
 		_, err = client.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: table, DestinationCidrBlock: aws.String("1.2.3.0/24"), NatGatewayId: aws.String("nat-0123456789abcdef0")})
 		wantCode(t, err, "NatGatewayNotFound")
 		_, err = client.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: table, DestinationCidrBlock: aws.String("1.2.3.0/24"), VpcPeeringConnectionId: aws.String("pcx-0123456789abcdef0")})
+		wantCode(t, err, "InvalidVpcPeeringConnectionID.NotFound")
+		_, err = client.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: table, DestinationCidrBlock: aws.String("1.2.3.0/24"), TransitGatewayId: aws.String("tgw-0123456789abcdef0")})
 		wantCode(t, err, "NotImplemented")
 
 		assoc := must(client.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: table, SubnetId: subnet}))(t)

@@ -195,7 +195,7 @@ func TestReach(t *testing.T) {
 			_, sns := newVPC(t, n.client, "10.1.0.0/16", "10.1.0.0/24")
 			n.other = *run(t, n.client, ec2.RunInstancesInput{ImageId: aws.String("ami-4fffc834"), InstanceType: types.InstanceTypeT2Micro, SubnetId: aws.String(sns[0])})[0].InstanceId
 		}, from: web, to: func(n *network) sim.Endpoint { return sim.Endpoint{Instance: n.other} },
-			proto: "tcp", port: 22, component: func(n *network) string { return n.other }, reason: "VPC peering is not simulated"},
+			proto: "tcp", port: 22, component: func(n *network) string { return n.other }, reason: "has no route to 10.1.0.4 through a VPC peering connection"},
 		{name: "unknown protocol", from: web, to: db, proto: "sctp", port: 1, reason: "not one the evaluator knows"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

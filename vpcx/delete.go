@@ -22,8 +22,8 @@ const deleteWait = 10 * time.Minute
 //
 //  1. its instances, terminated (their Spot requests cancelled first) and waited for — a
 //     bastion and the servers behind it alike;
-//  2. its VPC endpoints, deleted and waited for (the simulator has none: it answers their
-//     API NotImplemented, which Delete takes for none);
+//  2. its VPC endpoints, deleted and waited for; its VPC peering connections that are
+//     pending or active, deleted; its egress-only internet gateways, deleted;
 //  3. its NAT gateways, deleted and waited for, and their Elastic IPs released;
 //  4. the Elastic IPs that were associated in it, released (they would go on costing);
 //  5. its network interfaces left over (detached ones, and attached ones no instance
@@ -75,6 +75,12 @@ func deleteVPC(ctx context.Context, client *ec2.Client, id string, poll time.Dur
 	}
 	if err := deleteEndpoints(ctx, client, id, poll); err != nil {
 		return fmt.Errorf("VPC endpoints: %w", err)
+	}
+	if err := deletePeerings(ctx, client, id); err != nil {
+		return fmt.Errorf("VPC peering connections: %w", err)
+	}
+	if err := deleteEgressOnlyGateways(ctx, client, id); err != nil {
+		return fmt.Errorf("egress-only internet gateways: %w", err)
 	}
 	natAddresses, err := deleteNATs(ctx, client, id, poll)
 	if err != nil {
@@ -223,8 +229,7 @@ func terminateInstances(ctx context.Context, client *ec2.Client, inVPC []types.F
 	return nil
 }
 
-// deleteEndpoints deletes the VPC's endpoints and waits until they are gone. A backend
-// without the VPC endpoint API (the simulator, which answers NotImplemented) has none.
+// deleteEndpoints deletes the VPC's endpoints and waits until they are gone.
 func deleteEndpoints(ctx context.Context, client *ec2.Client, id string, poll time.Duration) error {
 	list := func() ([]string, error) {
 		var ids []string
@@ -245,9 +250,6 @@ func deleteEndpoints(ctx context.Context, client *ec2.Client, id string, poll ti
 		return ids, nil
 	}
 	ids, err := list()
-	if code(err) == "NotImplemented" {
-		return nil
-	}
 	if err != nil || len(ids) == 0 {
 		return err
 	}
@@ -270,6 +272,53 @@ func deleteEndpoints(ctx context.Context, client *ec2.Client, id string, poll ti
 		case <-time.After(delay):
 		}
 	}
+}
+
+// deletePeerings deletes the VPC peering connections of the VPC id, on either side, that
+// are pending acceptance or active; the others are gone already.
+func deletePeerings(ctx context.Context, client *ec2.Client, id string) error {
+	live := types.Filter{Name: aws.String("status-code"), Values: []string{"pending-acceptance", "active"}}
+	for _, side := range []string{"requester-vpc-info.vpc-id", "accepter-vpc-info.vpc-id"} {
+		pages := ec2.NewDescribeVpcPeeringConnectionsPaginator(client, &ec2.DescribeVpcPeeringConnectionsInput{
+			Filters: []types.Filter{{Name: aws.String(side), Values: []string{id}}, live},
+		})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, p := range page.VpcPeeringConnections {
+				if _, err := client.DeleteVpcPeeringConnection(ctx, &ec2.DeleteVpcPeeringConnectionInput{VpcPeeringConnectionId: p.VpcPeeringConnectionId}); err != nil &&
+					code(err) != "InvalidVpcPeeringConnectionID.NotFound" {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// deleteEgressOnlyGateways deletes the egress-only internet gateways attached to the VPC id.
+// DescribeEgressOnlyInternetGateways filters by tags only, so every page is read.
+func deleteEgressOnlyGateways(ctx context.Context, client *ec2.Client, id string) error {
+	pages := ec2.NewDescribeEgressOnlyInternetGatewaysPaginator(client, &ec2.DescribeEgressOnlyInternetGatewaysInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, g := range page.EgressOnlyInternetGateways {
+			for _, a := range g.Attachments {
+				if aws.ToString(a.VpcId) != id {
+					continue
+				}
+				if _, err := client.DeleteEgressOnlyInternetGateway(ctx, &ec2.DeleteEgressOnlyInternetGatewayInput{EgressOnlyInternetGatewayId: g.EgressOnlyInternetGatewayId}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // deleteNATs deletes the NAT gateways of the VPC id that are not deleted already, waits until

@@ -76,6 +76,52 @@ func TestCreate(t *testing.T) {
 	}
 }
 
+// Delete finds the VPC's endpoints, peering connections and egress-only gateways first.
+func TestDeleteNetDependents(t *testing.T) {
+	ctx := context.Background()
+	cfg := sim.New().Config()
+	client := ec2.NewFromConfig(cfg)
+	v, err := vpcx.Create(ctx, cfg, "lab", "10.20.0.0/16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := vpcx.Create(ctx, cfg, "other", "10.21.0.0/16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(client.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{VpcId: &v.ID, ServiceName: aws.String("com.amazonaws.us-east-1.s3"), RouteTableIds: []string{v.PublicRouteTableID}}))
+	pcx, err := client.CreateVpcPeeringConnection(ctx, &ec2.CreateVpcPeeringConnectionInput{VpcId: &other.ID, PeerVpcId: &v.ID})
+	must(pcx, err)
+	must(client.AcceptVpcPeeringConnection(ctx, &ec2.AcceptVpcPeeringConnectionInput{VpcPeeringConnectionId: pcx.VpcPeeringConnection.VpcPeeringConnectionId}))
+	must(client.CreateEgressOnlyInternetGateway(ctx, &ec2.CreateEgressOnlyInternetGatewayInput{VpcId: &v.ID}))
+	must(client.CreateEgressOnlyInternetGateway(ctx, &ec2.CreateEgressOnlyInternetGatewayInput{VpcId: &other.ID}))
+	if _, err := client.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: &v.ID}); code(err) != "DependencyViolation" {
+		t.Fatalf("DeleteVpc with dependents: %v", err)
+	}
+	if err := vpcx.Delete(ctx, cfg, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := client.DescribeVpcPeeringConnections(ctx, &ec2.DescribeVpcPeeringConnectionsInput{VpcPeeringConnectionIds: []string{*pcx.VpcPeeringConnection.VpcPeeringConnectionId}})
+	must(ps, err)
+	if ps.VpcPeeringConnections[0].Status.Code != types.VpcPeeringConnectionStateReasonCodeDeleted {
+		t.Errorf("the peering after Delete: %+v", ps.VpcPeeringConnections[0].Status)
+	}
+	gs, err := client.DescribeEgressOnlyInternetGateways(ctx, &ec2.DescribeEgressOnlyInternetGatewaysInput{})
+	must(gs, err)
+	if len(gs.EgressOnlyInternetGateways) != 1 || *gs.EgressOnlyInternetGateways[0].Attachments[0].VpcId != other.ID {
+		t.Errorf("egress-only gateways after Delete: %+v", gs.EgressOnlyInternetGateways)
+	}
+	if err := vpcx.Delete(ctx, cfg, other.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCreateRefuses(t *testing.T) {
 	ctx := context.Background()
 	cfg := sim.New().Config()

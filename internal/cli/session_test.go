@@ -162,6 +162,7 @@ var paritySessions = []struct {
 	{"iamSTSSession", iamSTSSession, []string{"iam", "sts"}},
 	{"iamFederationSession", iamFederationSession, []string{"iam", "sts"}},
 	{"ec2Session", ec2Session, []string{"ec2"}},
+	{"ec2NetSession", ec2NetSession, []string{"ec2"}},
 	{"s3Session", s3Session, []string{"s3api"}},
 	{"ssmSession", ssmSession, []string{"ssm"}},
 	{"rdsSession", rdsSession, []string{"rds"}},

@@ -77,7 +77,7 @@ func (n *netInterface) out(account, region string, r *regionState) types.Network
 		Description: aws.String(n.Description), OwnerId: aws.String(account), RequesterManaged: aws.Bool(false),
 		MacAddress: aws.String(macAddress(n.ID)), PrivateIpAddress: aws.String(n.PrivateIP), PrivateDnsName: aws.String(privateDNS(region, n.PrivateIP)),
 		SourceDestCheck: aws.Bool(n.SourceDestCheck), Groups: r.groupIdentifiers(n.Groups), InterfaceType: types.NetworkInterfaceTypeInterface,
-		Ipv6Addresses: []types.NetworkInterfaceIpv6Address{}, TagSet: n.Tags.out(),
+		Ipv6Addresses: r.ipv6Out(n.ID), TagSet: n.Tags.out(),
 	}
 	if a := n.Attach; a != nil {
 		status = types.NetworkInterfaceStatusInUse
@@ -239,6 +239,7 @@ func (h *EC2) CreateNetworkInterface(ctx context.Context, in *ec2.CreateNetworkI
 			sn.Used[ip] = n.ID
 		}
 		r.interfaces()[n.ID] = n
+		r.autoIPv6(n)
 		o := n.out(s.account, r.Name, r)
 		out = &ec2.CreateNetworkInterfaceOutput{NetworkInterface: &o, ClientToken: in.ClientToken}
 		return nil
@@ -413,4 +414,5 @@ func (r *regionState) dropInterface(n *netInterface) {
 		}
 	}
 	delete(r.ENIs, n.ID)
+	delete(r.ENIv6, n.ID)
 }

@@ -36,6 +36,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 		r.rootVolumesOfOldState()
 		r.reindexVolumes()
 		r.aclsOfOldState()
+		r.dhcpOfOldState()
 		regions[name] = r
 	}
 	s.mu.Lock()

@@ -180,7 +180,7 @@ func (s *Store) reach(f world.Flow) world.Verdict {
 			return *bad
 		}
 		if v = s.between(r, src, dst, fl); v == nil {
-			return world.Verdict{OK: true, Reason: fmt.Sprintf("%s from %s reaches %s at %s", fl, src.name, dst.name, dst.target(src.vpc != dst.vpc))}
+			return world.Verdict{OK: true, Reason: fmt.Sprintf("%s from %s reaches %s at %s", fl, src.name, dst.name, dst.target(src.vpc != dst.vpc && !r.peeredRoute(src, dst)))}
 		}
 	}
 	return *v
@@ -270,11 +270,16 @@ func (s *Store) between(r *regionState, src, dst node, fl flow) *world.Verdict {
 	if !overInternet {
 		return s.local(r, src, dst, fl)
 	}
+	if src.vpc != dst.vpc && !(dst.addr.IsValid() && dst.addr == dst.public) {
+		if v, ok := s.viaPeering(r, src, dst, fl); ok {
+			return v
+		}
+	}
 	to := dst.target(true)
 	if !to.IsValid() {
 		if src.vpc != dst.vpc {
-			return blocked(xNoRoute, dst.id, "%s is in %s and %s in %s: VPC peering is not simulated, and %s has no public address to reach over the internet",
-				src.name, src.vpc, dst.name, dst.vpc, dst.name)
+			return blocked(xNoRoute, dst.id, "%s is in %s and %s in %s: the route table of %s has no route to %v through a VPC peering connection, and %s has no public address to reach over the internet",
+				src.name, src.vpc, dst.name, dst.vpc, src.subnet, dst.private, dst.name)
 		}
 		return blocked(xIGWIngress, dst.id, "%s has no public IPv4 address or Elastic IP", dst.name)
 	}
@@ -626,10 +631,8 @@ func byAddress(r *regionState, e *world.Endpoint) *world.Verdict {
 			return nil
 		}
 	}
-	for _, v := range inOrder(r.VPCs) {
-		if v.CIDR.Contains(e.Address) {
-			return blocked(xNoPossibleDestination, v.ID, "no instance has the address %s in %s", a, v.ID)
-		}
+	if v := r.vpcOfAddress(e.Address); v != nil {
+		return blocked(xNoPossibleDestination, v.ID, "no instance has the address %s in %s", a, v.ID)
 	}
 	e.Internet = true
 	return nil

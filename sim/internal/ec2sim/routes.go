@@ -3,6 +3,7 @@ package ec2sim
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +31,9 @@ type route struct {
 	Gateway     string // "local" or an internet gateway's ID
 	Instance    string
 	NAT         string `json:",omitempty"` // a NAT gateway's ID
+	EgressOnly  string `json:",omitempty"` // an egress-only internet gateway's ID: ipv6.go
+	Peering     string `json:",omitempty"` // a VPC peering connection's ID: peering.go
+	Endpoint    string `json:",omitempty"` // a gateway endpoint's ID, its Destination a prefix list: endpoint.go
 	Origin      types.RouteOrigin
 }
 
@@ -48,7 +52,7 @@ func dropSubnet(as []association, subnet string) []association {
 func (s *Store) newRouteTable(r *regionState, v *vpc, main bool, t tags) *routeTable {
 	rt := &routeTable{
 		meta: r.newMeta(s.id("rtb"), t), VPC: v.ID, Main: main,
-		Routes: []route{{Destination: v.CIDR.String(), Gateway: "local", Origin: types.RouteOriginCreateRouteTable}},
+		Routes: r.localRoutes(v),
 	}
 	if main {
 		rt.MainAssoc = s.id("rtbassoc")
@@ -67,9 +71,15 @@ func (r *regionState) mainRouteTable(vpcID string) *routeTable {
 }
 
 // routeState is "active" while the route's target exists — an attached gateway, a running or
-// stopped instance — and "blackhole" after.
-func (r *regionState) routeState(rt *routeTable, rte route) types.RouteState {
+// stopped instance, an active peering connection — and "blackhole" after.
+func (r *regionState) routeState(rt *routeTable, rte route, now time.Time) types.RouteState {
 	switch {
+	case rte.Peering != "":
+		return r.peeringRouteState(rte.Peering, now)
+	case rte.Endpoint != "":
+		if _, ok := r.Endpoints[rte.Endpoint]; ok {
+			return types.RouteStateActive
+		}
 	case rte.Gateway == "local":
 		return types.RouteStateActive
 	case rte.Gateway != "":
@@ -84,6 +94,10 @@ func (r *regionState) routeState(rt *routeTable, rte route) types.RouteState {
 		if n, ok := r.NATs[rte.NAT]; ok && n.Failure == "" && n.Deleted.IsZero() {
 			return types.RouteStateActive
 		}
+	case rte.EgressOnly != "":
+		if g, ok := r.EIGWs[rte.EgressOnly]; ok && g.VPC == rt.VPC {
+			return types.RouteStateActive
+		}
 	}
 	return types.RouteStateBlackhole
 }
@@ -95,7 +109,24 @@ func (s *Store) routeTableOut(r *regionState, rt *routeTable) types.RouteTable {
 		Tags: rt.Tags.out(),
 	}
 	for _, rte := range rt.Routes {
-		o := types.Route{DestinationCidrBlock: aws.String(rte.Destination), Origin: rte.Origin, State: r.routeState(rt, rte)}
+		o := types.Route{Origin: rte.Origin, State: r.routeState(rt, rte, s.now())}
+		switch {
+		case strings.HasPrefix(rte.Destination, "pl-"):
+			o.DestinationPrefixListId = aws.String(rte.Destination)
+		case isIPv6Route(rte.Destination):
+			o.DestinationIpv6CidrBlock = aws.String(rte.Destination)
+		default:
+			o.DestinationCidrBlock = aws.String(rte.Destination)
+		}
+		if rte.EgressOnly != "" {
+			o.EgressOnlyInternetGatewayId = aws.String(rte.EgressOnly)
+		}
+		if rte.Peering != "" {
+			o.VpcPeeringConnectionId = aws.String(rte.Peering)
+		}
+		if rte.Endpoint != "" {
+			o.GatewayId = aws.String(rte.Endpoint)
+		}
 		if rte.Gateway != "" {
 			o.GatewayId = aws.String(rte.Gateway)
 		}
@@ -195,6 +226,18 @@ var routeTableFields = fields[types.RouteTable]{
 	"route.nat-gateway-id": func(rt types.RouteTable) []string {
 		return routeValues(rt, func(r types.Route) *string { return r.NatGatewayId })
 	},
+	"route.destination-ipv6-cidr-block": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.DestinationIpv6CidrBlock })
+	},
+	"route.egress-only-internet-gateway-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.EgressOnlyInternetGatewayId })
+	},
+	"route.destination-prefix-list-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.DestinationPrefixListId })
+	},
+	"route.vpc-peering-connection-id": func(rt types.RouteTable) []string {
+		return routeValues(rt, func(r types.Route) *string { return r.VpcPeeringConnectionId })
+	},
 }
 
 // DescribeRouteTables lists the region's route tables.
@@ -236,17 +279,32 @@ func (h *EC2) DeleteRouteTable(ctx context.Context, in *ec2.DeleteRouteTableInpu
 	})
 }
 
-// routeRequest is what CreateRoute and DeleteRoute share: the table and the IPv4 destination.
-func (r *regionState) routeRequest(tableID, destination *string) (*routeTable, string, error) {
+// routeRequest is what CreateRoute and DeleteRoute share: the table and the destination, an
+// IPv4 or an IPv6 block.
+func (r *regionState) routeRequest(tableID, destination, destination6, prefixList *string) (*routeTable, string, error) {
 	if tableID == nil {
 		return nil, "", missingParameter("routeTableId")
 	}
-	if destination == nil {
+	param, v6 := "destinationCidrBlock", false
+	switch {
+	case prefixList != nil && (destination != nil || destination6 != nil):
+		return nil, "", core.Errorf(InvalidParameterCombination, "The parameter destinationPrefixListId cannot be used with destinationCidrBlock or destinationIpv6CidrBlock")
+	case prefixList != nil:
+		if err := r.checkPrefixList(*prefixList); err != nil {
+			return nil, "", err
+		}
+		rt, err := find(routeKind, r.RouteTables, *tableID)
+		return rt, *prefixList, err
+	case destination != nil && destination6 != nil:
+		return nil, "", core.Errorf(InvalidParameterCombination, "The parameter destinationCidrBlock cannot be used with the parameter destinationIpv6CidrBlock")
+	case destination6 != nil:
+		destination, param, v6 = destination6, "destinationIpv6CidrBlock", true
+	case destination == nil:
 		return nil, "", missingParameter("destinationCidrBlock")
 	}
 	b, err := netcalc.ParseMasked(*destination)
-	if err != nil || !b.Is4() {
-		return nil, "", invalidValue("destinationCidrBlock", *destination, "This is not a valid CIDR block.")
+	if err != nil || b.Is4() == v6 {
+		return nil, "", invalidValue(param, *destination, "This is not a valid CIDR block.")
 	}
 	rt, err := find(routeKind, r.RouteTables, *tableID)
 	return rt, b.String(), err
@@ -256,8 +314,8 @@ func (r *regionState) routeRequest(tableID, destination *string) (*routeTable, s
 // to — an internet gateway (GatewayId), an instance, or a NAT gateway — and the others, which
 // it does not simulate.
 type routeTargets struct {
-	gateway, instance, nat *string
-	others                 []*string
+	gateway, instance, nat, eigw, pcx *string
+	others                            []*string
 }
 
 // target resolves the request's one target into a route to dest in rt.
@@ -282,6 +340,24 @@ func (r *regionState) target(rt *routeTable, dest string, t routeTargets, now ti
 			return rte, core.Errorf(InvalidParameterValue, "route table %s and instance %s belong to different networks", rt.ID, i.ID)
 		}
 		rte.Instance = i.ID
+	case t.pcx != nil:
+		id, err := r.peeringTarget(rt, *t.pcx, now)
+		if err != nil {
+			return rte, err
+		}
+		rte.Peering = id
+	case t.eigw != nil:
+		g, err := find(eigwKind, r.EIGWs, *t.eigw)
+		if err != nil {
+			return rte, err
+		}
+		if g.VPC != rt.VPC {
+			return rte, core.Errorf(InvalidParameterValue, "route table %s and egress-only internet gateway %s belong to different networks", rt.ID, g.ID)
+		}
+		if !isIPv6Route(dest) {
+			return rte, core.Errorf(InvalidParameterCombination, "An egress-only internet gateway takes IPv6 routes only (DestinationIpv6CidrBlock).")
+		}
+		rte.EgressOnly = g.ID
 	default:
 		n, err := find(natKind, r.NATs, *t.nat)
 		if err != nil {
@@ -302,37 +378,34 @@ func (r *regionState) target(rt *routeTable, dest string, t routeTargets, now ti
 func (t routeTargets) check() error {
 	for _, other := range t.others {
 		if other != nil {
-			return core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId), instances (InstanceId) and NAT gateways (NatGatewayId).")
+			return core.Errorf(core.NotImplemented, "The simulator routes only to internet gateways (GatewayId), egress-only internet gateways, VPC peering connections, instances (InstanceId) and NAT gateways (NatGatewayId).")
 		}
 	}
 	n := 0
-	for _, p := range []*string{t.gateway, t.instance, t.nat} {
+	for _, p := range []*string{t.gateway, t.instance, t.nat, t.eigw, t.pcx} {
 		if p != nil {
 			n++
 		}
 	}
 	if n != 1 {
-		return core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, natGatewayId, instanceId")
+		return core.Errorf(InvalidParameterCombination, "The request must contain exactly one of gatewayId, natGatewayId, instanceId, egressOnlyInternetGatewayId, vpcPeeringConnectionId")
 	}
 	return nil
 }
 
-// CreateRoute adds a route to an internet gateway attached to the table's VPC, an instance
-// in it, or a NAT gateway in it. Other targets (peering, transit gateways, interfaces) are
-// not simulated.
+// CreateRoute adds a route, to an IPv4 or IPv6 block, to an internet gateway attached to the
+// table's VPC, an instance in it, a NAT gateway or an egress-only internet gateway in it.
+// Other targets (transit gateways, interfaces …) are not simulated.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html
 func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
-	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
-		return nil, core.Errorf(core.NotImplemented, "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
-	}
-	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
-		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn}}
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, pcx: in.VpcPeeringConnectionId, others: []*string{in.NetworkInterfaceId, in.TransitGatewayId,
+		in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn}}
 	if err := t.check(); err != nil {
 		return nil, err
 	}
 	s := h.s
 	return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock, in.DestinationPrefixListId)
 		if err != nil {
 			return err
 		}
@@ -353,21 +426,18 @@ func (h *EC2) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput) (*ec2.C
 // ReplaceRoute points an existing route at another target; the local route stays.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRoute.html
 func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2.ReplaceRouteOutput, error) {
-	if in.DestinationIpv6CidrBlock != nil || in.DestinationPrefixListId != nil {
-		return nil, core.Errorf(core.NotImplemented, "The simulator routes only IPv4 destinations (DestinationCidrBlock).")
-	}
 	var local *string
 	if aws.ToBool(in.LocalTarget) {
 		local = aws.String("local")
 	}
-	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, others: []*string{in.NetworkInterfaceId, in.VpcPeeringConnectionId, in.TransitGatewayId,
-		in.EgressOnlyInternetGatewayId, in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn, local}}
+	t := routeTargets{gateway: in.GatewayId, instance: in.InstanceId, nat: in.NatGatewayId, eigw: in.EgressOnlyInternetGatewayId, pcx: in.VpcPeeringConnectionId, others: []*string{in.NetworkInterfaceId, in.TransitGatewayId,
+		in.CarrierGatewayId, in.LocalGatewayId, in.VpcEndpointId, in.CoreNetworkArn, in.OdbNetworkArn, local}}
 	if err := t.check(); err != nil {
 		return nil, err
 	}
 	s := h.s
 	return &ec2.ReplaceRouteOutput{}, s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock, in.DestinationPrefixListId)
 		if err != nil {
 			return err
 		}
@@ -377,6 +447,9 @@ func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2
 		}
 		if rt.Routes[i].Gateway == "local" {
 			return core.Errorf(InvalidParameterValue, "cannot replace local route %s in route table %s", dest, rt.ID)
+		}
+		if e := rt.Routes[i].Endpoint; e != "" {
+			return core.Errorf(InvalidParameterValue, "The route to %s in route table %s is managed by VPC endpoint %s: modify the endpoint instead.", dest, rt.ID, e)
 		}
 		rte, err := r.target(rt, dest, t, s.now())
 		if err != nil {
@@ -392,7 +465,7 @@ func (h *EC2) ReplaceRoute(ctx context.Context, in *ec2.ReplaceRouteInput) (*ec2
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html
 func (h *EC2) DeleteRoute(ctx context.Context, in *ec2.DeleteRouteInput) (*ec2.DeleteRouteOutput, error) {
 	return &ec2.DeleteRouteOutput{}, h.s.write(ctx, func(r *regionState) error {
-		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock)
+		rt, dest, err := r.routeRequest(in.RouteTableId, in.DestinationCidrBlock, in.DestinationIpv6CidrBlock, in.DestinationPrefixListId)
 		if err != nil {
 			return err
 		}
@@ -402,6 +475,9 @@ func (h *EC2) DeleteRoute(ctx context.Context, in *ec2.DeleteRouteInput) (*ec2.D
 			}
 			if rte.Gateway == "local" {
 				return core.Errorf(InvalidParameterValue, "cannot remove local route %s in route table %s", dest, rt.ID)
+			}
+			if rte.Endpoint != "" {
+				return core.Errorf(InvalidParameterValue, "The route to %s in route table %s is managed by VPC endpoint %s: modify the endpoint instead.", dest, rt.ID, rte.Endpoint)
 			}
 			rt.Routes = append(rt.Routes[:i], rt.Routes[i+1:]...)
 			return nil

@@ -123,6 +123,9 @@ func (s *Store) resourceAccesses(r *service.Request) ([]service.Access, error) {
 	if out, ok := s.profileAccesses(region, r.In); ok {
 		return out, nil
 	}
+	if out, ok := s.vpcAccesses(region, r.In); ok {
+		return out, nil
+	}
 	switch in := r.In.(type) {
 	case *ec2.RunInstancesInput:
 		return s.runAccesses(region, s.withTemplate(region, in)), nil

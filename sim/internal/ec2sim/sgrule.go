@@ -181,6 +181,9 @@ func (s *Store) rulesOf(r *regionState, g *securityGroup, egress bool, perms []t
 			if !strings.HasPrefix(aws.ToString(pl.PrefixListId), "pl-") {
 				return nil, core.Errorf(InvalidPrefixListIDMalformed, "Invalid id: \"%s\" (expecting \"pl-...\")", aws.ToString(pl.PrefixListId))
 			}
+			if err := r.checkPrefixList(*pl.PrefixListId); err != nil {
+				return nil, err
+			}
 			add(peer{PrefixList: *pl.PrefixListId}, pl.Description)
 		}
 		for _, pair := range p.UserIdGroupPairs {

@@ -85,6 +85,13 @@ type regionState struct {
 	ownImageState                   // the account's images: imageown.go
 	assocState                      // instance profile associations: profileassoc.go
 	instanceIndex                   // Instances by state: instanceindex.go
+	dhcpState                       // DHCP options sets: dhcp.go
+	cidrState                       // VPCs' secondary and IPv6 blocks: vpccidr.go
+	ipv6State                       // subnets' and interfaces' IPv6, egress-only gateways: ipv6.go
+	peeringState                    // VPC peering connections: peering.go
+	plState                         // managed prefix lists of one's own: prefixlist.go
+	endpointState                   // VPC endpoints: endpoint.go
+	flowLogState                    // flow logs: flowlog.go
 }
 
 func newRegionState(name string) *regionState {

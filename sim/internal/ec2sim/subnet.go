@@ -92,7 +92,7 @@ func (sn *subnet) usable(a netip.Addr) bool {
 }
 
 func (s *Store) subnetOut(r *regionState, sn *subnet) types.Subnet {
-	return types.Subnet{
+	out := types.Subnet{
 		SubnetId: aws.String(sn.ID), VpcId: aws.String(sn.VPC), CidrBlock: aws.String(sn.CIDR.String()),
 		AvailabilityZone: aws.String(sn.Zone.Name), AvailabilityZoneId: aws.String(sn.Zone.ID),
 		AvailableIpAddressCount: aws.Int32(sn.available()), DefaultForAz: aws.Bool(sn.DefaultForAz),
@@ -106,6 +106,8 @@ func (s *Store) subnetOut(r *regionState, sn *subnet) types.Subnet {
 		},
 		Tags: sn.Tags.out(),
 	}
+	r.subnet6Out(sn, &out)
+	return out
 }
 
 // CreateSubnet checks the block with AWS's rules (netcalc.ValidateSubnet): within the VPC's
@@ -115,6 +117,9 @@ func (s *Store) subnetOut(r *regionState, sn *subnet) types.Subnet {
 func (h *EC2) CreateSubnet(ctx context.Context, in *ec2.CreateSubnetInput) (*ec2.CreateSubnetOutput, error) {
 	if in.VpcId == nil {
 		return nil, missingParameter("vpcId")
+	}
+	if aws.ToBool(in.Ipv6Native) || in.Ipv4IpamPoolId != nil || in.Ipv6IpamPoolId != nil {
+		return nil, core.Errorf(core.NotImplemented, "The simulator makes subnets with an IPv4 block (CidrBlock): IPv6-only subnets and IPAM pools are not simulated.")
 	}
 	if in.CidrBlock == nil {
 		return nil, missingParameter("cidrBlock")
@@ -145,14 +150,23 @@ func (h *EC2) CreateSubnet(ctx context.Context, in *ec2.CreateSubnetInput) (*ec2
 			}
 		}
 		var rerr *netcalc.RuleError
-		if err := netcalc.ValidateSubnet(block, []netcalc.Block{v.CIDR}, others); errors.As(err, &rerr) {
+		if err := netcalc.ValidateSubnet(block, r.blocks4(v), others); errors.As(err, &rerr) {
 			if rerr.Rule == netcalc.RuleSubnetOverlap {
 				return core.Errorf(InvalidSubnetConflict, "The CIDR '%s' conflicts with another subnet", *in.CidrBlock)
 			}
 			return core.Errorf(InvalidSubnetRange, "The CIDR '%s' is invalid.", *in.CidrBlock)
 		}
+		var block6 netcalc.Block
+		if in.Ipv6CidrBlock != nil {
+			if block6, err = r.parseSubnet6(v, *in.Ipv6CidrBlock, ""); err != nil {
+				return err
+			}
+		}
 		sn := s.newSubnet(r, v, block, z, false)
 		sn.Tags = t
+		if block6.IsValid() {
+			s.setSubnet6(r, sn, block6)
+		}
 		o := s.subnetOut(r, sn)
 		out.Subnet = &o
 		return nil
@@ -265,6 +279,7 @@ func (h *EC2) DeleteSubnet(ctx context.Context, in *ec2.DeleteSubnetInput) (*ec2
 			a.Assocs = dropSubnet(a.Assocs, sn.ID)
 		}
 		delete(r.Subnets, sn.ID)
+		r.forgetSubnet(sn.ID)
 		return nil
 	})
 }
@@ -276,13 +291,21 @@ func (h *EC2) ModifySubnetAttribute(ctx context.Context, in *ec2.ModifySubnetAtt
 	if in.SubnetId == nil {
 		return nil, missingParameter("subnetId")
 	}
-	if in.MapPublicIpOnLaunch == nil || in.MapPublicIpOnLaunch.Value == nil {
-		return nil, core.Errorf(core.NotImplemented, "The simulator changes only the subnet attribute MapPublicIpOnLaunch.")
+	v6 := in.AssignIpv6AddressOnCreation
+	switch {
+	case in.MapPublicIpOnLaunch != nil && v6 != nil:
+		return nil, core.Errorf(InvalidParameterCombination, "Only one attribute can be modified at a time")
+	case v6 != nil && v6.Value != nil:
+	case in.MapPublicIpOnLaunch == nil || in.MapPublicIpOnLaunch.Value == nil:
+		return nil, core.Errorf(core.NotImplemented, "The simulator changes only the subnet attributes MapPublicIpOnLaunch and AssignIpv6AddressOnCreation.")
 	}
 	return &ec2.ModifySubnetAttributeOutput{}, h.s.write(ctx, func(r *regionState) error {
 		sn, err := find(subnetKind, r.Subnets, *in.SubnetId)
 		if err != nil {
 			return err
+		}
+		if v6 != nil {
+			return r.setAssignIPv6(sn, *v6.Value)
 		}
 		sn.MapPublicIP = *in.MapPublicIpOnLaunch.Value
 		return nil

@@ -102,6 +102,35 @@ func tagsFor(specs []types.TagSpecification, rt types.ResourceType, also ...type
 	return t, nil
 }
 
+// tagHolder is a kind of taggable record kept in a file of its own (dhcp.go, peering.go …),
+// with the region's records of that kind: CreateTags, DeleteTags and DescribeTags find them
+// here.
+type tagHolder struct {
+	kind kind
+	all  func(r *regionState) []*meta
+}
+
+var tagHolders []tagHolder
+
+// held returns the record of h's kind with id, or nil.
+func (r *regionState) held(h tagHolder, id string) *meta {
+	for _, m := range h.all(r) {
+		if m.ID == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// metas returns the records' metas, for a tagHolder.
+func metas[T record](m map[string]T) []*meta {
+	out := make([]*meta, 0, len(m))
+	for _, v := range m {
+		out = append(out, v.base())
+	}
+	return out
+}
+
 // tagged is a resource's tags with what DescribeTags says of the resource.
 type tagged struct {
 	id   string
@@ -165,6 +194,11 @@ func (r *regionState) tagged() []tagged {
 	for _, v := range r.Images {
 		if !v.Deregistered {
 			add(imageKind, &v.meta)
+		}
+	}
+	for _, h := range tagHolders {
+		for _, m := range h.all(r) {
+			add(h.kind, m)
 		}
 	}
 	for id, t := range r.ImageTags {
@@ -256,6 +290,11 @@ func (r *regionState) tagsOf(id string) (tags, error) {
 				r.ImageTags[id] = tags{}
 			}
 			return r.ImageTags[id], nil
+		}
+	}
+	for _, h := range tagHolders {
+		if h.kind == k {
+			m = r.held(h, id)
 		}
 	}
 	if m == nil {

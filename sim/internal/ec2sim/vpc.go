@@ -46,7 +46,7 @@ func (s *Store) newVPC(r *regionState, block netcalc.Block, isDefault bool, t ta
 // sends 0.0.0.0/0 to it.
 // https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html
 func (s *Store) defaultNetwork(r *regionState, geo *region) {
-	r.DHCPOptions = s.id("dopt")
+	s.newDefaultDHCP(r)
 	v := s.newVPC(r, netcalc.DefaultVPC(), true, nil)
 	blocks, _ := netcalc.DefaultSubnets(len(geo.Zones)) // every region has 1 to 16 zones
 	for i, b := range blocks {
@@ -74,15 +74,17 @@ func noDefaultVPC() error {
 }
 
 func (s *Store) vpcOut(r *regionState, v *vpc) types.Vpc {
-	return types.Vpc{
+	out := types.Vpc{
 		VpcId: aws.String(v.ID), CidrBlock: aws.String(v.CIDR.String()), State: types.VpcStateAvailable,
 		IsDefault: aws.Bool(v.Default), OwnerId: aws.String(s.account), InstanceTenancy: v.Tenancy,
-		DhcpOptionsId: aws.String(r.DHCPOptions), Tags: v.Tags.out(),
+		DhcpOptionsId: aws.String(r.dhcpOf(v.ID)), Tags: v.Tags.out(),
 		CidrBlockAssociationSet: []types.VpcCidrBlockAssociation{{
 			AssociationId: aws.String(v.AssocID), CidrBlock: aws.String(v.CIDR.String()),
 			CidrBlockState: &types.VpcCidrBlockState{State: types.VpcCidrBlockStateCodeAssociated},
 		}},
 	}
+	r.blocksOut(v, &out)
+	return out
 }
 
 // CreateVpc checks the block with AWS's rules (netcalc.ValidateVPC).
@@ -119,6 +121,11 @@ func (h *EC2) CreateVpc(ctx context.Context, in *ec2.CreateVpcInput) (*ec2.Creat
 		}
 		v := s.newVPC(r, block, false, t)
 		v.Tenancy = tenancy
+		if aws.ToBool(in.AmazonProvidedIpv6CidrBlock) {
+			if _, err := s.addIPv6(r, v); err != nil {
+				return err
+			}
+		}
 		o := s.vpcOut(r, v)
 		// AWS answers a new VPC as pending, and describes it as available moments later; the
 		// simulator's VPCs are available from the next request on.
@@ -130,16 +137,34 @@ func (h *EC2) CreateVpc(ctx context.Context, in *ec2.CreateVpcInput) (*ec2.Creat
 }
 
 var vpcFields = fields[types.Vpc]{
-	"vpc-id":                                func(v types.Vpc) []string { return one(*v.VpcId) },
-	"cidr":                                  func(v types.Vpc) []string { return one(*v.CidrBlock) },
-	"cidr-block-association.cidr-block":     func(v types.Vpc) []string { return one(*v.CidrBlock) },
-	"cidr-block-association.association-id": func(v types.Vpc) []string { return one(*v.CidrBlockAssociationSet[0].AssociationId) },
-	"cidr-block-association.state":          func(v types.Vpc) []string { return one("associated") },
-	"is-default":                            func(v types.Vpc) []string { return boolValue(*v.IsDefault) },
-	"state":                                 func(v types.Vpc) []string { return one(string(v.State)) },
-	"instance-tenancy":                      func(v types.Vpc) []string { return one(string(v.InstanceTenancy)) },
-	"owner-id":                              func(v types.Vpc) []string { return one(*v.OwnerId) },
-	"dhcp-options-id":                       func(v types.Vpc) []string { return one(*v.DhcpOptionsId) },
+	"vpc-id": func(v types.Vpc) []string { return one(*v.VpcId) },
+	"cidr":   func(v types.Vpc) []string { return one(*v.CidrBlock) },
+	"cidr-block-association.cidr-block": func(v types.Vpc) []string {
+		return cidrValues(v, func(a types.VpcCidrBlockAssociation) *string { return a.CidrBlock })
+	},
+	"cidr-block-association.association-id": func(v types.Vpc) []string {
+		return cidrValues(v, func(a types.VpcCidrBlockAssociation) *string { return a.AssociationId })
+	},
+	"cidr-block-association.state": func(v types.Vpc) []string {
+		return cidrValues(v, func(types.VpcCidrBlockAssociation) *string { return aws.String("associated") })
+	},
+	"ipv6-cidr-block-association.ipv6-cidr-block": func(v types.Vpc) []string {
+		return cidr6Values(v, func(a types.VpcIpv6CidrBlockAssociation) *string { return a.Ipv6CidrBlock })
+	},
+	"ipv6-cidr-block-association.association-id": func(v types.Vpc) []string {
+		return cidr6Values(v, func(a types.VpcIpv6CidrBlockAssociation) *string { return a.AssociationId })
+	},
+	"ipv6-cidr-block-association.ipv6-pool": func(v types.Vpc) []string {
+		return cidr6Values(v, func(a types.VpcIpv6CidrBlockAssociation) *string { return a.Ipv6Pool })
+	},
+	"ipv6-cidr-block-association.state": func(v types.Vpc) []string {
+		return cidr6Values(v, func(types.VpcIpv6CidrBlockAssociation) *string { return aws.String("associated") })
+	},
+	"is-default":       func(v types.Vpc) []string { return boolValue(*v.IsDefault) },
+	"state":            func(v types.Vpc) []string { return one(string(v.State)) },
+	"instance-tenancy": func(v types.Vpc) []string { return one(string(v.InstanceTenancy)) },
+	"owner-id":         func(v types.Vpc) []string { return one(*v.OwnerId) },
+	"dhcp-options-id":  func(v types.Vpc) []string { return one(*v.DhcpOptionsId) },
 }
 
 // DescribeVpcs lists the region's VPCs.
@@ -193,6 +218,7 @@ func (h *EC2) DeleteVpc(ctx context.Context, in *ec2.DeleteVpcInput) (*ec2.Delet
 			}
 		}
 		delete(r.VPCs, v.ID)
+		h.s.forgetVPC(r, v.ID)
 		return nil
 	})
 }
@@ -234,7 +260,7 @@ func (r *regionState) vpcInUse(id string) bool {
 			return true
 		}
 	}
-	return false
+	return r.vpcNetInUse(id)
 }
 
 // vpcAttributes are the VPC attributes the simulator keeps, by the name DescribeVpcAttribute
