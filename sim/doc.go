@@ -61,8 +61,11 @@
 //     SAML:sub, …); and GetWebIdentityToken, outbound identity federation's JWT about the
 //     caller (ES384 or RS256, under the account's issuer once IAM's
 //     EnableOutboundWebIdentityFederation is on; [Cloud.WebIdentityKeys] of that issuer
-//     verifies it). AssumeRoot answers NotImplemented: it needs AWS Organizations' member
-//     accounts, which the simulator does not have.
+//     verifies it). AssumeRoot is checked (target account, one of the five root task
+//     policies, at most 900 seconds, no root credentials) and authorized as sts:AssumeRoot on
+//     the target's root, then refused AccessDenied: the standalone account has no
+//     organization, so no member accounts; GetDelegatedAccessToken refuses every trade-in
+//     token with ExpiredTradeInTokenException, as no IAM delegation request can exist.
 //
 //   - The simulator as identity provider: nothing outside it can sign what it takes, so it
 //     is every issuer itself, with one key per issuer derived from its seed (the same in every
@@ -220,7 +223,9 @@
 //     [Cloud.HTTPClient] and [Cloud.WebsiteURL], or .localhost:port on a server), with index
 //     and error documents, redirects and AWS's HTML error pages; default encryption (SSE-S3
 //     said on every object, SSE-KMS recorded with its key, SSE-C keys checked on every read
-//     and copy, only their MD5 kept), CORS with browsers' preflights
+//     and copy, only their MD5 kept; UpdateObjectEncryption moves an object or a version
+//     from SSE-S3 or one KMS key to a KMS key in place, keeping its ETag, dates, storage
+//     class, checksums and metadata), CORS with browsers' preflights
 //     answered, lifecycle rules (transitions, expirations, aborted uploads) played on the
 //     simulator's clock, storage classes with Glacier restores, Object Lock (retention, legal
 //     holds, the GOVERNANCE bypass), event notifications to SNS topics, GetObjectAttributes,

@@ -334,13 +334,6 @@ func TestS3Unimplemented(t *testing.T) {
 		if errors.As(err, &ae); ae == nil || !strings.HasPrefix(ae.ErrorMessage(), "Amazon S3 no longer serves BitTorrent files") {
 			t.Errorf("message: %v", err)
 		}
-		// An operation without a handler: the door's NotImplemented, naming it.
-		_, err = client.UpdateObjectEncryption(context.Background(), &s3.UpdateObjectEncryptionInput{Bucket: aws.String("torrent-bucket"), Key: aws.String("file"),
-			ObjectEncryption: &s3types.ObjectEncryptionMemberSSEKMS{Value: s3types.SSEKMSEncryption{KMSKeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/k")}}})
-		wantS3Error(t, err, "NotImplemented", 501)
-		if errors.As(err, &ae); ae == nil || ae.ErrorMessage() != "The simulator does not implement s3:UpdateObjectEncryption yet." {
-			t.Errorf("message: %v", err)
-		}
 		// An operation newer than botocore's model here is named, not taken for an older one
 		// of its method and path: DeleteObjectAnnotation does not delete the object.
 		_, err = client.DeleteObjectAnnotation(context.Background(), &s3.DeleteObjectAnnotationInput{Bucket: aws.String("torrent-bucket"), Key: aws.String("file"), AnnotationName: aws.String("a")})

@@ -64,6 +64,10 @@ var iamFederationSession = []step{
 	{args: []string{"sts", "get-access-key-info", "--access-key-id", "AKIAIOSFODNN7EXAMPLE"}},
 	{args: []string{"sts", "get-access-key-info", "--access-key-id", "ASIAY34FZKBOKMUTVV7A", "--output", "text"}},
 	{args: []string{"sts", "decode-authorization-message", "--encoded-message", "bm90LWEtbWVzc2FnZQ"}},
+	// The standalone account has no member accounts and no delegation requests.
+	{args: []string{"sts", "assume-root", "--target-principal", "111122223333", "--task-policy-arn", "arn=arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy"}, unlike: v2Predates},
+	{args: []string{"sts", "assume-root", "--target-principal", "111122223333", "--task-policy-arn", "arn=arn:aws:iam::aws:policy/AdministratorAccess"}, unlike: v2Predates},
+	{args: []string{"sts", "get-delegated-access-token", "--trade-in-token", "dt-0123456789abcdef"}, unlike: v2Predates},
 
 	// Errors.
 	// (The AWS CLI v2 2.9.19 requires a thumbprint list, which AWS has since made optional.)

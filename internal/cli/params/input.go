@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 )
 
@@ -131,6 +132,28 @@ func writeSkeleton(b *bytes.Buffer, t reflect.Type, depth int, stack []reflect.T
 		b.WriteString(`"KeyName": `)
 		writeSkeleton(b, t.Elem(), depth+1, stack)
 		b.WriteByte('\n')
+		indent(depth)
+		b.WriteByte('}')
+		return
+	case isUnion(t):
+		// Every member, as the AWS CLI writes a union's skeleton.
+		members := unionMembers[t]
+		names := make([]string, 0, len(members))
+		for n := range members {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.WriteString("{\n")
+		for i, n := range names {
+			indent(depth + 1)
+			fmt.Fprintf(b, "%q: ", n)
+			f, _ := members[n].FieldByName("Value")
+			writeSkeleton(b, f.Type, depth+1, stack)
+			if i < len(names)-1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
 		indent(depth)
 		b.WriteByte('}')
 		return

@@ -117,7 +117,7 @@ func KindOf(t reflect.Type) Kind {
 		return Bool
 	case isScalarType(t):
 		return Scalar
-	case t.Kind() == reflect.Struct:
+	case t.Kind() == reflect.Struct, isUnion(t):
 		return Structure
 	case t.Kind() == reflect.Map:
 		return Map

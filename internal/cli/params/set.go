@@ -163,7 +163,7 @@ func Set(in any, p Param, words []string, o Options) error {
 			break
 		}
 		c.shorthand = true
-		if t := deref(f.Type); kind == Structure && t.NumField() > 0 && isValueOnly(t) && !strings.Contains(w, "=") {
+		if t := deref(f.Type); kind == Structure && t.Kind() == reflect.Struct && t.NumField() > 0 && isValueOnly(t) && !strings.Contains(w, "=") {
 			// --instance-initiated-shutdown-behavior stop means {"Value": "stop"}.
 			obj := newObject()
 			obj.set("Value", w)

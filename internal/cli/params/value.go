@@ -117,6 +117,10 @@ func (c *converter) value(t reflect.Type, v any, name string) (reflect.Value, bo
 		return out, good
 	case reflect.Struct:
 		return c.structure(t, v, name)
+	case reflect.Interface:
+		if isUnion(t) {
+			return c.union(t, v, name)
+		}
 	}
 	c.report("Parameter %s: %s values cannot be given on the command line", name, t)
 	return reflect.Value{}, false

@@ -194,7 +194,7 @@ var md5Operations = map[string]bool{
 	"PutBucketReplication": true, "PutBucketRequestPayment": true, "PutBucketTagging": true,
 	"PutBucketVersioning": true, "PutBucketWebsite": true, "PutObjectAcl": true,
 	"PutObjectLegalHold": true, "PutObjectLockConfiguration": true, "PutObjectRetention": true,
-	"PutObjectTagging": true, "PutPublicAccessBlock": true,
+	"PutObjectTagging": true, "PutPublicAccessBlock": true, "UpdateObjectEncryption": true,
 }
 
 const setupChecksum = "AWSChecksum:SetupInputContext"

@@ -94,6 +94,9 @@ func (s *Store) stsAccesses(r *service.Request) ([]service.Access, error) {
 		}
 		return []service.Access{{Resource: "*", Context: ctx}}, nil
 	}
+	if in, ok := r.In.(*sts.AssumeRootInput); ok {
+		return assumeRootAccess(in)
+	}
 	in, ok := r.In.(*sts.AssumeRoleInput)
 	if !ok {
 		return service.On(), nil

@@ -21,6 +21,9 @@ func init() {
 		"ListObjectVersions":  listObjectVersions,
 		"SelectObjectContent": selectObjectContent,
 
+		// Server-side encryption of an existing object (objectencryption.go).
+		"UpdateObjectEncryption": updateObjectEncryption,
+
 		// Multipart uploads.
 		"CreateMultipartUpload":   createMultipartUpload,
 		"UploadPart":              uploadPart,

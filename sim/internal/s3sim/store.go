@@ -154,6 +154,11 @@ func (s *Store) accesses(r *Request) ([]Access, error) {
 		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html (Permissions)
 		out = append(out, s.access(r, action("GetObject", r.Query.Has("versionId")), r.Target))
 	}
+	if op == "UpdateObjectEncryption" {
+		// It needs s3:PutObject as well.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateObjectEncryption.html (Permissions)
+		out = append(out, s.access(r, "s3:PutObject", r.Target))
+	}
 	if op == "CopyObject" || op == "UploadPartCopy" {
 		src, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
 		if err != nil {
