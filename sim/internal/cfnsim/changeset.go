@@ -202,12 +202,7 @@ func (c *changeSet) createInput(stackName string) *cloudformation.CreateStackInp
 	for _, p := range c.Given {
 		in.Parameters = append(in.Parameters, cfntypes.Parameter{ParameterKey: aws.String(p.Key), ParameterValue: aws.String(p.Value)})
 	}
-	for _, x := range c.Capabilities {
-		in.Capabilities = append(in.Capabilities, cfntypes.Capability(x))
-	}
-	for _, t := range c.Tags {
-		in.Tags = append(in.Tags, cfntypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
+	in.Capabilities, in.Tags = capabilitiesOut(c.Capabilities), tagsOut(c.Tags)
 	return in
 }
 
@@ -354,23 +349,7 @@ func (h *CloudFormation) DescribeChangeSet(ctx context.Context, in *cloudformati
 	if status == "FAILED" {
 		out.StatusReason = aws.String(c.Reason)
 	}
-	for _, x := range c.Capabilities {
-		out.Capabilities = append(out.Capabilities, cfntypes.Capability(x))
-	}
-	for _, t := range c.Tags {
-		out.Tags = append(out.Tags, cfntypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
-	for _, p := range c.Params {
-		v := p.Value
-		if p.NoEcho {
-			v = "****"
-		}
-		sp := cfntypes.Parameter{ParameterKey: aws.String(p.Key), ParameterValue: aws.String(v)}
-		if p.Resolved != "" {
-			sp.ResolvedValue = aws.String(p.Resolved)
-		}
-		out.Parameters = append(out.Parameters, sp)
-	}
+	out.Capabilities, out.Tags, out.Parameters = capabilitiesOut(c.Capabilities), tagsOut(c.Tags), paramsShown(c.Params)
 	if status != "CREATE_COMPLETE" {
 		return out, nil
 	}

@@ -29,12 +29,7 @@ func createNested(m *maker, logical string, p *props) (*made, error) {
 	p.require("TemplateURL")
 	in := &cloudformation.CreateStackInput{StackName: aws.String(m.name(logical, 128, false)), TemplateURL: p.sp("TemplateURL"),
 		NotificationARNs: p.strs("NotificationARNs"), TimeoutInMinutes: p.i32("TimeoutInMinutes")}
-	for _, c := range m.stack.Capabilities {
-		in.Capabilities = append(in.Capabilities, cfntypes.Capability(c))
-	}
-	for _, t := range p.tags() {
-		in.Tags = append(in.Tags, cfntypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
+	in.Capabilities, in.Tags = capabilitiesOut(m.stack.Capabilities), tagsOut(p.tags())
 	if raw, ok := p.m["Parameters"]; ok {
 		ps, isMap := raw.(map[string]any)
 		if !isMap {

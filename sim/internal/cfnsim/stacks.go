@@ -670,23 +670,7 @@ func (h *CloudFormation) DescribeStacks(ctx context.Context, in *cloudformation.
 		if !k.LastUpdated.IsZero() {
 			st.LastUpdatedTime = aws.Time(k.LastUpdated)
 		}
-		for _, c := range k.Capabilities {
-			st.Capabilities = append(st.Capabilities, cfntypes.Capability(c))
-		}
-		for _, t := range k.Tags {
-			st.Tags = append(st.Tags, cfntypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-		}
-		for _, p := range k.Params {
-			v := p.Value
-			if p.NoEcho {
-				v = "****"
-			}
-			sp := cfntypes.Parameter{ParameterKey: aws.String(p.Key), ParameterValue: aws.String(v)}
-			if p.Resolved != "" {
-				sp.ResolvedValue = aws.String(p.Resolved)
-			}
-			st.Parameters = append(st.Parameters, sp)
-		}
+		st.Capabilities, st.Tags, st.Parameters = capabilitiesOut(k.Capabilities), tagsOut(k.Tags), paramsShown(k.Params)
 		if strings.HasSuffix(status, "_COMPLETE") && !strings.HasPrefix(status, "ROLLBACK") || strings.HasPrefix(status, "DELETE_") {
 			for _, o := range k.Outputs {
 				op := cfntypes.Output{OutputKey: aws.String(o.Key), OutputValue: aws.String(o.Value)}
@@ -919,4 +903,40 @@ func (h *CloudFormation) ListExports(ctx context.Context, in *cloudformation.Lis
 		}
 	}
 	return out, nil
+}
+
+// capabilitiesOut is a stack's or change set's capabilities as the API returns them (nil for none).
+func capabilitiesOut(cs []string) []cfntypes.Capability {
+	var out []cfntypes.Capability
+	for _, c := range cs {
+		out = append(out, cfntypes.Capability(c))
+	}
+	return out
+}
+
+// tagsOut is a stack's or change set's tags as the API returns them (nil for none).
+func tagsOut(ts []tag) []cfntypes.Tag {
+	var out []cfntypes.Tag
+	for _, t := range ts {
+		out = append(out, cfntypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+	}
+	return out
+}
+
+// paramsShown is a stack's or change set's parameters as Describe shows them: a NoEcho
+// parameter's value masked, a resolved SSM parameter's value beside its name.
+func paramsShown(ps []param) []cfntypes.Parameter {
+	var out []cfntypes.Parameter
+	for _, p := range ps {
+		v := p.Value
+		if p.NoEcho {
+			v = "****"
+		}
+		sp := cfntypes.Parameter{ParameterKey: aws.String(p.Key), ParameterValue: aws.String(v)}
+		if p.Resolved != "" {
+			sp.ResolvedValue = aws.String(p.Resolved)
+		}
+		out = append(out, sp)
+	}
+	return out
 }
