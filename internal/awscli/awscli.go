@@ -15,6 +15,8 @@ package awscli
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -162,6 +164,39 @@ def to_stdout(self, output, send=clihelp.PosixHelpRenderer._send_output_to_pager
         send(self, output)
 clihelp.PosixHelpRenderer._send_output_to_pager = to_stdout
 
+# A command may change what lives as long as the process, which a fresh 'aws' would not
+# carry over: CloudFormation's commands add YAML 1.1's booleans to ruamel.yaml's resolvers
+# (after which every YAML read takes 'yes' for true) and an OrderedDict constructor to its
+# SafeConstructor. The YAML libraries' registries, their classes' and their modules' own
+# lists and dicts, are put back before each command.
+import copy
+yaml_modules = []
+for name in ('ruamel.yaml.resolver', 'ruamel.yaml.constructor', 'ruamel.yaml.representer',
+             'yaml.resolver', 'yaml.constructor', 'yaml.representer'):
+    try:
+        yaml_modules.append(importlib.import_module(name))
+    except ImportError:
+        pass
+yaml_registries = ('yaml_implicit_resolvers', 'yaml_path_resolvers', 'yaml_constructors',
+                   'yaml_multi_constructors', 'yaml_representers', 'yaml_multi_representers')
+yaml_classes = [c for m in yaml_modules for c in vars(m).values() if isinstance(c, type)]
+yaml_kept = {(c, r): copy.deepcopy(c.__dict__[r]) for c in yaml_classes for r in yaml_registries if r in c.__dict__}
+yaml_globals = [(v, copy.deepcopy(v)) for m in yaml_modules for k, v in vars(m).items()
+                if not k.startswith('_') and type(v) in (list, dict)]
+def restore_yaml():
+    for c in yaml_classes:
+        for r in yaml_registries:
+            if (c, r) in yaml_kept:
+                setattr(c, r, copy.deepcopy(yaml_kept[(c, r)]))
+            elif r in c.__dict__:
+                delattr(c, r)
+    for v, kept in yaml_globals:
+        if type(v) is list:
+            v[:] = copy.deepcopy(kept)
+        else:
+            v.clear()
+            v.update(copy.deepcopy(kept))
+
 def call(args):
     if v2:
         return clidriver.AWSCLIEntryPoint().main(args)
@@ -180,6 +215,7 @@ for line in real_in:
         os.environ.update(imported)
         os.environ.update(v.split('=', 1) for v in c['Env'])
     os.chdir(c.get('Dir') or base_dir)
+    restore_yaml()
     out = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
     err = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='')
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(c.get('Stdin') or ''), out, err
@@ -327,4 +363,28 @@ func (p *Pool) Close() error {
 	}
 	p.all, p.idle = nil, nil
 	return errors.Join(errs...)
+}
+
+// identities holds each client's [Client.Identity], worked out once.
+var identities sync.Map
+
+// Identity names the client exactly enough for a record of its runs: its name, the versions
+// of the AWS CLI and botocore it runs, its Python, and this package's way of running it.
+func (c Client) Identity() (string, error) {
+	if id, ok := identities.Load(c.Name); ok {
+		return id.(string), nil
+	}
+	script := `import sys
+if sys.argv[1] == 'v2':
+    sys.path.insert(0, '/usr/lib/python3/dist-packages')
+import awscli, botocore
+print(awscli.__version__, botocore.__version__, sys.version.split()[0])`
+	out, err := exec.Command(c.python, "-c", script, c.Name).Output()
+	if err != nil {
+		return "", fmt.Errorf("awscli: the version of %s: %v", c.Name, err)
+	}
+	sum := sha256.Sum256([]byte(batchScript))
+	id := c.Name + " " + strings.TrimSpace(string(out)) + " " + hex.EncodeToString(sum[:8])
+	identities.Store(c.Name, id)
+	return id, nil
 }

@@ -167,7 +167,7 @@ func TestParityCloudFormationDeploy(t *testing.T) {
 	start := time.Now()
 	fast := func() time.Time { return start.Add(time.Since(start) * 100000) }
 	files := map[string]string{"stack.yaml": deployTemplate, "broken.yaml": brokenTemplate}
-	playSessionsOn(t, cloudFormationDeploySession, start, func(o *ServeOptions) { o.clock = fast }, func(t *testing.T, dir string, _ time.Time) {
+	playSessionsOn(t, cloudFormationDeploySession, start, func(o *ServeOptions) { o.clock = fast }, false, func(t *testing.T, dir string, _ time.Time) {
 		for name, text := range files {
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,22 +111,28 @@ func compareSession(t *testing.T, steps []step, files map[string]string) {
 
 // playSessions plays the steps through the AWS CLI v1, v2 and awsx, each in a home of its own
 // that fill makes (now is the servers' clock) and against a server of its own, all with the
-// same seed and clock; compare judges each step of each AWS CLI against awsx's.
+// same seed and clock; compare judges each step of each AWS CLI against awsx's. The AWS
+// CLIs' commands are replayed from their records where nothing they depend on has changed
+// (see [replayWorld]).
 func playSessions(t *testing.T, steps []step, fill func(t *testing.T, dir string, now time.Time),
 	compare func(t *testing.T, c client, args []string, got, want result)) {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
-	playSessionsOn(t, steps, now, func(o *ServeOptions) { o.Clock = now }, fill, compare)
+	playSessionsOn(t, steps, now, func(o *ServeOptions) { o.Clock = now }, true, fill, compare)
 }
 
 // playSessionsOn is [playSessions] on servers that set makes (their clock), now the time
-// that fill is told.
-func playSessionsOn(t *testing.T, steps []step, now time.Time, set func(*ServeOptions), fill func(t *testing.T, dir string, now time.Time),
+// that fill is told; the AWS CLIs' commands are replayed from records when replay is set,
+// which a clock that moves on its own does not allow.
+func playSessionsOn(t *testing.T, steps []step, now time.Time, set func(*ServeOptions), replay bool, fill func(t *testing.T, dir string, now time.Time),
 	compare func(t *testing.T, c client, args []string, got, want result)) {
 	t.Helper()
 	cs := clients(t)
-	serve := func() string {
-		return startServerWith(t, set)
+	serve := func(wrap func(http.Handler) http.Handler) string {
+		return startServerWith(t, func(o *ServeOptions) {
+			set(o)
+			o.wrap = wrap
+		})
 	}
 	home := func() string {
 		dir := t.TempDir()
@@ -136,12 +143,24 @@ func playSessionsOn(t *testing.T, steps []step, now time.Time, set func(*ServeOp
 	results := make([][]result, len(cs))
 	var wg sync.WaitGroup
 	for i, c := range cs {
-		dir := home()
-		w := newCLIWorld(c, cliEnv(t, dir, key, secret), dir, serve())
-		wg.Go(func() { results[i] = play(w, steps) })
+		fresh := func() (*cliWorld, *awscli.Tap) {
+			dir, tap := home(), &awscli.Tap{}
+			return newCLIWorld(c, cliEnv(t, dir, key, secret), dir, serve(tap.Wrap)), tap
+		}
+		cache, ok := replayCache(t)
+		if !replay || !ok {
+			w, _ := fresh()
+			wg.Go(func() { results[i] = play(w, steps) })
+			continue
+		}
+		w := newReplayWorld(t, c, cache, now, fresh)
+		wg.Go(func() {
+			results[i] = play(w, steps)
+			w.finish()
+		})
 	}
 	dir := home()
-	mine := play(awsxWorld{t, cliEnv(t, dir, key, secret), dir, serve()}, steps)
+	mine := play(awsxWorld{t, cliEnv(t, dir, key, secret), dir, serve(nil)}, steps)
 	wg.Wait()
 	for i, c := range cs {
 		for j, s := range steps {

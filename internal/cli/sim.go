@@ -51,6 +51,8 @@ type ServeOptions struct {
 	// clock, when set, is the simulator's base clock in place of Clock (tests: one that runs
 	// faster than the wall, so that the AWS CLI's waits end at their first attempt).
 	clock func() time.Time
+	// wrap, when set, wraps the server's handler (tests: one that records what it is sent).
+	wrap func(http.Handler) http.Handler
 	// The limits on slow clients (see [serveLimits]); zero is the default. Tests shorten them.
 	HeaderTimeout, ProgressTimeout, IdleTimeout time.Duration
 }
@@ -173,8 +175,12 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 	defer requestLog.Close()
 	logger := log.New(requestLog, "", log.LstdFlags|log.Lmicroseconds)
 	header, progress, idle := serveLimits(o)
+	handler := logRequests(logger, paced(progress, withAdmin(cloud, cloud)))
+	if o.wrap != nil {
+		handler = o.wrap(handler)
+	}
 	srv := &http.Server{
-		Handler:           logRequests(logger, paced(progress, withAdmin(cloud, cloud))),
+		Handler:           handler,
 		ReadHeaderTimeout: header,
 		IdleTimeout:       idle,
 		// No ReadTimeout or WriteTimeout: each caps a whole request, so would cut a large
