@@ -1,0 +1,82 @@
+package iamsim
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/awsxlab/awsx/sim/internal/core"
+)
+
+// The index kept through creates, renames, moves and deletes is the one built from the
+// state, and the one a loaded store builds.
+func TestIndexAgreesWithState(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore("123456789012", core.NewClock(func() time.Time { return time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC) }), core.NewIDs(1))
+	h := NewIAM(s)
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range []struct{ name, path string }{{"ana", "/a/"}, {"Bo", "/a/b/"}, {"cy", "/"}, {"dee", "/z/"}} {
+		must(h.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u.name), Path: aws.String(u.path)}))
+		must(h.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(u.name)}))
+	}
+	must(h.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ana")}))
+	must(h.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("bo"), NewUserName: aws.String("bea"), NewPath: aws.String("/c/")}))
+	must(h.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String("cy"), NewPath: aws.String("/a/c/")}))
+	keys, err := h.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("dee")})
+	must(keys, err)
+	must(h.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("dee"), AccessKeyId: keys.AccessKeyMetadata[0].AccessKeyId}))
+	must(h.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("dee")}))
+
+	if got, want := s.ix.usersUnder("/a/"), []string{"ana", "cy"}; !slices.Equal(got, want) {
+		t.Errorf("users under /a/ = %q, want %q", got, want)
+	}
+	if got := len(s.ix.keysOf("BEA")); got != 1 {
+		t.Errorf("bea has %d keys in the index, want 1", got)
+	}
+	b, err := s.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := NewStore("123456789012", s.clock, core.NewIDs(2))
+	if err := loaded.UnmarshalJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	for name, x := range map[string]index{"kept": s.ix, "loaded": loaded.ix} {
+		if want := newIndex(&s.st); !sameIndex(x, want) {
+			t.Errorf("%s index = %v %v, want %v %v", name, paths(x), x.userKeys, paths(want), want.userKeys)
+		}
+	}
+}
+
+// sameIndex reports whether a and b file the same users under the same paths and the same
+// key IDs under the same users.
+func sameIndex(a, b index) bool {
+	if !slices.Equal(paths(a), paths(b)) || len(a.userKeys) != len(b.userKeys) {
+		return false
+	}
+	for u, ka := range a.userKeys {
+		if !slices.Equal(slices.Sorted(maps.Keys(ka)), slices.Sorted(maps.Keys(b.userKeys[u]))) {
+			return false
+		}
+	}
+	return true
+}
+
+func paths(x index) []pathKey {
+	var out []pathKey
+	x.userPaths.Ascend(func(p pathKey) bool {
+		out = append(out, p)
+		return true
+	})
+	return out
+}
