@@ -38,6 +38,10 @@ func TestIndexesAgreeWithRecords(t *testing.T) {
 		subnets = append(subnets, *sn.Subnet.SubnetId)
 	}
 	must(h.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(subnets[1])}))
+	for _, name := range []string{"web", "db"} {
+		must(h.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: v.Vpc.VpcId, GroupName: aws.String(name), Description: aws.String(name)}))
+	}
+	must(h.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: groupID(s, *v.Vpc.VpcId, "db")}))
 	launch := func(subnet *string, tagKey string) string {
 		t.Helper()
 		out, err := h.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-fce3c696"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: subnet,
@@ -67,11 +71,13 @@ func TestIndexesAgreeWithRecords(t *testing.T) {
 	}
 	kept := s.regions["us-east-1"]
 	built := newRegionState("us-east-1")
-	built.Instances, built.Subnets = kept.Instances, kept.Subnets
+	built.Instances, built.Subnets, built.Groups = kept.Instances, kept.Subnets, kept.Groups
 	built.reindexInstances()
 	built.reindexSubnets()
+	built.reindexGroups()
 	want := indexIDs(built)
-	if _, ok := want.byTagKey["role"][a]; ok || len(want.byVPC[*v.Vpc.VpcId]) != 1 || len(want.subnets[*v.Vpc.VpcId]) != 2 {
+	if _, ok := want.byTagKey["role"][a]; ok || len(want.byVPC[*v.Vpc.VpcId]) != 1 || len(want.subnets[*v.Vpc.VpcId]) != 2 ||
+		want.groups[*v.Vpc.VpcId+"/web"] == "" || want.groups[*v.Vpc.VpcId+"/db"] != "" {
 		t.Errorf("index built from the records = %+v", want)
 	}
 	for name, r := range map[string]*regionState{"kept": kept, "loaded": loaded.regions["us-east-1"]} {
@@ -87,18 +93,27 @@ type ids struct {
 	byVPC    map[string]map[string]bool
 	byTagKey map[string]map[string]bool
 	subnets  map[string]map[string]bool
+	groups   map[string]string // VPC/name → ID
 	ended    []string
 }
 
 func indexIDs(r *regionState) ids {
 	x := ids{
 		byState: idSets(r.byState), byVPC: idSets(r.byVPC), byTagKey: idSets(r.byTagKey), subnets: idSets(r.subnetsByVPC),
-		ended: []string{},
+		groups: map[string]string{}, ended: []string{},
+	}
+	for k, g := range r.groupsByName {
+		x.groups[k.vpc+"/"+k.name] = g.ID
 	}
 	for _, i := range r.ended {
 		x.ended = append(x.ended, i.ID)
 	}
 	return x
+}
+
+// groupID returns the ID of the group of vpc called name.
+func groupID(s *Store, vpc, name string) *string {
+	return aws.String(s.regions["us-east-1"].groupNamed(vpc, name).ID)
 }
 
 func idSets[K comparable, V record](m map[K]map[string]V) map[K]map[string]bool {

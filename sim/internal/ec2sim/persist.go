@@ -34,6 +34,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 		}
 		r.reindexInstances()
 		r.reindexSubnets()
+		r.reindexGroups()
 		r.rootVolumesOfOldState()
 		r.reindexVolumes()
 		r.aclsOfOldState()

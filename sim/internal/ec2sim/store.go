@@ -86,6 +86,7 @@ type regionState struct {
 	assocState                      // instance profile associations: profileassoc.go
 	instanceIndex                   // Instances by state, VPC and tag key: instanceindex.go
 	subnetIndex                     // Subnets by VPC: subnet.go
+	groupIndex                      // Groups by VPC and name: securitygroup.go
 	dhcpState                       // DHCP options sets: dhcp.go
 	cidrState                       // VPCs' secondary and IPv6 blocks: vpccidr.go
 	ipv6State                       // subnets' and interfaces' IPv6, egress-only gateways: ipv6.go
@@ -115,6 +116,7 @@ func newRegionState(name string) *regionState {
 		ownImageState: ownImageState{Images: map[string]*ownImage{}},
 		instanceIndex: newInstanceIndex(),
 		subnetIndex:   subnetIndex{subnetsByVPC: map[string]map[string]*subnet{}},
+		groupIndex:    groupIndex{groupsByName: map[groupName]*securityGroup{}},
 	}
 }
 
