@@ -36,9 +36,17 @@ func TestIndexAgreesWithState(t *testing.T) {
 	must(keys, err)
 	must(h.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("dee"), AccessKeyId: keys.AccessKeyMetadata[0].AccessKeyId}))
 	must(h.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("dee")}))
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	for _, r := range []struct{ name, path string }{{"app", "/a/"}, {"ops", "/o/"}} {
+		must(h.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.name), Path: aws.String(r.path), AssumeRolePolicyDocument: aws.String(trust)}))
+	}
+	must(h.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("ops")}))
 
-	if got, want := s.ix.usersUnder("/a/"), []string{"ana", "cy"}; !slices.Equal(got, want) {
+	if got, want := s.ix.userPaths.under("/a/"), []string{"ana", "cy"}; !slices.Equal(got, want) {
 		t.Errorf("users under /a/ = %q, want %q", got, want)
+	}
+	if got, want := s.ix.rolePaths.under("/"), []string{"app"}; !slices.Equal(got, want) {
+		t.Errorf("roles under / = %q, want %q", got, want)
 	}
 	if got := len(s.ix.keysOf("BEA")); got != 1 {
 		t.Errorf("bea has %d keys in the index, want 1", got)
@@ -53,15 +61,16 @@ func TestIndexAgreesWithState(t *testing.T) {
 	}
 	for name, x := range map[string]index{"kept": s.ix, "loaded": loaded.ix} {
 		if want := newIndex(&s.st); !sameIndex(x, want) {
-			t.Errorf("%s index = %v %v, want %v %v", name, paths(x), x.userKeys, paths(want), want.userKeys)
+			t.Errorf("%s index = %v %v %v, want %v %v %v", name, paths(x.userPaths), paths(x.rolePaths), x.userKeys,
+				paths(want.userPaths), paths(want.rolePaths), want.userKeys)
 		}
 	}
 }
 
-// sameIndex reports whether a and b file the same users under the same paths and the same
-// key IDs under the same users.
+// sameIndex reports whether a and b file the same users and roles under the same paths and
+// the same key IDs under the same users.
 func sameIndex(a, b index) bool {
-	if !slices.Equal(paths(a), paths(b)) || len(a.userKeys) != len(b.userKeys) {
+	if !slices.Equal(paths(a.userPaths), paths(b.userPaths)) || !slices.Equal(paths(a.rolePaths), paths(b.rolePaths)) || len(a.userKeys) != len(b.userKeys) {
 		return false
 	}
 	for u, ka := range a.userKeys {
@@ -72,9 +81,9 @@ func sameIndex(a, b index) bool {
 	return true
 }
 
-func paths(x index) []pathKey {
+func paths(x pathIndex) []pathKey {
 	var out []pathKey
-	x.userPaths.Ascend(func(p pathKey) bool {
+	x.t.Ascend(func(p pathKey) bool {
 		out = append(out, p)
 		return true
 	})

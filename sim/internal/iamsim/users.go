@@ -121,7 +121,7 @@ func (h *IAM) ListUsers(ctx context.Context, in *iam.ListUsersInput) (*iam.ListU
 	if in.PathPrefix == nil {
 		names = sortedKeys(s.st.Users)
 	} else {
-		names = s.ix.usersUnder(*in.PathPrefix)
+		names = s.ix.userPaths.under(*in.PathPrefix)
 	}
 	names, marker, truncated, err := page(names, in.Marker, in.MaxItems)
 	if err != nil {
