@@ -7,17 +7,59 @@ import (
 	"github.com/google/btree"
 )
 
-// index looks users and roles up by path and access keys up by user, beside the state's maps
-// by name and by key ID, so that what a call costs does not grow with the entities it does
-// not touch: ListUsers and ListRoles with a PathPrefix read only the entities under it, and
-// DeleteUser and CreateAccessKey count one user's keys without a scan. It is derived from the
-// state and not saved: newIndex builds it for a new or loaded state, and every change goes
-// through addUser, moveUser, removeUser, rolePaths.add, rolePaths.remove, addKey and
-// removeKey. The store's lock guards it.
+// index looks users and roles up by path, access keys up by user and counts the uses of each
+// managed policy, beside the state's maps by name and by key ID, so that what a call costs
+// does not grow with the entities it does not touch: ListUsers and ListRoles with a
+// PathPrefix read only the entities under it, DeleteUser and CreateAccessKey count one user's
+// keys without a scan, and a policy's attachment counts (GetPolicy, ListPolicies,
+// DeletePolicy) are read, not counted. It is derived from the state and not saved: newIndex
+// builds it for a new or loaded state, and every change goes through addUser, moveUser,
+// removeUser, rolePaths.add, rolePaths.remove, addKey, removeKey, use and unuse. The store's
+// lock guards it.
 type index struct {
 	userPaths pathIndex
 	rolePaths pathIndex
 	userKeys  map[string]map[string]*accessKey // by user name key, then key ID
+	uses      map[string]*policyUses           // by policy ARN
+}
+
+// policyUses counts the users, groups and roles that have a policy attached, and those that
+// have it as their permissions boundary.
+type policyUses struct{ attached, boundary int32 }
+
+// use counts what pc attaches and its boundary, as one use each; unuse takes them back.
+func (x index) use(pc *principalCommon)   { x.count(pc, 1) }
+func (x index) unuse(pc *principalCommon) { x.count(pc, -1) }
+
+func (x index) count(pc *principalCommon, n int32) {
+	for _, arn := range pc.Attached {
+		x.add(arn, policyUses{attached: n})
+	}
+	if pc.Boundary != "" {
+		x.add(pc.Boundary, policyUses{boundary: n})
+	}
+}
+
+// add adds d to the counts of arn; counts that come to nothing go.
+func (x index) add(arn string, d policyUses) {
+	u := x.uses[arn]
+	if u == nil {
+		u = &policyUses{}
+		x.uses[arn] = u
+	}
+	u.attached += d.attached
+	u.boundary += d.boundary
+	if *u == (policyUses{}) {
+		delete(x.uses, arn)
+	}
+}
+
+// usage returns how many entities have arn attached, and how many as their boundary.
+func (x index) usage(arn string) (attached, boundary int32) {
+	if u := x.uses[arn]; u != nil {
+		return u.attached, u.boundary
+	}
+	return 0, 0
 }
 
 // pathIndex orders the entities of one kind by path, then by name key.
@@ -50,12 +92,17 @@ func (p pathIndex) under(prefix string) []string {
 }
 
 func newIndex(st *state) index {
-	x := index{userPaths: newPathIndex(), rolePaths: newPathIndex(), userKeys: map[string]map[string]*accessKey{}}
+	x := index{userPaths: newPathIndex(), rolePaths: newPathIndex(), userKeys: map[string]map[string]*accessKey{}, uses: map[string]*policyUses{}}
 	for _, u := range st.Users {
 		x.userPaths.add(u.Path, u.Name)
+		x.use(&u.principalCommon)
+	}
+	for _, g := range st.Groups {
+		x.use(&g.principalCommon)
 	}
 	for _, r := range st.Roles {
 		x.rolePaths.add(r.Path, r.Name)
+		x.use(&r.principalCommon)
 	}
 	for _, k := range st.Keys {
 		x.addKey(k)

@@ -40,7 +40,20 @@ func TestIndexAgreesWithState(t *testing.T) {
 	for _, r := range []struct{ name, path string }{{"app", "/a/"}, {"ops", "/o/"}} {
 		must(h.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.name), Path: aws.String(r.path), AssumeRolePolicyDocument: aws.String(trust)}))
 	}
+	const admin, readOnly = "arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	must(h.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("app"), PolicyArn: aws.String(readOnly)}))
+	must(h.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ana"), PolicyArn: aws.String(readOnly)}))
+	must(h.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ana"), PolicyArn: aws.String(admin)}))
+	must(h.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String("ana"), PolicyArn: aws.String(admin)}))
+	must(h.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("ops"), PermissionsBoundary: aws.String(admin)}))
+	must(h.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("cy"), PermissionsBoundary: aws.String(admin)}))
+	must(h.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("cy"), PermissionsBoundary: aws.String(readOnly)}))
 	must(h.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("ops")}))
+	p, err := h.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(readOnly)})
+	must(p, err)
+	if *p.Policy.AttachmentCount != 2 || *p.Policy.PermissionsBoundaryUsageCount != 1 {
+		t.Errorf("ReadOnlyAccess attached %d times, a boundary %d times; want 2 and 1", *p.Policy.AttachmentCount, *p.Policy.PermissionsBoundaryUsageCount)
+	}
 
 	if got, want := s.ix.userPaths.under("/a/"), []string{"ana", "cy"}; !slices.Equal(got, want) {
 		t.Errorf("users under /a/ = %q, want %q", got, want)
@@ -61,16 +74,17 @@ func TestIndexAgreesWithState(t *testing.T) {
 	}
 	for name, x := range map[string]index{"kept": s.ix, "loaded": loaded.ix} {
 		if want := newIndex(&s.st); !sameIndex(x, want) {
-			t.Errorf("%s index = %v %v %v, want %v %v %v", name, paths(x.userPaths), paths(x.rolePaths), x.userKeys,
-				paths(want.userPaths), paths(want.rolePaths), want.userKeys)
+			t.Errorf("%s index = %v %v %v %v, want %v %v %v %v", name, paths(x.userPaths), paths(x.rolePaths), x.userKeys, x.uses,
+				paths(want.userPaths), paths(want.rolePaths), want.userKeys, want.uses)
 		}
 	}
 }
 
 // sameIndex reports whether a and b file the same users and roles under the same paths and
-// the same key IDs under the same users.
+// the same key IDs under the same users, and count the same uses of policies.
 func sameIndex(a, b index) bool {
-	if !slices.Equal(paths(a.userPaths), paths(b.userPaths)) || !slices.Equal(paths(a.rolePaths), paths(b.rolePaths)) || len(a.userKeys) != len(b.userKeys) {
+	if !slices.Equal(paths(a.userPaths), paths(b.userPaths)) || !slices.Equal(paths(a.rolePaths), paths(b.rolePaths)) || len(a.userKeys) != len(b.userKeys) ||
+		!maps.EqualFunc(a.uses, b.uses, func(x, y *policyUses) bool { return *x == *y }) {
 		return false
 	}
 	for u, ka := range a.userKeys {

@@ -78,6 +78,7 @@ func (h *IAM) CreateRole(ctx context.Context, in *iam.CreateRoleInput) (*iam.Cre
 	}
 	s.st.Roles[key(name)] = r
 	s.ix.rolePaths.add(r.Path, r.Name)
+	s.ix.use(&r.principalCommon)
 	return &iam.CreateRoleOutput{Role: s.roleOut(r)}, nil
 }
 
@@ -174,6 +175,7 @@ func (h *IAM) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput) (*iam.Del
 		}
 		delete(s.st.Roles, key(r.Name))
 		s.ix.rolePaths.remove(r.Path, r.Name)
+		s.ix.unuse(&r.principalCommon)
 		return nil
 	})
 }

@@ -129,6 +129,7 @@ func (h *IAM) DeleteServiceLinkedRole(ctx context.Context, in *iam.DeleteService
 	s.st.Account.Deletions[id] = &slrDeletion{ID: id, Role: r.Name}
 	delete(s.st.Roles, key(r.Name))
 	s.ix.rolePaths.remove(r.Path, r.Name)
+	s.ix.unuse(&r.principalCommon)
 	return &iam.DeleteServiceLinkedRoleOutput{DeletionTaskId: aws.String(id)}, nil
 }
 

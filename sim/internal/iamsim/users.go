@@ -68,6 +68,7 @@ func (h *IAM) CreateUser(ctx context.Context, in *iam.CreateUserInput) (*iam.Cre
 	}}
 	s.st.Users[key(name)] = u
 	s.ix.addUser(u)
+	s.ix.use(&u.principalCommon)
 	return &iam.CreateUserOutput{User: s.userOut(u)}, nil
 }
 
@@ -226,6 +227,7 @@ func (h *IAM) DeleteUser(ctx context.Context, in *iam.DeleteUserInput) (*iam.Del
 	}
 	delete(s.st.Users, key(u.Name))
 	s.ix.removeUser(u)
+	s.ix.unuse(&u.principalCommon)
 	return &iam.DeleteUserOutput{}, nil
 }
 
