@@ -2,24 +2,52 @@ package ec2sim
 
 import (
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
-// instanceIndex looks the region's instances up by state, beside Instances (by ID), so that
-// what a call costs does not grow with the instances it does not touch: RunInstances counts
-// the running ones and forgets the terminated ones whose hour is up without a scan, and
-// DescribeInstances filtered by state reads only that state's. It is derived from Instances
-// and not saved: newRegionState makes it empty, UnmarshalJSON rebuilds it, and every change
-// goes through addInstance, setState and forgetTerminated. The region's lock guards it.
+// instanceIndex looks the region's instances up by state, by VPC and by tag key, beside
+// Instances (by ID), so that what a call costs does not grow with the instances it does not
+// touch: RunInstances counts the running ones and forgets the terminated ones whose hour is up
+// without a scan, and DescribeInstances filtered by state, VPC or tag reads only those
+// instances. It is derived from Instances and not saved: newRegionState makes it empty,
+// UnmarshalJSON rebuilds it, and every change goes through addInstance, setState, leaveVPC,
+// forgetTerminated and retag. The region's lock guards it.
 type instanceIndex struct {
-	byState map[types.InstanceStateName]map[string]*instance
-	ended   []*instance // the terminated ones, by the time they ended, oldest first
+	byState  map[types.InstanceStateName]map[string]*instance
+	byVPC    map[string]map[string]*instance
+	byTagKey map[string]map[string]*instance
+	ended    []*instance // the terminated ones, by the time they ended, oldest first
 }
 
 func newInstanceIndex() instanceIndex {
-	return instanceIndex{byState: map[types.InstanceStateName]map[string]*instance{}}
+	return instanceIndex{
+		byState:  map[types.InstanceStateName]map[string]*instance{},
+		byVPC:    map[string]map[string]*instance{},
+		byTagKey: map[string]map[string]*instance{},
+	}
+}
+
+// file puts the record v in the set of m under k, a set by ID.
+func file[K comparable, V record](m map[K]map[string]V, k K, v V) {
+	set := m[k]
+	if set == nil {
+		set = map[string]V{}
+		m[k] = set
+	}
+	set[v.base().ID] = v
+}
+
+// unfile takes the record v out of the set of m under k, and the set out of m when it
+// empties.
+func unfile[K comparable, V record](m map[K]map[string]V, k K, v V) {
+	delete(m[k], v.base().ID)
+	if len(m[k]) == 0 {
+		delete(m, k)
+	}
 }
 
 // reindexInstances rebuilds the index from Instances, for a loaded state.
@@ -27,6 +55,7 @@ func (r *regionState) reindexInstances() {
 	r.instanceIndex = newInstanceIndex()
 	for _, i := range inOrder(r.Instances) {
 		r.index(i)
+		r.indexPlace(i)
 	}
 }
 
@@ -34,15 +63,43 @@ func (r *regionState) reindexInstances() {
 func (r *regionState) addInstance(i *instance) {
 	r.Instances[i.ID] = i
 	r.index(i)
+	r.indexPlace(i)
+}
+
+// leaveVPC takes a terminated instance out of its VPC and subnet: AWS shows neither.
+func (r *regionState) leaveVPC(i *instance) {
+	unfile(r.byVPC, i.VPC, i)
+	i.VPC, i.Subnet = "", ""
+	file(r.byVPC, i.VPC, i)
+}
+
+// indexPlace files i under its VPC, which only leaveVPC changes, and its tag keys.
+func (r *regionState) indexPlace(i *instance) {
+	file(r.byVPC, i.VPC, i)
+	for k := range i.Tags {
+		file(r.byTagKey, k, i)
+	}
+}
+
+// retag runs change, which changes the tags of the record id, and files the record again
+// under its new tag keys if it is an instance.
+func (r *regionState) retag(id string, change func()) {
+	i, ok := r.Instances[id]
+	if !ok {
+		change()
+		return
+	}
+	for k := range i.Tags {
+		unfile(r.byTagKey, k, i)
+	}
+	change()
+	for k := range i.Tags {
+		file(r.byTagKey, k, i)
+	}
 }
 
 func (r *regionState) index(i *instance) {
-	m := r.byState[i.State]
-	if m == nil {
-		m = map[string]*instance{}
-		r.byState[i.State] = m
-	}
-	m[i.ID] = i
+	file(r.byState, i.State, i)
 	if i.State == stateTerminated {
 		// By the time it ended: almost always after every other, so at the end.
 		k, _ := slices.BinarySearchFunc(r.ended, i.Terminated, func(e *instance, t time.Time) int { return e.Terminated.Compare(t) })
@@ -58,7 +115,7 @@ func (r *regionState) setState(i *instance, to types.InstanceStateName) {
 	if i.State == to {
 		return
 	}
-	delete(r.byState[i.State], i.ID)
+	unfile(r.byState, i.State, i)
 	i.State = to
 	r.index(i)
 }
@@ -74,8 +131,13 @@ func (s *Store) forgetTerminated(r *regionState) {
 	now := s.now()
 	k := 0
 	for k < len(r.ended) && r.ended[k].gone(now) {
-		delete(r.Instances, r.ended[k].ID)
-		delete(r.byState[stateTerminated], r.ended[k].ID)
+		i := r.ended[k]
+		delete(r.Instances, i.ID)
+		unfile(r.byState, stateTerminated, i)
+		unfile(r.byVPC, i.VPC, i)
+		for key := range i.Tags {
+			unfile(r.byTagKey, key, i)
+		}
 		k++
 	}
 	if k > 0 {
@@ -105,29 +167,65 @@ func (s *Store) visible(r *regionState, ids ...string) map[string]*instance {
 	return out
 }
 
-// inStates returns the visible instances in the states a DescribeInstances filter on
-// instance-state-name names, by ID; ok is false when the filters name no such set (no
-// such filter, or one with a wildcard), and every visible instance is a candidate.
-func (s *Store) inStates(r *regionState, fs []types.Filter) (_ map[string]*instance, ok bool) {
+// candidates returns the visible instances that may match the filters of a DescribeInstances
+// request, by ID: those of the smallest set the index holds for one of its filters on the
+// state, the VPC or a tag key. ok is false when no filter names such a set (none of those
+// filters, or only ones with wildcards where the index needs exact values), and every visible
+// instance is a candidate. The filters still apply to the candidates after.
+func (s *Store) candidates(r *regionState, fs []types.Filter) (_ map[string]*instance, ok bool) {
+	var best []map[string]*instance
+	size := -1
 	for _, f := range fs {
-		if f.Name == nil || *f.Name != "instance-state-name" {
+		sets, exact := r.indexed(f)
+		if !exact {
 			continue
 		}
-		now := s.now()
-		out := map[string]*instance{}
-		for _, v := range f.Values {
-			if hasWildcard(v) {
-				return nil, false
-			}
-			for id, i := range r.byState[types.InstanceStateName(v)] {
-				if !i.gone(now) {
-					out[id] = i
-				}
+		n := 0
+		for _, set := range sets {
+			n += len(set)
+		}
+		if size < 0 || n < size {
+			best, size = sets, n
+		}
+	}
+	if size < 0 {
+		return nil, false
+	}
+	now := s.now()
+	out := make(map[string]*instance, size)
+	for _, set := range best {
+		for id, i := range set {
+			if !i.gone(now) {
+				out[id] = i
 			}
 		}
-		return out, true
 	}
-	return nil, false
+	return out, true
+}
+
+// indexed returns the sets of the index that hold every instance f can match; ok is false
+// when the index has no such sets for f.
+func (r *regionState) indexed(f types.Filter) (sets []map[string]*instance, ok bool) {
+	name := aws.ToString(f.Name)
+	if key, isTag := strings.CutPrefix(name, "tag:"); isTag {
+		return []map[string]*instance{r.byTagKey[key]}, true
+	}
+	for _, v := range f.Values {
+		if hasWildcard(v) {
+			return nil, false
+		}
+		switch name {
+		case "instance-state-name":
+			sets = append(sets, r.byState[types.InstanceStateName(v)])
+		case "vpc-id":
+			sets = append(sets, r.byVPC[v])
+		case "tag-key":
+			sets = append(sets, r.byTagKey[v])
+		default:
+			return nil, false
+		}
+	}
+	return sets, true
 }
 
 func hasWildcard(v string) bool {

@@ -70,7 +70,8 @@ var (
 			if sn, ok := r.Subnets[i.Subnet]; ok {
 				sn.release(i.PrivateIP)
 			}
-			i.PublicIP, i.PrivateIP, i.VPC, i.Subnet = "", "", "", ""
+			i.PublicIP, i.PrivateIP = "", ""
+			r.leaveVPC(i)
 			s.releaseVolumes(r, i)
 			r.releaseInterfaces(i)
 			if a := r.eipOf(i); a != nil {
@@ -247,11 +248,11 @@ func (s *Store) instancesFor(r *regionState, ids []string, max *int32) ([]*insta
 }
 
 // describedInstances returns the instances a DescribeInstances request names: as
-// instancesFor, and when it names no IDs and filters on the state, only the instances in
-// the states it names (the filters still apply to them all after).
+// instancesFor, and when it names no IDs and filters on the state, the VPC or a tag, only the
+// candidates the index gives (the filters still apply to them all after).
 func (s *Store) describedInstances(r *regionState, in *ec2.DescribeInstancesInput) ([]*instance, error) {
 	if len(in.InstanceIds) == 0 {
-		if m, ok := s.inStates(r, in.Filters); ok {
+		if m, ok := s.candidates(r, in.Filters); ok {
 			return inOrder(m), nil
 		}
 	}

@@ -33,6 +33,8 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("ec2sim: load: the state of region %q is saved under %q", r.Name, name)
 		}
 		r.reindexInstances()
+		r.reindexSubnets()
+		r.reindexGroups()
 		r.rootVolumesOfOldState()
 		r.reindexVolumes()
 		r.aclsOfOldState()

@@ -29,7 +29,31 @@ func (s *Store) newGroup(r *regionState, v *vpc, name, description string, t tag
 	g := &securityGroup{meta: r.newMeta(s.id("sg"), t), Name: name, Description: description, VPC: v.ID}
 	g.Rules = []*sgRule{{meta: r.newMeta(s.id("sgr"), nil), Egress: true, Protocol: "-1", From: -1, To: -1, Peer: peer{CIDR: "0.0.0.0/0"}}}
 	r.Groups[g.ID] = g
+	r.groupsByName[groupName{g.VPC, g.Name}] = g
 	return g
+}
+
+// groupIndex looks the region's security groups up by VPC and name, beside Groups (by ID), so
+// that making a group, launching with a VPC's default group and naming a group do not scan
+// the others. It is derived from Groups and not saved: newRegionState makes it empty,
+// UnmarshalJSON rebuilds it, and newGroup and removeGroup keep it. The region's lock guards
+// it.
+type groupIndex struct {
+	groupsByName map[groupName]*securityGroup
+}
+
+type groupName struct{ vpc, name string }
+
+// reindexGroups rebuilds the index from Groups, for a loaded state.
+func (r *regionState) reindexGroups() {
+	for _, g := range r.Groups {
+		r.groupsByName[groupName{g.VPC, g.Name}] = g
+	}
+}
+
+func (r *regionState) removeGroup(g *securityGroup) {
+	delete(r.Groups, g.ID)
+	delete(r.groupsByName, groupName{g.VPC, g.Name})
 }
 
 // newDefaultGroup makes a VPC's default security group, which also lets in all traffic from
@@ -44,12 +68,7 @@ func (s *Store) newDefaultGroup(r *regionState, v *vpc) *securityGroup {
 
 // groupNamed returns the group of the VPC called name, or nil.
 func (r *regionState) groupNamed(vpcID, name string) *securityGroup {
-	for _, g := range r.Groups {
-		if g.VPC == vpcID && g.Name == name {
-			return g
-		}
-	}
-	return nil
+	return r.groupsByName[groupName{vpcID, name}]
 }
 
 // groupFor resolves the group a request names by ID, or by name in the default VPC, which is
@@ -160,7 +179,7 @@ func (h *EC2) DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGro
 		if r.groupInUse(g) {
 			return core.Errorf(DependencyViolation, "resource %s has a dependent object", g.ID)
 		}
-		delete(r.Groups, g.ID)
+		r.removeGroup(g)
 		out.GroupId = aws.String(g.ID)
 		return nil
 	})

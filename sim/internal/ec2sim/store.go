@@ -84,7 +84,9 @@ type regionState struct {
 	insightsState                   // Reachability Analyzer paths and analyses: insights.go
 	ownImageState                   // the account's images: imageown.go
 	assocState                      // instance profile associations: profileassoc.go
-	instanceIndex                   // Instances by state: instanceindex.go
+	instanceIndex                   // Instances by state, VPC and tag key: instanceindex.go
+	subnetIndex                     // Subnets by VPC: subnet.go
+	groupIndex                      // Groups by VPC and name: securitygroup.go
 	dhcpState                       // DHCP options sets: dhcp.go
 	cidrState                       // VPCs' secondary and IPv6 blocks: vpccidr.go
 	ipv6State                       // subnets' and interfaces' IPv6, egress-only gateways: ipv6.go
@@ -113,6 +115,8 @@ func newRegionState(name string) *regionState {
 		eniState:      eniState{ENIs: map[string]*netInterface{}},
 		ownImageState: ownImageState{Images: map[string]*ownImage{}},
 		instanceIndex: newInstanceIndex(),
+		subnetIndex:   subnetIndex{subnetsByVPC: map[string]map[string]*subnet{}},
+		groupIndex:    groupIndex{groupsByName: map[groupName]*securityGroup{}},
 	}
 }
 

@@ -1,9 +1,12 @@
 package ec2sim
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,6 +40,39 @@ func (sn *subnet) release(ip string) {
 	}
 }
 
+// subnetIndex looks the region's subnets up by VPC, beside Subnets (by ID), so that
+// DescribeSubnets filtered by VPC and CreateSubnet's overlap check read only that VPC's
+// subnets. It is derived from Subnets and not saved: newRegionState makes it empty,
+// UnmarshalJSON rebuilds it, and newSubnet and DeleteSubnet keep it. The region's lock guards
+// it.
+type subnetIndex struct {
+	subnetsByVPC map[string]map[string]*subnet
+}
+
+// reindexSubnets rebuilds the index from Subnets, for a loaded state.
+func (r *regionState) reindexSubnets() {
+	for _, sn := range r.Subnets {
+		file(r.subnetsByVPC, sn.VPC, sn)
+	}
+}
+
+// vpcSubnets returns the subnets a DescribeSubnets request may match, in creation order: those
+// of the VPCs its vpc-id filter names when it names them without wildcards, else all.
+func (r *regionState) vpcSubnets(fs []types.Filter) []*subnet {
+	for _, f := range fs {
+		if aws.ToString(f.Name) != "vpc-id" || slices.ContainsFunc(f.Values, hasWildcard) {
+			continue
+		}
+		var out []*subnet
+		for _, v := range f.Values {
+			out = append(out, slices.Collect(maps.Values(r.subnetsByVPC[v]))...)
+		}
+		slices.SortFunc(out, func(a, b *subnet) int { return cmp.Compare(a.Seq, b.Seq) })
+		return slices.CompactFunc(out, func(a, b *subnet) bool { return a == b })
+	}
+	return inOrder(r.Subnets)
+}
+
 // newSubnet makes a subnet, associated with its VPC's default network ACL. Default subnets
 // map public addresses on launch; others do not.
 // https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html
@@ -46,6 +82,7 @@ func (s *Store) newSubnet(r *regionState, v *vpc, block netcalc.Block, z zone, i
 		DefaultForAz: isDefault, MapPublicIP: isDefault, Used: map[string]string{},
 	}
 	r.Subnets[sn.ID] = sn
+	file(r.subnetsByVPC, sn.VPC, sn)
 	acl := r.defaultACL(v.ID)
 	acl.Assocs = append(acl.Assocs, association{ID: s.id("aclassoc"), Subnet: sn.ID})
 	return sn
@@ -144,10 +181,8 @@ func (h *EC2) CreateSubnet(ctx context.Context, in *ec2.CreateSubnetInput) (*ec2
 			return err
 		}
 		var others []netcalc.Block
-		for _, sn := range r.Subnets {
-			if sn.VPC == v.ID {
-				others = append(others, sn.CIDR)
-			}
+		for _, sn := range r.subnetsByVPC[v.ID] {
+			others = append(others, sn.CIDR)
 		}
 		var rerr *netcalc.RuleError
 		if err := netcalc.ValidateSubnet(block, r.blocks4(v), others); errors.As(err, &rerr) {
@@ -231,8 +266,11 @@ func (h *EC2) DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnetsInput)
 	s := h.s
 	out := &ec2.DescribeSubnetsOutput{}
 	return out, s.read(ctx, func(r *regionState) error {
-		sns, err := pick(subnetKind, r.Subnets, in.SubnetIds)
-		if err != nil {
+		var sns []*subnet
+		var err error
+		if len(in.SubnetIds) == 0 {
+			sns = r.vpcSubnets(in.Filters) // the filters still apply to them all after
+		} else if sns, err = pick(subnetKind, r.Subnets, in.SubnetIds); err != nil {
 			return err
 		}
 		all := make([]types.Subnet, len(sns))
@@ -279,6 +317,7 @@ func (h *EC2) DeleteSubnet(ctx context.Context, in *ec2.DeleteSubnetInput) (*ec2
 			a.Assocs = dropSubnet(a.Assocs, sn.ID)
 		}
 		delete(r.Subnets, sn.ID)
+		unfile(r.subnetsByVPC, sn.VPC, sn)
 		r.forgetSubnet(sn.ID)
 		return nil
 	})

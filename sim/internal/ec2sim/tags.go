@@ -327,8 +327,8 @@ func (h *EC2) CreateTags(ctx context.Context, in *ec2.CreateTagsInput) (*ec2.Cre
 			}
 			all = append(all, t)
 		}
-		for _, t := range all {
-			t.add(in.Tags)
+		for k, t := range all {
+			r.retag(in.Resources[k], func() { t.add(in.Tags) })
 		}
 		return nil
 	})
@@ -350,16 +350,8 @@ func (h *EC2) DeleteTags(ctx context.Context, in *ec2.DeleteTagsInput) (*ec2.Del
 			}
 			all = append(all, t)
 		}
-		for _, t := range all {
-			if len(in.Tags) == 0 {
-				clear(t)
-			}
-			for _, tg := range in.Tags {
-				k := aws.ToString(tg.Key)
-				if v, ok := t[k]; ok && (tg.Value == nil || *tg.Value == v) {
-					delete(t, k)
-				}
-			}
+		for k, t := range all {
+			r.retag(in.Resources[k], func() { deleteTags(t, in.Tags) })
 		}
 		return nil
 	})
@@ -370,6 +362,20 @@ var tagDescriptionFields = fields[types.TagDescription]{
 	"value":         func(d types.TagDescription) []string { return []string{*d.Value} },
 	"resource-id":   func(d types.TagDescription) []string { return []string{*d.ResourceId} },
 	"resource-type": func(d types.TagDescription) []string { return []string{string(d.ResourceType)} },
+}
+
+// deleteTags removes del from t: a tag given with a value only if its value matches; with no
+// tags at all, every tag.
+func deleteTags(t tags, del []types.Tag) {
+	if len(del) == 0 {
+		clear(t)
+	}
+	for _, tg := range del {
+		k := aws.ToString(tg.Key)
+		if v, ok := t[k]; ok && (tg.Value == nil || *tg.Value == v) {
+			delete(t, k)
+		}
+	}
 }
 
 // DescribeTags lists the tags of the region's resources.

@@ -212,9 +212,9 @@ func (h *EC2) DeleteVpc(ctx context.Context, in *ec2.DeleteVpcInput) (*ec2.Delet
 				delete(r.ACLs, id)
 			}
 		}
-		for id, g := range r.Groups {
+		for _, g := range r.Groups {
 			if g.VPC == v.ID {
-				delete(r.Groups, id)
+				r.removeGroup(g)
 			}
 		}
 		delete(r.VPCs, v.ID)

@@ -102,10 +102,8 @@ func (s *Store) credentialCSV() (string, error) {
 		}
 		row = append(row, strconv.FormatBool(mfa))
 		var keys []*accessKey
-		for _, k := range s.st.Keys {
-			if key(k.User) == key(u.Name) {
-				keys = append(keys, k)
-			}
+		for _, k := range s.ix.keysOf(u.Name) {
+			keys = append(keys, k)
 		}
 		slices.SortFunc(keys, func(a, b *accessKey) int { return a.Created.Compare(b.Created) })
 		for i := range 2 {

@@ -135,6 +135,7 @@ func (h *IAM) DeleteGroup(ctx context.Context, in *iam.DeleteGroupInput) (*iam.D
 			return core.Errorf(DeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		delete(s.st.Groups, key(g.Name))
+		s.ix.unuse(&g.principalCommon)
 		return nil
 	})
 }

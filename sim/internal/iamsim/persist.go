@@ -65,6 +65,7 @@ func (s *Store) UnmarshalJSON(b []byte) error {
 	s.mu.Lock()
 	s.gen.Bump()
 	s.st = st
+	s.ix = newIndex(&s.st)
 	s.mu.Unlock()
 	return nil
 }

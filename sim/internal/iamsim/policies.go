@@ -59,26 +59,7 @@ func (h *IAM) CreatePolicy(ctx context.Context, in *iam.CreatePolicyInput) (*iam
 
 // attachments counts the users, groups and roles that have arn attached, and those that
 // have it as their permissions boundary.
-func (s *Store) attachments(arn string) (attached, boundary int32) {
-	count := func(pc *principalCommon) {
-		if slices.Contains(pc.Attached, arn) {
-			attached++
-		}
-		if pc.Boundary == arn {
-			boundary++
-		}
-	}
-	for _, u := range s.st.Users {
-		count(&u.principalCommon)
-	}
-	for _, g := range s.st.Groups {
-		count(&g.principalCommon)
-	}
-	for _, r := range s.st.Roles {
-		count(&r.principalCommon)
-	}
-	return attached, boundary
-}
+func (s *Store) attachments(arn string) (attached, boundary int32) { return s.ix.usage(arn) }
 
 func (s *Store) policyOut(p *managedPolicy) *types.Policy {
 	n, b := s.attachments(p.ARN)
@@ -402,6 +383,7 @@ func (s *Store) attach(e entity, name, arn string) error {
 		return core.Errorf(LimitExceeded, "Cannot exceed quota for PoliciesPer%s: %d", strings.ToUpper(e.kind[:1])+e.kind[1:], maxManagedPerRole)
 	}
 	pc.Attached = append(pc.Attached, arn)
+	s.ix.add(arn, policyUses{attached: 1})
 	return nil
 }
 
@@ -421,6 +403,7 @@ func (s *Store) detach(e entity, name, arn string) error {
 		return core.Errorf(NoSuchEntity, "Policy %s was not found.", arn)
 	}
 	pc.Attached = slices.Delete(pc.Attached, i, i+1)
+	s.ix.add(arn, policyUses{attached: -1})
 	return nil
 }
 
@@ -560,13 +543,18 @@ func (s *Store) setBoundary(e entity, name string, arn *string) error {
 		if pc.Boundary == "" {
 			return core.Errorf(NoSuchEntity, "The %s with name %s does not have a permissions boundary.", e.kind, name)
 		}
+		s.ix.add(pc.Boundary, policyUses{boundary: -1})
 		pc.Boundary = ""
 		return nil
 	}
 	if err := s.checkBoundary(arn); err != nil {
 		return err
 	}
+	if pc.Boundary != "" {
+		s.ix.add(pc.Boundary, policyUses{boundary: -1})
+	}
 	pc.Boundary = *arn
+	s.ix.add(pc.Boundary, policyUses{boundary: 1})
 	return nil
 }
 

@@ -77,6 +77,8 @@ func (h *IAM) CreateRole(ctx context.Context, in *iam.CreateRoleInput) (*iam.Cre
 		r.MaxSession = 3600
 	}
 	s.st.Roles[key(name)] = r
+	s.ix.rolePaths.add(r.Path, r.Name)
+	s.ix.use(&r.principalCommon)
 	return &iam.CreateRoleOutput{Role: s.roleOut(r)}, nil
 }
 
@@ -109,19 +111,23 @@ func (h *IAM) ListRoles(ctx context.Context, in *iam.ListRolesInput) (*iam.ListR
 	s := h.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var all []types.Role
-	for _, r := range sortedValues(s.st.Roles) {
-		if hasPrefix(r.Path, in.PathPrefix) {
-			out := s.roleOut(r)
-			out.Tags, out.PermissionsBoundary = nil, nil // ListRoles leaves these out
-			all = append(all, *out)
-		}
+	var names []string
+	if in.PathPrefix == nil {
+		names = sortedKeys(s.st.Roles)
+	} else {
+		names = s.ix.rolePaths.under(*in.PathPrefix)
 	}
-	items, marker, truncated, err := page(all, in.Marker, in.MaxItems)
+	names, marker, truncated, err := page(names, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	return &iam.ListRolesOutput{Roles: nonNil(items), Marker: marker, IsTruncated: truncated}, nil
+	roles := make([]types.Role, len(names))
+	for i, n := range names {
+		out := s.roleOut(s.st.Roles[n])
+		out.Tags, out.PermissionsBoundary = nil, nil // ListRoles leaves these out
+		roles[i] = *out
+	}
+	return &iam.ListRolesOutput{Roles: roles, Marker: marker, IsTruncated: truncated}, nil
 }
 
 func (h *IAM) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput) (*iam.UpdateRoleOutput, error) {
@@ -168,6 +174,8 @@ func (h *IAM) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput) (*iam.Del
 			return core.Errorf(DeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		delete(s.st.Roles, key(r.Name))
+		s.ix.rolePaths.remove(r.Path, r.Name)
+		s.ix.unuse(&r.principalCommon)
 		return nil
 	})
 }

@@ -98,6 +98,7 @@ func (h *IAM) CreateServiceLinkedRole(ctx context.Context, in *iam.CreateService
 		Trust: doc, Description: aws.ToString(in.Description), MaxSession: 3600,
 	}
 	s.st.Roles[key(name)] = r
+	s.ix.rolePaths.add(r.Path, r.Name)
 	return &iam.CreateServiceLinkedRoleOutput{Role: s.roleOut(r)}, nil
 }
 
@@ -127,6 +128,8 @@ func (h *IAM) DeleteServiceLinkedRole(ctx context.Context, in *iam.DeleteService
 	id := "task" + r.Path + r.Name + "/" + uuid(s.ids.Hex("", 32))
 	s.st.Account.Deletions[id] = &slrDeletion{ID: id, Role: r.Name}
 	delete(s.st.Roles, key(r.Name))
+	s.ix.rolePaths.remove(r.Path, r.Name)
+	s.ix.unuse(&r.principalCommon)
 	return &iam.DeleteServiceLinkedRoleOutput{DeletionTaskId: aws.String(id)}, nil
 }
 

@@ -19,6 +19,7 @@ type Store struct {
 	clock   *core.Clock
 	ids     *core.IDs
 	st      state
+	ix      index // index.go: derived from st
 }
 
 // state is everything the store holds, in the form Save and Load write. Names are keyed in
@@ -137,6 +138,7 @@ func NewStore(account string, clock *core.Clock, ids *core.IDs) *Store {
 	s := &Store{account: account, clock: clock, ids: ids}
 	s.st = newState()
 	s.st.Created = clock.Now()
+	s.ix = newIndex(&s.st)
 	return s
 }
 

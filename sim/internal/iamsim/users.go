@@ -67,6 +67,8 @@ func (h *IAM) CreateUser(ctx context.Context, in *iam.CreateUserInput) (*iam.Cre
 		Inline: map[string]*document{}, Tags: toTags(in.Tags), Boundary: aws.ToString(in.PermissionsBoundary),
 	}}
 	s.st.Users[key(name)] = u
+	s.ix.addUser(u)
+	s.ix.use(&u.principalCommon)
 	return &iam.CreateUserOutput{User: s.userOut(u)}, nil
 }
 
@@ -116,21 +118,25 @@ func (h *IAM) ListUsers(ctx context.Context, in *iam.ListUsersInput) (*iam.ListU
 	s := h.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var all []types.User
-	for _, u := range sortedValues(s.st.Users) {
-		if hasPrefix(u.Path, in.PathPrefix) {
-			out := s.userOut(u)
-			// ListUsers gives neither tags nor the permissions boundary: GetUser does.
-			// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
-			out.Tags, out.PermissionsBoundary = nil, nil
-			all = append(all, *out)
-		}
+	var names []string
+	if in.PathPrefix == nil {
+		names = sortedKeys(s.st.Users)
+	} else {
+		names = s.ix.userPaths.under(*in.PathPrefix)
 	}
-	items, marker, truncated, err := page(all, in.Marker, in.MaxItems)
+	names, marker, truncated, err := page(names, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	return &iam.ListUsersOutput{Users: nonNil(items), Marker: marker, IsTruncated: truncated}, nil
+	users := make([]types.User, len(names))
+	for i, n := range names {
+		out := s.userOut(s.st.Users[n])
+		// ListUsers gives neither tags nor the permissions boundary: GetUser does.
+		// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
+		out.Tags, out.PermissionsBoundary = nil, nil
+		users[i] = *out
+	}
+	return &iam.ListUsersOutput{Users: users, Marker: marker, IsTruncated: truncated}, nil
 }
 
 func hasPrefix(path string, prefix *string) bool {
@@ -162,6 +168,7 @@ func (h *IAM) UpdateUser(ctx context.Context, in *iam.UpdateUserInput) (*iam.Upd
 	if err != nil {
 		return nil, err
 	}
+	defer s.ix.moveUser(pathKey{u.Path, key(u.Name)}, u)
 	if in.NewUserName != nil && key(*in.NewUserName) != key(u.Name) {
 		if _, ok := s.st.Users[key(*in.NewUserName)]; ok {
 			return nil, core.Errorf(EntityAlreadyExists, "User with name %s already exists.", *in.NewUserName)
@@ -177,10 +184,8 @@ func (h *IAM) UpdateUser(ctx context.Context, in *iam.UpdateUserInput) (*iam.Upd
 				}
 			}
 		}
-		for _, k := range s.st.Keys {
-			if key(k.User) == key(old) {
-				k.User = u.Name
-			}
+		for _, k := range s.ix.keysOf(old) {
+			k.User = u.Name
 		}
 	}
 	if in.NewPath != nil {
@@ -221,17 +226,12 @@ func (h *IAM) DeleteUser(ctx context.Context, in *iam.DeleteUserInput) (*iam.Del
 		return nil, err
 	}
 	delete(s.st.Users, key(u.Name))
+	s.ix.removeUser(u)
+	s.ix.unuse(&u.principalCommon)
 	return &iam.DeleteUserOutput{}, nil
 }
 
-func (s *Store) hasKeys(user string) bool {
-	for _, k := range s.st.Keys {
-		if key(k.User) == key(user) {
-			return true
-		}
-	}
-	return false
-}
+func (s *Store) hasKeys(user string) bool { return len(s.ix.keysOf(user)) > 0 }
 
 func (h *IAM) TagUser(ctx context.Context, in *iam.TagUserInput) (*iam.TagUserOutput, error) {
 	if err := checkTags(in.Tags); err != nil {
@@ -360,17 +360,12 @@ func (h *IAM) CreateAccessKey(ctx context.Context, in *iam.CreateAccessKeyInput)
 	s := h.s
 	out := &iam.CreateAccessKeyOutput{}
 	return out, s.withUser(name, func(u *user) error {
-		n := 0
-		for _, k := range s.st.Keys {
-			if key(k.User) == key(u.Name) {
-				n++
-			}
-		}
-		if n >= maxAccessKeys {
+		if len(s.ix.keysOf(u.Name)) >= maxAccessKeys {
 			return core.Errorf(LimitExceeded, "Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
 		}
 		k := &accessKey{ID: s.ids.AccessKeyID("AKIA"), Secret: s.ids.Secret(), User: u.Name, Active: true, Created: s.now()}
 		s.st.Keys[k.ID] = k
+		s.ix.addKey(k)
 		out.AccessKey = &types.AccessKey{
 			AccessKeyId: aws.String(k.ID), SecretAccessKey: aws.String(k.Secret), UserName: aws.String(u.Name),
 			Status: types.StatusTypeActive, CreateDate: aws.Time(k.Created),
@@ -387,12 +382,10 @@ func (h *IAM) ListAccessKeys(ctx context.Context, in *iam.ListAccessKeysInput) (
 	s := h.s
 	var all []types.AccessKeyMetadata
 	if err := s.withUser(name, func(u *user) error {
-		for _, k := range sortedValues(s.st.Keys) {
-			if key(k.User) == key(u.Name) {
-				all = append(all, types.AccessKeyMetadata{
-					AccessKeyId: aws.String(k.ID), UserName: aws.String(u.Name), Status: status(k.Active), CreateDate: aws.Time(k.Created),
-				})
-			}
+		for _, k := range sortedValues(s.ix.keysOf(u.Name)) {
+			all = append(all, types.AccessKeyMetadata{
+				AccessKeyId: aws.String(k.ID), UserName: aws.String(u.Name), Status: status(k.Active), CreateDate: aws.Time(k.Created),
+			})
 		}
 		return nil
 	}); err != nil {
@@ -453,6 +446,7 @@ func (h *IAM) DeleteAccessKey(ctx context.Context, in *iam.DeleteAccessKeyInput)
 			return err
 		}
 		delete(s.st.Keys, k.ID)
+		s.ix.removeKey(k)
 		return nil
 	})
 }
