@@ -500,11 +500,15 @@ const maxPrealloc = 1 << 20
 // arrives no more than itself); then into one buffer of the declared length, where the
 // first ones are copied once. The end of the claim is told from more bytes by a read into a
 // small buffer, so that a body that ends where it said takes no more room: a 64 MiB body
-// allocates 72 MiB, where appending to one buffer allocated 255.
+// allocates 72 MiB, where appending to one buffer allocated 255. A claim smaller than
+// maxPrealloc (most requests) gets a buffer one byte longer instead, for that read.
 func readAll(r io.Reader, declared int64) ([]byte, error) {
 	size := 512
-	if declared > 0 {
-		size = int(min(declared, maxPrealloc))
+	switch {
+	case declared >= maxPrealloc:
+		size = maxPrealloc
+	case declared > 0:
+		size = int(declared) + 1 // a byte more: the end of the body is heard without a probe
 	}
 	buf := make([]byte, 0, size)
 	var full [][]byte // buffers filled before buf
