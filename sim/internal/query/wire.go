@@ -111,8 +111,7 @@ func (w wire) Decode(r *service.Request, in any) error {
 }
 
 func (w wire) Encode(r *service.Request, out any) (*service.Response, error) {
-	// Room for a small answer at once, rather than growing to it.
-	b, err := w.s.EncodeResult(make([]byte, 0, 1024), r.Op, out, r.ID)
+	b, err := w.s.EncodeResult(nil, r.Op, out, r.ID)
 	if err != nil {
 		return nil, err
 	}
