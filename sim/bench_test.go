@@ -59,19 +59,23 @@ func benchCall(b *testing.B, c *sim.Cloud, cfg aws.Config, call func(aws.Config)
 	floor.HTTPClient = &http.Client{Transport: &replays{resps: rec.got}}
 	b.Run("sim", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			if err := call(cfg); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("floor", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			if err := call(floor); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 	})
 }
 

@@ -500,11 +500,15 @@ const maxPrealloc = 1 << 20
 // arrives no more than itself); then into one buffer of the declared length, where the
 // first ones are copied once. The end of the claim is told from more bytes by a read into a
 // small buffer, so that a body that ends where it said takes no more room: a 64 MiB body
-// allocates 72 MiB, where appending to one buffer allocated 255.
+// allocates 72 MiB, where appending to one buffer allocated 255. A claim smaller than
+// maxPrealloc (most requests) gets a buffer one byte longer instead, for that read.
 func readAll(r io.Reader, declared int64) ([]byte, error) {
 	size := 512
-	if declared > 0 {
-		size = int(min(declared, maxPrealloc))
+	switch {
+	case declared >= maxPrealloc:
+		size = maxPrealloc
+	case declared > 0:
+		size = int(declared) + 1 // a byte more: the end of the body is heard without a probe
 	}
 	buf := make([]byte, 0, size)
 	var full [][]byte // buffers filled before buf
@@ -643,14 +647,17 @@ func (c *Cloud) authorize(req *service.Request, accesses []service.Access) error
 // identity policies (with its groups', boundaries and session policies) and the resource's
 // policy; explicit deny wins, then any allow, else implicit deny. The root user is allowed
 // what no resource policy denies; an anonymous caller only what a resource policy allows.
-// The caller's policies and the request's global condition keys are read once, for all of
-// the request's accesses.
+// The caller's policies are read once, for all of the request's accesses; the request's
+// global condition keys once too, and only when a policy reads them or a denial's encoded
+// message shows them.
 type evaluator struct {
 	c      *Cloud
 	req    *service.Request
 	loaded bool
 	pols   policy.Policies
-	base   policy.Context
+	tags   map[string]string
+	now    time.Time
+	base   policy.Context // nil until first needed
 }
 
 // authorizer returns the function that checks req's accesses.
@@ -669,14 +676,13 @@ func (e *evaluator) check(a service.Access) error {
 	}
 	if !e.loaded {
 		e.loaded = true
-		var tags map[string]string
 		if caller.Kind != core.Anonymous {
-			e.pols, tags = e.c.identity.Policies(caller)
+			e.pols, e.tags = e.c.identity.Policies(caller)
 		}
 		if caller.Kind == core.Root {
 			e.pols.Identity = []policy.Attached{{Name: "root", Policy: rootPolicy}}
 		}
-		e.base = iamsim.Context(caller, tags, req.Region, e.c.clock.Now())
+		e.now = e.c.clock.Now()
 	}
 	action := a.Action
 	if action == "" {
@@ -687,14 +693,10 @@ func (e *evaluator) check(a service.Access) error {
 	if a.Policy != nil {
 		pols.Resource = []policy.Attached{{Name: a.PolicyName, Policy: a.Policy}}
 	}
-	ctx := e.base
-	if len(a.Context) > 0 {
-		ctx = maps.Clone(e.base)
-		for k, v := range a.Context {
-			ctx[strings.ToLower(k)] = []string{v}
-		}
+	preq := &policy.Request{Principal: iamsim.Principal(caller), Action: action, Resource: a.Resource}
+	if pols.ReadsContext() {
+		preq.Context = e.context(a)
 	}
-	preq := &policy.Request{Principal: iamsim.Principal(caller), Action: action, Resource: a.Resource, Context: ctx}
 	d := policy.Evaluate(preq, &pols)
 	if a.Trust && d.Allowed() && !d.ResourceAllows {
 		d = policy.Decision{Effect: policy.ImplicitDeny, Missing: policy.TypeResource}
@@ -705,9 +707,28 @@ func (e *evaluator) check(a service.Access) error {
 	}
 	denied := req.Service.Dialect.Denied(d.Message(preq), caller.Kind == core.Anonymous, a.Resource)
 	if req.Service.Dialect.EncodesDenial(action) {
+		if preq.Context == nil {
+			preq.Context = e.context(a) // the encoded message lists the request's condition keys
+		}
 		denied.Message += " Encoded authorization failure message: " + e.c.identity.EncodeAuthorizationMessage(caller, preq, d)
 	}
 	return denied
+}
+
+// context returns the condition keys of access a: the request's global ones, with the
+// access's own.
+func (e *evaluator) context(a service.Access) policy.Context {
+	if e.base == nil {
+		e.base = iamsim.Context(e.req.Caller, e.tags, e.req.Region, e.now)
+	}
+	if len(a.Context) == 0 {
+		return e.base
+	}
+	ctx := maps.Clone(e.base)
+	for k, v := range a.Context {
+		ctx[strings.ToLower(k)] = []string{v}
+	}
+	return ctx
 }
 
 // rootPolicy stands for the root user's unlimited identity permissions when a resource policy

@@ -42,10 +42,17 @@ func WithCallLog(n int) Option { return func(o *options) { o.callLog = n } }
 
 type hooks struct {
 	mu     sync.Mutex
-	calls  []Call // a ring of the latest, next at pos
+	calls  []loggedCall // a ring of the latest, next at pos
 	pos    int
 	full   bool
 	faults []*faultEntry
+}
+
+// loggedCall is a Call as the log holds it: the deciding statement is named when the log is
+// read, not on every request.
+type loggedCall struct {
+	Call
+	by *policy.Match
 }
 
 // Calls returns the latest calls the cloud answered, oldest first.
@@ -53,10 +60,20 @@ func (c *Cloud) Calls() []Call {
 	h := &c.hooks
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if !h.full {
-		return append([]Call(nil), h.calls[:h.pos]...)
+	var out []Call
+	add := func(ls []loggedCall) {
+		for _, l := range ls {
+			if l.by != nil {
+				l.Statement = l.by.String()
+			}
+			out = append(out, l.Call)
+		}
 	}
-	return append(append([]Call(nil), h.calls[h.pos:]...), h.calls[:h.pos]...)
+	if h.full {
+		add(h.calls[h.pos:])
+	}
+	add(h.calls[:h.pos])
+	return out
 }
 
 // ResetCalls empties the call log.
@@ -72,7 +89,7 @@ func (c *Cloud) record(req *service.Request, resp *service.Response) {
 	if n <= 0 {
 		return
 	}
-	call := Call{Time: c.clock.Now(), Operation: req.Op, Region: req.Region, Status: resp.Status, Injected: req.Injected}
+	call := loggedCall{Call: Call{Time: c.clock.Now(), Operation: req.Op, Region: req.Region, Status: resp.Status, Injected: req.Injected}}
 	if req.Service != nil {
 		call.Service = req.Service.Name
 	}
@@ -94,15 +111,12 @@ func (c *Cloud) record(req *service.Request, resp *service.Response) {
 				break
 			}
 		}
-		call.Decision = effectName(d.Effect)
-		if d.By != nil {
-			call.Statement = d.By.String()
-		}
+		call.Decision, call.by = effectName(d.Effect), d.By
 	}
 	h := &c.hooks
 	h.mu.Lock()
 	if len(h.calls) != n {
-		h.calls = make([]Call, n)
+		h.calls = make([]loggedCall, n)
 		h.pos, h.full = 0, false
 	}
 	h.calls[h.pos] = call

@@ -99,8 +99,10 @@ func (g *registry) byAWSHost(r *http.Request) *service.Service {
 	if host == "" && r.URL != nil {
 		host = r.URL.Host
 	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.Contains(host, ":") { // else no port, and no error for SplitHostPort to build
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	if !strings.HasSuffix(strings.ToLower(host), ".amazonaws.com") {
 		return nil

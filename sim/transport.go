@@ -28,7 +28,7 @@ func (t transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		n, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 	}
 	return &http.Response{
-		Status:     strconv.Itoa(resp.Status) + " " + http.StatusText(resp.Status),
+		Status:     statusLine(resp.Status),
 		StatusCode: resp.Status,
 		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header:        h,
@@ -36,4 +36,12 @@ func (t transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		ContentLength: n,
 		Request:       r,
 	}, nil
+}
+
+// statusLine is the status of an http.Response answering code: "200 OK".
+func statusLine(code int) string {
+	if code == http.StatusOK {
+		return "200 OK" // most answers: no string to build
+	}
+	return strconv.Itoa(code) + " " + http.StatusText(code)
 }

@@ -64,6 +64,19 @@ func (s *Statement) compile(vars bool) {
 	}
 }
 
+// readsContext reports whether applying the statement can read the request's Context.
+func (c *compiled) readsContext() bool {
+	if len(c.conds) > 0 {
+		return true
+	}
+	for i := range c.resources {
+		if c.resources[i].vars {
+			return true
+		}
+	}
+	return false
+}
+
 func compilePrincipals(p *Principals) *principalSet {
 	ps := &principalSet{all: p.All}
 	for _, a := range p.AWS {
@@ -216,6 +229,18 @@ type Policies struct {
 	Boundary []Attached
 	// Session holds the session policies of a role session; nil when there are none.
 	Session []Attached
+}
+
+// ReadsContext reports whether evaluating a request against p can read its Context.
+func (p *Policies) ReadsContext() bool {
+	for _, list := range [...][]Attached{p.Identity, p.Resource, p.Boundary, p.Session} {
+		for _, a := range list {
+			if a.Policy != nil && a.Policy.ReadsContext() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Effect is the outcome of an evaluation.

@@ -352,3 +352,32 @@ func TestPrincipalKind(t *testing.T) {
 		})
 	}
 }
+
+func TestReadsContext(t *testing.T) {
+	stmt := func(version, extra string) string {
+		return `{"Version":"` + version + `","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},` +
+			`{"Effect":"Allow","Action":"s3:PutObject"` + extra + `}]}`
+	}
+	for _, tc := range []struct {
+		name string
+		doc  string
+		want bool
+	}{
+		{"no condition, no variable", stmt("2012-10-17", `,"Resource":"*"`), false},
+		{"condition", stmt("2012-10-17", `,"Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}`), true},
+		{"variable in resource", stmt("2012-10-17", `,"Resource":"arn:aws:s3:::b/${aws:username}/*"`), true},
+		{"variable in not-resource", stmt("2012-10-17", `,"NotResource":"arn:aws:s3:::b/${aws:username}"`), true},
+		{"2008 version takes ${} literally", stmt("2008-10-17", `,"Resource":"arn:aws:s3:::b/${aws:username}/*"`), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := MustParse(tc.doc, Identity)
+			if got := p.ReadsContext(); got != tc.want {
+				t.Errorf("Policy.ReadsContext() = %v, want %v", got, tc.want)
+			}
+			pols := Policies{Identity: []Attached{{Name: "a", Policy: MustParse(stmt("2012-10-17", `,"Resource":"*"`), Identity)}}, Session: []Attached{{Name: "s", Policy: p}}}
+			if got := pols.ReadsContext(); got != tc.want {
+				t.Errorf("Policies.ReadsContext() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

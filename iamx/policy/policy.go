@@ -51,8 +51,14 @@ type Policy struct {
 	ID         string // the optional Id element
 	Statements []Statement
 
-	vars bool // Version 2012-10-17: policy variables are substituted
+	vars         bool // Version 2012-10-17: policy variables are substituted
+	readsContext bool // a statement has a Condition or a policy variable in its Resource
 }
+
+// ReadsContext reports whether evaluating p can read a request's [Context]: whether a statement
+// has a Condition or a policy variable in its Resource. A caller that builds the context of
+// every request can leave it out where no policy reads it.
+func (p *Policy) ReadsContext() bool { return p.readsContext }
 
 // Statement is one statement of a policy. Lists hold the values as written; a single string in
 // the document is a list of one.
@@ -218,6 +224,7 @@ func Parse(doc string, kind Kind) (*Policy, error) {
 	}
 	for i := range p.Statements {
 		p.Statements[i].compile(p.vars)
+		p.readsContext = p.readsContext || p.Statements[i].c.readsContext()
 	}
 	return p, nil
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -80,7 +79,26 @@ func (g *IDs) Seed() uint64 { return g.seed }
 func (g *IDs) RequestID() string {
 	n := g.requests.Add(1)
 	hi, lo := mix(g.seed^n), mix(g.seed+n<<1)
-	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hi>>32, hi>>16&0xffff, hi&0x0fff|0x4000, lo>>48&0x3fff|0x8000, lo&0xffffffffffff)
+	// %08x-%04x-%04x-%04x-%012x, written without fmt: every request draws one.
+	var b [36]byte
+	putHex(b[0:8], hi>>32)
+	b[8] = '-'
+	putHex(b[9:13], hi>>16&0xffff)
+	b[13] = '-'
+	putHex(b[14:18], hi&0x0fff|0x4000)
+	b[18] = '-'
+	putHex(b[19:23], lo>>48&0x3fff|0x8000)
+	b[23] = '-'
+	putHex(b[24:36], lo&0xffffffffffff)
+	return string(b[:])
+}
+
+// putHex writes the low len(dst) hex digits of v into dst, zero-padded.
+func putHex(dst []byte, v uint64) {
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = hexChars[v&0xf]
+		v >>= 4
+	}
 }
 
 // mix is SplitMix64's finalizer: a bijection that scatters counter values.

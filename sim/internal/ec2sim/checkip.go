@@ -20,8 +20,10 @@ const CheckIPHost = "checkip.amazonaws.com"
 // isCheckIPHost reports whether host (with or without a port) is checkip.amazonaws.com, or
 // checkip.localhost as `awsx sim serve` answers AWS's hosts.
 func isCheckIPHost(host string) bool {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.Contains(host, ":") { // else no port, and no error for SplitHostPort to build
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	return host == CheckIPHost || host == "checkip.localhost"

@@ -39,7 +39,8 @@ func (*EC2) DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput) (
 			return nil, core.Errorf(InvalidParameterValue, "Invalid region names: %s", n)
 		}
 	}
-	out := &ec2.DescribeRegionsOutput{Regions: []types.Region{}}
+	out := &ec2.DescribeRegionsOutput{Regions: make([]types.Region, 0, len(regions))}
+	strs := make([]string, 0, 3*len(regions)) // one array behind every region's three strings
 	for i := range regions {
 		r := &regions[i]
 		if len(in.RegionNames) > 0 && !slices.Contains(in.RegionNames, r.Name) {
@@ -48,7 +49,7 @@ func (*EC2) DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput) (
 		if r.OptIn && !aws.ToBool(in.AllRegions) && len(in.RegionNames) == 0 {
 			continue
 		}
-		endpoint := "ec2." + r.Name + ".amazonaws.com"
+		endpoint := regionEndpoints[i]
 		status := optInStatus(r)
 		if !fs.match(func(name string) []string {
 			switch name {
@@ -61,10 +62,21 @@ func (*EC2) DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput) (
 		}) {
 			continue
 		}
-		out.Regions = append(out.Regions, types.Region{RegionName: aws.String(r.Name), Endpoint: aws.String(endpoint), OptInStatus: aws.String(status)})
+		strs = append(strs, r.Name, endpoint, status)
+		v := strs[len(strs)-3:]
+		out.Regions = append(out.Regions, types.Region{RegionName: &v[0], Endpoint: &v[1], OptInStatus: &v[2]})
 	}
 	return out, nil
 }
+
+// regionEndpoints are the EC2 endpoints of regions, in their order.
+var regionEndpoints = func() []string {
+	out := make([]string, len(regions))
+	for i, r := range regions {
+		out[i] = "ec2." + r.Name + ".amazonaws.com"
+	}
+	return out
+}()
 
 // DescribeAvailabilityZones lists the zones of the request's region.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html

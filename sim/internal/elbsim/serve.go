@@ -27,9 +27,11 @@ import (
 // in AWS's form, and port the port the host names (0 when it names none or is a .localhost
 // name, whose port is the server's).
 func ParseHost(host string) (dns string, port int, ok bool) {
-	if h, p, err := net.SplitHostPort(host); err == nil {
-		host = h
-		port, _ = strconv.Atoi(p)
+	if strings.Contains(host, ":") { // else no port, and no error for SplitHostPort to build
+		if h, p, err := net.SplitHostPort(host); err == nil {
+			host = h
+			port, _ = strconv.Atoi(p)
+		}
 	}
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	switch {

@@ -49,8 +49,8 @@ var serviceNames = map[string]string{
 	"ssm": "AWS Systems Manager", "sts": "AWS Security Token Service", "lambda": "AWS Lambda", "logs": "Amazon CloudWatch Logs",
 }
 
-// recordAccess notes that the entity of an access key called service. s.mu is held.
-func (s *Store) recordAccess(keyID, service, region string) {
+// recordAccess notes that the entity of an access key called service at now. s.mu is held.
+func (s *Store) recordAccess(keyID, service, region string, now time.Time) {
 	var id string
 	if k, ok := s.st.Keys[keyID]; ok {
 		if u, ok := s.st.Users[key(k.User)]; ok {
@@ -74,7 +74,7 @@ func (s *Store) recordAccess(keyID, service, region string) {
 		m = map[string]*serviceAccess{}
 		s.st.Account.Access[id] = m
 	}
-	m[service] = &serviceAccess{Time: s.now(), Region: region}
+	m[service] = &serviceAccess{Time: now, Region: region}
 }
 
 // allowedNamespaces returns the service namespaces whose actions an Allow statement of p

@@ -111,11 +111,12 @@ func (s *Store) sessionCaller(ses *session) *core.Caller {
 // RecordUse notes that an access key signed a request, for GetAccessKeyLastUsed and the
 // service last accessed reports (access.go).
 func (s *Store) RecordUse(keyID, service, region string) {
+	now := s.now() // one reading of the clock for both records
 	s.mu.Lock()
 	if k, ok := s.st.Keys[keyID]; ok {
-		k.LastUsed, k.LastService, k.LastRegion = s.clock.Now(), service, region
+		k.LastUsed, k.LastService, k.LastRegion = now, service, region
 	}
-	s.recordAccess(keyID, service, region)
+	s.recordAccess(keyID, service, region, now)
 	s.mu.Unlock()
 }
 

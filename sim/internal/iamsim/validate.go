@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -23,7 +22,6 @@ import (
 // Constraints from the IAM API reference's data types (UserName, GroupName, RoleName,
 // PolicyName, Path, …): https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
 var (
-	namePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
 	pathPattern = regexp.MustCompile(`^(/|/[\x21-\x7E]+/)$`)
 )
 
@@ -38,9 +36,23 @@ func (v *validation) name(field, value string, max int) {
 		if value == "" {
 			(*v)[len(*v)-1] = fmt.Sprintf("Value '' at '%s' failed to satisfy constraint: Member must have length greater than or equal to 1", field)
 		}
-	case !namePattern.MatchString(value):
+	case !isName(value):
 		*v = append(*v, fmt.Sprintf(`Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`, value, field))
 	}
+}
+
+// isName reports whether s matches IAM's name pattern, [\w+=,.@-]+; by hand, not by a
+// regular expression, as most calls check a name.
+func isName(s string) bool {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("_+=,.@-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (v *validation) path(field string, value *string) {
@@ -230,7 +242,15 @@ func removeTags(have []tag, keys []string) []tag {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
+	if len(m) == 0 {
+		return nil // most principals have no inline policy: nothing to allocate
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func sortedValues[V any](m map[string]V) []V {

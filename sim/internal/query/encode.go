@@ -48,6 +48,11 @@ func (s *Service) EncodeResult(dst []byte, op string, out any, requestID string)
 			}
 		}
 	}
+	// Answers of one operation are about the size of the last: room for it at once, rather
+	// than growing to it.
+	start := len(dst)
+	dst = slices.Grow(dst, int(o.size.Load()))
+	defer func() { o.size.Store(int64(len(dst) - start)) }()
 	e := encoder{ec2: s.protocol == EC2Query, millis: s.protocol == EC2Query || s.ops != nil && !s.seconds}
 	if e.ec2 {
 		dst = append(dst, xmlHeader...)

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	stsschemas "github.com/aws/aws-sdk-go-v2/service/sts/schemas"
@@ -111,6 +112,7 @@ type opDef struct {
 	result              string       // awsQuery: the <OpResult> element; "" for ec2query
 	discard             bool         // the SDK reads no body: the output has no members
 	outType             reflect.Type // FromSchema: the output struct type
+	size                atomic.Int64 // the length of the last answer: the room the next is given
 }
 
 type shapeDef struct {

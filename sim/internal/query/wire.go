@@ -123,10 +123,11 @@ func (w wire) Error(r *service.Request, e *core.Error) *service.Response {
 }
 
 func response(status int, body []byte, id string) *service.Response {
+	v := []string{"text/xml", id, strconv.Itoa(len(body))} // one array for the three values
 	return &service.Response{Status: status, Body: body, Header: http.Header{
-		"Content-Type":     {"text/xml"},
-		"X-Amzn-Requestid": {id},
-		"Content-Length":   {strconv.Itoa(len(body))},
+		"Content-Type":     v[0:1:1],
+		"X-Amzn-Requestid": v[1:2:2],
+		"Content-Length":   v[2:3:3],
 	}}
 }
 

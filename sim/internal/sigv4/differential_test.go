@@ -197,3 +197,17 @@ func FuzzParseAmzDate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsDate: isDate accepts exactly the eight-byte strings that time.Parse reads with
+// dateFormat.
+func FuzzIsDate(f *testing.F) {
+	for _, s := range []string{"20260304", "20261332", "20240229", "20230229", "20260100", "00000101", "2026-101", "+0260101", "2026010", "202601011", "20261231"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := time.Parse(dateFormat, s)
+		if want := err == nil && len(s) == len(dateFormat); isDate(s) != want {
+			t.Fatalf("isDate(%q) = %v; time.Parse: %v", s, !want, err)
+		}
+	})
+}

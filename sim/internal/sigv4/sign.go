@@ -172,7 +172,7 @@ func signature(sig *[64]byte, r *http.Request, a *Auth, secret, payloadHash stri
 	} else {
 		uri = "/"
 	}
-	if !isS3(a.Service) {
+	if !isS3(a.Service) && !isCleanPath(uri) { // a clean path escapes to itself
 		uri = httpbinding.EscapePath(uri, false)
 	}
 	cr = append(cr, uri...)

@@ -177,7 +177,9 @@ func bodyHash(body []byte) string {
 		return emptySHA256
 	}
 	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return string(h[:])
 }
 
 func isHexHash(s string) bool {
@@ -198,14 +200,7 @@ func isHexHash(s string) bool {
 // escaped it on the wire. An escaped slash (%2F) stays escaped. This is the canonical URI of S3;
 // for other services the signer escapes it once more.
 func canonicalPath(escaped string) string {
-	clean := true
-	for i := 0; i < len(escaped); i++ {
-		if !unreserved(escaped[i]) && escaped[i] != '/' {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if isCleanPath(escaped) {
 		return escaped
 	}
 	const hexDigits = "0123456789ABCDEF"
@@ -230,6 +225,16 @@ func canonicalPath(escaped string) string {
 		b.WriteByte(hexDigits[c&15])
 	}
 	return b.String()
+}
+
+// isCleanPath reports whether p has only unreserved bytes and '/': nothing to escape.
+func isCleanPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if !unreserved(p[i]) && p[i] != '/' {
+			return false
+		}
+	}
+	return true
 }
 
 func unreserved(c byte) bool {
