@@ -405,7 +405,8 @@ func (c *Cloud) readChunked(req *service.Request, auth *sigv4.Auth, secret strin
 	if err != nil {
 		return err
 	}
-	body, err := readAll(io.LimitReader(cr, svc.Limit()+1), declared)
+	hash := bodyHash(svc)
+	body, err := readAll(io.LimitReader(cr, svc.Limit()+1), declared, hash)
 	if err != nil {
 		var se *sigv4.Error
 		if errors.As(err, &se) && se.Kind != sigv4.Incomplete {
@@ -419,7 +420,7 @@ func (c *Cloud) readChunked(req *service.Request, auth *sigv4.Auth, secret strin
 	if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" && strconv.Itoa(len(body)) != v {
 		return core.Errorf(incompleteBody, "You did not provide the number of bytes specified by the Content-Length HTTP header")
 	}
-	req.Body, req.Trailer = body, cr.Trailer()
+	req.Body, req.Trailer, req.BodyHash = body, cr.Trailer(), hash
 	return nil
 }
 
@@ -458,15 +459,24 @@ func (c *Cloud) readBody(req *service.Request) error {
 	if r.ContentLength > limit {
 		return c.tooLarge(req.Service, r.ContentLength)
 	}
-	body, err := readAll(io.LimitReader(r.Body, limit+1), r.ContentLength)
+	hash := bodyHash(req.Service)
+	body, err := readAll(io.LimitReader(r.Body, limit+1), r.ContentLength, hash)
 	if err != nil {
 		return bodyError(err)
 	}
 	if int64(len(body)) > limit {
 		return c.tooLarge(req.Service, int64(len(body)))
 	}
-	req.Body = body
+	req.Body, req.BodyHash = body, hash
 	return nil
+}
+
+// bodyHash starts the hash svc takes of every body, nil for none (or no service yet).
+func bodyHash(svc *service.Service) *service.Digest {
+	if svc == nil || svc.BodyHash == nil {
+		return nil
+	}
+	return service.NewDigest(svc.BodyHash())
 }
 
 // bodyError is the answer to a body that could not be read: one the client stopped sending
@@ -500,8 +510,11 @@ const maxPrealloc = 1 << 20
 // arrives no more than itself); then into one buffer of the declared length, where the
 // first ones are copied once. The end of the claim is told from more bytes by a read into a
 // small buffer, so that a body that ends where it said takes no more room: a 64 MiB body
-// allocates 72 MiB, where appending to one buffer allocated 255.
-func readAll(r io.Reader, declared int64) ([]byte, error) {
+// allocates 72 MiB, where appending to one buffer allocated 255. Each run of bytes read is
+// added to hash (unless nil), at most readStep at a time so that the hash keeps up with the
+// read, and hash is closed when readAll returns (a nil hash takes nothing).
+func readAll(r io.Reader, declared int64, hash *service.Digest) ([]byte, error) {
+	defer hash.Close()
 	size := 512
 	if declared > 0 {
 		size = int(min(declared, maxPrealloc))
@@ -522,6 +535,7 @@ func readAll(r io.Reader, declared int64) ([]byte, error) {
 				// More than it declared: the rest grows as io.ReadAll grows it.
 				buf = append(joined(full, total, buf), probe[:n]...)
 				full, total, declared = nil, 0, -1
+				hash.Add(buf[len(buf)-n:])
 			case declared > have && declared <= 8*have:
 				// An eighth of the claim is in: room for all of it, at once.
 				whole := make([]byte, 0, declared)
@@ -536,13 +550,18 @@ func readAll(r io.Reader, declared int64) ([]byte, error) {
 				buf = append(buf, 0)[:len(buf)]
 			}
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+readStep)])
+		hash.Add(buf[len(buf) : len(buf)+n])
 		buf = buf[:len(buf)+n]
 		if err != nil {
 			return joined(full, total, buf), eof(err)
 		}
 	}
 }
+
+// readStep is the most readAll asks of one Read: a reader in memory hands over as much
+// as it is asked for, and a hash of the body starts on a run only once it is read.
+const readStep = 1 << 20
 
 // readSome reads into p until it has a byte or an error.
 func readSome(r io.Reader, p []byte) (int, error) {

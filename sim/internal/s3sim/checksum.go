@@ -97,7 +97,7 @@ func checkDigests(r *Request, required bool, fallback string) (md5sum []byte, su
 	if len(found) > 0 {
 		alg = found[0]
 	}
-	md5sum, got := digests(r.Body, alg)
+	md5sum, got := r.digests(alg)
 	if v := r.Header.Get("Content-Md5"); v != "" {
 		want, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(want) != md5.Size {
@@ -169,6 +169,18 @@ func digests(data []byte, alg string) (md5sum []byte, sum string) {
 		sum = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}
 	return m.Sum(nil), sum
+}
+
+// digests returns the MD5 of r's body and its base-64 checksum with alg ("" for none): the
+// checksum here while the MD5 the door began as it read the body ends on its own goroutine.
+func (r *Request) digests(alg string) (md5sum []byte, sum string) {
+	if r.bodyMD5 == nil {
+		return digests(r.Body, alg)
+	}
+	if alg != "" {
+		sum = sumOf(alg, r.Body)
+	}
+	return r.bodyMD5.Sum(), sum
 }
 
 // defaultChecksum is the checksum S3 stores for an object uploaded without one: CRC64NVME,

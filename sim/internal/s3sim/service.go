@@ -2,6 +2,7 @@ package s3sim
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -28,6 +29,7 @@ func (s *Store) Service(maxBody int64) *service.Service {
 		SigV2:     func(r *http.Request) string { return ParseHost(hostOf(r)).Bucket },
 		MaxBody:   maxBody,
 		LateBody:  true,
+		BodyHash:  md5.New,
 		Claims:    func(r *http.Request) bool { e := ParseHost(hostOf(r)); return e.S3 && !e.Website },
 		Fallback:  true,
 		IDFirst:   true,
@@ -127,7 +129,7 @@ func (restXML) Decode(r *service.Request, in any) error {
 }
 
 func fill(req *Request, r *service.Request) {
-	req.Trailer, req.Body, req.Region, req.Caller = r.Trailer, r.Body, r.Region, r.Caller
+	req.Trailer, req.Body, req.bodyMD5, req.Region, req.Caller = r.Trailer, r.Body, r.BodyHash, r.Region, r.Caller
 	req.Authorize, req.Auth = r.Authorize, r.Auth
 	req.ID, req.HostID = r.ID, hostID(r.ID)
 }
@@ -305,5 +307,5 @@ func InternalRequest(method, bucket, key string, query url.Values, header http.H
 func (req *Request) Bind(r *service.Request) {
 	body := req.Body
 	fill(req, r)
-	req.Body, req.Trailer = body, nil
+	req.Body, req.Trailer, req.bodyMD5 = body, nil, nil
 }
