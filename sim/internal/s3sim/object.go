@@ -134,7 +134,7 @@ func checkACL(b *bucket, h http.Header) error {
 	acl := h.Get("X-Amz-Acl")
 	grants := false
 	for k := range h {
-		if strings.HasPrefix(strings.ToLower(k), "x-amz-grant-") {
+		if hasPrefixFold(k, "x-amz-grant-") {
 			grants = true
 		}
 	}
@@ -142,6 +142,15 @@ func checkACL(b *bucket, h http.Header) error {
 		return errorf(AccessControlListNotSupported, "The bucket does not allow ACLs").With("BucketName", b.Name)
 	}
 	return nil
+}
+
+// metaPrefix begins the name of a header of user-defined metadata.
+const metaPrefix = "x-amz-meta-"
+
+// hasPrefixFold reports whether s begins with prefix, in any case: a header's name as it
+// came, without lowering all of it.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // objectFromHeaders reads the stored attributes of a new object from the request headers.
@@ -176,11 +185,10 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 	}
 	size := 0
 	for k, v := range h {
-		lk := strings.ToLower(k)
-		name, ok := strings.CutPrefix(lk, "x-amz-meta-")
-		if !ok || len(v) == 0 {
+		if !hasPrefixFold(k, metaPrefix) || len(v) == 0 {
 			continue
 		}
+		name := strings.ToLower(k[len(metaPrefix):])
 		if o.Metadata == nil {
 			o.Metadata = map[string]string{}
 		}
