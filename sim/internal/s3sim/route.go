@@ -200,11 +200,7 @@ func match(method string, t Target, q url.Values, h http.Header) (r *route, ok b
 		kind = onBucket
 	}
 	best, bestHeaders := -1, -1
-	for i := range routes {
-		c := &routes[i]
-		if c.method != method || c.path != kind || c.deprecated || c.express {
-			continue
-		}
+	for _, c := range routesBy[routeKey{method, kind}] {
 		if !hasQuery(q, c.query) {
 			continue
 		}
@@ -260,4 +256,22 @@ var newerRoutes = []route{
 	{op: "UpdateBucketMetadataAnnotationTableConfiguration", method: "PUT", path: onBucket, query: []string{"metadataAnnotationTable"}, status: 200},
 }
 
-func init() { routes = append(routes, newerRoutes...) }
+func init() {
+	routes = append(routes, newerRoutes...)
+	for i := range routes {
+		if c := &routes[i]; !c.deprecated && !c.express {
+			k := routeKey{c.method, c.path}
+			routesBy[k] = append(routesBy[k], c)
+		}
+	}
+}
+
+// routeKey is what match looks routes up by.
+type routeKey struct {
+	method string
+	path   pathKind
+}
+
+// routesBy holds the routes match chooses among (neither deprecated nor S3 Express's), by
+// method and path form, in the table's order.
+var routesBy = map[routeKey][]*route{}
