@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/service"
@@ -168,9 +167,24 @@ func (x restXML) Error(r *service.Request, e *core.Error) *service.Response {
 	return out
 }
 
-// RequestID returns a request ID of S3's shape: 16 upper-case hex digits.
+// RequestID returns a request ID of S3's shape: 16 upper-case hex digits, the first of a
+// UUID's.
 func (restXML) RequestID(ids *core.IDs) string {
-	return strings.ToUpper(strings.ReplaceAll(ids.RequestID(), "-", ""))[:16]
+	uuid := ids.RequestID()
+	var id [16]byte
+	n := 0
+	for i := 0; i < len(uuid) && n < len(id); i++ {
+		c := uuid[i]
+		if c == '-' {
+			continue
+		}
+		if 'a' <= c && c <= 'f' {
+			c -= 'a' - 'A'
+		}
+		id[n] = c
+		n++
+	}
+	return string(id[:n])
 }
 
 func (restXML) Recognizes(*service.Request) service.Recognition { return service.NotMine }
