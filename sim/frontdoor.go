@@ -406,7 +406,8 @@ func (c *Cloud) readChunked(req *service.Request, auth *sigv4.Auth, secret strin
 		return err
 	}
 	hash := bodyHash(svc)
-	body, err := readAll(io.LimitReader(cr, svc.Limit()+1), declared, hash)
+	body, err := readAll(hashing(io.LimitReader(cr, svc.Limit()+1), hash), declared)
+	hash.Close()
 	if err != nil {
 		var se *sigv4.Error
 		if errors.As(err, &se) && se.Kind != sigv4.Incomplete {
@@ -460,7 +461,8 @@ func (c *Cloud) readBody(req *service.Request) error {
 		return c.tooLarge(req.Service, r.ContentLength)
 	}
 	hash := bodyHash(req.Service)
-	body, err := readAll(io.LimitReader(r.Body, limit+1), r.ContentLength, hash)
+	body, err := readAll(hashing(io.LimitReader(r.Body, limit+1), hash), r.ContentLength)
+	hash.Close()
 	if err != nil {
 		return bodyError(err)
 	}
@@ -469,14 +471,6 @@ func (c *Cloud) readBody(req *service.Request) error {
 	}
 	req.Body, req.BodyHash = body, hash
 	return nil
-}
-
-// bodyHash starts the hash svc takes of every body, nil for none (or no service yet).
-func bodyHash(svc *service.Service) *service.Digest {
-	if svc == nil || svc.BodyHash == nil {
-		return nil
-	}
-	return service.NewDigest(svc.BodyHash())
 }
 
 // bodyError is the answer to a body that could not be read: one the client stopped sending
@@ -510,11 +504,8 @@ const maxPrealloc = 1 << 20
 // arrives no more than itself); then into one buffer of the declared length, where the
 // first ones are copied once. The end of the claim is told from more bytes by a read into a
 // small buffer, so that a body that ends where it said takes no more room: a 64 MiB body
-// allocates 72 MiB, where appending to one buffer allocated 255. Each run of bytes read is
-// added to hash (unless nil), at most readStep at a time so that the hash keeps up with the
-// read, and hash is closed when readAll returns (a nil hash takes nothing).
-func readAll(r io.Reader, declared int64, hash *service.Digest) ([]byte, error) {
-	defer hash.Close()
+// allocates 72 MiB, where appending to one buffer allocated 255.
+func readAll(r io.Reader, declared int64) ([]byte, error) {
 	size := 512
 	if declared > 0 {
 		size = int(min(declared, maxPrealloc))
@@ -535,7 +526,6 @@ func readAll(r io.Reader, declared int64, hash *service.Digest) ([]byte, error) 
 				// More than it declared: the rest grows as io.ReadAll grows it.
 				buf = append(joined(full, total, buf), probe[:n]...)
 				full, total, declared = nil, 0, -1
-				hash.Add(buf[len(buf)-n:])
 			case declared > have && declared <= 8*have:
 				// An eighth of the claim is in: room for all of it, at once.
 				whole := make([]byte, 0, declared)
@@ -550,18 +540,13 @@ func readAll(r io.Reader, declared int64, hash *service.Digest) ([]byte, error) 
 				buf = append(buf, 0)[:len(buf)]
 			}
 		}
-		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+readStep)])
-		hash.Add(buf[len(buf) : len(buf)+n])
+		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err != nil {
 			return joined(full, total, buf), eof(err)
 		}
 	}
 }
-
-// readStep is the most readAll asks of one Read: a reader in memory hands over as much
-// as it is asked for, and a hash of the body starts on a run only once it is read.
-const readStep = 1 << 20
 
 // readSome reads into p until it has a byte or an error.
 func readSome(r io.Reader, p []byte) (int, error) {
