@@ -48,8 +48,7 @@ func (d *Digest) run() {
 }
 
 // Close says that the body has ended, and lets the goroutine end; on a nil Digest it does
-// nothing. The door closes every
-// Digest it adds to.
+// nothing. The door closes every Digest it adds to.
 func (d *Digest) Close() {
 	if d == nil {
 		return
