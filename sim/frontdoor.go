@@ -405,7 +405,9 @@ func (c *Cloud) readChunked(req *service.Request, auth *sigv4.Auth, secret strin
 	if err != nil {
 		return err
 	}
-	body, err := readAll(io.LimitReader(cr, svc.Limit()+1), declared)
+	hash := bodyHash(svc)
+	body, err := readAll(hashing(io.LimitReader(cr, svc.Limit()+1), hash), declared)
+	hash.Close()
 	if err != nil {
 		var se *sigv4.Error
 		if errors.As(err, &se) && se.Kind != sigv4.Incomplete {
@@ -419,7 +421,7 @@ func (c *Cloud) readChunked(req *service.Request, auth *sigv4.Auth, secret strin
 	if v := r.Header.Get("X-Amz-Decoded-Content-Length"); v != "" && strconv.Itoa(len(body)) != v {
 		return core.Errorf(incompleteBody, "You did not provide the number of bytes specified by the Content-Length HTTP header")
 	}
-	req.Body, req.Trailer = body, cr.Trailer()
+	req.Body, req.Trailer, req.BodyHash = body, cr.Trailer(), hash
 	return nil
 }
 
@@ -458,14 +460,16 @@ func (c *Cloud) readBody(req *service.Request) error {
 	if r.ContentLength > limit {
 		return c.tooLarge(req.Service, r.ContentLength)
 	}
-	body, err := readAll(io.LimitReader(r.Body, limit+1), r.ContentLength)
+	hash := bodyHash(req.Service)
+	body, err := readAll(hashing(io.LimitReader(r.Body, limit+1), hash), r.ContentLength)
+	hash.Close()
 	if err != nil {
 		return bodyError(err)
 	}
 	if int64(len(body)) > limit {
 		return c.tooLarge(req.Service, int64(len(body)))
 	}
-	req.Body = body
+	req.Body, req.BodyHash = body, hash
 	return nil
 }
 

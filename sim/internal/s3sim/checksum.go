@@ -10,6 +10,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,24 @@ import (
 // The checksum algorithms S3 takes, by the names of the wire (x-amz-checksum-<lower-case>).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 var checksumAlgorithms = []string{"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"}
+
+// checksumHeaders are the headers of checksumAlgorithms, canonical (X-Amz-Checksum-Crc32), so
+// that looking one up or setting it costs no allocation.
+var checksumHeaders = func() map[string]string {
+	m := make(map[string]string, len(checksumAlgorithms))
+	for _, alg := range checksumAlgorithms {
+		m[alg] = textproto.CanonicalMIMEHeaderKey("X-Amz-Checksum-" + alg)
+	}
+	return m
+}()
+
+// checksumHeader is the header of a checksum algorithm.
+func checksumHeader(alg string) string {
+	if name, ok := checksumHeaders[alg]; ok {
+		return name
+	}
+	return "X-Amz-Checksum-" + alg
+}
 
 // castagnoli is CRC32C's table. CRC-64/NVME (reflected, polynomial 0x9a6c9329ac4bc9b5, as the
 // SDKs compute it) is crc64nvme's, whose sums checksum_test.go checks against hash/crc64's.
@@ -76,7 +95,7 @@ func (c Checksum) header(h http.Header) {
 	if c.Algorithm == "" {
 		return
 	}
-	h.Set("X-Amz-Checksum-"+c.Algorithm, c.Value)
+	h.Set(checksumHeader(c.Algorithm), c.Value)
 	h.Set("X-Amz-Checksum-Type", c.Type)
 }
 
@@ -88,7 +107,7 @@ func (c Checksum) header(h http.Header) {
 func checkDigests(r *Request, required bool, fallback string) (md5sum []byte, sum Checksum, err error) {
 	var found []string
 	for _, alg := range checksumAlgorithms {
-		name := "X-Amz-Checksum-" + alg
+		name := checksumHeader(alg)
 		if r.Header.Get(name) != "" || r.Trailer.Get(name) != "" {
 			found = append(found, alg)
 		}
@@ -97,7 +116,7 @@ func checkDigests(r *Request, required bool, fallback string) (md5sum []byte, su
 	if len(found) > 0 {
 		alg = found[0]
 	}
-	md5sum, got := digests(r.Body, alg)
+	md5sum, got := r.digests(alg)
 	if v := r.Header.Get("Content-Md5"); v != "" {
 		want, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(want) != md5.Size {
@@ -130,7 +149,7 @@ func checkDigests(r *Request, required bool, fallback string) (md5sum []byte, su
 	if declared != "" && declared != alg {
 		return nil, sum, errorf(InvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
 	}
-	name := "X-Amz-Checksum-" + alg
+	name := checksumHeader(alg)
 	v := r.Header.Get(name)
 	if v == "" {
 		v = r.Trailer.Get(name)
@@ -169,6 +188,18 @@ func digests(data []byte, alg string) (md5sum []byte, sum string) {
 		sum = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}
 	return m.Sum(nil), sum
+}
+
+// digests returns the MD5 of r's body and its base-64 checksum with alg ("" for none): the
+// checksum here while the MD5 the door began as it read the body ends on its own goroutine.
+func (r *Request) digests(alg string) (md5sum []byte, sum string) {
+	if r.bodyMD5 == nil {
+		return digests(r.Body, alg)
+	}
+	if alg != "" {
+		sum = sumOf(alg, r.Body)
+	}
+	return r.bodyMD5.Sum(), sum
 }
 
 // defaultChecksum is the checksum S3 stores for an object uploaded without one: CRC64NVME,

@@ -359,7 +359,7 @@ func (s *Store) checkPutACL(r *Request, b *bucket) error {
 		}
 	}
 	for k := range r.Header {
-		if strings.HasPrefix(strings.ToLower(k), "x-amz-grant-") {
+		if hasPrefixFold(k, "x-amz-grant-") {
 			acl = "custom"
 		}
 	}

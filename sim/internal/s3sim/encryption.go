@@ -51,8 +51,8 @@ func (e encryption) kms() bool { return e.Algorithm == sseKMS || e.Algorithm == 
 // header writes the encryption headers of a response about an object encrypted with e.
 func (e encryption) header(h http.Header) {
 	if e.CustomerAlgorithm != "" {
-		h.Set(sseCustomerHeader+"Algorithm", e.CustomerAlgorithm)
-		h.Set(sseCustomerHeader+"Key-Md5", e.CustomerKeyMD5)
+		h.Set(sseCustomerHeader.algorithm, e.CustomerAlgorithm)
+		h.Set(sseCustomerHeader.keyMD5, e.CustomerKeyMD5)
 		return
 	}
 	h.Set("X-Amz-Server-Side-Encryption", e.algorithm())
@@ -219,17 +219,23 @@ func deleteBucketEncryption(s *Store, ctx context.Context, r *Request) (*Respons
 	})
 }
 
-// The prefixes of the SSE-C headers: the request's own key, and a copy source's.
-const (
-	sseCustomerHeader     = "X-Amz-Server-Side-Encryption-Customer-"
-	copySSECustomerHeader = "X-Amz-Copy-Source-Server-Side-Encryption-Customer-"
+// customerHeaders are the names of the three SSE-C headers, written out whole (and
+// canonical) so that reading them costs no allocation.
+type customerHeaders struct{ algorithm, key, keyMD5 string }
+
+// The SSE-C headers: the request's own key, and a copy source's.
+var (
+	sseCustomerHeader = customerHeaders{"X-Amz-Server-Side-Encryption-Customer-Algorithm",
+		"X-Amz-Server-Side-Encryption-Customer-Key", "X-Amz-Server-Side-Encryption-Customer-Key-Md5"}
+	copySSECustomerHeader = customerHeaders{"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
+		"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key", "X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key-Md5"}
 )
 
-// customerKey reads the three SSE-C headers of prefix (…-Algorithm, …-Key, …-Key-MD5): ok
+// customerKey reads the three SSE-C headers of names (…-Algorithm, …-Key, …-Key-MD5): ok
 // is false when none is sent. The key must be 256 bits, base64, and its MD5 the one sent.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-s3-c-encryption.html
-func customerKey(h http.Header, prefix string) (e encryption, ok bool, err error) {
-	alg, key, sum := h.Get(prefix+"Algorithm"), h.Get(prefix+"Key"), h.Get(prefix+"Key-Md5")
+func customerKey(h http.Header, names customerHeaders) (e encryption, ok bool, err error) {
+	alg, key, sum := h.Get(names.algorithm), h.Get(names.key), h.Get(names.keyMD5)
 	if alg == "" && key == "" && sum == "" {
 		return e, false, nil
 	}
@@ -257,12 +263,12 @@ func customerKey(h http.Header, prefix string) (e encryption, ok bool, err error
 	return encryption{CustomerAlgorithm: alg, CustomerKeyMD5: sum}, true, nil
 }
 
-// checkCustomerKey checks that a request reading o (prefix: its own SSE-C headers, or a copy
+// checkCustomerKey checks that a request reading o (names: its own SSE-C headers, or a copy
 // source's) gives o's customer key: none for an object without one, the same one for an
 // object with one — a different key is refused as AccessDenied.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (SSECustomerKey)
-func (o *object) checkCustomerKey(h http.Header, prefix string) error {
-	c, ok, err := customerKey(h, prefix)
+func (o *object) checkCustomerKey(h http.Header, names customerHeaders) error {
+	c, ok, err := customerKey(h, names)
 	if err != nil {
 		return err
 	}

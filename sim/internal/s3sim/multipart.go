@@ -160,7 +160,7 @@ func uploadPart(s *Store, ctx context.Context, r *Request) (*Response, error) {
 	h := http.Header{"Etag": {p.ETag}}
 	u.Object.SSE.header(h)
 	if sum.Algorithm != "" {
-		h.Set("X-Amz-Checksum-"+sum.Algorithm, sum.Value)
+		h.Set(checksumHeader(sum.Algorithm), sum.Value)
 	}
 	return &Response{Header: h}, nil
 }

@@ -134,7 +134,7 @@ func checkACL(b *bucket, h http.Header) error {
 	acl := h.Get("X-Amz-Acl")
 	grants := false
 	for k := range h {
-		if strings.HasPrefix(strings.ToLower(k), "x-amz-grant-") {
+		if hasPrefixFold(k, "x-amz-grant-") {
 			grants = true
 		}
 	}
@@ -142,6 +142,15 @@ func checkACL(b *bucket, h http.Header) error {
 		return errorf(AccessControlListNotSupported, "The bucket does not allow ACLs").With("BucketName", b.Name)
 	}
 	return nil
+}
+
+// metaPrefix begins the name of a header of user-defined metadata.
+const metaPrefix = "x-amz-meta-"
+
+// hasPrefixFold reports whether s begins with prefix, in any case: a header's name as it
+// came, without lowering all of it.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // objectFromHeaders reads the stored attributes of a new object from the request headers.
@@ -176,11 +185,10 @@ func objectFromHeaders(key string, h http.Header) (*object, error) {
 	}
 	size := 0
 	for k, v := range h {
-		lk := strings.ToLower(k)
-		name, ok := strings.CutPrefix(lk, "x-amz-meta-")
-		if !ok || len(v) == 0 {
+		if !hasPrefixFold(k, metaPrefix) || len(v) == 0 {
 			continue
 		}
+		name := strings.ToLower(k[len(metaPrefix):])
 		if o.Metadata == nil {
 			o.Metadata = map[string]string{}
 		}
@@ -252,7 +260,8 @@ func putObject(s *Store, ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	o.payload, o.LastModified = body.take(), s.now()
-	h := http.Header{"Etag": {o.ETag}}
+	h := make(http.Header, 12) // room for the headers here and success's, without growing
+	h["Etag"] = []string{o.ETag}
 	o.SSE.header(h)
 	if v := s.store(b, o); v != "" {
 		h.Set("X-Amz-Version-Id", v)
@@ -384,7 +393,7 @@ func (s *Store) objectResponse(r *Request, o *object, versioned bool) (*Response
 	if err := o.checkCustomerKey(r.Header, sseCustomerHeader); err != nil {
 		return nil, err
 	}
-	h := http.Header{}
+	h := make(http.Header, 16) // room for the headers here and success's, without growing
 	h.Set("Last-Modified", timeHTTP(o.LastModified))
 	h.Set("Etag", o.ETag)
 	if versioned {
@@ -695,7 +704,7 @@ func (s *Store) copySource(r *Request, directive, alg string) (*object, copySour
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
 	if cs.Bucket == r.Bucket && cs.Key == r.Key && directive != "REPLACE" && (cs.VersionID == "" || cs.VersionID == b.current(r.Key).VersionID) &&
 		r.Header.Get("X-Amz-Storage-Class") == "" && r.Header.Get("X-Amz-Website-Redirect-Location") == "" &&
-		r.Header.Get("X-Amz-Server-Side-Encryption") == "" && r.Header.Get(sseCustomerHeader+"Algorithm") == "" && alg == "" {
+		r.Header.Get("X-Amz-Server-Side-Encryption") == "" && r.Header.Get(sseCustomerHeader.algorithm) == "" && alg == "" {
 		return nil, cs, nil, errorf(InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	return src, cs, s.share(src.payload), nil

@@ -193,7 +193,7 @@ func (s *Store) lockFor(b *bucket, o *object, h http.Header, needDigest bool) er
 
 func hasChecksumHeader(h http.Header) bool {
 	for k := range h {
-		if strings.HasPrefix(strings.ToLower(k), "x-amz-checksum-") && !strings.EqualFold(k, "x-amz-checksum-mode") {
+		if hasPrefixFold(k, "x-amz-checksum-") && !strings.EqualFold(k, "x-amz-checksum-mode") {
 			return true
 		}
 	}

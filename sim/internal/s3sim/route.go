@@ -24,7 +24,7 @@ type route struct {
 	method     string
 	path       pathKind
 	query      []string // required query parameters: "uploads", "list-type=2", "uploadId"
-	headers    []string // required headers, lower-case
+	headers    []string // required headers, canonical (X-Amz-Copy-Source): found without an allocation
 	status     int      // the status of success
 	deprecated bool     // an older name of an operation that has a newer one on the same binding
 	express    bool     // served only by S3 Express's control endpoint
@@ -55,8 +55,10 @@ type Endpoint struct {
 // (127.0.0.1, a custom name) is path-style. The S3 forms come first: "x.s3.localhost" is
 // bucket x, not bucket "x.s3" (FuzzParseHost pins it).
 func ParseHost(host string) Endpoint {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.Contains(host, ":") { // else SplitHostPort's error, which costs an allocation
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	var rest string
@@ -72,12 +74,14 @@ func ParseHost(host string) Endpoint {
 		return Endpoint{}
 	}
 	labels := strings.Split(rest, ".")
+	end := len(rest) + 1 // where labels[i] ends, and its dot
 	for i := len(labels) - 1; i >= 0; i-- {
+		end -= len(labels[i]) + 1
 		e, ok := serviceLabel(labels[i], labels[i+1:])
 		if !ok {
 			continue
 		}
-		e.S3, e.Bucket = true, strings.Join(labels[:i], ".")
+		e.S3, e.Bucket = true, rest[:max(end-1, 0)] // labels[:i], joined by their dots
 		return e
 	}
 	if local {
@@ -120,25 +124,18 @@ func serviceLabel(label string, after []string) (Endpoint, bool) {
 
 // isRegionLabel reports whether s has a region's shape: us-east-1, ap-southeast-2, us-gov-west-1.
 func isRegionLabel(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts) < 3 {
+	n := strings.Count(s, "-") + 1 // parts: letters, then digits last
+	if n < 3 {
 		return false
 	}
-	last := parts[len(parts)-1]
-	if last == "" {
-		return false
-	}
-	for i := 0; i < len(last); i++ {
-		if last[i] < '0' || last[i] > '9' {
-			return false
-		}
-	}
-	for _, p := range parts[:len(parts)-1] {
+	i := 0
+	for p := range strings.SplitSeq(s, "-") {
+		i++
 		if p == "" {
 			return false
 		}
-		for i := 0; i < len(p); i++ {
-			if p[i] < 'a' || p[i] > 'z' {
+		for j := 0; j < len(p); j++ {
+			if c := p[j]; i == n && (c < '0' || c > '9') || i < n && (c < 'a' || c > 'z') {
 				return false
 			}
 		}
@@ -203,11 +200,7 @@ func match(method string, t Target, q url.Values, h http.Header) (r *route, ok b
 		kind = onBucket
 	}
 	best, bestHeaders := -1, -1
-	for i := range routes {
-		c := &routes[i]
-		if c.method != method || c.path != kind || c.deprecated || c.express {
-			continue
-		}
+	for _, c := range routesBy[routeKey{method, kind}] {
 		if !hasQuery(q, c.query) {
 			continue
 		}
@@ -263,4 +256,22 @@ var newerRoutes = []route{
 	{op: "UpdateBucketMetadataAnnotationTableConfiguration", method: "PUT", path: onBucket, query: []string{"metadataAnnotationTable"}, status: 200},
 }
 
-func init() { routes = append(routes, newerRoutes...) }
+func init() {
+	routes = append(routes, newerRoutes...)
+	for i := range routes {
+		if c := &routes[i]; !c.deprecated && !c.express {
+			k := routeKey{c.method, c.path}
+			routesBy[k] = append(routesBy[k], c)
+		}
+	}
+}
+
+// routeKey is what match looks routes up by.
+type routeKey struct {
+	method string
+	path   pathKind
+}
+
+// routesBy holds the routes match chooses among (neither deprecated nor S3 Express's), by
+// method and path form, in the table's order.
+var routesBy = map[routeKey][]*route{}

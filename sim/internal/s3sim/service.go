@@ -2,13 +2,13 @@ package s3sim
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/awsxlab/awsx/sim/internal/core"
 	"github.com/awsxlab/awsx/sim/internal/service"
@@ -28,6 +28,7 @@ func (s *Store) Service(maxBody int64) *service.Service {
 		SigV2:     func(r *http.Request) string { return ParseHost(hostOf(r)).Bucket },
 		MaxBody:   maxBody,
 		LateBody:  true,
+		BodyHash:  md5.New,
 		Claims:    func(r *http.Request) bool { e := ParseHost(hostOf(r)); return e.S3 && !e.Website },
 		Fallback:  true,
 		IDFirst:   true,
@@ -73,8 +74,9 @@ func (restXML) Operation(r *service.Request) (string, error) {
 		return "", errorf(RequestHeaderSectionTooLarge, "Your request header section exceeds the maximum allowed size.").
 			With("MaxSizeAllowed", strconv.Itoa(maxHeaderSection))
 	}
-	req := newRequest(r)
-	if !addressable(req.Target, ParseHost(hostOf(r.HTTP)).Bucket != "") {
+	host := ParseHost(hostOf(r.HTTP))
+	req := requestAt(r, host)
+	if !addressable(req.Target, host.Bucket != "") {
 		return "", errorf(InvalidBucketName, "The specified bucket is not valid.").With("BucketName", req.Bucket)
 	}
 	if req.Method == http.MethodOptions && req.Bucket != "" {
@@ -108,13 +110,16 @@ func headerSection(h http.Header) int {
 }
 
 // newRequest is the S3 request of r as far as routing needs it.
-func newRequest(r *service.Request) *Request {
+func newRequest(r *service.Request) *Request { return requestAt(r, ParseHost(hostOf(r.HTTP))) }
+
+// requestAt is newRequest for r sent to host.
+func requestAt(r *service.Request, host Endpoint) *Request {
 	path := "/"
 	if r.HTTP.URL != nil {
 		path = r.HTTP.URL.Path
 	}
 	return &Request{
-		Method: r.HTTP.Method, Target: TargetOf(ParseHost(hostOf(r.HTTP)), path),
+		Method: r.HTTP.Method, Target: TargetOf(host, path),
 		Query: r.HTTP.URL.Query(), Header: r.HTTP.Header,
 	}
 }
@@ -127,9 +132,9 @@ func (restXML) Decode(r *service.Request, in any) error {
 }
 
 func fill(req *Request, r *service.Request) {
-	req.Trailer, req.Body, req.Region, req.Caller = r.Trailer, r.Body, r.Region, r.Caller
+	req.Trailer, req.Body, req.bodyMD5, req.Region, req.Caller = r.Trailer, r.Body, r.BodyHash, r.Region, r.Caller
 	req.Authorize, req.Auth = r.Authorize, r.Auth
-	req.ID, req.HostID = r.ID, hostID(r.ID)
+	req.ID, req.HostID = r.ID, hostIDOf(r)
 }
 
 func (restXML) Encode(r *service.Request, out any) (*service.Response, error) {
@@ -149,7 +154,7 @@ func (x restXML) Error(r *service.Request, e *core.Error) *service.Response {
 	}
 	var body []byte
 	if r.HTTP.Method != http.MethodHead {
-		body = ErrorBody(e, r.ID, hostID(r.ID))
+		body = ErrorBody(e, r.ID, hostIDOf(r))
 		h.Set("Content-Type", "application/xml")
 	}
 	if req, ok := r.Scratch.(*Request); ok && x.s != nil && req.op != nil && req.op.op != preflightOp {
@@ -162,9 +167,24 @@ func (x restXML) Error(r *service.Request, e *core.Error) *service.Response {
 	return out
 }
 
-// RequestID returns a request ID of S3's shape: 16 upper-case hex digits.
+// RequestID returns a request ID of S3's shape: 16 upper-case hex digits, the first of a
+// UUID's.
 func (restXML) RequestID(ids *core.IDs) string {
-	return strings.ToUpper(strings.ReplaceAll(ids.RequestID(), "-", ""))[:16]
+	uuid := ids.RequestID()
+	var id [16]byte
+	n := 0
+	for i := 0; i < len(uuid) && n < len(id); i++ {
+		c := uuid[i]
+		if c == '-' {
+			continue
+		}
+		if 'a' <= c && c <= 'f' {
+			c -= 'a' - 'A'
+		}
+		id[n] = c
+		n++
+	}
+	return string(id[:n])
 }
 
 func (restXML) Recognizes(*service.Request) service.Recognition { return service.NotMine }
@@ -176,6 +196,19 @@ func hostID(requestID string) string {
 	return base64.StdEncoding.EncodeToString(append(a[:], b[:24]...))
 }
 
+// hostIDOf returns r's x-amz-id-2, worked out once a request (it takes two SHA-256s) and
+// kept in the protocol's parse of r, when it has one.
+func hostIDOf(r *service.Request) string {
+	s, ok := r.Scratch.(*Request)
+	if !ok {
+		return hostID(r.ID)
+	}
+	if s.HostID == "" || s.ID != r.ID {
+		s.ID, s.HostID = r.ID, hostID(r.ID)
+	}
+	return s.HostID
+}
+
 // success writes the headers every S3 response has.
 func success(r *service.Request, resp *Response) *service.Response {
 	h := resp.Header
@@ -183,7 +216,7 @@ func success(r *service.Request, resp *Response) *service.Response {
 		h = http.Header{}
 	}
 	h.Set("X-Amz-Request-Id", r.ID)
-	h.Set("X-Amz-Id-2", hostID(r.ID))
+	h.Set("X-Amz-Id-2", hostIDOf(r))
 	if h.Get("Content-Length") == "" && resp.Status != http.StatusNoContent && resp.Status != http.StatusNotModified {
 		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	}
@@ -255,7 +288,7 @@ func (website) Encode(r *service.Request, out any) (*service.Response, error) {
 }
 
 func (website) Error(r *service.Request, e *core.Error) *service.Response {
-	return success(r, websiteError(newRequest(r), e, r.ID, hostID(r.ID)))
+	return success(r, websiteError(newRequest(r), e, r.ID, hostIDOf(r)))
 }
 
 func (website) RequestID(ids *core.IDs) string                  { return restXML{}.RequestID(ids) }
@@ -305,5 +338,5 @@ func InternalRequest(method, bucket, key string, query url.Values, header http.H
 func (req *Request) Bind(r *service.Request) {
 	body := req.Body
 	fill(req, r)
-	req.Body, req.Trailer = body, nil
+	req.Body, req.Trailer, req.bodyMD5 = body, nil, nil
 }

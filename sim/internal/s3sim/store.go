@@ -64,7 +64,8 @@ type Request struct {
 	// ID and HostID are the request's IDs, for the website endpoint's error pages.
 	ID, HostID string
 
-	op *route
+	op      *route
+	bodyMD5 *service.Digest // Body's MD5, begun by the door as it read the body; nil if not
 }
 
 // Response is what S3 answers: status, headers and body. For HEAD the body is empty and

@@ -43,6 +43,10 @@ type Request struct {
 	Auth    Auth
 	ID      string // the request ID
 
+	// BodyHash is Body's hash by the service's [Service.BodyHash], taken as the door read it;
+	// nil when the service takes none or the body was read before the service was known.
+	BodyHash *Digest
+
 	Op string
 	In any
 

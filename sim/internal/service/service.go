@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"hash"
 	"net/http"
 	"reflect"
 	"sync"
@@ -54,6 +55,10 @@ type Service struct {
 	// declares the payload's hash in a header): an unauthorized upload is refused unread.
 	// Decode runs again once the body is read.
 	LateBody bool
+	// BodyHash is the hash the service takes of every request body it reads (S3's MD5, for
+	// ETags and Content-MD5); nil for none. The door hashes a body as it reads it, into
+	// [Request.BodyHash].
+	BodyHash func() hash.Hash
 	// Regions are the regions a signature may be scoped to (IAM's is us-east-1 alone); nil
 	// takes any.
 	Regions []string

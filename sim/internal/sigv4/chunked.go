@@ -45,7 +45,10 @@ type ChunkedReader struct {
 	stream  *v4.StreamSigner
 	prevSig []byte
 
-	buf      []byte // the current chunk's unread payload
+	buf      []byte // the current signed chunk's unread payload
+	hold     []byte // the buffer signed chunks are held in, reused
+	left     int64  // the bytes of the current unsigned chunk still to read from r
+	size     uint64 // the current chunk's size
 	done     bool
 	err      error
 	trailers http.Header
@@ -86,7 +89,7 @@ func (c *ChunkedReader) Trailer() http.Header { return c.trailers }
 func (c *ChunkedReader) DecodedLength() int64 { return c.decoded }
 
 func (c *ChunkedReader) Read(p []byte) (int, error) {
-	for len(c.buf) == 0 {
+	for len(c.buf) == 0 && c.left == 0 {
 		if c.err != nil {
 			return 0, c.err
 		}
@@ -95,9 +98,32 @@ func (c *ChunkedReader) Read(p []byte) (int, error) {
 		}
 		c.err = c.nextChunk()
 	}
+	if c.left > 0 {
+		return c.readUnsigned(p)
+	}
 	n := copy(p, c.buf)
 	c.buf = c.buf[n:]
 	c.decoded += int64(n)
+	return n, nil
+}
+
+// readUnsigned reads the payload of an unsigned chunk straight into p: with no signature to
+// check first, it need not be held.
+func (c *ChunkedReader) readUnsigned(p []byte) (int, error) {
+	n, err := c.r.Read(p[:min(int64(len(p)), c.left)])
+	c.left -= int64(n)
+	c.decoded += int64(n)
+	switch {
+	case c.left > 0 && err != nil:
+		c.left, c.err = 0, c.malformed("unexpected end of body in a chunk of %d bytes", c.size)
+	case c.left == 0:
+		if crlf, err := c.line(); err != nil || crlf != "" {
+			c.err = c.malformed("chunk data not followed by CRLF")
+		}
+	}
+	if n == 0 {
+		return 0, c.err
+	}
 	return n, nil
 }
 
@@ -155,12 +181,18 @@ func (c *ChunkedReader) nextChunk() error {
 			return c.malformed("chunk without chunk-signature")
 		}
 	}
+	c.size = size
+	if !c.signed && size > 0 {
+		c.left = int64(size) // for Read to read into its caller's buffer
+		return nil
+	}
 	// The chunk grows as its bytes arrive: a size claimed and not sent costs nothing.
-	var chunk bytes.Buffer
-	if _, err := io.CopyN(&chunk, c.r, int64(size)); err != nil {
+	chunk := bytes.NewBuffer(c.hold[:0])
+	if _, err := io.CopyN(chunk, c.r, int64(size)); err != nil {
 		return c.malformed("unexpected end of body in a chunk of %d bytes", size)
 	}
 	data := chunk.Bytes()
+	c.hold = data[:0]
 	if c.signed {
 		want, err := c.stream.GetSignature(context.Background(), nil, data, c.a.Time)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -134,6 +135,34 @@ func TestChunkedTrailers(t *testing.T) {
 		got, err := io.ReadAll(cr)
 		if err != nil || string(got) != "hello world" || cr.Trailer().Get("x-amz-checksum-crc32") != "DUoRhQ==" {
 			t.Fatalf("ReadAll = %q, %v; trailer %v", got, err, cr.Trailer())
+		}
+	})
+	t.Run("unsigned chunks read in pieces", func(t *testing.T) {
+		a := base
+		a.PayloadHash = StreamingUnsignedTrailer
+		body := "6\r\nhello \r\n5\r\nworld\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n"
+		for name, r := range map[string]func(io.Reader) io.Reader{
+			"one byte": iotest.OneByteReader, "halves": iotest.HalfReader, "EOF with data": iotest.DataErrReader,
+		} {
+			cr, _ := NewChunkedReader(r(strings.NewReader(body)), &a, "s")
+			got, err := io.ReadAll(iotest.OneByteReader(cr))
+			if err != nil || string(got) != "hello world" || cr.DecodedLength() != 11 || cr.Trailer().Get("x-amz-checksum-crc32") != "DUoRhQ==" {
+				t.Errorf("%s: ReadAll = %q, %v; decoded %d, trailer %v", name, got, err, cr.DecodedLength(), cr.Trailer())
+			}
+		}
+	})
+	t.Run("unsigned chunks broken", func(t *testing.T) {
+		a := base
+		a.PayloadHash = StreamingUnsignedTrailer
+		for name, body := range map[string]string{
+			"cut in a chunk":    "6\r\nhello \r\n5\r\nwor",
+			"no CRLF after one": "6\r\nhello xx5\r\nworld\r\n0\r\n\r\n",
+			"longer than said":  "6\r\nhello world\r\n0\r\n\r\n",
+		} {
+			cr, _ := NewChunkedReader(strings.NewReader(body), &a, "s")
+			if _, err := io.ReadAll(cr); kindOf(err) != Incomplete {
+				t.Errorf("%s: %v, want Incomplete", name, err)
+			}
 		}
 	})
 	t.Run("signed trailer", func(t *testing.T) {

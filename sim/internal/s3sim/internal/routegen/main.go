@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"go/format"
 	"io"
+	"net/textproto"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -109,7 +110,7 @@ func main() {
 				case "querystring":
 					query = append(query, mem.LocationName)
 				case "header":
-					headers = append(headers, strings.ToLower(mem.LocationName))
+					headers = append(headers, textproto.CanonicalMIMEHeaderKey(mem.LocationName))
 				}
 			}
 		}
