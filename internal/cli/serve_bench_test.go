@@ -308,6 +308,7 @@ type benchServer struct {
 
 // startFloor records c's responses and starts the floor process that replays them.
 func startFloor(b *testing.B, c serveCall) benchServer {
+	b.Helper()
 	file := b.TempDir() + "/responses.json"
 	data, err := json.Marshal(record(b, c))
 	if err != nil {
@@ -323,6 +324,7 @@ func startFloor(b *testing.B, c serveCall) benchServer {
 
 // startServeCommand starts `awsx sim serve` in a process of its own, its log in a file.
 func startServeCommand(b *testing.B) benchServer {
+	b.Helper()
 	addr := freePort(b)
 	cmd := exec.Command(os.Args[0], "sim", "serve", "--addr", addr)
 	cmd.Env = append(os.Environ(), "AWSX_TEST_MAIN=1")
@@ -394,6 +396,7 @@ func benchServeVsFloor(b *testing.B, c serveCall) {
 // /proc/PID/stat, in clock ticks of 1/100 s): the work a server did for the calls, steadier
 // than their times on a machine whose cores other programs share. Elsewhere it is 0.
 func processCPU(b *testing.B, pid int) time.Duration {
+	b.Helper()
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
