@@ -14,6 +14,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -251,51 +252,32 @@ func record(tb testing.TB, c serveCall) []recorded {
 // awsx command), `sim serve` in this process, and the simulator's handler on an httptest
 // server in this process. Each reports the SDK client's dials (one is keep-alive working).
 //
-//	go test ./internal/cli -run '^$' -bench BenchmarkServe -count 5
+// Those run one after the other, so a load that comes and goes on the machine falls on one
+// and not the other; serve-vs-floor calls the floor and `sim serve` (both in processes of
+// their own) in turn, on warm connections, and reports each one's time per call, their
+// ratio, each server's CPU time per call and each client's dials per call.
+//
+//	go test ./internal/cli -run '^$' -bench BenchmarkServe -count 6
 func BenchmarkServe(b *testing.B) {
 	for _, c := range serveCalls {
 		b.Run(c.name, func(b *testing.B) {
 			servers := []struct {
 				name  string
-				start func(b *testing.B) string
+				start func(b *testing.B) benchServer
 			}{
-				{"floor", func(b *testing.B) string {
-					file := b.TempDir() + "/responses.json"
-					data, err := json.Marshal(record(b, c))
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := os.WriteFile(file, data, 0o600); err != nil {
-						b.Fatal(err)
-					}
-					addr := startProcess(b, exec.Command(os.Args[0], "-test.run=^TestFloorServer$", "-floor-responses="+file), true)
-					return "http://" + addr
-				}},
-				{"serve", func(b *testing.B) string {
-					addr := freePort(b)
-					cmd := exec.Command(os.Args[0], "sim", "serve", "--addr", addr)
-					cmd.Env = append(os.Environ(), "AWSX_TEST_MAIN=1")
-					log, err := os.Create(b.TempDir() + "/serve.log")
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.Cleanup(func() { log.Close() })
-					cmd.Stderr = log
-					startProcess(b, cmd, false)
-					waitServing(b, "http://"+addr)
-					return "http://" + addr
-				}},
-				{"serve-in-process", func(b *testing.B) string { return startServe(b) }},
-				{"httptest", func(b *testing.B) string {
+				{"floor", func(b *testing.B) benchServer { return startFloor(b, c) }},
+				{"serve", func(b *testing.B) benchServer { return startServeCommand(b) }},
+				{"serve-in-process", func(b *testing.B) benchServer { return benchServer{url: startServe(b)} }},
+				{"httptest", func(b *testing.B) benchServer {
 					srv := httptest.NewServer(sim.New(sim.WithSeed(1)))
 					b.Cleanup(srv.Close)
-					return srv.URL
+					return benchServer{url: srv.URL}
 				}},
 			}
 			for _, s := range servers {
 				b.Run(s.name, func(b *testing.B) {
 					ctx := context.Background()
-					url := s.start(b)
+					url := s.start(b).url
 					if s.name != "floor" && c.setup != nil {
 						if err := c.setup(ctx, serverConfig(url)); err != nil {
 							b.Fatal(err)
@@ -312,8 +294,125 @@ func BenchmarkServe(b *testing.B) {
 					b.ReportMetric(float64(dials.Load()), "dials")
 				})
 			}
+			b.Run("serve-vs-floor", func(b *testing.B) { benchServeVsFloor(b, c) })
 		})
 	}
+}
+
+// benchServer is one of BenchmarkServe's servers: its URL, and its process when it runs in a
+// process of its own.
+type benchServer struct {
+	url string
+	pid int // 0: in this process
+}
+
+// startFloor records c's responses and starts the floor process that replays them.
+func startFloor(b *testing.B, c serveCall) benchServer {
+	b.Helper()
+	file := b.TempDir() + "/responses.json"
+	data, err := json.Marshal(record(b, c))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFloorServer$", "-floor-responses="+file)
+	addr := startProcess(b, cmd, true)
+	return benchServer{url: "http://" + addr, pid: cmd.Process.Pid}
+}
+
+// startServeCommand starts `awsx sim serve` in a process of its own, its log in a file.
+func startServeCommand(b *testing.B) benchServer {
+	b.Helper()
+	addr := freePort(b)
+	cmd := exec.Command(os.Args[0], "sim", "serve", "--addr", addr)
+	cmd.Env = append(os.Environ(), "AWSX_TEST_MAIN=1")
+	log, err := os.Create(b.TempDir() + "/serve.log")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { log.Close() })
+	cmd.Stderr = log
+	startProcess(b, cmd, false)
+	waitServing(b, "http://"+addr)
+	return benchServer{url: "http://" + addr, pid: cmd.Process.Pid}
+}
+
+// benchServeVsFloor calls the floor and `sim serve` in turn (which goes first alternates), each
+// from a client of its own whose connection is warm, and reports the time per call of each,
+// serve's over the floor's, each server process's CPU time per call, and the dials per call
+// of each client.
+func benchServeVsFloor(b *testing.B, c serveCall) {
+	ctx := context.Background()
+	type side struct {
+		name  string
+		srv   benchServer
+		cfg   aws.Config
+		dials atomic.Int64
+		took  time.Duration
+		cpu   time.Duration
+	}
+	floor, serve := &side{name: "floor", srv: startFloor(b, c)}, &side{name: "serve", srv: startServeCommand(b)}
+	if c.setup != nil {
+		if err := c.setup(ctx, serverConfig(serve.srv.url)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, s := range []*side{floor, serve} {
+		s.cfg = countingConfig(s.srv.url, &s.dials)
+		if err := c.call(ctx, s.cfg); err != nil { // the connection's dial, before the loop
+			b.Fatal(err)
+		}
+		s.dials.Store(0)
+		s.cpu = -processCPU(b, s.srv.pid)
+	}
+	calls := 0
+	for b.Loop() {
+		order := []*side{floor, serve}
+		if calls%2 == 1 {
+			order[0], order[1] = serve, floor
+		}
+		for _, s := range order {
+			start := time.Now()
+			if err := c.call(ctx, s.cfg); err != nil {
+				b.Fatalf("%s: %v", s.name, err)
+			}
+			s.took += time.Since(start)
+		}
+		calls++
+	}
+	for _, s := range []*side{floor, serve} {
+		s.cpu += processCPU(b, s.srv.pid)
+		n := float64(calls)
+		b.ReportMetric(float64(s.took.Microseconds())/n, s.name+"-µs/call")
+		b.ReportMetric(float64(s.cpu.Microseconds())/n, s.name+"-server-cpu-µs/call")
+		b.ReportMetric(float64(s.dials.Load())/n, s.name+"-dials/call")
+	}
+	b.ReportMetric(float64(serve.took)/float64(floor.took), "serve/floor")
+}
+
+// processCPU is the CPU time, user and system, that process pid has used (Linux's
+// /proc/PID/stat, in clock ticks of 1/100 s): the work a server did for the calls, steadier
+// than their times on a machine whose cores other programs share. Elsewhere it is 0.
+func processCPU(b *testing.B, pid int) time.Duration {
+	b.Helper()
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses: state is the first,
+	// utime and stime the 12th and 13th.
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			b.Fatalf("/proc/%d/stat: %v", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
 }
 
 // TestServeKeepsConnection: the SDK's default client makes many sequential calls to `sim
@@ -321,8 +420,12 @@ func BenchmarkServe(b *testing.B) {
 // no response asks to close, and a call dials only after the SDK itself dropped the
 // connection. (It drops it after some awsQuery and ec2Query calls, against any server — the
 // floor's static handler too — when the transport reports the request's write failed with EOF
-// after the response came: a client-side race; a net/http client sending the same POSTs keeps
-// its one connection.)
+// after the response came: a client-side race. net/http, having sent a body's ContentLength
+// bytes, copies what is left of it with io.Copy, which takes smithy-go's body wrapper's
+// WriteTo; that returns io.EOF as an error once the body is closed, and the SDK closes it as
+// soon as it has the response. When the transport's writing goroutine gets there after the
+// SDK, the write has "failed" and the connection is not reused. A body without WriteTo, or a
+// net/http client sending the same POSTs, keeps its one connection.)
 func TestServeKeepsConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -57,11 +57,13 @@ func logRequests(l *log.Logger, next http.Handler) http.Handler {
 }
 
 // asyncLog writes the request log from a goroutine of its own, so that no answer waits for
-// the write of its line (a system call per request, to a terminal, a pipe or a file): the
-// lines written while a write is under way go out together in the next. Past maxPending
-// bytes waiting, a line is written at once, so a writer that blocks holds the requests back
-// rather than filling memory. Close writes what is left. An asyncLog is safe for concurrent
-// use; its writer is written by one goroutine at a time.
+// the write of its line (a system call per request, to a terminal, a pipe or a file). The
+// goroutine wakes for a line, waits logLinger for more, and writes them together: requests
+// that come one after another (an SDK's calls) cost one wake-up and one write per logLinger
+// rather than one per line, each a thread woken on a machine whose cores the client uses.
+// Past maxPending bytes waiting, a line is written at once, so a writer that blocks holds the
+// requests back rather than filling memory. Close writes what is left. An asyncLog is safe
+// for concurrent use; its writer is written by one goroutine at a time.
 type asyncLog struct {
 	w       io.Writer
 	wmu     sync.Mutex // held while w is written, so that lines go out whole and in order
@@ -69,13 +71,19 @@ type asyncLog struct {
 	pending []byte
 	closed  bool
 	wake    chan struct{}
+	stop    chan struct{} // closed by Close: no more lingering
 	done    chan struct{}
 }
 
-const maxPending = 1 << 20
+const (
+	maxPending = 1 << 20
+	// logLinger is how long a line waits for others to go out with it: too short to see on
+	// a terminal.
+	logLinger = 10 * time.Millisecond
+)
 
 func newAsyncLog(w io.Writer) *asyncLog {
-	a := &asyncLog{w: w, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	a := &asyncLog{w: w, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go a.run()
 	return a
 }
@@ -83,11 +91,13 @@ func newAsyncLog(w io.Writer) *asyncLog {
 func (a *asyncLog) Write(p []byte) (int, error) {
 	a.mu.Lock()
 	if !a.closed && len(a.pending)+len(p) <= maxPending {
-		a.pending = append(a.pending, p...)
-		select { // under the lock, so never after Close closed wake
-		case a.wake <- struct{}{}:
-		default:
+		if len(a.pending) == 0 { // else the goroutine is already woken for the lines before
+			select { // under the lock, so never after Close closed wake
+			case a.wake <- struct{}{}:
+			default:
+			}
 		}
+		a.pending = append(a.pending, p...)
 		a.mu.Unlock()
 		return len(p), nil
 	}
@@ -116,7 +126,13 @@ func (a *asyncLog) flush(p []byte) error {
 func (a *asyncLog) run() {
 	defer close(a.done)
 	var out []byte
+	linger := time.NewTimer(logLinger)
 	for range a.wake {
+		linger.Reset(logLinger)
+		select {
+		case <-linger.C:
+		case <-a.stop:
+		}
 		a.wmu.Lock()
 		a.mu.Lock()
 		out, a.pending = a.pending, out[:0]
@@ -132,6 +148,7 @@ func (a *asyncLog) run() {
 func (a *asyncLog) Close() {
 	a.mu.Lock()
 	a.closed = true
+	close(a.stop)
 	close(a.wake)
 	a.mu.Unlock()
 	<-a.done
