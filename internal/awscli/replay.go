@@ -318,8 +318,10 @@ func (h *Home) Hash() string {
 // Tap records what a server is sent and what it answers: wrap the server's handler with it.
 // The replayed requests go through it too, so that what is compared was taken alike.
 type Tap struct {
-	mu  sync.Mutex
-	got []*tapped
+	mu     sync.Mutex
+	idle   sync.Cond // signalled when no request is being answered
+	active int
+	got    []*tapped
 }
 
 type tapped struct {
@@ -334,6 +336,9 @@ type tapped struct {
 // Wrap returns next, recorded by t.
 func (t *Tap) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.mu.Lock()
+		t.active++
+		t.mu.Unlock()
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		x := &tapped{method: r.Method, target: r.URL.RequestURI(), header: r.Header.Clone(), body: body}
@@ -344,14 +349,24 @@ func (t *Tap) Wrap(next http.Handler) http.Handler {
 		x.respHeader = w.Header().Clone()
 		t.mu.Lock()
 		t.got = append(t.got, x)
+		if t.active--; t.active == 0 && t.idle.L != nil {
+			t.idle.Broadcast()
+		}
 		t.mu.Unlock()
 	})
 }
 
-// take returns what t has recorded since it was last asked.
+// take returns what t has recorded since it was last asked, once no request is being
+// answered: a client may have read a whole answer before the handler has returned.
 func (t *Tap) take() []*tapped {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.idle.L == nil {
+		t.idle.L = &t.mu
+	}
+	for t.active > 0 {
+		t.idle.Wait()
+	}
 	got := t.got
 	t.got = nil
 	return got
@@ -482,8 +497,9 @@ func Replay(ctx context.Context, url string, tap *Tap, n Normalizer, ex []Exchan
 		if x.status != e.Status {
 			return fmt.Errorf("%s %s: status %d, recorded %d", e.Method, e.Target, x.status, e.Status)
 		}
-		if body := n.Norm(x.respBody.String()); withoutRequestIDs(body) != withoutRequestIDs(e.RespBody) {
-			return fmt.Errorf("%s %s: the answer differs at byte %d: %q, recorded %q", e.Method, e.Target, diffAt(body, e.RespBody), around(body, diffAt(body, e.RespBody)), around(e.RespBody, diffAt(body, e.RespBody)))
+		if got, want := withoutRequestIDs(n.Norm(x.respBody.String())), withoutRequestIDs(e.RespBody); got != want {
+			i := diffAt(got, want)
+			return fmt.Errorf("%s %s: the answer differs at byte %d: %q, recorded %q", e.Method, e.Target, i, around(got, i), around(want, i))
 		}
 		if h := normHeader(x.respHeader, n); !equalHeader(withoutRequestIDHeaders(h), withoutRequestIDHeaders(e.RespHeader)) {
 			return fmt.Errorf("%s %s: headers %v, recorded %v", e.Method, e.Target, h, e.RespHeader)
