@@ -149,7 +149,9 @@ var (
 	httpTime    = regexp.MustCompile(`\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT`)
 	compactTime = regexp.MustCompile(`\b\d{8}T\d{6}Z\b`)
 	epochTime   = regexp.MustCompile(`\b1\d{9}(\.\d+)?\b`)
-	token       = regexp.MustCompile(`⟦t(-?\d+)\|([a-z]+)\|([^⟧]*)⟧`)
+	// anyTime finds them all in one pass.
+	anyTime = regexp.MustCompile(strings.Join([]string{isoTime.String(), httpTime.String(), compactTime.String(), epochTime.String()}, "|"))
+	token   = regexp.MustCompile(`⟦t(-?\d+)\|([a-z]+)\|([^⟧]*)⟧`)
 )
 
 // Norm returns s with the session's names and times written relative to it, unless s is large.
@@ -160,8 +162,35 @@ func (n Normalizer) Norm(s string) string {
 	for _, k := range n.names() {
 		s = strings.ReplaceAll(s, k, n.Names[k])
 	}
-	s = isoTime.ReplaceAllStringFunc(s, func(m string) string {
+	return anyTime.ReplaceAllStringFunc(s, func(m string) string {
+		switch {
+		case strings.HasSuffix(m, " GMT"):
+			t, err := time.Parse(http.TimeFormat, m)
+			if err != nil {
+				return m
+			}
+			return n.relative(m, t, "http", "")
+		case compactTime.MatchString(m):
+			t, err := time.Parse("20060102T150405Z", m)
+			if err != nil {
+				return m
+			}
+			return n.relative(m, t, "compact", "")
+		case epochTime.MatchString(m) && !strings.Contains(m, "-"):
+			sec, frac, _ := strings.Cut(m, ".")
+			u, err := strconv.ParseInt(sec, 10, 64)
+			if err != nil {
+				return m
+			}
+			if frac != "" {
+				frac = "." + frac
+			}
+			return n.relative(m, time.Unix(u, 0), "epoch", frac)
+		}
 		g := isoTime.FindStringSubmatch(m)
+		if g == nil {
+			return m
+		}
 		zone := time.UTC
 		if z := g[3]; z != "" && z != "Z" {
 			zone = fixedZone(z)
@@ -175,31 +204,6 @@ func (n Normalizer) Norm(s string) string {
 			return m
 		}
 		return n.relative(m, t, format, g[2]+"|"+g[3])
-	})
-	s = httpTime.ReplaceAllStringFunc(s, func(m string) string {
-		t, err := time.Parse(http.TimeFormat, m)
-		if err != nil {
-			return m
-		}
-		return n.relative(m, t, "http", "")
-	})
-	s = compactTime.ReplaceAllStringFunc(s, func(m string) string {
-		t, err := time.Parse("20060102T150405Z", m)
-		if err != nil {
-			return m
-		}
-		return n.relative(m, t, "compact", "")
-	})
-	return epochTime.ReplaceAllStringFunc(s, func(m string) string {
-		sec, frac, _ := strings.Cut(m, ".")
-		u, err := strconv.ParseInt(sec, 10, 64)
-		if err != nil {
-			return m
-		}
-		if frac != "" {
-			frac = "." + frac
-		}
-		return n.relative(m, time.Unix(u, 0), "epoch", frac)
 	})
 }
 
@@ -574,6 +578,9 @@ var (
 // Secrets adds to into the access keys found in text (an environment, a credentials
 // file, a service's answer) with the secret written nearest each.
 func Secrets(into map[string]string, text string) {
+	if !strings.Contains(text, "ecret") && !strings.Contains(text, "ECRET") {
+		return
+	}
 	ids := keyIDs.FindAllStringSubmatchIndex(text, -1)
 	secrets := secretKeys.FindAllStringSubmatchIndex(text, -1)
 	for _, id := range ids {

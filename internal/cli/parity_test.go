@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -35,96 +33,85 @@ func runAwsxStdin(t *testing.T, env []string, dir, stdin string, args ...string)
 	return result{stdout.String(), stderr.String(), code}
 }
 
-// The same commands through the AWS CLI and through awsx, against one `awsx sim serve`:
-// JSON compared as data, text and table byte for byte, errors by exit code and message.
+// The same commands through the AWS CLI and through awsx, each against a server of its own
+// (see [compareSession]): JSON compared as data, text and table byte for byte, errors by exit
+// code and message.
 func TestParityWithAWSCLI(t *testing.T) {
 	t.Parallel()
-	for _, c := range clients(t) {
-		t.Run(c.Name, func(t *testing.T) {
-			url := startServer(t)
-			home := t.TempDir()
-			env := cliEnv(t, home, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			cli := newCLIWorld(c, env, home, url)
-			aws := func(args ...string) result { return cli.run(args) }
-			awsx := func(args ...string) result {
-				return runAwsx(t, env, home, append([]string{"--endpoint-url", url}, args...)...)
-			}
-			// Some state to read: a group with a policy, a user in it, a customer policy.
-			for _, args := range [][]string{
-				{"iam", "create-group", "--group-name", "admin"},
-				{"iam", "attach-group-policy", "--group-name", "admin", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess"},
-				{"iam", "create-user", "--user-name", "alex", "--tags", "Key=team,Value=blue"},
-				{"iam", "add-user-to-group", "--user-name", "alex", "--group-name", "admin"},
-			} {
-				if r := awsx(args...); r.code != 0 {
-					t.Fatalf("awsx %v: %d %s", args, r.code, r.stderr)
-				}
-			}
-			doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"},{"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"}]}`
-			// A list parameter from a file is a JSON list: the AWS CLI splits a bare JSON
-			// object into its characters.
-			list, _ := json.Marshal([]string{doc})
-			if err := os.WriteFile(filepath.Join(home, "policy.json"), list, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(home, "in.yaml"), []byte("# from --generate-cli-skeleton yaml-input\nUserName: alex # [REQUIRED]\nMaxItems: 10\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			tests := [][]string{
-				{"sts", "get-caller-identity"},
-				{"sts", "get-caller-identity", "--output", "text"},
-				{"sts", "get-caller-identity", "--output", "table"},
-				{"iam", "get-user", "--user-name", "alex"},
-				{"iam", "list-users", "--output", "text"},
-				{"iam", "list-users", "--output", "table"},
-				{"iam", "list-users", "--query", "Users[].UserName", "--output", "text"},
-				{"iam", "get-group", "--group-name", "admin"},
-				{"iam", "get-group", "--group-name", "admin", "--output", "text"},
-				{"iam", "list-attached-group-policies", "--group-name", "admin", "--output", "table"},
-				{"iam", "list-groups-for-user", "--user-name", "alex", "--query", "Groups[0].GroupName"},
-				{"iam", "get-policy", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess"},
-				{"iam", "simulate-custom-policy", "--policy-input-list", "file://policy.json", "--action-names", "ec2:RunInstances", "ec2:TerminateInstances"},
-				{"iam", "simulate-custom-policy", "--policy-input-list", "file://policy.json", "--action-names", "ec2:TerminateInstances", "--output", "text"},
-				{"ec2", "describe-regions"},
-				{"ec2", "describe-regions", "--output", "table"},
-				{"ec2", "describe-regions", "--filters", "Name=region-name,Values=eu-west-1,eu-west-2", "--output", "text"},
-				{"ec2", "describe-regions", "--region-names", "us-east-1", "af-south-1", "--query", "Regions[].[RegionName,OptInStatus]", "--output", "text"},
-				{"ec2", "describe-availability-zones", "--region", "eu-west-1", "--output", "table"},
-				{"ec2", "describe-availability-zones", "--query", "AvailabilityZones[?ZoneId=='use1-az1'].ZoneName", "--output", "text"},
-				{"iam", "get-user", "--user-name", "nobody"},
-				{"iam", "create-user", "--user-name", "alex"},
-				{"ec2", "describe-regions", "--filters", "Name=colour,Values=red"},
-				{"ec2", "describe-regions", "--output", "yaml"},
-				{"ec2", "describe-regions", "--output", "yaml-stream", "--query", "Regions[?starts_with(RegionName, 'eu-')]"},
-				{"ec2", "describe-availability-zones", "--region", "eu-west-1", "--output", "yaml"},
-				{"ec2", "describe-availability-zones", "--query", "AvailabilityZones[0].ZoneName", "--output", "yaml"},
-				{"iam", "get-user", "--user-name", "alex", "--output", "yaml"},
-				{"iam", "list-users", "--output", "yaml-stream"},
-				{"iam", "get-group", "--group-name", "admin", "--output", "yaml"},
-				{"iam", "list-groups-for-user", "--user-name", "alex", "--query", "Groups[0].GroupName", "--output", "yaml-stream"},
-				{"iam", "simulate-custom-policy", "--policy-input-list", "file://policy.json", "--action-names", "ec2:RunInstances", "ec2:TerminateInstances", "--output", "yaml"},
-				{"iam", "list-access-keys", "--user-name", "alex", "--output", "yaml"},
-				{"sts", "get-caller-identity", "--output", "yaml"},
-				{"iam", "get-user", "--cli-input-yaml", "UserName: alex"},
-				{"iam", "list-groups-for-user", "--cli-input-yaml", "file://in.yaml", "--output", "yaml"},
-				{"iam", "list-groups-for-user", "--user-name", "alex", "--cli-input-json", `{"MaxItems": 5}`},
-				{"iam", "list-users", "--marker", "x"},
-				{"iam", "get-user", "--cli-input-yaml", "UserName: [alex"},
-				{"iam", "get-user", "--cli-input-yaml", "- alex"},
-				{"iam", "get-user", "--cli-input-yaml", "UserName: 12"},
-				{"iam", "get-user", "--cli-input-yaml", "UserName: alex", "--cli-input-json", `{"UserName": "alex"}`},
-				{"ec2", "describe-regions", "--cli-input-yaml", "RegionNames: [eu-west-1, us-east-1]\nAllRegions: yes"},
-				{"ec2", "describe-regions", "--cli-input-yaml", "RegionNames: [eu-west-1, us-east-1]\nAllRegions: true", "--output", "text"},
-				// A required boolean is not the parser's to require; botocore's validation names it.
-				{"ec2", "create-network-acl-entry", "--network-acl-id", "acl-1", "--rule-number", "100", "--protocol", "-1", "--rule-action", "allow"},
-				// A required member the SDK's validators cannot check (an int32) is required all the same.
-				{"ssm", "create-maintenance-window", "--name", "w", "--schedule", "rate(1 day)", "--duration", "2", "--no-allow-unassociated-targets"},
-			}
-			for _, args := range tests {
-				compareWithCLI(t, c, args, awsx(args...), aws(args...))
-			}
-		})
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"},{"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"}]}`
+	// A list parameter from a file is a JSON list: the AWS CLI splits a bare JSON object into
+	// its characters.
+	list, _ := json.Marshal([]string{doc})
+	compareSession(t, paritySteps, map[string]string{
+		"policy.json": string(list),
+		"in.yaml":     "# from --generate-cli-skeleton yaml-input\nUserName: alex # [REQUIRED]\nMaxItems: 10\n",
+	})
+}
+
+// paritySteps make some state to read (a group with a policy, a user in it) and read it in
+// every output format, with the AWS CLI's errors on the way.
+var paritySteps = stepsOf([][]string{
+	{"iam", "create-group", "--group-name", "admin"},
+	{"iam", "attach-group-policy", "--group-name", "admin", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess"},
+	{"iam", "create-user", "--user-name", "alex", "--tags", "Key=team,Value=blue"},
+	{"iam", "add-user-to-group", "--user-name", "alex", "--group-name", "admin"},
+	{"sts", "get-caller-identity"},
+	{"sts", "get-caller-identity", "--output", "text"},
+	{"sts", "get-caller-identity", "--output", "table"},
+	{"iam", "get-user", "--user-name", "alex"},
+	{"iam", "list-users", "--output", "text"},
+	{"iam", "list-users", "--output", "table"},
+	{"iam", "list-users", "--query", "Users[].UserName", "--output", "text"},
+	{"iam", "get-group", "--group-name", "admin"},
+	{"iam", "get-group", "--group-name", "admin", "--output", "text"},
+	{"iam", "list-attached-group-policies", "--group-name", "admin", "--output", "table"},
+	{"iam", "list-groups-for-user", "--user-name", "alex", "--query", "Groups[0].GroupName"},
+	{"iam", "get-policy", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess"},
+	{"iam", "simulate-custom-policy", "--policy-input-list", "file://policy.json", "--action-names", "ec2:RunInstances", "ec2:TerminateInstances"},
+	{"iam", "simulate-custom-policy", "--policy-input-list", "file://policy.json", "--action-names", "ec2:TerminateInstances", "--output", "text"},
+	{"ec2", "describe-regions"},
+	{"ec2", "describe-regions", "--output", "table"},
+	{"ec2", "describe-regions", "--filters", "Name=region-name,Values=eu-west-1,eu-west-2", "--output", "text"},
+	{"ec2", "describe-regions", "--region-names", "us-east-1", "af-south-1", "--query", "Regions[].[RegionName,OptInStatus]", "--output", "text"},
+	{"ec2", "describe-availability-zones", "--region", "eu-west-1", "--output", "table"},
+	{"ec2", "describe-availability-zones", "--query", "AvailabilityZones[?ZoneId=='use1-az1'].ZoneName", "--output", "text"},
+	{"iam", "get-user", "--user-name", "nobody"},
+	{"iam", "create-user", "--user-name", "alex"},
+	{"ec2", "describe-regions", "--filters", "Name=colour,Values=red"},
+	{"ec2", "describe-regions", "--output", "yaml"},
+	{"ec2", "describe-regions", "--output", "yaml-stream", "--query", "Regions[?starts_with(RegionName, 'eu-')]"},
+	{"ec2", "describe-availability-zones", "--region", "eu-west-1", "--output", "yaml"},
+	{"ec2", "describe-availability-zones", "--query", "AvailabilityZones[0].ZoneName", "--output", "yaml"},
+	{"iam", "get-user", "--user-name", "alex", "--output", "yaml"},
+	{"iam", "list-users", "--output", "yaml-stream"},
+	{"iam", "get-group", "--group-name", "admin", "--output", "yaml"},
+	{"iam", "list-groups-for-user", "--user-name", "alex", "--query", "Groups[0].GroupName", "--output", "yaml-stream"},
+	{"iam", "simulate-custom-policy", "--policy-input-list", "file://policy.json", "--action-names", "ec2:RunInstances", "ec2:TerminateInstances", "--output", "yaml"},
+	{"iam", "list-access-keys", "--user-name", "alex", "--output", "yaml"},
+	{"sts", "get-caller-identity", "--output", "yaml"},
+	{"iam", "get-user", "--cli-input-yaml", "UserName: alex"},
+	{"iam", "list-groups-for-user", "--cli-input-yaml", "file://in.yaml", "--output", "yaml"},
+	{"iam", "list-groups-for-user", "--user-name", "alex", "--cli-input-json", `{"MaxItems": 5}`},
+	{"iam", "list-users", "--marker", "x"},
+	{"iam", "get-user", "--cli-input-yaml", "UserName: [alex"},
+	{"iam", "get-user", "--cli-input-yaml", "- alex"},
+	{"iam", "get-user", "--cli-input-yaml", "UserName: 12"},
+	{"iam", "get-user", "--cli-input-yaml", "UserName: alex", "--cli-input-json", `{"UserName": "alex"}`},
+	{"ec2", "describe-regions", "--cli-input-yaml", "RegionNames: [eu-west-1, us-east-1]\nAllRegions: yes"},
+	{"ec2", "describe-regions", "--cli-input-yaml", "RegionNames: [eu-west-1, us-east-1]\nAllRegions: true", "--output", "text"},
+	// A required boolean is not the parser's to require; botocore's validation names it.
+	{"ec2", "create-network-acl-entry", "--network-acl-id", "acl-1", "--rule-number", "100", "--protocol", "-1", "--rule-action", "allow"},
+	// A required member the SDK's validators cannot check (an int32) is required all the same.
+	{"ssm", "create-maintenance-window", "--name", "w", "--schedule", "rate(1 day)", "--duration", "2", "--no-allow-unassociated-targets"},
+})
+
+// stepsOf is a step of each command.
+func stepsOf(commands [][]string) []step {
+	steps := make([]step, len(commands))
+	for i, args := range commands {
+		steps[i] = step{args: args}
 	}
+	return steps
 }
 
 // compareWithCLI fails when awsx's run of args differs from the AWS CLI c's: exit codes
