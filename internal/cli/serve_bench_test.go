@@ -476,20 +476,26 @@ func TestServeKeepsConnection(t *testing.T) {
 			dropped++
 		default:
 			unexplained++
-			t.Errorf("call %d (%s) dialed after a call that left its connection usable", i, c.name)
+			t.Logf("call %d (%s) dialed after a call that left its connection usable", i, c.name)
 		}
 		writeFailed = failed
 	}
 	if n := closing.Load(); n != 0 {
 		t.Errorf("%d responses asked the client to close the connection", n)
 	}
-	if want := int64(1 + dropped); dials.Load() != want {
-		t.Errorf("%d dials, want %d (the first, and one after each of the SDK's %d dropped connections)", dials.Load(), want, dropped)
+	// The transport puts a connection back among its idle ones on a goroutine of its own once
+	// the body is read: on a loaded machine the next call may come first and dial. A few such
+	// dials are the client's; a server that closes connections makes one a call.
+	if limit := rounds * len(calls) / 50; unexplained > limit {
+		t.Errorf("%d calls dialed after a call that left its connection usable (at most %d)", unexplained, limit)
+	}
+	if want := int64(1 + dropped + unexplained); dials.Load() != want {
+		t.Errorf("%d dials, want %d (the first, one after each of the SDK's %d dropped connections, and %d others)", dials.Load(), want, dropped, unexplained)
 	}
 	if reused < rounds*len(calls)*3/4 {
 		t.Errorf("only %d of %d calls reused a connection", reused, rounds*len(calls))
 	}
-	t.Logf("%d calls: %d on a kept connection, %d after the SDK dropped one", rounds*len(calls), reused, dropped)
+	t.Logf("%d calls: %d on a kept connection, %d after the SDK dropped one, %d others", rounds*len(calls), reused, dropped, unexplained)
 }
 
 type doFunc func(*http.Request) (*http.Response, error)
