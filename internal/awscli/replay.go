@@ -58,7 +58,7 @@ type Step struct {
 	Args  []string
 	Env   []string
 	Stdin string
-	Tree  string // the home directory's files before it ran (see [TreeHash])
+	Tree  string // the home directory's files before it ran (see [Home.Hash])
 	// Live: the command is run, never replayed (it sent no request, changed its files, or
 	// sent one that cannot be signed anew).
 	Live      bool
