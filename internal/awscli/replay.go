@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -98,25 +99,14 @@ func (c Cache) Save(name string, r *Record) error {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	z := gzip.NewWriter(&b)
-	if err := json.NewEncoder(z).Encode(r); err != nil {
-		return err
-	}
-	if err := z.Close(); err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(c.Dir, name+".*")
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
+	defer os.Remove(tmp.Name()) // once renamed, there is nothing to remove
+	z := gzip.NewWriter(tmp)
+	err = errors.Join(json.NewEncoder(z).Encode(r), z.Close(), tmp.Close())
+	if err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(c.Dir, name+".json.gz"))
@@ -176,7 +166,7 @@ func (n Normalizer) Norm(s string) string {
 				return m
 			}
 			return n.relative(m, t, "compact", "")
-		case epochTime.MatchString(m) && !strings.Contains(m, "-"):
+		case epochTime.MatchString(m):
 			sec, frac, _ := strings.Cut(m, ".")
 			u, err := strconv.ParseInt(sec, 10, 64)
 			if err != nil {
@@ -353,7 +343,7 @@ func (t *Tap) Wrap(next http.Handler) http.Handler {
 		x.respHeader = w.Header().Clone()
 		t.mu.Lock()
 		t.got = append(t.got, x)
-		if t.active--; t.active == 0 && t.idle.L != nil {
+		if t.active--; t.active == 0 {
 			t.idle.Broadcast()
 		}
 		t.mu.Unlock()
@@ -464,7 +454,8 @@ func credentialScope(auth string) (key, region, service string) {
 func Replay(ctx context.Context, url string, tap *Tap, n Normalizer, ex []Exchange) error {
 	tap.take()
 	for _, e := range ex {
-		req, err := http.NewRequestWithContext(ctx, e.Method, url+n.Denorm(e.Target), strings.NewReader(n.Denorm(e.Body)))
+		body := n.Denorm(e.Body)
+		req, err := http.NewRequestWithContext(ctx, e.Method, url+n.Denorm(e.Target), strings.NewReader(body))
 		if err != nil {
 			return err
 		}
@@ -478,7 +469,7 @@ func Replay(ctx context.Context, url string, tap *Tap, n Normalizer, ex []Exchan
 			req.Header.Del("X-Amz-Security-Token")
 			hash := req.Header.Get("X-Amz-Content-Sha256")
 			if hash == "" {
-				sum := sha256.Sum256([]byte(n.Denorm(e.Body)))
+				sum := sha256.Sum256([]byte(body))
 				hash = hex.EncodeToString(sum[:])
 			}
 			// S3 signs the path as it is sent; the other services escape it once more.

@@ -58,7 +58,7 @@ type replayWorld struct {
 	secrets map[string]string
 	home    *awscli.Home
 
-	old      *awscli.Record // the record replayed; nil once a replay has failed
+	old      *awscli.Record // the record replayed; nil after maxRebuilds failed replays
 	rec      awscli.Record  // this run's
 	args     [][]string     // the steps so far, as run
 	results  []result       // and their answers
